@@ -1,0 +1,48 @@
+// server/base/limits.h
+//
+// Every named limit of the product, in one place (STYLE.md: limits on everything). Exceeding
+// one is kInvalidArgument (a request that can never succeed) or kResourceExhausted (a capacity
+// that may free up), and the message names the limit and its value.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace constellation::limits {
+
+// Event format (DESIGN §2).
+inline constexpr uint32_t kEventFormatVersion = 1;
+inline constexpr size_t kEventSizeBytesMax = 64 * 1024;
+inline constexpr size_t kSignedEventSizeBytesMax = kEventSizeBytesMax + 256;
+inline constexpr size_t kEventDepsCountMax = 256;
+inline constexpr size_t kKeySizeBytes = 32;
+inline constexpr size_t kIdSizeBytes = 32;
+inline constexpr size_t kSignatureSizeBytes = 64;
+inline constexpr uint64_t kEventSeqMax = uint64_t{1} << 48;
+
+// Strings inside records.
+inline constexpr size_t kNameSizeBytesMax = 200;
+inline constexpr size_t kTextSizeBytesMax = 16 * 1024;
+inline constexpr size_t kShortTextSizeBytesMax = 1024;
+inline constexpr size_t kRequestIdSizeBytesMax = 128;
+inline constexpr size_t kEndpointCountMax = 8;
+inline constexpr size_t kDecisionRuleCountMax = 16;
+inline constexpr size_t kInstallmentCountMax = 240;
+inline constexpr size_t kListFieldCountMax = 256;
+
+// Money: minor units. 10^15 minor units is ten trillion in a two-decimal currency; any sum of
+// up to kInstallmentCountMax such amounts still fits int64.
+inline constexpr int64_t kMoneyAmountMinorMax = 1'000'000'000'000'000;
+
+// Hybrid logical clock.
+inline constexpr uint32_t kHlcLogicalMax = 0xFFFF'FFF0;
+
+// RPC edge.
+inline constexpr size_t kRpcMessageSizeBytesMax = 4 * 1024 * 1024;
+inline constexpr size_t kApplyQueueDepthMax = 10'000;
+inline constexpr size_t kApplyBatchSizeMax = 256;
+inline constexpr size_t kTokenCountMax = 10'000;
+inline constexpr size_t kGroupCountMax = 10'000;
+inline constexpr uint64_t kRpcDeadlineMsDefault = 10'000;
+
+}  // namespace constellation::limits
