@@ -13,15 +13,15 @@
 // Thread safety: all methods are safe to call concurrently.
 #pragma once
 
+#include <absl/status/status.h>
+#include <absl/status/statusor.h>
+
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <absl/status/status.h>
-#include <absl/status/statusor.h>
 
 namespace constellation::storage {
 
@@ -96,6 +96,10 @@ class Store {
   // Calls `fn` for each entry whose key starts with `prefix`, in ascending key order.
   absl::Status ScanPrefix(Column column, std::string_view prefix, const ScanFn& fn) const;
 };
+
+// The kNotFound status both stores return from Get for a missing key; the message names the
+// column and the key (C-escaped), so that both implementations report it identically.
+absl::Status KeyNotFoundError(Column column, std::string_view key);
 
 // The smallest key greater than every key that starts with `prefix` ("" if none exists, i.e.
 // the prefix is all 0xff bytes): the exclusive upper bound of a prefix scan.

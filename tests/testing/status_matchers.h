@@ -37,10 +37,19 @@ MATCHER_P2(StatusIs, code, message_matcher, "") {
 
 }  // namespace constellation::testing
 
-#define EXPECT_OK(expr) EXPECT_TRUE(::constellation::testing::GetStatus(expr).ok()) \
-    << ::constellation::testing::GetStatus(expr)
-#define ASSERT_OK(expr) ASSERT_TRUE(::constellation::testing::GetStatus(expr).ok()) \
-    << ::constellation::testing::GetStatus(expr)
+// Each evaluates `expr` exactly once.
+#define EXPECT_OK(expr)                                                        \
+  do {                                                                         \
+    const auto& _constellation_result = (expr);                                \
+    EXPECT_TRUE(::constellation::testing::GetStatus(_constellation_result).ok()) \
+        << ::constellation::testing::GetStatus(_constellation_result);         \
+  } while (false)
+#define ASSERT_OK(expr)                                                        \
+  do {                                                                         \
+    const auto& _constellation_result = (expr);                                \
+    ASSERT_TRUE(::constellation::testing::GetStatus(_constellation_result).ok()) \
+        << ::constellation::testing::GetStatus(_constellation_result);         \
+  } while (false)
 
 #define CONSTELLATION_TEST_CONCAT_INNER_(a, b) a##b
 #define CONSTELLATION_TEST_CONCAT_(a, b) CONSTELLATION_TEST_CONCAT_INNER_(a, b)

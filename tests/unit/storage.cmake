@@ -1,1 +1,13 @@
-# storage unit tests
+# storage unit tests (server/storage).
+constellation_add_test(NAME store_contract_test LABEL unit
+  SOURCES store_contract_test.cc
+  LIBS constellation_storage constellation_testing)
+constellation_add_test(NAME rocks_store_test LABEL unit
+  SOURCES rocks_store_test.cc
+  LIBS constellation_storage constellation_testing)
+constellation_add_test(NAME memory_store_test LABEL unit
+  SOURCES memory_store_test.cc
+  LIBS constellation_storage constellation_testing)
+constellation_add_test(NAME key_codec_test LABEL unit
+  SOURCES key_codec_test.cc
+  LIBS constellation_storage constellation_testing)

@@ -1,0 +1,248 @@
+#include "server/core/records.h"
+
+#include <algorithm>
+#include <string>
+
+#include <absl/strings/str_format.h>
+
+#include "server/base/limits.h"
+#include "server/base/status_macros.h"
+
+namespace constellation::core {
+namespace {
+
+constexpr std::string_view kKnownCurrencies[] = {
+#define CONSTELLATION_CURRENCY(code, exponent) code,
+#include "proto/constellation/v1/currencies.inc"
+#undef CONSTELLATION_CURRENCY
+};
+
+absl::Status Invalid(std::string_view field, const std::string& what) {
+  return absl::InvalidArgumentError(absl::StrFormat("%s: %s", std::string(field), what));
+}
+
+std::string Join(std::string_view a, std::string_view b) {
+  return absl::StrFormat("%s.%s", std::string(a), std::string(b));
+}
+
+absl::Status CheckText(const std::string& s, size_t max, std::string_view field,
+                       std::string_view limit_name) {
+  if (s.size() > max) {
+    return Invalid(field, absl::StrFormat("is %d bytes; the limit %s is %d", s.size(),
+                                          std::string(limit_name), max));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckName(const std::string& s, std::string_view field) {
+  return CheckText(s, limits::kNameSizeBytesMax, field, "kNameSizeBytesMax");
+}
+absl::Status CheckShort(const std::string& s, std::string_view field) {
+  return CheckText(s, limits::kShortTextSizeBytesMax, field, "kShortTextSizeBytesMax");
+}
+absl::Status CheckLong(const std::string& s, std::string_view field) {
+  return CheckText(s, limits::kTextSizeBytesMax, field, "kTextSizeBytesMax");
+}
+
+absl::Status CheckId(const std::string& id, std::string_view field, bool required) {
+  if (id.empty() && !required) return absl::OkStatus();
+  if (id.size() != 32) {
+    return Invalid(field, absl::StrFormat("must be a 32-byte id, got %d bytes", id.size()));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckCurrency(const std::string& code, std::string_view field) {
+  if (!IsKnownCurrency(code)) {
+    return Invalid(field, absl::StrFormat(
+                              "'%s' is not an ISO-4217 currency code (use e.g. EUR, USD, JPY)",
+                              code));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckRestriction(const v1::Restriction& r, std::string_view field) {
+  if (!v1::RestrictionKind_IsValid(r.kind())) return Invalid(field, "unknown restriction kind");
+  CONSTELLATION_RETURN_IF_ERROR(CheckShort(r.text(), Join(field, "text")));
+  if (r.kind() != v1::RESTRICTION_KIND_UNSPECIFIED && r.text().empty() &&
+      r.kind() != v1::RESTRICTION_KIND_TIME) {
+    return Invalid(field, "a purpose or perpetual restriction needs a text saying what it is");
+  }
+  if (r.kind() == v1::RESTRICTION_KIND_TIME && r.until_ms() == 0) {
+    return Invalid(field, "a time restriction needs until_ms");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckProfile(const v1::MemberProfile& p, std::string_view field) {
+  CONSTELLATION_RETURN_IF_ERROR(CheckName(p.name(), Join(field, "name")));
+  if (!v1::Role_IsValid(p.role())) return Invalid(Join(field, "role"), "unknown role");
+  if (!v1::Segment_IsValid(p.segment())) return Invalid(Join(field, "segment"), "unknown segment");
+  if (static_cast<size_t>(p.endpoints_size()) > limits::kEndpointCountMax) {
+    return Invalid(Join(field, "endpoints"),
+                   absl::StrFormat("has %d entries; the limit kEndpointCountMax is %d",
+                                   p.endpoints_size(), limits::kEndpointCountMax));
+  }
+  for (const std::string& e : p.endpoints()) {
+    CONSTELLATION_RETURN_IF_ERROR(CheckName(e, Join(field, "endpoints")));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+bool IsKnownCurrency(std::string_view code) {
+  return std::find(std::begin(kKnownCurrencies), std::end(kKnownCurrencies), code) !=
+         std::end(kKnownCurrencies);
+}
+
+absl::Status ValidatePositiveMoney(const v1::Money& money, std::string_view field) {
+  CONSTELLATION_RETURN_IF_ERROR(CheckCurrency(money.currency(), Join(field, "currency")));
+  if (money.amount_minor() <= 0) {
+    return Invalid(Join(field, "amount_minor"),
+                   absl::StrFormat("must be positive, got %d", money.amount_minor()));
+  }
+  if (money.amount_minor() > limits::kMoneyAmountMinorMax) {
+    return Invalid(Join(field, "amount_minor"),
+                   absl::StrFormat("is %d; the limit kMoneyAmountMinorMax is %d",
+                                   money.amount_minor(), limits::kMoneyAmountMinorMax));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateCharter(const v1::Charter& c, std::string_view field) {
+  if (c.name().empty()) return Invalid(Join(field, "name"), "is required");
+  CONSTELLATION_RETURN_IF_ERROR(CheckName(c.name(), Join(field, "name")));
+  CONSTELLATION_RETURN_IF_ERROR(CheckLong(c.common_agenda(), Join(field, "common_agenda")));
+  CONSTELLATION_RETURN_IF_ERROR(
+      CheckLong(c.discovery_hypothesis(), Join(field, "discovery_hypothesis")));
+  CONSTELLATION_RETURN_IF_ERROR(CheckLong(c.dissolution_rule(), Join(field, "dissolution_rule")));
+  CONSTELLATION_RETURN_IF_ERROR(
+      CheckLong(c.inkind_valuation_rules(), Join(field, "inkind_valuation_rules")));
+  CONSTELLATION_RETURN_IF_ERROR(CheckShort(c.fx_rate_source(), Join(field, "fx_rate_source")));
+  if (!v1::GroupKind_IsValid(c.kind()) || c.kind() == v1::GROUP_KIND_UNSPECIFIED) {
+    return Invalid(Join(field, "kind"), "must be partnership or collaboration");
+  }
+  if (c.term_end_ms() != 0 && c.term_end_ms() < c.term_start_ms()) {
+    return Invalid(Join(field, "term_end_ms"), "is before term_start_ms");
+  }
+  if (static_cast<size_t>(c.decision_rules_size()) > limits::kDecisionRuleCountMax) {
+    return Invalid(Join(field, "decision_rules"),
+                   absl::StrFormat("has %d rules; the limit kDecisionRuleCountMax is %d",
+                                   c.decision_rules_size(), limits::kDecisionRuleCountMax));
+  }
+  for (const v1::DecisionRule& r : c.decision_rules()) {
+    std::string f = Join(field, "decision_rules");
+    if (!v1::DecisionType_IsValid(r.decision_type()) ||
+        r.decision_type() == v1::DECISION_TYPE_UNSPECIFIED) {
+      return Invalid(f, "decision_type is required");
+    }
+    if (!v1::DecisionProcess_IsValid(r.process()) ||
+        r.process() == v1::DECISION_PROCESS_UNSPECIFIED) {
+      return Invalid(f, "process is required");
+    }
+    if (r.threshold_bps() > 10000 || r.quorum_bps() > 10000) {
+      return Invalid(f, "threshold_bps and quorum_bps are basis points in [0, 10000]");
+    }
+  }
+  if (!c.base_currency().empty()) {
+    CONSTELLATION_RETURN_IF_ERROR(CheckCurrency(c.base_currency(), Join(field, "base_currency")));
+  }
+  return CheckProfile(c.founder(), Join(field, "founder"));
+}
+
+absl::Status ValidateCampaign(const v1::Campaign& c, std::string_view field) {
+  if (c.name().empty()) return Invalid(Join(field, "name"), "is required");
+  CONSTELLATION_RETURN_IF_ERROR(CheckName(c.name(), Join(field, "name")));
+  CONSTELLATION_RETURN_IF_ERROR(ValidatePositiveMoney(c.goal(), Join(field, "goal")));
+  CONSTELLATION_RETURN_IF_ERROR(CheckId(c.fiscal_host(), Join(field, "fiscal_host"), false));
+  CONSTELLATION_RETURN_IF_ERROR(CheckRestriction(c.restriction(), Join(field, "restriction")));
+  CONSTELLATION_RETURN_IF_ERROR(CheckId(c.action_team_id(), Join(field, "action_team_id"), false));
+  if (c.has_assurance_threshold()) {
+    CONSTELLATION_RETURN_IF_ERROR(
+        ValidatePositiveMoney(c.assurance_threshold(), Join(field, "assurance_threshold")));
+    if (c.assurance_threshold().currency() != c.goal().currency()) {
+      return Invalid(Join(field, "assurance_threshold"), "must be in the goal's currency");
+    }
+    if (c.assurance_deadline_ms() == 0) {
+      return Invalid(Join(field, "assurance_deadline_ms"),
+                     "is required with an assurance threshold");
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidatePledgeTerms(const v1::PledgeTerms& t, std::string_view field) {
+  CONSTELLATION_RETURN_IF_ERROR(ValidatePositiveMoney(t.amount(), Join(field, "amount")));
+  if (static_cast<size_t>(t.installments_size()) > limits::kInstallmentCountMax) {
+    return Invalid(Join(field, "installments"),
+                   absl::StrFormat("has %d entries; the limit kInstallmentCountMax is %d",
+                                   t.installments_size(), limits::kInstallmentCountMax));
+  }
+  int64_t sum = 0;  // cannot overflow: count and each amount are bounded (limits.h)
+  uint64_t previous_due_ms = 0;
+  for (int i = 0; i < t.installments_size(); ++i) {
+    const v1::Installment& in = t.installments(i);
+    std::string f = absl::StrFormat("%s.installments[%d]", std::string(field), i);
+    if (in.amount_minor() <= 0 || in.amount_minor() > limits::kMoneyAmountMinorMax) {
+      return Invalid(f, absl::StrFormat("amount_minor must be in [1, %d], got %d",
+                                        limits::kMoneyAmountMinorMax, in.amount_minor()));
+    }
+    if (in.due_ms() == 0) return Invalid(f, "due_ms is required");
+    if (in.due_ms() < previous_due_ms) return Invalid(f, "installments must be in due-date order");
+    previous_due_ms = in.due_ms();
+    sum += in.amount_minor();
+  }
+  if (t.installments_size() > 0 && sum != t.amount().amount_minor()) {
+    return Invalid(Join(field, "installments"),
+                   absl::StrFormat("sum to %d but the amount is %d; they must be equal", sum,
+                                   t.amount().amount_minor()));
+  }
+  if (t.has_condition() &&
+      (t.condition().barrier().empty() || t.condition().right_of_release().empty())) {
+    return Invalid(Join(field, "condition"),
+                   "a conditional pledge needs both a barrier and a right of release");
+  }
+  CONSTELLATION_RETURN_IF_ERROR(CheckShort(t.condition().barrier(), Join(field, "condition")));
+  CONSTELLATION_RETURN_IF_ERROR(
+      CheckShort(t.condition().right_of_release(), Join(field, "condition")));
+  CONSTELLATION_RETURN_IF_ERROR(CheckRestriction(t.restriction(), Join(field, "restriction")));
+  CONSTELLATION_RETURN_IF_ERROR(
+      CheckId(t.evidence_sha256(), Join(field, "evidence_sha256"), false));
+  CONSTELLATION_RETURN_IF_ERROR(CheckLong(t.note(), Join(field, "note")));
+  return CheckName(t.donor_name(), Join(field, "donor_name"));
+}
+
+absl::Status ValidateBody(const v1::Event& e) {
+  switch (e.body_case()) {
+    case v1::Event::kCharter:
+      return ValidateCharter(e.charter(), "charter");
+    case v1::Event::kCampaign:
+      return ValidateCampaign(e.campaign(), "campaign");
+    case v1::Event::kPledge:
+      CONSTELLATION_RETURN_IF_ERROR(CheckId(e.pledge().campaign_id(), "pledge.campaign_id", true));
+      return ValidatePledgeTerms(e.pledge().terms(), "pledge.terms");
+    case v1::Event::kPledgeAmendment:
+      CONSTELLATION_RETURN_IF_ERROR(
+          CheckId(e.pledge_amendment().pledge_id(), "pledge_amendment.pledge_id", true));
+      CONSTELLATION_RETURN_IF_ERROR(
+          CheckShort(e.pledge_amendment().reason(), "pledge_amendment.reason"));
+      return ValidatePledgeTerms(e.pledge_amendment().terms(), "pledge_amendment.terms");
+    case v1::Event::kPledgeCancellation:
+      CONSTELLATION_RETURN_IF_ERROR(
+          CheckId(e.pledge_cancellation().pledge_id(), "pledge_cancellation.pledge_id", true));
+      return CheckShort(e.pledge_cancellation().reason(), "pledge_cancellation.reason");
+    case v1::Event::kPaymentReceipt:
+      CONSTELLATION_RETURN_IF_ERROR(
+          CheckId(e.payment_receipt().pledge_id(), "payment_receipt.pledge_id", true));
+      CONSTELLATION_RETURN_IF_ERROR(
+          CheckShort(e.payment_receipt().external_ref(), "payment_receipt.external_ref"));
+      return ValidatePositiveMoney(e.payment_receipt().amount(), "payment_receipt.amount");
+    case v1::Event::BODY_NOT_SET:
+      return absl::InvalidArgumentError("event has no body");
+    default:
+      return absl::OkStatus();
+  }
+}
+
+}  // namespace constellation::core

@@ -1,0 +1,33 @@
+// server/core/records.h
+//
+// Stateless validation of record bodies (DESIGN §1): field shapes, sizes, money and currency
+// codes. Used at the RPC edge (to answer kInvalidArgument before anything is written) and by
+// the fold (so an event from any node is held to the same rules). Rules that need group state
+// (membership, pledge status, ...) live in group_state.h.
+// Every error is kInvalidArgument and names the field path and what to fix.
+// Pure; thread-safe.
+#pragma once
+
+#include <string_view>
+
+#include <absl/status/status.h>
+
+#include "constellation/v1/event.pb.h"
+
+namespace constellation::core {
+
+// True for an active ISO-4217 alphabetic code (proto/constellation/v1/currencies.inc).
+bool IsKnownCurrency(std::string_view code);
+
+// A positive amount within limits::kMoneyAmountMinorMax in a known currency.
+absl::Status ValidatePositiveMoney(const v1::Money& money, std::string_view field);
+
+absl::Status ValidateCharter(const v1::Charter& charter, std::string_view field);
+absl::Status ValidateCampaign(const v1::Campaign& campaign, std::string_view field);
+absl::Status ValidatePledgeTerms(const v1::PledgeTerms& terms, std::string_view field);
+
+// Validates the body of `event` as far as it can without state. Bodies this version does not
+// fold yet pass here when structurally sound; the fold decides what to do with them.
+absl::Status ValidateBody(const v1::Event& event);
+
+}  // namespace constellation::core
