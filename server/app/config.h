@@ -1,0 +1,36 @@
+// server/app/config.h
+//
+// constellationd's configuration: a TOML file (written by `constellationd init` into the data
+// directory as constellationd.toml) with command-line overrides.
+//
+//   [node]
+//   data_dir = "/var/lib/constellation"   # org.key and db/ live here
+//   listen = "127.0.0.1:7400"             # host:port of the gRPC server (port 0 = any free)
+//   advertise = ["node.example.org:7400"] # endpoints peers use; default: the listen address
+//   [org]
+//   name = "Riverside Food Bank"
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <absl/status/statusor.h>
+
+namespace constellation::app {
+
+struct Config {
+  std::string data_dir;
+  std::string listen = "127.0.0.1:7400";
+  std::vector<std::string> advertise;
+  std::string org_name;
+};
+
+inline constexpr char kConfigFileName[] = "constellationd.toml";
+
+// Parses a config file. kNotFound if missing; kInvalidArgument naming the key for bad values.
+absl::StatusOr<Config> LoadConfig(const std::string& path);
+
+// Writes `config` to `path` (mode 0600). Overwrites.
+absl::Status WriteConfig(const Config& config, const std::string& path);
+
+}  // namespace constellation::app

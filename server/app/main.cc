@@ -1,0 +1,217 @@
+// constellationd: the Constellation node (DESIGN §5).
+//
+//   constellationd init --data-dir DIR --name NAME [--listen HOST:PORT] [--advertise HOST:PORT]
+//                       [--admin-token-file FILE]
+//   constellationd run  (--data-dir DIR | --config FILE) [--listen HOST:PORT] [--port-file FILE]
+//   constellationd version
+#include <signal.h>
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <absl/strings/str_format.h>
+
+#include "server/app/config.h"
+#include "server/app/init.h"
+#include "server/app/log.h"
+#include "server/app/node.h"
+
+namespace constellation::app {
+namespace {
+
+constexpr char kVersion[] = "0.1.0";
+
+// Exit codes of constellationd.
+enum ExitCode { kOk = 0, kError = 1, kUsage = 2 };
+
+constexpr char kUsageText[] =
+    R"(constellationd - a Constellation node: one per member organisation.
+
+Usage:
+  constellationd init --data-dir DIR --name NAME [--listen HOST:PORT] [--advertise HOST:PORT]...
+                      [--admin-token-file FILE]
+      Creates the node: DIR/org.key (the org's Ed25519 identity, mode 0600), the database in
+      DIR/db and DIR/constellationd.toml. Prints the first admin token once (and writes it to
+      FILE if given). Refuses to touch an existing node.
+
+  constellationd run (--data-dir DIR | --config FILE) [--listen HOST:PORT] [--port-file FILE]
+      Serves the node until SIGINT or SIGTERM, then shuts down gracefully. --listen overrides the
+      config (port 0 picks a free port; --port-file receives the bound port).
+
+  constellationd version
+  constellationd help | --help | -h
+
+Exit codes: 0 ok, 1 error (the message says what to fix), 2 usage error.
+)";
+
+struct Args {
+  std::string command;
+  std::map<std::string, std::vector<std::string>> flags;
+};
+
+absl::StatusOr<Args> ParseArgs(int argc, char** argv, const std::vector<std::string>& allowed) {
+  Args args;
+  if (argc < 2) return absl::InvalidArgumentError("missing command");
+  args.command = argv[1];
+  for (int i = 2; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--help" || a == "-h") {
+      args.flags["help"].push_back("");
+      continue;
+    }
+    if (a.rfind("--", 0) != 0) {
+      return absl::InvalidArgumentError(absl::StrFormat("unexpected argument '%s'", a));
+    }
+    std::string name = a.substr(2), value;
+    if (size_t eq = name.find('='); eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+    } else if (i + 1 < argc) {
+      value = argv[++i];
+    } else {
+      return absl::InvalidArgumentError(absl::StrFormat("flag --%s needs a value", name));
+    }
+    if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
+      return absl::InvalidArgumentError(
+          absl::StrFormat("unknown flag --%s for '%s'", name, args.command));
+    }
+    args.flags[name].push_back(value);
+  }
+  return args;
+}
+
+std::string Flag(const Args& args, const std::string& name, const std::string& fallback = "") {
+  auto it = args.flags.find(name);
+  return it == args.flags.end() ? fallback : it->second.back();
+}
+
+int Fail(const absl::Status& status) {
+  std::fprintf(stderr, "error: %s\n", std::string(status.message()).c_str());
+  return kError;
+}
+
+int Usage(const std::string& message) {
+  std::fprintf(stderr, "error: %s\n\n%s", message.c_str(), kUsageText);
+  return kUsage;
+}
+
+absl::Status WriteSecretFile(const std::string& path, const std::string& content) {
+  std::ofstream out(path, std::ios::trunc);
+  out << content << "\n";
+  out.close();
+  if (!out || ::chmod(path.c_str(), 0600) != 0) {
+    return absl::UnavailableError(absl::StrFormat("cannot write %s", path));
+  }
+  return absl::OkStatus();
+}
+
+int Init(const Args& args) {
+  InitOptions options;
+  options.data_dir = Flag(args, "data-dir");
+  options.org_name = Flag(args, "name");
+  if (options.data_dir.empty()) return Usage("init needs --data-dir DIR");
+  if (options.org_name.empty()) {
+    return Usage("init needs --name NAME (the organisation's display name)");
+  }
+  options.listen = Flag(args, "listen", options.listen);
+  if (auto it = args.flags.find("advertise"); it != args.flags.end()) {
+    options.advertise = it->second;
+  }
+  absl::StatusOr<InitResult> result = InitDataDir(options);
+  if (!result.ok()) return Fail(result.status());
+  const std::string token_file = Flag(args, "admin-token-file");
+  if (!token_file.empty()) {
+    if (absl::Status s = WriteSecretFile(token_file, result->admin_token); !s.ok()) return Fail(s);
+  }
+  std::printf(
+      "Initialised node for \"%s\"\n"
+      "  org key:     %s\n"
+      "  data dir:    %s\n"
+      "  config:      %s\n"
+      "  admin token: %s\n"
+      "The admin token is shown once; keep it safe. Start the node with:\n"
+      "  constellationd run --data-dir %s\n",
+      options.org_name.c_str(), result->org_key.Hex().c_str(), result->data_dir.c_str(),
+      result->config_path.c_str(), result->admin_token.c_str(), options.data_dir.c_str());
+  return kOk;
+}
+
+int Run(const Args& args) {
+  std::string config_path = Flag(args, "config");
+  const std::string dir = Flag(args, "data-dir");
+  if (config_path.empty() && dir.empty()) return Usage("run needs --data-dir DIR or --config FILE");
+  if (config_path.empty()) config_path = dir + "/" + kConfigFileName;
+  absl::StatusOr<Config> config = LoadConfig(config_path);
+  if (!config.ok()) return Fail(config.status());
+  if (!dir.empty()) config->data_dir = dir;
+  config->listen = Flag(args, "listen", config->listen);
+
+  // Block the shutdown signals in every thread; the main thread waits for them below.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  NodeOptions options;
+  options.data_dir = config->data_dir;
+  options.org_name = config->org_name;
+  options.listen_address = config->listen;
+  options.advertise_endpoints = config->advertise;
+  absl::StatusOr<std::unique_ptr<Node>> node = Node::Open(options);
+  if (!node.ok()) return Fail(node.status());
+  if (absl::Status s = (*node)->Start(); !s.ok()) return Fail(s);
+  const std::string port_file = Flag(args, "port-file");
+  if (!port_file.empty()) {
+    std::ofstream out(port_file, std::ios::trunc);
+    out << (*node)->port() << "\n";
+  }
+  std::printf("constellationd listening on %s\n", (*node)->address().c_str());
+  std::fflush(stdout);
+
+  int signal_number = 0;
+  sigwait(&signals, &signal_number);
+  LogInfo("shutting down", {{"signal", strsignal(signal_number)}});
+  (*node)->Shutdown();
+  return kOk;
+}
+
+int Main(int argc, char** argv) {
+  if (argc < 2) return Usage("missing command");
+  const std::string command = argv[1];
+  if (command == "help" || command == "--help" || command == "-h") {
+    std::fputs(kUsageText, stdout);
+    return kOk;
+  }
+  if (command == "version" || command == "--version") {
+    std::printf("constellationd %s\n", kVersion);
+    return kOk;
+  }
+  std::vector<std::string> allowed;
+  if (command == "init") {
+    allowed = {"data-dir", "name", "listen", "advertise", "admin-token-file"};
+  } else if (command == "run") {
+    allowed = {"data-dir", "config", "listen", "port-file"};
+  } else {
+    return Usage(absl::StrFormat("unknown command '%s'", command));
+  }
+  absl::StatusOr<Args> args = ParseArgs(argc, argv, allowed);
+  if (!args.ok()) return Usage(std::string(args.status().message()));
+  if (args->flags.contains("help")) {
+    std::fputs(kUsageText, stdout);
+    return kOk;
+  }
+  return command == "init" ? Init(*args) : Run(*args);
+}
+
+}  // namespace
+}  // namespace constellation::app
+
+int main(int argc, char** argv) { return constellation::app::Main(argc, argv); }

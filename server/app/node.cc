@@ -1,0 +1,295 @@
+#include "server/app/node.h"
+
+#include <sodium.h>
+
+#include <chrono>
+
+#include <absl/strings/str_format.h>
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+
+#include "server/app/keyfile.h"
+#include "server/app/log.h"
+#include "server/base/check.h"
+#include "server/base/limits.h"
+#include "server/base/status_macros.h"
+#include "server/rpc/services.h"
+#include "server/storage/event_store.h"
+#include "server/storage/rocks_store.h"
+
+namespace constellation::app {
+
+uint64_t SystemNowMs() {
+  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                   std::chrono::system_clock::now().time_since_epoch())
+                                   .count());
+}
+
+std::string TokenHashHex(std::string_view secret) {
+  auto hash = core::Sha256(secret);
+  return core::EventId::FromArray(hash).Hex();
+}
+
+IssuedToken IssueToken(rpc::Role role, std::string label, const std::vector<core::GroupId>& groups,
+                       uint64_t now_ms) {
+  CONSTELLATION_CHECK(sodium_init() >= 0);
+  std::array<uint8_t, 32> random;
+  randombytes_buf(random.data(), random.size());
+  IssuedToken t;
+  t.secret = "cst_" + core::EventId::FromArray(random).Hex();
+  t.secret_hash_hex = TokenHashHex(t.secret);
+  t.info.set_token_id(t.secret_hash_hex.substr(0, 16));
+  t.info.set_role(std::string(rpc::RoleName(role)));
+  t.info.set_label(std::move(label));
+  for (const core::GroupId& g : groups) t.info.add_group_ids(g.Bytes());
+  t.info.set_created_ms(now_ms);
+  return t;
+}
+
+// The ApplyContext of one batch: stages events and token changes into one WriteBatch.
+class Node::Context final : public rpc::ApplyContext {
+ public:
+  Context(Node* node) : node_(node) {}
+
+  const core::NodeState& state() const override { return *node_->state_; }
+
+  absl::StatusOr<const core::VerifiedEvent*> AppendOwn(const std::optional<core::GroupId>& group,
+                                                       const v1::Event& body) override {
+    if (!body.request_id().empty()) {
+      if (const core::VerifiedEvent* e = node_->state_->FindByRequestId(body.request_id())) {
+        return e;  // an idempotent retry: the original event, nothing new
+      }
+    }
+    CONSTELLATION_ASSIGN_OR_RETURN(const core::VerifiedEvent* e,
+                                   node_->state_->AppendOwn(group, body, NowMs()));
+    const core::DagNode* dag_node = node_->state_->FindGroup(e->group)->dag().Find(e->id);
+    storage::StageEvent(&batch_, *e, core::OrderKey{dag_node->depth, e->id});
+    return e;
+  }
+
+  uint64_t NowMs() const override { return node_->options_.now_ms(); }
+
+  absl::StatusOr<v1::CreateTokenResponse> CreateToken(
+      rpc::Role role, std::string label, std::vector<core::GroupId> groups) override {
+    {
+      absl::MutexLock lock(&node_->tokens_mu_);
+      if (node_->tokens_.size() + token_changes_.size() >= limits::kTokenCountMax) {
+        return absl::ResourceExhaustedError(absl::StrFormat(
+            "the node holds %d tokens; the limit kTokenCountMax is %d; revoke unused tokens",
+            node_->tokens_.size(), limits::kTokenCountMax));
+      }
+    }
+    IssuedToken t = IssueToken(role, std::move(label), groups, NowMs());
+    storage::StageToken(&batch_, t.secret_hash_hex, t.info);
+    token_changes_.emplace_back(t.secret_hash_hex, t.info);
+    v1::CreateTokenResponse out;
+    out.set_token(t.secret);
+    out.set_token_id(t.info.token_id());
+    return out;
+  }
+
+  absl::Status RevokeToken(const std::string& token_id) override {
+    absl::MutexLock lock(&node_->tokens_mu_);
+    for (const auto& [hash, info] : node_->tokens_) {
+      if (info.token_id() != token_id) continue;
+      v1::TokenInfo revoked = info;
+      revoked.set_revoked(true);
+      storage::StageToken(&batch_, hash, revoked);
+      token_changes_.emplace_back(hash, revoked);
+      return absl::OkStatus();
+    }
+    return absl::NotFoundError(absl::StrFormat(
+        "token %s not found; 'constellation token list' shows token ids", token_id));
+  }
+
+  std::vector<v1::TokenInfo> ListTokens() const override {
+    absl::MutexLock lock(&node_->tokens_mu_);
+    std::map<std::string, v1::TokenInfo> by_id;  // ordered output
+    for (const auto& [hash, info] : node_->tokens_) by_id[info.token_id()] = info;
+    std::vector<v1::TokenInfo> out;
+    for (auto& [id, info] : by_id) out.push_back(std::move(info));
+    return out;
+  }
+
+  std::string OrgName() const override { return node_->options_.org_name; }
+  std::vector<std::string> Endpoints() const override {
+    if (!node_->options_.advertise_endpoints.empty()) return node_->options_.advertise_endpoints;
+    return {node_->address()};
+  }
+
+  storage::WriteBatch& batch() { return batch_; }
+  std::vector<std::pair<std::string, v1::TokenInfo>>& token_changes() { return token_changes_; }
+
+ private:
+  Node* node_;
+  storage::WriteBatch batch_;
+  std::vector<std::pair<std::string, v1::TokenInfo>> token_changes_;
+};
+
+Node::Node(NodeOptions options, std::unique_ptr<storage::Store> store, core::SigningKey key)
+    : options_(std::move(options)), store_(std::move(store)), key_(std::move(key)) {
+  if (!options_.now_ms) options_.now_ms = SystemNowMs;
+}
+
+absl::StatusOr<std::unique_ptr<Node>> Node::Open(NodeOptions options) {
+  CONSTELLATION_ASSIGN_OR_RETURN(core::SigningKey key,
+                                 ReadKeyFile(options.data_dir + "/org.key"));
+  CONSTELLATION_ASSIGN_OR_RETURN(
+      std::unique_ptr<storage::RocksStore> store,
+      storage::RocksStore::Open(options.data_dir + "/db", storage::RocksStoreOptions{}));
+  CONSTELLATION_RETURN_IF_ERROR(storage::InitSchema(*store));
+  std::unique_ptr<Node> node(new Node(std::move(options), std::move(store), std::move(key)));
+  CONSTELLATION_RETURN_IF_ERROR(node->Load());
+  return node;
+}
+
+absl::Status Node::Load() {
+  auto state = std::make_unique<core::NodeState>(key_);
+  CONSTELLATION_RETURN_IF_ERROR(
+      storage::LoadEvents(*store_, [&](core::VerifiedEvent e) -> absl::Status {
+        const std::string id = e.id.Hex();
+        CONSTELLATION_ASSIGN_OR_RETURN(core::InsertResult r, state->Ingest(std::move(e)));
+        if (r.admission != core::Admission::kReady) {
+          return absl::DataLossError(absl::StrFormat(
+              "stored event %s does not fit its group's chain; restore from a backup", id));
+        }
+        return absl::OkStatus();
+      }));
+  absl::flat_hash_map<std::string, v1::TokenInfo> tokens;
+  CONSTELLATION_RETURN_IF_ERROR(storage::LoadTokens(
+      *store_, [&](const std::string& hash, v1::TokenInfo info) { tokens[hash] = std::move(info); }));
+  state_ = std::move(state);
+  absl::MutexLock lock(&tokens_mu_);
+  tokens_ = std::move(tokens);
+  return absl::OkStatus();
+}
+
+Node::~Node() { Shutdown(); }
+
+std::string Node::address() const {
+  std::string host = options_.listen_address.substr(0, options_.listen_address.rfind(':'));
+  return absl::StrFormat("%s:%d", host, port_);
+}
+
+absl::Status Node::Start() {
+  loop_thread_ = std::thread([this] { Loop(); });
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(options_.listen_address, grpc::InsecureServerCredentials(), &port_);
+  builder.SetMaxReceiveMessageSize(static_cast<int>(limits::kRpcMessageSizeBytesMax));
+  services_ = rpc::MakeClientServices(this);
+  for (auto& s : services_) builder.RegisterService(s.get());
+  server_ = builder.BuildAndStart();
+  if (server_ == nullptr || port_ == 0) {
+    Shutdown();
+    return absl::UnavailableError(absl::StrFormat(
+        "cannot listen on %s (in use, or not an address of this host); choose another "
+        "with --listen",
+        options_.listen_address));
+  }
+  LogInfo("node started", {{"org", key_.public_key().Hex()},
+                           {"listen", address()},
+                           {"groups", absl::StrFormat("%d", state_->groups().size())},
+                           {"events", absl::StrFormat("%d", state_->event_count())}});
+  return absl::OkStatus();
+}
+
+void Node::Shutdown(uint64_t grace_ms) {
+  {
+    absl::MutexLock lock(&shutdown_mu_);
+    if (shut_down_) return;
+    shut_down_ = true;
+  }
+  if (server_) {
+    server_->Shutdown(std::chrono::system_clock::now() + std::chrono::milliseconds(grace_ms));
+  }
+  {
+    absl::MutexLock lock(&queue_mu_);
+    stopping_ = true;
+  }
+  if (loop_thread_.joinable()) loop_thread_.join();
+  if (server_) server_->Wait();
+  store_.reset();  // closes RocksDB
+  LogInfo("node stopped", {{"org", key_.public_key().Hex()}});
+}
+
+void Node::Wait() {
+  absl::MutexLock lock(&shutdown_mu_);
+  shutdown_mu_.Await(absl::Condition(&shut_down_));
+}
+
+absl::StatusOr<rpc::Principal> Node::Authenticate(std::string_view token) const {
+  const std::string hash = TokenHashHex(token);
+  absl::MutexLock lock(&tokens_mu_);
+  auto it = tokens_.find(hash);
+  if (it == tokens_.end() || it->second.revoked()) {
+    return absl::UnauthenticatedError(
+        "unknown or revoked token; ask the node's admin for a token ('constellation token "
+        "create')");
+  }
+  rpc::Principal p;
+  p.role = *rpc::ParseRole(it->second.role());
+  p.token_id = it->second.token_id();
+  for (const std::string& g : it->second.group_ids()) {
+    p.groups.push_back(*core::GroupId::FromBytes(g));
+  }
+  return p;
+}
+
+absl::Status Node::Post(Task task) {
+  absl::MutexLock lock(&queue_mu_);
+  if (stopping_) return absl::UnavailableError("the node is shutting down; retry on restart");
+  if (queue_.size() >= limits::kApplyQueueDepthMax) {
+    return absl::ResourceExhaustedError(absl::StrFormat(
+        "the apply queue holds %d tasks (kApplyQueueDepthMax); retry shortly", queue_.size()));
+  }
+  queue_.push_back(std::move(task));
+  return absl::OkStatus();
+}
+
+void Node::Loop() {
+  while (true) {
+    std::vector<Task> tasks;
+    {
+      absl::MutexLock lock(&queue_mu_);
+      auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(queue_mu_) {
+        return stopping_ || !queue_.empty();
+      };
+      queue_mu_.Await(absl::Condition(&ready));
+      if (queue_.empty()) return;  // stopping and drained
+      while (!queue_.empty() && tasks.size() < limits::kApplyBatchSizeMax) {
+        tasks.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    RunBatch(std::move(tasks));
+  }
+}
+
+void Node::RunBatch(std::vector<Task> tasks) {
+  Context ctx(this);
+  std::vector<rpc::Reply> replies;
+  replies.reserve(tasks.size());
+  for (Task& task : tasks) replies.push_back(task(ctx));
+  absl::Status commit = absl::OkStatus();
+  if (!ctx.batch().empty()) {
+    commit = store_->Write(ctx.batch(), storage::WriteOptions{.sync = true});
+  }
+  if (commit.ok()) {
+    absl::MutexLock lock(&tokens_mu_);
+    for (auto& [hash, info] : ctx.token_changes()) tokens_[hash] = std::move(info);
+  } else {
+    LogError("commit failed; reloading state from the store", {{"error", commit.ToString()}});
+    if (absl::Status reload = Load(); !reload.ok()) {
+      LogError("reload failed", {{"error", reload.ToString()}});
+      CONSTELLATION_CHECK(reload.ok());  // memory must not hold what the disk does not
+    }
+    commit = absl::UnavailableError(absl::StrFormat(
+        "the write could not be made durable (%s); nothing was stored; retry",
+        std::string(commit.message())));
+  }
+  for (rpc::Reply& reply : replies) reply(commit);
+}
+
+}  // namespace constellation::app

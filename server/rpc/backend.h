@@ -1,0 +1,89 @@
+// server/rpc/backend.h
+//
+// The seam between the gRPC services (server/rpc) and the node that runs them (server/app).
+// Services never block (STYLE.md): they authenticate, validate, and Post() a task to the
+// node's single apply loop. The task runs on the loop with exclusive access to the node's
+// state and returns a Reply; the loop commits every event staged by the tasks of one batch
+// with one synced write (group commit) and only then calls each Reply with the commit's
+// status, which finishes the RPC. So nothing is acknowledged before it is durable, and reads
+// never show state that a failed commit could take back.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <absl/status/status.h>
+#include <absl/status/statusor.h>
+
+#include "constellation/v1/client.pb.h"
+#include "server/core/codec.h"
+#include "server/core/ids.h"
+#include "server/core/node_state.h"
+
+namespace constellation::rpc {
+
+enum class Role { kAdmin, kMember, kAuditor };
+std::string_view RoleName(Role role);
+absl::StatusOr<Role> ParseRole(std::string_view name);
+
+// Who is calling: the role of the bearer token and, for auditors, the groups it may read
+// (empty = all).
+struct Principal {
+  Role role = Role::kAuditor;
+  std::string token_id;
+  std::vector<core::GroupId> groups;
+
+  bool CanWrite() const { return role != Role::kAuditor; }
+  bool CanRead(const core::GroupId& group) const;
+};
+
+// Called on the apply loop after the batch's commit: `commit` is OK when everything the batch
+// staged is durable, else the error (and the node has reloaded its state from storage).
+using Reply = std::function<void(const absl::Status& commit)>;
+
+// What a task may do on the apply loop.
+class ApplyContext {
+ public:
+  virtual ~ApplyContext() = default;
+
+  virtual const core::NodeState& state() const = 0;
+
+  // Appends an event of this node's org (core::NodeState::AppendOwn) and stages it for the
+  // batch's commit. When `body.request_id()` was used before, returns the original event
+  // instead (idempotent retry) without appending.
+  virtual absl::StatusOr<const core::VerifiedEvent*> AppendOwn(
+      const std::optional<core::GroupId>& group, const v1::Event& body) = 0;
+
+  // Current wall-clock time (ms since the Unix epoch), for HLC stamps and "as of" queries.
+  virtual uint64_t NowMs() const = 0;
+
+  // Token administration, staged with the batch. CreateToken returns the secret once.
+  virtual absl::StatusOr<v1::CreateTokenResponse> CreateToken(Role role, std::string label,
+                                                              std::vector<core::GroupId> groups) = 0;
+  virtual absl::Status RevokeToken(const std::string& token_id) = 0;
+  virtual std::vector<v1::TokenInfo> ListTokens() const = 0;
+
+  // The node's own organisation profile.
+  virtual std::string OrgName() const = 0;
+  virtual std::vector<std::string> Endpoints() const = 0;
+};
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+
+  // Resolves a bearer token. kUnauthenticated for an unknown or revoked token. Thread-safe and
+  // non-blocking (an in-memory lookup).
+  virtual absl::StatusOr<Principal> Authenticate(std::string_view token) const = 0;
+
+  // Queues `task` for the apply loop. kUnavailable when the node is shutting down,
+  // kResourceExhausted when the queue holds limits::kApplyQueueDepthMax tasks; the task is not
+  // run then. Thread-safe and non-blocking.
+  virtual absl::Status Post(std::function<Reply(ApplyContext&)> task) = 0;
+};
+
+}  // namespace constellation::rpc

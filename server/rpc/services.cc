@@ -1,0 +1,610 @@
+#include "server/rpc/services.h"
+
+#include <absl/strings/str_format.h>
+
+#include "constellation/v1/client.grpc.pb.h"
+#include "server/base/limits.h"
+#include "server/base/status_macros.h"
+#include "server/core/records.h"
+#include "server/rpc/status_map.h"
+#include "server/rpc/views.h"
+
+namespace constellation::rpc {
+namespace {
+
+constexpr char kVersion[] = "0.1.0";
+
+enum class Access { kRead, kWrite, kAdmin };
+
+absl::StatusOr<Principal> Authenticate(const grpc::CallbackServerContext* ctx,
+                                       const Backend& backend) {
+  const auto& md = ctx->client_metadata();
+  auto it = md.find("authorization");
+  if (it == md.end()) {
+    return absl::UnauthenticatedError(
+        "missing bearer token: send 'authorization: Bearer <token>' (CLI: --token or "
+        "CONSTELLATION_TOKEN)");
+  }
+  std::string_view value(it->second.data(), it->second.size());
+  constexpr std::string_view kBearer = "Bearer ";
+  if (value.substr(0, kBearer.size()) != kBearer) {
+    return absl::UnauthenticatedError("authorization metadata must be 'Bearer <token>'");
+  }
+  return backend.Authenticate(value.substr(kBearer.size()));
+}
+
+absl::Status CheckAccess(const Principal& p, Access access) {
+  if (access == Access::kAdmin && p.role != Role::kAdmin) {
+    return absl::PermissionDeniedError(absl::StrFormat(
+        "this call needs an admin token; the token used has role %s", std::string(RoleName(p.role))));
+  }
+  if (access == Access::kWrite && !p.CanWrite()) {
+    return absl::PermissionDeniedError(
+        "an auditor token is read-only; use a member or admin token to write");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckRequestId(const std::string& id) {
+  if (id.size() > limits::kRequestIdSizeBytesMax) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "request_id is %d bytes; the limit kRequestIdSizeBytesMax is %d", id.size(),
+        limits::kRequestIdSizeBytesMax));
+  }
+  for (char c : id) {
+    if (c < 0x21 || c > 0x7e) {
+      return absl::InvalidArgumentError("request_id must be printable ASCII without spaces");
+    }
+  }
+  return absl::OkStatus();
+}
+
+// The group `id` if it exists and `p` may read it; kNotFound otherwise (an auditor out of
+// scope learns nothing about the group's existence).
+absl::StatusOr<const core::Group*> ReadableGroup(const ApplyContext& ctx, const Principal& p,
+                                                 const std::string& id_bytes) {
+  CONSTELLATION_ASSIGN_OR_RETURN(core::GroupId id, ParseGroupId(id_bytes, "group_id"));
+  const core::Group* g = ctx.state().FindGroup(id);
+  if (g == nullptr || !p.CanRead(id)) {
+    return absl::NotFoundError(absl::StrFormat("group %s not found on this node", id.Hex()));
+  }
+  return g;
+}
+
+absl::StatusOr<const core::PledgeState*> FindPledge(const core::Group& g,
+                                                    const std::string& id_bytes) {
+  CONSTELLATION_ASSIGN_OR_RETURN(core::EventId id, ParseEventId(id_bytes, "pledge_id"));
+  auto it = g.state().pledges().find(id);
+  if (it == g.state().pledges().end()) {
+    return absl::NotFoundError(
+        absl::StrFormat("pledge %s not found in group %s", id.Hex(), g.id().Hex()));
+  }
+  return &it->second;
+}
+
+absl::StatusOr<const core::CampaignState*> FindCampaign(const core::Group& g,
+                                                        const std::string& id_bytes) {
+  CONSTELLATION_ASSIGN_OR_RETURN(core::EventId id, ParseEventId(id_bytes, "campaign_id"));
+  auto it = g.state().campaigns().find(id);
+  if (it == g.state().campaigns().end()) {
+    return absl::NotFoundError(
+        absl::StrFormat("campaign %s not found in group %s", id.Hex(), g.id().Hex()));
+  }
+  return &it->second;
+}
+
+// Appends an own event; on an idempotent retry checks the original was the same kind of write.
+absl::StatusOr<const core::VerifiedEvent*> Append(ApplyContext& ctx,
+                                                  const std::optional<core::GroupId>& group,
+                                                  const v1::Event& body) {
+  CONSTELLATION_RETURN_IF_ERROR(CheckRequestId(body.request_id()));
+  CONSTELLATION_ASSIGN_OR_RETURN(const core::VerifiedEvent* e, ctx.AppendOwn(group, body));
+  if (e->event.body_case() != body.body_case() || (group.has_value() && e->group != *group)) {
+    return absl::AlreadyExistsError(absl::StrFormat(
+        "request_id '%s' was already used for a different write (event %s); use a new "
+        "request_id",
+        body.request_id(), e->id.Hex()));
+  }
+  return e;
+}
+
+uint64_t AsOf(const ApplyContext& ctx, uint64_t requested_ms) {
+  return requested_ms != 0 ? requested_ms : ctx.NowMs();
+}
+
+// Runs `body` on the apply loop and finishes the unary RPC after the commit.
+template <typename Request, typename Response, typename Body>
+grpc::ServerUnaryReactor* Unary(Backend* backend, grpc::CallbackServerContext* ctx,
+                                const Request* request, Response* response, Access access,
+                                Body body) {
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  absl::StatusOr<Principal> principal = Authenticate(ctx, *backend);
+  if (!principal.ok()) {
+    reactor->Finish(ToGrpcStatus(principal.status()));
+    return reactor;
+  }
+  if (absl::Status s = CheckAccess(*principal, access); !s.ok()) {
+    reactor->Finish(ToGrpcStatus(s));
+    return reactor;
+  }
+  absl::Status posted = backend->Post(
+      [reactor, request, response, p = *std::move(principal), body](ApplyContext& apply) -> Reply {
+        absl::Status result = body(apply, p, *request, response);
+        return [reactor, result](const absl::Status& commit) {
+          reactor->Finish(ToGrpcStatus(result.ok() ? commit : result));
+        };
+      });
+  if (!posted.ok()) reactor->Finish(ToGrpcStatus(posted));
+  return reactor;
+}
+
+// A server-streaming reactor that sends responses prepared on the apply loop, one at a time.
+template <typename Response>
+class BufferedWriter : public grpc::ServerWriteReactor<Response> {
+ public:
+  // Starts sending `responses`, then finishes with OK; or finishes with `status` if not OK.
+  void Start(absl::Status status, std::vector<Response> responses) {
+    if (!status.ok()) {
+      this->Finish(ToGrpcStatus(status));
+      return;
+    }
+    responses_ = std::move(responses);
+    WriteNext();
+  }
+  void OnWriteDone(bool ok) override {
+    if (!ok) {
+      this->Finish(grpc::Status(grpc::StatusCode::CANCELLED, "stream cancelled by the client"));
+      return;
+    }
+    WriteNext();
+  }
+  void OnDone() override { delete this; }
+
+ private:
+  void WriteNext() {
+    if (next_ >= responses_.size()) {
+      this->Finish(grpc::Status::OK);
+      return;
+    }
+    this->StartWrite(&responses_[next_++]);
+  }
+  std::vector<Response> responses_;
+  size_t next_ = 0;
+};
+
+template <typename Request, typename Response, typename Body>
+grpc::ServerWriteReactor<Response>* Streaming(Backend* backend, grpc::CallbackServerContext* ctx,
+                                              const Request* request, Body body) {
+  auto* writer = new BufferedWriter<Response>();
+  absl::StatusOr<Principal> principal = Authenticate(ctx, *backend);
+  if (!principal.ok()) {
+    writer->Start(principal.status(), {});
+    return writer;
+  }
+  absl::Status posted = backend->Post(
+      [writer, request, p = *std::move(principal), body](ApplyContext& apply) -> Reply {
+        auto responses = std::make_shared<std::vector<Response>>();
+        absl::Status result = body(apply, p, *request, responses.get());
+        return [writer, result, responses](const absl::Status& commit) {
+          writer->Start(result.ok() ? commit : result, std::move(*responses));
+        };
+      });
+  if (!posted.ok()) writer->Start(posted, {});
+  return writer;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+class NodeServiceImpl final : public v1::NodeService::CallbackService {
+ public:
+  explicit NodeServiceImpl(Backend* backend) : backend_(backend) {}
+
+  grpc::ServerUnaryReactor* GetNodeInfo(grpc::CallbackServerContext* ctx,
+                                        const v1::GetNodeInfoRequest* req,
+                                        v1::GetNodeInfoResponse* resp) override {
+    return Unary(backend_, ctx, req, resp, Access::kRead,
+                 [](ApplyContext& apply, const Principal& p, const v1::GetNodeInfoRequest&,
+                    v1::GetNodeInfoResponse* out) {
+                   out->set_org_key(apply.state().org().Bytes());
+                   out->set_org_name(apply.OrgName());
+                   for (const std::string& e : apply.Endpoints()) out->add_endpoints(e);
+                   out->set_version(kVersion);
+                   out->set_group_count(static_cast<uint32_t>(apply.state().groups().size()));
+                   out->set_event_count(apply.state().event_count());
+                   out->set_caller_role(std::string(RoleName(p.role)));
+                   return absl::OkStatus();
+                 });
+  }
+
+ private:
+  Backend* backend_;
+};
+
+class TokenServiceImpl final : public v1::TokenService::CallbackService {
+ public:
+  explicit TokenServiceImpl(Backend* backend) : backend_(backend) {}
+
+  grpc::ServerUnaryReactor* CreateToken(grpc::CallbackServerContext* ctx,
+                                        const v1::CreateTokenRequest* req,
+                                        v1::CreateTokenResponse* resp) override {
+    return Unary(backend_, ctx, req, resp, Access::kAdmin,
+                 [](ApplyContext& apply, const Principal&, const v1::CreateTokenRequest& r,
+                    v1::CreateTokenResponse* out) -> absl::Status {
+                   CONSTELLATION_ASSIGN_OR_RETURN(Role role, ParseRole(r.role()));
+                   if (r.label().size() > limits::kNameSizeBytesMax) {
+                     return absl::InvalidArgumentError(absl::StrFormat(
+                         "label is %d bytes; the limit kNameSizeBytesMax is %d",
+                         r.label().size(), limits::kNameSizeBytesMax));
+                   }
+                   std::vector<core::GroupId> groups;
+                   for (const std::string& g : r.group_ids()) {
+                     CONSTELLATION_ASSIGN_OR_RETURN(core::GroupId id,
+                                                    ParseGroupId(g, "group_ids"));
+                     groups.push_back(id);
+                   }
+                   if (!groups.empty() && role != Role::kAuditor) {
+                     return absl::InvalidArgumentError(
+                         "group_ids limit an auditor token's reads; other roles cannot be scoped");
+                   }
+                   CONSTELLATION_ASSIGN_OR_RETURN(*out,
+                                                  apply.CreateToken(role, r.label(), groups));
+                   return absl::OkStatus();
+                 });
+  }
+
+  grpc::ServerUnaryReactor* ListTokens(grpc::CallbackServerContext* ctx,
+                                       const v1::ListTokensRequest* req,
+                                       v1::ListTokensResponse* resp) override {
+    return Unary(backend_, ctx, req, resp, Access::kAdmin,
+                 [](ApplyContext& apply, const Principal&, const v1::ListTokensRequest&,
+                    v1::ListTokensResponse* out) {
+                   for (v1::TokenInfo& t : apply.ListTokens()) *out->add_tokens() = std::move(t);
+                   return absl::OkStatus();
+                 });
+  }
+
+  grpc::ServerUnaryReactor* RevokeToken(grpc::CallbackServerContext* ctx,
+                                        const v1::RevokeTokenRequest* req,
+                                        v1::RevokeTokenResponse* resp) override {
+    return Unary(backend_, ctx, req, resp, Access::kAdmin,
+                 [](ApplyContext& apply, const Principal&, const v1::RevokeTokenRequest& r,
+                    v1::RevokeTokenResponse*) { return apply.RevokeToken(r.token_id()); });
+  }
+
+ private:
+  Backend* backend_;
+};
+
+class GroupServiceImpl final : public v1::GroupService::CallbackService {
+ public:
+  explicit GroupServiceImpl(Backend* backend) : backend_(backend) {}
+
+  grpc::ServerUnaryReactor* CreateGroup(grpc::CallbackServerContext* ctx,
+                                        const v1::CreateGroupRequest* req,
+                                        v1::CreateGroupResponse* resp) override {
+    return Unary(
+        backend_, ctx, req, resp, Access::kAdmin,
+        [](ApplyContext& apply, const Principal&, const v1::CreateGroupRequest& r,
+           v1::CreateGroupResponse* out) -> absl::Status {
+          v1::Event body;
+          body.set_request_id(r.request_id());
+          v1::Charter* charter = body.mutable_charter();
+          *charter = r.charter();
+          if (charter->kind() == v1::GROUP_KIND_UNSPECIFIED) {
+            charter->set_kind(v1::GROUP_KIND_PARTNERSHIP);
+          }
+          v1::MemberProfile* founder = charter->mutable_founder();
+          if (founder->name().empty()) founder->set_name(apply.OrgName());
+          if (founder->role() == v1::ROLE_UNSPECIFIED) founder->set_role(v1::ROLE_LEAD);
+          if (founder->voting_weight() == 0) founder->set_voting_weight(1);
+          if (founder->endpoints().empty()) {
+            for (const std::string& e : apply.Endpoints()) founder->add_endpoints(e);
+          }
+          CONSTELLATION_ASSIGN_OR_RETURN(const core::VerifiedEvent* e,
+                                         Append(apply, std::nullopt, body));
+          *out->mutable_event() = ToEventRef(*e);
+          *out->mutable_group() = ToGroupView(*apply.state().FindGroup(e->group));
+          return absl::OkStatus();
+        });
+  }
+
+  grpc::ServerUnaryReactor* GetGroup(grpc::CallbackServerContext* ctx,
+                                     const v1::GetGroupRequest* req,
+                                     v1::GroupView* resp) override {
+    return Unary(backend_, ctx, req, resp, Access::kRead,
+                 [](ApplyContext& apply, const Principal& p, const v1::GetGroupRequest& r,
+                    v1::GroupView* out) -> absl::Status {
+                   CONSTELLATION_ASSIGN_OR_RETURN(const core::Group* g,
+                                                  ReadableGroup(apply, p, r.group_id()));
+                   *out = ToGroupView(*g);
+                   return absl::OkStatus();
+                 });
+  }
+
+  grpc::ServerUnaryReactor* ListGroups(grpc::CallbackServerContext* ctx,
+                                       const v1::ListGroupsRequest* req,
+                                       v1::ListGroupsResponse* resp) override {
+    return Unary(backend_, ctx, req, resp, Access::kRead,
+                 [](ApplyContext& apply, const Principal& p, const v1::ListGroupsRequest&,
+                    v1::ListGroupsResponse* out) {
+                   for (const auto& [id, g] : apply.state().groups()) {
+                     if (p.CanRead(id)) *out->add_groups() = ToGroupView(*g);
+                   }
+                   return absl::OkStatus();
+                 });
+  }
+
+  grpc::ServerWriteReactor<v1::StreamEventsResponse>* StreamEvents(
+      grpc::CallbackServerContext* ctx, const v1::StreamEventsRequest* req) override {
+    return Streaming<v1::StreamEventsRequest, v1::StreamEventsResponse>(
+        backend_, ctx, req,
+        [](ApplyContext& apply, const Principal& p, const v1::StreamEventsRequest& r,
+           std::vector<v1::StreamEventsResponse>* out) -> absl::Status {
+          CONSTELLATION_ASSIGN_OR_RETURN(const core::Group* g,
+                                         ReadableGroup(apply, p, r.group_id()));
+          g->ForEachInOrder(r.after_position(), [&](uint64_t position,
+                                                    const core::VerifiedEvent& e) {
+            v1::StreamEventsResponse& item = out->emplace_back();
+            item.set_position(position);
+            item.set_event_id(e.id.Bytes());
+            *item.mutable_signed_event() = e.ToSignedEvent();
+            return true;
+          });
+          return absl::OkStatus();
+        });
+  }
+
+ private:
+  Backend* backend_;
+};
+
+class FundraisingServiceImpl final : public v1::FundraisingService::CallbackService {
+ public:
+  explicit FundraisingServiceImpl(Backend* backend) : backend_(backend) {}
+
+  grpc::ServerUnaryReactor* OpenCampaign(grpc::CallbackServerContext* ctx,
+                                         const v1::OpenCampaignRequest* req,
+                                         v1::OpenCampaignResponse* resp) override {
+    return Unary(backend_, ctx, req, resp, Access::kWrite,
+                 [](ApplyContext& apply, const Principal& p, const v1::OpenCampaignRequest& r,
+                    v1::OpenCampaignResponse* out) -> absl::Status {
+                   CONSTELLATION_ASSIGN_OR_RETURN(const core::Group* g,
+                                                  ReadableGroup(apply, p, r.group_id()));
+                   v1::Event body;
+                   body.set_request_id(r.request_id());
+                   *body.mutable_campaign() = r.campaign();
+                   CONSTELLATION_ASSIGN_OR_RETURN(const core::VerifiedEvent* e,
+                                                  Append(apply, g->id(), body));
+                   *out->mutable_event() = ToEventRef(*e);
+                   const core::GroupState& s = apply.state().FindGroup(g->id())->state();
+                   *out->mutable_campaign() = ToCampaignView(s, s.campaigns().at(e->id));
+                   return absl::OkStatus();
+                 });
+  }
+
+  grpc::ServerUnaryReactor* GetCampaign(grpc::CallbackServerContext* ctx,
+                                        const v1::GetCampaignRequest* req,
+                                        v1::CampaignView* resp) override {
+    return Unary(backend_, ctx, req, resp, Access::kRead,
+                 [](ApplyContext& apply, const Principal& p, const v1::GetCampaignRequest& r,
+                    v1::CampaignView* out) -> absl::Status {
+                   CONSTELLATION_ASSIGN_OR_RETURN(const core::Group* g,
+                                                  ReadableGroup(apply, p, r.group_id()));
+                   CONSTELLATION_ASSIGN_OR_RETURN(const core::CampaignState* c,
+                                                  FindCampaign(*g, r.campaign_id()));
+                   *out = ToCampaignView(g->state(), *c);
+                   return absl::OkStatus();
+                 });
+  }
+
+  grpc::ServerUnaryReactor* ListCampaigns(grpc::CallbackServerContext* ctx,
+                                          const v1::ListCampaignsRequest* req,
+                                          v1::ListCampaignsResponse* resp) override {
+    return Unary(backend_, ctx, req, resp, Access::kRead,
+                 [](ApplyContext& apply, const Principal& p, const v1::ListCampaignsRequest& r,
+                    v1::ListCampaignsResponse* out) -> absl::Status {
+                   CONSTELLATION_ASSIGN_OR_RETURN(const core::Group* g,
+                                                  ReadableGroup(apply, p, r.group_id()));
+                   for (const auto& [id, c] : g->state().campaigns()) {
+                     *out->add_campaigns() = ToCampaignView(g->state(), c);
+                   }
+                   return absl::OkStatus();
+                 });
+  }
+
+  grpc::ServerUnaryReactor* RecordPledge(grpc::CallbackServerContext* ctx,
+                                         const v1::RecordPledgeRequest* req,
+                                         v1::PledgeWriteResponse* resp) override {
+    return Unary(backend_, ctx, req, resp, Access::kWrite,
+                 [](ApplyContext& apply, const Principal& p, const v1::RecordPledgeRequest& r,
+                    v1::PledgeWriteResponse* out) -> absl::Status {
+                   v1::Event body;
+                   body.set_request_id(r.request_id());
+                   body.mutable_pledge()->set_campaign_id(r.campaign_id());
+                   *body.mutable_pledge()->mutable_terms() = r.terms();
+                   return WritePledge(apply, p, r.group_id(), body, out);
+                 });
+  }
+
+  grpc::ServerUnaryReactor* AmendPledge(grpc::CallbackServerContext* ctx,
+                                        const v1::AmendPledgeRequest* req,
+                                        v1::PledgeWriteResponse* resp) override {
+    return Unary(backend_, ctx, req, resp, Access::kWrite,
+                 [](ApplyContext& apply, const Principal& p, const v1::AmendPledgeRequest& r,
+                    v1::PledgeWriteResponse* out) -> absl::Status {
+                   v1::Event body;
+                   body.set_request_id(r.request_id());
+                   v1::PledgeAmendment* a = body.mutable_pledge_amendment();
+                   a->set_pledge_id(r.pledge_id());
+                   *a->mutable_terms() = r.terms();
+                   a->set_reason(r.reason());
+                   return WritePledge(apply, p, r.group_id(), body, out);
+                 });
+  }
+
+  grpc::ServerUnaryReactor* CancelPledge(grpc::CallbackServerContext* ctx,
+                                         const v1::CancelPledgeRequest* req,
+                                         v1::PledgeWriteResponse* resp) override {
+    return Unary(backend_, ctx, req, resp, Access::kWrite,
+                 [](ApplyContext& apply, const Principal& p, const v1::CancelPledgeRequest& r,
+                    v1::PledgeWriteResponse* out) -> absl::Status {
+                   v1::Event body;
+                   body.set_request_id(r.request_id());
+                   body.mutable_pledge_cancellation()->set_pledge_id(r.pledge_id());
+                   body.mutable_pledge_cancellation()->set_reason(r.reason());
+                   return WritePledge(apply, p, r.group_id(), body, out);
+                 });
+  }
+
+  grpc::ServerUnaryReactor* RecordPayment(grpc::CallbackServerContext* ctx,
+                                          const v1::RecordPaymentRequest* req,
+                                          v1::PledgeWriteResponse* resp) override {
+    return Unary(backend_, ctx, req, resp, Access::kWrite,
+                 [](ApplyContext& apply, const Principal& p, const v1::RecordPaymentRequest& r,
+                    v1::PledgeWriteResponse* out) -> absl::Status {
+                   v1::Event body;
+                   body.set_request_id(r.request_id());
+                   v1::PaymentReceipt* receipt = body.mutable_payment_receipt();
+                   receipt->set_pledge_id(r.pledge_id());
+                   *receipt->mutable_amount() = r.amount();
+                   receipt->set_received_ms(r.received_ms() != 0 ? r.received_ms()
+                                                                 : apply.NowMs());
+                   receipt->set_external_ref(r.external_ref());
+                   return WritePledge(apply, p, r.group_id(), body, out);
+                 });
+  }
+
+  grpc::ServerUnaryReactor* GetPledge(grpc::CallbackServerContext* ctx,
+                                      const v1::GetPledgeRequest* req,
+                                      v1::PledgeView* resp) override {
+    return Unary(backend_, ctx, req, resp, Access::kRead,
+                 [](ApplyContext& apply, const Principal& p, const v1::GetPledgeRequest& r,
+                    v1::PledgeView* out) -> absl::Status {
+                   CONSTELLATION_ASSIGN_OR_RETURN(const core::Group* g,
+                                                  ReadableGroup(apply, p, r.group_id()));
+                   CONSTELLATION_ASSIGN_OR_RETURN(const core::PledgeState* pledge,
+                                                  FindPledge(*g, r.pledge_id()));
+                   *out = ToPledgeView(g->state(), *pledge, AsOf(apply, r.as_of_ms()));
+                   return absl::OkStatus();
+                 });
+  }
+
+  grpc::ServerUnaryReactor* ListPledges(grpc::CallbackServerContext* ctx,
+                                        const v1::ListPledgesRequest* req,
+                                        v1::ListPledgesResponse* resp) override {
+    return Unary(backend_, ctx, req, resp, Access::kRead,
+                 [](ApplyContext& apply, const Principal& p, const v1::ListPledgesRequest& r,
+                    v1::ListPledgesResponse* out) -> absl::Status {
+                   CONSTELLATION_ASSIGN_OR_RETURN(const core::Group* g,
+                                                  ReadableGroup(apply, p, r.group_id()));
+                   const uint64_t as_of_ms = AsOf(apply, r.as_of_ms());
+                   if (!r.campaign_id().empty()) {
+                     CONSTELLATION_ASSIGN_OR_RETURN(const core::CampaignState* c,
+                                                    FindCampaign(*g, r.campaign_id()));
+                     for (const core::EventId& id : c->pledges) {
+                       *out->add_pledges() =
+                           ToPledgeView(g->state(), g->state().pledges().at(id), as_of_ms);
+                     }
+                     return absl::OkStatus();
+                   }
+                   for (const auto& [id, pledge] : g->state().pledges()) {
+                     *out->add_pledges() = ToPledgeView(g->state(), pledge, as_of_ms);
+                   }
+                   return absl::OkStatus();
+                 });
+  }
+
+  grpc::ServerWriteReactor<v1::StreamPledgeHistoryResponse>* StreamPledgeHistory(
+      grpc::CallbackServerContext* ctx, const v1::StreamPledgeHistoryRequest* req) override {
+    return Streaming<v1::StreamPledgeHistoryRequest, v1::StreamPledgeHistoryResponse>(
+        backend_, ctx, req,
+        [](ApplyContext& apply, const Principal& p, const v1::StreamPledgeHistoryRequest& r,
+           std::vector<v1::StreamPledgeHistoryResponse>* out) -> absl::Status {
+          CONSTELLATION_ASSIGN_OR_RETURN(const core::Group* g,
+                                         ReadableGroup(apply, p, r.group_id()));
+          auto emit = [out](const core::PledgeState& pledge) {
+            for (const core::PledgeEntry& entry : pledge.history) {
+              v1::StreamPledgeHistoryResponse& item = out->emplace_back();
+              item.set_pledge_id(pledge.id.Bytes());
+              *item.mutable_version() = ToPledgeVersion(entry);
+            }
+          };
+          if (!r.pledge_id().empty()) {
+            CONSTELLATION_ASSIGN_OR_RETURN(const core::PledgeState* pledge,
+                                           FindPledge(*g, r.pledge_id()));
+            emit(*pledge);
+            return absl::OkStatus();
+          }
+          if (!r.campaign_id().empty()) {
+            CONSTELLATION_ASSIGN_OR_RETURN(const core::CampaignState* c,
+                                           FindCampaign(*g, r.campaign_id()));
+            for (const core::EventId& id : c->pledges) emit(g->state().pledges().at(id));
+            return absl::OkStatus();
+          }
+          for (const auto& [id, pledge] : g->state().pledges()) emit(pledge);
+          return absl::OkStatus();
+        });
+  }
+
+ private:
+  // Appends a pledge-area event and returns the pledge it concerns.
+  static absl::Status WritePledge(ApplyContext& apply, const Principal& p,
+                                  const std::string& group_id, const v1::Event& body,
+                                  v1::PledgeWriteResponse* out) {
+    CONSTELLATION_ASSIGN_OR_RETURN(const core::Group* g, ReadableGroup(apply, p, group_id));
+    CONSTELLATION_ASSIGN_OR_RETURN(const core::VerifiedEvent* e, Append(apply, g->id(), body));
+    *out->mutable_event() = ToEventRef(*e);
+    const core::GroupState& s = apply.state().FindGroup(g->id())->state();
+    std::string pledge_id;
+    switch (e->event.body_case()) {
+      case v1::Event::kPledge: pledge_id = e->id.Bytes(); break;
+      case v1::Event::kPledgeAmendment: pledge_id = e->event.pledge_amendment().pledge_id(); break;
+      case v1::Event::kPledgeCancellation:
+        pledge_id = e->event.pledge_cancellation().pledge_id();
+        break;
+      case v1::Event::kPaymentReceipt: pledge_id = e->event.payment_receipt().pledge_id(); break;
+      default: return absl::InternalError("not a pledge event");
+    }
+    CONSTELLATION_ASSIGN_OR_RETURN(const core::PledgeState* pledge,
+                                   FindPledge(*apply.state().FindGroup(g->id()), pledge_id));
+    *out->mutable_pledge() = ToPledgeView(s, *pledge, apply.NowMs());
+    return absl::OkStatus();
+  }
+
+  Backend* backend_;
+};
+
+}  // namespace
+
+std::string_view RoleName(Role role) {
+  switch (role) {
+    case Role::kAdmin: return "admin";
+    case Role::kMember: return "member";
+    case Role::kAuditor: return "auditor";
+  }
+  return "unknown";
+}
+
+absl::StatusOr<Role> ParseRole(std::string_view name) {
+  if (name == "admin") return Role::kAdmin;
+  if (name == "member") return Role::kMember;
+  if (name == "auditor") return Role::kAuditor;
+  return absl::InvalidArgumentError(absl::StrFormat(
+      "role '%s' is not one of admin, member, auditor", std::string(name)));
+}
+
+bool Principal::CanRead(const core::GroupId& group) const {
+  if (role != Role::kAuditor || groups.empty()) return true;
+  return std::find(groups.begin(), groups.end(), group) != groups.end();
+}
+
+std::vector<std::unique_ptr<grpc::Service>> MakeClientServices(Backend* backend) {
+  std::vector<std::unique_ptr<grpc::Service>> services;
+  services.push_back(std::make_unique<NodeServiceImpl>(backend));
+  services.push_back(std::make_unique<TokenServiceImpl>(backend));
+  services.push_back(std::make_unique<GroupServiceImpl>(backend));
+  services.push_back(std::make_unique<FundraisingServiceImpl>(backend));
+  return services;
+}
+
+}  // namespace constellation::rpc

@@ -1,0 +1,123 @@
+#include "server/rpc/views.h"
+
+namespace constellation::rpc {
+
+absl::StatusOr<core::EventId> ParseEventId(const std::string& bytes, std::string_view field) {
+  if (bytes.empty()) {
+    return absl::InvalidArgumentError(absl::StrFormat("%s is required", std::string(field)));
+  }
+  return core::EventId::FromBytes(bytes, field);
+}
+
+absl::StatusOr<core::GroupId> ParseGroupId(const std::string& bytes, std::string_view field) {
+  if (bytes.empty()) {
+    return absl::InvalidArgumentError(absl::StrFormat("%s is required", std::string(field)));
+  }
+  return core::GroupId::FromBytes(bytes, field);
+}
+
+v1::EventRef ToEventRef(const core::VerifiedEvent& e) {
+  v1::EventRef ref;
+  ref.set_event_id(e.id.Bytes());
+  ref.set_group_id(e.group.Bytes());
+  ref.set_author(e.author.Bytes());
+  ref.set_seq(e.seq);
+  *ref.mutable_hlc() = e.hlc.ToProto();
+  return ref;
+}
+
+v1::GroupView ToGroupView(const core::Group& group) {
+  const core::GroupState& s = group.state();
+  v1::GroupView v;
+  v.set_group_id(group.id().Bytes());
+  *v.mutable_charter() = s.charter();
+  v.set_founder(s.founder().Bytes());
+  for (const auto& [key, m] : s.members()) {
+    v1::MemberView* mv = v.add_members();
+    mv->set_key(key.Bytes());
+    *mv->mutable_profile() = m.profile;
+    mv->set_status(std::string(core::MemberStatusName(m.status)));
+    mv->set_last_seq(group.dag().ChainLength(key));
+  }
+  v.set_event_count(s.event_count());
+  const auto hash = s.Hash();
+  v.set_state_hash(std::string(reinterpret_cast<const char*>(hash.data()), hash.size()));
+  *v.mutable_last_hlc() = s.last_hlc().ToProto();
+  return v;
+}
+
+v1::CampaignView ToCampaignView(const core::GroupState& state, const core::CampaignState& c) {
+  v1::CampaignView v;
+  v.set_campaign_id(c.id.Bytes());
+  v.set_group_id(state.group().Bytes());
+  v.set_opened_by(c.opened_by.Bytes());
+  *v.mutable_campaign() = c.campaign;
+  v.set_fiscal_host(c.fiscal_host.Bytes());
+  const core::CampaignTotals t = state.Totals(c);
+  v.set_pledge_count(t.pledge_count);
+  v.set_pledged_minor(t.pledged_minor);
+  v.set_received_minor(t.received_minor);
+  v.set_outstanding_minor(t.outstanding_minor);
+  v.set_conditional_minor(t.conditional_minor);
+  *v.mutable_opened_hlc() = c.opened_hlc.ToProto();
+  return v;
+}
+
+namespace {
+
+v1::PledgeStatus ToProtoStatus(core::PledgeStatus s) {
+  switch (s) {
+    case core::PledgeStatus::kPending: return v1::PLEDGE_STATUS_PENDING;
+    case core::PledgeStatus::kInProgress: return v1::PLEDGE_STATUS_IN_PROGRESS;
+    case core::PledgeStatus::kOverdue: return v1::PLEDGE_STATUS_OVERDUE;
+    case core::PledgeStatus::kCompleted: return v1::PLEDGE_STATUS_COMPLETED;
+    case core::PledgeStatus::kCancelled: return v1::PLEDGE_STATUS_CANCELLED;
+    case core::PledgeStatus::kConditional: return v1::PLEDGE_STATUS_CONDITIONAL;
+  }
+  return v1::PLEDGE_STATUS_UNSPECIFIED;
+}
+
+}  // namespace
+
+v1::PledgeView ToPledgeView(const core::GroupState& state, const core::PledgeState& p,
+                            uint64_t as_of_ms) {
+  v1::PledgeView v;
+  v.set_pledge_id(p.id.Bytes());
+  v.set_group_id(state.group().Bytes());
+  v.set_campaign_id(p.campaign.Bytes());
+  v.set_pledger(p.pledger.Bytes());
+  *v.mutable_terms() = p.terms;
+  v.set_version(p.version);
+  const uint64_t deadline_ms = state.campaigns().at(p.campaign).campaign.deadline_ms();
+  v.set_status(ToProtoStatus(core::DerivePledgeStatus(p, deadline_ms, as_of_ms)));
+  v.set_received_minor(p.received_minor);
+  v.set_written_off_minor(p.written_off_minor);
+  v.set_outstanding_minor(p.outstanding_minor());
+  *v.mutable_created_hlc() = p.created_hlc.ToProto();
+  *v.mutable_updated_hlc() = p.updated_hlc.ToProto();
+  v.set_cancel_reason(p.cancel_reason);
+  return v;
+}
+
+v1::PledgeVersion ToPledgeVersion(const core::PledgeEntry& entry) {
+  v1::PledgeVersion v;
+  v.set_version(entry.version);
+  v.set_event_id(entry.event.Bytes());
+  v.set_author(entry.author.Bytes());
+  *v.mutable_hlc() = entry.hlc.ToProto();
+  v.set_kind(std::string(core::PledgeEntryKindName(entry.kind)));
+  if (entry.kind == core::PledgeEntryKind::kPledge ||
+      entry.kind == core::PledgeEntryKind::kAmendment) {
+    *v.mutable_terms() = entry.terms;
+  }
+  v.set_reason(entry.reason);
+  if (entry.kind == core::PledgeEntryKind::kPayment ||
+      entry.kind == core::PledgeEntryKind::kWriteOff) {
+    *v.mutable_amount() = entry.amount;
+  }
+  v.set_external_ref(entry.external_ref);
+  v.set_received_ms(entry.received_ms);
+  return v;
+}
+
+}  // namespace constellation::rpc

@@ -1,0 +1,30 @@
+// server/rpc/views.h
+//
+// Builds the client API's view messages (client.proto) from the core's folded state, and
+// parses ids in requests. Pure functions of their arguments.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <absl/status/statusor.h>
+
+#include "constellation/v1/client.pb.h"
+#include "server/core/codec.h"
+#include "server/core/group.h"
+#include "server/core/group_state.h"
+
+namespace constellation::rpc {
+
+// Parses a required 32-byte id field; kInvalidArgument naming `field` otherwise.
+absl::StatusOr<core::EventId> ParseEventId(const std::string& bytes, std::string_view field);
+absl::StatusOr<core::GroupId> ParseGroupId(const std::string& bytes, std::string_view field);
+
+v1::EventRef ToEventRef(const core::VerifiedEvent& e);
+v1::GroupView ToGroupView(const core::Group& group);
+v1::CampaignView ToCampaignView(const core::GroupState& state, const core::CampaignState& c);
+v1::PledgeView ToPledgeView(const core::GroupState& state, const core::PledgeState& p,
+                            uint64_t as_of_ms);
+v1::PledgeVersion ToPledgeVersion(const core::PledgeEntry& entry);
+
+}  // namespace constellation::rpc

@@ -1,0 +1,122 @@
+#include "server/storage/event_store.h"
+
+#include <absl/strings/str_format.h>
+
+#include "server/base/status_macros.h"
+#include "server/storage/key_codec.h"
+
+namespace constellation::storage {
+namespace {
+
+constexpr std::string_view kSchemaKey = "schema_version";
+constexpr std::string_view kTokenPrefix = "token/";
+
+std::string EventKey(const core::GroupId& group, const core::OrgKey& author, uint64_t seq) {
+  std::string key = group.Bytes() + author.Bytes();
+  AppendU64(&key, seq);
+  return key;
+}
+
+absl::Status Corrupt(const std::string& what) {
+  return absl::DataLossError(absl::StrFormat(
+      "store is inconsistent: %s; restore from a backup or resync from peers", what));
+}
+
+}  // namespace
+
+void StageEvent(WriteBatch* batch, const core::VerifiedEvent& e, const core::OrderKey& key) {
+  const std::string event_key = EventKey(e.group, e.author, e.seq);
+  batch->Put(Column::kEvents, event_key, e.SerializeSigned());
+  batch->Put(Column::kById, e.id.Bytes(), event_key);
+
+  std::string frontier_value;
+  AppendU64(&frontier_value, e.seq);
+  frontier_value += e.id.Bytes();
+  batch->Put(Column::kFrontier, e.group.Bytes() + e.author.Bytes(), frontier_value);
+
+  std::string order_key = e.group.Bytes();
+  AppendU64(&order_key, key.depth);
+  order_key += key.id.Bytes();
+  std::string order_value = e.author.Bytes();
+  AppendU64(&order_value, e.seq);
+  batch->Put(Column::kOrder, order_key, order_value);
+}
+
+absl::Status InitSchema(Store& store) {
+  absl::StatusOr<std::string> v = store.Get(Column::kMeta, kSchemaKey);
+  if (v.ok()) {
+    std::string_view in = *v;
+    CONSTELLATION_ASSIGN_OR_RETURN(uint32_t version, ReadU32(&in));
+    if (version > kSchemaVersion) {
+      return absl::FailedPreconditionError(absl::StrFormat(
+          "the data directory was written by a newer constellationd (schema %d; this binary "
+          "reads up to %d); upgrade the binary",
+          version, kSchemaVersion));
+    }
+    return absl::OkStatus();
+  }
+  if (!absl::IsNotFound(v.status())) return v.status();
+  WriteBatch batch;
+  std::string value;
+  AppendU32(&value, kSchemaVersion);
+  batch.Put(Column::kMeta, kSchemaKey, value);
+  return store.Write(batch, WriteOptions{.sync = true});
+}
+
+absl::Status LoadEvents(const Store& store,
+                        const std::function<absl::Status(core::VerifiedEvent)>& fn) {
+  absl::Status inner = absl::OkStatus();
+  CONSTELLATION_RETURN_IF_ERROR(store.Scan(
+      Column::kOrder, "", "", [&](std::string_view key, std::string_view value) {
+        if (key.size() != 32 + 8 + 32 || value.size() != 32 + 8) {
+          inner = Corrupt("an order entry has the wrong size");
+          return false;
+        }
+        const std::string group_bytes(key.substr(0, 32));
+        const std::string id_bytes(key.substr(40, 32));
+        const std::string event_key = group_bytes + std::string(value);
+        absl::StatusOr<std::string> signed_bytes = store.Get(Column::kEvents, event_key);
+        if (!signed_bytes.ok()) {
+          inner = absl::IsNotFound(signed_bytes.status())
+                      ? Corrupt("an event listed in the canonical order is missing")
+                      : signed_bytes.status();
+          return false;
+        }
+        absl::StatusOr<core::VerifiedEvent> e = core::DecodeSignedEvent(*signed_bytes);
+        if (!e.ok()) {
+          inner = Corrupt(absl::StrFormat("a stored event does not verify: %s",
+                                          std::string(e.status().message())));
+          return false;
+        }
+        if (e->id.Bytes() != id_bytes || e->group.Bytes() != group_bytes) {
+          inner = Corrupt("a stored event does not match its key");
+          return false;
+        }
+        inner = fn(*std::move(e));
+        return inner.ok();
+      }));
+  return inner;
+}
+
+void StageToken(WriteBatch* batch, const std::string& secret_hash_hex, const v1::TokenInfo& info) {
+  batch->Put(Column::kMeta, std::string(kTokenPrefix) + secret_hash_hex, info.SerializeAsString());
+}
+
+absl::Status LoadTokens(
+    const Store& store,
+    const std::function<void(const std::string& secret_hash_hex, v1::TokenInfo)>& fn) {
+  absl::Status inner = absl::OkStatus();
+  CONSTELLATION_RETURN_IF_ERROR(store.ScanPrefix(
+      Column::kMeta, kTokenPrefix, [&](std::string_view key, std::string_view value) {
+        v1::TokenInfo info;
+        if (!info.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+          inner = Corrupt("a token record does not parse");
+          return false;
+        }
+        fn(std::string(key.substr(kTokenPrefix.size())), std::move(info));
+        return true;
+      }));
+  return inner;
+}
+
+}  // namespace constellation::storage
