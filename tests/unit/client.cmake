@@ -1,1 +1,19 @@
-# client unit tests
+# client unit tests: SDK (money, client without a server) and CLI (args, exit codes, output).
+# None needs a running node; integration/e2e tests cover the SDK and CLI against constellationd.
+constellation_add_test(NAME money_test LABEL unit
+  SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/money_test.cc
+  LIBS constellation_sdk constellation_testing)
+constellation_add_test(NAME sdk_client_test LABEL unit
+  SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/sdk_client_test.cc
+  # constellation_proto and gRPC for the in-process fake node only.
+  LIBS constellation_sdk constellation_proto gRPC::grpc++ absl::synchronization
+       constellation_testing)
+constellation_add_test(NAME cli_args_test LABEL unit
+  SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/cli_args_test.cc
+  LIBS constellation_cli_lib constellation_testing)
+constellation_add_test(NAME exit_code_test LABEL unit
+  SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/exit_code_test.cc
+  LIBS constellation_cli_lib constellation_testing)
+constellation_add_test(NAME cli_output_test LABEL unit
+  SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/cli_output_test.cc
+  LIBS constellation_cli_lib constellation_testing)

@@ -1,0 +1,287 @@
+// cli/args.cc
+#include "cli/args.h"
+
+#include <absl/strings/numbers.h>
+#include <absl/strings/str_format.h>
+#include <absl/strings/str_join.h>
+
+#include <algorithm>
+#include <set>
+
+namespace constellation::cli {
+namespace {
+
+std::string Dashed(std::string_view name) { return absl::StrFormat("--%s", std::string(name)); }
+
+const FlagSpec* FindFlag(const std::vector<FlagSpec>& specs, std::string_view name) {
+  for (const FlagSpec& spec : specs) {
+    if (spec.name == name) return &spec;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> Nouns(const std::vector<CommandSpec>& commands) {
+  std::vector<std::string> nouns;
+  for (const CommandSpec& command : commands) {
+    if (std::find(nouns.begin(), nouns.end(), command.noun) == nouns.end()) {
+      nouns.push_back(command.noun);
+    }
+  }
+  return nouns;
+}
+
+std::vector<std::string> Verbs(const std::vector<CommandSpec>& commands, std::string_view noun) {
+  std::vector<std::string> verbs;
+  for (const CommandSpec& command : commands) {
+    if (command.noun == noun) verbs.push_back(command.verb);
+  }
+  return verbs;
+}
+
+const CommandSpec* FindCommand(const std::vector<CommandSpec>& commands, std::string_view noun,
+                               std::string_view verb) {
+  for (const CommandSpec& command : commands) {
+    if (command.noun == noun && command.verb == verb) return &command;
+  }
+  return nullptr;
+}
+
+// Stores one global flag value. Usage errors for a bad value or a repeat.
+absl::Status SetGlobal(GlobalFlags* global, std::set<std::string>* seen, const std::string& name,
+                       const std::string& value) {
+  if (!seen->insert(name).second) {
+    return absl::InvalidArgumentError(absl::StrFormat("flag %s given twice", Dashed(name)));
+  }
+  if (name == "endpoint") {
+    global->endpoint = value;
+  } else if (name == "token") {
+    global->token = value;
+  } else if (name == "context") {
+    global->context = value;
+  } else if (name == "output") {
+    absl::StatusOr<OutputFormat> format = ParseOutputFormat(value);
+    if (!format.ok()) return format.status();
+    global->output = *format;
+    global->output_given = true;
+  } else if (name == "timeout") {
+    absl::StatusOr<absl::Duration> timeout = ParseTimeout(value);
+    if (!timeout.ok()) return timeout.status();
+    global->timeout = *timeout;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+bool Invocation::Has(std::string_view flag) const {
+  return flags.find(std::string(flag)) != flags.end();
+}
+
+std::string Invocation::Get(std::string_view flag) const {
+  auto it = flags.find(std::string(flag));
+  return it == flags.end() || it->second.empty() ? "" : it->second.back();
+}
+
+std::vector<std::string> Invocation::GetAll(std::string_view flag) const {
+  auto it = flags.find(std::string(flag));
+  return it == flags.end() ? std::vector<std::string>() : it->second;
+}
+
+std::string Invocation::Positional(size_t i) const {
+  return i < positionals.size() ? positionals[i] : "";
+}
+
+const std::vector<FlagSpec>& GlobalFlagSpecs() {
+  static const std::vector<FlagSpec> kGlobal = {
+      {"endpoint", "HOST:PORT",
+       "node to talk to (default: $CONSTELLATION_ENDPOINT, the context's, 127.0.0.1:7400)"},
+      {"token", "TOKEN", "bearer token (default: $CONSTELLATION_TOKEN, the context's)"},
+      {"context", "NAME",
+       "context from the config file (default: $CONSTELLATION_CONTEXT, "
+       "the config's current)"},
+      {"output", "FORMAT", "table | json | csv (default table)"},
+      {"timeout", "DURATION", "deadline of each call, e.g. 10s, 500ms (default 10s)"},
+      {"help", "", "show help for the command and exit"},
+  };
+  return kGlobal;
+}
+
+const FlagSpec& RequestIdFlagSpec() {
+  static const FlagSpec kRequestId = {
+      "request-id", "ID",
+      "idempotency key: rerunning the write with the same ID never writes twice "
+      "(default: a fresh random id, shown in errors)"};
+  return kRequestId;
+}
+
+absl::StatusOr<OutputFormat> ParseOutputFormat(std::string_view text) {
+  if (text == "table") return OutputFormat::kTable;
+  if (text == "json") return OutputFormat::kJson;
+  if (text == "csv") return OutputFormat::kCsv;
+  return absl::InvalidArgumentError(
+      absl::StrFormat("output format '%s' is not one of: table, json, csv", std::string(text)));
+}
+
+absl::StatusOr<absl::Duration> ParseTimeout(std::string_view text) {
+  absl::Duration timeout;
+  int64_t seconds = 0;
+  if (absl::SimpleAtoi(std::string(text), &seconds)) {
+    timeout = absl::Seconds(seconds);
+  } else if (!absl::ParseDuration(std::string(text), &timeout)) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "timeout '%s' is not a duration: use e.g. 10s, 500ms or 2m", std::string(text)));
+  }
+  if (timeout <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("timeout '%s' must be greater than zero", std::string(text)));
+  }
+  return timeout;
+}
+
+absl::StatusOr<Invocation> ParseArgs(const std::vector<std::string>& args,
+                                     const std::vector<CommandSpec>& commands) {
+  Invocation inv;
+  std::set<std::string> globals_seen;
+  bool flags_ended = false;
+  // The first usage error; with --help it is not reported.
+  absl::Status error;
+  auto fail = [&error](absl::Status status) {
+    if (error.ok()) error = std::move(status);
+  };
+  std::string verb;
+
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (flags_ended || arg.size() < 2 || arg[0] != '-') {
+      if (inv.noun.empty()) {
+        inv.noun = arg;
+      } else if (verb.empty()) {
+        verb = arg;
+        inv.command = FindCommand(commands, inv.noun, verb);
+      } else {
+        inv.positionals.push_back(arg);
+      }
+      continue;
+    }
+    if (arg == "--") {
+      flags_ended = true;
+      continue;
+    }
+    if (arg == "-h" || arg == "--help") {
+      inv.help = true;
+      continue;
+    }
+    // The flag's name and, for --name=value and -ovalue, its inline value.
+    std::string name;
+    std::optional<std::string> value;
+    if (arg[1] != '-') {
+      if (arg[1] != 'o') {
+        fail(absl::InvalidArgumentError(absl::StrFormat("unknown flag %s", arg)));
+        continue;
+      }
+      name = "output";
+      if (arg.size() > 2) value = arg.substr(2);
+    } else {
+      const size_t equals = arg.find('=');
+      name = arg.substr(2, equals == std::string::npos ? std::string::npos : equals - 2);
+      if (equals != std::string::npos) value = arg.substr(equals + 1);
+    }
+    const FlagSpec* command_flag = nullptr;
+    if (inv.command != nullptr) {
+      command_flag = FindFlag(inv.command->flags, name);
+      if (command_flag == nullptr && inv.command->write && name == RequestIdFlagSpec().name) {
+        command_flag = &RequestIdFlagSpec();
+      }
+    }
+    const FlagSpec* global_flag =
+        command_flag == nullptr && name != "help" ? FindFlag(GlobalFlagSpecs(), name) : nullptr;
+    const FlagSpec* spec = command_flag != nullptr ? command_flag : global_flag;
+    if (spec == nullptr) {
+      if (inv.command == nullptr) {
+        fail(absl::InvalidArgumentError(
+            absl::StrFormat("unknown flag %s (a command's flags go after its verb, e.g. "
+                            "'constellation pledge list --group GROUP')",
+                            Dashed(name))));
+      } else {
+        fail(absl::InvalidArgumentError(absl::StrFormat("unknown flag %s for '%s %s'", Dashed(name),
+                                                        inv.command->noun, inv.command->verb)));
+      }
+      continue;
+    }
+    if (spec->value_name.empty()) {
+      if (value.has_value()) {
+        fail(absl::InvalidArgumentError(absl::StrFormat("flag %s takes no value", Dashed(name))));
+        continue;
+      }
+      value = "true";
+    } else if (!value.has_value()) {
+      if (i + 1 >= args.size()) {
+        fail(absl::InvalidArgumentError(
+            absl::StrFormat("flag %s needs a value (%s)", Dashed(name), spec->value_name)));
+        continue;
+      }
+      value = args[++i];
+    }
+    if (global_flag != nullptr) {
+      absl::Status status = SetGlobal(&inv.global, &globals_seen, name, *value);
+      if (!status.ok()) fail(status);
+      continue;
+    }
+    std::vector<std::string>& values = inv.flags[name];
+    if (!values.empty() && !spec->repeatable) {
+      fail(absl::InvalidArgumentError(
+          absl::StrFormat("flag %s given twice; it takes one value", Dashed(name))));
+      continue;
+    }
+    values.push_back(*value);
+  }
+
+  if (inv.help) {
+    // Help for the deepest level named; an unknown noun or verb falls back to a level above.
+    if (inv.command == nullptr && !Verbs(commands, inv.noun).empty()) return inv;
+    if (inv.command == nullptr) inv.noun.clear();
+    return inv;
+  }
+  if (!error.ok()) return error;
+  if (inv.noun.empty()) {
+    return absl::InvalidArgumentError("missing command: run 'constellation --help'");
+  }
+  const std::vector<std::string> verbs = Verbs(commands, inv.noun);
+  if (verbs.empty()) {
+    return absl::InvalidArgumentError(absl::StrFormat("unknown command '%s': one of %s", inv.noun,
+                                                      absl::StrJoin(Nouns(commands), ", ")));
+  }
+  if (verb.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("missing verb for '%s': one of %s", inv.noun, absl::StrJoin(verbs, ", ")));
+  }
+  if (inv.command == nullptr) {
+    return absl::InvalidArgumentError(absl::StrFormat("unknown verb '%s %s': one of %s", inv.noun,
+                                                      verb, absl::StrJoin(verbs, ", ")));
+  }
+  const CommandSpec& command = *inv.command;
+  size_t required_positionals = 0;
+  for (const PositionalSpec& positional : command.positionals) {
+    if (positional.required) ++required_positionals;
+  }
+  if (inv.positionals.size() > command.positionals.size()) {
+    return absl::InvalidArgumentError(absl::StrFormat("unexpected argument '%s' for '%s %s'",
+                                                      inv.positionals[command.positionals.size()],
+                                                      command.noun, command.verb));
+  }
+  if (inv.positionals.size() < required_positionals) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("missing %s for '%s %s'", command.positionals[inv.positionals.size()].name,
+                        command.noun, command.verb));
+  }
+  for (const FlagSpec& flag : command.flags) {
+    if (flag.required && !inv.Has(flag.name)) {
+      return absl::InvalidArgumentError(absl::StrFormat("missing required flag %s %s for '%s %s'",
+                                                        Dashed(flag.name), flag.value_name,
+                                                        command.noun, command.verb));
+    }
+  }
+  return inv;
+}
+
+}  // namespace constellation::cli

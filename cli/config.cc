@@ -1,0 +1,214 @@
+// cli/config.cc
+#include "cli/config.h"
+
+#include <absl/strings/str_format.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <toml++/toml.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace constellation::cli {
+namespace {
+
+constexpr size_t kContextNameSizeMax = 64;
+
+absl::Status ErrnoError(const std::string& what) {
+  return absl::FailedPreconditionError(absl::StrFormat("%s: %s", what, std::strerror(errno)));
+}
+
+// Reads an optional string value at `table[key]`; kInvalidArgument if present but not a string.
+absl::Status ReadString(const toml::table& table, const char* key, const std::string& where,
+                        std::string* out) {
+  const toml::node* node = table.get(key);
+  if (node == nullptr) return absl::OkStatus();
+  const std::optional<std::string> value = node->value<std::string>();
+  if (!value.has_value()) {
+    return absl::InvalidArgumentError(absl::StrFormat("%s: '%s' must be a string (line %d)", where,
+                                                      key, node->source().begin.line));
+  }
+  *out = *value;
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> ConfigPath(const EnvLookup& env) {
+  if (std::optional<std::string> path = env("CONSTELLATION_CONFIG")) return *path;
+  if (std::optional<std::string> xdg = env("XDG_CONFIG_HOME")) {
+    return *xdg + "/constellation/config.toml";
+  }
+  if (std::optional<std::string> home = env("HOME")) {
+    return *home + "/.config/constellation/config.toml";
+  }
+  return absl::FailedPreconditionError(
+      "cannot place the config file: set CONSTELLATION_CONFIG, XDG_CONFIG_HOME or HOME");
+}
+
+absl::StatusOr<Config> ParseConfig(std::string_view text, const std::string& origin) {
+  toml::table root;
+  try {
+    root = toml::parse(text, origin);
+  } catch (const toml::parse_error& error) {
+    return absl::InvalidArgumentError(absl::StrFormat("config file %s line %d: %s", origin,
+                                                      error.source().begin.line,
+                                                      std::string(error.description())));
+  }
+  Config config;
+  absl::Status status = ReadString(root, "current", "config file " + origin, &config.current);
+  if (!status.ok()) return status;
+  const toml::node* contexts = root.get("contexts");
+  if (contexts == nullptr) return config;
+  if (!contexts->is_table()) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("config file %s: 'contexts' must be a table", origin));
+  }
+  for (const auto& [name, node] : *contexts->as_table()) {
+    const std::string context_name(name.str());
+    const std::string where = absl::StrFormat("config file %s, context '%s'", origin, context_name);
+    if (!node.is_table()) {
+      return absl::InvalidArgumentError(absl::StrFormat("%s: must be a table", where));
+    }
+    Context context;
+    status = ReadString(*node.as_table(), "endpoint", where, &context.endpoint);
+    if (!status.ok()) return status;
+    status = ReadString(*node.as_table(), "token", where, &context.token);
+    if (!status.ok()) return status;
+    config.contexts[context_name] = context;
+  }
+  return config;
+}
+
+absl::StatusOr<Config> LoadConfig(const std::string& path) {
+  std::error_code error;
+  if (!std::filesystem::exists(path, error)) return Config{};
+  std::ifstream in(path);
+  if (!in) return ErrnoError("cannot read config file " + path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return ParseConfig(text.str(), path);
+}
+
+absl::Status SaveConfig(const std::string& path, const Config& config) {
+  toml::table root;
+  if (!config.current.empty()) root.insert("current", config.current);
+  toml::table contexts;
+  for (const auto& [name, context] : config.contexts) {
+    toml::table entry;
+    entry.insert("endpoint", context.endpoint);
+    if (!context.token.empty()) entry.insert("token", context.token);
+    contexts.insert(name, std::move(entry));
+  }
+  root.insert("contexts", std::move(contexts));
+  std::stringstream text;
+  text << "# constellation CLI contexts; holds tokens: keep it private (mode 0600).\n"
+       << root << "\n";
+
+  const std::filesystem::path file(path);
+  if (file.has_parent_path()) {
+    std::error_code error;
+    std::filesystem::create_directories(file.parent_path(), error);
+    if (error) {
+      return absl::FailedPreconditionError(absl::StrFormat(
+          "cannot create directory %s: %s", file.parent_path().string(), error.message()));
+    }
+    // Only a directory we just made is tightened; an existing one stays as its owner set it.
+    ::chmod(file.parent_path().c_str(), 0700);
+  }
+  // Write a sibling, then rename over the file: a crash leaves the old or the new file.
+  const std::string temp = path + ".tmp";
+  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return ErrnoError("cannot write config file " + temp);
+  ::fchmod(fd, 0600);  // O_CREAT's mode does not apply to an existing file
+  const std::string bytes = text.str();
+  size_t written = 0;
+  while (written < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      absl::Status status = ErrnoError("cannot write config file " + temp);
+      ::close(fd);
+      return status;
+    }
+    written += static_cast<size_t>(n);
+  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    return ErrnoError("cannot write config file " + temp);
+  }
+  if (::rename(temp.c_str(), path.c_str()) != 0) {
+    return ErrnoError("cannot replace config file " + path);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateContextName(std::string_view name) {
+  bool ok = !name.empty() && name.size() <= kContextNameSizeMax;
+  for (char c : name) {
+    ok = ok && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                c == '-' || c == '_' || c == '.');
+  }
+  if (ok) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrFormat("context name '%s' must be 1..%d letters, digits, '-', '_' or '.'",
+                      std::string(name), kContextNameSizeMax));
+}
+
+absl::StatusOr<Connection> ResolveConnection(const GlobalFlags& flags, const EnvLookup& env,
+                                             const Config& config) {
+  Connection out;
+  if (flags.context.has_value()) {
+    out.context = *flags.context;
+    out.context_source = "flag";
+  } else if (std::optional<std::string> name = env("CONSTELLATION_CONTEXT")) {
+    out.context = *name;
+    out.context_source = "env";
+  } else if (!config.current.empty()) {
+    out.context = config.current;
+    out.context_source = "config";
+  }
+  const Context* context = nullptr;
+  if (!out.context.empty()) {
+    auto it = config.contexts.find(out.context);
+    if (it == config.contexts.end()) {
+      return absl::NotFoundError(absl::StrFormat(
+          "context '%s' (from %s) is not in the config file: run 'constellation context list'",
+          out.context, out.context_source));
+    }
+    context = &it->second;
+  }
+
+  if (flags.endpoint.has_value()) {
+    out.endpoint = *flags.endpoint;
+    out.endpoint_source = "flag";
+  } else if (std::optional<std::string> endpoint = env("CONSTELLATION_ENDPOINT")) {
+    out.endpoint = *endpoint;
+    out.endpoint_source = "env";
+  } else if (context != nullptr && !context->endpoint.empty()) {
+    out.endpoint = context->endpoint;
+    out.endpoint_source = "context";
+  } else {
+    out.endpoint = kDefaultEndpoint;
+    out.endpoint_source = "default";
+  }
+
+  if (flags.token.has_value()) {
+    out.token = *flags.token;
+    out.token_source = "flag";
+  } else if (std::optional<std::string> token = env("CONSTELLATION_TOKEN")) {
+    out.token = *token;
+    out.token_source = "env";
+  } else if (context != nullptr && !context->token.empty()) {
+    out.token = context->token;
+    out.token_source = "context";
+  } else {
+    out.token_source = "none";
+  }
+  return out;
+}
+
+}  // namespace constellation::cli

@@ -1,0 +1,79 @@
+// cli/config.h
+//
+// The CLI's config file (TOML) of named contexts, and the resolution of which node and token a
+// command uses. Precedence, per value: flag > environment > the selected context > default.
+//   context:  --context, $CONSTELLATION_CONTEXT, `current` in the file
+//   endpoint: --endpoint, $CONSTELLATION_ENDPOINT, the context's endpoint, 127.0.0.1:7400
+//   token:    --token, $CONSTELLATION_TOKEN, the context's token, none
+// File: $CONSTELLATION_CONFIG, else $XDG_CONFIG_HOME/constellation/config.toml, else
+// $HOME/.config/constellation/config.toml. Format:
+//   current = "local"
+//   [contexts.local]
+//   endpoint = "127.0.0.1:7400"
+//   token = "..."
+// The file holds tokens, so it is written with mode 0600 (directory 0700), atomically.
+// Thread safety: functions are thread-safe; concurrent writers of one file: last one wins.
+#pragma once
+
+#include <absl/status/status.h>
+#include <absl/status/statusor.h>
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "cli/args.h"
+
+namespace constellation::cli {
+
+inline constexpr char kDefaultEndpoint[] = "127.0.0.1:7400";
+
+// Reads an environment variable; nullopt when unset or empty.
+using EnvLookup = std::function<std::optional<std::string>(const std::string& name)>;
+
+struct Context {
+  std::string endpoint;
+  std::string token;
+};
+
+struct Config {
+  std::string current;                      // "" = none
+  std::map<std::string, Context> contexts;  // by name
+};
+
+// The config file path (see the header comment). kFailedPrecondition when neither
+// CONSTELLATION_CONFIG, XDG_CONFIG_HOME nor HOME is set.
+absl::StatusOr<std::string> ConfigPath(const EnvLookup& env);
+
+// Reads the file; a missing file is an empty Config. kInvalidArgument for a file that is not
+// valid TOML or has values of the wrong type (the message names the file and line).
+absl::StatusOr<Config> LoadConfig(const std::string& path);
+
+// Parses config text; `origin` names it in errors.
+absl::StatusOr<Config> ParseConfig(std::string_view text, const std::string& origin);
+
+// Writes the file atomically with mode 0600, creating its directory (0700) if needed.
+absl::Status SaveConfig(const std::string& path, const Config& config);
+
+// A context name: 1..64 of letters, digits, '-', '_', '.'. kInvalidArgument otherwise.
+absl::Status ValidateContextName(std::string_view name);
+
+// Where a command connects, and where each value came from ("flag", "env", "context",
+// "default"), for `context show` and error hints.
+struct Connection {
+  std::string context;  // "" = none
+  std::string endpoint;
+  std::string token;
+  std::string context_source;
+  std::string endpoint_source;
+  std::string token_source;
+};
+
+// Applies the precedence rules. kNotFound when the context named by --context or
+// $CONSTELLATION_CONTEXT is not in `config`; a dangling `current` in the file is also
+// kNotFound.
+absl::StatusOr<Connection> ResolveConnection(const GlobalFlags& flags, const EnvLookup& env,
+                                             const Config& config);
+
+}  // namespace constellation::cli

@@ -1,0 +1,204 @@
+// sdk/include/constellation/client.h
+//
+// constellation::Client: the typed client of one Constellation node (DESIGN §6), one method per
+// RPC of proto/constellation/v1/client.proto. Member organisations build it into their own
+// systems; the `constellation` CLI is built on it.
+//
+// Guarantees:
+// - Every method returns absl::Status / absl::StatusOr with the node's status code and message
+//   (codes as documented in client.proto). Malformed input the SDK can detect (an id that is
+//   not 64 hex characters, a bad request id) is kInvalidArgument before any RPC is made.
+// - Every unary call has a deadline (ClientOptions::deadline) covering all of its attempts.
+//   kUnavailable is retried up to ClientOptions::max_attempts times with exponential backoff
+//   and jitter. Writes are retried with the same request_id, which the node uses to return the
+//   original event instead of writing twice, so a retried write never duplicates.
+// - Streams (PledgeHistory, GroupEvents) are read lazily from the server stream; they have
+//   their own deadline (ClientOptions::stream_deadline) and resume after kUnavailable where
+//   that cannot repeat or skip an entry.
+// - Headers expose std and abseil types only; gRPC and generated types stay inside the SDK.
+//
+// Thread safety: a Client is thread-safe (calls may run concurrently from many threads).
+// A stream object is not thread-safe; use each from one thread at a time. Streams keep the
+// connection they need alive, so they may outlive the Client that created them.
+#pragma once
+
+#include <absl/status/status.h>
+#include <absl/status/statusor.h>
+#include <absl/time/time.h>
+#include <constellation/money.h>
+#include <constellation/types.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace constellation {
+
+struct ClientOptions {
+  // host:port of the node, e.g. "127.0.0.1:7400". Plaintext for now.
+  std::string endpoint;
+  // Bearer token issued by the node; sent as `authorization: Bearer <token>`. May be empty
+  // (calls then fail with kUnauthenticated).
+  std::string token;
+  // Deadline of one unary call, across all of its attempts.
+  absl::Duration deadline = absl::Seconds(10);
+  // Deadline of a whole stream (PledgeHistory, GroupEvents), from its first read.
+  absl::Duration stream_deadline = absl::Minutes(10);
+  // Attempts per call when the node answers kUnavailable (1 = no retry).
+  int max_attempts = 4;
+  // Wait before the first retry; doubled each retry (with jitter), capped at 5 s.
+  absl::Duration initial_backoff = absl::Milliseconds(100);
+};
+
+struct WriteOptions {
+  // Idempotency key (1..128 printable ASCII characters, unique per intended write). Empty:
+  // the SDK generates a random 128-bit hex id. Pass your own to retry a write safely across
+  // process restarts.
+  std::string request_id;
+};
+
+// A new random request id: 32 lowercase hex characters (128 bits). Thread-safe.
+std::string NewRequestId();
+
+// The SDK version, e.g. "0.1.0".
+const char* SdkVersion();
+
+namespace internal {
+class ClientCore;
+class PledgeHistoryReader;
+class GroupEventReader;
+}  // namespace internal
+
+// Every version of a pledge's history (or of every pledge of a group or campaign), in canonical
+// order, read lazily from the server stream. Move-only.
+class PledgeHistoryStream {
+ public:
+  PledgeHistoryStream(PledgeHistoryStream&&) noexcept;
+  PledgeHistoryStream& operator=(PledgeHistoryStream&&) noexcept;
+  ~PledgeHistoryStream();  // cancels the RPC if it is still open
+
+  // Reads the next entry into *out (which must not be null). Returns true when an entry was
+  // read, false at the end of the stream, or the stream's error (kNotFound for an unknown
+  // group or pledge, kDeadlineExceeded, kUnavailable after retries, kCancelled after
+  // Cancel()). After false or an error, further calls return the same result.
+  absl::StatusOr<bool> Next(PledgeVersionEntry* out);
+
+  // Stops the stream; the next Next() returns kCancelled. Not thread-safe either: call it from
+  // the thread that reads.
+  void Cancel();
+
+ private:
+  friend class Client;
+  explicit PledgeHistoryStream(std::unique_ptr<internal::PledgeHistoryReader> reader);
+  std::unique_ptr<internal::PledgeHistoryReader> reader_;
+};
+
+// A group's signed events in canonical order, starting after a position, read lazily from the
+// server stream. After kUnavailable it resumes after the last position delivered, so entries
+// are never repeated or skipped. Move-only.
+class GroupEventStream {
+ public:
+  GroupEventStream(GroupEventStream&&) noexcept;
+  GroupEventStream& operator=(GroupEventStream&&) noexcept;
+  ~GroupEventStream();
+
+  // As PledgeHistoryStream::Next.
+  absl::StatusOr<bool> Next(GroupEventEntry* out);
+  void Cancel();
+
+ private:
+  friend class Client;
+  explicit GroupEventStream(std::unique_ptr<internal::GroupEventReader> reader);
+  std::unique_ptr<internal::GroupEventReader> reader_;
+};
+
+class Client {
+ public:
+  // Creates a client for options.endpoint. Does not contact the node (the connection is made on
+  // the first call), so a node that is down shows as kUnavailable from the first call.
+  // kInvalidArgument for an empty endpoint, a token with characters not allowed in a header,
+  // max_attempts < 1, or a non-positive deadline or backoff.
+  static absl::StatusOr<std::unique_ptr<Client>> Connect(const ClientOptions& options);
+
+  ~Client();
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  const ClientOptions& options() const;
+
+  // --- Node and tokens -------------------------------------------------------------------
+
+  // Who the node is (org key, name, endpoints), plus the caller's role. Any valid token.
+  absl::StatusOr<NodeInfo> GetNodeInfo();
+
+  // Issues a token with `role` ("admin" | "member" | "auditor"); `group_ids` (hex) limit an
+  // auditor's reads, empty = every group. Admin only. The secret is in the result only.
+  absl::StatusOr<CreatedToken> CreateToken(std::string_view role, std::string_view label,
+                                           const std::vector<std::string>& group_ids);
+  // Every token (never the secrets). Admin only.
+  absl::StatusOr<std::vector<TokenInfo>> ListTokens();
+  // Revokes a token. kNotFound for an unknown id. Admin only.
+  absl::Status RevokeToken(std::string_view token_id);
+
+  // --- Groups ----------------------------------------------------------------------------
+
+  // Founds a group with this node's org as founder. Admin only. kInvalidArgument for a
+  // missing name, bad decision rules or an unknown currency.
+  absl::StatusOr<GroupWrite> CreateGroup(const CharterInput& charter,
+                                         const WriteOptions& write = {});
+  // kNotFound for an unknown group (or one an auditor token is not scoped to).
+  absl::StatusOr<Group> GetGroup(std::string_view group_id);
+  // Every group the node holds (auditors: those in scope), ordered by group id.
+  absl::StatusOr<std::vector<Group>> ListGroups();
+  // The group's signed events after `after_position` (0 = from the genesis).
+  // kInvalidArgument for a malformed id; other errors come from Next().
+  absl::StatusOr<GroupEventStream> GroupEvents(std::string_view group_id,
+                                               uint64_t after_position = 0);
+
+  // --- Joint fundraising -----------------------------------------------------------------
+
+  absl::StatusOr<CampaignWrite> OpenCampaign(std::string_view group_id,
+                                             const CampaignInput& campaign,
+                                             const WriteOptions& write = {});
+  absl::StatusOr<Campaign> GetCampaign(std::string_view group_id, std::string_view campaign_id);
+  absl::StatusOr<std::vector<Campaign>> ListCampaigns(std::string_view group_id);
+
+  // Records a pledge by this node's org. See client.proto for the error codes.
+  absl::StatusOr<PledgeWrite> RecordPledge(std::string_view group_id, std::string_view campaign_id,
+                                           const PledgeTerms& terms,
+                                           const WriteOptions& write = {});
+  // A new version of this org's own pledge. kFailedPrecondition if cancelled or the amount is
+  // below what was received; kPermissionDenied for another org's pledge.
+  absl::StatusOr<PledgeWrite> AmendPledge(std::string_view group_id, std::string_view pledge_id,
+                                          const PledgeTerms& terms, std::string_view reason,
+                                          const WriteOptions& write = {});
+  // Cancels this org's own pledge. kFailedPrecondition if already cancelled or completed.
+  absl::StatusOr<PledgeWrite> CancelPledge(std::string_view group_id, std::string_view pledge_id,
+                                           std::string_view reason, const WriteOptions& write = {});
+  // Records money received against a pledge (the campaign's fiscal host only).
+  // kFailedPrecondition if cancelled or the amount is above what is outstanding.
+  absl::StatusOr<PledgeWrite> RecordPayment(std::string_view group_id, std::string_view pledge_id,
+                                            const Money& amount, uint64_t received_ms,
+                                            std::string_view external_ref,
+                                            const WriteOptions& write = {});
+  // The pledge with its status derived as of `as_of_ms` (0 = now).
+  absl::StatusOr<Pledge> GetPledge(std::string_view group_id, std::string_view pledge_id,
+                                   uint64_t as_of_ms = 0);
+  // Pledges of the group, or of one campaign when `campaign_id` is not empty.
+  absl::StatusOr<std::vector<Pledge>> ListPledges(std::string_view group_id,
+                                                  std::string_view campaign_id = "",
+                                                  uint64_t as_of_ms = 0);
+  // Every version of one pledge (`pledge_id` set) or of every pledge of the group, optionally
+  // of one campaign. kInvalidArgument for a malformed id; other errors come from Next().
+  absl::StatusOr<PledgeHistoryStream> PledgeHistory(std::string_view group_id,
+                                                    std::string_view pledge_id = "",
+                                                    std::string_view campaign_id = "");
+
+ private:
+  explicit Client(std::shared_ptr<internal::ClientCore> core);
+  std::shared_ptr<internal::ClientCore> core_;
+};
+
+}  // namespace constellation

@@ -1,0 +1,177 @@
+// tests/unit/cli_output_test.cc: tables line up, CSV quotes per RFC 4180, JSON is valid and
+// carries amounts both as minor units and decimals.
+#include <absl/strings/str_split.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "cli/output.h"
+#include "cli/render.h"
+
+namespace constellation::cli {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+std::vector<std::string> Lines(const std::string& text) {
+  std::vector<std::string> lines = absl::StrSplit(text, '\n');
+  if (!lines.empty() && lines.back().empty()) lines.pop_back();
+  return lines;
+}
+
+TEST(CliOutputTest, TableColumnsLineUp) {
+  Table table{{{"id"}, {"name"}, {"amount", true}}, {}};
+  table.rows.push_back({"a1", "Short", "5.00"});
+  table.rows.push_back({"b22", "A much longer name", "1250.50"});
+  EXPECT_THAT(Lines(RenderTable(table)),
+              ElementsAre("ID   NAME                 AMOUNT", "a1   Short                  5.00",
+                          "b22  A much longer name  1250.50"));
+}
+
+TEST(CliOutputTest, TableHasNoTrailingSpacesAndOnlyAHeaderWhenEmpty) {
+  Table table{{{"id"}, {"note"}}, {}};
+  EXPECT_EQ(RenderTable(table), "ID  NOTE\n");
+  table.rows.push_back({"x", ""});
+  for (const std::string& line : Lines(RenderTable(table))) {
+    EXPECT_FALSE(!line.empty() && line.back() == ' ') << "'" << line << "'";
+  }
+}
+
+TEST(CliOutputTest, TableCountsCodePointsAndFlattensNewlines) {
+  Table table{{{"name"}, {"kind"}}, {}};
+  table.rows.push_back({"Société", "x"});
+  table.rows.push_back({"two\nlines", "y"});
+  const std::vector<std::string> lines = Lines(RenderTable(table));
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_EQ(lines[1], "Société    x");
+  EXPECT_EQ(lines[2], "two lines  y");
+  EXPECT_EQ(DisplayWidth("Société"), 7u);
+}
+
+TEST(CliOutputTest, CsvQuotesOnlyWhatNeedsIt) {
+  EXPECT_EQ(CsvField("plain"), "plain");
+  EXPECT_EQ(CsvField(""), "");
+  EXPECT_EQ(CsvField("a,b"), "\"a,b\"");
+  EXPECT_EQ(CsvField("say \"hi\""), "\"say \"\"hi\"\"\"");
+  EXPECT_EQ(CsvField("two\nlines"), "\"two\nlines\"");
+  EXPECT_EQ(CsvField("cr\r"), "\"cr\r\"");
+
+  Table table{{{"pledge_id"}, {"note"}, {"amount", true}}, {}};
+  table.rows.push_back({"p1", "Rivers, Inc.", "250.00"});
+  table.rows.push_back({"p2", "", "0.00"});
+  EXPECT_EQ(RenderCsv(table),
+            "pledge_id,note,amount\n"
+            "p1,\"Rivers, Inc.\",250.00\n"
+            "p2,,0.00\n");
+}
+
+TEST(CliOutputTest, KeyValuesAlign) {
+  EXPECT_EQ(RenderKeyValues({{"pledge_id", "abc"}, {"status", "pending"}, {"note", ""}}),
+            "pledge_id  abc\n"
+            "status     pending\n"
+            "note\n");
+  EXPECT_EQ(RenderKeyValuesCsv({{"a", "x,y"}}), "key,value\na,\"x,y\"\n");
+}
+
+Pledge SamplePledge() {
+  Pledge pledge;
+  pledge.pledge_id = std::string(64, 'c');
+  pledge.group_id = std::string(64, 'a');
+  pledge.campaign_id = std::string(64, 'b');
+  pledge.pledger = std::string(64, 'd');
+  pledge.terms.amount = Money{25050, "EUR"};
+  pledge.terms.installments = {{1'801'353'600'000, 10000}, {1'814'400'000'000, 15050}};
+  pledge.terms.condition = PledgeCondition{"matching \"funds\"", "donor may withdraw"};
+  pledge.terms.note = "line one\nline two, with comma";
+  pledge.terms.donor_name = "Fondation Société";
+  pledge.version = 2;
+  pledge.status = "in_progress";
+  pledge.received_minor = 10000;
+  pledge.outstanding_minor = 15050;
+  pledge.created_hlc = Hlc{1'795'132'800'000, 0};
+  return pledge;
+}
+
+TEST(CliOutputTest, PledgeJsonIsValidWithAmountsInBothForms) {
+  const std::string text = ToJson(SamplePledge()).dump(2);
+  const nlohmann::json json = nlohmann::json::parse(text);  // throws if invalid
+  EXPECT_EQ(json["pledge_id"], std::string(64, 'c'));
+  EXPECT_EQ(json["status"], "in_progress");
+  EXPECT_EQ(json["currency"], "EUR");
+  EXPECT_EQ(json["amount_minor"], 25050);
+  EXPECT_EQ(json["amount"], "250.50");
+  EXPECT_EQ(json["received_minor"], 10000);
+  EXPECT_EQ(json["received"], "100.00");
+  EXPECT_EQ(json["outstanding"], "150.50");
+  EXPECT_EQ(json["terms"]["installments"][0]["due"], "2027-01-31");
+  EXPECT_EQ(json["terms"]["installments"][1]["amount"], "150.50");
+  EXPECT_EQ(json["terms"]["condition"]["barrier"], "matching \"funds\"");
+  EXPECT_EQ(json["terms"]["restriction"], nullptr);
+  EXPECT_EQ(json["created"], "2026-11-20");
+  EXPECT_EQ(json["created_hlc"]["wall_ms"], 1'795'132'800'000u);
+}
+
+TEST(CliOutputTest, JsonSurvivesInvalidUtf8FromTheWire) {
+  Pledge pledge = SamplePledge();
+  pledge.terms.note = std::string("bad \xff byte");
+  Json json = ToJson(pledge);
+  const std::string text = json.dump(2, ' ', false, Json::error_handler_t::replace);
+  EXPECT_NO_THROW(nlohmann::json::parse(text));
+}
+
+TEST(CliOutputTest, PledgeTablesAndDetails) {
+  const Table table = PledgesTable({SamplePledge()});
+  const std::string csv = RenderCsv(table);
+  EXPECT_THAT(csv, HasSubstr("pledge_id,campaign,pledger,status,currency,amount"));
+  EXPECT_THAT(csv, HasSubstr(std::string(64, 'c') + ",bbbbbbbbbbbb,dddddddddddd,in_progress,EUR,"
+                                                    "250.50,100.00,150.50,2,Fondation Société"));
+  const std::vector<std::string> lines = Lines(RenderTable(table));
+  ASSERT_EQ(lines.size(), 2u);
+  // Right-aligned amounts end in the same column as their header.
+  EXPECT_EQ(lines[0].find("AMOUNT") + 6, lines[1].find("250.50") + 6);
+
+  const std::string details = RenderKeyValues(PledgeDetails(SamplePledge()));
+  EXPECT_THAT(details, HasSubstr("amount       250.50 EUR"));
+  EXPECT_THAT(details, HasSubstr("note         line one line two, with comma"));
+}
+
+TEST(CliOutputTest, CampaignAndHistoryJson) {
+  Campaign campaign;
+  campaign.campaign_id = std::string(64, 'b');
+  campaign.definition.name = "Wells";
+  campaign.definition.goal = Money{100000, "JPY"};
+  campaign.definition.restriction = Restriction{"purpose", "wells", 0};
+  campaign.pledged_minor = 2500;
+  const nlohmann::json json = nlohmann::json::parse(ToJson(campaign).dump());
+  EXPECT_EQ(json["goal_minor"], 100000);
+  EXPECT_EQ(json["goal"], "100000");
+  EXPECT_EQ(json["pledged"], "2500");
+  EXPECT_EQ(json["restriction"]["kind"], "purpose");
+  EXPECT_EQ(json["deadline"], nullptr);
+  EXPECT_EQ(json["assurance"], nullptr);
+
+  PledgeVersionEntry payment;
+  payment.pledge_id = std::string(64, 'c');
+  payment.version.kind = "payment";
+  payment.version.amount = Money{1234, "KWD"};
+  payment.version.external_ref = "SEPA-1";
+  const nlohmann::json history = nlohmann::json::parse(ToJson(payment).dump());
+  EXPECT_EQ(history["amount"]["amount"], "1.234");
+  EXPECT_EQ(history["terms"], nullptr);
+  EXPECT_THAT(RenderTable(PledgeHistoryTable({payment})), HasSubstr("ref SEPA-1"));
+}
+
+TEST(CliOutputTest, HelpersFormatIdsAndMoney) {
+  EXPECT_EQ(ShortId(std::string(64, 'f')), "ffffffffffff");
+  EXPECT_EQ(ShortId(""), "");
+  EXPECT_EQ(MoneyText(25050, "EUR"), "250.50 EUR");
+  EXPECT_EQ(MoneyText(7, "JPY"), "7 JPY");
+}
+
+}  // namespace
+}  // namespace constellation::cli
