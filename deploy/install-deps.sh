@@ -10,6 +10,7 @@ packages=(
   librocksdb-dev libabsl-dev libsodium-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libtomlplusplus-dev nlohmann-json3-dev
+  jq procps   # the demo and the end-to-end tests read CLI JSON output and manage processes
 )
 
 missing=()

@@ -209,10 +209,11 @@ absl::Status GroupState::Check(const VerifiedEvent& e) const {
             p->terms.amount().currency()));
       }
       if (a.terms().amount().amount_minor() < p->settled_minor()) {
+        const std::string& currency = p->terms.amount().currency();
         return absl::FailedPreconditionError(absl::StrFormat(
-            "pledge %s has %d minor units received or written off; the amended amount %d "
-            "cannot be lower",
-            id.ShortHex(), p->settled_minor(), a.terms().amount().amount_minor()));
+            "pledge %s has %s received or written off; the amended amount %s cannot be lower",
+            id.ShortHex(), FormatMoney(p->settled_minor(), currency),
+            FormatMoney(a.terms().amount().amount_minor(), currency)));
       }
       return absl::OkStatus();
     }
@@ -251,8 +252,9 @@ absl::Status GroupState::Check(const VerifiedEvent& e) const {
       }
       if (r.amount().amount_minor() > p->outstanding_minor()) {
         return absl::FailedPreconditionError(absl::StrFormat(
-            "payment of %d minor units exceeds the %d outstanding on pledge %s",
-            r.amount().amount_minor(), p->outstanding_minor(), id.ShortHex()));
+            "payment of %s exceeds the %s outstanding on pledge %s",
+            FormatMoney(r.amount().amount_minor(), r.amount().currency()),
+            FormatMoney(p->outstanding_minor(), r.amount().currency()), id.ShortHex()));
       }
       return absl::OkStatus();
     }

@@ -1,6 +1,5 @@
 #include "server/core/records.h"
 
-#include <algorithm>
 #include <string>
 
 #include <absl/strings/str_format.h>
@@ -11,11 +10,23 @@
 namespace constellation::core {
 namespace {
 
-constexpr std::string_view kKnownCurrencies[] = {
-#define CONSTELLATION_CURRENCY(code, exponent) code,
+struct CurrencyInfo {
+  std::string_view code;
+  int exponent;
+};
+
+constexpr CurrencyInfo kKnownCurrencies[] = {
+#define CONSTELLATION_CURRENCY(code, exponent) {code, exponent},
 #include "proto/constellation/v1/currencies.inc"
 #undef CONSTELLATION_CURRENCY
 };
+
+const CurrencyInfo* FindCurrency(std::string_view code) {
+  for (const CurrencyInfo& c : kKnownCurrencies) {
+    if (c.code == code) return &c;
+  }
+  return nullptr;
+}
 
 absl::Status Invalid(std::string_view field, const std::string& what) {
   return absl::InvalidArgumentError(absl::StrFormat("%s: %s", std::string(field), what));
@@ -91,9 +102,20 @@ absl::Status CheckProfile(const v1::MemberProfile& p, std::string_view field) {
 
 }  // namespace
 
-bool IsKnownCurrency(std::string_view code) {
-  return std::find(std::begin(kKnownCurrencies), std::end(kKnownCurrencies), code) !=
-         std::end(kKnownCurrencies);
+bool IsKnownCurrency(std::string_view code) { return FindCurrency(code) != nullptr; }
+
+std::string FormatMoney(int64_t amount_minor, std::string_view currency) {
+  const CurrencyInfo* info = FindCurrency(currency);
+  const int exponent = info == nullptr ? 0 : info->exponent;
+  const bool negative = amount_minor < 0;
+  // Work in uint64 so that INT64_MIN has a magnitude.
+  uint64_t magnitude = negative ? 0 - static_cast<uint64_t>(amount_minor)
+                                : static_cast<uint64_t>(amount_minor);
+  uint64_t scale = 1;
+  for (int i = 0; i < exponent; ++i) scale *= 10;
+  std::string out = absl::StrFormat("%s%d", negative ? "-" : "", magnitude / scale);
+  if (exponent > 0) out += absl::StrFormat(".%0*d", exponent, magnitude % scale);
+  return absl::StrFormat("%s %s", out, std::string(currency));
 }
 
 absl::Status ValidatePositiveMoney(const v1::Money& money, std::string_view field) {

@@ -8,6 +8,7 @@
 // Pure; thread-safe.
 #pragma once
 
+#include <string>
 #include <string_view>
 
 #include <absl/status/status.h>
@@ -18,6 +19,9 @@ namespace constellation::core {
 
 // True for an active ISO-4217 alphabetic code (proto/constellation/v1/currencies.inc).
 bool IsKnownCurrency(std::string_view code);
+
+// "1234.50 EUR": minor units formatted with the currency's exponent, for messages to people.
+std::string FormatMoney(int64_t amount_minor, std::string_view currency);
 
 // A positive amount within limits::kMoneyAmountMinorMax in a known currency.
 absl::Status ValidatePositiveMoney(const v1::Money& money, std::string_view field);

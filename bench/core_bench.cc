@@ -1,0 +1,117 @@
+// Core benchmarks: the per-event cost of sealing, verifying and folding (DESIGN §2-3).
+// Run: ./build/bench/core_bench   (see docs/PERFORMANCE.md for recorded numbers)
+#include <benchmark/benchmark.h>
+
+#include "server/base/limits.h"
+#include "server/core/codec.h"
+#include "server/core/group.h"
+#include "server/core/node_state.h"
+
+namespace constellation::core {
+namespace {
+
+SigningKey Key() { return *SigningKey::FromSeed(std::string(32, 'k')); }
+
+v1::Event PledgeBody(const EventId& campaign, int64_t amount) {
+  v1::Event body;
+  v1::Pledge* p = body.mutable_pledge();
+  p->set_campaign_id(campaign.Bytes());
+  p->mutable_terms()->mutable_amount()->set_amount_minor(amount);
+  p->mutable_terms()->mutable_amount()->set_currency("EUR");
+  return body;
+}
+
+// A node with one group and one campaign; returns the group and campaign ids.
+std::pair<GroupId, EventId> Seed(NodeState& node) {
+  v1::Event charter;
+  charter.mutable_charter()->set_name("Bench partnership");
+  charter.mutable_charter()->set_kind(v1::GROUP_KIND_PARTNERSHIP);
+  const VerifiedEvent* genesis = *node.AppendOwn(std::nullopt, charter, 1);
+  v1::Event campaign;
+  campaign.mutable_campaign()->set_name("Appeal");
+  campaign.mutable_campaign()->mutable_goal()->set_amount_minor(1'000'000);
+  campaign.mutable_campaign()->mutable_goal()->set_currency("EUR");
+  const VerifiedEvent* c = *node.AppendOwn(genesis->group, campaign, 2);
+  return {genesis->group, c->id};
+}
+
+void BM_SealEvent(benchmark::State& state) {
+  SigningKey key = Key();
+  v1::Event e;
+  e.set_format_version(limits::kEventFormatVersion);
+  e.set_group_id(std::string(32, 'g'));
+  e.set_author(key.public_key().Bytes());
+  e.set_seq(7);
+  e.set_prev(std::string(32, 'p'));
+  e.mutable_hlc()->set_wall_ms(1);
+  *e.mutable_pledge() = PledgeBody(EventId(), 100).pledge();
+  for (auto _ : state) benchmark::DoNotOptimize(SealEvent(e, key));
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_SealEvent);
+
+void BM_VerifyEvent(benchmark::State& state) {
+  NodeState node(Key());
+  auto [group, campaign] = Seed(node);
+  const VerifiedEvent* e = *node.AppendOwn(group, PledgeBody(campaign, 100), 3);
+  const std::string bytes = e->SerializeSigned();
+  for (auto _ : state) benchmark::DoNotOptimize(DecodeSignedEvent(bytes));
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_VerifyEvent);
+
+// Appending local pledges: build, seal, check chain and fold rules, apply.
+void BM_AppendOwnPledge(benchmark::State& state) {
+  NodeState node(Key());
+  auto [group, campaign] = Seed(node);
+  uint64_t now = 3;
+  for (auto _ : state) benchmark::DoNotOptimize(node.AppendOwn(group, PledgeBody(campaign, 100), ++now));
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_AppendOwnPledge);
+
+// Re-ingesting a stored history (what a restart does), per event.
+void BM_IngestHistory(benchmark::State& state) {
+  NodeState source(Key());
+  auto [group, campaign] = Seed(source);
+  for (int i = 0; i < state.range(0); ++i) {
+    (void)source.AppendOwn(group, PledgeBody(campaign, 100 + i), 10 + i);
+  }
+  std::vector<std::string> stored;
+  source.FindGroup(group)->ForEachInOrder(0, [&](uint64_t, const VerifiedEvent& e) {
+    stored.push_back(e.SerializeSigned());
+    return true;
+  });
+  for (auto _ : state) {
+    NodeState node(Key());
+    for (const std::string& bytes : stored) (void)node.Ingest(*DecodeSignedEvent(bytes));
+    benchmark::DoNotOptimize(node.FindGroup(group)->state().Hash());
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(stored.size()));
+}
+BENCHMARK(BM_IngestHistory)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
+
+// The cost of a refold (a late event sorting before applied events), per event in the group.
+void BM_Refold(benchmark::State& state) {
+  NodeState node(Key());
+  auto [group, campaign] = Seed(node);
+  for (int i = 0; i < state.range(0); ++i) {
+    (void)node.AppendOwn(group, PledgeBody(campaign, 100 + i), 10 + i);
+  }
+  const Group* g = node.FindGroup(group);
+  for (auto _ : state) {
+    GroupState fresh(group);
+    g->ForEachInOrder(0, [&](uint64_t, const VerifiedEvent& e) {
+      fresh.Apply(e);
+      return true;
+    });
+    benchmark::DoNotOptimize(fresh.Hash());
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(g->size()));
+}
+BENCHMARK(BM_Refold)->Arg(10000)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+}  // namespace constellation::core
+
+BENCHMARK_MAIN();
