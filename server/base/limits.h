@@ -36,6 +36,9 @@ inline constexpr int64_t kMoneyAmountMinorMax = 1'000'000'000'000'000;
 
 // Hybrid logical clock.
 inline constexpr uint32_t kHlcLogicalMax = 0xFFFF'FFF0;
+// 9999-12-31T23:59:59.999Z. An event stamped later is invalid, so no clock can be pushed to
+// the end of uint64 (where a tick would wrap to zero).
+inline constexpr uint64_t kHlcWallMsMax = 253'402'300'799'999;
 
 // RPC edge.
 inline constexpr size_t kRpcMessageSizeBytesMax = 4 * 1024 * 1024;

@@ -57,6 +57,11 @@ absl::Status CheckStructure(const v1::Event& e) {
     }
   }
   if (!e.has_hlc()) return absl::InvalidArgumentError("event has no hlc");
+  if (e.hlc().wall_ms() > limits::kHlcWallMsMax) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "event hlc.wall_ms %d is after the year 9999 (kHlcWallMsMax is %d)", e.hlc().wall_ms(),
+        limits::kHlcWallMsMax));
+  }
   if (e.request_id().size() > limits::kRequestIdSizeBytesMax) {
     return absl::InvalidArgumentError(absl::StrFormat(
         "event request_id is %d bytes; the limit kRequestIdSizeBytesMax is %d",

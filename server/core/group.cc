@@ -37,8 +37,12 @@ v1::Event Group::Draft(const OrgKey& author, const Hlc& hlc) const {
   e.set_seq(length + 1);
   if (length > 0) e.set_prev(dag_.EventAt(author, length)->Bytes());
   std::vector<std::string> deps;
+  // Deps name the latest events of the other *members* (DESIGN §2): outsiders' events are
+  // history but never extend what a member's event depends on (and cannot inflate deps).
   for (const auto& [head_author, head] : dag_.Heads()) {
-    if (head_author != author) deps.push_back(head.Bytes());
+    if (head_author != author && state_.members().contains(head_author)) {
+      deps.push_back(head.Bytes());
+    }
   }
   std::sort(deps.begin(), deps.end());
   for (std::string& d : deps) e.add_deps(std::move(d));

@@ -37,7 +37,7 @@ class Group {
   absl::StatusOr<InsertResult> Insert(VerifiedEvent e);
 
   // For a local write: the chain fields of the next event by `author` (group id, seq, prev,
-  // deps = the heads of every other author, sorted) with `hlc`. The caller sets the body.
+  // deps = the heads of every other member, sorted) with `hlc`. The caller sets the body.
   v1::Event Draft(const OrgKey& author, const Hlc& hlc) const;
 
   // Whether the fold would accept `e` if it were the next event (local writes check this

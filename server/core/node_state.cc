@@ -45,9 +45,17 @@ absl::StatusOr<const VerifiedEvent*> NodeState::AppendOwn(const std::optional<Gr
     draft = target->Draft(org(), hlc);
   }
   draft.set_request_id(body.request_id());
-  // Copy the body: the oneof is the only other thing the caller sets.
+  // Take only the body from the caller: the chain fields are the node's to set.
   v1::Event body_only = body;
+  body_only.clear_format_version();
+  body_only.clear_group_id();
+  body_only.clear_author();
+  body_only.clear_seq();
+  body_only.clear_prev();
+  body_only.clear_deps();
+  body_only.clear_hlc();
   body_only.clear_request_id();
+  body_only.DiscardUnknownFields();
   draft.MergeFrom(body_only);
 
   CONSTELLATION_ASSIGN_OR_RETURN(VerifiedEvent sealed, SealEvent(draft, key_));
@@ -79,9 +87,13 @@ absl::StatusOr<InsertResult> NodeState::Ingest(VerifiedEvent e) {
     return absl::NotFoundError(
         absl::StrFormat("group %s not found on this node", e.group.Hex()));
   }
-  clock_.Observe(e.hlc);
+  const Hlc hlc = e.hlc;
+  const OrgKey author = e.author;
   CONSTELLATION_ASSIGN_OR_RETURN(InsertResult result, target->Insert(std::move(e)));
   if (result.admission == Admission::kReady) {
+    // Only members' events become deps of our next event (Group::Draft), so only their stamps
+    // need to be exceeded; an outsider cannot push this node's clock.
+    if (target->state().members().contains(author)) clock_.Observe(hlc);
     if (new_group) groups_.emplace(target->id(), std::move(new_group));
     ++event_count_;
     Index(*target->Find(result.key.id));

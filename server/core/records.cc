@@ -170,6 +170,10 @@ absl::Status ValidateCharter(const v1::Charter& c, std::string_view field) {
   if (!c.base_currency().empty()) {
     CONSTELLATION_RETURN_IF_ERROR(CheckCurrency(c.base_currency(), Join(field, "base_currency")));
   }
+  if (c.founder().role() == v1::ROLE_OBSERVER) {
+    return Invalid(Join(field, "founder.role"),
+                   "the founder cannot be an observer: nobody could write to the group");
+  }
   return CheckProfile(c.founder(), Join(field, "founder"));
 }
 

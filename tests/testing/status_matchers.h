@@ -37,19 +37,18 @@ MATCHER_P2(StatusIs, code, message_matcher, "") {
 
 }  // namespace constellation::testing
 
-// Each evaluates `expr` exactly once.
-#define EXPECT_OK(expr)                                                        \
-  do {                                                                         \
-    const auto& _constellation_result = (expr);                                \
-    EXPECT_TRUE(::constellation::testing::GetStatus(_constellation_result).ok()) \
-        << ::constellation::testing::GetStatus(_constellation_result);         \
-  } while (false)
-#define ASSERT_OK(expr)                                                        \
-  do {                                                                         \
-    const auto& _constellation_result = (expr);                                \
-    ASSERT_TRUE(::constellation::testing::GetStatus(_constellation_result).ok()) \
-        << ::constellation::testing::GetStatus(_constellation_result);         \
-  } while (false)
+// Each evaluates `expr` exactly once and accepts a streamed message: ASSERT_OK(x) << "why";
+#define CONSTELLATION_TEST_OK_IMPL_(expr, fail)                                         \
+  switch (0)                                                                           \
+  case 0:                                                                              \
+  default:                                                                             \
+    if (const ::absl::Status _constellation_status =                                   \
+            ::constellation::testing::GetStatus(expr);                                 \
+        _constellation_status.ok()) {                                                  \
+    } else                                                                             \
+      fail() << _constellation_status << " "
+#define EXPECT_OK(expr) CONSTELLATION_TEST_OK_IMPL_(expr, ADD_FAILURE)
+#define ASSERT_OK(expr) CONSTELLATION_TEST_OK_IMPL_(expr, GTEST_FAIL)
 
 #define CONSTELLATION_TEST_CONCAT_INNER_(a, b) a##b
 #define CONSTELLATION_TEST_CONCAT_(a, b) CONSTELLATION_TEST_CONCAT_INNER_(a, b)

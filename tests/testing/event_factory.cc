@@ -1,0 +1,226 @@
+#include "tests/testing/event_factory.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+
+#include "server/base/check.h"
+#include "server/base/limits.h"
+
+namespace constellation::testing {
+namespace {
+
+template <typename T>
+T ValueOrDie(absl::StatusOr<T> value, const char* what) {
+  if (!value.ok()) {
+    std::fprintf(stderr, "event_factory: %s failed: %s\n", what, value.status().ToString().c_str());
+    std::abort();
+  }
+  return std::move(value).value();
+}
+
+}  // namespace
+
+core::SigningKey TestKey(char fill) {
+  return ValueOrDie(core::SigningKey::FromSeed(std::string(core::kSeedSizeBytes, fill)),
+                    "SigningKey::FromSeed");
+}
+
+v1::Money MakeMoney(int64_t amount_minor, const std::string& currency) {
+  v1::Money m;
+  m.set_amount_minor(amount_minor);
+  m.set_currency(currency);
+  return m;
+}
+
+v1::Charter TestCharter(const std::string& name, const std::string& founder_name) {
+  v1::Charter c;
+  c.set_name(name);
+  c.set_common_agenda("Restore the estuary together.");
+  c.set_kind(v1::GROUP_KIND_PARTNERSHIP);
+  c.set_base_currency("EUR");
+  c.mutable_founder()->set_name(founder_name);
+  return c;
+}
+
+v1::Campaign TestCampaign(int64_t goal_minor, const std::string& currency, uint64_t deadline_ms) {
+  v1::Campaign c;
+  c.set_name("Dune replanting 2026");
+  *c.mutable_goal() = MakeMoney(goal_minor, currency);
+  c.set_deadline_ms(deadline_ms);
+  return c;
+}
+
+v1::PledgeTerms TestTerms(int64_t amount_minor, const std::string& currency) {
+  v1::PledgeTerms t;
+  *t.mutable_amount() = MakeMoney(amount_minor, currency);
+  return t;
+}
+
+v1::PledgeTerms TestTermsWithInstallments(
+    const std::vector<std::pair<uint64_t, int64_t>>& installments, const std::string& currency) {
+  int64_t sum = 0;
+  v1::PledgeTerms t;
+  for (const auto& [due_ms, amount_minor] : installments) {
+    v1::Installment* in = t.add_installments();
+    in->set_due_ms(due_ms);
+    in->set_amount_minor(amount_minor);
+    sum += amount_minor;
+  }
+  *t.mutable_amount() = MakeMoney(sum, currency);
+  return t;
+}
+
+v1::Event CharterBody(const v1::Charter& charter) {
+  v1::Event e;
+  *e.mutable_charter() = charter;
+  return e;
+}
+
+v1::Event CampaignBody(const v1::Campaign& campaign) {
+  v1::Event e;
+  *e.mutable_campaign() = campaign;
+  return e;
+}
+
+v1::Event PledgeBody(const core::EventId& campaign, const v1::PledgeTerms& terms) {
+  v1::Event e;
+  e.mutable_pledge()->set_campaign_id(campaign.Bytes());
+  *e.mutable_pledge()->mutable_terms() = terms;
+  return e;
+}
+
+v1::Event AmendmentBody(const core::EventId& pledge, const v1::PledgeTerms& terms,
+                        const std::string& reason) {
+  v1::Event e;
+  e.mutable_pledge_amendment()->set_pledge_id(pledge.Bytes());
+  *e.mutable_pledge_amendment()->mutable_terms() = terms;
+  e.mutable_pledge_amendment()->set_reason(reason);
+  return e;
+}
+
+v1::Event CancellationBody(const core::EventId& pledge, const std::string& reason) {
+  v1::Event e;
+  e.mutable_pledge_cancellation()->set_pledge_id(pledge.Bytes());
+  e.mutable_pledge_cancellation()->set_reason(reason);
+  return e;
+}
+
+v1::Event PaymentBody(const core::EventId& pledge, int64_t amount_minor,
+                      const std::string& currency, uint64_t received_ms) {
+  v1::Event e;
+  v1::PaymentReceipt* r = e.mutable_payment_receipt();
+  r->set_pledge_id(pledge.Bytes());
+  *r->mutable_amount() = MakeMoney(amount_minor, currency);
+  r->set_received_ms(received_ms);
+  r->set_external_ref("bank-ref-0001");
+  return e;
+}
+
+v1::Event PulseCheckBody(uint32_t alignment) {
+  v1::Event e;
+  e.mutable_pulse_check()->set_alignment(alignment);
+  e.mutable_pulse_check()->set_comment("steady");
+  return e;
+}
+
+v1::SignedEvent SignUnchecked(const v1::Event& event, const core::SigningKey& key) {
+  v1::SignedEvent s;
+  s.set_event(event.SerializeAsString());
+  core::EventId id = core::EventId::FromArray(core::Sha256(s.event()));
+  s.set_signature(key.Sign(core::kEventSignatureContext, id.Bytes()));
+  return s;
+}
+
+core::VerifiedEvent SealOrDie(const v1::Event& event, const core::SigningKey& key) {
+  return ValueOrDie(core::SealEvent(event, key), "SealEvent");
+}
+
+std::vector<core::EventId> ParentsOf(const core::VerifiedEvent& e) {
+  std::vector<core::EventId> parents;
+  if (!e.event.prev().empty()) {
+    parents.push_back(ValueOrDie(core::EventId::FromBytes(e.event.prev()), "prev"));
+  }
+  for (const std::string& dep : e.event.deps()) {
+    parents.push_back(ValueOrDie(core::EventId::FromBytes(dep), "dep"));
+  }
+  return parents;
+}
+
+HistoryBuilder::HistoryBuilder(const core::SigningKey& founder, const v1::Charter& charter,
+                               uint64_t genesis_wall_ms) {
+  v1::Event e = CharterBody(charter);
+  e.set_format_version(limits::kEventFormatVersion);
+  e.set_author(founder.public_key().Bytes());
+  e.set_seq(1);
+  *e.mutable_hlc() = core::Hlc{genesis_wall_ms, 0}.ToProto();
+  core::VerifiedEvent genesis = SealOrDie(e, founder);
+  group_ = genesis.group;
+  chains_[genesis.author].push_back(genesis.id);
+  index_.emplace(genesis.id, 0);
+  events_.push_back(std::move(genesis));
+}
+
+v1::Event HistoryBuilder::Draft(const core::OrgKey& author, std::vector<core::EventId> deps,
+                                std::optional<core::Hlc> hlc) const {
+  v1::Event e;
+  e.set_format_version(limits::kEventFormatVersion);
+  e.set_group_id(group_.Bytes());
+  e.set_author(author.Bytes());
+  core::Hlc floor;
+  auto chain = chains_.find(author);
+  const uint64_t length = chain == chains_.end() ? 0 : chain->second.size();
+  e.set_seq(length + 1);
+  if (length > 0) {
+    e.set_prev(chain->second.back().Bytes());
+    floor = Get(chain->second.back()).hlc;
+  }
+  std::sort(deps.begin(), deps.end());
+  for (const core::EventId& dep : deps) {
+    e.add_deps(dep.Bytes());
+    floor = std::max(floor, Get(dep).hlc);
+  }
+  *e.mutable_hlc() = hlc.value_or(core::Hlc{floor.wall_ms + 1, 0}).ToProto();
+  return e;
+}
+
+core::VerifiedEvent HistoryBuilder::Append(const core::SigningKey& author, const v1::Event& body) {
+  std::vector<core::EventId> deps;
+  for (const auto& [other, chain] : chains_) {
+    if (other != author.public_key()) deps.push_back(chain.back());
+  }
+  return AppendWithDeps(author, body, std::move(deps));
+}
+
+core::VerifiedEvent HistoryBuilder::AppendWithDeps(const core::SigningKey& author,
+                                                   const v1::Event& body,
+                                                   std::vector<core::EventId> deps,
+                                                   std::optional<core::Hlc> hlc) {
+  v1::Event e = Draft(author.public_key(), std::move(deps), hlc);
+  e.MergeFrom(body);
+  core::VerifiedEvent sealed = SealOrDie(e, author);
+  chains_[sealed.author].push_back(sealed.id);
+  index_.emplace(sealed.id, events_.size());
+  events_.push_back(sealed);
+  return sealed;
+}
+
+const std::vector<core::EventId>& HistoryBuilder::Chain(const core::OrgKey& author) const {
+  static const std::vector<core::EventId> kEmpty;
+  auto it = chains_.find(author);
+  return it == chains_.end() ? kEmpty : it->second;
+}
+
+std::vector<core::EventId> HistoryBuilder::Heads() const {
+  std::vector<core::EventId> heads;
+  for (const auto& [author, chain] : chains_) heads.push_back(chain.back());
+  return heads;
+}
+
+const core::VerifiedEvent& HistoryBuilder::Get(const core::EventId& id) const {
+  auto it = index_.find(id);
+  CONSTELLATION_CHECK(it != index_.end());
+  return events_[it->second];
+}
+
+}  // namespace constellation::testing

@@ -1,0 +1,344 @@
+// tests/unit/records_test.cc
+//
+// Stateless record validation (server/core/records.h): every error is kInvalidArgument and
+// names the field path and what to fix.
+#include "server/core/records.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <limits>
+#include <string>
+
+#include "server/base/limits.h"
+#include "tests/testing/event_factory.h"
+#include "tests/testing/status_matchers.h"
+
+namespace constellation::core {
+namespace {
+
+using ::constellation::testing::AmendmentBody;
+using ::constellation::testing::CancellationBody;
+using ::constellation::testing::MakeMoney;
+using ::constellation::testing::PaymentBody;
+using ::constellation::testing::PledgeBody;
+using ::constellation::testing::PulseCheckBody;
+using ::constellation::testing::StatusIs;
+using ::constellation::testing::TestCampaign;
+using ::constellation::testing::TestCharter;
+using ::constellation::testing::TestTerms;
+using ::constellation::testing::TestTermsWithInstallments;
+using ::testing::AllOf;
+using ::testing::HasSubstr;
+
+constexpr absl::StatusCode kInvalid = absl::StatusCode::kInvalidArgument;
+
+const EventId kSomeId = EventId::FromArray(Sha256("some event"));
+
+TEST(CurrencyTest, KnownAndUnknownCodes) {
+  for (const char* code : {"EUR", "USD", "JPY", "CHF", "KWD", "GBP"}) {
+    EXPECT_TRUE(IsKnownCurrency(code)) << code;
+  }
+  for (const char* code : {"", "eur", "EU", "EURO", "XXX", "ZZZ", " EUR"}) {
+    EXPECT_FALSE(IsKnownCurrency(code)) << "'" << code << "'";
+  }
+}
+
+TEST(FormatMoneyTest, UsesTheCurrencysMinorUnitExponent) {
+  EXPECT_EQ(FormatMoney(123'450, "EUR"), "1234.50 EUR");
+  EXPECT_EQ(FormatMoney(5, "EUR"), "0.05 EUR");
+  EXPECT_EQ(FormatMoney(0, "USD"), "0.00 USD");
+  EXPECT_EQ(FormatMoney(9, "JPY"), "9 JPY");
+  EXPECT_EQ(FormatMoney(1'234, "KWD"), "1.234 KWD");
+}
+
+TEST(FormatMoneyTest, NegativeAndExtremeAmounts) {
+  EXPECT_EQ(FormatMoney(-5, "EUR"), "-0.05 EUR");
+  EXPECT_EQ(FormatMoney(-123'450, "EUR"), "-1234.50 EUR");
+  EXPECT_EQ(FormatMoney(std::numeric_limits<int64_t>::min(), "EUR"), "-92233720368547758.08 EUR");
+  EXPECT_EQ(FormatMoney(std::numeric_limits<int64_t>::max(), "EUR"), "92233720368547758.07 EUR");
+}
+
+TEST(FormatMoneyTest, UnknownCurrencyPrintsMinorUnits) {
+  EXPECT_EQ(FormatMoney(1'234, "XXX"), "1234 XXX");
+}
+
+TEST(PositiveMoneyTest, PositiveAmountInKnownCurrencyIsValid) {
+  EXPECT_OK(ValidatePositiveMoney(MakeMoney(1, "EUR"), "goal"));
+  EXPECT_OK(ValidatePositiveMoney(MakeMoney(limits::kMoneyAmountMinorMax, "JPY"), "goal"));
+}
+
+TEST(PositiveMoneyTest, ZeroAndNegativeAreRejected) {
+  EXPECT_THAT(ValidatePositiveMoney(MakeMoney(0), "goal"),
+              StatusIs(kInvalid, HasSubstr("goal.amount_minor: must be positive, got 0")));
+  EXPECT_THAT(ValidatePositiveMoney(MakeMoney(-5), "goal"),
+              StatusIs(kInvalid, HasSubstr("must be positive, got -5")));
+}
+
+TEST(PositiveMoneyTest, AmountOverTheLimitIsRejected) {
+  EXPECT_THAT(
+      ValidatePositiveMoney(MakeMoney(limits::kMoneyAmountMinorMax + 1), "goal"),
+      StatusIs(kInvalid, AllOf(HasSubstr("goal.amount_minor"), HasSubstr("kMoneyAmountMinorMax"))));
+}
+
+TEST(PositiveMoneyTest, UnknownCurrencyIsRejected) {
+  EXPECT_THAT(ValidatePositiveMoney(MakeMoney(100, "EURO"), "payment_receipt.amount"),
+              StatusIs(kInvalid, AllOf(HasSubstr("payment_receipt.amount.currency"),
+                                       HasSubstr("'EURO' is not an ISO-4217 currency code"))));
+  EXPECT_THAT(ValidatePositiveMoney(MakeMoney(100, ""), "goal"),
+              StatusIs(kInvalid, HasSubstr("goal.currency")));
+}
+
+TEST(CharterTest, TestCharterIsValid) { EXPECT_OK(ValidateCharter(TestCharter(), "charter")); }
+
+TEST(CharterTest, NeedsName) {
+  v1::Charter c = TestCharter();
+  c.clear_name();
+  EXPECT_THAT(ValidateCharter(c, "charter"),
+              StatusIs(kInvalid, HasSubstr("charter.name: is required")));
+  c.set_name(std::string(limits::kNameSizeBytesMax + 1, 'n'));
+  EXPECT_THAT(ValidateCharter(c, "charter"),
+              StatusIs(kInvalid, AllOf(HasSubstr("charter.name"), HasSubstr("kNameSizeBytesMax"))));
+}
+
+TEST(CharterTest, NeedsKind) {
+  v1::Charter c = TestCharter();
+  c.set_kind(v1::GROUP_KIND_UNSPECIFIED);
+  EXPECT_THAT(ValidateCharter(c, "charter"),
+              StatusIs(kInvalid, HasSubstr("charter.kind: must be partnership or collaboration")));
+  c.set_kind(static_cast<v1::GroupKind>(17));
+  EXPECT_THAT(ValidateCharter(c, "charter"), StatusIs(kInvalid, HasSubstr("charter.kind")));
+  c.set_kind(v1::GROUP_KIND_COLLABORATION);
+  EXPECT_OK(ValidateCharter(c, "charter"));
+}
+
+TEST(CharterTest, TermEndBeforeStartIsRejected) {
+  v1::Charter c = TestCharter();
+  c.set_term_start_ms(2'000);
+  c.set_term_end_ms(1'000);
+  EXPECT_THAT(ValidateCharter(c, "charter"),
+              StatusIs(kInvalid, HasSubstr("charter.term_end_ms: is before term_start_ms")));
+  c.set_term_end_ms(0);  // open-ended
+  EXPECT_OK(ValidateCharter(c, "charter"));
+}
+
+TEST(CharterTest, BadBaseCurrencyIsRejected) {
+  v1::Charter c = TestCharter();
+  c.set_base_currency("eur");
+  EXPECT_THAT(ValidateCharter(c, "charter"),
+              StatusIs(kInvalid, HasSubstr("charter.base_currency")));
+}
+
+TEST(CharterTest, FounderProfileIsChecked) {
+  v1::Charter c = TestCharter();
+  c.mutable_founder()->set_role(static_cast<v1::Role>(42));
+  EXPECT_THAT(ValidateCharter(c, "charter"),
+              StatusIs(kInvalid, HasSubstr("charter.founder.role: unknown role")));
+  c = TestCharter();
+  for (size_t i = 0; i <= limits::kEndpointCountMax; ++i) {
+    c.mutable_founder()->add_endpoints("node.example:7400");
+  }
+  EXPECT_THAT(ValidateCharter(c, "charter"),
+              StatusIs(kInvalid, AllOf(HasSubstr("charter.founder.endpoints"),
+                                       HasSubstr("kEndpointCountMax"))));
+}
+
+v1::DecisionRule Rule(uint32_t threshold_bps, uint32_t quorum_bps) {
+  v1::DecisionRule r;
+  r.set_decision_type(v1::DECISION_TYPE_ADMIT);
+  r.set_process(v1::DECISION_PROCESS_SUPERMAJORITY);
+  r.set_threshold_bps(threshold_bps);
+  r.set_quorum_bps(quorum_bps);
+  return r;
+}
+
+TEST(CharterTest, DecisionRuleBasisPointBounds) {
+  v1::Charter c = TestCharter();
+  *c.add_decision_rules() = Rule(10'000, 10'000);
+  *c.add_decision_rules() = Rule(0, 0);
+  EXPECT_OK(ValidateCharter(c, "charter"));
+
+  c = TestCharter();
+  *c.add_decision_rules() = Rule(10'001, 5'000);
+  EXPECT_THAT(ValidateCharter(c, "charter"),
+              StatusIs(kInvalid, AllOf(HasSubstr("charter.decision_rules"),
+                                       HasSubstr("basis points in [0, 10000]"))));
+  c = TestCharter();
+  *c.add_decision_rules() = Rule(6'667, 10'001);
+  EXPECT_THAT(ValidateCharter(c, "charter"), StatusIs(kInvalid, HasSubstr("basis points")));
+}
+
+TEST(CharterTest, DecisionRuleNeedsTypeAndProcess) {
+  v1::Charter c = TestCharter();
+  v1::DecisionRule r = Rule(6'667, 0);
+  r.set_decision_type(v1::DECISION_TYPE_UNSPECIFIED);
+  *c.add_decision_rules() = r;
+  EXPECT_THAT(ValidateCharter(c, "charter"),
+              StatusIs(kInvalid, HasSubstr("decision_type is required")));
+  c = TestCharter();
+  r = Rule(6'667, 0);
+  r.set_process(v1::DECISION_PROCESS_UNSPECIFIED);
+  *c.add_decision_rules() = r;
+  EXPECT_THAT(ValidateCharter(c, "charter"), StatusIs(kInvalid, HasSubstr("process is required")));
+}
+
+TEST(CharterTest, TooManyDecisionRules) {
+  v1::Charter c = TestCharter();
+  for (size_t i = 0; i <= limits::kDecisionRuleCountMax; ++i) *c.add_decision_rules() = Rule(0, 0);
+  EXPECT_THAT(ValidateCharter(c, "charter"),
+              StatusIs(kInvalid, HasSubstr("kDecisionRuleCountMax")));
+}
+
+TEST(CampaignTest, TestCampaignIsValid) {
+  EXPECT_OK(ValidateCampaign(TestCampaign(1'000'000), "campaign"));
+}
+
+TEST(CampaignTest, NeedsNameAndPositiveGoal) {
+  v1::Campaign c = TestCampaign(1'000);
+  c.clear_name();
+  EXPECT_THAT(ValidateCampaign(c, "campaign"),
+              StatusIs(kInvalid, HasSubstr("campaign.name: is required")));
+  c = TestCampaign(0);
+  EXPECT_THAT(ValidateCampaign(c, "campaign"),
+              StatusIs(kInvalid, HasSubstr("campaign.goal.amount_minor")));
+}
+
+TEST(CampaignTest, FiscalHostMustBeAnId) {
+  v1::Campaign c = TestCampaign(1'000);
+  c.set_fiscal_host("not a key");
+  EXPECT_THAT(ValidateCampaign(c, "campaign"),
+              StatusIs(kInvalid, HasSubstr("campaign.fiscal_host: must be a 32-byte id")));
+}
+
+TEST(CampaignTest, AssuranceThresholdInTheGoalsCurrency) {
+  v1::Campaign c = TestCampaign(1'000, "EUR");
+  *c.mutable_assurance_threshold() = MakeMoney(500, "USD");
+  c.set_assurance_deadline_ms(10'000);
+  EXPECT_THAT(ValidateCampaign(c, "campaign"),
+              StatusIs(kInvalid, HasSubstr("campaign.assurance_threshold: must be in the goal's "
+                                           "currency")));
+  *c.mutable_assurance_threshold() = MakeMoney(500, "EUR");
+  EXPECT_OK(ValidateCampaign(c, "campaign"));
+}
+
+TEST(CampaignTest, AssuranceThresholdNeedsADeadline) {
+  v1::Campaign c = TestCampaign(1'000, "EUR");
+  *c.mutable_assurance_threshold() = MakeMoney(500, "EUR");
+  EXPECT_THAT(ValidateCampaign(c, "campaign"),
+              StatusIs(kInvalid, HasSubstr("campaign.assurance_deadline_ms: is required")));
+}
+
+TEST(PledgeTermsTest, SimpleTermsAreValid) {
+  EXPECT_OK(ValidatePledgeTerms(TestTerms(10'000), "pledge.terms"));
+  EXPECT_OK(ValidatePledgeTerms(TestTermsWithInstallments({{100, 30}, {200, 70}}), "t"));
+}
+
+TEST(PledgeTermsTest, InstallmentsMustSumToTheAmount) {
+  v1::PledgeTerms t = TestTermsWithInstallments({{100, 30}, {200, 70}});
+  t.mutable_amount()->set_amount_minor(101);
+  EXPECT_THAT(ValidatePledgeTerms(t, "pledge.terms"),
+              StatusIs(kInvalid, AllOf(HasSubstr("pledge.terms.installments"),
+                                       HasSubstr("sum to 100 but the amount is 101"))));
+}
+
+TEST(PledgeTermsTest, InstallmentsMustBeInDueDateOrder) {
+  v1::PledgeTerms t = TestTermsWithInstallments({{200, 30}, {100, 70}});
+  EXPECT_THAT(ValidatePledgeTerms(t, "pledge.terms"),
+              StatusIs(kInvalid, AllOf(HasSubstr("pledge.terms.installments[1]"),
+                                       HasSubstr("due-date order"))));
+  // Two installments on the same day are fine.
+  EXPECT_OK(ValidatePledgeTerms(TestTermsWithInstallments({{100, 30}, {100, 70}}), "t"));
+}
+
+TEST(PledgeTermsTest, InstallmentNeedsDueDateAndPositiveAmount) {
+  EXPECT_THAT(ValidatePledgeTerms(TestTermsWithInstallments({{100, 30}, {0, 70}}), "t"),
+              StatusIs(kInvalid, HasSubstr("t.installments[1]: due_ms is required")));
+  v1::PledgeTerms t = TestTermsWithInstallments({{100, 30}, {200, 0}});
+  EXPECT_THAT(ValidatePledgeTerms(t, "t"),
+              StatusIs(kInvalid, HasSubstr("t.installments[1]: amount_minor must be in [1,")));
+}
+
+TEST(PledgeTermsTest, TooManyInstallments) {
+  std::vector<std::pair<uint64_t, int64_t>> many;
+  for (size_t i = 0; i <= limits::kInstallmentCountMax; ++i) many.push_back({100 + i, 1});
+  EXPECT_THAT(ValidatePledgeTerms(TestTermsWithInstallments(many), "t"),
+              StatusIs(kInvalid, HasSubstr("kInstallmentCountMax")));
+}
+
+TEST(PledgeTermsTest, ConditionNeedsBarrierAndRightOfRelease) {
+  v1::PledgeTerms t = TestTerms(1'000);
+  t.mutable_condition()->set_barrier("matching funds raised");
+  EXPECT_THAT(ValidatePledgeTerms(t, "pledge.terms"),
+              StatusIs(kInvalid, AllOf(HasSubstr("pledge.terms.condition"),
+                                       HasSubstr("both a barrier and a right of release"))));
+  t.mutable_condition()->clear_barrier();
+  t.mutable_condition()->set_right_of_release("donor may withdraw");
+  EXPECT_THAT(ValidatePledgeTerms(t, "pledge.terms"),
+              StatusIs(kInvalid, HasSubstr("both a barrier and a right of release")));
+  t.mutable_condition()->set_barrier("matching funds raised");
+  EXPECT_OK(ValidatePledgeTerms(t, "pledge.terms"));
+}
+
+TEST(PledgeTermsTest, RestrictionText) {
+  v1::PledgeTerms t = TestTerms(1'000);
+  t.mutable_restriction()->set_kind(v1::RESTRICTION_KIND_PURPOSE);
+  EXPECT_THAT(
+      ValidatePledgeTerms(t, "pledge.terms"),
+      StatusIs(kInvalid, AllOf(HasSubstr("pledge.terms.restriction"), HasSubstr("needs a text"))));
+  t.mutable_restriction()->set_text(std::string(limits::kShortTextSizeBytesMax + 1, 'r'));
+  EXPECT_THAT(ValidatePledgeTerms(t, "pledge.terms"),
+              StatusIs(kInvalid, AllOf(HasSubstr("pledge.terms.restriction.text"),
+                                       HasSubstr("kShortTextSizeBytesMax"))));
+  t.mutable_restriction()->set_text("dune replanting only");
+  EXPECT_OK(ValidatePledgeTerms(t, "pledge.terms"));
+}
+
+TEST(PledgeTermsTest, TimeRestrictionNeedsUntil) {
+  v1::PledgeTerms t = TestTerms(1'000);
+  t.mutable_restriction()->set_kind(v1::RESTRICTION_KIND_TIME);
+  EXPECT_THAT(ValidatePledgeTerms(t, "pledge.terms"),
+              StatusIs(kInvalid, HasSubstr("a time restriction needs until_ms")));
+  t.mutable_restriction()->set_until_ms(99'000);
+  EXPECT_OK(ValidatePledgeTerms(t, "pledge.terms"));
+}
+
+TEST(PledgeTermsTest, EvidenceMustBeASha256) {
+  v1::PledgeTerms t = TestTerms(1'000);
+  t.set_evidence_sha256("abc");
+  EXPECT_THAT(ValidatePledgeTerms(t, "pledge.terms"),
+              StatusIs(kInvalid, HasSubstr("pledge.terms.evidence_sha256")));
+  t.set_evidence_sha256(std::string(32, 'e'));
+  EXPECT_OK(ValidatePledgeTerms(t, "pledge.terms"));
+}
+
+TEST(ValidateBodyTest, ChecksEachFoldedRecordType) {
+  EXPECT_OK(ValidateBody(PledgeBody(kSomeId, TestTerms(10))));
+  EXPECT_THAT(ValidateBody(PledgeBody(kSomeId, TestTerms(0))),
+              StatusIs(kInvalid, HasSubstr("pledge.terms.amount.amount_minor")));
+  v1::Event no_campaign = PledgeBody(kSomeId, TestTerms(10));
+  no_campaign.mutable_pledge()->clear_campaign_id();
+  EXPECT_THAT(ValidateBody(no_campaign),
+              StatusIs(kInvalid, HasSubstr("pledge.campaign_id: must be a 32-byte id")));
+  EXPECT_THAT(ValidateBody(AmendmentBody(kSomeId, TestTerms(10, "eur"))),
+              StatusIs(kInvalid, HasSubstr("pledge_amendment.terms.amount.currency")));
+  v1::Event cancel =
+      CancellationBody(kSomeId, std::string(limits::kShortTextSizeBytesMax + 1, 'x'));
+  EXPECT_THAT(ValidateBody(cancel), StatusIs(kInvalid, HasSubstr("pledge_cancellation.reason")));
+  EXPECT_THAT(ValidateBody(PaymentBody(kSomeId, -1)),
+              StatusIs(kInvalid, HasSubstr("payment_receipt.amount.amount_minor")));
+  v1::Event charter;
+  *charter.mutable_charter() = TestCharter();
+  charter.mutable_charter()->clear_name();
+  EXPECT_THAT(ValidateBody(charter), StatusIs(kInvalid, HasSubstr("charter.name")));
+  v1::Event campaign;
+  *campaign.mutable_campaign() = TestCampaign(5, "XXX");
+  EXPECT_THAT(ValidateBody(campaign), StatusIs(kInvalid, HasSubstr("campaign.goal.currency")));
+}
+
+TEST(ValidateBodyTest, UnfoldedRecordTypesPassAndMissingBodyFails) {
+  EXPECT_OK(ValidateBody(PulseCheckBody()));
+  EXPECT_THAT(ValidateBody(v1::Event()), StatusIs(kInvalid, HasSubstr("no body")));
+}
+
+}  // namespace
+}  // namespace constellation::core
