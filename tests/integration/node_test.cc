@@ -208,6 +208,27 @@ TEST_F(NodeTest, BadInputGetsTheRightCodeAndChangesNothing) {
   EXPECT_EQ(StateHash(), cancelled);
 }
 
+TEST_F(NodeTest, OversizedInputIsRefusedWithTheLimitNamed) {
+  const std::string before = StateHash();
+  PledgeTerms long_note = Terms(100);
+  long_note.note = std::string(20 * 1024, 'n');
+  EXPECT_THAT(admin_->RecordPledge(group_, campaign_, long_note),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("kTextSizeBytesMax")));
+  PledgeTerms many = Terms(241);
+  for (int i = 0; i < 241; ++i) many.installments.push_back({kJan2027Ms + i, 1});
+  EXPECT_THAT(admin_->RecordPledge(group_, campaign_, many),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("kInstallmentCountMax")));
+  // Beyond the node's message size limit gRPC refuses the call before any handler runs.
+  PledgeTerms huge = Terms(100);
+  huge.note = std::string(5 * 1024 * 1024, 'h');
+  EXPECT_THAT(admin_->RecordPledge(group_, campaign_, huge),
+              StatusIs(absl::StatusCode::kResourceExhausted));
+  WriteOptions long_id{.request_id = std::string(200, 'r')};
+  EXPECT_THAT(admin_->RecordPledge(group_, campaign_, Terms(100), long_id),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("request_id")));
+  EXPECT_EQ(StateHash(), before);
+}
+
 TEST_F(NodeTest, TokensAndRolesAreEnforced) {
   const std::string before = StateHash();
   auto anonymous = node_->NewClient("cst_not-a-real-token");
