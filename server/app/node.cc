@@ -55,11 +55,6 @@ class Node::Context final : public rpc::ApplyContext {
 
   absl::StatusOr<const core::VerifiedEvent*> AppendOwn(const std::optional<core::GroupId>& group,
                                                        const v1::Event& body) override {
-    if (!body.request_id().empty()) {
-      if (const core::VerifiedEvent* e = node_->state_->FindByRequestId(body.request_id())) {
-        return e;  // an idempotent retry: the original event, nothing new
-      }
-    }
     CONSTELLATION_ASSIGN_OR_RETURN(const core::VerifiedEvent* e,
                                    node_->state_->AppendOwn(group, body, NowMs()));
     const core::DagNode* dag_node = node_->state_->FindGroup(e->group)->dag().Find(e->id);
@@ -73,10 +68,12 @@ class Node::Context final : public rpc::ApplyContext {
       rpc::Role role, std::string label, std::vector<core::GroupId> groups) override {
     {
       absl::MutexLock lock(&node_->tokens_mu_);
-      if (node_->tokens_.size() + token_changes_.size() >= limits::kTokenCountMax) {
+      size_t live = token_changes_.size();
+      for (const auto& [hash, info] : node_->tokens_) live += info.revoked() ? 0 : 1;
+      if (live >= limits::kTokenCountMax) {
         return absl::ResourceExhaustedError(absl::StrFormat(
-            "the node holds %d tokens; the limit kTokenCountMax is %d; revoke unused tokens",
-            node_->tokens_.size(), limits::kTokenCountMax));
+            "the node holds %d live tokens; the limit kTokenCountMax is %d; revoke unused tokens",
+            live, limits::kTokenCountMax));
       }
     }
     IssuedToken t = IssueToken(role, std::move(label), groups, NowMs());
@@ -148,8 +145,13 @@ absl::Status Node::Load() {
   CONSTELLATION_RETURN_IF_ERROR(
       storage::LoadEvents(*store_, [&](core::VerifiedEvent e) -> absl::Status {
         const std::string id = e.id.Hex();
-        CONSTELLATION_ASSIGN_OR_RETURN(core::InsertResult r, state->Ingest(std::move(e)));
-        if (r.admission != core::Admission::kReady) {
+        absl::StatusOr<core::InsertResult> r = state->Ingest(std::move(e));
+        if (!r.ok()) {
+          return absl::DataLossError(absl::StrFormat(
+              "stored event %s does not fit its group (%s); restore from a backup", id,
+              std::string(r.status().message())));
+        }
+        if (r->admission != core::Admission::kReady) {
           return absl::DataLossError(absl::StrFormat(
               "stored event %s does not fit its group's chain; restore from a backup", id));
         }
@@ -198,8 +200,12 @@ absl::Status Node::Start() {
 void Node::Shutdown(uint64_t grace_ms) {
   {
     absl::MutexLock lock(&shutdown_mu_);
-    if (shut_down_) return;
-    shut_down_ = true;
+    if (shutdown_started_) {
+      // Another caller is shutting down: wait until it is done.
+      shutdown_mu_.Await(absl::Condition(&shut_down_));
+      return;
+    }
+    shutdown_started_ = true;
   }
   if (server_) {
     server_->Shutdown(std::chrono::system_clock::now() + std::chrono::milliseconds(grace_ms));
@@ -212,11 +218,8 @@ void Node::Shutdown(uint64_t grace_ms) {
   if (server_) server_->Wait();
   store_.reset();  // closes RocksDB
   LogInfo("node stopped", {{"org", key_.public_key().Hex()}});
-}
-
-void Node::Wait() {
   absl::MutexLock lock(&shutdown_mu_);
-  shutdown_mu_.Await(absl::Condition(&shut_down_));
+  shut_down_ = true;
 }
 
 absl::StatusOr<rpc::Principal> Node::Authenticate(std::string_view token) const {
@@ -272,24 +275,22 @@ void Node::RunBatch(std::vector<Task> tasks) {
   std::vector<rpc::Reply> replies;
   replies.reserve(tasks.size());
   for (Task& task : tasks) replies.push_back(task(ctx));
-  absl::Status commit = absl::OkStatus();
   if (!ctx.batch().empty()) {
-    commit = store_->Write(ctx.batch(), storage::WriteOptions{.sync = true});
+    absl::Status commit = store_->Write(ctx.batch(), storage::WriteOptions{.sync = true});
+    if (!commit.ok()) {
+      // A failed synced write does not prove that nothing reached the disk, and memory already
+      // holds the batch's events: neither can be trusted. Stop (fail-stop). On restart, WAL
+      // recovery decides what is durable; clients retry with the same request_id and get the
+      // original event if it survived, or a new one if it did not. Nothing was acknowledged.
+      LogError("commit failed; stopping the node", {{"error", commit.ToString()}});
+      std::abort();
+    }
   }
-  if (commit.ok()) {
+  {
     absl::MutexLock lock(&tokens_mu_);
     for (auto& [hash, info] : ctx.token_changes()) tokens_[hash] = std::move(info);
-  } else {
-    LogError("commit failed; reloading state from the store", {{"error", commit.ToString()}});
-    if (absl::Status reload = Load(); !reload.ok()) {
-      LogError("reload failed", {{"error", reload.ToString()}});
-      CONSTELLATION_CHECK(reload.ok());  // memory must not hold what the disk does not
-    }
-    commit = absl::UnavailableError(absl::StrFormat(
-        "the write could not be made durable (%s); nothing was stored; retry",
-        std::string(commit.message())));
   }
-  for (rpc::Reply& reply : replies) reply(commit);
+  for (rpc::Reply& reply : replies) reply();
 }
 
 }  // namespace constellation::app

@@ -6,8 +6,9 @@
 // The apply loop is one thread. It takes up to limits::kApplyBatchSizeMax queued tasks, runs
 // them in order against the NodeState (each may stage events and token changes into one
 // WriteBatch), writes that batch with sync=true (group commit), and only then replies to every
-// task of the batch. If the write fails, every task of the batch gets the error and the
-// NodeState is reloaded from the store, so memory never holds what the disk does not.
+// task of the batch. If that write fails the node stops (fail-stop, docs/RELIABILITY.md):
+// nothing of the batch was acknowledged, and on restart RocksDB's recovery decides what is
+// durable.
 //
 // Thread safety: Authenticate() and Post() are thread-safe; Start() and Shutdown() are called
 // by the owner thread.
@@ -46,7 +47,8 @@ class Node final : public rpc::Backend {
  public:
   // Opens the data directory created by `constellationd init`: reads the org key, opens the
   // RocksDB store and loads every event and token. Errors: kNotFound (no key: run init first),
-  // kFailedPrecondition (another process holds the store), kDataLoss (corrupt store).
+  // kFailedPrecondition (another process holds the store, or the key file is readable by
+  // others), kDataLoss (a stored event or record does not verify or fit its group).
   static absl::StatusOr<std::unique_ptr<Node>> Open(NodeOptions options);
 
   ~Node() override;
@@ -58,11 +60,9 @@ class Node final : public rpc::Backend {
   std::string address() const;
 
   // Graceful: stops accepting calls, finishes in-flight ones (waiting at most `grace_ms`),
-  // drains the apply loop and closes the store. Idempotent.
+  // drains the apply loop and closes the store. Idempotent; a concurrent caller returns when
+  // the first caller's shutdown has completed.
   void Shutdown(uint64_t grace_ms = 5000);
-
-  // Blocks until Shutdown() has completed.
-  void Wait();
 
   // rpc::Backend.
   absl::StatusOr<rpc::Principal> Authenticate(std::string_view token) const override;
@@ -95,6 +95,7 @@ class Node final : public rpc::Backend {
   int port_ = 0;
 
   absl::Mutex shutdown_mu_;
+  bool shutdown_started_ ABSL_GUARDED_BY(shutdown_mu_) = false;
   bool shut_down_ ABSL_GUARDED_BY(shutdown_mu_) = false;
 };
 

@@ -44,6 +44,8 @@ inline constexpr uint64_t kHlcWallMsMax = 253'402'300'799'999;
 inline constexpr size_t kRpcMessageSizeBytesMax = 4 * 1024 * 1024;
 inline constexpr size_t kApplyQueueDepthMax = 10'000;
 inline constexpr size_t kApplyBatchSizeMax = 256;
+// Items a server stream reads from the apply loop at a time.
+inline constexpr size_t kStreamPageSizeMax = 256;
 inline constexpr size_t kTokenCountMax = 10'000;
 inline constexpr size_t kGroupCountMax = 10'000;
 inline constexpr uint64_t kRpcDeadlineMsDefault = 10'000;

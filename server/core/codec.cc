@@ -21,9 +21,13 @@ absl::Status CheckStructure(const v1::Event& e) {
     return absl::InvalidArgumentError(
         absl::StrFormat("event seq must be in [1, %d], got %d", limits::kEventSeqMax, e.seq()));
   }
-  if (e.body_case() == v1::Event::BODY_NOT_SET) {
-    return absl::InvalidArgumentError("event has no body (unknown record type?)");
+  if (e.body_case() == v1::Event::BODY_NOT_SET &&
+      e.GetReflection()->GetUnknownFields(e).empty()) {
+    return absl::InvalidArgumentError("event has no body");
   }
+  // A body this version does not know arrives as unknown fields: the event is valid history
+  // (a newer node wrote it) and the fold reports it as not understood, the same on every node
+  // of this version.
   const bool genesis = e.body_case() == v1::Event::kCharter;
   if (genesis) {
     if (!e.group_id().empty() || e.seq() != 1 || !e.prev().empty() || e.deps_size() != 0) {

@@ -58,8 +58,12 @@ absl::StatusOr<Admission> GroupDag::Check(const VerifiedEvent& e) const {
 }
 
 OrderKey GroupDag::Insert(const VerifiedEvent& e) {
-  uint64_t parent_depth = 0;
-  if (e.seq > 1) parent_depth = nodes_.at(chains_.at(e.author).back()).depth;
+  // The genesis (depth 1) is an implicit parent of every other event, so nothing sorts before
+  // it even when an event has no prev and no deps.
+  uint64_t parent_depth = e.is_genesis() ? 0 : 1;
+  if (e.seq > 1) {
+    parent_depth = std::max(parent_depth, nodes_.at(chains_.at(e.author).back()).depth);
+  }
   for (const std::string& dep_bytes : e.event.deps()) {
     parent_depth = std::max(parent_depth, nodes_.at(*EventId::FromBytes(dep_bytes)).depth);
   }

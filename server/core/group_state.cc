@@ -120,16 +120,25 @@ bool GroupState::IsActiveWriter(const OrgKey& key) const {
 }
 
 CampaignTotals GroupState::Totals(const CampaignState& campaign) const {
+  // Each amount is bounded but the number of pledges is not: sum in 128 bits and saturate.
+  __int128 pledged = 0, received = 0, outstanding = 0, conditional = 0;
   CampaignTotals t;
   for (const EventId& id : campaign.pledges) {
     const PledgeState& p = pledges_.at(id);
     if (p.cancelled) continue;
     ++t.pledge_count;
-    t.pledged_minor += p.terms.amount().amount_minor();
-    t.received_minor += p.received_minor;
-    t.outstanding_minor += p.outstanding_minor();
-    if (p.terms.has_condition()) t.conditional_minor += p.terms.amount().amount_minor();
+    pledged += p.terms.amount().amount_minor();
+    received += p.received_minor;
+    outstanding += p.outstanding_minor();
+    if (p.terms.has_condition()) conditional += p.terms.amount().amount_minor();
   }
+  auto saturate = [](__int128 v) {
+    return v > INT64_MAX ? INT64_MAX : static_cast<int64_t>(v);
+  };
+  t.pledged_minor = saturate(pledged);
+  t.received_minor = saturate(received);
+  t.outstanding_minor = saturate(outstanding);
+  t.conditional_minor = saturate(conditional);
   return t;
 }
 
@@ -151,6 +160,9 @@ absl::Status GroupState::CheckPledgeWrite(const VerifiedEvent& e, const EventId&
 }
 
 absl::Status GroupState::Check(const VerifiedEvent& e) const {
+  if (e.event.body_case() == v1::Event::BODY_NOT_SET) {
+    return absl::UnimplementedError("record type unknown to this node version");
+  }
   CONSTELLATION_RETURN_IF_ERROR(ValidateBody(e.event));
   if (e.is_genesis()) {
     if (has_charter()) return absl::AlreadyExistsError("the group already has its charter");

@@ -26,7 +26,6 @@ absl::StatusOr<const VerifiedEvent*> NodeState::AppendOwn(const std::optional<Gr
   }
   // Tick a copy first: the clock advances only if the event is applied.
   HlcClock clock = clock_;
-  const Hlc hlc = clock.Tick(now_ms);
   v1::Event draft;
   std::unique_ptr<Group> new_group;
   Group* target = nullptr;
@@ -34,7 +33,7 @@ absl::StatusOr<const VerifiedEvent*> NodeState::AppendOwn(const std::optional<Gr
     draft.set_format_version(limits::kEventFormatVersion);
     draft.set_author(org().Bytes());
     draft.set_seq(1);
-    *draft.mutable_hlc() = hlc.ToProto();
+    *draft.mutable_hlc() = clock.Tick(now_ms).ToProto();
   } else {
     auto it = groups_.find(*group);
     if (it == groups_.end()) {
@@ -42,7 +41,15 @@ absl::StatusOr<const VerifiedEvent*> NodeState::AppendOwn(const std::optional<Gr
                                                  group->Hex()));
     }
     target = it->second.get();
-    draft = target->Draft(org(), hlc);
+    draft = target->Draft(org(), Hlc{});
+    // The new event's stamp must be >= its parents' (DESIGN §2), whatever this clock has seen.
+    if (!draft.prev().empty()) {
+      clock.Observe(target->dag().Find(*EventId::FromBytes(draft.prev()))->hlc);
+    }
+    for (const std::string& dep : draft.deps()) {
+      clock.Observe(target->dag().Find(*EventId::FromBytes(dep))->hlc);
+    }
+    *draft.mutable_hlc() = clock.Tick(now_ms).ToProto();
   }
   draft.set_request_id(body.request_id());
   // Take only the body from the caller: the chain fields are the node's to set.

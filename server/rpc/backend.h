@@ -4,9 +4,9 @@
 // Services never block (STYLE.md): they authenticate, validate, and Post() a task to the
 // node's single apply loop. The task runs on the loop with exclusive access to the node's
 // state and returns a Reply; the loop commits every event staged by the tasks of one batch
-// with one synced write (group commit) and only then calls each Reply with the commit's
-// status, which finishes the RPC. So nothing is acknowledged before it is durable, and reads
-// never show state that a failed commit could take back.
+// with one synced write (group commit) and only then calls each Reply, which finishes the RPC.
+// So nothing is acknowledged before it is durable, and a read never reports state that is not
+// yet durable. (If the commit fails the node stops; no Reply of that batch runs.)
 #pragma once
 
 #include <cstdint>
@@ -41,9 +41,8 @@ struct Principal {
   bool CanRead(const core::GroupId& group) const;
 };
 
-// Called on the apply loop after the batch's commit: `commit` is OK when everything the batch
-// staged is durable, else the error (and the node has reloaded its state from storage).
-using Reply = std::function<void(const absl::Status& commit)>;
+// Called on the apply loop once everything the batch staged is durable.
+using Reply = std::function<void()>;
 
 // What a task may do on the apply loop.
 class ApplyContext {
@@ -53,8 +52,7 @@ class ApplyContext {
   virtual const core::NodeState& state() const = 0;
 
   // Appends an event of this node's org (core::NodeState::AppendOwn) and stages it for the
-  // batch's commit. When `body.request_id()` was used before, returns the original event
-  // instead (idempotent retry) without appending.
+  // batch's commit. Idempotency by request_id is the caller's (services.cc) to check first.
   virtual absl::StatusOr<const core::VerifiedEvent*> AppendOwn(
       const std::optional<core::GroupId>& group, const v1::Event& body) = 0;
 

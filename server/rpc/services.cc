@@ -2,6 +2,8 @@
 
 #include <absl/strings/str_format.h>
 
+#include <google/protobuf/util/message_differencer.h>
+
 #include "constellation/v1/client.grpc.pb.h"
 #include "server/base/limits.h"
 #include "server/base/status_macros.h"
@@ -46,6 +48,11 @@ absl::Status CheckAccess(const Principal& p, Access access) {
 }
 
 absl::Status CheckRequestId(const std::string& id) {
+  if (id.empty()) {
+    return absl::InvalidArgumentError(
+        "request_id is required: a client-chosen key, unique per intended write, that makes "
+        "retries safe (the SDK and CLI generate one)");
+  }
   if (id.size() > limits::kRequestIdSizeBytesMax) {
     return absl::InvalidArgumentError(absl::StrFormat(
         "request_id is %d bytes; the limit kRequestIdSizeBytesMax is %d", id.size(),
@@ -93,17 +100,53 @@ absl::StatusOr<const core::CampaignState*> FindCampaign(const core::Group& g,
   return &it->second;
 }
 
-// Appends an own event; on an idempotent retry checks the original was the same kind of write.
+// True when `original` (an event this node wrote) records the same write as `body` would: the
+// same group and the same record. Fields the node fills in when the client left them unset
+// (a payment's received_ms) are compared only when the client set them.
+bool SameWrite(const core::VerifiedEvent& original, const std::optional<core::GroupId>& group,
+               const v1::Event& body) {
+  if (group.has_value() && original.group != *group) return false;
+  v1::Event recorded = original.event;
+  for (int field : {v1::Event::kFormatVersionFieldNumber, v1::Event::kGroupIdFieldNumber,
+                    v1::Event::kAuthorFieldNumber, v1::Event::kSeqFieldNumber,
+                    v1::Event::kPrevFieldNumber, v1::Event::kDepsFieldNumber,
+                    v1::Event::kHlcFieldNumber}) {
+    recorded.GetReflection()->ClearField(&recorded,
+                                         v1::Event::descriptor()->FindFieldByNumber(field));
+  }
+  if (body.has_payment_receipt() && body.payment_receipt().received_ms() == 0 &&
+      recorded.has_payment_receipt()) {
+    recorded.mutable_payment_receipt()->clear_received_ms();
+  }
+  return google::protobuf::util::MessageDifferencer::Equals(recorded, body);
+}
+
+// Appends an own event for `body`, which must carry a request_id. A retry (same request_id,
+// same write) returns the original event and appends nothing; the same request_id for a
+// different write is kAlreadyExists. An event that was stored but had no effect (possible
+// once events from other nodes can reorder the fold) is kFailedPrecondition with the reason.
 absl::StatusOr<const core::VerifiedEvent*> Append(ApplyContext& ctx,
                                                   const std::optional<core::GroupId>& group,
-                                                  const v1::Event& body) {
+                                                  v1::Event body) {
   CONSTELLATION_RETURN_IF_ERROR(CheckRequestId(body.request_id()));
-  CONSTELLATION_ASSIGN_OR_RETURN(const core::VerifiedEvent* e, ctx.AppendOwn(group, body));
-  if (e->event.body_case() != body.body_case() || (group.has_value() && e->group != *group)) {
+  const core::VerifiedEvent* e = ctx.state().FindByRequestId(body.request_id());
+  if (e != nullptr && !SameWrite(*e, group, body)) {
     return absl::AlreadyExistsError(absl::StrFormat(
         "request_id '%s' was already used for a different write (event %s); use a new "
-        "request_id",
+        "request_id for a new write",
         body.request_id(), e->id.Hex()));
+  }
+  if (e == nullptr) {
+    if (body.has_payment_receipt() && body.payment_receipt().received_ms() == 0) {
+      body.mutable_payment_receipt()->set_received_ms(ctx.NowMs());
+    }
+    CONSTELLATION_ASSIGN_OR_RETURN(e, ctx.AppendOwn(group, body));
+  }
+  const core::Group* g = ctx.state().FindGroup(e->group);
+  auto rejected = g->state().rejected_events().find(e->id);
+  if (rejected != g->state().rejected_events().end()) {
+    return absl::FailedPreconditionError(absl::StrFormat(
+        "event %s is recorded but had no effect: %s", e->id.ShortHex(), rejected->second));
   }
   return e;
 }
@@ -130,27 +173,36 @@ grpc::ServerUnaryReactor* Unary(Backend* backend, grpc::CallbackServerContext* c
   absl::Status posted = backend->Post(
       [reactor, request, response, p = *std::move(principal), body](ApplyContext& apply) -> Reply {
         absl::Status result = body(apply, p, *request, response);
-        return [reactor, result](const absl::Status& commit) {
-          reactor->Finish(ToGrpcStatus(result.ok() ? commit : result));
-        };
+        return [reactor, result] { reactor->Finish(ToGrpcStatus(result)); };
       });
   if (!posted.ok()) reactor->Finish(ToGrpcStatus(posted));
   return reactor;
 }
 
-// A server-streaming reactor that sends responses prepared on the apply loop, one at a time.
-template <typename Response>
-class BufferedWriter : public grpc::ServerWriteReactor<Response> {
+// Fills `out` with the stream's items number `skip` + 1 onwards, at most
+// limits::kStreamPageSizeMax of them, and sets `*more` when items remain after those.
+template <typename Request, typename Response>
+using PageFn = std::function<absl::Status(ApplyContext&, const Principal&, const Request&,
+                                          uint64_t skip, std::vector<Response>* out, bool* more)>;
+
+// A server-streaming reactor that reads its items from the apply loop one page at a time
+// (so a long history neither stalls the loop nor sits in memory whole) and writes them one
+// by one. Each page is a consistent read; the stream as a whole is not a snapshot.
+template <typename Request, typename Response>
+class PagedWriter : public grpc::ServerWriteReactor<Response> {
  public:
-  // Starts sending `responses`, then finishes with OK; or finishes with `status` if not OK.
-  void Start(absl::Status status, std::vector<Response> responses) {
-    if (!status.ok()) {
-      this->Finish(ToGrpcStatus(status));
+  PagedWriter(Backend* backend, const Request* request, PageFn<Request, Response> page)
+      : backend_(backend), request_(request), page_(std::move(page)) {}
+
+  void Begin(absl::StatusOr<Principal> principal) {
+    if (!principal.ok()) {
+      this->Finish(ToGrpcStatus(principal.status()));
       return;
     }
-    responses_ = std::move(responses);
-    WriteNext();
+    principal_ = *std::move(principal);
+    FetchPage();
   }
+
   void OnWriteDone(bool ok) override {
     if (!ok) {
       this->Finish(grpc::Status(grpc::StatusCode::CANCELLED, "stream cancelled by the client"));
@@ -161,37 +213,78 @@ class BufferedWriter : public grpc::ServerWriteReactor<Response> {
   void OnDone() override { delete this; }
 
  private:
-  void WriteNext() {
-    if (next_ >= responses_.size()) {
-      this->Finish(grpc::Status::OK);
-      return;
-    }
-    this->StartWrite(&responses_[next_++]);
+  void FetchPage() {
+    absl::Status posted = backend_->Post([this](ApplyContext& apply) -> Reply {
+      auto page = std::make_shared<std::vector<Response>>();
+      bool more = false;
+      absl::Status result = page_(apply, principal_, *request_, sent_, page.get(), &more);
+      return [this, result, page, more] {
+        if (!result.ok()) {
+          this->Finish(ToGrpcStatus(result));
+          return;
+        }
+        page_items_ = std::move(*page);
+        next_ = 0;
+        more_ = more;
+        WriteNext();
+      };
+    });
+    if (!posted.ok()) this->Finish(ToGrpcStatus(posted));
   }
-  std::vector<Response> responses_;
+
+  void WriteNext() {
+    if (next_ < page_items_.size()) {
+      ++sent_;
+      this->StartWrite(&page_items_[next_++]);
+    } else if (more_) {
+      FetchPage();
+    } else {
+      this->Finish(grpc::Status::OK);
+    }
+  }
+
+  Backend* backend_;
+  const Request* request_;
+  PageFn<Request, Response> page_;
+  Principal principal_;
+  std::vector<Response> page_items_;
   size_t next_ = 0;
+  uint64_t sent_ = 0;
+  bool more_ = false;
 };
 
-template <typename Request, typename Response, typename Body>
+template <typename Request, typename Response>
 grpc::ServerWriteReactor<Response>* Streaming(Backend* backend, grpc::CallbackServerContext* ctx,
-                                              const Request* request, Body body) {
-  auto* writer = new BufferedWriter<Response>();
-  absl::StatusOr<Principal> principal = Authenticate(ctx, *backend);
-  if (!principal.ok()) {
-    writer->Start(principal.status(), {});
-    return writer;
-  }
-  absl::Status posted = backend->Post(
-      [writer, request, p = *std::move(principal), body](ApplyContext& apply) -> Reply {
-        auto responses = std::make_shared<std::vector<Response>>();
-        absl::Status result = body(apply, p, *request, responses.get());
-        return [writer, result, responses](const absl::Status& commit) {
-          writer->Start(result.ok() ? commit : result, std::move(*responses));
-        };
-      });
-  if (!posted.ok()) writer->Start(posted, {});
+                                              const Request* request,
+                                              PageFn<Request, Response> page) {
+  auto* writer = new PagedWriter<Request, Response>(backend, request, std::move(page));
+  writer->Begin(Authenticate(ctx, *backend));
   return writer;
 }
+
+// Collects items `skip` + 1 .. `skip` + kStreamPageSizeMax of a sequence visited by `each`;
+// `emit(item)` returns false to stop the visit early.
+class PageCollector {
+ public:
+  explicit PageCollector(uint64_t skip) : skip_(skip) {}
+  // Whether the item at the current index belongs to the page; advances the index. Sets more()
+  // when an item past the page exists (the visit can stop then).
+  bool Take() {
+    const uint64_t index = index_++;
+    if (index < skip_) return false;
+    if (index >= skip_ + limits::kStreamPageSizeMax) {
+      more_ = true;
+      return false;
+    }
+    return true;
+  }
+  bool more() const { return more_; }
+
+ private:
+  uint64_t skip_;
+  uint64_t index_ = 0;
+  bool more_ = false;
+};
 
 // ---------------------------------------------------------------------------------------------
 
@@ -209,8 +302,17 @@ class NodeServiceImpl final : public v1::NodeService::CallbackService {
                    out->set_org_name(apply.OrgName());
                    for (const std::string& e : apply.Endpoints()) out->add_endpoints(e);
                    out->set_version(kVersion);
-                   out->set_group_count(static_cast<uint32_t>(apply.state().groups().size()));
-                   out->set_event_count(apply.state().event_count());
+                   // Counts cover only what the caller may read (a scoped auditor learns
+                   // nothing about other groups).
+                   uint32_t groups = 0;
+                   uint64_t events = 0;
+                   for (const auto& [id, g] : apply.state().groups()) {
+                     if (!p.CanRead(id)) continue;
+                     ++groups;
+                     events += g->size();
+                   }
+                   out->set_group_count(groups);
+                   out->set_event_count(events);
                    out->set_caller_role(std::string(RoleName(p.role)));
                    return absl::OkStatus();
                  });
@@ -339,11 +441,16 @@ class GroupServiceImpl final : public v1::GroupService::CallbackService {
     return Streaming<v1::StreamEventsRequest, v1::StreamEventsResponse>(
         backend_, ctx, req,
         [](ApplyContext& apply, const Principal& p, const v1::StreamEventsRequest& r,
-           std::vector<v1::StreamEventsResponse>* out) -> absl::Status {
+           uint64_t skip, std::vector<v1::StreamEventsResponse>* out,
+           bool* more) -> absl::Status {
           CONSTELLATION_ASSIGN_OR_RETURN(const core::Group* g,
                                          ReadableGroup(apply, p, r.group_id()));
-          g->ForEachInOrder(r.after_position(), [&](uint64_t position,
-                                                    const core::VerifiedEvent& e) {
+          g->ForEachInOrder(r.after_position() + skip, [&](uint64_t position,
+                                                           const core::VerifiedEvent& e) {
+            if (out->size() == limits::kStreamPageSizeMax) {
+              *more = true;
+              return false;
+            }
             v1::StreamEventsResponse& item = out->emplace_back();
             item.set_position(position);
             item.set_event_id(e.id.Bytes());
@@ -377,7 +484,11 @@ class FundraisingServiceImpl final : public v1::FundraisingService::CallbackServ
                                                   Append(apply, g->id(), body));
                    *out->mutable_event() = ToEventRef(*e);
                    const core::GroupState& s = apply.state().FindGroup(g->id())->state();
-                   *out->mutable_campaign() = ToCampaignView(s, s.campaigns().at(e->id));
+                   auto campaign = s.campaigns().find(e->id);
+                   if (campaign == s.campaigns().end()) {
+                     return absl::InternalError("the campaign event took no effect");
+                   }
+                   *out->mutable_campaign() = ToCampaignView(s, campaign->second);
                    return absl::OkStatus();
                  });
   }
@@ -467,8 +578,7 @@ class FundraisingServiceImpl final : public v1::FundraisingService::CallbackServ
                    v1::PaymentReceipt* receipt = body.mutable_payment_receipt();
                    receipt->set_pledge_id(r.pledge_id());
                    *receipt->mutable_amount() = r.amount();
-                   receipt->set_received_ms(r.received_ms() != 0 ? r.received_ms()
-                                                                 : apply.NowMs());
+                   receipt->set_received_ms(r.received_ms());  // 0: now, set by Append
                    receipt->set_external_ref(r.external_ref());
                    return WritePledge(apply, p, r.group_id(), body, out);
                  });
@@ -519,11 +629,14 @@ class FundraisingServiceImpl final : public v1::FundraisingService::CallbackServ
     return Streaming<v1::StreamPledgeHistoryRequest, v1::StreamPledgeHistoryResponse>(
         backend_, ctx, req,
         [](ApplyContext& apply, const Principal& p, const v1::StreamPledgeHistoryRequest& r,
-           std::vector<v1::StreamPledgeHistoryResponse>* out) -> absl::Status {
+           uint64_t skip, std::vector<v1::StreamPledgeHistoryResponse>* out,
+           bool* more) -> absl::Status {
           CONSTELLATION_ASSIGN_OR_RETURN(const core::Group* g,
                                          ReadableGroup(apply, p, r.group_id()));
-          auto emit = [out](const core::PledgeState& pledge) {
+          PageCollector page(skip);
+          auto emit = [&](const core::PledgeState& pledge) {
             for (const core::PledgeEntry& entry : pledge.history) {
+              if (!page.Take()) continue;
               v1::StreamPledgeHistoryResponse& item = out->emplace_back();
               item.set_pledge_id(pledge.id.Bytes());
               *item.mutable_version() = ToPledgeVersion(entry);
@@ -533,15 +646,14 @@ class FundraisingServiceImpl final : public v1::FundraisingService::CallbackServ
             CONSTELLATION_ASSIGN_OR_RETURN(const core::PledgeState* pledge,
                                            FindPledge(*g, r.pledge_id()));
             emit(*pledge);
-            return absl::OkStatus();
-          }
-          if (!r.campaign_id().empty()) {
+          } else if (!r.campaign_id().empty()) {
             CONSTELLATION_ASSIGN_OR_RETURN(const core::CampaignState* c,
                                            FindCampaign(*g, r.campaign_id()));
             for (const core::EventId& id : c->pledges) emit(g->state().pledges().at(id));
-            return absl::OkStatus();
+          } else {
+            for (const auto& [id, pledge] : g->state().pledges()) emit(pledge);
           }
-          for (const auto& [id, pledge] : g->state().pledges()) emit(pledge);
+          *more = page.more();
           return absl::OkStatus();
         });
   }

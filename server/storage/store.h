@@ -33,7 +33,7 @@ enum class Column : int {
   kFrontier,     // group | author           -> seq_be | head id
   kPending,      // group | event id         -> SignedEvent bytes (deps missing)
   kForks,        // group | author | seq_be  -> ForkProof bytes
-  kOrder,        // group | depth_be | id    -> empty (canonical order)
+  kOrder,        // group | depth_be | id    -> author | seq_be (canonical order)
   kState,        // group                    -> derived state
   kHistory,      // secondary indexes for history queries
   kCheckpoints,  // group | position_be      -> fold checkpoint

@@ -1,5 +1,6 @@
 // Integration tests: a real node in-process (RocksDB in a temp dir, gRPC on 127.0.0.1:0),
 // driven through the public SDK exactly as a member organisation's system would.
+#include <set>
 #include <thread>
 #include <vector>
 
@@ -154,6 +155,50 @@ TEST_F(NodeTest, StreamedEventsAreExactlySignedAndVerifyOffline) {
   EXPECT_EQ(g.event_count, 3u);
 }
 
+TEST_F(NodeTest, LongStreamsArriveWholeAcrossPages) {
+  // More items than one page (limits::kStreamPageSizeMax = 256) of the apply loop.
+  constexpr int kPledges = 300;
+  std::vector<std::thread> writers;
+  for (int t = 0; t < 4; ++t) {
+    writers.emplace_back([&] {
+      auto client = node_->NewClient();
+      for (int i = 0; i < kPledges / 4; ++i) {
+        EXPECT_OK(client->RecordPledge(group_, campaign_, Terms(10)).status());
+      }
+    });
+  }
+  for (auto& w : writers) w.join();
+
+  ASSERT_OK_AND_ASSIGN(GroupEventStream events, admin_->GroupEvents(group_));
+  GroupEventEntry e;
+  uint64_t expected_position = 0;
+  while (true) {
+    ASSERT_OK_AND_ASSIGN(bool more, events.Next(&e));
+    if (!more) break;
+    EXPECT_EQ(e.position, ++expected_position);
+  }
+  EXPECT_EQ(expected_position, kPledges + 2u);  // + charter and campaign
+
+  ASSERT_OK_AND_ASSIGN(GroupEventStream tail, admin_->GroupEvents(group_, 290));
+  ASSERT_OK_AND_ASSIGN(bool first, tail.Next(&e));
+  ASSERT_TRUE(first);
+  EXPECT_EQ(e.position, 291u);
+
+  ASSERT_OK_AND_ASSIGN(PledgeHistoryStream history,
+                       admin_->PledgeHistory(group_, /*pledge_id=*/"", campaign_));
+  PledgeVersionEntry entry;
+  std::set<std::string> pledges;
+  int entries = 0;
+  while (true) {
+    ASSERT_OK_AND_ASSIGN(bool more, history.Next(&entry));
+    if (!more) break;
+    ++entries;
+    pledges.insert(entry.pledge_id);
+  }
+  EXPECT_EQ(entries, kPledges);
+  EXPECT_EQ(pledges.size(), static_cast<size_t>(kPledges));
+}
+
 TEST_F(NodeTest, RetriedWriteReturnsTheOriginalEventAndCreatesNothing) {
   WriteOptions w{.request_id = "retry-me-1"};
   ASSERT_OK_AND_ASSIGN(PledgeWrite first, admin_->RecordPledge(group_, campaign_, Terms(500), w));
@@ -161,9 +206,23 @@ TEST_F(NodeTest, RetriedWriteReturnsTheOriginalEventAndCreatesNothing) {
   EXPECT_EQ(first.event.event_id, second.event.event_id);
   ASSERT_OK_AND_ASSIGN(Group g, admin_->GetGroup(group_));
   EXPECT_EQ(g.event_count, 3u);
-  // The same key for a different kind of write is a client bug: say so.
+  // The same key for a different write is a client bug: say so, and record nothing.
   EXPECT_THAT(admin_->CancelPledge(group_, first.pledge.pledge_id, "x", w),
               StatusIs(absl::StatusCode::kAlreadyExists, HasSubstr("request_id")));
+  EXPECT_THAT(admin_->RecordPledge(group_, campaign_, Terms(501), w),
+              StatusIs(absl::StatusCode::kAlreadyExists, HasSubstr("different write")));
+  // Regression: a payment retried with the key of a payment to another pledge returned the
+  // first pledge's view and silently recorded nothing.
+  ASSERT_OK_AND_ASSIGN(PledgeWrite other, admin_->RecordPledge(group_, campaign_, Terms(900)));
+  WriteOptions pay{.request_id = "pay-1"};
+  ASSERT_OK(admin_->RecordPayment(group_, first.pledge.pledge_id, Money{100, "EUR"}, 0, "", pay)
+                .status());
+  EXPECT_OK(admin_->RecordPayment(group_, first.pledge.pledge_id, Money{100, "EUR"}, 0, "", pay)
+                .status());  // a true retry, even without received_ms
+  EXPECT_THAT(admin_->RecordPayment(group_, other.pledge.pledge_id, Money{250, "EUR"}, 0, "", pay),
+              StatusIs(absl::StatusCode::kAlreadyExists));
+  ASSERT_OK_AND_ASSIGN(Pledge untouched, admin_->GetPledge(group_, other.pledge.pledge_id));
+  EXPECT_EQ(untouched.received_minor, 0);
 }
 
 TEST_F(NodeTest, BadInputGetsTheRightCodeAndChangesNothing) {

@@ -7,6 +7,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <google/protobuf/unknown_field_set.h>
+
 #include <string>
 
 #include "server/base/limits.h"
@@ -302,6 +304,16 @@ TEST_F(CodecTest, RejectsMissingHlc) {
   v1::Event e = Second();
   e.clear_hlc();
   EXPECT_THAT(SignAndDecode(e), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("no hlc")));
+}
+
+TEST_F(CodecTest, AcceptsARecordTypeFromANewerVersionAsOpaqueHistory) {
+  // A body field this version does not know arrives as unknown fields: still a valid, signed
+  // event (the fold reports it as not understood), so old nodes keep the author's chain whole.
+  v1::Event e = Second();
+  e.clear_body();
+  e.GetReflection()->MutableUnknownFields(&e)->AddLengthDelimited(999, "future record");
+  ASSERT_OK_AND_ASSIGN(VerifiedEvent v, SignAndDecode(e));
+  EXPECT_EQ(v.event.body_case(), v1::Event::BODY_NOT_SET);
 }
 
 TEST_F(CodecTest, RejectsHlcAfterTheYear9999) {

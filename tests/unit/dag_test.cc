@@ -82,6 +82,17 @@ TEST_F(DagTest, NonGenesisSeqOneFirstIsMissingDeps) {
   EXPECT_EQ(Add(Seal(draft, alice_)), Admission::kMissingDeps);
 }
 
+TEST_F(DagTest, EventWithoutParentsStillSortsAfterTheGenesis) {
+  // Regression: a seq-1 event with no deps got depth 1 and, with an id below the group id,
+  // sorted before the genesis, so a node could not reload its own store. The genesis is an
+  // implicit parent of every other event.
+  ASSERT_EQ(Add(history_.genesis()), Admission::kReady);
+  v1::Event draft = history_.Draft(alice_.public_key(), {});
+  draft.MergeFrom(PulseCheckBody());
+  ASSERT_EQ(Add(Seal(draft, alice_)), Admission::kReady);
+  EXPECT_EQ(last_key_.depth, 2u);
+}
+
 TEST_F(DagTest, EventOfAnotherGroupIsInvalid) {
   HistoryBuilder other(founder_, TestCharter("Another partnership"));
   EXPECT_THAT(dag_.Check(other.genesis()),
