@@ -73,7 +73,7 @@ void BM_RecordPledge(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations());
 }
-BENCHMARK(BM_RecordPledge)->Threads(1)->Threads(8)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_RecordPledge)->Threads(1)->Threads(8)->Threads(32)->UseRealTime()->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace constellation
