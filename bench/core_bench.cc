@@ -65,7 +65,8 @@ void BM_AppendOwnPledge(benchmark::State& state) {
   NodeState node(Key());
   auto [group, campaign] = Seed(node);
   uint64_t now = 3;
-  for (auto _ : state) benchmark::DoNotOptimize(node.AppendOwn(group, PledgeBody(campaign, 100), ++now));
+  for (auto _ : state)
+    benchmark::DoNotOptimize(node.AppendOwn(group, PledgeBody(campaign, 100), ++now));
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_AppendOwnPledge);

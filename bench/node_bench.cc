@@ -2,12 +2,12 @@
 // in-process (RocksDB in a temp dir, gRPC on 127.0.0.1:0). Sequential writes measure the
 // per-write latency floor (one fsync each); concurrent writers show group commit at work.
 // Run: ./build/bench/node_bench   (see docs/PERFORMANCE.md)
-#include <benchmark/benchmark.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <memory>
 
+#include <benchmark/benchmark.h>
 #include <constellation/client.h>
 
 #include "server/app/init.h"
@@ -73,7 +73,12 @@ void BM_RecordPledge(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations());
 }
-BENCHMARK(BM_RecordPledge)->Threads(1)->Threads(8)->Threads(32)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_RecordPledge)
+    ->Threads(1)
+    ->Threads(8)
+    ->Threads(32)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace constellation

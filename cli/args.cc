@@ -1,12 +1,12 @@
 // cli/args.cc
 #include "cli/args.h"
 
+#include <algorithm>
+#include <set>
+
 #include <absl/strings/numbers.h>
 #include <absl/strings/str_format.h>
 #include <absl/strings/str_join.h>
-
-#include <algorithm>
-#include <set>
 
 namespace constellation::cli {
 namespace {

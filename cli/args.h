@@ -15,14 +15,14 @@
 // Thread safety: pure functions over constant data.
 #pragma once
 
-#include <absl/status/statusor.h>
-#include <absl/time/time.h>
-
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <absl/status/statusor.h>
+#include <absl/time/time.h>
 
 namespace constellation::cli {
 

@@ -1,10 +1,10 @@
 // cli/commands.cc: the command context, the registry and RunCli.
 #include "cli/commands.h"
 
-#include <absl/strings/str_format.h>
-
 #include <cstdlib>
 #include <exception>
+
+#include <absl/strings/str_format.h>
 
 #include "cli/exit_code.h"
 #include "cli/help.h"

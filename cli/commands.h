@@ -8,10 +8,6 @@
 // belongs to one run.
 #pragma once
 
-#include <absl/status/status.h>
-#include <absl/status/statusor.h>
-#include <constellation/client.h>
-
 #include <functional>
 #include <memory>
 #include <optional>
@@ -19,12 +15,30 @@
 #include <string>
 #include <vector>
 
+#include <absl/status/status.h>
+#include <absl/status/statusor.h>
+#include <constellation/client.h>
+
 #include "cli/args.h"
 #include "cli/config.h"
 #include "cli/output.h"
 #include "cli/render.h"
 
 namespace constellation::cli {
+
+// Reads every entry of an SDK stream (PledgeHistoryStream, GroupEventStream) into a vector:
+// the printers need all rows (JSON array, aligned table). Returns the stream's error, if any.
+template <typename Entry, typename Stream>
+absl::StatusOr<std::vector<Entry>> ReadAll(Stream& stream) {
+  std::vector<Entry> entries;
+  Entry entry;
+  while (true) {
+    absl::StatusOr<bool> more = stream.Next(&entry);
+    if (!more.ok()) return more.status();
+    if (!*more) return entries;
+    entries.push_back(std::move(entry));
+  }
+}
 
 // What a running command has at hand.
 class CommandContext {

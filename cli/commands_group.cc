@@ -83,14 +83,9 @@ absl::Status GroupEventsCommand(CommandContext& context) {
   if (!client.ok()) return client.status();
   absl::StatusOr<GroupEventStream> stream = (*client)->GroupEvents(inv.Positional(0), after);
   if (!stream.ok()) return stream.status();
-  std::vector<GroupEventEntry> entries;
-  GroupEventEntry entry;
-  while (true) {
-    absl::StatusOr<bool> more = stream->Next(&entry);
-    if (!more.ok()) return more.status();
-    if (!*more) break;
-    entries.push_back(std::move(entry));
-  }
+  absl::StatusOr<std::vector<GroupEventEntry>> read = ReadAll<GroupEventEntry>(*stream);
+  if (!read.ok()) return read.status();
+  const std::vector<GroupEventEntry>& entries = *read;
   Json json = Json::array();
   for (const GroupEventEntry& item : entries) json.push_back(ToJson(item));
   context.PrintList(json, GroupEventsTable(entries));

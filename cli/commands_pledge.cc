@@ -179,14 +179,9 @@ absl::Status PledgeHistoryCommand(CommandContext& context) {
   absl::StatusOr<PledgeHistoryStream> stream =
       (*client)->PledgeHistory(inv.Get("group"), inv.Positional(0), inv.Get("campaign"));
   if (!stream.ok()) return stream.status();
-  std::vector<PledgeVersionEntry> entries;
-  PledgeVersionEntry entry;
-  while (true) {
-    absl::StatusOr<bool> more = stream->Next(&entry);
-    if (!more.ok()) return more.status();
-    if (!*more) break;
-    entries.push_back(std::move(entry));
-  }
+  absl::StatusOr<std::vector<PledgeVersionEntry>> read = ReadAll<PledgeVersionEntry>(*stream);
+  if (!read.ok()) return read.status();
+  const std::vector<PledgeVersionEntry>& entries = *read;
   Json json = Json::array();
   for (const PledgeVersionEntry& item : entries) json.push_back(ToJson(item));
   context.PrintList(json, PledgeHistoryTable(entries));

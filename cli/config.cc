@@ -1,10 +1,8 @@
 // cli/config.cc
 #include "cli/config.h"
 
-#include <absl/strings/str_format.h>
 #include <fcntl.h>
 #include <sys/stat.h>
-#include <toml++/toml.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -12,6 +10,9 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+
+#include <absl/strings/str_format.h>
+#include <toml++/toml.h>
 
 namespace constellation::cli {
 namespace {

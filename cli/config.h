@@ -15,13 +15,13 @@
 // Thread safety: functions are thread-safe; concurrent writers of one file: last one wins.
 #pragma once
 
-#include <absl/status/status.h>
-#include <absl/status/statusor.h>
-
 #include <functional>
 #include <map>
 #include <optional>
 #include <string>
+
+#include <absl/status/status.h>
+#include <absl/status/statusor.h>
 
 #include "cli/args.h"
 

@@ -6,10 +6,10 @@
 // Thread safety: pure functions over constant data.
 #pragma once
 
-#include <absl/status/status.h>
-
 #include <string_view>
 #include <vector>
+
+#include <absl/status/status.h>
 
 namespace constellation::cli {
 

@@ -1,9 +1,9 @@
 // cli/help.cc
 #include "cli/help.h"
 
-#include <absl/strings/str_format.h>
-
 #include <algorithm>
+
+#include <absl/strings/str_format.h>
 
 #include "cli/exit_code.h"
 

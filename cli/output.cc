@@ -1,9 +1,9 @@
 // cli/output.cc
 #include "cli/output.h"
 
-#include <absl/strings/ascii.h>
-
 #include <algorithm>
+
+#include <absl/strings/ascii.h>
 
 namespace constellation::cli {
 namespace {

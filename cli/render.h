@@ -7,11 +7,11 @@
 // Thread safety: pure functions.
 #pragma once
 
-#include <constellation/types.h>
-
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
+
+#include <constellation/types.h>
+#include <nlohmann/json.hpp>
 
 #include "cli/output.h"
 

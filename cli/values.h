@@ -7,12 +7,12 @@
 // Thread safety: pure functions.
 #pragma once
 
-#include <absl/status/statusor.h>
-#include <constellation/types.h>
-
 #include <cstdint>
 #include <string>
 #include <string_view>
+
+#include <absl/status/statusor.h>
+#include <constellation/types.h>
 
 namespace constellation::cli {
 

@@ -1,9 +1,9 @@
 // sdk/src/client.cc: Client::Connect and one method per RPC of client.proto.
+#include <utility>
+
 #include <absl/random/random.h>
 #include <absl/strings/str_format.h>
 #include <constellation/client.h>
-
-#include <utility>
 
 #include "sdk/src/client_core.h"
 #include "sdk/src/convert.h"

@@ -1,14 +1,14 @@
 // sdk/src/client_core.cc
 #include "sdk/src/client_core.h"
 
+#include <algorithm>
+#include <string>
+
 #include <absl/random/random.h>
 #include <absl/strings/str_format.h>
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
 #include <grpcpp/support/channel_arguments.h>
-
-#include <algorithm>
-#include <string>
 
 #include "sdk/src/status.h"
 

@@ -6,15 +6,15 @@
 // Thread safety: immutable after construction; gRPC stubs are thread-safe.
 #pragma once
 
+#include <memory>
+#include <string>
+#include <string_view>
+
 #include <absl/status/status.h>
 #include <absl/time/time.h>
 #include <constellation/client.h>
 #include <grpcpp/channel.h>
 #include <grpcpp/client_context.h>
-
-#include <memory>
-#include <string>
-#include <string_view>
 
 #include "constellation/v1/client.grpc.pb.h"
 

@@ -1,14 +1,14 @@
 // sdk/src/convert.cc
 #include "sdk/src/convert.h"
 
+#include <string>
+#include <string_view>
+#include <vector>
+
 #include <absl/strings/ascii.h>
 #include <absl/strings/str_format.h>
 #include <absl/strings/str_join.h>
 #include <google/protobuf/descriptor.h>
-
-#include <string>
-#include <string_view>
-#include <vector>
 
 #include "sdk/src/hex.h"
 #include "sdk/src/status.h"

@@ -5,10 +5,10 @@
 // Thread safety: pure functions.
 #pragma once
 
-#include <absl/status/status.h>
-
 #include <string>
 #include <string_view>
+
+#include <absl/status/status.h>
 
 namespace constellation::internal {
 

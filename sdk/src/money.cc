@@ -1,12 +1,12 @@
 // sdk/src/money.cc: decimal <-> minor units over the shared currency table.
-#include <absl/status/status.h>
-#include <absl/strings/str_format.h>
-#include <constellation/money.h>
-
 #include <array>
 #include <cstdlib>
 #include <limits>
 #include <string>
+
+#include <absl/status/status.h>
+#include <absl/strings/str_format.h>
+#include <constellation/money.h>
 
 namespace constellation {
 namespace {

@@ -1,10 +1,10 @@
 // sdk/src/status.cc
 #include "sdk/src/status.h"
 
+#include <string>
+
 #include <absl/strings/cord.h>
 #include <absl/strings/str_format.h>
-
-#include <string>
 
 namespace constellation::internal {
 

@@ -1,9 +1,9 @@
 // sdk/src/streams.cc: the stream readers and the public stream classes.
 #include "sdk/src/streams.h"
 
-#include <constellation/client.h>
-
 #include <utility>
+
+#include <constellation/client.h>
 
 #include "sdk/src/convert.h"
 

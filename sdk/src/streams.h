@@ -7,15 +7,15 @@
 // Thread safety: not thread-safe; one reader per thread.
 #pragma once
 
+#include <functional>
+#include <memory>
+
 #include <absl/status/status.h>
 #include <absl/status/statusor.h>
 #include <absl/time/time.h>
 #include <constellation/types.h>
 #include <grpcpp/client_context.h>
 #include <grpcpp/support/sync_stream.h>
-
-#include <functional>
-#include <memory>
 
 #include "constellation/v1/client.grpc.pb.h"
 #include "sdk/src/client_core.h"

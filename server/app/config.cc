@@ -19,19 +19,17 @@ absl::StatusOr<Config> LoadConfig(const std::string& path) {
   try {
     table = toml::parse_file(path);
   } catch (const toml::parse_error& e) {
-    return absl::InvalidArgumentError(
-        absl::StrFormat("config %s: %s (line %d)", path, std::string(e.description()),
-                        e.source().begin.line));
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "config %s: %s (line %d)", path, std::string(e.description()), e.source().begin.line));
   }
   Config c;
-  auto str = [&](std::string_view section, std::string_view key,
-                 std::string* out) -> absl::Status {
+  auto str = [&](std::string_view section, std::string_view key, std::string* out) -> absl::Status {
     toml::node_view<toml::node> node = table[section][key];
     if (!node) return absl::OkStatus();
     std::optional<std::string> v = node.value<std::string>();
     if (!v) {
-      return absl::InvalidArgumentError(absl::StrFormat(
-          "config %s: %s.%s must be a string", path, std::string(section), std::string(key)));
+      return absl::InvalidArgumentError(absl::StrFormat("config %s: %s.%s must be a string", path,
+                                                        std::string(section), std::string(key)));
     }
     *out = *v;
     return absl::OkStatus();
@@ -56,9 +54,9 @@ absl::Status WriteConfig(const Config& config, const std::string& path) {
   toml::array advertise;
   for (const std::string& a : config.advertise) advertise.push_back(a);
   toml::table table{
-      {"node", toml::table{{"data_dir", config.data_dir},
-                           {"listen", config.listen},
-                           {"advertise", advertise}}},
+      {"node",
+       toml::table{
+           {"data_dir", config.data_dir}, {"listen", config.listen}, {"advertise", advertise}}},
       {"org", toml::table{{"name", config.org_name}}},
   };
   std::ofstream out(path, std::ios::trunc);

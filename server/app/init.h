@@ -22,7 +22,7 @@ struct InitOptions {
 
 struct InitResult {
   core::OrgKey org_key;
-  std::string data_dir;     // absolute
+  std::string data_dir;  // absolute
   std::string config_path;
   std::string admin_token;  // the secret; shown once
 };

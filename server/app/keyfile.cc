@@ -36,8 +36,8 @@ absl::StatusOr<core::SigningKey> CreateKeyFile(const std::string& path) {
     return absl::UnavailableError(
         absl::StrFormat("cannot create %s: %s", path, std::strerror(errno)));
   }
-  bool ok = ::write(fd, hex.data(), hex.size()) == static_cast<ssize_t>(hex.size()) &&
-            ::fsync(fd) == 0;
+  bool ok =
+      ::write(fd, hex.data(), hex.size()) == static_cast<ssize_t>(hex.size()) && ::fsync(fd) == 0;
   ::close(fd);
   sodium_memzero(hex.data(), hex.size());
   if (!ok) return absl::UnavailableError(absl::StrFormat("cannot write %s", path));
@@ -51,9 +51,9 @@ absl::StatusOr<core::SigningKey> ReadKeyFile(const std::string& path) {
         "org key %s not found; run 'constellationd init' to create the node", path));
   }
   if ((st.st_mode & 077) != 0) {
-    return absl::FailedPreconditionError(absl::StrFormat(
-        "org key %s is readable by other users (mode %o); run 'chmod 600 %s'", path,
-        st.st_mode & 0777, path));
+    return absl::FailedPreconditionError(
+        absl::StrFormat("org key %s is readable by other users (mode %o); run 'chmod 600 %s'", path,
+                        st.st_mode & 0777, path));
   }
   std::ifstream in(path);
   std::string hex;

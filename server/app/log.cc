@@ -23,12 +23,11 @@ std::string Quote(std::string_view v) {
   return out + "\"";
 }
 
-void Log(std::string_view level, std::string_view message,
-         std::initializer_list<LogField> fields) {
-  std::string line = absl::StrFormat(
-      "ts=%s level=%s msg=%s",
-      absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone()),
-      std::string(level), Quote(message));
+void Log(std::string_view level, std::string_view message, std::initializer_list<LogField> fields) {
+  std::string line =
+      absl::StrFormat("ts=%s level=%s msg=%s",
+                      absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone()),
+                      std::string(level), Quote(message));
   for (const auto& [key, value] : fields) {
     line += absl::StrFormat(" %s=%s", std::string(key), Quote(value));
   }

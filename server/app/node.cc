@@ -64,8 +64,8 @@ class Node::Context final : public rpc::ApplyContext {
 
   uint64_t NowMs() const override { return node_->options_.now_ms(); }
 
-  absl::StatusOr<v1::CreateTokenResponse> CreateToken(
-      rpc::Role role, std::string label, std::vector<core::GroupId> groups) override {
+  absl::StatusOr<v1::CreateTokenResponse> CreateToken(rpc::Role role, std::string label,
+                                                      std::vector<core::GroupId> groups) override {
     {
       absl::MutexLock lock(&node_->tokens_mu_);
       size_t live = token_changes_.size();
@@ -129,8 +129,7 @@ Node::Node(NodeOptions options, std::unique_ptr<storage::Store> store, core::Sig
 }
 
 absl::StatusOr<std::unique_ptr<Node>> Node::Open(NodeOptions options) {
-  CONSTELLATION_ASSIGN_OR_RETURN(core::SigningKey key,
-                                 ReadKeyFile(options.data_dir + "/org.key"));
+  CONSTELLATION_ASSIGN_OR_RETURN(core::SigningKey key, ReadKeyFile(options.data_dir + "/org.key"));
   CONSTELLATION_ASSIGN_OR_RETURN(
       std::unique_ptr<storage::RocksStore> store,
       storage::RocksStore::Open(options.data_dir + "/db", storage::RocksStoreOptions{}));
@@ -147,9 +146,9 @@ absl::Status Node::Load() {
         const std::string id = e.id.Hex();
         absl::StatusOr<core::InsertResult> r = state->Ingest(std::move(e));
         if (!r.ok()) {
-          return absl::DataLossError(absl::StrFormat(
-              "stored event %s does not fit its group (%s); restore from a backup", id,
-              std::string(r.status().message())));
+          return absl::DataLossError(
+              absl::StrFormat("stored event %s does not fit its group (%s); restore from a backup",
+                              id, std::string(r.status().message())));
         }
         if (r->admission != core::Admission::kReady) {
           return absl::DataLossError(absl::StrFormat(
@@ -159,7 +158,8 @@ absl::Status Node::Load() {
       }));
   absl::flat_hash_map<std::string, v1::TokenInfo> tokens;
   CONSTELLATION_RETURN_IF_ERROR(storage::LoadTokens(
-      *store_, [&](const std::string& hash, v1::TokenInfo info) { tokens[hash] = std::move(info); }));
+      *store_,
+      [&](const std::string& hash, v1::TokenInfo info) { tokens[hash] = std::move(info); }));
   state_ = std::move(state);
   absl::MutexLock lock(&tokens_mu_);
   tokens_ = std::move(tokens);

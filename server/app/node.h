@@ -35,9 +35,9 @@
 namespace constellation::app {
 
 struct NodeOptions {
-  std::string data_dir;        // holds org.key and db/
+  std::string data_dir;  // holds org.key and db/
   std::string org_name;
-  std::string listen_address;  // host:port; port 0 picks a free port
+  std::string listen_address;                    // host:port; port 0 picks a free port
   std::vector<std::string> advertise_endpoints;  // empty = the bound listen address
   // Wall clock in ms since the Unix epoch; tests may substitute a manual clock.
   std::function<uint64_t()> now_ms;

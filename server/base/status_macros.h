@@ -22,13 +22,13 @@
 
 // `lhs = value` of the absl::StatusOr `rexpr`, or returns its status from the enclosing
 // function. `lhs` may declare a variable: CONSTELLATION_ASSIGN_OR_RETURN(auto x, F());
-#define CONSTELLATION_ASSIGN_OR_RETURN(lhs, rexpr)                                    \
-  CONSTELLATION_ASSIGN_OR_RETURN_IMPL_(                                               \
+#define CONSTELLATION_ASSIGN_OR_RETURN(lhs, rexpr) \
+  CONSTELLATION_ASSIGN_OR_RETURN_IMPL_(            \
       CONSTELLATION_STATUS_CONCAT_(_constellation_statusor_, __LINE__), lhs, rexpr)
 
 #define CONSTELLATION_ASSIGN_OR_RETURN_IMPL_(statusor, lhs, rexpr) \
-  auto statusor = (rexpr);                                          \
-  if (!statusor.ok()) {                                             \
-    return std::move(statusor).status();                            \
-  }                                                                 \
+  auto statusor = (rexpr);                                         \
+  if (!statusor.ok()) {                                            \
+    return std::move(statusor).status();                           \
+  }                                                                \
   lhs = std::move(statusor).value()

@@ -10,9 +10,9 @@ namespace {
 
 absl::Status CheckStructure(const v1::Event& e) {
   if (e.format_version() != limits::kEventFormatVersion) {
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "event format_version %d is not supported (this node reads version %d)",
-        e.format_version(), limits::kEventFormatVersion));
+    return absl::InvalidArgumentError(
+        absl::StrFormat("event format_version %d is not supported (this node reads version %d)",
+                        e.format_version(), limits::kEventFormatVersion));
   }
   if (e.author().size() != limits::kKeySizeBytes) {
     return absl::InvalidArgumentError("event author must be a 32-byte Ed25519 public key");
@@ -21,8 +21,7 @@ absl::Status CheckStructure(const v1::Event& e) {
     return absl::InvalidArgumentError(
         absl::StrFormat("event seq must be in [1, %d], got %d", limits::kEventSeqMax, e.seq()));
   }
-  if (e.body_case() == v1::Event::BODY_NOT_SET &&
-      e.GetReflection()->GetUnknownFields(e).empty()) {
+  if (e.body_case() == v1::Event::BODY_NOT_SET && e.GetReflection()->GetUnknownFields(e).empty()) {
     return absl::InvalidArgumentError("event has no body");
   }
   // A body this version does not know arrives as unknown fields: the event is valid history
@@ -48,9 +47,9 @@ absl::Status CheckStructure(const v1::Event& e) {
         absl::StrFormat("event with seq %d must name its 32-byte prev", e.seq()));
   }
   if (static_cast<size_t>(e.deps_size()) > limits::kEventDepsCountMax) {
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "event has %d deps; the limit kEventDepsCountMax is %d", e.deps_size(),
-        limits::kEventDepsCountMax));
+    return absl::InvalidArgumentError(
+        absl::StrFormat("event has %d deps; the limit kEventDepsCountMax is %d", e.deps_size(),
+                        limits::kEventDepsCountMax));
   }
   for (int i = 0; i < e.deps_size(); ++i) {
     if (e.deps(i).size() != limits::kIdSizeBytes) {
@@ -62,23 +61,23 @@ absl::Status CheckStructure(const v1::Event& e) {
   }
   if (!e.has_hlc()) return absl::InvalidArgumentError("event has no hlc");
   if (e.hlc().wall_ms() > limits::kHlcWallMsMax) {
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "event hlc.wall_ms %d is after the year 9999 (kHlcWallMsMax is %d)", e.hlc().wall_ms(),
-        limits::kHlcWallMsMax));
+    return absl::InvalidArgumentError(
+        absl::StrFormat("event hlc.wall_ms %d is after the year 9999 (kHlcWallMsMax is %d)",
+                        e.hlc().wall_ms(), limits::kHlcWallMsMax));
   }
   if (e.request_id().size() > limits::kRequestIdSizeBytesMax) {
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "event request_id is %d bytes; the limit kRequestIdSizeBytesMax is %d",
-        e.request_id().size(), limits::kRequestIdSizeBytesMax));
+    return absl::InvalidArgumentError(
+        absl::StrFormat("event request_id is %d bytes; the limit kRequestIdSizeBytesMax is %d",
+                        e.request_id().size(), limits::kRequestIdSizeBytesMax));
   }
   return absl::OkStatus();
 }
 
 absl::StatusOr<VerifiedEvent> Verify(std::string event_bytes, std::string signature) {
   if (event_bytes.size() > limits::kEventSizeBytesMax) {
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "event is %d bytes; the limit kEventSizeBytesMax is %d", event_bytes.size(),
-        limits::kEventSizeBytesMax));
+    return absl::InvalidArgumentError(
+        absl::StrFormat("event is %d bytes; the limit kEventSizeBytesMax is %d", event_bytes.size(),
+                        limits::kEventSizeBytesMax));
   }
   VerifiedEvent v;
   if (!v.event.ParseFromString(event_bytes)) {
@@ -90,7 +89,7 @@ absl::StatusOr<VerifiedEvent> Verify(std::string event_bytes, std::string signat
   v.seq = v.event.seq();
   v.hlc = Hlc::FromProto(v.event.hlc());
   v.group = v.event.body_case() == v1::Event::kCharter ? GroupIdOf(v.id)
-                                                        : *GroupId::FromBytes(v.event.group_id());
+                                                       : *GroupId::FromBytes(v.event.group_id());
   if (!VerifySignature(v.author, kEventSignatureContext, v.id.Bytes(), signature)) {
     return absl::InvalidArgumentError(absl::StrFormat(
         "event %s: signature is not valid for author %s", v.id.ShortHex(), v.author.ShortHex()));
@@ -117,9 +116,9 @@ absl::StatusOr<VerifiedEvent> VerifySignedEvent(const v1::SignedEvent& signed_ev
 
 absl::StatusOr<VerifiedEvent> DecodeSignedEvent(std::string_view signed_bytes) {
   if (signed_bytes.size() > limits::kSignedEventSizeBytesMax) {
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "signed event is %d bytes; the limit kSignedEventSizeBytesMax is %d",
-        signed_bytes.size(), limits::kSignedEventSizeBytesMax));
+    return absl::InvalidArgumentError(
+        absl::StrFormat("signed event is %d bytes; the limit kSignedEventSizeBytesMax is %d",
+                        signed_bytes.size(), limits::kSignedEventSizeBytesMax));
   }
   v1::SignedEvent s;
   if (!s.ParseFromArray(signed_bytes.data(), static_cast<int>(signed_bytes.size()))) {

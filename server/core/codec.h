@@ -29,7 +29,7 @@ struct VerifiedEvent {
   Hlc hlc;
   std::string event_bytes;  // exactly as signed
   std::string signature;
-  v1::Event event;          // parsed from event_bytes
+  v1::Event event;  // parsed from event_bytes
 
   bool is_genesis() const { return event.body_case() == v1::Event::kCharter && seq == 1; }
   // The SignedEvent wire form.

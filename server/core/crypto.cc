@@ -47,8 +47,8 @@ std::string SigningKey::Sign(std::string_view context, std::string_view payload)
   message.reserve(context.size() + payload.size());
   message.append(context).append(payload);
   std::string signature(crypto_sign_BYTES, '\0');
-  crypto_sign_detached(reinterpret_cast<unsigned char*>(signature.data()), nullptr,
-                       Bytes(message), message.size(), secret_key_.data());
+  crypto_sign_detached(reinterpret_cast<unsigned char*>(signature.data()), nullptr, Bytes(message),
+                       message.size(), secret_key_.data());
   return signature;
 }
 

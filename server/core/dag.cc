@@ -10,9 +10,9 @@ namespace constellation::core {
 
 absl::StatusOr<Admission> GroupDag::Check(const VerifiedEvent& e) const {
   if (e.group != group_) {
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "event %s belongs to group %s, not %s", e.id.ShortHex(), e.group.ShortHex(),
-        group_.ShortHex()));
+    return absl::InvalidArgumentError(absl::StrFormat("event %s belongs to group %s, not %s",
+                                                      e.id.ShortHex(), e.group.ShortHex(),
+                                                      group_.ShortHex()));
   }
   if (nodes_.contains(e.id)) return Admission::kDuplicate;
   const uint64_t length = ChainLength(e.author);
@@ -23,9 +23,9 @@ absl::StatusOr<Admission> GroupDag::Check(const VerifiedEvent& e) const {
   if (e.seq > 1) {
     const EventId& head = chains_.at(e.author).back();
     if (e.event.prev() != head.Bytes()) {
-      return absl::InvalidArgumentError(absl::StrFormat(
-          "event %s: prev does not match author %s's event %d (%s)", e.id.ShortHex(),
-          e.author.ShortHex(), e.seq - 1, head.ShortHex()));
+      return absl::InvalidArgumentError(
+          absl::StrFormat("event %s: prev does not match author %s's event %d (%s)",
+                          e.id.ShortHex(), e.author.ShortHex(), e.seq - 1, head.ShortHex()));
     }
     floor = nodes_.at(head).hlc;
   }

@@ -68,8 +68,8 @@ class GroupDag {
 
  private:
   GroupId group_;
-  absl::flat_hash_map<EventId, DagNode> nodes_;        // lookups only, never iterated
-  std::map<OrgKey, std::vector<EventId>> chains_;      // index seq-1; ordered for Heads()
+  absl::flat_hash_map<EventId, DagNode> nodes_;    // lookups only, never iterated
+  std::map<OrgKey, std::vector<EventId>> chains_;  // index seq-1; ordered for Heads()
 };
 
 }  // namespace constellation::core

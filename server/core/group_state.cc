@@ -17,8 +17,7 @@ class StateHasher {
   StateHasher() { crypto_hash_sha256_init(&state_); }
   void Bytes(std::string_view b) {
     U64(b.size());
-    crypto_hash_sha256_update(&state_, reinterpret_cast<const unsigned char*>(b.data()),
-                              b.size());
+    crypto_hash_sha256_update(&state_, reinterpret_cast<const unsigned char*>(b.data()), b.size());
   }
   void U64(uint64_t v) {
     unsigned char be[8];
@@ -58,33 +57,48 @@ absl::StatusOr<EventId> IdField(const std::string& bytes, std::string_view field
 
 std::string_view MemberStatusName(MemberStatus status) {
   switch (status) {
-    case MemberStatus::kActive: return "active";
-    case MemberStatus::kNoticeGiven: return "notice_given";
-    case MemberStatus::kWithdrawn: return "withdrawn";
-    case MemberStatus::kExpelled: return "expelled";
+    case MemberStatus::kActive:
+      return "active";
+    case MemberStatus::kNoticeGiven:
+      return "notice_given";
+    case MemberStatus::kWithdrawn:
+      return "withdrawn";
+    case MemberStatus::kExpelled:
+      return "expelled";
   }
   return "unknown";
 }
 
 std::string_view PledgeEntryKindName(PledgeEntryKind kind) {
   switch (kind) {
-    case PledgeEntryKind::kPledge: return "pledge";
-    case PledgeEntryKind::kAmendment: return "amendment";
-    case PledgeEntryKind::kCancellation: return "cancellation";
-    case PledgeEntryKind::kPayment: return "payment";
-    case PledgeEntryKind::kWriteOff: return "write_off";
+    case PledgeEntryKind::kPledge:
+      return "pledge";
+    case PledgeEntryKind::kAmendment:
+      return "amendment";
+    case PledgeEntryKind::kCancellation:
+      return "cancellation";
+    case PledgeEntryKind::kPayment:
+      return "payment";
+    case PledgeEntryKind::kWriteOff:
+      return "write_off";
   }
   return "unknown";
 }
 
 std::string_view PledgeStatusName(PledgeStatus status) {
   switch (status) {
-    case PledgeStatus::kPending: return "pending";
-    case PledgeStatus::kInProgress: return "in_progress";
-    case PledgeStatus::kOverdue: return "overdue";
-    case PledgeStatus::kCompleted: return "completed";
-    case PledgeStatus::kCancelled: return "cancelled";
-    case PledgeStatus::kConditional: return "conditional";
+    case PledgeStatus::kPending:
+      return "pending";
+    case PledgeStatus::kInProgress:
+      return "in_progress";
+    case PledgeStatus::kOverdue:
+      return "overdue";
+    case PledgeStatus::kCompleted:
+      return "completed";
+    case PledgeStatus::kCancelled:
+      return "cancelled";
+    case PledgeStatus::kConditional:
+      return "conditional";
   }
   return "unknown";
 }
@@ -132,9 +146,7 @@ CampaignTotals GroupState::Totals(const CampaignState& campaign) const {
     outstanding += p.outstanding_minor();
     if (p.terms.has_condition()) conditional += p.terms.amount().amount_minor();
   }
-  auto saturate = [](__int128 v) {
-    return v > INT64_MAX ? INT64_MAX : static_cast<int64_t>(v);
-  };
+  auto saturate = [](__int128 v) { return v > INT64_MAX ? INT64_MAX : static_cast<int64_t>(v); };
   t.pledged_minor = saturate(pledged);
   t.received_minor = saturate(received);
   t.outstanding_minor = saturate(outstanding);
@@ -146,9 +158,8 @@ absl::Status GroupState::CheckPledgeWrite(const VerifiedEvent& e, const EventId&
                                           const PledgeState** pledge) const {
   auto it = pledges_.find(pledge_id);
   if (it == pledges_.end()) {
-    return absl::NotFoundError(
-        absl::StrFormat("pledge %s not found in group %s", pledge_id.ShortHex(),
-                        group_.ShortHex()));
+    return absl::NotFoundError(absl::StrFormat("pledge %s not found in group %s",
+                                               pledge_id.ShortHex(), group_.ShortHex()));
   }
   *pledge = &it->second;
   if (it->second.cancelled) {
@@ -170,9 +181,9 @@ absl::Status GroupState::Check(const VerifiedEvent& e) const {
   }
   if (!has_charter()) return absl::FailedPreconditionError("the group has no charter yet");
   if (!IsActiveWriter(e.author)) {
-    return absl::PermissionDeniedError(absl::StrFormat(
-        "org %s is not an active member of group %s that may write records",
-        e.author.ShortHex(), group_.ShortHex()));
+    return absl::PermissionDeniedError(
+        absl::StrFormat("org %s is not an active member of group %s that may write records",
+                        e.author.ShortHex(), group_.ShortHex()));
   }
   const v1::Event& ev = e.event;
   switch (ev.body_case()) {
@@ -207,18 +218,18 @@ absl::Status GroupState::Check(const VerifiedEvent& e) const {
     }
     case v1::Event::kPledgeAmendment: {
       const v1::PledgeAmendment& a = ev.pledge_amendment();
-      CONSTELLATION_ASSIGN_OR_RETURN(EventId id, IdField(a.pledge_id(), "pledge_amendment.pledge_id"));
+      CONSTELLATION_ASSIGN_OR_RETURN(EventId id,
+                                     IdField(a.pledge_id(), "pledge_amendment.pledge_id"));
       const PledgeState* p = nullptr;
       CONSTELLATION_RETURN_IF_ERROR(CheckPledgeWrite(e, id, &p));
       if (p->pledger != e.author) {
-        return absl::PermissionDeniedError(absl::StrFormat(
-            "pledge %s belongs to org %s; only the pledger may amend it", id.ShortHex(),
-            p->pledger.ShortHex()));
+        return absl::PermissionDeniedError(
+            absl::StrFormat("pledge %s belongs to org %s; only the pledger may amend it",
+                            id.ShortHex(), p->pledger.ShortHex()));
       }
       if (a.terms().amount().currency() != p->terms.amount().currency()) {
         return absl::InvalidArgumentError(absl::StrFormat(
-            "pledge_amendment.terms.amount.currency must stay %s",
-            p->terms.amount().currency()));
+            "pledge_amendment.terms.amount.currency must stay %s", p->terms.amount().currency()));
       }
       if (a.terms().amount().amount_minor() < p->settled_minor()) {
         const std::string& currency = p->terms.amount().currency();
@@ -230,25 +241,25 @@ absl::Status GroupState::Check(const VerifiedEvent& e) const {
       return absl::OkStatus();
     }
     case v1::Event::kPledgeCancellation: {
-      CONSTELLATION_ASSIGN_OR_RETURN(
-          EventId id, IdField(ev.pledge_cancellation().pledge_id(), "pledge_cancellation.pledge_id"));
+      CONSTELLATION_ASSIGN_OR_RETURN(EventId id, IdField(ev.pledge_cancellation().pledge_id(),
+                                                         "pledge_cancellation.pledge_id"));
       const PledgeState* p = nullptr;
       CONSTELLATION_RETURN_IF_ERROR(CheckPledgeWrite(e, id, &p));
       if (p->pledger != e.author) {
-        return absl::PermissionDeniedError(absl::StrFormat(
-            "pledge %s belongs to org %s; only the pledger may cancel it", id.ShortHex(),
-            p->pledger.ShortHex()));
+        return absl::PermissionDeniedError(
+            absl::StrFormat("pledge %s belongs to org %s; only the pledger may cancel it",
+                            id.ShortHex(), p->pledger.ShortHex()));
       }
       if (p->settled_minor() >= p->terms.amount().amount_minor()) {
-        return absl::FailedPreconditionError(
-            absl::StrFormat("pledge %s is completed; there is nothing left to cancel",
-                            id.ShortHex()));
+        return absl::FailedPreconditionError(absl::StrFormat(
+            "pledge %s is completed; there is nothing left to cancel", id.ShortHex()));
       }
       return absl::OkStatus();
     }
     case v1::Event::kPaymentReceipt: {
       const v1::PaymentReceipt& r = ev.payment_receipt();
-      CONSTELLATION_ASSIGN_OR_RETURN(EventId id, IdField(r.pledge_id(), "payment_receipt.pledge_id"));
+      CONSTELLATION_ASSIGN_OR_RETURN(EventId id,
+                                     IdField(r.pledge_id(), "payment_receipt.pledge_id"));
       const PledgeState* p = nullptr;
       CONSTELLATION_RETURN_IF_ERROR(CheckPledgeWrite(e, id, &p));
       const CampaignState& c = campaigns_.at(p->campaign);
@@ -258,9 +269,9 @@ absl::Status GroupState::Check(const VerifiedEvent& e) const {
             c.fiscal_host.ShortHex(), id.ShortHex()));
       }
       if (r.amount().currency() != p->terms.amount().currency()) {
-        return absl::InvalidArgumentError(absl::StrFormat(
-            "payment_receipt.amount.currency is %s but pledge %s is in %s",
-            r.amount().currency(), id.ShortHex(), p->terms.amount().currency()));
+        return absl::InvalidArgumentError(
+            absl::StrFormat("payment_receipt.amount.currency is %s but pledge %s is in %s",
+                            r.amount().currency(), id.ShortHex(), p->terms.amount().currency()));
       }
       if (r.amount().amount_minor() > p->outstanding_minor()) {
         return absl::FailedPreconditionError(absl::StrFormat(

@@ -59,12 +59,12 @@ struct PledgeEntry {
   EventId event;
   OrgKey author;
   Hlc hlc;
-  uint32_t version = 0;        // terms version after this entry
-  v1::PledgeTerms terms;       // kPledge, kAmendment
-  std::string reason;          // kAmendment, kCancellation, kWriteOff (reason code)
-  v1::Money amount;            // kPayment, kWriteOff
-  std::string external_ref;    // kPayment
-  uint64_t received_ms = 0;    // kPayment
+  uint32_t version = 0;      // terms version after this entry
+  v1::PledgeTerms terms;     // kPledge, kAmendment
+  std::string reason;        // kAmendment, kCancellation, kWriteOff (reason code)
+  v1::Money amount;          // kPayment, kWriteOff
+  std::string external_ref;  // kPayment
+  uint64_t received_ms = 0;  // kPayment
 };
 
 struct PledgeState {

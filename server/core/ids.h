@@ -31,8 +31,8 @@ class Id32 {
   // From exactly 32 raw bytes. kInvalidArgument otherwise; `what` names the field.
   static absl::StatusOr<Id32> FromBytes(std::string_view raw, std::string_view what = Tag::kName) {
     if (raw.size() != kSize) {
-      return absl::InvalidArgumentError(absl::StrFormat(
-          "%s must be %d bytes, got %d", std::string(what), kSize, raw.size()));
+      return absl::InvalidArgumentError(
+          absl::StrFormat("%s must be %d bytes, got %d", std::string(what), kSize, raw.size()));
     }
     Id32 id;
     std::memcpy(id.bytes_.data(), raw.data(), kSize);
@@ -42,8 +42,8 @@ class Id32 {
   // From 64 hex characters (either case). kInvalidArgument otherwise.
   static absl::StatusOr<Id32> FromHex(std::string_view hex, std::string_view what = Tag::kName) {
     if (hex.size() != 2 * kSize) {
-      return absl::InvalidArgumentError(absl::StrFormat(
-          "%s must be %d hex characters, got %d", std::string(what), 2 * kSize, hex.size()));
+      return absl::InvalidArgumentError(absl::StrFormat("%s must be %d hex characters, got %d",
+                                                        std::string(what), 2 * kSize, hex.size()));
     }
     Id32 id;
     for (size_t i = 0; i < kSize; ++i) {

@@ -10,8 +10,7 @@
 namespace constellation::core {
 
 absl::StatusOr<const VerifiedEvent*> NodeState::AppendOwn(const std::optional<GroupId>& group,
-                                                          const v1::Event& body,
-                                                          uint64_t now_ms) {
+                                                          const v1::Event& body, uint64_t now_ms) {
   CONSTELLATION_RETURN_IF_ERROR(ValidateBody(body));
   const bool genesis = body.body_case() == v1::Event::kCharter;
   if (genesis != !group.has_value()) {
@@ -20,9 +19,9 @@ absl::StatusOr<const VerifiedEvent*> NodeState::AppendOwn(const std::optional<Gr
                 : "an event other than a charter needs a group");
   }
   if (genesis && groups_.size() >= limits::kGroupCountMax) {
-    return absl::ResourceExhaustedError(absl::StrFormat(
-        "this node holds %d groups; the limit kGroupCountMax is %d", groups_.size(),
-        limits::kGroupCountMax));
+    return absl::ResourceExhaustedError(
+        absl::StrFormat("this node holds %d groups; the limit kGroupCountMax is %d", groups_.size(),
+                        limits::kGroupCountMax));
   }
   // Tick a copy first: the clock advances only if the event is applied.
   HlcClock clock = clock_;
@@ -37,8 +36,7 @@ absl::StatusOr<const VerifiedEvent*> NodeState::AppendOwn(const std::optional<Gr
   } else {
     auto it = groups_.find(*group);
     if (it == groups_.end()) {
-      return absl::NotFoundError(absl::StrFormat("group %s not found on this node",
-                                                 group->Hex()));
+      return absl::NotFoundError(absl::StrFormat("group %s not found on this node", group->Hex()));
     }
     target = it->second.get();
     draft = target->Draft(org(), Hlc{});
@@ -91,8 +89,7 @@ absl::StatusOr<InsertResult> NodeState::Ingest(VerifiedEvent e) {
     new_group = std::make_unique<Group>(e.group);
     target = new_group.get();
   } else {
-    return absl::NotFoundError(
-        absl::StrFormat("group %s not found on this node", e.group.Hex()));
+    return absl::NotFoundError(absl::StrFormat("group %s not found on this node", e.group.Hex()));
   }
   const Hlc hlc = e.hlc;
   const OrgKey author = e.author;

@@ -65,9 +65,9 @@ absl::Status CheckId(const std::string& id, std::string_view field, bool require
 
 absl::Status CheckCurrency(const std::string& code, std::string_view field) {
   if (!IsKnownCurrency(code)) {
-    return Invalid(field, absl::StrFormat(
-                              "'%s' is not an ISO-4217 currency code (use e.g. EUR, USD, JPY)",
-                              code));
+    return Invalid(
+        field,
+        absl::StrFormat("'%s' is not an ISO-4217 currency code (use e.g. EUR, USD, JPY)", code));
   }
   return absl::OkStatus();
 }
@@ -109,8 +109,8 @@ std::string FormatMoney(int64_t amount_minor, std::string_view currency) {
   const int exponent = info == nullptr ? 0 : info->exponent;
   const bool negative = amount_minor < 0;
   // Work in uint64 so that INT64_MIN has a magnitude.
-  uint64_t magnitude = negative ? 0 - static_cast<uint64_t>(amount_minor)
-                                : static_cast<uint64_t>(amount_minor);
+  uint64_t magnitude =
+      negative ? 0 - static_cast<uint64_t>(amount_minor) : static_cast<uint64_t>(amount_minor);
   uint64_t scale = 1;
   for (int i = 0; i < exponent; ++i) scale *= 10;
   std::string out = absl::StrFormat("%s%d", negative ? "-" : "", magnitude / scale);

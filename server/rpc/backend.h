@@ -60,8 +60,8 @@ class ApplyContext {
   virtual uint64_t NowMs() const = 0;
 
   // Token administration, staged with the batch. CreateToken returns the secret once.
-  virtual absl::StatusOr<v1::CreateTokenResponse> CreateToken(Role role, std::string label,
-                                                              std::vector<core::GroupId> groups) = 0;
+  virtual absl::StatusOr<v1::CreateTokenResponse> CreateToken(
+      Role role, std::string label, std::vector<core::GroupId> groups) = 0;
   virtual absl::Status RevokeToken(const std::string& token_id) = 0;
   virtual std::vector<v1::TokenInfo> ListTokens() const = 0;
 

@@ -1,7 +1,6 @@
 #include "server/rpc/services.h"
 
 #include <absl/strings/str_format.h>
-
 #include <google/protobuf/util/message_differencer.h>
 
 #include "constellation/v1/client.grpc.pb.h"
@@ -37,8 +36,9 @@ absl::StatusOr<Principal> Authenticate(const grpc::CallbackServerContext* ctx,
 
 absl::Status CheckAccess(const Principal& p, Access access) {
   if (access == Access::kAdmin && p.role != Role::kAdmin) {
-    return absl::PermissionDeniedError(absl::StrFormat(
-        "this call needs an admin token; the token used has role %s", std::string(RoleName(p.role))));
+    return absl::PermissionDeniedError(
+        absl::StrFormat("this call needs an admin token; the token used has role %s",
+                        std::string(RoleName(p.role))));
   }
   if (access == Access::kWrite && !p.CanWrite()) {
     return absl::PermissionDeniedError(
@@ -54,9 +54,9 @@ absl::Status CheckRequestId(const std::string& id) {
         "retries safe (the SDK and CLI generate one)");
   }
   if (id.size() > limits::kRequestIdSizeBytesMax) {
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "request_id is %d bytes; the limit kRequestIdSizeBytesMax is %d", id.size(),
-        limits::kRequestIdSizeBytesMax));
+    return absl::InvalidArgumentError(
+        absl::StrFormat("request_id is %d bytes; the limit kRequestIdSizeBytesMax is %d", id.size(),
+                        limits::kRequestIdSizeBytesMax));
   }
   for (char c : id) {
     if (c < 0x21 || c > 0x7e) {
@@ -107,10 +107,10 @@ bool SameWrite(const core::VerifiedEvent& original, const std::optional<core::Gr
                const v1::Event& body) {
   if (group.has_value() && original.group != *group) return false;
   v1::Event recorded = original.event;
-  for (int field : {v1::Event::kFormatVersionFieldNumber, v1::Event::kGroupIdFieldNumber,
-                    v1::Event::kAuthorFieldNumber, v1::Event::kSeqFieldNumber,
-                    v1::Event::kPrevFieldNumber, v1::Event::kDepsFieldNumber,
-                    v1::Event::kHlcFieldNumber}) {
+  for (int field :
+       {v1::Event::kFormatVersionFieldNumber, v1::Event::kGroupIdFieldNumber,
+        v1::Event::kAuthorFieldNumber, v1::Event::kSeqFieldNumber, v1::Event::kPrevFieldNumber,
+        v1::Event::kDepsFieldNumber, v1::Event::kHlcFieldNumber}) {
     recorded.GetReflection()->ClearField(&recorded,
                                          v1::Event::descriptor()->FindFieldByNumber(field));
   }
@@ -334,22 +334,20 @@ class TokenServiceImpl final : public v1::TokenService::CallbackService {
                     v1::CreateTokenResponse* out) -> absl::Status {
                    CONSTELLATION_ASSIGN_OR_RETURN(Role role, ParseRole(r.role()));
                    if (r.label().size() > limits::kNameSizeBytesMax) {
-                     return absl::InvalidArgumentError(absl::StrFormat(
-                         "label is %d bytes; the limit kNameSizeBytesMax is %d",
-                         r.label().size(), limits::kNameSizeBytesMax));
+                     return absl::InvalidArgumentError(
+                         absl::StrFormat("label is %d bytes; the limit kNameSizeBytesMax is %d",
+                                         r.label().size(), limits::kNameSizeBytesMax));
                    }
                    std::vector<core::GroupId> groups;
                    for (const std::string& g : r.group_ids()) {
-                     CONSTELLATION_ASSIGN_OR_RETURN(core::GroupId id,
-                                                    ParseGroupId(g, "group_ids"));
+                     CONSTELLATION_ASSIGN_OR_RETURN(core::GroupId id, ParseGroupId(g, "group_ids"));
                      groups.push_back(id);
                    }
                    if (!groups.empty() && role != Role::kAuditor) {
                      return absl::InvalidArgumentError(
                          "group_ids limit an auditor token's reads; other roles cannot be scoped");
                    }
-                   CONSTELLATION_ASSIGN_OR_RETURN(*out,
-                                                  apply.CreateToken(role, r.label(), groups));
+                   CONSTELLATION_ASSIGN_OR_RETURN(*out, apply.CreateToken(role, r.label(), groups));
                    return absl::OkStatus();
                  });
   }
@@ -384,35 +382,33 @@ class GroupServiceImpl final : public v1::GroupService::CallbackService {
   grpc::ServerUnaryReactor* CreateGroup(grpc::CallbackServerContext* ctx,
                                         const v1::CreateGroupRequest* req,
                                         v1::CreateGroupResponse* resp) override {
-    return Unary(
-        backend_, ctx, req, resp, Access::kAdmin,
-        [](ApplyContext& apply, const Principal&, const v1::CreateGroupRequest& r,
-           v1::CreateGroupResponse* out) -> absl::Status {
-          v1::Event body;
-          body.set_request_id(r.request_id());
-          v1::Charter* charter = body.mutable_charter();
-          *charter = r.charter();
-          if (charter->kind() == v1::GROUP_KIND_UNSPECIFIED) {
-            charter->set_kind(v1::GROUP_KIND_PARTNERSHIP);
-          }
-          v1::MemberProfile* founder = charter->mutable_founder();
-          if (founder->name().empty()) founder->set_name(apply.OrgName());
-          if (founder->role() == v1::ROLE_UNSPECIFIED) founder->set_role(v1::ROLE_LEAD);
-          if (founder->voting_weight() == 0) founder->set_voting_weight(1);
-          if (founder->endpoints().empty()) {
-            for (const std::string& e : apply.Endpoints()) founder->add_endpoints(e);
-          }
-          CONSTELLATION_ASSIGN_OR_RETURN(const core::VerifiedEvent* e,
-                                         Append(apply, std::nullopt, body));
-          *out->mutable_event() = ToEventRef(*e);
-          *out->mutable_group() = ToGroupView(*apply.state().FindGroup(e->group));
-          return absl::OkStatus();
-        });
+    return Unary(backend_, ctx, req, resp, Access::kAdmin,
+                 [](ApplyContext& apply, const Principal&, const v1::CreateGroupRequest& r,
+                    v1::CreateGroupResponse* out) -> absl::Status {
+                   v1::Event body;
+                   body.set_request_id(r.request_id());
+                   v1::Charter* charter = body.mutable_charter();
+                   *charter = r.charter();
+                   if (charter->kind() == v1::GROUP_KIND_UNSPECIFIED) {
+                     charter->set_kind(v1::GROUP_KIND_PARTNERSHIP);
+                   }
+                   v1::MemberProfile* founder = charter->mutable_founder();
+                   if (founder->name().empty()) founder->set_name(apply.OrgName());
+                   if (founder->role() == v1::ROLE_UNSPECIFIED) founder->set_role(v1::ROLE_LEAD);
+                   if (founder->voting_weight() == 0) founder->set_voting_weight(1);
+                   if (founder->endpoints().empty()) {
+                     for (const std::string& e : apply.Endpoints()) founder->add_endpoints(e);
+                   }
+                   CONSTELLATION_ASSIGN_OR_RETURN(const core::VerifiedEvent* e,
+                                                  Append(apply, std::nullopt, body));
+                   *out->mutable_event() = ToEventRef(*e);
+                   *out->mutable_group() = ToGroupView(*apply.state().FindGroup(e->group));
+                   return absl::OkStatus();
+                 });
   }
 
   grpc::ServerUnaryReactor* GetGroup(grpc::CallbackServerContext* ctx,
-                                     const v1::GetGroupRequest* req,
-                                     v1::GroupView* resp) override {
+                                     const v1::GetGroupRequest* req, v1::GroupView* resp) override {
     return Unary(backend_, ctx, req, resp, Access::kRead,
                  [](ApplyContext& apply, const Principal& p, const v1::GetGroupRequest& r,
                     v1::GroupView* out) -> absl::Status {
@@ -440,23 +436,22 @@ class GroupServiceImpl final : public v1::GroupService::CallbackService {
       grpc::CallbackServerContext* ctx, const v1::StreamEventsRequest* req) override {
     return Streaming<v1::StreamEventsRequest, v1::StreamEventsResponse>(
         backend_, ctx, req,
-        [](ApplyContext& apply, const Principal& p, const v1::StreamEventsRequest& r,
-           uint64_t skip, std::vector<v1::StreamEventsResponse>* out,
-           bool* more) -> absl::Status {
+        [](ApplyContext& apply, const Principal& p, const v1::StreamEventsRequest& r, uint64_t skip,
+           std::vector<v1::StreamEventsResponse>* out, bool* more) -> absl::Status {
           CONSTELLATION_ASSIGN_OR_RETURN(const core::Group* g,
                                          ReadableGroup(apply, p, r.group_id()));
-          g->ForEachInOrder(r.after_position() + skip, [&](uint64_t position,
-                                                           const core::VerifiedEvent& e) {
-            if (out->size() == limits::kStreamPageSizeMax) {
-              *more = true;
-              return false;
-            }
-            v1::StreamEventsResponse& item = out->emplace_back();
-            item.set_position(position);
-            item.set_event_id(e.id.Bytes());
-            *item.mutable_signed_event() = e.ToSignedEvent();
-            return true;
-          });
+          g->ForEachInOrder(r.after_position() + skip,
+                            [&](uint64_t position, const core::VerifiedEvent& e) {
+                              if (out->size() == limits::kStreamPageSizeMax) {
+                                *more = true;
+                                return false;
+                              }
+                              v1::StreamEventsResponse& item = out->emplace_back();
+                              item.set_position(position);
+                              item.set_event_id(e.id.Bytes());
+                              *item.mutable_signed_event() = e.ToSignedEvent();
+                              return true;
+                            });
           return absl::OkStatus();
         });
   }
@@ -669,13 +664,20 @@ class FundraisingServiceImpl final : public v1::FundraisingService::CallbackServ
     const core::GroupState& s = apply.state().FindGroup(g->id())->state();
     std::string pledge_id;
     switch (e->event.body_case()) {
-      case v1::Event::kPledge: pledge_id = e->id.Bytes(); break;
-      case v1::Event::kPledgeAmendment: pledge_id = e->event.pledge_amendment().pledge_id(); break;
+      case v1::Event::kPledge:
+        pledge_id = e->id.Bytes();
+        break;
+      case v1::Event::kPledgeAmendment:
+        pledge_id = e->event.pledge_amendment().pledge_id();
+        break;
       case v1::Event::kPledgeCancellation:
         pledge_id = e->event.pledge_cancellation().pledge_id();
         break;
-      case v1::Event::kPaymentReceipt: pledge_id = e->event.payment_receipt().pledge_id(); break;
-      default: return absl::InternalError("not a pledge event");
+      case v1::Event::kPaymentReceipt:
+        pledge_id = e->event.payment_receipt().pledge_id();
+        break;
+      default:
+        return absl::InternalError("not a pledge event");
     }
     CONSTELLATION_ASSIGN_OR_RETURN(const core::PledgeState* pledge,
                                    FindPledge(*apply.state().FindGroup(g->id()), pledge_id));
@@ -690,9 +692,12 @@ class FundraisingServiceImpl final : public v1::FundraisingService::CallbackServ
 
 std::string_view RoleName(Role role) {
   switch (role) {
-    case Role::kAdmin: return "admin";
-    case Role::kMember: return "member";
-    case Role::kAuditor: return "auditor";
+    case Role::kAdmin:
+      return "admin";
+    case Role::kMember:
+      return "member";
+    case Role::kAuditor:
+      return "auditor";
   }
   return "unknown";
 }
@@ -701,8 +706,8 @@ absl::StatusOr<Role> ParseRole(std::string_view name) {
   if (name == "admin") return Role::kAdmin;
   if (name == "member") return Role::kMember;
   if (name == "auditor") return Role::kAuditor;
-  return absl::InvalidArgumentError(absl::StrFormat(
-      "role '%s' is not one of admin, member, auditor", std::string(name)));
+  return absl::InvalidArgumentError(
+      absl::StrFormat("role '%s' is not one of admin, member, auditor", std::string(name)));
 }
 
 bool Principal::CanRead(const core::GroupId& group) const {

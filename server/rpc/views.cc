@@ -67,12 +67,18 @@ namespace {
 
 v1::PledgeStatus ToProtoStatus(core::PledgeStatus s) {
   switch (s) {
-    case core::PledgeStatus::kPending: return v1::PLEDGE_STATUS_PENDING;
-    case core::PledgeStatus::kInProgress: return v1::PLEDGE_STATUS_IN_PROGRESS;
-    case core::PledgeStatus::kOverdue: return v1::PLEDGE_STATUS_OVERDUE;
-    case core::PledgeStatus::kCompleted: return v1::PLEDGE_STATUS_COMPLETED;
-    case core::PledgeStatus::kCancelled: return v1::PLEDGE_STATUS_CANCELLED;
-    case core::PledgeStatus::kConditional: return v1::PLEDGE_STATUS_CONDITIONAL;
+    case core::PledgeStatus::kPending:
+      return v1::PLEDGE_STATUS_PENDING;
+    case core::PledgeStatus::kInProgress:
+      return v1::PLEDGE_STATUS_IN_PROGRESS;
+    case core::PledgeStatus::kOverdue:
+      return v1::PLEDGE_STATUS_OVERDUE;
+    case core::PledgeStatus::kCompleted:
+      return v1::PLEDGE_STATUS_COMPLETED;
+    case core::PledgeStatus::kCancelled:
+      return v1::PLEDGE_STATUS_CANCELLED;
+    case core::PledgeStatus::kConditional:
+      return v1::PLEDGE_STATUS_CONDITIONAL;
   }
   return v1::PLEDGE_STATUS_UNSPECIFIED;
 }

@@ -66,8 +66,8 @@ absl::Status InitSchema(Store& store) {
 absl::Status LoadEvents(const Store& store,
                         const std::function<absl::Status(core::VerifiedEvent)>& fn) {
   absl::Status inner = absl::OkStatus();
-  CONSTELLATION_RETURN_IF_ERROR(store.Scan(
-      Column::kOrder, "", "", [&](std::string_view key, std::string_view value) {
+  CONSTELLATION_RETURN_IF_ERROR(
+      store.Scan(Column::kOrder, "", "", [&](std::string_view key, std::string_view value) {
         if (key.size() != 32 + 8 + 32 || value.size() != 32 + 8) {
           inner = Corrupt("an order entry has the wrong size");
           return false;

@@ -10,12 +10,12 @@
 // Thread safety: stateless free functions; safe to call concurrently.
 #pragma once
 
-#include <absl/status/statusor.h>
-
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
+
+#include <absl/status/statusor.h>
 
 namespace constellation::storage {
 

@@ -17,16 +17,16 @@
 // store; the copy is the scan's consistent snapshot (its cost is linear in the range size).
 #pragma once
 
-#include <absl/base/thread_annotations.h>
-#include <absl/status/status.h>
-#include <absl/status/statusor.h>
-#include <absl/synchronization/mutex.h>
-
 #include <array>
 #include <map>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <absl/base/thread_annotations.h>
+#include <absl/status/status.h>
+#include <absl/status/statusor.h>
+#include <absl/synchronization/mutex.h>
 
 #include "server/storage/store.h"
 

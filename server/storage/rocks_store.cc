@@ -3,6 +3,11 @@
 // The one place where rocksdb::Status becomes absl::Status (STYLE.md, "convert once per edge").
 #include "server/storage/rocks_store.h"
 
+#include <filesystem>
+#include <system_error>
+#include <utility>
+#include <vector>
+
 #include <absl/status/status.h>
 #include <absl/strings/match.h>
 #include <absl/strings/str_format.h>
@@ -16,11 +21,6 @@
 #include <rocksdb/table.h>
 #include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_batch.h>
-
-#include <filesystem>
-#include <system_error>
-#include <utility>
-#include <vector>
 
 #include "server/base/check.h"
 

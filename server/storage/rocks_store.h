@@ -13,14 +13,14 @@
 // the column family handles are immutable between Open and destruction).
 #pragma once
 
-#include <absl/status/status.h>
-#include <absl/status/statusor.h>
-
 #include <array>
 #include <cstddef>
 #include <memory>
 #include <string>
 #include <string_view>
+
+#include <absl/status/status.h>
+#include <absl/status/statusor.h>
 
 #include "server/storage/store.h"
 

@@ -3,12 +3,12 @@
 // The implementation-independent parts of the storage port (store.h).
 #include "server/storage/store.h"
 
+#include <string>
+#include <string_view>
+
 #include <absl/status/status.h>
 #include <absl/strings/escaping.h>
 #include <absl/strings/str_format.h>
-
-#include <string>
-#include <string_view>
 
 #include "server/base/check.h"
 

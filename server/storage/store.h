@@ -13,15 +13,15 @@
 // Thread safety: all methods are safe to call concurrently.
 #pragma once
 
-#include <absl/status/status.h>
-#include <absl/status/statusor.h>
-
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <absl/status/status.h>
+#include <absl/status/statusor.h>
 
 namespace constellation::storage {
 

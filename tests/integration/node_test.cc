@@ -93,13 +93,13 @@ TEST_F(NodeTest, GroupCampaignPledgeScenarioEndToEnd) {
   EXPECT_EQ(pledged.pledge.version, 1u);
 
   PledgeTerms amended = Terms(150'000);
-  ASSERT_OK_AND_ASSIGN(PledgeWrite a, admin_->AmendPledge(group_, pledge, amended, "board approved more"));
+  ASSERT_OK_AND_ASSIGN(PledgeWrite a,
+                       admin_->AmendPledge(group_, pledge, amended, "board approved more"));
   EXPECT_EQ(a.pledge.version, 2u);
   EXPECT_EQ(a.pledge.terms.amount.amount_minor, 150'000);
 
-  ASSERT_OK_AND_ASSIGN(PledgeWrite paid,
-                       admin_->RecordPayment(group_, pledge, Money{50'000, "EUR"}, kJan2027Ms,
-                                             "bank-ref-17"));
+  ASSERT_OK_AND_ASSIGN(PledgeWrite paid, admin_->RecordPayment(group_, pledge, Money{50'000, "EUR"},
+                                                               kJan2027Ms, "bank-ref-17"));
   EXPECT_EQ(paid.pledge.received_minor, 50'000);
   EXPECT_EQ(paid.pledge.outstanding_minor, 100'000);
   EXPECT_EQ(paid.pledge.status, "in_progress");
@@ -127,7 +127,8 @@ TEST_F(NodeTest, GroupCampaignPledgeScenarioEndToEnd) {
   }
   EXPECT_THAT(kinds, ::testing::ElementsAre("pledge", "amendment", "payment"));
 
-  ASSERT_OK_AND_ASSIGN(PledgeWrite cancelled, admin_->CancelPledge(group_, pledge, "donor withdrew"));
+  ASSERT_OK_AND_ASSIGN(PledgeWrite cancelled,
+                       admin_->CancelPledge(group_, pledge, "donor withdrew"));
   EXPECT_EQ(cancelled.pledge.status, "cancelled");
   ASSERT_OK_AND_ASSIGN(Campaign after, admin_->GetCampaign(group_, campaign_));
   EXPECT_EQ(after.pledge_count, 0u);
@@ -293,7 +294,8 @@ TEST_F(NodeTest, TokensAndRolesAreEnforced) {
   auto anonymous = node_->NewClient("cst_not-a-real-token");
   EXPECT_THAT(anonymous->GetNodeInfo(), StatusIs(absl::StatusCode::kUnauthenticated));
 
-  ASSERT_OK_AND_ASSIGN(CreatedToken auditor_token, admin_->CreateToken("auditor", "ext auditor", {}));
+  ASSERT_OK_AND_ASSIGN(CreatedToken auditor_token,
+                       admin_->CreateToken("auditor", "ext auditor", {}));
   auto auditor = node_->NewClient(auditor_token.token);
   ASSERT_OK_AND_ASSIGN(NodeInfo info, auditor->GetNodeInfo());
   EXPECT_EQ(info.caller_role, "auditor");
@@ -303,11 +305,11 @@ TEST_F(NodeTest, TokensAndRolesAreEnforced) {
   EXPECT_THAT(auditor->CreateToken("admin", "", {}),
               StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("admin")));
 
-  ASSERT_OK_AND_ASSIGN(CreatedToken member_token, admin_->CreateToken("member", "finance system", {}));
+  ASSERT_OK_AND_ASSIGN(CreatedToken member_token,
+                       admin_->CreateToken("member", "finance system", {}));
   auto member = node_->NewClient(member_token.token);
   EXPECT_OK(member->RecordPledge(group_, campaign_, Terms(100)).status());
-  EXPECT_THAT(member->CreateGroup(Named("Other")),
-              StatusIs(absl::StatusCode::kPermissionDenied));
+  EXPECT_THAT(member->CreateGroup(Named("Other")), StatusIs(absl::StatusCode::kPermissionDenied));
 
   // A scoped auditor sees only its groups; others do not exist for it.
   ASSERT_OK_AND_ASSIGN(GroupWrite other, admin_->CreateGroup(Named("Second")));

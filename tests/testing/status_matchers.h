@@ -38,14 +38,13 @@ MATCHER_P2(StatusIs, code, message_matcher, "") {
 }  // namespace constellation::testing
 
 // Each evaluates `expr` exactly once and accepts a streamed message: ASSERT_OK(x) << "why";
-#define CONSTELLATION_TEST_OK_IMPL_(expr, fail)                                         \
-  switch (0)                                                                           \
-  case 0:                                                                              \
-  default:                                                                             \
-    if (const ::absl::Status _constellation_status =                                   \
-            ::constellation::testing::GetStatus(expr);                                 \
-        _constellation_status.ok()) {                                                  \
-    } else                                                                             \
+#define CONSTELLATION_TEST_OK_IMPL_(expr, fail)                                                 \
+  switch (0)                                                                                    \
+  case 0:                                                                                       \
+  default:                                                                                      \
+    if (const ::absl::Status _constellation_status = ::constellation::testing::GetStatus(expr); \
+        _constellation_status.ok()) {                                                           \
+    } else                                                                                      \
       fail() << _constellation_status << " "
 #define EXPECT_OK(expr) CONSTELLATION_TEST_OK_IMPL_(expr, ADD_FAILURE)
 #define ASSERT_OK(expr) CONSTELLATION_TEST_OK_IMPL_(expr, GTEST_FAIL)

@@ -1,8 +1,6 @@
 // tests/unit/cli_args_test.cc: command-line parsing, --help at every level, usage errors,
 // value parsing (dates, timeouts, installments, restrictions), and the connection precedence
 // flag > env > config, including the config file itself. No node is needed.
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 #include <sys/stat.h>
 
 #include <map>
@@ -10,6 +8,9 @@
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 
 #include "cli/args.h"
 #include "cli/commands.h"

@@ -1,13 +1,13 @@
 // tests/unit/cli_output_test.cc: tables line up, CSV quotes per RFC 4180, JSON is valid and
 // carries amounts both as minor units and decimals.
-#include <absl/strings/str_split.h>
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
-
-#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include <absl/strings/str_split.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "cli/output.h"
 #include "cli/render.h"

@@ -4,12 +4,11 @@
 // each kInvalidArgument with a message naming the problem.
 #include "server/core/codec.h"
 
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
-
-#include <google/protobuf/unknown_field_set.h>
-
 #include <string>
+
+#include <gmock/gmock.h>
+#include <google/protobuf/unknown_field_set.h>
+#include <gtest/gtest.h>
 
 #include "server/base/limits.h"
 #include "tests/testing/event_factory.h"

@@ -3,10 +3,10 @@
 // SHA-256 and domain-separated Ed25519 signatures (server/core/crypto.h).
 #include "server/core/crypto.h"
 
+#include <string>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-
-#include <string>
 
 #include "tests/testing/status_matchers.h"
 

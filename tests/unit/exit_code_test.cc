@@ -1,9 +1,9 @@
 // tests/unit/exit_code_test.cc: absl::StatusCode -> exit code, once, distinct and documented.
 #include "cli/exit_code.h"
 
-#include <gtest/gtest.h>
-
 #include <set>
+
+#include <gtest/gtest.h>
 
 namespace constellation::cli {
 namespace {

@@ -6,10 +6,6 @@
 // (random topological orders, and random arrival orders with a pending set as a node keeps),
 // and every Group must end with the same canonical order, GroupState::Hash() and rejected
 // events.
-#include <absl/strings/str_format.h>
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
-
 #include <algorithm>
 #include <cstdint>
 #include <map>
@@ -17,6 +13,10 @@
 #include <random>
 #include <string>
 #include <vector>
+
+#include <absl/strings/str_format.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 
 #include "server/core/group.h"
 #include "tests/testing/event_factory.h"

@@ -5,10 +5,10 @@
 // canonical order for these histories.
 #include "server/core/group_state.h"
 
+#include <string>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-
-#include <string>
 
 #include "tests/testing/event_factory.h"
 #include "tests/testing/status_matchers.h"

@@ -4,9 +4,9 @@
 // observed before, whatever the wall clock does.
 #include "server/core/hlc.h"
 
-#include <gtest/gtest.h>
-
 #include <limits>
+
+#include <gtest/gtest.h>
 
 #include "server/base/limits.h"
 

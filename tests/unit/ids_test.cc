@@ -3,11 +3,11 @@
 // Strong 32-byte ids (server/core/ids.h): raw and hex forms, errors, ordering, hashing.
 #include "server/core/ids.h"
 
+#include <string>
+
 #include <absl/container/flat_hash_set.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-
-#include <string>
 
 #include "tests/testing/status_matchers.h"
 

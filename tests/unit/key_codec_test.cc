@@ -1,14 +1,14 @@
 // tests/unit/key_codec_test.cc
 #include "server/storage/key_codec.h"
 
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
-
 #include <cstdint>
 #include <limits>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 
 #include "tests/testing/status_matchers.h"
 

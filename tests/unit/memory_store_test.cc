@@ -4,10 +4,10 @@
 // store_contract_test.cc.
 #include "server/storage/memory_store.h"
 
+#include <string>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-
-#include <string>
 
 #include "tests/testing/status_matchers.h"
 

@@ -1,10 +1,10 @@
 // tests/unit/money_test.cc: decimal <-> minor units over the shared currency table.
+#include <cstdint>
+#include <limits>
+
 #include <constellation/money.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-
-#include <cstdint>
-#include <limits>
 
 #include "tests/testing/status_matchers.h"
 

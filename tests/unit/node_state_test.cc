@@ -4,13 +4,13 @@
 // from storage or peers (Ingest), and agreement of two nodes that hold the same events.
 #include "server/core/node_state.h"
 
-#include <absl/strings/str_format.h>
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
-
 #include <limits>
 #include <string>
 #include <vector>
+
+#include <absl/strings/str_format.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 
 #include "server/base/limits.h"
 #include "tests/testing/event_factory.h"

@@ -4,11 +4,11 @@
 // names the field path and what to fix.
 #include "server/core/records.h"
 
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
-
 #include <limits>
 #include <string>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 
 #include "server/base/limits.h"
 #include "tests/testing/event_factory.h"

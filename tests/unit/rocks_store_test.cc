@@ -4,12 +4,12 @@
 // reopen, exclusive opening of a directory, checkpoints.
 #include "server/storage/rocks_store.h"
 
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
-
 #include <filesystem>
 #include <memory>
 #include <string>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"

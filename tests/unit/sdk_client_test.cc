@@ -2,6 +2,11 @@
 // (kUnavailable after max_attempts), and a scripted in-process fake of the client services on
 // 127.0.0.1:0 (retries keep the request id, bearer metadata, status passthrough, deadlines,
 // lazy streams that resume).
+#include <atomic>
+#include <memory>
+#include <string>
+#include <vector>
+
 #include <absl/strings/str_format.h>
 #include <absl/synchronization/mutex.h>
 #include <absl/time/clock.h>
@@ -9,11 +14,6 @@
 #include <gmock/gmock.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
-
-#include <atomic>
-#include <memory>
-#include <string>
-#include <vector>
 
 #include "constellation/v1/client.grpc.pb.h"
 #include "tests/testing/status_matchers.h"

@@ -3,10 +3,6 @@
 // The storage port's contract (store.h), one suite run against every implementation:
 // MemoryStore and RocksStore (a fresh temporary directory per test). A new implementation
 // joins by adding a factory to kStoreFactories.
-#include <absl/status/statusor.h>
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
-
 #include <atomic>
 #include <functional>
 #include <memory>
@@ -15,6 +11,10 @@
 #include <thread>
 #include <utility>
 #include <vector>
+
+#include <absl/status/statusor.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 
 #include "server/storage/memory_store.h"
 #include "server/storage/rocks_store.h"

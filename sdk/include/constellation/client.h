@@ -22,17 +22,17 @@
 // connection they need alive, so they may outlive the Client that created them.
 #pragma once
 
-#include <absl/status/status.h>
-#include <absl/status/statusor.h>
-#include <absl/time/time.h>
-#include <constellation/money.h>
-#include <constellation/types.h>
-
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <absl/status/status.h>
+#include <absl/status/statusor.h>
+#include <absl/time/time.h>
+#include <constellation/money.h>
+#include <constellation/types.h>
 
 namespace constellation {
 

@@ -8,11 +8,11 @@
 // Thread safety: every function is pure and thread-safe.
 #pragma once
 
-#include <absl/status/statusor.h>
-
 #include <cstdint>
 #include <string>
 #include <string_view>
+
+#include <absl/status/statusor.h>
 
 namespace constellation {
 
