@@ -50,4 +50,9 @@ inline constexpr size_t kTokenCountMax = 10'000;
 inline constexpr size_t kGroupCountMax = 10'000;
 inline constexpr uint64_t kRpcDeadlineMsDefault = 10'000;
 
+// Federation calls (federation_auth.h): accepted timestamps are within this of the receiver's
+// clock, and each (caller, nonce) is accepted once within the window.
+inline constexpr uint64_t kFederationClockSkewMsMax = 5 * 60 * 1000;
+inline constexpr size_t kFederationNonceCountMax = 100'000;
+
 }  // namespace constellation::limits
