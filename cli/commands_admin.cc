@@ -16,6 +16,27 @@ absl::Status NodeInfoCommand(CommandContext& context) {
   return absl::OkStatus();
 }
 
+absl::Status PeerSyncCommand(CommandContext& context) {
+  const Invocation& inv = context.invocation();
+  absl::StatusOr<Client*> client = context.client();
+  if (!client.ok()) return client.status();
+  absl::StatusOr<SyncResult> result = (*client)->SyncGroup(inv.Get("from"), inv.Get("group"));
+  if (!result.ok()) return result.status();
+  const Json json = {{"group_id", inv.Get("group")},     {"peer", inv.Get("from")},
+                     {"received", result->received},     {"inserted", result->inserted},
+                     {"duplicate", result->duplicate},   {"waiting", result->waiting},
+                     {"rounds", result->rounds},         {"state_hash", result->state_hash}};
+  context.PrintObject(json, {{"group_id", inv.Get("group")},
+                             {"peer", inv.Get("from")},
+                             {"received", absl::StrFormat("%d", result->received)},
+                             {"inserted", absl::StrFormat("%d", result->inserted)},
+                             {"duplicate", absl::StrFormat("%d", result->duplicate)},
+                             {"waiting", absl::StrFormat("%d", result->waiting)},
+                             {"rounds", absl::StrFormat("%d", result->rounds)},
+                             {"state_hash", result->state_hash}});
+  return absl::OkStatus();
+}
+
 absl::Status OrgShowCommand(CommandContext& context) {
   absl::StatusOr<Client*> client = context.client();
   if (!client.ok()) return client.status();
@@ -234,6 +255,18 @@ std::vector<Command> AdminCommands() {
         "caller_role.",
         "constellation node info --endpoint 127.0.0.1:7400 --token $TOKEN"},
        NodeInfoCommand});
+  commands.push_back(
+      {{"peer",
+        "sync",
+        "Pull a group from a peer node into this node (admin only), verifying every event",
+        {},
+        {{"from", "HOST:PORT", "the peer node that holds the group", true},
+         {"group", "GROUP", "group id (64 hex characters)", true}},
+        "The peer must count this node's org as a member of the group (or be another node of "
+        "the same org, e.g. after a restore). JSON keys: group_id, peer, received, inserted, "
+        "duplicate, waiting, rounds, state_hash.",
+        "constellation peer sync --from 10.0.0.7:7400 --group $GROUP"},
+       PeerSyncCommand});
   commands.push_back({{"org",
                        "show",
                        "Show this node's organisation: key, name, endpoints",

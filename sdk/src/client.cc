@@ -131,6 +131,28 @@ absl::Status Client::RevokeToken(std::string_view token_id) {
   });
 }
 
+absl::StatusOr<SyncResult> Client::SyncGroup(std::string_view peer_endpoint,
+                                             std::string_view group_id) {
+  if (peer_endpoint.empty()) {
+    return absl::InvalidArgumentError("peer endpoint is empty: give the peer's host:port");
+  }
+  v1::SyncGroupRequest request;
+  request.set_peer_endpoint(std::string(peer_endpoint));
+  CONSTELLATION_SDK_RETURN_IF_ERROR(DecodeId(group_id, "group_id", request.mutable_group_id()));
+  v1::SyncGroupResponse response;
+  CONSTELLATION_SDK_RETURN_IF_ERROR(core_->Call("SyncGroup", [&](grpc::ClientContext* context) {
+    return core_->peers().SyncGroup(context, request, &response);
+  }));
+  SyncResult out;
+  out.received = response.received();
+  out.inserted = response.inserted();
+  out.duplicate = response.duplicate();
+  out.waiting = response.waiting();
+  out.rounds = response.rounds();
+  out.state_hash = internal::HexEncode(response.state_hash());
+  return out;
+}
+
 // --- Groups ------------------------------------------------------------------------------
 
 absl::StatusOr<GroupWrite> Client::CreateGroup(const CharterInput& charter,

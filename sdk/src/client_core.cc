@@ -35,6 +35,7 @@ ClientCore::ClientCore(const ClientOptions& options) : options_(options) {
   tokens_ = v1::TokenService::NewStub(channel_);
   groups_ = v1::GroupService::NewStub(channel_);
   fundraising_ = v1::FundraisingService::NewStub(channel_);
+  peers_ = v1::PeerService::NewStub(channel_);
 }
 
 void ClientCore::PrepareContext(grpc::ClientContext* context, absl::Time deadline) const {

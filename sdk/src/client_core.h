@@ -36,6 +36,7 @@ class ClientCore {
   v1::TokenService::Stub& tokens() { return *tokens_; }
   v1::GroupService::Stub& groups() { return *groups_; }
   v1::FundraisingService::Stub& fundraising() { return *fundraising_; }
+  v1::PeerService::Stub& peers() { return *peers_; }
 
   // Runs `attempt(context)` (one RPC on a fresh context with the call deadline and the token)
   // until it succeeds, fails with a code other than UNAVAILABLE, max_attempts is reached, or
@@ -80,6 +81,7 @@ class ClientCore {
   std::unique_ptr<v1::TokenService::Stub> tokens_;
   std::unique_ptr<v1::GroupService::Stub> groups_;
   std::unique_ptr<v1::FundraisingService::Stub> fundraising_;
+  std::unique_ptr<v1::PeerService::Stub> peers_;
 };
 
 }  // namespace constellation::internal

@@ -13,6 +13,7 @@
 #include "server/base/check.h"
 #include "server/base/limits.h"
 #include "server/base/status_macros.h"
+#include "server/rpc/federation_service.h"
 #include "server/rpc/services.h"
 #include "server/storage/event_store.h"
 #include "server/storage/rocks_store.h"
@@ -60,6 +61,15 @@ class Node::Context final : public rpc::ApplyContext {
     const core::DagNode* dag_node = node_->state_->FindGroup(e->group)->dag().Find(e->id);
     storage::StageEvent(&batch_, *e, core::OrderKey{dag_node->depth, e->id});
     return e;
+  }
+
+  absl::StatusOr<core::InsertResult> IngestRemote(core::VerifiedEvent e) override {
+    const core::GroupId group = e.group;
+    CONSTELLATION_ASSIGN_OR_RETURN(core::InsertResult r, node_->state_->Ingest(std::move(e)));
+    if (r.admission == core::Admission::kReady) {
+      storage::StageEvent(&batch_, *node_->state_->FindGroup(group)->Find(r.key.id), r.key);
+    }
+    return r;
   }
 
   uint64_t NowMs() const override { return node_->options_.now_ms(); }
@@ -175,12 +185,14 @@ std::string Node::address() const {
 
 absl::Status Node::Start() {
   loop_thread_ = std::thread([this] { Loop(); });
+  background_thread_ = std::thread([this] { BackgroundLoop(); });
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   builder.AddListeningPort(options_.listen_address, grpc::InsecureServerCredentials(), &port_);
   builder.SetMaxReceiveMessageSize(static_cast<int>(limits::kRpcMessageSizeBytesMax));
   services_ = rpc::MakeClientServices(this);
+  for (auto& s : rpc::MakePeerServices(this)) services_.push_back(std::move(s));
   for (auto& s : services_) builder.RegisterService(s.get());
   server_ = builder.BuildAndStart();
   if (server_ == nullptr || port_ == 0) {
@@ -210,6 +222,12 @@ void Node::Shutdown(uint64_t grace_ms) {
   if (server_) {
     server_->Shutdown(std::chrono::system_clock::now() + std::chrono::milliseconds(grace_ms));
   }
+  // The background worker may wait on the apply loop: stop it first.
+  {
+    absl::MutexLock lock(&background_mu_);
+    background_stopping_ = true;
+  }
+  if (background_thread_.joinable()) background_thread_.join();
   {
     absl::MutexLock lock(&queue_mu_);
     stopping_ = true;
@@ -238,6 +256,44 @@ absl::StatusOr<rpc::Principal> Node::Authenticate(std::string_view token) const 
     p.groups.push_back(*core::GroupId::FromBytes(g));
   }
   return p;
+}
+
+absl::Status Node::AuthenticatePeer(const core::CallCredentials& credentials,
+                                    std::string_view method, std::string_view request_bytes) {
+  absl::MutexLock lock(&replay_mu_);
+  return replay_guard_.Accept(credentials, method, request_bytes, options_.now_ms());
+}
+
+core::CallCredentials Node::SignPeerCall(std::string_view method, std::string_view request_bytes) {
+  std::string nonce(16, '\0');
+  randombytes_buf(nonce.data(), nonce.size());
+  return core::SignCall(key_, method, options_.now_ms(), nonce, request_bytes);
+}
+
+absl::Status Node::RunInBackground(std::function<void()> work) {
+  absl::MutexLock lock(&background_mu_);
+  if (background_stopping_) {
+    return absl::UnavailableError("the node is shutting down; retry on restart");
+  }
+  background_.push_back(std::move(work));
+  return absl::OkStatus();
+}
+
+void Node::BackgroundLoop() {
+  while (true) {
+    std::function<void()> work;
+    {
+      absl::MutexLock lock(&background_mu_);
+      auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(background_mu_) {
+        return background_stopping_ || !background_.empty();
+      };
+      background_mu_.Await(absl::Condition(&ready));
+      if (background_.empty()) return;  // stopping and drained
+      work = std::move(background_.front());
+      background_.pop_front();
+    }
+    work();
+  }
 }
 
 absl::Status Node::Post(Task task) {

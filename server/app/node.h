@@ -28,6 +28,7 @@
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/impl/codegen/service_type.h>
 
+#include "server/core/federation_auth.h"
 #include "server/core/node_state.h"
 #include "server/rpc/backend.h"
 #include "server/storage/store.h"
@@ -67,6 +68,11 @@ class Node final : public rpc::Backend {
   // rpc::Backend.
   absl::StatusOr<rpc::Principal> Authenticate(std::string_view token) const override;
   absl::Status Post(std::function<rpc::Reply(rpc::ApplyContext&)> task) override;
+  absl::Status AuthenticatePeer(const core::CallCredentials& credentials, std::string_view method,
+                                std::string_view request_bytes) override;
+  core::CallCredentials SignPeerCall(std::string_view method,
+                                     std::string_view request_bytes) override;
+  absl::Status RunInBackground(std::function<void()> work) override;
 
  private:
   class Context;
@@ -76,6 +82,7 @@ class Node final : public rpc::Backend {
   absl::Status Load();
   void Loop();
   void RunBatch(std::vector<Task> tasks);
+  void BackgroundLoop();
 
   NodeOptions options_;
   std::unique_ptr<storage::Store> store_;
@@ -89,6 +96,15 @@ class Node final : public rpc::Backend {
   std::deque<Task> queue_ ABSL_GUARDED_BY(queue_mu_);
   bool stopping_ ABSL_GUARDED_BY(queue_mu_) = false;
   std::thread loop_thread_;
+
+  absl::Mutex replay_mu_;
+  core::ReplayGuard replay_guard_ ABSL_GUARDED_BY(replay_mu_);
+
+  // One background worker for calls that wait on other nodes (PeerService).
+  absl::Mutex background_mu_;
+  std::deque<std::function<void()>> background_ ABSL_GUARDED_BY(background_mu_);
+  bool background_stopping_ ABSL_GUARDED_BY(background_mu_) = false;
+  std::thread background_thread_;
 
   std::unique_ptr<grpc::Server> server_;
   std::vector<std::unique_ptr<grpc::Service>> services_;

@@ -54,5 +54,7 @@ inline constexpr uint64_t kRpcDeadlineMsDefault = 10'000;
 // clock, and each (caller, nonce) is accepted once within the window.
 inline constexpr uint64_t kFederationClockSkewMsMax = 5 * 60 * 1000;
 inline constexpr size_t kFederationNonceCountMax = 100'000;
+// Events one PullEvents answer or one PushEvents request carries (<= 64 KiB each).
+inline constexpr size_t kFederationPullEventsMax = 48;
 
 }  // namespace constellation::limits

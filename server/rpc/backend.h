@@ -21,6 +21,7 @@
 
 #include "constellation/v1/client.pb.h"
 #include "server/core/codec.h"
+#include "server/core/federation_auth.h"
 #include "server/core/ids.h"
 #include "server/core/node_state.h"
 
@@ -56,6 +57,10 @@ class ApplyContext {
   virtual absl::StatusOr<const core::VerifiedEvent*> AppendOwn(
       const std::optional<core::GroupId>& group, const v1::Event& body) = 0;
 
+  // Inserts a verified event received from a peer (core::NodeState::Ingest) and, when it was
+  // inserted, stages it for the batch's commit.
+  virtual absl::StatusOr<core::InsertResult> IngestRemote(core::VerifiedEvent e) = 0;
+
   // Current wall-clock time (ms since the Unix epoch), for HLC stamps and "as of" queries.
   virtual uint64_t NowMs() const = 0;
 
@@ -82,6 +87,20 @@ class Backend {
   // kResourceExhausted when the queue holds limits::kApplyQueueDepthMax tasks; the task is not
   // run then. Thread-safe and non-blocking.
   virtual absl::Status Post(std::function<Reply(ApplyContext&)> task) = 0;
+
+  // Checks a federation call's credentials against the method and request (signature,
+  // timestamp window, nonce not replayed; core/federation_auth.h). Thread-safe, non-blocking.
+  virtual absl::Status AuthenticatePeer(const core::CallCredentials& credentials,
+                                        std::string_view method,
+                                        std::string_view request_bytes) = 0;
+
+  // Signs an outgoing federation call as this node's org (fresh nonce, current time).
+  virtual core::CallCredentials SignPeerCall(std::string_view method,
+                                             std::string_view request_bytes) = 0;
+
+  // Runs `work` on a background worker, off the apply loop and off gRPC's threads: for work
+  // that waits on other nodes. kUnavailable when shutting down. Thread-safe.
+  virtual absl::Status RunInBackground(std::function<void()> work) = 0;
 };
 
 }  // namespace constellation::rpc

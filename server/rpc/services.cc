@@ -7,6 +7,7 @@
 #include "server/base/limits.h"
 #include "server/base/status_macros.h"
 #include "server/core/records.h"
+#include "server/rpc/reactors.h"
 #include "server/rpc/status_map.h"
 #include "server/rpc/views.h"
 
@@ -155,111 +156,24 @@ uint64_t AsOf(const ApplyContext& ctx, uint64_t requested_ms) {
   return requested_ms != 0 ? requested_ms : ctx.NowMs();
 }
 
-// Runs `body` on the apply loop and finishes the unary RPC after the commit.
+// Authenticates the bearer token, checks `access`, runs `body` on the apply loop and finishes
+// the unary RPC after the commit.
 template <typename Request, typename Response, typename Body>
 grpc::ServerUnaryReactor* Unary(Backend* backend, grpc::CallbackServerContext* ctx,
                                 const Request* request, Response* response, Access access,
                                 Body body) {
-  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
   absl::StatusOr<Principal> principal = Authenticate(ctx, *backend);
-  if (!principal.ok()) {
-    reactor->Finish(ToGrpcStatus(principal.status()));
-    return reactor;
+  if (principal.ok()) {
+    if (absl::Status s = CheckAccess(*principal, access); !s.ok()) principal = s;
   }
-  if (absl::Status s = CheckAccess(*principal, access); !s.ok()) {
-    reactor->Finish(ToGrpcStatus(s));
-    return reactor;
-  }
-  absl::Status posted = backend->Post(
-      [reactor, request, response, p = *std::move(principal), body](ApplyContext& apply) -> Reply {
-        absl::Status result = body(apply, p, *request, response);
-        return [reactor, result] { reactor->Finish(ToGrpcStatus(result)); };
-      });
-  if (!posted.ok()) reactor->Finish(ToGrpcStatus(posted));
-  return reactor;
+  return RunUnary(backend, ctx, request, response, std::move(principal), std::move(body));
 }
-
-// Fills `out` with the stream's items number `skip` + 1 onwards, at most
-// limits::kStreamPageSizeMax of them, and sets `*more` when items remain after those.
-template <typename Request, typename Response>
-using PageFn = std::function<absl::Status(ApplyContext&, const Principal&, const Request&,
-                                          uint64_t skip, std::vector<Response>* out, bool* more)>;
-
-// A server-streaming reactor that reads its items from the apply loop one page at a time
-// (so a long history neither stalls the loop nor sits in memory whole) and writes them one
-// by one. Each page is a consistent read; the stream as a whole is not a snapshot.
-template <typename Request, typename Response>
-class PagedWriter : public grpc::ServerWriteReactor<Response> {
- public:
-  PagedWriter(Backend* backend, const Request* request, PageFn<Request, Response> page)
-      : backend_(backend), request_(request), page_(std::move(page)) {}
-
-  void Begin(absl::StatusOr<Principal> principal) {
-    if (!principal.ok()) {
-      this->Finish(ToGrpcStatus(principal.status()));
-      return;
-    }
-    principal_ = *std::move(principal);
-    FetchPage();
-  }
-
-  void OnWriteDone(bool ok) override {
-    if (!ok) {
-      this->Finish(grpc::Status(grpc::StatusCode::CANCELLED, "stream cancelled by the client"));
-      return;
-    }
-    WriteNext();
-  }
-  void OnDone() override { delete this; }
-
- private:
-  void FetchPage() {
-    absl::Status posted = backend_->Post([this](ApplyContext& apply) -> Reply {
-      auto page = std::make_shared<std::vector<Response>>();
-      bool more = false;
-      absl::Status result = page_(apply, principal_, *request_, sent_, page.get(), &more);
-      return [this, result, page, more] {
-        if (!result.ok()) {
-          this->Finish(ToGrpcStatus(result));
-          return;
-        }
-        page_items_ = std::move(*page);
-        next_ = 0;
-        more_ = more;
-        WriteNext();
-      };
-    });
-    if (!posted.ok()) this->Finish(ToGrpcStatus(posted));
-  }
-
-  void WriteNext() {
-    if (next_ < page_items_.size()) {
-      ++sent_;
-      this->StartWrite(&page_items_[next_++]);
-    } else if (more_) {
-      FetchPage();
-    } else {
-      this->Finish(grpc::Status::OK);
-    }
-  }
-
-  Backend* backend_;
-  const Request* request_;
-  PageFn<Request, Response> page_;
-  Principal principal_;
-  std::vector<Response> page_items_;
-  size_t next_ = 0;
-  uint64_t sent_ = 0;
-  bool more_ = false;
-};
 
 template <typename Request, typename Response>
 grpc::ServerWriteReactor<Response>* Streaming(Backend* backend, grpc::CallbackServerContext* ctx,
                                               const Request* request,
-                                              PageFn<Request, Response> page) {
-  auto* writer = new PagedWriter<Request, Response>(backend, request, std::move(page));
-  writer->Begin(Authenticate(ctx, *backend));
-  return writer;
+                                              PageFn<Principal, Request, Response> page) {
+  return RunPaged(backend, request, Authenticate(ctx, *backend), std::move(page));
 }
 
 // Collects items `skip` + 1 .. `skip` + kStreamPageSizeMax of a sequence visited by `each`;

@@ -4,6 +4,7 @@
 // server on 127.0.0.1:0) for integration tests, with SDK clients pointed at it.
 #pragma once
 
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -18,7 +19,10 @@ namespace constellation::testing {
 class TestNode {
  public:
   // Initialises a data directory in `dir` (which must not hold a node yet) and starts the node.
-  static std::unique_ptr<TestNode> Create(const std::string& dir, const std::string& name) {
+  // With `same_org_as`, the node gets that node's org key: a second node of the same org (as
+  // after a restore from backup).
+  static std::unique_ptr<TestNode> Create(const std::string& dir, const std::string& name,
+                                          const TestNode* same_org_as = nullptr) {
     app::InitOptions init;
     init.data_dir = dir;
     init.org_name = name;
@@ -26,6 +30,11 @@ class TestNode {
     absl::StatusOr<app::InitResult> r = app::InitDataDir(init);
     EXPECT_TRUE(r.ok()) << r.status();
     if (!r.ok()) return nullptr;
+    if (same_org_as != nullptr) {
+      std::filesystem::copy_file(same_org_as->dir_ + "/org.key", dir + "/org.key",
+                                 std::filesystem::copy_options::overwrite_existing);
+      r->org_key = same_org_as->org_key();
+    }
     auto node = std::unique_ptr<TestNode>(new TestNode(dir, name, *r));
     absl::Status s = node->Start();
     EXPECT_TRUE(s.ok()) << s;

@@ -157,6 +157,11 @@ class Client {
   absl::StatusOr<GroupEventStream> GroupEvents(std::string_view group_id,
                                                uint64_t after_position = 0);
 
+  // Pulls `group_id` from the node at `peer_endpoint` (host:port) into this node, verifying
+  // every event, until the peer has nothing more. Admin only. kUnavailable when the peer cannot
+  // be reached; kPermissionDenied when the peer does not count this node's org as a member.
+  absl::StatusOr<SyncResult> SyncGroup(std::string_view peer_endpoint, std::string_view group_id);
+
   // --- Joint fundraising -----------------------------------------------------------------
 
   absl::StatusOr<CampaignWrite> OpenCampaign(std::string_view group_id,

@@ -88,6 +88,16 @@ struct GroupEventEntry {
   std::string signature;
 };
 
+// The outcome of pulling a group from a peer node (Client::SyncGroup).
+struct SyncResult {
+  uint64_t received = 0;   // events the peer sent
+  uint64_t inserted = 0;   // new here: verified, chain-checked, stored
+  uint64_t duplicate = 0;  // already held
+  uint64_t waiting = 0;    // held back until their dependencies arrive
+  uint32_t rounds = 0;     // pull rounds
+  std::string state_hash;  // hex: this node's state hash of the group afterwards
+};
+
 // ---------------------------------------------------------------------------------------------
 // Groups
 

@@ -1,0 +1,91 @@
+#include "server/rpc/peer_client.h"
+
+#include <chrono>
+
+#include <absl/strings/str_format.h>
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+#include <grpcpp/grpcpp.h>
+
+#include "server/base/limits.h"
+#include "server/rpc/status_map.h"
+
+namespace constellation::rpc {
+namespace {
+
+constexpr char kGetFrontier[] = "/constellation.v1.FederationService/GetFrontier";
+constexpr char kPullEvents[] = "/constellation.v1.FederationService/PullEvents";
+
+absl::Status FromGrpc(const grpc::Status& s, const std::string& endpoint) {
+  if (s.ok()) return absl::OkStatus();
+  return absl::Status(static_cast<absl::StatusCode>(s.error_code()),
+                      absl::StrFormat("peer %s: %s", endpoint, s.error_message()));
+}
+
+}  // namespace
+
+std::string CanonicalBytes(const google::protobuf::Message& message) {
+  std::string out;
+  google::protobuf::io::StringOutputStream stream(&out);
+  google::protobuf::io::CodedOutputStream coded(&stream);
+  coded.SetSerializationDeterministic(true);
+  message.SerializeToCodedStream(&coded);
+  coded.Trim();
+  return out;
+}
+
+PeerClient::PeerClient(std::string endpoint, Backend* backend)
+    : endpoint_(std::move(endpoint)), backend_(backend) {
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(static_cast<int>(limits::kRpcMessageSizeBytesMax) * 2);
+  stub_ = v1::FederationService::NewStub(
+      grpc::CreateCustomChannel(endpoint_, grpc::InsecureChannelCredentials(), args));
+}
+
+template <typename Request>
+void PeerClient::Sign(grpc::ClientContext* ctx, std::string_view method, const Request& request) {
+  core::CallCredentials c = backend_->SignPeerCall(method, CanonicalBytes(request));
+  ctx->AddMetadata(core::kFederationOrgHeader, c.caller.Hex());
+  ctx->AddMetadata(core::kFederationTimestampHeader, absl::StrFormat("%d", c.timestamp_ms));
+  ctx->AddMetadata(core::kFederationNonceHeader, c.nonce_hex);
+  ctx->AddMetadata(core::kFederationSignatureHeader, c.signature_hex);
+  ctx->set_deadline(std::chrono::system_clock::now() +
+                    std::chrono::milliseconds(limits::kRpcDeadlineMsDefault));
+}
+
+absl::StatusOr<v1::Frontier> PeerClient::GetFrontier(const core::GroupId& group) {
+  v1::GetFrontierRequest request;
+  request.set_group_id(group.Bytes());
+  grpc::ClientContext ctx;
+  Sign(&ctx, kGetFrontier, request);
+  v1::Frontier frontier;
+  grpc::Status s = stub_->GetFrontier(&ctx, request, &frontier);
+  if (!s.ok()) return FromGrpc(s, endpoint_);
+  return frontier;
+}
+
+absl::StatusOr<std::vector<v1::SignedEvent>> PeerClient::Pull(const v1::Frontier& frontier,
+                                                              uint32_t max_events) {
+  v1::PullEventsRequest request;
+  *request.mutable_frontier() = frontier;
+  request.set_max_events(max_events);
+  grpc::ClientContext ctx;
+  Sign(&ctx, kPullEvents, request);
+  std::unique_ptr<grpc::ClientReader<v1::PullEventsResponse>> reader =
+      stub_->PullEvents(&ctx, request);
+  std::vector<v1::SignedEvent> events;
+  v1::PullEventsResponse response;
+  while (reader->Read(&response)) {
+    for (v1::SignedEvent& e : *response.mutable_events()) events.push_back(std::move(e));
+    if (events.size() > max_events) {
+      ctx.TryCancel();
+      return absl::InvalidArgumentError(
+          absl::StrFormat("peer %s sent more than the %d events asked for", endpoint_, max_events));
+    }
+  }
+  grpc::Status s = reader->Finish();
+  if (!s.ok()) return FromGrpc(s, endpoint_);
+  return events;
+}
+
+}  // namespace constellation::rpc

@@ -1,0 +1,201 @@
+// Integration tests of the federation protocol between real nodes in-process: a node pulls a
+// group from a peer over signed calls (PeerService.SyncGroup → FederationService), and the
+// federation service refuses unauthenticated, forged, replayed and non-member calls.
+#include <constellation/client.h>
+#include <gmock/gmock.h>
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+#include <sodium.h>
+
+#include "constellation/v1/federation.grpc.pb.h"
+#include "server/app/node.h"
+#include "server/core/federation_auth.h"
+#include "server/rpc/peer_client.h"
+#include "tests/testing/status_matchers.h"
+#include "tests/testing/temp_dir.h"
+#include "tests/testing/test_node.h"
+
+namespace constellation {
+namespace {
+
+using ::constellation::testing::StatusIs;
+using ::constellation::testing::TempDir;
+using ::constellation::testing::TestNode;
+using ::testing::HasSubstr;
+
+class PeerSyncTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    origin_ = TestNode::Create(dir_.Sub("origin"), "Riverside Food Bank");
+    ASSERT_NE(origin_, nullptr);
+    admin_ = origin_->NewClient();
+    CharterInput charter;
+    charter.name = "Northside Food Partnership";
+    ASSERT_OK_AND_ASSIGN(GroupWrite g, admin_->CreateGroup(charter));
+    group_ = g.group.group_id;
+    CampaignInput campaign;
+    campaign.name = "Winter appeal";
+    campaign.goal = Money{1'000'000, "EUR"};
+    ASSERT_OK_AND_ASSIGN(CampaignWrite c, admin_->OpenCampaign(group_, campaign));
+    campaign_ = c.campaign.campaign_id;
+    for (int i = 1; i <= 3; ++i) RecordPledge(100 * i);
+  }
+
+  void RecordPledge(int64_t amount_minor) {
+    PledgeTerms terms;
+    terms.amount = Money{amount_minor, "EUR"};
+    ASSERT_OK(admin_->RecordPledge(group_, campaign_, terms).status());
+  }
+
+  std::string StateHash(Client& client) {
+    absl::StatusOr<Group> g = client.GetGroup(group_);
+    EXPECT_TRUE(g.ok()) << g.status();
+    return g.ok() ? g->state_hash : "";
+  }
+
+  TempDir dir_;
+  std::unique_ptr<TestNode> origin_;
+  std::unique_ptr<Client> admin_;
+  std::string group_;
+  std::string campaign_;
+};
+
+TEST_F(PeerSyncTest, ASecondNodeOfTheSameOrgPullsTheGroupAndConverges) {
+  auto replica = TestNode::Create(dir_.Sub("replica"), "Riverside Food Bank", origin_.get());
+  ASSERT_NE(replica, nullptr);
+  auto replica_admin = replica->NewClient();
+  EXPECT_THAT(replica_admin->GetGroup(group_), StatusIs(absl::StatusCode::kNotFound));
+
+  ASSERT_OK_AND_ASSIGN(SyncResult first, replica_admin->SyncGroup(origin_->endpoint(), group_));
+  EXPECT_EQ(first.received, 5u);  // charter, campaign, 3 pledges
+  EXPECT_EQ(first.inserted, 5u);
+  EXPECT_EQ(first.waiting, 0u);
+  EXPECT_EQ(first.state_hash, StateHash(*admin_));
+  EXPECT_EQ(StateHash(*replica_admin), StateHash(*admin_));
+  ASSERT_OK_AND_ASSIGN(Campaign c, replica_admin->GetCampaign(group_, campaign_));
+  EXPECT_EQ(c.pledged_minor, 600);
+
+  // Only what is new travels next time.
+  RecordPledge(1000);
+  ASSERT_OK_AND_ASSIGN(SyncResult second, replica_admin->SyncGroup(origin_->endpoint(), group_));
+  EXPECT_EQ(second.received, 1u);
+  EXPECT_EQ(second.inserted, 1u);
+  EXPECT_EQ(StateHash(*replica_admin), StateHash(*admin_));
+
+  // What was pulled is stored: it survives a restart of the replica.
+  const std::string hash = StateHash(*replica_admin);
+  replica_admin.reset();
+  replica->Stop();
+  ASSERT_OK(replica->Start());
+  replica_admin = replica->NewClient();
+  EXPECT_EQ(StateHash(*replica_admin), hash);
+}
+
+TEST_F(PeerSyncTest, ManyEventsArriveOverSeveralRounds) {
+  for (int i = 0; i < 100; ++i) RecordPledge(1 + i);
+  auto replica = TestNode::Create(dir_.Sub("replica"), "Riverside Food Bank", origin_.get());
+  ASSERT_NE(replica, nullptr);
+  auto replica_admin = replica->NewClient();
+  ASSERT_OK_AND_ASSIGN(SyncResult result, replica_admin->SyncGroup(origin_->endpoint(), group_));
+  EXPECT_EQ(result.inserted, 105u);
+  EXPECT_GT(result.rounds, 1u);  // kFederationPullEventsMax per round
+  EXPECT_EQ(StateHash(*replica_admin), StateHash(*admin_));
+}
+
+TEST_F(PeerSyncTest, AnotherOrgThatIsNotAMemberIsRefused) {
+  auto outsider = TestNode::Create(dir_.Sub("outsider"), "Unrelated Org");
+  ASSERT_NE(outsider, nullptr);
+  auto outsider_admin = outsider->NewClient();
+  EXPECT_THAT(outsider_admin->SyncGroup(origin_->endpoint(), group_),
+              StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("not a member")));
+  EXPECT_THAT(outsider_admin->GetGroup(group_), StatusIs(absl::StatusCode::kNotFound));
+}
+
+TEST_F(PeerSyncTest, UnreachablePeerAndBadInputAreClear) {
+  auto replica = TestNode::Create(dir_.Sub("replica"), "Riverside Food Bank", origin_.get());
+  ASSERT_NE(replica, nullptr);
+  ClientOptions options;
+  options.endpoint = replica->endpoint();
+  options.token = replica->admin_token();
+  options.max_attempts = 1;
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<Client> client, Client::Connect(options));
+  EXPECT_THAT(client->SyncGroup("127.0.0.1:1", group_),
+              StatusIs(absl::StatusCode::kUnavailable, HasSubstr("127.0.0.1:1")));
+  EXPECT_THAT(client->SyncGroup("", group_), StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(client->SyncGroup(origin_->endpoint(), "zz"),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+  ASSERT_OK_AND_ASSIGN(CreatedToken member, client->CreateToken("member", "m", {}));
+  auto member_client = replica->NewClient(member.token);
+  EXPECT_THAT(member_client->SyncGroup(origin_->endpoint(), group_),
+              StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("admin")));
+}
+
+// Raw federation calls, signed (or not) by hand, against the origin node.
+class FederationAuthTest : public PeerSyncTest {
+ protected:
+  grpc::Status GetFrontier(const std::optional<core::CallCredentials>& credentials,
+                           const v1::GetFrontierRequest& request, v1::Frontier* frontier) {
+    auto stub = v1::FederationService::NewStub(
+        grpc::CreateChannel(origin_->endpoint(), grpc::InsecureChannelCredentials()));
+    grpc::ClientContext ctx;
+    if (credentials) {
+      ctx.AddMetadata(core::kFederationOrgHeader, credentials->caller.Hex());
+      ctx.AddMetadata(core::kFederationTimestampHeader,
+                      absl::StrFormat("%d", credentials->timestamp_ms));
+      ctx.AddMetadata(core::kFederationNonceHeader, credentials->nonce_hex);
+      ctx.AddMetadata(core::kFederationSignatureHeader, credentials->signature_hex);
+    }
+    return stub->GetFrontier(&ctx, request, frontier);
+  }
+
+  v1::GetFrontierRequest Request() {
+    v1::GetFrontierRequest r;
+    std::string bytes(32, '\0');
+    sodium_hex2bin(reinterpret_cast<unsigned char*>(bytes.data()), 32, group_.data(),
+                   group_.size(), nullptr, nullptr, nullptr);
+    r.set_group_id(bytes);
+    return r;
+  }
+
+  core::CallCredentials Sign(const core::SigningKey& key, const v1::GetFrontierRequest& r,
+                             char nonce) {
+    return core::SignCall(key, "/constellation.v1.FederationService/GetFrontier",
+                          app::SystemNowMs(), std::string(16, nonce), rpc::CanonicalBytes(r));
+  }
+};
+
+TEST_F(FederationAuthTest, UnsignedForgedReplayedAndNonMemberCallsAreRefused) {
+  const v1::GetFrontierRequest request = Request();
+  v1::Frontier frontier;
+  EXPECT_EQ(GetFrontier(std::nullopt, request, &frontier).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+
+  // An outsider's well-signed call: authenticated, but not a member.
+  const core::SigningKey outsider = *core::SigningKey::FromSeed(std::string(32, 'o'));
+  grpc::Status s = GetFrontier(Sign(outsider, request, 'a'), request, &frontier);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED) << s.error_message();
+
+  // Claiming to be the member org without its key: the signature does not verify.
+  core::CallCredentials forged = Sign(outsider, request, 'b');
+  forged.caller = origin_->org_key();
+  s = GetFrontier(forged, request, &frontier);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED) << s.error_message();
+  EXPECT_THAT(s.error_message(), HasSubstr("signature"));
+
+  // A signature over another request does not carry over.
+  v1::GetFrontierRequest other = request;
+  other.set_group_id(std::string(32, 'x'));
+  s = GetFrontier(Sign(outsider, other, 'c'), request, &frontier);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+
+  // The same signed call twice: the second is a replay.
+  const core::CallCredentials once = Sign(outsider, request, 'd');
+  EXPECT_EQ(GetFrontier(once, request, &frontier).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  s = GetFrontier(once, request, &frontier);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_THAT(s.error_message(), HasSubstr("replayed"));
+}
+
+}  // namespace
+}  // namespace constellation
