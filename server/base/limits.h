@@ -57,4 +57,31 @@ inline constexpr size_t kFederationNonceCountMax = 100'000;
 // Events one PullEvents answer or one PushEvents request carries (<= 64 KiB each).
 inline constexpr size_t kFederationPullEventsMax = 48;
 
+// Replication (DESIGN §4, docs/PROTOCOL.md §8).
+// Events a node keeps per group in `pending` (waiting for their parents, or held because their
+// hlc is ahead of this node's clock), and their total size (signed bytes). When either is
+// exceeded the event with the highest (seq, id) is evicted: anti-entropy brings it again.
+inline constexpr size_t kPendingEventsPerGroupMax = 4'096;
+inline constexpr size_t kPendingBytesPerGroupMax = 16 * 1024 * 1024;
+// An event whose hlc.wall_ms is more than this ahead of the receiver's clock is held in
+// pending until the clock catches up (DESIGN §2: held, never rejected).
+inline constexpr uint64_t kClockSkewMsMax = 5 * 60 * 1000;
+// Events one sync diff (PullEvents) returns at most, whatever the caller asks for.
+inline constexpr size_t kSyncPullEventsMax = 4'096;
+// Chain heads a frontier may carry (one per author of the group).
+inline constexpr size_t kFrontierHeadsCountMax = 10'000;
+// When a peer's head is not on this node's chain of that author (a fork), a diff sends up to
+// this many of this node's events of that author ending at the peer's head seq, so the peer
+// can find the first differing event and build the ForkProof itself.
+inline constexpr size_t kSyncForkProbeEventsMax = 16;
+
+// Decisions and membership (DESIGN §1, docs/PROTOCOL.md §5).
+inline constexpr size_t kProposalTitleSizeBytesMax = 200;
+inline constexpr size_t kStanceReasonSizeBytesMax = 4 * 1024;
+// The longest voting window: a charter rule's voting_window_ms and a proposal's deadline_ms
+// (measured from the proposal's hlc) are at most this.
+inline constexpr uint64_t kVotingWindowMsMax = uint64_t{366} * 24 * 60 * 60 * 1000;
+// A member's voting weight (MemberProfile.voting_weight, AdmitPayload.voting_weight).
+inline constexpr uint32_t kVotingWeightMax = 1'000'000;
+
 }  // namespace constellation::limits

@@ -8,6 +8,109 @@
 
 namespace constellation::core {
 
+namespace {
+
+// The parents of `e` whose clocks are merged: prev, deps and (for every event but the
+// genesis) the genesis, the implicit parent of all events.
+std::vector<EventId> ClockParents(const VerifiedEvent& e, const std::optional<EventId>& genesis) {
+  std::vector<EventId> parents;
+  parents.reserve(e.event.deps_size() + 2);
+  if (!e.event.prev().empty()) {
+    absl::StatusOr<EventId> prev = EventId::FromBytes(e.event.prev());
+    if (prev.ok()) parents.push_back(*prev);
+  }
+  for (const std::string& dep : e.event.deps()) {
+    absl::StatusOr<EventId> id = EventId::FromBytes(dep);
+    if (id.ok()) parents.push_back(*id);
+  }
+  if (genesis.has_value() && *genesis != e.id) parents.push_back(*genesis);
+  return parents;
+}
+
+}  // namespace
+
+std::optional<uint32_t> CausalClocks::FindAuthor(const OrgKey& key) const {
+  auto it = author_index_.find(key);
+  if (it == author_index_.end()) return std::nullopt;
+  return it->second;
+}
+
+const CausalClocks::Clock* CausalClocks::FindClock(const EventId& id) const {
+  auto it = clocks_.find(id);
+  return it == clocks_.end() ? nullptr : &it->second;
+}
+
+void CausalClocks::Add(const VerifiedEvent& e) {
+  if (clocks_.contains(e.id)) return;
+  if (e.is_genesis() && !genesis_.has_value()) genesis_ = e.id;
+  auto [index_it, added] = author_index_.emplace(e.author, static_cast<uint32_t>(authors_.size()));
+  if (added) authors_.push_back(e.author);
+  Clock clock;
+  clock.author = index_it->second;
+  clock.seq = e.seq;
+  clock.seqs.assign(authors_.size(), 0);
+  for (const EventId& parent : ClockParents(e, genesis_)) {
+    const Clock* p = FindClock(parent);
+    if (p == nullptr) continue;
+    for (size_t i = 0; i < p->seqs.size(); ++i) clock.seqs[i] = std::max(clock.seqs[i], p->seqs[i]);
+  }
+  clock.seqs[clock.author] = std::max(clock.seqs[clock.author], e.seq);
+  clocks_.emplace(e.id, std::move(clock));
+}
+
+bool CausalClocks::HappenedBefore(const EventId& a, const EventId& b) const {
+  if (a == b) return false;
+  const Clock* ca = FindClock(a);
+  const Clock* cb = FindClock(b);
+  if (ca == nullptr || cb == nullptr) return false;
+  return SeqOf(*cb, ca->author) >= ca->seq;
+}
+
+bool CausalClocks::HappenedBefore(const EventId& a, const VerifiedEvent& b) const {
+  if (a == b.id) return false;
+  if (clocks_.contains(b.id)) return HappenedBefore(a, b.id);
+  const Clock* ca = FindClock(a);
+  if (ca == nullptr) return false;
+  if (authors_[ca->author] == b.author && ca->seq < b.seq) return true;  // b's own chain
+  for (const EventId& parent : ClockParents(b, genesis_)) {
+    if (parent == a || HappenedBefore(a, parent)) return true;
+  }
+  return false;
+}
+
+bool CausalClocks::Concurrent(const EventId& a, const EventId& b) const {
+  if (a == b || !Contains(a) || !Contains(b)) return false;
+  return !HappenedBefore(a, b) && !HappenedBefore(b, a);
+}
+
+uint64_t CausalClocks::SeqInPast(const OrgKey& author, const EventId& b) const {
+  const Clock* cb = FindClock(b);
+  std::optional<uint32_t> index = FindAuthor(author);
+  if (cb == nullptr || !index.has_value()) return 0;
+  return SeqOf(*cb, *index);
+}
+
+uint64_t CausalClocks::SeqInPast(const OrgKey& author, const VerifiedEvent& b) const {
+  if (clocks_.contains(b.id)) return SeqInPast(author, b.id);
+  if (b.author == author) return b.seq;
+  uint64_t seq = 0;
+  for (const EventId& parent : ClockParents(b, genesis_)) {
+    seq = std::max(seq, SeqInPast(author, parent));
+  }
+  return seq;
+}
+
+std::vector<std::pair<OrgKey, uint64_t>> CausalClocks::Frontier(const EventId& id) const {
+  std::vector<std::pair<OrgKey, uint64_t>> frontier;
+  const Clock* c = FindClock(id);
+  if (c == nullptr) return frontier;
+  for (size_t i = 0; i < c->seqs.size(); ++i) {
+    if (c->seqs[i] > 0) frontier.emplace_back(authors_[i], c->seqs[i]);
+  }
+  std::sort(frontier.begin(), frontier.end());
+  return frontier;
+}
+
 absl::StatusOr<Admission> GroupDag::Check(const VerifiedEvent& e) const {
   if (e.group != group_) {
     return absl::InvalidArgumentError(absl::StrFormat("event %s belongs to group %s, not %s",
@@ -73,6 +176,7 @@ OrderKey GroupDag::Insert(const VerifiedEvent& e) {
   std::vector<EventId>& chain = chains_[e.author];
   CONSTELLATION_CHECK(chain.size() + 1 == e.seq);
   chain.push_back(e.id);
+  clocks_.Add(e);
   return OrderKey{node.depth, e.id};
 }
 

@@ -5,6 +5,10 @@
 // `deps` = known events of other authors, HLC >= the HLC of prev and of every dep.
 // Canonical order (§3) is the key (depth, event id), where depth = 1 + max depth of the event's
 // parents (prev and deps); sorting by it gives a linear extension of the causal order.
+// Causal clocks: for every held event, the highest seq of each author in its causal past (the
+// event included), so that "a happened before b" is one lookup (used by the decision rules of
+// §3: electorates fixed by the proposal's causal past, concurrent removals).
+// The genesis is an implicit parent of every other event (as for depth).
 // Pure. Thread safety: not thread-safe; owned by the apply loop.
 #pragma once
 
@@ -44,6 +48,58 @@ struct DagNode {
   uint64_t depth = 0;
 };
 
+// Vector clocks of a set of events of one group. An event's clock maps each author to the
+// highest seq of that author in the event's causal past, the event itself included; because
+// one author's events form a chain, `a` happened before `b` exactly when b's clock holds a's
+// author at a seq >= a's. Author indexes are internal (they follow insertion order, which
+// differs between nodes); no result depends on them.
+// Invariant: within one group (author, seq) names at most one added event (forks are not
+// inserted, DESIGN §2).
+class CausalClocks {
+ public:
+  // Records `e`'s clock. Its parents (prev, deps) and the genesis should have been added
+  // first; a parent that was not (an event the caller chose to leave out) contributes nothing.
+  // Adding an event twice is a no-op.
+  void Add(const VerifiedEvent& e);
+
+  bool Contains(const EventId& id) const { return clocks_.contains(id); }
+
+  // True when `a` is in the causal past of `b` (a != b). False when either is unknown.
+  bool HappenedBefore(const EventId& a, const EventId& b) const;
+  // The same for an event `b` that need not have been added (its parents are looked up).
+  bool HappenedBefore(const EventId& a, const VerifiedEvent& b) const;
+  // True when a != b, both are known and neither happened before the other.
+  bool Concurrent(const EventId& a, const EventId& b) const;
+
+  // The highest seq of `author` in the causal past of `b`, b included; 0 when there is none
+  // or `b` is unknown.
+  uint64_t SeqInPast(const OrgKey& author, const EventId& b) const;
+  // The same for an event `b` that need not have been added.
+  uint64_t SeqInPast(const OrgKey& author, const VerifiedEvent& b) const;
+
+  // `id`'s clock as (author, seq) pairs sorted by author (seq > 0 only); empty when unknown.
+  std::vector<std::pair<OrgKey, uint64_t>> Frontier(const EventId& id) const;
+
+  size_t size() const { return clocks_.size(); }
+
+ private:
+  struct Clock {
+    uint32_t author = 0;         // index into authors_
+    uint64_t seq = 0;            // the event's own seq
+    std::vector<uint64_t> seqs;  // by author index; missing entries are 0
+  };
+  std::optional<uint32_t> FindAuthor(const OrgKey& key) const;
+  const Clock* FindClock(const EventId& id) const;
+  uint64_t SeqOf(const Clock& clock, uint32_t author) const {
+    return author < clock.seqs.size() ? clock.seqs[author] : 0;
+  }
+
+  absl::flat_hash_map<EventId, Clock> clocks_;          // lookups only, never iterated
+  absl::flat_hash_map<OrgKey, uint32_t> author_index_;  // lookups only, never iterated
+  std::vector<OrgKey> authors_;                         // by index
+  std::optional<EventId> genesis_;
+};
+
 class GroupDag {
  public:
   // Classifies `e`. Errors (kInvalidArgument, naming the rule): event of another group, genesis
@@ -61,6 +117,16 @@ class GroupDag {
   std::optional<EventId> EventAt(const OrgKey& author, uint64_t seq) const;
   // The latest event of every author, ordered by author key.
   std::vector<std::pair<OrgKey, EventId>> Heads() const;
+
+  // True when `a` is in the causal past of `b` (a != b; the genesis precedes every other
+  // event). False when either is not held.
+  bool HappenedBefore(const EventId& a, const EventId& b) const {
+    return clocks_.HappenedBefore(a, b);
+  }
+  // True when both are held, a != b, and neither happened before the other.
+  bool Concurrent(const EventId& a, const EventId& b) const { return clocks_.Concurrent(a, b); }
+  // The causal clocks of the held events.
+  const CausalClocks& clocks() const { return clocks_; }
   size_t size() const { return nodes_.size(); }
   const GroupId& group() const { return group_; }
 
@@ -70,6 +136,7 @@ class GroupDag {
   GroupId group_;
   absl::flat_hash_map<EventId, DagNode> nodes_;    // lookups only, never iterated
   std::map<OrgKey, std::vector<EventId>> chains_;  // index seq-1; ordered for Heads()
+  CausalClocks clocks_;
 };
 
 }  // namespace constellation::core

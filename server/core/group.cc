@@ -1,31 +1,257 @@
 #include "server/core/group.h"
 
+#include <algorithm>
+#include <tuple>
+
+#include <absl/strings/str_format.h>
+
 #include "server/base/check.h"
 #include "server/base/limits.h"
 #include "server/base/status_macros.h"
+#include "server/core/crypto.h"
 
 namespace constellation::core {
+namespace {
 
-absl::StatusOr<InsertResult> Group::Insert(VerifiedEvent e) {
+void AppendU64(std::string* out, uint64_t v) {
+  for (int shift = 56; shift >= 0; shift -= 8) {
+    out->push_back(static_cast<char>((v >> shift) & 0xFF));
+  }
+}
+
+absl::StatusOr<VerifiedEvent> VerifyProofEvent(const v1::ForkProof& proof, bool first) {
+  const char* name = first ? "fork_proof.first" : "fork_proof.second";
+  if (first ? !proof.has_first() : !proof.has_second()) {
+    return absl::InvalidArgumentError(absl::StrFormat("%s is missing", name));
+  }
+  absl::StatusOr<VerifiedEvent> e = VerifySignedEvent(first ? proof.first() : proof.second());
+  if (!e.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("%s: %s", name, std::string(e.status().message())));
+  }
+  return e;
+}
+
+}  // namespace
+
+absl::StatusOr<VerifiedForkProof> VerifyForkProof(const v1::ForkProof& proof) {
+  CONSTELLATION_ASSIGN_OR_RETURN(VerifiedEvent a, VerifyProofEvent(proof, true));
+  CONSTELLATION_ASSIGN_OR_RETURN(VerifiedEvent b, VerifyProofEvent(proof, false));
+  if (a.group != b.group) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("fork proof events belong to different groups (%s, %s); a fork is two "
+                        "events of one group",
+                        a.group.ShortHex(), b.group.ShortHex()));
+  }
+  if (a.author != b.author) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("fork proof events have different authors (%s, %s); a fork is two "
+                        "events by one author",
+                        a.author.ShortHex(), b.author.ShortHex()));
+  }
+  if (a.seq != b.seq) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "fork proof events have different seqs (%d, %d); a fork is two events at one seq", a.seq,
+        b.seq));
+  }
+  if (a.id == b.id) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "fork proof names event %s twice; a fork is two different events", a.id.ShortHex()));
+  }
+  VerifiedForkProof v;
+  v.group = a.group;
+  v.author = a.author;
+  v.seq = a.seq;
+  if (b.id < a.id) std::swap(a, b);
+  v.proof = MakeForkProof(a, b);
+  v.first = std::move(a);
+  v.second = std::move(b);
+  return v;
+}
+
+v1::ForkProof MakeForkProof(const VerifiedEvent& a, const VerifiedEvent& b) {
+  CONSTELLATION_CHECK(a.id != b.id);
+  const bool a_first = a.id < b.id;
+  v1::ForkProof proof;
+  *proof.mutable_first() = (a_first ? a : b).ToSignedEvent();
+  *proof.mutable_second() = (a_first ? b : a).ToSignedEvent();
+  return proof;
+}
+
+absl::StatusOr<InsertResult> Group::TryInsert(VerifiedEvent& e) {
+  if (e.group == id_ && dag_.Find(e.id) == nullptr) {
+    // Chain rules that tell a fork, a missing parent and an invalid event apart, whatever
+    // branch of the author this node happens to hold (the DAG alone would call an event that
+    // continues another branch invalid, and validity must not depend on arrival order).
+    const uint64_t length = dag_.ChainLength(e.author);
+    if (e.seq > 1) {
+      const EventId prev = *EventId::FromBytes(e.event.prev());
+      const DagNode* p = dag_.Find(prev);
+      if (p != nullptr && (p->author != e.author || p->seq + 1 != e.seq)) {
+        return absl::InvalidArgumentError(
+            absl::StrFormat("event %s: prev %s is not the author's event seq %d", e.id.ShortHex(),
+                            prev.ShortHex(), e.seq - 1));
+      }
+      if (p == nullptr && e.seq <= length + 1) {
+        // e continues a branch that left this node's chain of the author below e.seq - 1.
+        // When the author is frozen below e.seq it can have no effect; otherwise its prev (a
+        // conflicting event at a lower seq, which will reveal the fork exactly) is missing.
+        const std::optional<uint64_t> frozen = FrozenFrom(e.author);
+        if (frozen && *frozen < e.seq) return InsertResult{Admission::kFork, {}, std::nullopt};
+        return InsertResult{Admission::kMissingDeps, {}, std::nullopt};
+      }
+    }
+    if (e.seq <= length) return InsertConflicting(e);
+  }
   CONSTELLATION_ASSIGN_OR_RETURN(Admission admission, dag_.Check(e));
-  InsertResult result{admission, {}};
+  InsertResult result{admission, {}, std::nullopt};
   if (admission != Admission::kReady) return result;
   result.key = dag_.Insert(e);
   const bool appends = order_.empty() || order_.rbegin()->first < result.key;
   order_.emplace(result.key, e.id);
   EventId id = e.id;
   events_.emplace(id, std::move(e));
+  const VerifiedEvent& stored = events_.at(id);
+  if (IsFrozen(stored)) return result;  // no effect, wherever it sorts
   if (appends) {
-    state_.Apply(events_.at(id));
+    state_.Apply(stored);
+    if (state_.NeedsRefold()) Refold();
   } else {
     Refold();
   }
   return result;
 }
 
+absl::StatusOr<InsertResult> Group::InsertConflicting(const VerifiedEvent& e) {
+  const std::optional<EventId> held = dag_.EventAt(e.author, e.seq);
+  CONSTELLATION_CHECK(held.has_value() && *held != e.id);
+  // TryInsert handled a prev that is not held, and refused one that is not the author's
+  // event seq - 1; so e continues this node's chain at seq - 1.
+  CONSTELLATION_CHECK(e.seq == 1 || e.event.prev() == dag_.EventAt(e.author, e.seq - 1)->Bytes());
+  const VerifiedEvent& other = events_.at(*held);
+  v1::ForkProof proof = MakeForkProof(other, e);
+  const EventId first = std::min(other.id, e.id);
+  const EventId second = std::max(other.id, e.id);
+  InsertResult result{Admission::kFork, {}, std::nullopt};
+  if (RecordFork(e.author, e.seq, first, second, proof)) result.new_fork_proof = std::move(proof);
+  return result;
+}
+
+absl::StatusOr<bool> Group::AddForkProof(const v1::ForkProof& proof) {
+  CONSTELLATION_ASSIGN_OR_RETURN(VerifiedForkProof v, VerifyForkProof(proof));
+  return AddForkProof(v);
+}
+
+absl::StatusOr<bool> Group::AddForkProof(const VerifiedForkProof& v) {
+  if (v.group != id_) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("fork proof is for group %s, not %s", v.group.ShortHex(), id_.ShortHex()));
+  }
+  return RecordFork(v.author, v.seq, v.first.id, v.second.id, v.proof);
+}
+
+bool Group::RecordFork(const OrgKey& author, uint64_t seq, const EventId& first,
+                       const EventId& second, const v1::ForkProof& proof) {
+  auto it = forks_.find(author);
+  if (it != forks_.end()) {
+    ForkRecord& known = it->second;
+    if (known.seq < seq) return false;
+    if (known.seq == seq) {
+      // Same freeze; keep the smallest proof so that what is gossiped depends only on the
+      // proofs known, not on their arrival order.
+      if (std::tie(first, second) < std::tie(known.first, known.second)) {
+        known.first = first;
+        known.second = second;
+        known.proof = proof;
+      }
+      return false;
+    }
+  }
+  forks_[author] = ForkRecord{seq, first, second, proof};
+  Refold();
+  return true;
+}
+
 void Group::Refold() {
-  state_ = GroupState(id_);
-  for (const auto& [key, id] : order_) state_.Apply(events_.at(id));
+  // Two folds at most: the second voids an expelled member's records concurrent with its
+  // expulsion (removal cuts, docs/PROTOCOL.md §5).
+  state_ = FoldWithRemovalCuts(id_, [this](GroupState& s) {
+    for (const auto& [key, id] : order_) {
+      const VerifiedEvent& e = events_.at(id);
+      if (!IsFrozen(e)) s.Apply(e);
+    }
+  });
+}
+
+bool Group::IsFrozen(const VerifiedEvent& e) const {
+  // Readmission hook (DESIGN §2): an adopted readmission decision will be consulted here.
+  if (e.is_genesis()) return false;  // the group's identity; never frozen
+  std::optional<uint64_t> from = FrozenFrom(e.author);
+  return from.has_value() && e.seq >= *from;
+}
+
+std::optional<uint64_t> Group::FrozenFrom(const OrgKey& author) const {
+  auto it = forks_.find(author);
+  if (it == forks_.end()) return std::nullopt;
+  return it->second.seq;
+}
+
+std::vector<v1::ForkProof> Group::ForkProofs() const {
+  std::vector<v1::ForkProof> proofs;
+  proofs.reserve(forks_.size());
+  for (const auto& [author, record] : forks_) proofs.push_back(record.proof);
+  return proofs;
+}
+
+std::optional<std::string> Group::NoEffectReason(const EventId& id) const {
+  const VerifiedEvent* e = Find(id);
+  if (e == nullptr) return std::nullopt;
+  if (IsFrozen(*e)) {
+    return absl::StrFormat(
+        "author %s forked at seq %d (two events signed for one seq); its events from that seq "
+        "on have no effect",
+        e->author.ShortHex(), *FrozenFrom(e->author));
+  }
+  auto it = state_.rejected_events().find(id);
+  if (it == state_.rejected_events().end()) return std::nullopt;
+  return it->second;
+}
+
+absl::Status Group::CheckNext(const VerifiedEvent& e) const {
+  if (IsFrozen(e)) {
+    return absl::FailedPreconditionError(absl::StrFormat(
+        "org %s forked at seq %d in group %s (two events were signed for one seq, e.g. after a "
+        "restore from an old backup); its events from that seq on have no effect until a "
+        "decision readmits it",
+        e.author.ShortHex(), *FrozenFrom(e.author), id_.ShortHex()));
+  }
+  return state_.Check(e);
+}
+
+std::array<uint8_t, 32> Group::StateHash() const {
+  const std::array<uint8_t, 32> folded = state_.Hash();
+  if (forks_.empty()) return folded;
+  std::string buffer("constellation/v1/group-state-with-forks");
+  buffer.push_back('\0');
+  buffer.append(reinterpret_cast<const char*>(folded.data()), folded.size());
+  AppendU64(&buffer, forks_.size());
+  for (const auto& [author, record] : forks_) {
+    buffer.append(author.Bytes());
+    AppendU64(&buffer, record.seq);
+  }
+  return Sha256(buffer);
+}
+
+v1::Frontier Group::Frontier() const {
+  v1::Frontier frontier;
+  frontier.set_group_id(id_.Bytes());
+  for (const auto& [author, head] : dag_.Heads()) {
+    v1::ChainHead* h = frontier.add_heads();
+    h->set_author(author.Bytes());
+    h->set_seq(dag_.ChainLength(author));
+    h->set_head(head.Bytes());
+  }
+  return frontier;
 }
 
 v1::Event Group::Draft(const OrgKey& author, const Hlc& hlc) const {
@@ -40,9 +266,15 @@ v1::Event Group::Draft(const OrgKey& author, const Hlc& hlc) const {
   // Deps name the latest events of the other *members* (DESIGN §2): outsiders' events are
   // history but never extend what a member's event depends on (and cannot inflate deps).
   for (const auto& [head_author, head] : dag_.Heads()) {
-    if (head_author != author && state_.members().contains(head_author)) {
-      deps.push_back(head.Bytes());
+    if (head_author == author || !state_.members().contains(head_author)) continue;
+    std::optional<uint64_t> frozen = FrozenFrom(head_author);
+    if (frozen && *frozen <= dag_.ChainLength(head_author)) {
+      // A frozen member's branch past its fork may not be the one other nodes hold; depend
+      // only on what every node holds alike.
+      if (*frozen > 1) deps.push_back(dag_.EventAt(head_author, *frozen - 1)->Bytes());
+      continue;
     }
+    deps.push_back(head.Bytes());
   }
   std::sort(deps.begin(), deps.end());
   for (std::string& d : deps) e.add_deps(std::move(d));

@@ -1,21 +1,42 @@
 // server/core/group.h
 //
 // Group: everything one node holds of one group: its verified events, their DAG (chain
-// rules), the canonical order and the folded GroupState (DESIGN §2-3).
+// rules), the canonical order, the folded GroupState and the forks it knows (DESIGN §2-3).
 // A late event (one whose order key sorts before already-applied events) is inserted at its
 // key and the state is refolded. This version refolds from the genesis; checkpoints that make
 // this cheaper are the `checkpoints` column family's future job.
+//
+// Forks (DESIGN §2, docs/PROTOCOL.md §3.1): two valid events with the same (group, author,
+// seq) are a fork. The DAG holds one branch (whichever became insertable first); the other
+// event is kept as a canonical v1::ForkProof (first = lower event id). The author is frozen
+// from the lowest fork seq known: its events with seq >= that seq stay in the log but are
+// never fed to the fold (the genesis is exempt: it is the group's identity). StateHash()
+// covers the frozen authors and their fork seqs, not which branch this node holds, so two
+// nodes holding the same non-frozen events and the same fork seqs agree, whichever branch
+// arrived first. Events of other authors keep their own effects even when they name a
+// frozen event as a dep; what they build on a frozen event's effect fails the fold's own
+// rules, identically on every node.
+//
+// Invariants: order_ and events_ hold exactly the DAG's events; the state is the fold, in
+// canonical order, of the events that are not frozen; an author appears in forks_ only with
+// a verified proof at its recorded seq.
 // Pure. Thread safety: not thread-safe; owned by the apply loop.
 #pragma once
 
+#include <array>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include <absl/container/flat_hash_map.h>
 #include <absl/status/statusor.h>
 
+#include "constellation/v1/event.pb.h"
+#include "constellation/v1/federation.pb.h"
 #include "server/core/codec.h"
 #include "server/core/dag.h"
 #include "server/core/group_state.h"
@@ -23,26 +44,104 @@
 namespace constellation::core {
 
 struct InsertResult {
+  // kReady: inserted. kDuplicate: already held. kMissingDeps: a parent is missing (hold it in
+  // pending). kFork: not inserted because it conflicts with a held event at the same (author,
+  // seq), or continues a branch of a frozen author that this node does not hold.
   Admission admission;
   OrderKey key;  // set when admission == kReady (the event was inserted)
+  // Set when this event revealed a fork that changed the group's freeze (the author's first
+  // fork, or one at a lower seq): the canonical proof, to persist and gossip.
+  std::optional<v1::ForkProof> new_fork_proof;
+};
+
+// A ForkProof whose two events were verified (signatures, same group/author/seq, different
+// ids), in canonical order: first.id < second.id.
+struct VerifiedForkProof {
+  GroupId group;
+  OrgKey author;
+  uint64_t seq = 0;
+  VerifiedEvent first;
+  VerifiedEvent second;
+  v1::ForkProof proof;  // canonical: proof.first is `first`
+};
+
+// Verifies `proof` on its own (no group state needed). kInvalidArgument naming the problem:
+// an event missing, undecodable or wrongly signed; events of different groups, authors or
+// seqs; the same event twice.
+absl::StatusOr<VerifiedForkProof> VerifyForkProof(const v1::ForkProof& proof);
+
+// The canonical proof for two events at the same (group, author, seq): the lower event id
+// first. Both must be verified events; the caller checks they conflict.
+v1::ForkProof MakeForkProof(const VerifiedEvent& a, const VerifiedEvent& b);
+
+// What a group knows of one author's fork: the lowest fork seq and its proof.
+struct ForkRecord {
+  uint64_t seq = 0;
+  EventId first;   // proof.first's id
+  EventId second;  // proof.second's id
+  v1::ForkProof proof;
 };
 
 class Group {
  public:
   explicit Group(GroupId id) : id_(id), dag_(id), state_(id) {}
 
-  // Checks `e` against the chain rules and, when ready, inserts it and folds it. Events the
-  // fold rejects are still inserted (they are valid history); see GroupState. Errors are those
-  // of GroupDag::Check.
-  absl::StatusOr<InsertResult> Insert(VerifiedEvent e);
+  // Checks `e` against the chain rules and, when ready, inserts it and folds it (unless its
+  // author is frozen). Events the fold rejects are still inserted (they are valid history);
+  // see GroupState. A conflicting event at a held (author, seq) whose prev is the author's
+  // held event seq - 1 (or seq = 1) is a fork: it is recorded as a proof, the author frozen
+  // and the state refolded; the result is kFork with new_fork_proof set when the freeze
+  // changed. Errors (kInvalidArgument) are those of GroupDag::Check, plus a prev that names a
+  // held event which is not the author's event seq - 1. On error nothing changes.
+  absl::StatusOr<InsertResult> Insert(VerifiedEvent e) { return TryInsert(e); }
+
+  // Insert, moving from `e` only when it is inserted (admission kReady); otherwise `e` is left
+  // intact for the caller (e.g. to hold it in pending).
+  absl::StatusOr<InsertResult> TryInsert(VerifiedEvent& e);
+
+  // Records a fork proof received on its own (gossip, storage). Returns true when it changed
+  // the freeze (first fork of that author, or a lower seq), in which case the state was
+  // refolded. The proof's events are not inserted. Errors: those of VerifyForkProof, and
+  // kInvalidArgument for a proof of another group.
+  absl::StatusOr<bool> AddForkProof(const v1::ForkProof& proof);
+  // The same for a proof already verified. kInvalidArgument for a proof of another group.
+  absl::StatusOr<bool> AddForkProof(const VerifiedForkProof& proof);
 
   // For a local write: the chain fields of the next event by `author` (group id, seq, prev,
-  // deps = the heads of every other member, sorted) with `hlc`. The caller sets the body.
+  // deps = the heads of every other member, sorted) with `hlc`. For a frozen member the dep
+  // is its last event before the fork (nothing when it forked at seq 1), so that new events
+  // never depend on a branch other nodes may not hold. The caller sets the body.
   v1::Event Draft(const OrgKey& author, const Hlc& hlc) const;
 
   // Whether the fold would accept `e` if it were the next event (local writes check this
-  // before anything is stored). Errors as GroupState::Check.
-  absl::Status CheckNext(const VerifiedEvent& e) const { return state_.Check(e); }
+  // before anything is stored). kFailedPrecondition when e's author is frozen at e's seq;
+  // otherwise the errors of GroupState::Check.
+  absl::Status CheckNext(const VerifiedEvent& e) const;
+
+  // The group's state hash (docs/PROTOCOL.md §4): GroupState::Hash() when no author is
+  // frozen; otherwise SHA-256 of a domain string, GroupState::Hash() and the frozen authors
+  // with their fork seqs, in author order.
+  std::array<uint8_t, 32> StateHash() const;
+
+  // Per author (sorted by key), the highest contiguous seq held and that event's id (DESIGN
+  // §4). Includes frozen authors' events held here.
+  v1::Frontier Frontier() const;
+
+  // Whether `e`'s author is frozen at e's seq (its events have no effect). This is the one
+  // place the fold asks; readmission (DESIGN §2: "readmission needs a decision") will make it
+  // consult the adopted readmission decisions of the decision engine (not implemented: a
+  // frozen author stays frozen).
+  bool IsFrozen(const VerifiedEvent& e) const;
+  // The seq from which `author` is frozen, if it is.
+  std::optional<uint64_t> FrozenFrom(const OrgKey& author) const;
+  // Every frozen author with its lowest known fork and proof, ordered by author.
+  const std::map<OrgKey, ForkRecord>& forks() const { return forks_; }
+  // The canonical proofs to gossip, one per frozen author, ordered by author.
+  std::vector<v1::ForkProof> ForkProofs() const;
+
+  // Why a held event has no effect: its author is frozen ("author ... forked at seq N"), or
+  // the fold rejected it. nullopt when the event took effect or is not held.
+  std::optional<std::string> NoEffectReason(const EventId& id) const;
 
   const GroupId& id() const { return id_; }
   const GroupDag& dag() const { return dag_; }
@@ -51,11 +150,17 @@ class Group {
   const VerifiedEvent* Find(const EventId& id) const;
 
   // Calls `fn(position, event)` for events in canonical order from position `after` + 1
-  // (positions are 1-based); stops when fn returns false.
+  // (positions are 1-based); stops when fn returns false. Frozen events are included (they
+  // are history).
   void ForEachInOrder(uint64_t after,
                       const std::function<bool(uint64_t, const VerifiedEvent&)>& fn) const;
 
  private:
+  // The classification of an event that conflicts with this node's chain of its author.
+  absl::StatusOr<InsertResult> InsertConflicting(const VerifiedEvent& e);
+  // Records a verified fork; refolds and returns true when the freeze changed.
+  bool RecordFork(const OrgKey& author, uint64_t seq, const EventId& first, const EventId& second,
+                  const v1::ForkProof& proof);
   void Refold();
 
   GroupId id_;
@@ -63,6 +168,7 @@ class Group {
   GroupState state_;
   std::map<OrderKey, EventId> order_;
   absl::flat_hash_map<EventId, VerifiedEvent> events_;  // lookups only, never iterated
+  std::map<OrgKey, ForkRecord> forks_;                  // ordered: feeds StateHash()
 };
 
 }  // namespace constellation::core

@@ -5,6 +5,7 @@
 #include <absl/strings/str_format.h>
 
 #include "server/base/check.h"
+#include "server/base/limits.h"
 #include "server/base/status_macros.h"
 #include "server/core/records.h"
 
@@ -53,7 +54,72 @@ absl::StatusOr<EventId> IdField(const std::string& bytes, std::string_view field
   return EventId::FromBytes(bytes, field);
 }
 
+// Records that decisions and membership read (their checks and effects). A removal cut never
+// voids these, so that a fold with cuts finds the same decisions, hence the same cuts.
+bool IsGovernance(v1::Event::BodyCase body) {
+  switch (body) {
+    case v1::Event::kCharter:
+    case v1::Event::kCharterAmendment:
+    case v1::Event::kMembershipAcceptance:
+    case v1::Event::kMembershipNotice:
+    case v1::Event::kMembershipWithdrawal:
+    case v1::Event::kProposal:
+    case v1::Event::kStance:
+    case v1::Event::kProposalClose:
+    case v1::Event::kAcknowledgement:
+    case v1::Event::kForkProof:
+      return true;
+    default:
+      return false;
+  }
+}
+
+std::string HlcText(const Hlc& hlc) {
+  return absl::StrFormat("(%d, %d)", hlc.wall_ms, hlc.logical);
+}
+
+uint64_t WeightOf(uint32_t voting_weight) { return voting_weight == 0 ? 1 : voting_weight; }
+
 }  // namespace
+
+GroupState::GroupState(GroupId group, RemovalCuts cuts, const CausalClocks* clocks)
+    : group_(group), input_cuts_(std::move(cuts)), borrowed_clocks_(clocks) {
+  for (const auto& [expulsion, cut] : input_cuts_) {
+    input_ranges_[cut.member].push_back(VoidRange{expulsion, cut.kept_seq_max, UINT64_MAX});
+  }
+}
+
+bool GroupState::NeedsRefold() const {
+  for (const auto& [id, cut] : found_cuts_) {
+    auto it = input_cuts_.find(id);
+    if (it == input_cuts_.end() || !(it->second == cut)) return true;
+  }
+  return false;
+}
+
+MemberStatus DeriveMemberStatus(const MemberState& m, uint64_t as_of_ms) {
+  if (m.status == MemberStatus::kNoticeGiven && as_of_ms >= m.notice_effective_ms) {
+    return MemberStatus::kWithdrawn;
+  }
+  return m.status;
+}
+
+GroupState FoldWithRemovalCuts(const GroupId& group, const std::function<void(GroupState&)>& replay,
+                               const CausalClocks* clocks) {
+  GroupState state(group, {}, clocks);
+  replay(state);
+  // Cuts void only records no decision reads, so the second fold finds the same cuts and this
+  // loop runs once. The union and the bound keep it finite should a later record type break
+  // that argument (which it must not: docs/PROTOCOL.md §5.7).
+  for (int round = 0; round < 4 && state.NeedsRefold(); ++round) {
+    RemovalCuts cuts = state.input_cuts();
+    for (const auto& [id, cut] : state.removal_cuts()) cuts.emplace(id, cut);
+    GroupState next(group, std::move(cuts), clocks);
+    replay(next);
+    state = std::move(next);
+  }
+  return state;
+}
 
 std::string_view MemberStatusName(MemberStatus status) {
   switch (status) {
@@ -133,6 +199,21 @@ bool GroupState::IsActiveWriter(const OrgKey& key) const {
          m.profile.role() != v1::ROLE_OBSERVER;
 }
 
+const MemberState* GroupState::FindMember(const OrgKey& key) const {
+  auto it = members_.find(key);
+  return it == members_.end() ? nullptr : &it->second;
+}
+
+bool GroupState::IsMemberAt(const MemberState& m, const Hlc& hlc) {
+  if (m.status == MemberStatus::kActive) return true;
+  return m.status == MemberStatus::kNoticeGiven && hlc.wall_ms < m.notice_effective_ms;
+}
+
+bool GroupState::IsActiveWriterAt(const OrgKey& key, const Hlc& hlc) const {
+  const MemberState* m = FindMember(key);
+  return m != nullptr && IsMemberAt(*m, hlc) && m->profile.role() != v1::ROLE_OBSERVER;
+}
+
 CampaignTotals GroupState::Totals(const CampaignState& campaign) const {
   // Each amount is bounded but the number of pledges is not: sum in 128 bits and saturate.
   __int128 pledged = 0, received = 0, outstanding = 0, conditional = 0;
@@ -180,18 +261,22 @@ absl::Status GroupState::Check(const VerifiedEvent& e) const {
     return absl::OkStatus();
   }
   if (!has_charter()) return absl::FailedPreconditionError("the group has no charter yet");
-  if (!IsActiveWriter(e.author)) {
-    return absl::PermissionDeniedError(
-        absl::StrFormat("org %s is not an active member of group %s that may write records",
-                        e.author.ShortHex(), group_.ShortHex()));
-  }
+  CONSTELLATION_RETURN_IF_ERROR(CheckAuthor(e));
   const v1::Event& ev = e.event;
   switch (ev.body_case()) {
+    case v1::Event::kProposal:
+    case v1::Event::kStance:
+    case v1::Event::kProposalClose:
+    case v1::Event::kAcknowledgement:
+    case v1::Event::kMembershipAcceptance:
+    case v1::Event::kMembershipNotice:
+    case v1::Event::kMembershipWithdrawal:
+      return CheckDecisionOrMembership(e);
     case v1::Event::kCampaign: {
       const v1::Campaign& c = ev.campaign();
       if (!c.fiscal_host().empty()) {
         OrgKey host = *OrgKey::FromBytes(c.fiscal_host());
-        if (!IsActiveWriter(host)) {
+        if (!IsActiveWriterAt(host, e.hlc)) {
           return absl::InvalidArgumentError(absl::StrFormat(
               "campaign.fiscal_host %s is not an active member of the group; the fiscal host "
               "must be a member (there is no umbrella to hold money)",
@@ -290,12 +375,17 @@ absl::Status GroupState::Check(const VerifiedEvent& e) const {
 void GroupState::Apply(const VerifiedEvent& e) {
   ++event_count_;
   if (e.hlc > last_hlc_) last_hlc_ = e.hlc;
+  if (borrowed_clocks_ == nullptr) own_clocks_.Add(e);
   absl::Status s = Check(e);
   if (!s.ok()) {
     rejected_.emplace(e.id, std::string(s.message()));
-    return;
+  } else {
+    ApplyValid(e);
   }
-  ApplyValid(e);
+  // Any event, with effect or not, shows its author's clock has passed its hlc (finality).
+  AuthorProgress& progress = progress_[e.author];
+  if (e.seq >= progress.seq) progress = AuthorProgress{e.seq, e.hlc};
+  EvaluateProposals(e);
 }
 
 void GroupState::ApplyValid(const VerifiedEvent& e) {
@@ -311,9 +401,20 @@ void GroupState::ApplyValid(const VerifiedEvent& e) {
       if (m.profile.role() == v1::ROLE_UNSPECIFIED) m.profile.set_role(v1::ROLE_LEAD);
       if (m.profile.voting_weight() == 0) m.profile.set_voting_weight(1);
       m.profile_event = e.id;
+      m.joined_event = e.id;
+      m.joined_seq = e.seq;
       members_[e.author] = std::move(m);
       return;
     }
+    case v1::Event::kProposal:
+    case v1::Event::kStance:
+    case v1::Event::kProposalClose:
+    case v1::Event::kAcknowledgement:
+    case v1::Event::kMembershipAcceptance:
+    case v1::Event::kMembershipNotice:
+    case v1::Event::kMembershipWithdrawal:
+      ApplyDecisionOrMembership(e);
+      return;
     case v1::Event::kCampaign: {
       CampaignState c;
       c.id = e.id;
@@ -382,6 +483,539 @@ void GroupState::ApplyValid(const VerifiedEvent& e) {
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Authority, decisions and membership (docs/PROTOCOL.md §5).
+
+absl::Status GroupState::CheckAuthor(const VerifiedEvent& e) const {
+  const v1::Event::BodyCase body = e.event.body_case();
+  // The invitee is not a member yet: CheckAcceptance decides.
+  if (body == v1::Event::kMembershipAcceptance) return absl::OkStatus();
+  const MemberState* m = FindMember(e.author);
+  if (m == nullptr) {
+    return absl::PermissionDeniedError(
+        absl::StrFormat("org %s is not an active member of group %s that may write records",
+                        e.author.ShortHex(), group_.ShortHex()));
+  }
+  if (m->status == MemberStatus::kExpelled && m->expelled_by.has_value() &&
+      (body == v1::Event::kStance || body == v1::Event::kProposalClose)) {
+    // Mutual removals remove both (DESIGN §3): the expelled member still decides its own
+    // concurrent expulsion of the member who proposed its expulsion.
+    const std::string& id_bytes = body == v1::Event::kStance
+                                      ? e.event.stance().proposal_id()
+                                      : e.event.proposal_close().proposal_id();
+    auto p = proposals_.find(*EventId::FromBytes(id_bytes));
+    if (p != proposals_.end() && IsMutualRemoval(p->second, e.author, *m->expelled_by)) {
+      return absl::OkStatus();
+    }
+  }
+  if (m->status == MemberStatus::kWithdrawn) {
+    return absl::PermissionDeniedError(
+        absl::StrFormat("org %s withdrew from group %s (event %s); its later events have no effect",
+                        e.author.ShortHex(), group_.ShortHex(), m->removal_event->ShortHex()));
+  }
+  if (m->status == MemberStatus::kExpelled) {
+    return absl::PermissionDeniedError(absl::StrFormat(
+        "org %s was expelled from group %s by proposal %s; its later events have no effect",
+        e.author.ShortHex(), group_.ShortHex(), m->expelled_by->ShortHex()));
+  }
+  if (m->status == MemberStatus::kNoticeGiven && e.hlc.wall_ms >= m->notice_effective_ms) {
+    return absl::PermissionDeniedError(absl::StrFormat(
+        "org %s gave notice (event %s) effective at %d ms; this event (wall_ms %d) comes after "
+        "it left group %s and has no effect",
+        e.author.ShortHex(), m->notice_event->ShortHex(), m->notice_effective_ms, e.hlc.wall_ms,
+        group_.ShortHex()));
+  }
+  if (!IsGovernance(body)) {
+    auto ranges = input_ranges_.find(e.author);
+    if (ranges != input_ranges_.end()) {
+      for (const VoidRange& r : ranges->second) {
+        if (e.seq > r.after_seq && e.seq < r.until_seq) {
+          return absl::PermissionDeniedError(absl::StrFormat(
+              "org %s was expelled from group %s by proposal %s; its records the expulsion "
+              "proposal had not seen (seq > %d) have no effect",
+              e.author.ShortHex(), group_.ShortHex(), r.expulsion.ShortHex(), r.after_seq));
+        }
+      }
+    }
+  }
+  // Autonomy: any member, observers included, may give notice or leave.
+  if (body == v1::Event::kMembershipNotice || body == v1::Event::kMembershipWithdrawal) {
+    return absl::OkStatus();
+  }
+  if (m->profile.role() == v1::ROLE_OBSERVER) {
+    return absl::PermissionDeniedError(
+        absl::StrFormat("org %s is not an active member of group %s that may write records "
+                        "(it is an observer)",
+                        e.author.ShortHex(), group_.ShortHex()));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<const ProposalState*> GroupState::ReferencedProposal(const std::string& id_bytes,
+                                                                    std::string_view field,
+                                                                    const VerifiedEvent& e) const {
+  CONSTELLATION_ASSIGN_OR_RETURN(EventId id, IdField(id_bytes, field));
+  auto it = proposals_.find(id);
+  if (it == proposals_.end()) {
+    return absl::NotFoundError(absl::StrFormat("%s: proposal %s not found in group %s",
+                                               std::string(field), id.ShortHex(),
+                                               group_.ShortHex()));
+  }
+  if (!clocks().HappenedBefore(id, e)) {
+    return absl::FailedPreconditionError(absl::StrFormat(
+        "%s: proposal %s is not in the causal past of event %s; an event may only refer to a "
+        "proposal its author had seen (name it in deps)",
+        std::string(field), id.ShortHex(), e.id.ShortHex()));
+  }
+  return &it->second;
+}
+
+absl::StatusOr<Electorate> GroupState::BuildElectorate(const v1::DecisionRule& rule,
+                                                       const v1::Proposal& proposal,
+                                                       const VerifiedEvent& e) const {
+  std::optional<OrgKey> excluded;
+  if (proposal.decision_type() == v1::DECISION_TYPE_EXPEL) {
+    excluded = *OrgKey::FromBytes(proposal.expel().member());
+  }
+  Electorate electorate;
+  bool anyone_decides = false;
+  for (const auto& [key, m] : members_) {
+    if (!IsMemberAt(m, e.hlc)) continue;
+    if (m.profile.role() == v1::ROLE_OBSERVER) continue;
+    if (m.profile.role() == v1::ROLE_COORDINATOR && !rule.coordinators_vote()) continue;
+    if (excluded.has_value() && key == *excluded) continue;  // unanimity of the *others*
+    // Fixed by the proposal's causal past: the membership took effect before the proposal.
+    if (!clocks().HappenedBefore(m.joined_event, e)) continue;
+    Voter v;
+    v.weight = WeightOf(m.profile.voting_weight());
+    v.decides =
+        rule.process() != v1::DECISION_PROCESS_LEAD_DECIDES || m.profile.role() == v1::ROLE_LEAD;
+    anyone_decides = anyone_decides || v.decides;
+    electorate.emplace(key, v);
+  }
+  if (!anyone_decides) {
+    return absl::FailedPreconditionError(absl::StrFormat(
+        "no member of group %s may decide this %s proposal under its %s rule (no eligible "
+        "%s)",
+        group_.ShortHex(), std::string(DecisionTypeName(proposal.decision_type())),
+        std::string(DecisionProcessName(rule.process())),
+        rule.process() == v1::DECISION_PROCESS_LEAD_DECIDES ? "lead" : "member"));
+  }
+  return electorate;
+}
+
+bool GroupState::IsMutualRemoval(const ProposalState& p, const OrgKey& member,
+                                 const EventId& expulsion) const {
+  if (p.type() != v1::DECISION_TYPE_EXPEL || p.proposer != member || !p.target.has_value()) {
+    return false;
+  }
+  auto x = proposals_.find(expulsion);
+  return x != proposals_.end() && *p.target == x->second.proposer &&
+         clocks().Concurrent(expulsion, p.id);
+}
+
+absl::Status GroupState::CheckProposal(const VerifiedEvent& e) const {
+  const v1::Proposal& p = e.event.proposal();
+  CONSTELLATION_ASSIGN_OR_RETURN(ResolvedRule resolved,
+                                 ResolveDecisionRule(charter_, p.decision_type()));
+  if (p.deadline_ms() != 0) {
+    if (p.deadline_ms() <= e.hlc.wall_ms ||
+        p.deadline_ms() - e.hlc.wall_ms > limits::kVotingWindowMsMax) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "proposal.deadline_ms %d must be after the proposal's hlc.wall_ms %d and at most "
+          "kVotingWindowMsMax (%d ms) after it",
+          p.deadline_ms(), e.hlc.wall_ms, limits::kVotingWindowMsMax));
+    }
+  }
+  if (p.decision_type() == v1::DECISION_TYPE_ADMIT) {
+    const OrgKey invitee = *OrgKey::FromBytes(p.admit().card().key());
+    const MemberState* m = FindMember(invitee);
+    if (m != nullptr && IsMemberAt(*m, e.hlc)) {
+      return absl::AlreadyExistsError(absl::StrFormat("org %s is already a member of group %s",
+                                                      invitee.ShortHex(), group_.ShortHex()));
+    }
+  }
+  if (p.decision_type() == v1::DECISION_TYPE_EXPEL) {
+    const OrgKey target = *OrgKey::FromBytes(p.expel().member());
+    if (target == e.author) {
+      return absl::InvalidArgumentError(
+          "proposal.expel.member is the proposer; to leave, give notice or withdraw");
+    }
+    const MemberState* m = FindMember(target);
+    if (m == nullptr) {
+      return absl::NotFoundError(
+          absl::StrFormat("proposal.expel.member: org %s is not a member "
+                          "of group %s",
+                          target.ShortHex(), group_.ShortHex()));
+    }
+    if (!IsMemberAt(*m, e.hlc)) {
+      return absl::FailedPreconditionError(absl::StrFormat(
+          "proposal.expel.member: org %s is no longer a member of group %s (%s)", target.ShortHex(),
+          group_.ShortHex(), std::string(MemberStatusName(m->status))));
+    }
+  }
+  return BuildElectorate(resolved.rule, p, e).status();
+}
+
+absl::Status GroupState::CheckAcceptance(const VerifiedEvent& e) const {
+  const v1::MembershipAcceptance& a = e.event.membership_acceptance();
+  CONSTELLATION_ASSIGN_OR_RETURN(
+      const ProposalState* p,
+      ReferencedProposal(a.proposal_id(), "membership_acceptance.proposal_id", e));
+  if (p->type() != v1::DECISION_TYPE_ADMIT) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "membership_acceptance.proposal_id: proposal %s is a %s proposal, not an admission",
+        p->id.ShortHex(), std::string(DecisionTypeName(p->type()))));
+  }
+  if (*p->target != e.author) {
+    return absl::PermissionDeniedError(
+        absl::StrFormat("only the invitee (org %s) may accept admission proposal %s",
+                        p->target->ShortHex(), p->id.ShortHex()));
+  }
+  const MemberState* m = FindMember(e.author);
+  if (m != nullptr && IsMemberAt(*m, e.hlc)) {
+    return absl::AlreadyExistsError(absl::StrFormat("org %s is already a member of group %s",
+                                                    e.author.ShortHex(), group_.ShortHex()));
+  }
+  if (!p->outcome.final) {
+    return absl::FailedPreconditionError(absl::StrFormat(
+        "admission proposal %s is not final yet (provisional outcome: %s); accept once every "
+        "deciding member has an event after its close",
+        p->id.ShortHex(), std::string(DecisionOutcomeName(p->outcome.outcome))));
+  }
+  if (p->outcome.outcome != DecisionOutcome::kPassed) {
+    return absl::FailedPreconditionError(
+        absl::StrFormat("admission proposal %s did not pass (outcome: %s)", p->id.ShortHex(),
+                        std::string(DecisionOutcomeName(p->outcome.outcome))));
+  }
+  if (p->acceptance.has_value()) {
+    return absl::AlreadyExistsError(
+        absl::StrFormat("admission proposal %s was already accepted (event %s)", p->id.ShortHex(),
+                        p->acceptance->ShortHex()));
+  }
+  if (m != nullptr) {
+    // A removal beats a concurrent re-add (DESIGN §3): readmission needs an admission decided
+    // after the removal.
+    const std::optional<EventId>& removal =
+        m->removal_event.has_value() ? m->removal_event : m->notice_event;
+    if (removal.has_value() && !clocks().HappenedBefore(*removal, p->id)) {
+      return absl::FailedPreconditionError(absl::StrFormat(
+          "org %s left group %s (event %s) concurrently with admission proposal %s; a removal "
+          "beats a concurrent re-add: propose the admission again",
+          e.author.ShortHex(), group_.ShortHex(), removal->ShortHex(), p->id.ShortHex()));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status GroupState::CheckDecisionOrMembership(const VerifiedEvent& e) const {
+  const v1::Event& ev = e.event;
+  switch (ev.body_case()) {
+    case v1::Event::kProposal:
+      return CheckProposal(e);
+    case v1::Event::kStance: {
+      CONSTELLATION_ASSIGN_OR_RETURN(
+          const ProposalState* p,
+          ReferencedProposal(ev.stance().proposal_id(), "stance.proposal_id", e));
+      if (!p->electorate.contains(e.author)) {
+        return absl::PermissionDeniedError(absl::StrFormat(
+            "org %s is not in the electorate of proposal %s (fixed when it was proposed)",
+            e.author.ShortHex(), p->id.ShortHex()));
+      }
+      // The electorate holds memberships, not keys: a member that left and was readmitted
+      // does not vote again on what was proposed before (DESIGN §3).
+      if (!clocks().HappenedBefore(members_.at(e.author).joined_event, p->id)) {
+        return absl::PermissionDeniedError(absl::StrFormat(
+            "org %s rejoined group %s after proposal %s was made; its new membership is not "
+            "in that proposal's electorate",
+            e.author.ShortHex(), group_.ShortHex(), p->id.ShortHex()));
+      }
+      if (p->outcome.final || p->outcome.close.hlc < e.hlc) {
+        return absl::FailedPreconditionError(absl::StrFormat(
+            "proposal %s is closed (%s at hlc %s); a stance stamped %s comes after the close",
+            p->id.ShortHex(), std::string(CloseReasonName(p->outcome.close.reason)),
+            HlcText(p->outcome.close.hlc), HlcText(e.hlc)));
+      }
+      return absl::OkStatus();
+    }
+    case v1::Event::kProposalClose: {
+      CONSTELLATION_ASSIGN_OR_RETURN(
+          const ProposalState* p,
+          ReferencedProposal(ev.proposal_close().proposal_id(), "proposal_close.proposal_id", e));
+      if (p->proposer != e.author) {
+        return absl::PermissionDeniedError(
+            absl::StrFormat("only the proposer (org %s) may close proposal %s",
+                            p->proposer.ShortHex(), p->id.ShortHex()));
+      }
+      if (p->close_event.has_value() || p->outcome.final || p->outcome.close.hlc < e.hlc) {
+        return absl::FailedPreconditionError(absl::StrFormat(
+            "proposal %s is already closed (%s at hlc %s)", p->id.ShortHex(),
+            std::string(CloseReasonName(p->outcome.close.reason)), HlcText(p->outcome.close.hlc)));
+      }
+      return absl::OkStatus();
+    }
+    case v1::Event::kAcknowledgement:
+      for (const std::string& id : ev.acknowledgement().proposal_ids()) {
+        CONSTELLATION_RETURN_IF_ERROR(
+            ReferencedProposal(id, "acknowledgement.proposal_ids", e).status());
+      }
+      return absl::OkStatus();
+    case v1::Event::kMembershipAcceptance:
+      return CheckAcceptance(e);
+    case v1::Event::kMembershipNotice: {
+      const MemberState& m = members_.at(e.author);
+      if (m.status == MemberStatus::kNoticeGiven) {
+        return absl::FailedPreconditionError(absl::StrFormat(
+            "org %s already gave notice (event %s) effective at %d ms; to leave earlier, withdraw",
+            e.author.ShortHex(), m.notice_event->ShortHex(), m.notice_effective_ms));
+      }
+      const uint64_t earliest_ms =
+          e.hlc.wall_ms + uint64_t{charter_.withdrawal_notice_days()} * kDayMs;
+      const uint64_t effective_ms = ev.membership_notice().effective_ms();
+      if (effective_ms != 0 && effective_ms < earliest_ms) {
+        return absl::InvalidArgumentError(absl::StrFormat(
+            "membership_notice.effective_ms %d is earlier than the charter's notice of %d days "
+            "from this event allows (%d); use 0 for the earliest date, or withdraw to leave now",
+            effective_ms, charter_.withdrawal_notice_days(), earliest_ms));
+      }
+      return absl::OkStatus();
+    }
+    case v1::Event::kMembershipWithdrawal:
+      return absl::OkStatus();  // always allowed to a member (autonomy); CheckAuthor checked it
+    default:
+      CONSTELLATION_CHECK(false);
+      return absl::InternalError("unreachable");
+  }
+}
+
+void GroupState::ApplyDecisionOrMembership(const VerifiedEvent& e) {
+  const v1::Event& ev = e.event;
+  switch (ev.body_case()) {
+    case v1::Event::kProposal: {
+      const v1::Proposal& body = ev.proposal();
+      ResolvedRule resolved = *ResolveDecisionRule(charter_, body.decision_type());
+      ProposalState p;
+      p.id = e.id;
+      p.proposer = e.author;
+      p.proposer_seq = e.seq;
+      p.hlc = e.hlc;
+      p.proposal = body;
+      p.rule = resolved.rule;
+      p.rule_from_charter = resolved.from_charter;
+      p.deadline_ms = body.deadline_ms() != 0 ? body.deadline_ms()
+                                              : e.hlc.wall_ms + resolved.rule.voting_window_ms();
+      p.electorate = *BuildElectorate(resolved.rule, body, e);
+      if (body.has_admit()) p.target = *OrgKey::FromBytes(body.admit().card().key());
+      if (body.has_expel()) p.target = *OrgKey::FromBytes(body.expel().member());
+      p.outcome = Evaluate(p);
+      open_proposals_.insert(e.id);
+      proposals_.emplace(e.id, std::move(p));
+      return;
+    }
+    case v1::Event::kStance: {
+      const v1::Stance& s = ev.stance();
+      ProposalState& p = proposals_.at(*EventId::FromBytes(s.proposal_id()));
+      p.stances.push_back(CastStance{e.id, e.author, e.seq, e.hlc, s.choice(), s.reason()});
+      return;
+    }
+    case v1::Event::kProposalClose: {
+      ProposalState& p = proposals_.at(*EventId::FromBytes(ev.proposal_close().proposal_id()));
+      p.close_event = e.id;
+      p.close_event_hlc = e.hlc;
+      return;
+    }
+    case v1::Event::kAcknowledgement:
+      return;  // its effect is its hlc: it carries its author past the close (finality)
+    case v1::Event::kMembershipAcceptance: {
+      const v1::MembershipAcceptance& a = ev.membership_acceptance();
+      ProposalState& p = proposals_.at(*EventId::FromBytes(a.proposal_id()));
+      p.acceptance = e.id;
+      const v1::AdmitPayload& admit = p.proposal.admit();
+      MemberState m;
+      m.key = e.author;
+      // Name and endpoints are the invitee's to say; the org card fills what it leaves out.
+      m.profile.set_name(a.profile().name().empty() ? admit.card().name() : a.profile().name());
+      *m.profile.mutable_endpoints() =
+          a.profile().endpoints_size() > 0 ? a.profile().endpoints() : admit.card().endpoints();
+      // Role, segment and weight are what the members decided, not what the invitee says.
+      m.profile.set_role(admit.role() == v1::ROLE_UNSPECIFIED ? v1::ROLE_PARTNER : admit.role());
+      m.profile.set_segment(admit.segment());
+      m.profile.set_voting_weight(static_cast<uint32_t>(WeightOf(admit.voting_weight())));
+      m.profile_event = e.id;
+      m.joined_event = e.id;
+      m.joined_seq = e.seq;
+      m.admitted_by = p.id;
+      members_[e.author] = std::move(m);
+      // A readmission ends the void ranges of an earlier expulsion (an acceptance the cut
+      // keeps is the membership the expulsion ended, not a readmission).
+      for (auto* ranges : {&input_ranges_, &expelled_ranges_}) {
+        auto it = ranges->find(e.author);
+        if (it == ranges->end()) continue;
+        for (VoidRange& r : it->second) {
+          if (e.seq > r.after_seq) r.until_seq = std::min(r.until_seq, e.seq);
+        }
+      }
+      return;
+    }
+    case v1::Event::kMembershipNotice: {
+      MemberState& m = members_.at(e.author);
+      const uint64_t earliest_ms =
+          e.hlc.wall_ms + uint64_t{charter_.withdrawal_notice_days()} * kDayMs;
+      m.status = MemberStatus::kNoticeGiven;
+      m.notice_event = e.id;
+      m.notice_effective_ms = std::max(ev.membership_notice().effective_ms(), earliest_ms);
+      return;
+    }
+    case v1::Event::kMembershipWithdrawal: {
+      MemberState& m = members_.at(e.author);
+      m.status = MemberStatus::kWithdrawn;
+      m.removal_event = e.id;
+      return;
+    }
+    default:
+      CONSTELLATION_CHECK(false);
+  }
+}
+
+std::vector<CastStance> GroupState::CountableStances(const ProposalState& p) const {
+  std::vector<CastStance> out;
+  out.reserve(p.stances.size());
+  for (const CastStance& s : p.stances) {
+    bool excluded = false;
+    auto ranges = expelled_ranges_.find(s.author);
+    if (ranges != expelled_ranges_.end()) {
+      for (const VoidRange& r : ranges->second) {
+        if (s.seq > r.after_seq && s.seq < r.until_seq &&
+            !IsMutualRemoval(p, s.author, r.expulsion)) {
+          excluded = true;  // concurrent with (or after) the author's expulsion
+        }
+      }
+    }
+    if (!excluded) out.push_back(s);
+  }
+  return out;
+}
+
+bool GroupState::Settled(const ProposalState& p, const OrgKey& key, const Hlc& close) const {
+  auto progress = progress_.find(key);
+  if (progress != progress_.end() && close < progress->second.hlc) return true;
+  const MemberState* m = FindMember(key);
+  if (m == nullptr) return false;
+  // Members whose later events have no effect can no longer change the tally.
+  switch (m->status) {
+    case MemberStatus::kWithdrawn:
+      return true;
+    case MemberStatus::kExpelled:
+      return !m->expelled_by.has_value() || !IsMutualRemoval(p, key, *m->expelled_by);
+    case MemberStatus::kNoticeGiven:
+      return progress != progress_.end() && progress->second.hlc.wall_ms >= m->notice_effective_ms;
+    case MemberStatus::kActive:
+      return false;
+  }
+  return false;
+}
+
+ProposalOutcome GroupState::Evaluate(const ProposalState& p) const {
+  // Copy the stances only when an expulsion excludes some (rare).
+  bool exclusions = false;
+  for (const CastStance& s : p.stances)
+    exclusions = exclusions || expelled_ranges_.contains(s.author);
+  std::vector<CastStance> filtered;
+  if (exclusions) filtered = CountableStances(p);
+  const std::vector<CastStance>& stances = exclusions ? filtered : p.stances;
+  ProposalOutcome out;
+  std::optional<Hlc> proposer_close;
+  if (p.close_event.has_value()) proposer_close = p.close_event_hlc;
+  out.close = ComputeClose(p.deadline_ms, proposer_close, p.electorate, stances);
+  out.tally = CountStances(p.rule, p.electorate, stances, out.close.hlc);
+  out.closed = out.close.reason != CloseReason::kDeadline;
+  auto past_close = [&](const OrgKey& key) {
+    auto it = progress_.find(key);
+    return it != progress_.end() && out.close.hlc < it->second.hlc;
+  };
+  if (!out.closed) {
+    out.closed = past_close(p.proposer);
+    for (const auto& [key, voter] : p.electorate) out.closed = out.closed || past_close(key);
+  }
+  if (!out.closed) return out;
+  out.outcome = Decide(p.rule, out.tally);
+  out.final = Settled(p, p.proposer, out.close.hlc);
+  for (const auto& [key, voter] : p.electorate) {
+    if (voter.decides) out.final = out.final && Settled(p, key, out.close.hlc);
+  }
+  return out;
+}
+
+void GroupState::EvaluateProposals(const VerifiedEvent& e) {
+  // Re-derive the proposals this event may affect (its author votes or proposed), all of them
+  // after a membership changed; repeat while finality changes memberships.
+  bool everything = false;
+  for (bool again = true; again;) {
+    again = false;
+    for (auto it = open_proposals_.begin(); it != open_proposals_.end();) {
+      ProposalState& p = proposals_.at(*it);
+      if (!everything && p.proposer != e.author && !p.electorate.contains(e.author)) {
+        ++it;
+        continue;
+      }
+      p.outcome = Evaluate(p);
+      if (!p.outcome.final) {
+        ++it;
+        continue;
+      }
+      p.outcome.final_at = e.id;
+      it = open_proposals_.erase(it);
+      if (p.outcome.outcome == DecisionOutcome::kPassed && ApplyEffect(p, e)) {
+        everything = true;
+        again = true;
+      }
+    }
+  }
+}
+
+bool GroupState::ApplyEffect(ProposalState& p, const VerifiedEvent& at) {
+  switch (p.type()) {
+    case v1::DECISION_TYPE_ADMIT:
+      p.effect_applied = true;  // the invitee may now accept
+      return false;
+    case v1::DECISION_TYPE_EXPEL: {
+      auto it = members_.find(*p.target);
+      if (it == members_.end()) return false;
+      MemberState& m = it->second;
+      if (m.status != MemberStatus::kActive && m.status != MemberStatus::kNoticeGiven) {
+        return false;  // already gone
+      }
+      m.status = MemberStatus::kExpelled;
+      m.removal_event = at.id;
+      m.expelled_by = p.id;
+      const uint64_t kept = clocks().SeqInPast(m.key, p.id);
+      found_cuts_[p.id] = RemovalCut{m.key, kept};
+      expelled_ranges_[m.key].push_back(VoidRange{p.id, kept, UINT64_MAX});
+      p.effect_applied = true;
+      return true;
+    }
+    default:
+      return false;  // recorded only; effects of the other types belong to later versions
+  }
+}
+
+absl::StatusOr<ProposalOutcome> GroupState::Outcome(const EventId& proposal,
+                                                    std::optional<uint64_t> now_ms) const {
+  auto it = proposals_.find(proposal);
+  if (it == proposals_.end()) {
+    return absl::NotFoundError(absl::StrFormat("proposal %s not found in group %s",
+                                               proposal.ShortHex(), group_.ShortHex()));
+  }
+  const ProposalState& p = it->second;
+  ProposalOutcome out = p.outcome;
+  if (!out.closed && now_ms.has_value() && *now_ms >= p.deadline_ms) {
+    out.past_deadline = true;
+    out.tally = CountStances(p.rule, p.electorate, CountableStances(p), out.close.hlc);
+    out.outcome = Decide(p.rule, out.tally);
+  }
+  return out;
+}
+
 std::array<uint8_t, 32> GroupState::Hash() const {
   StateHasher h;
   h.Bytes("constellation/v1/group-state");
@@ -389,11 +1023,60 @@ std::array<uint8_t, 32> GroupState::Hash() const {
   h.U64(event_count_);
   h.U64(charter_event_.has_value() ? 1 : 0);
   if (charter_event_) h.Id(*charter_event_);
+  auto optional_id = [&h](const std::optional<EventId>& id) {
+    h.U64(id.has_value() ? 1 : 0);
+    if (id.has_value()) h.Id(*id);
+  };
+  auto hlc = [&h](const Hlc& v) {
+    h.U64(v.wall_ms);
+    h.U64(v.logical);
+  };
   h.U64(members_.size());
   for (const auto& [key, m] : members_) {
     h.Id(key);
     h.Id(m.profile_event);
     h.U64(static_cast<uint64_t>(m.status));
+    h.Id(m.joined_event);
+    h.U64(m.joined_seq);
+    optional_id(m.admitted_by);
+    optional_id(m.notice_event);
+    h.U64(m.notice_effective_ms);
+    optional_id(m.removal_event);
+    optional_id(m.expelled_by);
+  }
+  h.U64(proposals_.size());
+  for (const auto& [id, p] : proposals_) {
+    h.Id(id);
+    h.U64(static_cast<uint64_t>(p.rule.process()));
+    h.U64(p.deadline_ms);
+    h.U64(p.electorate.size());
+    for (const auto& [key, voter] : p.electorate) {
+      h.Id(key);
+      h.U64(voter.weight);
+      h.U64(voter.decides ? 1 : 0);
+    }
+    h.U64(p.stances.size());
+    for (const CastStance& stance : p.stances) h.Id(stance.event);
+    optional_id(p.close_event);
+    const ProposalOutcome& o = p.outcome;
+    h.U64(static_cast<uint64_t>(o.outcome));
+    h.U64(o.closed ? 1 : 0);
+    h.U64(o.final ? 1 : 0);
+    hlc(o.close.hlc);
+    h.U64(static_cast<uint64_t>(o.close.reason));
+    h.U64(o.tally.stance_weight);
+    h.U64(o.tally.agree_weight);
+    h.U64(o.tally.disagree_weight);
+    h.U64(o.tally.block_weight);
+    optional_id(o.final_at);
+    h.U64(p.effect_applied ? 1 : 0);
+    optional_id(p.acceptance);
+  }
+  h.U64(found_cuts_.size());
+  for (const auto& [id, cut] : found_cuts_) {
+    h.Id(id);
+    h.Id(cut.member);
+    h.U64(cut.kept_seq_max);
   }
   h.U64(campaigns_.size());
   for (const auto& [id, c] : campaigns_) {

@@ -6,16 +6,38 @@
 // rejected_events() so that every node reports the same outcome.
 //
 // Records folded by this version: charter (genesis, with the founder's membership), campaigns,
-// pledges (create; amend as a new version; cancel; payment received). Statuses are derived,
-// never set. Other record types are accepted into the log and reported as not yet folded.
+// pledges (create; amend as a new version; cancel; payment received), decisions (proposal,
+// stance, proposal_close, acknowledgement; outcomes and finality from decisions.h) and
+// membership (acceptance of a final admission, notice, withdrawal, expulsion by a final
+// decision). Statuses are derived, never set. Other record types are accepted into the log and
+// reported as not yet folded. docs/PROTOCOL.md §5 specifies every rule.
 //
-// Invariant: two GroupStates fed the same events in the same canonical order have the same
-// Hash(). The hash covers source event ids and derived integers, not re-serialized protos.
+// Decisions: a proposal's rule and electorate are fixed when it is folded (from the charter
+// and the members whose membership happened before it, by the causal clocks). Its close,
+// tally and outcome are recomputed from its recorded stances and close after every event, so
+// they are functions of the events folded so far; its outcome becomes final once every
+// deciding member (and the proposer) holds an event past the close, and is frozen then.
+// Effects (admission may be accepted, expulsion) apply from the first event in canonical order
+// at which the outcome is final and passed; proposals turning final at one event are handled
+// in proposal-id order.
+//
+// Removals (DESIGN §3): an expelled member's events after the expulsion has taken effect have
+// no effect; its stances that the expulsion proposal had not seen (concurrent with it) stop
+// counting in every proposal not yet final. Voiding its other records concurrent with the
+// expulsion is retroactive: the fold reports the cuts it found (removal_cuts()) and a second
+// fold given those cuts voids them (FoldWithRemovalCuts). Cuts void only records that no
+// decision or membership rule reads, so the second fold finds the same cuts: it is the
+// fixpoint.
+//
+// Invariant: two GroupStates fed the same events in the same canonical order (with the same
+// cuts) have the same Hash(). The hash covers source event ids and derived integers, not
+// re-serialized protos.
 // Pure. Thread safety: not thread-safe; owned by the apply loop.
 #pragma once
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -26,6 +48,8 @@
 
 #include "constellation/v1/event.pb.h"
 #include "server/core/codec.h"
+#include "server/core/dag.h"
+#include "server/core/decisions.h"
 #include "server/core/ids.h"
 
 namespace constellation::core {
@@ -38,7 +62,72 @@ struct MemberState {
   v1::MemberProfile profile;
   EventId profile_event;  // the event that set `profile`
   MemberStatus status = MemberStatus::kActive;
+  // The event from which the current membership counts (the genesis for the founder, else the
+  // member's membership_acceptance) and the member's seq in it.
+  EventId joined_event;
+  uint64_t joined_seq = 1;
+  std::optional<EventId> admitted_by;  // the ADMIT proposal of the current membership
+  // Notice given (status kNoticeGiven): the member's events with hlc.wall_ms >=
+  // notice_effective_ms have no effect; DeriveMemberStatus shows it withdrawn from then on.
+  std::optional<EventId> notice_event;
+  uint64_t notice_effective_ms = 0;
+  // Withdrawn: the withdrawal. Expelled: the event at which the expulsion became final.
+  std::optional<EventId> removal_event;
+  std::optional<EventId> expelled_by;  // the EXPEL proposal
 };
+
+// The status of `m` as of `as_of_ms`: kWithdrawn once a notice's effective time has come,
+// else m.status (which the fold keeps at kNoticeGiven: the fold reads no clock).
+MemberStatus DeriveMemberStatus(const MemberState& m, uint64_t as_of_ms);
+
+// A proposal's outcome as derived from the events folded so far.
+struct ProposalOutcome {
+  DecisionOutcome outcome = DecisionOutcome::kOpen;  // kOpen until closed
+  // Closed: the proposer closed it, every deciding member took a stance, or (deadline) an
+  // event of the electorate or the proposer has wall_ms >= the deadline.
+  bool closed = false;
+  // Final: closed, and every deciding member and the proposer holds an event with hlc > close
+  // (or can no longer write: withdrawn, expelled, notice run out). Until then `outcome` is
+  // provisional. A final outcome never changes.
+  bool final = false;
+  // Query-time only (GroupState::Outcome with now_ms): not closed by the events, but now_ms is
+  // past the deadline; `outcome` is then the provisional result at the deadline.
+  bool past_deadline = false;
+  ClosePoint close;  // the earliest close known (the deadline while nothing earlier is)
+  Tally tally;       // the stances that count at `close`
+  std::optional<EventId> final_at;  // the event at which it became final
+};
+
+struct ProposalState {
+  EventId id;
+  OrgKey proposer;
+  uint64_t proposer_seq = 0;
+  Hlc hlc;
+  v1::Proposal proposal;
+  v1::DecisionRule rule;  // resolved (decisions.h), fixed at the proposal
+  bool rule_from_charter = false;
+  uint64_t deadline_ms = 0;         // proposal.deadline_ms, or hlc.wall_ms + rule.voting_window_ms
+  Electorate electorate;            // fixed at the proposal
+  std::optional<OrgKey> target;     // ADMIT: the invitee (card.key); EXPEL: the member
+  std::vector<CastStance> stances;  // accepted stances, in canonical order
+  std::optional<EventId> close_event;  // the proposer's proposal_close
+  Hlc close_event_hlc;
+  ProposalOutcome outcome;            // refreshed after every event until final
+  bool effect_applied = false;        // ADMIT: may be accepted; EXPEL: member expelled
+  std::optional<EventId> acceptance;  // ADMIT: the invitee's membership_acceptance
+
+  v1::DecisionType type() const { return proposal.decision_type(); }
+};
+
+// The retroactive part of an expulsion (DESIGN §3): the expelled member's events with a seq
+// above kept_seq_max (those the EXPEL proposal had not seen), up to a readmission, have no
+// effect. Keyed by the EXPEL proposal id.
+struct RemovalCut {
+  OrgKey member;
+  uint64_t kept_seq_max = 0;
+  friend bool operator==(const RemovalCut&, const RemovalCut&) = default;
+};
+using RemovalCuts = std::map<EventId, RemovalCut>;
 
 struct CampaignState {
   EventId id;
@@ -107,12 +196,20 @@ struct CampaignTotals {
 
 class GroupState {
  public:
-  explicit GroupState(GroupId group) : group_(group) {}
+  // A state of `group` with nothing folded. `cuts`: the removal cuts a previous fold of the
+  // same events found (FoldWithRemovalCuts). `clocks`: causal clocks to borrow (the group's
+  // DAG); they must outlive this state and hold every event applied to it. When null, the
+  // state keeps its own clocks of the events applied to it.
+  explicit GroupState(GroupId group, RemovalCuts cuts = {}, const CausalClocks* clocks = nullptr);
 
-  // Whether `e` may take effect now. Codes: kPermissionDenied (author may not write this),
-  // kNotFound (unknown campaign or pledge), kFailedPrecondition (state forbids it: pledge
-  // cancelled, amount below what was received), kInvalidArgument (body invalid, currency
-  // mismatch), kUnimplemented (record type not folded by this version).
+  // Whether `e` may take effect now. Codes: kPermissionDenied (author may not write this: not
+  // a member, withdrawn, expelled, outside the electorate, not the proposer or invitee),
+  // kNotFound (unknown campaign, pledge, proposal or member), kAlreadyExists (already a
+  // member, already accepted), kFailedPrecondition (state forbids it: pledge cancelled, amount
+  // below what was received, proposal closed or not final, decision type not allowed by the
+  // charter, the referenced proposal not in the event's causal past), kInvalidArgument (body
+  // invalid, currency mismatch, deadline out of range), kUnimplemented (record type not folded
+  // by this version).
   absl::Status Check(const VerifiedEvent& e) const;
 
   // Applies `e` (next in canonical order): its effect if Check passes, else it is recorded
@@ -138,10 +235,79 @@ class GroupState {
 
   CampaignTotals Totals(const CampaignState& campaign) const;
 
+  // Every proposal that took effect, by id.
+  const std::map<EventId, ProposalState>& proposals() const { return proposals_; }
+
+  // The outcome of `proposal` as the folded events show it. With `now_ms` (a query time, for
+  // read APIs), a proposal not closed by the events but past its deadline by now_ms is shown
+  // with past_deadline = true and the provisional result at the deadline. kNotFound when the
+  // group has no such proposal.
+  absl::StatusOr<ProposalOutcome> Outcome(const EventId& proposal,
+                                          std::optional<uint64_t> now_ms = std::nullopt) const;
+
+  // The removal cuts found by this fold (one per expulsion that took effect) and those it was
+  // given (constructor).
+  const RemovalCuts& removal_cuts() const { return found_cuts_; }
+  const RemovalCuts& input_cuts() const { return input_cuts_; }
+  // True when this fold found a cut it was not given: the group's state is then the fold of
+  // the same events from the start with the cuts (FoldWithRemovalCuts). Callers that apply
+  // events one at a time check it after each Apply.
+  bool NeedsRefold() const;
+
+  // Causal order of applied events (DESIGN §3); see CausalClocks.
+  bool HappenedBefore(const EventId& a, const EventId& b) const {
+    return clocks().HappenedBefore(a, b);
+  }
+
  private:
+  // A range of a member's seqs whose events lose their effect: (after_seq, until_seq).
+  struct VoidRange {
+    EventId expulsion;
+    uint64_t after_seq = 0;
+    uint64_t until_seq = UINT64_MAX;  // the readmission acceptance's seq, once readmitted
+  };
+  // The latest event folded per author: chains are contiguous and their hlc monotone.
+  struct AuthorProgress {
+    uint64_t seq = 0;
+    Hlc hlc;
+  };
+
+  const CausalClocks& clocks() const {
+    return borrowed_clocks_ != nullptr ? *borrowed_clocks_ : own_clocks_;
+  }
+  const MemberState* FindMember(const OrgKey& key) const;
+  // A member (any role) at an event stamped `hlc`: active, or notice given and not yet run.
+  static bool IsMemberAt(const MemberState& m, const Hlc& hlc);
+  bool IsActiveWriterAt(const OrgKey& key, const Hlc& hlc) const;
+
+  absl::Status CheckAuthor(const VerifiedEvent& e) const;
+  absl::Status CheckDecisionOrMembership(const VerifiedEvent& e) const;
+  absl::Status CheckProposal(const VerifiedEvent& e) const;
+  absl::Status CheckAcceptance(const VerifiedEvent& e) const;
+  // The proposal `id_bytes` names, which must be in `e`'s causal past.
+  absl::StatusOr<const ProposalState*> ReferencedProposal(const std::string& id_bytes,
+                                                          std::string_view field,
+                                                          const VerifiedEvent& e) const;
+  absl::StatusOr<Electorate> BuildElectorate(const v1::DecisionRule& rule,
+                                             const v1::Proposal& proposal,
+                                             const VerifiedEvent& e) const;
+  // DESIGN §3 "mutual removals remove both": `p` is `member`'s expulsion of the proposer of
+  // `expulsion` (which expelled `member`), concurrent with it.
+  bool IsMutualRemoval(const ProposalState& p, const OrgKey& member,
+                       const EventId& expulsion) const;
+
   void ApplyValid(const VerifiedEvent& e);
+  void ApplyDecisionOrMembership(const VerifiedEvent& e);
   absl::Status CheckPledgeWrite(const VerifiedEvent& e, const EventId& pledge_id,
                                 const PledgeState** pledge) const;
+
+  // Decisions: derive, finalize, take effect.
+  std::vector<CastStance> CountableStances(const ProposalState& p) const;
+  ProposalOutcome Evaluate(const ProposalState& p) const;
+  bool Settled(const ProposalState& p, const OrgKey& key, const Hlc& close) const;
+  void EvaluateProposals(const VerifiedEvent& e);
+  // Applies a final, passed outcome's effect; true when it changed a membership.
+  bool ApplyEffect(ProposalState& p, const VerifiedEvent& at);
 
   GroupId group_;
   std::optional<EventId> charter_event_;
@@ -153,6 +319,23 @@ class GroupState {
   std::map<EventId, std::string> rejected_;  // event id -> why it had no effect
   uint64_t event_count_ = 0;
   Hlc last_hlc_;
+
+  std::map<EventId, ProposalState> proposals_;
+  std::set<EventId> open_proposals_;  // not final yet; evaluated in id order
+  std::map<OrgKey, AuthorProgress> progress_;
+  RemovalCuts input_cuts_;
+  RemovalCuts found_cuts_;
+  std::map<OrgKey, std::vector<VoidRange>> input_ranges_;     // non-governance records void
+  std::map<OrgKey, std::vector<VoidRange>> expelled_ranges_;  // stances stop counting
+  const CausalClocks* borrowed_clocks_ = nullptr;
+  CausalClocks own_clocks_;
 };
+
+// The fold of a group's events including the retroactive part of expulsions (DESIGN §3,
+// docs/PROTOCOL.md §5): `replay` must apply the group's events, in canonical order, to the
+// state it is given. Folds once; if that fold found removal cuts, folds again with them.
+// `clocks` as for the GroupState constructor.
+GroupState FoldWithRemovalCuts(const GroupId& group, const std::function<void(GroupState&)>& replay,
+                               const CausalClocks* clocks = nullptr);
 
 }  // namespace constellation::core

@@ -105,6 +105,204 @@ absl::StatusOr<InsertResult> NodeState::Ingest(VerifiedEvent e) {
   return result;
 }
 
+std::string_view ReceiveOutcomeName(ReceiveOutcome outcome) {
+  switch (outcome) {
+    case ReceiveOutcome::kInserted:
+      return "inserted";
+    case ReceiveOutcome::kDuplicate:
+      return "duplicate";
+    case ReceiveOutcome::kPending:
+      return "pending";
+    case ReceiveOutcome::kHeld:
+      return "held";
+    case ReceiveOutcome::kEvicted:
+      return "evicted";
+    case ReceiveOutcome::kFork:
+      return "fork";
+  }
+  return "unknown";
+}
+
+absl::Status NodeState::CheckGroupCount() const {
+  size_t count = groups_.size();
+  for (const auto& [id, buffer] : pending_) count += groups_.contains(id) ? 0 : 1;
+  if (count >= limits::kGroupCountMax) {
+    return absl::ResourceExhaustedError(
+        absl::StrFormat("this node holds %d groups; the limit kGroupCountMax is %d", count,
+                        limits::kGroupCountMax));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<ReceiveResult> NodeState::Receive(VerifiedEvent e, uint64_t now_ms) {
+  if (!groups_.contains(e.group)) {
+    if (!e.is_genesis()) {
+      return absl::NotFoundError(absl::StrFormat("group %s not found on this node", e.group.Hex()));
+    }
+    auto p = pending_.find(e.group);
+    if (p == pending_.end() || !p->second.Contains(e.id)) {
+      CONSTELLATION_RETURN_IF_ERROR(CheckGroupCount());
+    }
+  }
+  ReceiveResult result;
+  result.changes.group = e.group;
+  std::map<EventId, VerifiedEvent> retry;
+  const GroupId group = e.group;
+  absl::StatusOr<ReceiveOutcome> outcome = Admit(std::move(e), now_ms, &result.changes, &retry);
+  if (outcome.ok()) {
+    result.outcome = *outcome;
+    Drain(now_ms, &result.changes, &retry);
+  }
+  DropOrphanPending(group);
+  if (!outcome.ok()) return outcome.status();
+  return result;
+}
+
+std::vector<GroupChanges> NodeState::ReleaseHeld(uint64_t now_ms) {
+  std::vector<GroupId> ids;
+  for (const auto& [id, buffer] : pending_) ids.push_back(id);
+  std::vector<GroupChanges> all;
+  for (const GroupId& id : ids) {
+    // Held events' release times are wall_ms - kClockSkewMsMax (see Admit).
+    std::vector<VerifiedEvent> released = pending_.at(id).TakeReleased(now_ms);
+    if (released.empty()) continue;
+    GroupChanges changes;
+    changes.group = id;
+    std::map<EventId, VerifiedEvent> retry;
+    for (VerifiedEvent& e : released) {
+      const EventId event_id = e.id;
+      retry.emplace(event_id, std::move(e));
+    }
+    Drain(now_ms, &changes, &retry);
+    DropOrphanPending(id);
+    if (!changes.empty()) all.push_back(std::move(changes));
+  }
+  return all;
+}
+
+void NodeState::DropOrphanPending(const GroupId& id) {
+  auto p = pending_.find(id);
+  if (p != pending_.end() && p->second.empty() && !groups_.contains(id)) pending_.erase(p);
+}
+
+void NodeState::Drain(uint64_t now_ms, GroupChanges* changes,
+                      std::map<EventId, VerifiedEvent>* retry) {
+  while (!retry->empty()) {
+    VerifiedEvent e = std::move(retry->begin()->second);
+    retry->erase(retry->begin());
+    // Only genesis events wait in the pending buffer of a group not held (Receive refuses
+    // other events of unknown groups).
+    CONSTELLATION_CHECK(groups_.contains(e.group) || e.is_genesis());
+    if (!groups_.contains(e.group) && !CheckGroupCount().ok()) {
+      ++changes->dropped;
+      continue;
+    }
+    absl::StatusOr<ReceiveOutcome> outcome = Admit(std::move(e), now_ms, changes, retry);
+    if (!outcome.ok()) ++changes->dropped;
+  }
+}
+
+absl::StatusOr<ReceiveOutcome> NodeState::Admit(VerifiedEvent e, uint64_t now_ms,
+                                                GroupChanges* changes,
+                                                std::map<EventId, VerifiedEvent>* retry) {
+  auto group_it = groups_.find(e.group);
+  Group* group = group_it == groups_.end() ? nullptr : group_it->second.get();
+  if (group != nullptr && group->Find(e.id) != nullptr) return ReceiveOutcome::kDuplicate;
+  auto pending_it = pending_.find(e.group);
+  if (pending_it != pending_.end() && pending_it->second.Contains(e.id)) {
+    return pending_it->second.IsHeld(e.id) ? ReceiveOutcome::kHeld : ReceiveOutcome::kPending;
+  }
+  // DESIGN §2: an event far ahead of this node's clock is held, never rejected; holding only
+  // delays it, so validity does not depend on the local clock.
+  if (e.hlc.wall_ms > now_ms && e.hlc.wall_ms - now_ms > limits::kClockSkewMsMax) {
+    const uint64_t release_at_ms = e.hlc.wall_ms - limits::kClockSkewMsMax;
+    PendingBuffer& pending = pending_[e.group];
+    return pending.AddHeld(std::move(e), release_at_ms) == PendingBuffer::AddOutcome::kEvicted
+               ? ReceiveOutcome::kEvicted
+               : ReceiveOutcome::kHeld;
+  }
+  std::unique_ptr<Group> new_group;
+  if (group == nullptr) {
+    CONSTELLATION_CHECK(e.is_genesis());
+    new_group = std::make_unique<Group>(e.group);
+    group = new_group.get();
+  }
+  const Hlc hlc = e.hlc;
+  const OrgKey author = e.author;
+  const EventId id = e.id;
+  CONSTELLATION_ASSIGN_OR_RETURN(InsertResult result, group->TryInsert(e));
+  switch (result.admission) {
+    case Admission::kReady: {
+      if (new_group) groups_.emplace(group->id(), std::move(new_group));
+      // Only members' events become deps of our next event (Group::Draft), so only their
+      // stamps need to be exceeded; an outsider cannot push this node's clock.
+      if (group->state().members().contains(author)) clock_.Observe(hlc);
+      ++event_count_;
+      Index(*group->Find(id));
+      changes->inserted.push_back(id);
+      auto p = pending_.find(group->id());
+      if (p != pending_.end()) {
+        for (VerifiedEvent& waiting : p->second.TakeWaitingFor(id)) {
+          const EventId waiting_id = waiting.id;
+          retry->emplace(waiting_id, std::move(waiting));
+        }
+      }
+      return ReceiveOutcome::kInserted;
+    }
+    case Admission::kDuplicate:
+      return ReceiveOutcome::kDuplicate;
+    case Admission::kFork:
+      if (result.new_fork_proof) changes->new_fork_proofs.push_back(*result.new_fork_proof);
+      return ReceiveOutcome::kFork;
+    case Admission::kMissingDeps: {
+      const EventId parent = MissingParent(*group, e);
+      PendingBuffer& pending = pending_[e.group];
+      return pending.AddWaiting(std::move(e), parent) == PendingBuffer::AddOutcome::kEvicted
+                 ? ReceiveOutcome::kEvicted
+                 : ReceiveOutcome::kPending;
+    }
+  }
+  return ReceiveOutcome::kDuplicate;
+}
+
+EventId NodeState::MissingParent(const Group& group, const VerifiedEvent& e) {
+  if (e.seq > 1) {
+    const EventId prev = *EventId::FromBytes(e.event.prev());
+    if (group.dag().Find(prev) == nullptr) return prev;
+  }
+  for (const std::string& dep : e.event.deps()) {
+    const EventId id = *EventId::FromBytes(dep);
+    if (group.dag().Find(id) == nullptr) return id;
+  }
+  // Every parent is held, yet the DAG reports a gap: only the genesis can be missing.
+  return GenesisIdOf(group.id());
+}
+
+absl::StatusOr<GroupChanges> NodeState::ReceiveForkProof(const v1::ForkProof& proof) {
+  CONSTELLATION_ASSIGN_OR_RETURN(VerifiedForkProof verified, VerifyForkProof(proof));
+  auto it = groups_.find(verified.group);
+  if (it == groups_.end()) {
+    return absl::NotFoundError(
+        absl::StrFormat("group %s not found on this node", verified.group.Hex()));
+  }
+  GroupChanges changes;
+  changes.group = verified.group;
+  CONSTELLATION_ASSIGN_OR_RETURN(bool changed, it->second->AddForkProof(verified));
+  if (changed) changes.new_fork_proofs.push_back(std::move(verified.proof));
+  return changes;
+}
+
+const PendingBuffer* NodeState::FindPending(const GroupId& id) const {
+  auto it = pending_.find(id);
+  return it == pending_.end() ? nullptr : &it->second;
+}
+
+PendingStats NodeState::pending_stats() const {
+  PendingStats total;
+  for (const auto& [id, buffer] : pending_) total += buffer.stats();
+  return total;
+}
+
 void NodeState::Index(const VerifiedEvent& e) {
   if (e.author == org() && !e.event.request_id().empty()) {
     requests_.emplace(e.event.request_id(), std::make_pair(e.group, e.id));

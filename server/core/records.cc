@@ -1,11 +1,14 @@
 #include "server/core/records.h"
 
+#include <algorithm>
 #include <string>
+#include <vector>
 
 #include <absl/strings/str_format.h>
 
 #include "server/base/limits.h"
 #include "server/base/status_macros.h"
+#include "server/core/decisions.h"
 
 namespace constellation::core {
 namespace {
@@ -85,17 +88,99 @@ absl::Status CheckRestriction(const v1::Restriction& r, std::string_view field) 
   return absl::OkStatus();
 }
 
+absl::Status CheckWeight(uint32_t weight, std::string_view field) {
+  if (weight > limits::kVotingWeightMax) {
+    return Invalid(field, absl::StrFormat("is %d; the limit kVotingWeightMax is %d", weight,
+                                          limits::kVotingWeightMax));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckEndpoints(const google::protobuf::RepeatedPtrField<std::string>& endpoints,
+                            std::string_view field) {
+  if (static_cast<size_t>(endpoints.size()) > limits::kEndpointCountMax) {
+    return Invalid(field, absl::StrFormat("has %d entries; the limit kEndpointCountMax is %d",
+                                          endpoints.size(), limits::kEndpointCountMax));
+  }
+  for (const std::string& e : endpoints) CONSTELLATION_RETURN_IF_ERROR(CheckName(e, field));
+  return absl::OkStatus();
+}
+
 absl::Status CheckProfile(const v1::MemberProfile& p, std::string_view field) {
   CONSTELLATION_RETURN_IF_ERROR(CheckName(p.name(), Join(field, "name")));
   if (!v1::Role_IsValid(p.role())) return Invalid(Join(field, "role"), "unknown role");
   if (!v1::Segment_IsValid(p.segment())) return Invalid(Join(field, "segment"), "unknown segment");
-  if (static_cast<size_t>(p.endpoints_size()) > limits::kEndpointCountMax) {
-    return Invalid(Join(field, "endpoints"),
-                   absl::StrFormat("has %d entries; the limit kEndpointCountMax is %d",
-                                   p.endpoints_size(), limits::kEndpointCountMax));
+  CONSTELLATION_RETURN_IF_ERROR(CheckWeight(p.voting_weight(), Join(field, "voting_weight")));
+  return CheckEndpoints(p.endpoints(), Join(field, "endpoints"));
+}
+
+absl::Status CheckRequiredText(const std::string& s, size_t max, std::string_view field,
+                               std::string_view limit_name) {
+  if (s.empty()) return Invalid(field, "is required");
+  return CheckText(s, max, field, limit_name);
+}
+
+absl::Status ValidateAdmit(const v1::AdmitPayload& a, std::string_view field) {
+  CONSTELLATION_RETURN_IF_ERROR(CheckId(a.card().key(), Join(field, "card.key"), true));
+  CONSTELLATION_RETURN_IF_ERROR(CheckName(a.card().name(), Join(field, "card.name")));
+  CONSTELLATION_RETURN_IF_ERROR(
+      CheckEndpoints(a.card().endpoints(), Join(field, "card.endpoints")));
+  if (!v1::Role_IsValid(a.role())) return Invalid(Join(field, "role"), "unknown role");
+  if (!v1::Segment_IsValid(a.segment())) return Invalid(Join(field, "segment"), "unknown segment");
+  return CheckWeight(a.voting_weight(), Join(field, "voting_weight"));
+}
+
+// The payload a proposal of each decision type carries.
+v1::Proposal::PayloadCase PayloadOf(v1::DecisionType type) {
+  switch (type) {
+    case v1::DECISION_TYPE_ADMIT:
+      return v1::Proposal::kAdmit;
+    case v1::DECISION_TYPE_EXPEL:
+      return v1::Proposal::kExpel;
+    case v1::DECISION_TYPE_ADOPT_STRATEGY:
+      return v1::Proposal::kStrategyVersionId;
+    case v1::DECISION_TYPE_ALLOCATE_FUNDS:
+      return v1::Proposal::kAllocate;
+    case v1::DECISION_TYPE_OPEN_CAMPAIGN:
+      return v1::Proposal::kCampaign;
+    case v1::DECISION_TYPE_AMEND_CHARTER:
+      return v1::Proposal::kCharter;
+    case v1::DECISION_TYPE_WRITE_OFF:
+      return v1::Proposal::kWriteOff;
+    case v1::DECISION_TYPE_DISSOLVE:
+      return v1::Proposal::kDissolutionPlan;
+    default:
+      return v1::Proposal::PAYLOAD_NOT_SET;
   }
-  for (const std::string& e : p.endpoints()) {
-    CONSTELLATION_RETURN_IF_ERROR(CheckName(e, Join(field, "endpoints")));
+}
+
+absl::Status ValidateStanceBody(const v1::Stance& s) {
+  CONSTELLATION_RETURN_IF_ERROR(CheckId(s.proposal_id(), "stance.proposal_id", true));
+  if (!v1::StanceChoice_IsValid(s.choice()) || s.choice() == v1::STANCE_CHOICE_UNSPECIFIED) {
+    return Invalid("stance.choice", "must be agree, abstain, disagree or block");
+  }
+  if ((s.choice() == v1::STANCE_CHOICE_DISAGREE || s.choice() == v1::STANCE_CHOICE_BLOCK) &&
+      s.reason().empty()) {
+    return Invalid("stance.reason",
+                   "is required to disagree or block: say what the objection is (DOMAIN.md "
+                   "rule 11)");
+  }
+  return CheckText(s.reason(), limits::kStanceReasonSizeBytesMax, "stance.reason",
+                   "kStanceReasonSizeBytesMax");
+}
+
+absl::Status ValidateAcknowledgement(const v1::Acknowledgement& a) {
+  const std::string field = "acknowledgement.proposal_ids";
+  if (a.proposal_ids_size() == 0) return Invalid(field, "needs at least one proposal id");
+  if (static_cast<size_t>(a.proposal_ids_size()) > limits::kListFieldCountMax) {
+    return Invalid(field, absl::StrFormat("has %d entries; the limit kListFieldCountMax is %d",
+                                          a.proposal_ids_size(), limits::kListFieldCountMax));
+  }
+  std::vector<std::string> ids(a.proposal_ids().begin(), a.proposal_ids().end());
+  for (const std::string& id : ids) CONSTELLATION_RETURN_IF_ERROR(CheckId(id, field, true));
+  std::sort(ids.begin(), ids.end());
+  if (std::adjacent_find(ids.begin(), ids.end()) != ids.end()) {
+    return Invalid(field, "names a proposal twice");
   }
   return absl::OkStatus();
 }
@@ -165,6 +250,21 @@ absl::Status ValidateCharter(const v1::Charter& c, std::string_view field) {
     }
     if (r.threshold_bps() > 10000 || r.quorum_bps() > 10000) {
       return Invalid(f, "threshold_bps and quorum_bps are basis points in [0, 10000]");
+    }
+    if (r.voting_window_ms() > limits::kVotingWindowMsMax) {
+      return Invalid(f,
+                     absl::StrFormat("voting_window_ms is %d; the limit kVotingWindowMsMax is %d",
+                                     r.voting_window_ms(), limits::kVotingWindowMsMax));
+    }
+  }
+  for (int i = 0; i < c.decision_rules_size(); ++i) {
+    for (int j = 0; j < i; ++j) {
+      if (c.decision_rules(i).decision_type() == c.decision_rules(j).decision_type()) {
+        return Invalid(
+            Join(field, "decision_rules"),
+            absl::StrFormat("has two rules for %s; keep one",
+                            std::string(DecisionTypeName(c.decision_rules(i).decision_type()))));
+      }
     }
   }
   if (!c.base_currency().empty()) {
@@ -239,6 +339,62 @@ absl::Status ValidatePledgeTerms(const v1::PledgeTerms& t, std::string_view fiel
   return CheckName(t.donor_name(), Join(field, "donor_name"));
 }
 
+absl::Status ValidateProposal(const v1::Proposal& p, std::string_view field) {
+  if (!v1::DecisionType_IsValid(p.decision_type()) ||
+      p.decision_type() == v1::DECISION_TYPE_UNSPECIFIED) {
+    return Invalid(Join(field, "decision_type"), "is required");
+  }
+  CONSTELLATION_RETURN_IF_ERROR(CheckRequiredText(p.title(), limits::kProposalTitleSizeBytesMax,
+                                                  Join(field, "title"),
+                                                  "kProposalTitleSizeBytesMax"));
+  CONSTELLATION_RETURN_IF_ERROR(CheckLong(p.text(), Join(field, "text")));
+  if (p.payload_case() != PayloadOf(p.decision_type())) {
+    return Invalid(field,
+                   absl::StrFormat("a proposal of type %s needs its payload (field number %d)",
+                                   std::string(DecisionTypeName(p.decision_type())),
+                                   static_cast<int>(PayloadOf(p.decision_type()))));
+  }
+  switch (p.payload_case()) {
+    case v1::Proposal::kAdmit:
+      return ValidateAdmit(p.admit(), Join(field, "admit"));
+    case v1::Proposal::kExpel:
+      CONSTELLATION_RETURN_IF_ERROR(CheckId(p.expel().member(), Join(field, "expel.member"), true));
+      return CheckRequiredText(p.expel().reason(), limits::kShortTextSizeBytesMax,
+                               Join(field, "expel.reason"), "kShortTextSizeBytesMax");
+    case v1::Proposal::kStrategyVersionId:
+      return CheckId(p.strategy_version_id(), Join(field, "strategy_version_id"), true);
+    case v1::Proposal::kAllocate: {
+      const v1::AllocatePayload& a = p.allocate();
+      CONSTELLATION_RETURN_IF_ERROR(CheckId(a.fund_id(), Join(field, "allocate.fund_id"), true));
+      CONSTELLATION_RETURN_IF_ERROR(
+          ValidatePositiveMoney(a.amount(), Join(field, "allocate.amount")));
+      CONSTELLATION_RETURN_IF_ERROR(
+          CheckId(a.recipient(), Join(field, "allocate.recipient"), true));
+      CONSTELLATION_RETURN_IF_ERROR(CheckShort(a.purpose(), Join(field, "allocate.purpose")));
+      return CheckId(a.drawdown_id(), Join(field, "allocate.drawdown_id"), false);
+    }
+    case v1::Proposal::kCampaign:
+      return ValidateCampaign(p.campaign(), Join(field, "campaign"));
+    case v1::Proposal::kCharter:
+      return ValidateCharter(p.charter(), Join(field, "charter"));
+    case v1::Proposal::kWriteOff: {
+      const v1::WriteOffPayload& w = p.write_off();
+      CONSTELLATION_RETURN_IF_ERROR(
+          CheckId(w.pledge_id(), Join(field, "write_off.pledge_id"), true));
+      CONSTELLATION_RETURN_IF_ERROR(
+          ValidatePositiveMoney(w.amount(), Join(field, "write_off.amount")));
+      return CheckRequiredText(w.reason_code(), limits::kNameSizeBytesMax,
+                               Join(field, "write_off.reason_code"), "kNameSizeBytesMax");
+    }
+    case v1::Proposal::kDissolutionPlan:
+      return CheckRequiredText(p.dissolution_plan(), limits::kTextSizeBytesMax,
+                               Join(field, "dissolution_plan"), "kTextSizeBytesMax");
+    case v1::Proposal::PAYLOAD_NOT_SET:
+      break;
+  }
+  return Invalid(field, "has no payload");
+}
+
 absl::Status ValidateBody(const v1::Event& e) {
   switch (e.body_case()) {
     case v1::Event::kCharter:
@@ -264,6 +420,31 @@ absl::Status ValidateBody(const v1::Event& e) {
       CONSTELLATION_RETURN_IF_ERROR(
           CheckShort(e.payment_receipt().external_ref(), "payment_receipt.external_ref"));
       return ValidatePositiveMoney(e.payment_receipt().amount(), "payment_receipt.amount");
+    case v1::Event::kProposal:
+      return ValidateProposal(e.proposal(), "proposal");
+    case v1::Event::kStance:
+      return ValidateStanceBody(e.stance());
+    case v1::Event::kProposalClose:
+      return CheckId(e.proposal_close().proposal_id(), "proposal_close.proposal_id", true);
+    case v1::Event::kAcknowledgement:
+      return ValidateAcknowledgement(e.acknowledgement());
+    case v1::Event::kMembershipAcceptance: {
+      const v1::MembershipAcceptance& a = e.membership_acceptance();
+      CONSTELLATION_RETURN_IF_ERROR(
+          CheckId(a.proposal_id(), "membership_acceptance.proposal_id", true));
+      return CheckProfile(a.profile(), "membership_acceptance.profile");
+    }
+    case v1::Event::kMembershipNotice:
+      CONSTELLATION_RETURN_IF_ERROR(
+          CheckShort(e.membership_notice().reason(), "membership_notice.reason"));
+      if (e.membership_notice().effective_ms() > limits::kHlcWallMsMax) {
+        return Invalid(
+            "membership_notice.effective_ms",
+            absl::StrFormat("is after the year 9999 (kHlcWallMsMax is %d)", limits::kHlcWallMsMax));
+      }
+      return absl::OkStatus();
+    case v1::Event::kMembershipWithdrawal:
+      return CheckShort(e.membership_withdrawal().reason(), "membership_withdrawal.reason");
     case v1::Event::BODY_NOT_SET:
       return absl::InvalidArgumentError("event has no body");
     default:

@@ -30,6 +30,11 @@ absl::Status ValidateCharter(const v1::Charter& charter, std::string_view field)
 absl::Status ValidateCampaign(const v1::Campaign& campaign, std::string_view field);
 absl::Status ValidatePledgeTerms(const v1::PledgeTerms& terms, std::string_view field);
 
+// A proposal: type, title, and the payload its type needs (AdmitPayload for ADMIT, ...).
+// Rules that need state (is the type allowed, is the invitee a member, the deadline against
+// the event's hlc) live in group_state.h.
+absl::Status ValidateProposal(const v1::Proposal& proposal, std::string_view field);
+
 // Validates the body of `event` as far as it can without state. Bodies this version does not
 // fold yet pass here when structurally sound; the fold decides what to do with them.
 absl::Status ValidateBody(const v1::Event& event);

@@ -124,6 +124,125 @@ v1::Event PulseCheckBody(uint32_t alignment) {
   return e;
 }
 
+v1::DecisionRule MakeDecisionRule(v1::DecisionType type, v1::DecisionProcess process,
+                                  uint32_t quorum_bps, uint32_t threshold_bps,
+                                  uint64_t voting_window_ms, bool coordinators_vote) {
+  v1::DecisionRule r;
+  r.set_decision_type(type);
+  r.set_process(process);
+  r.set_quorum_bps(quorum_bps);
+  r.set_threshold_bps(threshold_bps);
+  r.set_voting_window_ms(voting_window_ms);
+  r.set_coordinators_vote(coordinators_vote);
+  return r;
+}
+
+v1::Event ProposalBody(v1::DecisionType type, uint64_t deadline_ms) {
+  static const std::string kSomeId(32, '\x42');
+  v1::Event e;
+  v1::Proposal* p = e.mutable_proposal();
+  p->set_decision_type(type);
+  p->set_title("Proposal");
+  p->set_text("Details for the members.");
+  p->set_deadline_ms(deadline_ms);
+  switch (type) {
+    case v1::DECISION_TYPE_ADMIT:
+      p->mutable_admit()->mutable_card()->set_key(kSomeId);
+      p->mutable_admit()->mutable_card()->set_name("Invitee");
+      break;
+    case v1::DECISION_TYPE_EXPEL:
+      p->mutable_expel()->set_member(kSomeId);
+      p->mutable_expel()->set_reason("default on obligations");
+      break;
+    case v1::DECISION_TYPE_ADOPT_STRATEGY:
+      p->set_strategy_version_id(kSomeId);
+      break;
+    case v1::DECISION_TYPE_ALLOCATE_FUNDS:
+      p->mutable_allocate()->set_fund_id(kSomeId);
+      *p->mutable_allocate()->mutable_amount() = MakeMoney(10'000);
+      p->mutable_allocate()->set_recipient(kSomeId);
+      break;
+    case v1::DECISION_TYPE_OPEN_CAMPAIGN:
+      *p->mutable_campaign() = TestCampaign(100'000);
+      break;
+    case v1::DECISION_TYPE_AMEND_CHARTER:
+      *p->mutable_charter() = TestCharter("Amended Partnership");
+      break;
+    case v1::DECISION_TYPE_WRITE_OFF:
+      p->mutable_write_off()->set_pledge_id(kSomeId);
+      *p->mutable_write_off()->mutable_amount() = MakeMoney(500);
+      p->mutable_write_off()->set_reason_code("uncollectible");
+      break;
+    case v1::DECISION_TYPE_DISSOLVE:
+      p->set_dissolution_plan("Distribute remaining assets pro rata.");
+      break;
+    default:
+      break;
+  }
+  return e;
+}
+
+v1::Event AdmitBody(const core::OrgKey& invitee, v1::Role role, uint32_t voting_weight,
+                    uint64_t deadline_ms) {
+  v1::Event e = ProposalBody(v1::DECISION_TYPE_ADMIT, deadline_ms);
+  v1::AdmitPayload* a = e.mutable_proposal()->mutable_admit();
+  a->mutable_card()->set_key(invitee.Bytes());
+  a->set_role(role);
+  a->set_voting_weight(voting_weight);
+  e.mutable_proposal()->set_title("Admit " + invitee.ShortHex());
+  return e;
+}
+
+v1::Event ExpelBody(const core::OrgKey& member, uint64_t deadline_ms) {
+  v1::Event e = ProposalBody(v1::DECISION_TYPE_EXPEL, deadline_ms);
+  e.mutable_proposal()->mutable_expel()->set_member(member.Bytes());
+  e.mutable_proposal()->set_title("Expel " + member.ShortHex());
+  return e;
+}
+
+v1::Event StanceBody(const core::EventId& proposal, v1::StanceChoice choice,
+                     const std::string& reason) {
+  v1::Event e;
+  e.mutable_stance()->set_proposal_id(proposal.Bytes());
+  e.mutable_stance()->set_choice(choice);
+  e.mutable_stance()->set_reason(reason);
+  return e;
+}
+
+v1::Event ProposalCloseBody(const core::EventId& proposal) {
+  v1::Event e;
+  e.mutable_proposal_close()->set_proposal_id(proposal.Bytes());
+  return e;
+}
+
+v1::Event AcknowledgementBody(const std::vector<core::EventId>& proposals) {
+  v1::Event e;
+  v1::Acknowledgement* ack = e.mutable_acknowledgement();
+  for (const core::EventId& id : proposals) ack->add_proposal_ids(id.Bytes());
+  return e;
+}
+
+v1::Event AcceptanceBody(const core::EventId& proposal, const std::string& name) {
+  v1::Event e;
+  e.mutable_membership_acceptance()->set_proposal_id(proposal.Bytes());
+  e.mutable_membership_acceptance()->mutable_profile()->set_name(name);
+  e.mutable_membership_acceptance()->mutable_profile()->add_endpoints("node.example:7400");
+  return e;
+}
+
+v1::Event NoticeBody(uint64_t effective_ms, const std::string& reason) {
+  v1::Event e;
+  e.mutable_membership_notice()->set_effective_ms(effective_ms);
+  e.mutable_membership_notice()->set_reason(reason);
+  return e;
+}
+
+v1::Event WithdrawalBody(const std::string& reason) {
+  v1::Event e;
+  e.mutable_membership_withdrawal()->set_reason(reason);
+  return e;
+}
+
 v1::SignedEvent SignUnchecked(const v1::Event& event, const core::SigningKey& key) {
   v1::SignedEvent s;
   s.set_event(event.SerializeAsString());
@@ -192,6 +311,15 @@ core::VerifiedEvent HistoryBuilder::Append(const core::SigningKey& author, const
   return AppendWithDeps(author, body, std::move(deps));
 }
 
+core::VerifiedEvent HistoryBuilder::AppendAt(const core::SigningKey& author, const v1::Event& body,
+                                             core::Hlc hlc) {
+  std::vector<core::EventId> deps;
+  for (const auto& [other, chain] : chains_) {
+    if (other != author.public_key()) deps.push_back(chain.back());
+  }
+  return AppendWithDeps(author, body, std::move(deps), hlc);
+}
+
 core::VerifiedEvent HistoryBuilder::AppendWithDeps(const core::SigningKey& author,
                                                    const v1::Event& body,
                                                    std::vector<core::EventId> deps,
@@ -219,8 +347,44 @@ std::vector<core::EventId> HistoryBuilder::Heads() const {
 
 const core::VerifiedEvent& HistoryBuilder::Get(const core::EventId& id) const {
   auto it = index_.find(id);
-  CONSTELLATION_CHECK(it != index_.end());
+  if (it == index_.end()) {
+    auto branch = branch_index_.find(id);
+    CONSTELLATION_CHECK(branch != branch_index_.end());
+    return branch_events_[branch->second];
+  }
   return events_[it->second];
+}
+
+core::VerifiedEvent HistoryBuilder::AppendBranch(const core::SigningKey& author,
+                                                 std::optional<core::EventId> after,
+                                                 const v1::Event& body,
+                                                 std::vector<core::EventId> deps,
+                                                 std::optional<core::Hlc> hlc) {
+  v1::Event e;
+  e.set_format_version(limits::kEventFormatVersion);
+  e.set_group_id(group_.Bytes());
+  e.set_author(author.public_key().Bytes());
+  core::Hlc floor;
+  if (after.has_value()) {
+    const core::VerifiedEvent& prev = Get(*after);
+    CONSTELLATION_CHECK(prev.author == author.public_key());
+    e.set_seq(prev.seq + 1);
+    e.set_prev(after->Bytes());
+    floor = prev.hlc;
+  } else {
+    e.set_seq(1);
+  }
+  std::sort(deps.begin(), deps.end());
+  for (const core::EventId& dep : deps) {
+    e.add_deps(dep.Bytes());
+    floor = std::max(floor, Get(dep).hlc);
+  }
+  *e.mutable_hlc() = hlc.value_or(core::Hlc{floor.wall_ms + 1, 0}).ToProto();
+  e.MergeFrom(body);
+  core::VerifiedEvent sealed = SealOrDie(e, author);
+  branch_index_.emplace(sealed.id, branch_events_.size());
+  branch_events_.push_back(sealed);
+  return sealed;
 }
 
 }  // namespace constellation::testing

@@ -98,6 +98,24 @@ v1::Event PaymentBody(const core::EventId& pledge, int64_t amount_minor,
 // A record type this version does not fold yet (a pulse check).
 v1::Event PulseCheckBody(uint32_t alignment = 4);
 
+// Decisions and membership (docs/PROTOCOL.md §5).
+v1::DecisionRule MakeDecisionRule(v1::DecisionType type, v1::DecisionProcess process,
+                                  uint32_t quorum_bps = 0, uint32_t threshold_bps = 0,
+                                  uint64_t voting_window_ms = 0, bool coordinators_vote = false);
+// A proposal of `type` with a valid payload for it (ADMIT and EXPEL name a fixed org key; use
+// AdmitBody / ExpelBody to choose one).
+v1::Event ProposalBody(v1::DecisionType type, uint64_t deadline_ms = 0);
+v1::Event AdmitBody(const core::OrgKey& invitee, v1::Role role = v1::ROLE_PARTNER,
+                    uint32_t voting_weight = 1, uint64_t deadline_ms = 0);
+v1::Event ExpelBody(const core::OrgKey& member, uint64_t deadline_ms = 0);
+v1::Event StanceBody(const core::EventId& proposal, v1::StanceChoice choice,
+                     const std::string& reason = "");
+v1::Event ProposalCloseBody(const core::EventId& proposal);
+v1::Event AcknowledgementBody(const std::vector<core::EventId>& proposals);
+v1::Event AcceptanceBody(const core::EventId& proposal, const std::string& name = "Tide Lab");
+v1::Event NoticeBody(uint64_t effective_ms = 0, const std::string& reason = "refocusing");
+v1::Event WithdrawalBody(const std::string& reason = "leaving");
+
 // Serializes `event` and signs its id with `key` without any check, so codec tests can build
 // malformed or wrongly signed events.
 v1::SignedEvent SignUnchecked(const v1::Event& event, const core::SigningKey& key);
@@ -136,17 +154,36 @@ class HistoryBuilder {
                                      std::vector<core::EventId> deps,
                                      std::optional<core::Hlc> hlc = std::nullopt);
 
+  // As Append, with the given hlc (which must be >= the parents').
+  core::VerifiedEvent AppendAt(const core::SigningKey& author, const v1::Event& body,
+                               core::Hlc hlc);
+
   // `author`'s events, by seq (index seq - 1).
   const std::vector<core::EventId>& Chain(const core::OrgKey& author) const;
   // The latest event of every author, ordered by author key.
   std::vector<core::EventId> Heads() const;
   const core::VerifiedEvent& Get(const core::EventId& id) const;
 
+  // Fork helpers (DESIGN §2). Appends an event of `author` right after its event `after`
+  // (seq = after's seq + 1, prev = after; nullopt: seq 1, no prev), whatever the author's
+  // chain already holds there, so that it can compete with the chain's event at that seq. The
+  // chain (Chain, Heads, Append's deps) and events() are unchanged; the event is listed in
+  // branch_events() and found by Get, so later branch events can follow it. Deps and hlc as
+  // for AppendWithDeps.
+  core::VerifiedEvent AppendBranch(const core::SigningKey& author,
+                                   std::optional<core::EventId> after, const v1::Event& body,
+                                   std::vector<core::EventId> deps = {},
+                                   std::optional<core::Hlc> hlc = std::nullopt);
+  // Events written by AppendBranch, in the order they were written.
+  const std::deque<core::VerifiedEvent>& branch_events() const { return branch_events_; }
+
  private:
   core::GroupId group_;
   std::deque<core::VerifiedEvent> events_;
   std::map<core::EventId, size_t> index_;
   std::map<core::OrgKey, std::vector<core::EventId>> chains_;
+  std::deque<core::VerifiedEvent> branch_events_;
+  std::map<core::EventId, size_t> branch_index_;
 };
 
 }  // namespace constellation::testing

@@ -13,9 +13,15 @@ foreach(name
     codec_test
     records_test
     dag_test
+    decisions_test
+    membership_test
+    governance_property_test
     group_state_test
     node_state_test
-    fold_property_test)
+    fold_property_test
+    pending_test
+    fork_test
+    sync_test)
   constellation_add_test(NAME ${name} LABEL unit
     SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/${name}.cc
     LIBS constellation_core constellation_testing constellation_event_factory)

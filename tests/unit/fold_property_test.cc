@@ -5,9 +5,13 @@
 // histories (seeded; a failure names its seed) are inserted into fresh Groups in many orders
 // (random topological orders, and random arrival orders with a pending set as a node keeps),
 // and every Group must end with the same canonical order, GroupState::Hash() and rejected
-// events.
+// events. Then the same through NodeState::Receive, as a node receives from peers: both
+// branches of a forking author, duplicates, events before their parents or before the genesis,
+// and events ahead of the receiver's clock (held); every node must end with the same
+// Group::StateHash(), freeze and order of the events that take effect (DESIGN §2-4).
 #include <algorithm>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <optional>
 #include <random>
@@ -18,7 +22,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "server/base/limits.h"
 #include "server/core/group.h"
+#include "server/core/node_state.h"
 #include "tests/testing/event_factory.h"
 #include "tests/testing/status_matchers.h"
 
@@ -63,17 +69,40 @@ struct Coverage {
   int pending_waits = 0;
 };
 
+// How a RandomHistory is shaped beyond its seed.
+struct HistoryOptions {
+  // Halfway through, one author (the founder or an outsider) forks: a branch of 1-3 events
+  // competes with its next event, which it writes right after. Other authors never depend on
+  // the forking author's events from the fork seq on (either branch), so every node can hold
+  // the same non-frozen events whichever branch it holds (DESIGN §2).
+  bool with_fork = false;
+  uint64_t genesis_wall_ms = 1'000;
+};
+
 class RandomHistory {
  public:
-  explicit RandomHistory(uint64_t seed)
+  explicit RandomHistory(uint64_t seed, HistoryOptions options = {})
       : rng_(seed),
         founder_(TestKey('a')),
         outsiders_{TestKey('b'), TestKey('c'), TestKey('d')},
-        builder_(founder_, TestCharter()) {
-    for (int i = 0; i < kEventsPerHistory; ++i) AppendOne();
+        builder_(founder_, TestCharter(), options.genesis_wall_ms) {
+    for (int i = 0; i < kEventsPerHistory; ++i) {
+      if (options.with_fork && i == kEventsPerHistory / 2) Fork();
+      AppendOne();
+    }
   }
 
   const HistoryBuilder& builder() const { return builder_; }
+  // The forking author, when the history has a fork.
+  const std::optional<OrgKey>& forker() const { return forker_; }
+
+  // Every event written: the chains (builder().events()) then the fork branch, if any.
+  std::vector<const VerifiedEvent*> AllEvents() const {
+    std::vector<const VerifiedEvent*> all;
+    for (const VerifiedEvent& e : builder_.events()) all.push_back(&e);
+    for (const VerifiedEvent& e : builder_.branch_events()) all.push_back(&e);
+    return all;
+  }
 
  private:
   bool Chance(double p) { return std::uniform_real_distribution<double>(0, 1)(rng_) < p; }
@@ -86,10 +115,40 @@ class RandomHistory {
     return v[Below(v.size())];
   }
 
-  void AppendOne() {
+  // Writes a branch of 1-3 events after the forker's head, then the forker's competing next
+  // event on its chain.
+  void Fork() {
+    std::vector<const SigningKey*> candidates;
+    for (const SigningKey* k : AllAuthors()) {
+      if (!builder_.Chain(k->public_key()).empty()) candidates.push_back(k);
+    }
+    const SigningKey& author = Chance(0.5) ? founder_ : *candidates[Below(candidates.size())];
+    const std::vector<EventId>& chain = builder_.Chain(author.public_key());
+    forker_ = author.public_key();
+    dep_ceiling_ = chain.size();  // others may depend on seqs 1..ceiling only
+    std::optional<EventId> after = chain.back();
+    const int branch_length = 1 + static_cast<int>(Below(3));
+    for (int i = 0; i < branch_length; ++i) {
+      VerifiedEvent e = builder_.AppendBranch(author, after, Body());
+      if (e.event.has_campaign()) campaigns_.push_back(e.id);
+      if (e.event.has_pledge()) pledges_.push_back(e.id);
+      after = e.id;
+    }
+    AppendOne(&author);
+  }
+
+  // How many of `author`'s first events others may name as deps.
+  size_t UsableLength(const OrgKey& author) {
+    const size_t length = builder_.Chain(author).size();
+    return forker_ == author ? std::min(length, dep_ceiling_) : length;
+  }
+
+  void AppendOne(const SigningKey* forced_author = nullptr) {
     // The founder is the only member in this version; outsiders write too, and every node must
     // reject their events identically.
-    const SigningKey& author = Chance(0.6) ? founder_ : outsiders_[Below(outsiders_.size())];
+    const SigningKey& author = forced_author != nullptr ? *forced_author
+                               : Chance(0.6)            ? founder_
+                                                        : outsiders_[Below(outsiders_.size())];
     const OrgKey me = author.public_key();
 
     // Deps: for each other author, sometimes one of its events (not necessarily the latest).
@@ -100,12 +159,13 @@ class RandomHistory {
     for (const SigningKey* other : AllAuthors()) {
       if (other->public_key() == me) continue;
       const std::vector<EventId>& chain = builder_.Chain(other->public_key());
-      if (chain.empty()) continue;
+      const size_t usable = UsableLength(other->public_key());
+      if (usable == 0) continue;
       // A new author must name something it has seen (at least the genesis).
       const bool must = own.empty() && deps.empty() && other == &founder_;
       if (!must && !Chance(0.5)) continue;
-      const size_t back = std::min<size_t>(chain.size() - 1, Below(3));
-      const EventId dep = chain[chain.size() - 1 - back];
+      const size_t back = std::min<size_t>(usable - 1, Below(3));
+      const EventId dep = chain[usable - 1 - back];
       deps.push_back(dep);
       floor = std::max(floor, builder_.Get(dep).hlc);
     }
@@ -156,6 +216,8 @@ class RandomHistory {
   HistoryBuilder builder_;
   std::vector<EventId> campaigns_;
   std::vector<EventId> pledges_;
+  std::optional<OrgKey> forker_;
+  size_t dep_ceiling_ = 0;
 };
 
 // Inserts `events`, which must form a valid topological order, into a fresh Group.
@@ -312,6 +374,155 @@ TEST(FoldPropertyTest, SameEventsInAnyOrderGiveTheSameState) {
   EXPECT_GT(coverage.pending_waits, kSeedCount);
 }
 
+// What a node ends with when forks may be involved: only non-frozen events take effect, so
+// the canonical order is compared without the frozen ones (which branch a node holds depends
+// on arrival order; DESIGN §2).
+struct ForkOutcome {
+  std::string hash;  // Group::StateHash() in hex
+  std::vector<EventId> effective_order;
+  std::map<EventId, std::string> rejected;
+  std::map<OrgKey, uint64_t> frozen;
+};
+
+ForkOutcome OutcomeOf(const Group& g) {
+  ForkOutcome out;
+  out.hash = HashHex(g.StateHash());
+  g.ForEachInOrder(0, [&](uint64_t, const VerifiedEvent& e) {
+    if (!g.IsFrozen(e)) out.effective_order.push_back(e.id);
+    return true;
+  });
+  out.rejected = g.state().rejected_events();
+  for (const auto& [author, record] : g.forks()) out.frozen[author] = record.seq;
+  return out;
+}
+
+// Counts of what the deliveries exercised.
+struct DeliveryCoverage {
+  int pending_waits = 0;
+  int held = 0;
+  int duplicates = 0;
+  int redelivered = 0;  // refused before the genesis arrived (kNotFound), delivered again
+  int forks_found = 0;
+  int other_branch_held = 0;  // nodes that hold the branch the reference does not
+  int frozen_effects = 0;     // histories where the fork removed effects of the forker
+};
+
+// Delivers every event of `history` (both fork branches), in a random order with random
+// duplicates, to a fresh NodeState through Receive, as an unreliable network would: events
+// arrive before their parents (pending), before the genesis (refused, delivered again later),
+// twice, and ahead of the receiver's clock (held, released as the clock advances).
+ForkOutcome DeliverThroughReceive(const RandomHistory& history, std::mt19937_64& rng,
+                                  uint64_t start_ms, DeliveryCoverage* coverage) {
+  const HistoryBuilder& h = history.builder();
+  std::vector<const VerifiedEvent*> arrivals = history.AllEvents();
+  const size_t distinct = arrivals.size();
+  for (size_t i = 0; i < distinct; ++i) {
+    if (std::uniform_int_distribution<int>(0, 3)(rng) == 0) arrivals.push_back(arrivals[i]);
+  }
+  std::shuffle(arrivals.begin(), arrivals.end(), rng);
+  std::deque<const VerifiedEvent*> queue(arrivals.begin(), arrivals.end());
+  NodeState node(TestKey('n'));
+  uint64_t now_ms = start_ms;
+  while (!queue.empty()) {
+    const VerifiedEvent* e = queue.front();
+    queue.pop_front();
+    now_ms += 1;
+    for (const GroupChanges& c : node.ReleaseHeld(now_ms)) EXPECT_EQ(c.dropped, 0u);
+    absl::StatusOr<ReceiveResult> r = node.Receive(*e, now_ms);
+    if (!r.ok()) {
+      EXPECT_EQ(r.status().code(), absl::StatusCode::kNotFound) << r.status();
+      ++coverage->redelivered;
+      queue.push_back(e);
+      continue;
+    }
+    EXPECT_EQ(r->changes.dropped, 0u);
+    coverage->forks_found += static_cast<int>(r->changes.new_fork_proofs.size());
+    switch (r->outcome) {
+      case ReceiveOutcome::kPending:
+        ++coverage->pending_waits;
+        break;
+      case ReceiveOutcome::kHeld:
+        ++coverage->held;
+        break;
+      case ReceiveOutcome::kDuplicate:
+        ++coverage->duplicates;
+        break;
+      case ReceiveOutcome::kEvicted:
+        ADD_FAILURE() << "nothing should be evicted under the default limits";
+        break;
+      case ReceiveOutcome::kInserted:
+      case ReceiveOutcome::kFork:
+        break;
+    }
+  }
+  node.ReleaseHeld(limits::kHlcWallMsMax);  // the clock catches up with everything
+  EXPECT_EQ(node.pending_stats().held_events, 0u);
+  const Group* g = node.FindGroup(h.group());
+  EXPECT_NE(g, nullptr);
+  if (g == nullptr) return {};
+  if (!h.branch_events().empty() && g->Find(h.branch_events().front().id) != nullptr) {
+    ++coverage->other_branch_held;
+  }
+  // What is left in pending can never be inserted here: the other fork branch only.
+  const PendingBuffer* pending = node.FindPending(h.group());
+  if (pending != nullptr && !pending->empty()) {
+    EXPECT_TRUE(history.forker().has_value()) << pending->size() << " events stuck in pending";
+  }
+  return OutcomeOf(*g);
+}
+
+TEST(FoldPropertyTest, ForksDuplicatesAndAnyDeliveryOrderGiveTheSameState) {
+  // Half the histories fork. Every node receives every event of both branches, through the
+  // pending buffer, and must end with the same state hash, effective order, rejections and
+  // freeze as a node that received the events in the order they were written.
+  DeliveryCoverage coverage;
+  for (uint64_t seed = 1; seed <= kSeedCount; ++seed) {
+    SCOPED_TRACE(absl::StrFormat("seed %d (history and orders are reproducible from it)", seed));
+    const uint64_t genesis_ms = 10'000'000;
+    RandomHistory history(
+        seed, HistoryOptions{.with_fork = seed % 2 == 1, .genesis_wall_ms = genesis_ms});
+    const HistoryBuilder& h = history.builder();
+    Group written(h.group());
+    int reference_forks = 0;
+    for (const VerifiedEvent* e : history.AllEvents()) {
+      ASSERT_OK_AND_ASSIGN(InsertResult r, written.Insert(*e));
+      reference_forks += r.new_fork_proof.has_value();
+    }
+    ASSERT_EQ(reference_forks, history.forker().has_value() ? 1 : 0);
+    const ForkOutcome reference = OutcomeOf(written);
+    if (history.forker().has_value()) {
+      ASSERT_EQ(reference.frozen.size(), 1u);
+      Group unforked(h.group());
+      for (const VerifiedEvent& e : h.events()) ASSERT_OK(unforked.Insert(e));
+      if (HashHex(unforked.state().Hash()) != HashHex(written.state().Hash())) {
+        ++coverage.frozen_effects;
+      }
+    }
+
+    std::mt19937_64 rng(seed * 104729);
+    for (int k = 0; k < kOrdersPerSeed; ++k) {
+      SCOPED_TRACE(absl::StrFormat("delivery %d", k));
+      // Half the deliveries start with the receiver's clock behind the history's stamps, so
+      // that some events are held until it catches up.
+      const uint64_t start_ms = k % 2 == 0 ? genesis_ms + 40 - limits::kClockSkewMsMax
+                                           : genesis_ms + limits::kClockSkewMsMax;
+      const ForkOutcome outcome = DeliverThroughReceive(history, rng, start_ms, &coverage);
+      ASSERT_EQ(outcome.effective_order, reference.effective_order);
+      ASSERT_EQ(outcome.rejected, reference.rejected);
+      ASSERT_EQ(outcome.frozen, reference.frozen);
+      ASSERT_EQ(outcome.hash, reference.hash);
+    }
+  }
+  EXPECT_GT(coverage.pending_waits, kSeedCount);
+  EXPECT_GT(coverage.held, kSeedCount);
+  EXPECT_GT(coverage.duplicates, kSeedCount);
+  EXPECT_GT(coverage.redelivered, 0);
+  EXPECT_EQ(coverage.forks_found, kSeedCount / 2 * kOrdersPerSeed)
+      << "every delivery of a forked history finds the fork once";
+  EXPECT_GT(coverage.other_branch_held, 0) << "no node held the other branch";
+  EXPECT_GT(coverage.frozen_effects, 0) << "no fork removed effects";
+}
+
 TEST(FoldPropertyTest, LateEventRefoldsToTheInOrderState) {
   const SigningKey founder = TestKey('a');
   const SigningKey outsider = TestKey('b');
@@ -363,9 +574,6 @@ TEST(FoldPropertyTest, ForkedAuthorGivesTheSameStateWhicheverBranchArrivedFirst)
   // DESIGN §2: two valid events with the same (group, author, seq) are a fork; every node
   // freezes that author's events from the fork seq on, whichever branch arrived first. Two
   // nodes that received the same events must therefore agree (DESIGN §3).
-  GTEST_SKIP() << "Fork handling (ForkProof, freezing the forking author on every node) is "
-                  "delivered with replication (issue 3); a single node of this version never "
-                  "receives a second branch. This test is its acceptance check.";
   const SigningKey founder = TestKey('a');
   HistoryBuilder h(founder, TestCharter());
   v1::Event draft = h.Draft(founder.public_key(), {});
@@ -386,8 +594,17 @@ TEST(FoldPropertyTest, ForkedAuthorGivesTheSameStateWhicheverBranchArrivedFirst)
   EXPECT_EQ(fork_a.admission, Admission::kFork);
   EXPECT_EQ(fork_b.admission, Admission::kFork);
 
-  EXPECT_EQ(HashHex(first_a.state().Hash()), HashHex(first_b.state().Hash()))
+  EXPECT_EQ(HashHex(first_a.StateHash()), HashHex(first_b.StateHash()))
       << "the state depends on which fork branch arrived first";
+  // Both nodes keep the same canonical proof and freeze the founder from seq 2: neither
+  // branch's campaign takes effect.
+  ASSERT_TRUE(fork_a.new_fork_proof.has_value());
+  ASSERT_TRUE(fork_b.new_fork_proof.has_value());
+  EXPECT_EQ(fork_a.new_fork_proof->SerializeAsString(), fork_b.new_fork_proof->SerializeAsString());
+  EXPECT_EQ(first_a.FrozenFrom(founder.public_key()), 2u);
+  EXPECT_EQ(first_b.FrozenFrom(founder.public_key()), 2u);
+  EXPECT_TRUE(first_a.state().campaigns().empty());
+  EXPECT_TRUE(first_b.state().campaigns().empty());
 }
 
 }  // namespace

@@ -24,6 +24,7 @@ using ::constellation::testing::CampaignBody;
 using ::constellation::testing::CancellationBody;
 using ::constellation::testing::CharterBody;
 using ::constellation::testing::HashHex;
+using ::constellation::testing::HistoryBuilder;
 using ::constellation::testing::PaymentBody;
 using ::constellation::testing::PledgeBody;
 using ::constellation::testing::PulseCheckBody;
@@ -366,6 +367,222 @@ TEST_F(NodeStateTest, OutsiderEventWithMaximalHlcDoesNotBlockOwnWrites) {
   ASSERT_OK_AND_ASSIGN(const VerifiedEvent* own,
                        founder_node_.AppendOwn(group, CampaignBody(TestCampaign(7)), 2'000));
   EXPECT_EQ(own->hlc, (Hlc{2'000, 0}));
+}
+
+// --- Receive: events from peers (DESIGN §4), pending, held events and forks ---------------
+
+class ReceiveTest : public ::testing::Test {
+ protected:
+  static constexpr uint64_t kNowMs = 1'000'000;
+
+  ReceiveTest() : founder_(TestKey('a')), outsider_(TestKey('b')), h_(founder_, TestCharter()) {}
+
+  // Receive that must succeed.
+  ReceiveResult Deliver(NodeState& node, const VerifiedEvent& e, uint64_t now_ms = kNowMs) {
+    absl::StatusOr<ReceiveResult> r = node.Receive(e, now_ms);
+    EXPECT_TRUE(r.ok()) << r.status();
+    return r.ok() ? *r : ReceiveResult{};
+  }
+
+  // A node that holds every event of h_ (written order), for comparisons.
+  std::string ReferenceHash() {
+    Group g(h_.group());
+    for (const VerifiedEvent& e : h_.events()) EXPECT_OK(g.Insert(e));
+    return HashHex(g.StateHash());
+  }
+
+  const SigningKey founder_;
+  const SigningKey outsider_;
+  HistoryBuilder h_;
+  NodeState node_{TestKey('n')};
+};
+
+TEST_F(ReceiveTest, UnknownGroupIsNotFoundButItsGenesisFoundsIt) {
+  const VerifiedEvent campaign = h_.Append(founder_, CampaignBody(TestCampaign(7)));
+  EXPECT_THAT(node_.Receive(campaign, kNowMs),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("not found on this node")));
+  EXPECT_TRUE(node_.groups().empty());
+  EXPECT_EQ(node_.FindPending(h_.group()), nullptr);
+
+  ReceiveResult genesis = Deliver(node_, h_.genesis());
+  EXPECT_EQ(genesis.outcome, ReceiveOutcome::kInserted);
+  EXPECT_EQ(genesis.changes.group, h_.group());
+  EXPECT_EQ(genesis.changes.inserted, std::vector<EventId>{h_.genesis().id});
+  ASSERT_NE(node_.FindGroup(h_.group()), nullptr);
+  EXPECT_EQ(Deliver(node_, campaign).outcome, ReceiveOutcome::kInserted);
+  EXPECT_EQ(Deliver(node_, campaign).outcome, ReceiveOutcome::kDuplicate);
+  EXPECT_EQ(node_.event_count(), 2u);
+}
+
+TEST_F(ReceiveTest, EventsBeforeTheirParentsWaitAndAreReleasedInCausalOrder) {
+  std::vector<VerifiedEvent> chain;
+  for (int i = 0; i < 4; ++i)
+    chain.push_back(h_.Append(founder_, CampaignBody(TestCampaign(i + 1))));
+  const VerifiedEvent o1 = h_.AppendWithDeps(outsider_, PulseCheckBody(), {chain[1].id});
+  ASSERT_EQ(Deliver(node_, h_.genesis()).outcome, ReceiveOutcome::kInserted);
+
+  // Everything but the founder's seq 2 arrives first, newest first; o1 depends on seq 3.
+  EXPECT_EQ(Deliver(node_, o1).outcome, ReceiveOutcome::kPending);
+  for (size_t i = chain.size() - 1; i >= 1; --i) {
+    EXPECT_EQ(Deliver(node_, chain[i]).outcome, ReceiveOutcome::kPending) << "seq " << i + 2;
+  }
+  EXPECT_EQ(Deliver(node_, chain[3]).outcome, ReceiveOutcome::kPending) << "already waiting";
+  const PendingBuffer* pending = node_.FindPending(h_.group());
+  ASSERT_NE(pending, nullptr);
+  EXPECT_EQ(pending->size(), 4u);
+  EXPECT_EQ(*pending->WaitingFor(o1.id), chain[1].id);
+  EXPECT_EQ(node_.pending_stats().waiting_events, 4u);
+  EXPECT_EQ(node_.FindGroup(h_.group())->size(), 1u);
+
+  ReceiveResult last = Deliver(node_, chain[0]);
+  EXPECT_EQ(last.outcome, ReceiveOutcome::kInserted);
+  // Released transitively; o1 and seq 4 both wait for seq 3 and come out by id.
+  ASSERT_EQ(last.changes.inserted.size(), 5u);
+  EXPECT_EQ(last.changes.inserted[0], chain[0].id);
+  EXPECT_EQ(last.changes.inserted[1], chain[1].id);
+  std::vector<EventId> after_seq3 = {last.changes.inserted[2], last.changes.inserted[3]};
+  std::vector<EventId> expected = {o1.id, chain[2].id};
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(after_seq3, expected);
+  EXPECT_EQ(last.changes.inserted[4], chain[3].id);
+  EXPECT_TRUE(pending->empty());
+  EXPECT_EQ(node_.pending_stats().released_total, 4u);
+  EXPECT_EQ(node_.event_count(), h_.events().size());
+  EXPECT_EQ(HashHex(node_.FindGroup(h_.group())->StateHash()), ReferenceHash());
+}
+
+TEST_F(ReceiveTest, EventFarAheadOfTheClockIsHeldNotRejected) {
+  const uint64_t far_ms = kNowMs + limits::kClockSkewMsMax + 1'000;
+  const VerifiedEvent future =
+      h_.AppendWithDeps(founder_, CampaignBody(TestCampaign(7)), {}, Hlc{far_ms, 0});
+  const VerifiedEvent child = h_.Append(founder_, CampaignBody(TestCampaign(8)));
+  // Within the skew is not held.
+  const VerifiedEvent near = h_.AppendWithDeps(outsider_, PulseCheckBody(), {h_.genesis().id},
+                                               Hlc{kNowMs + limits::kClockSkewMsMax, 0});
+  ASSERT_EQ(Deliver(node_, h_.genesis()).outcome, ReceiveOutcome::kInserted);
+  EXPECT_EQ(Deliver(node_, near).outcome, ReceiveOutcome::kInserted);
+  EXPECT_EQ(Deliver(node_, future).outcome, ReceiveOutcome::kHeld);
+  EXPECT_EQ(Deliver(node_, future).outcome, ReceiveOutcome::kHeld);
+  EXPECT_EQ(Deliver(node_, child).outcome, ReceiveOutcome::kHeld) << "its hlc is later still";
+  EXPECT_EQ(node_.pending_stats().held_events, 2u);
+
+  EXPECT_TRUE(node_.ReleaseHeld(far_ms - limits::kClockSkewMsMax - 1).empty()) << "not yet";
+  std::vector<GroupChanges> released = node_.ReleaseHeld(far_ms - limits::kClockSkewMsMax);
+  ASSERT_EQ(released.size(), 1u);
+  EXPECT_EQ(released[0].group, h_.group());
+  EXPECT_EQ(released[0].inserted, std::vector<EventId>{future.id});
+  EXPECT_EQ(node_.pending_stats().held_events, 1u);
+  released = node_.ReleaseHeld(child.hlc.wall_ms);
+  ASSERT_EQ(released.size(), 1u);
+  EXPECT_EQ(released[0].inserted, std::vector<EventId>{child.id});
+  EXPECT_EQ(HashHex(node_.FindGroup(h_.group())->StateHash()), ReferenceHash());
+}
+
+TEST_F(ReceiveTest, HeldGenesisFoundsItsGroupWhenReleased) {
+  HistoryBuilder later(founder_, TestCharter("Later"), kNowMs + limits::kClockSkewMsMax + 10);
+  EXPECT_EQ(Deliver(node_, later.genesis()).outcome, ReceiveOutcome::kHeld);
+  EXPECT_TRUE(node_.groups().empty());
+  ASSERT_NE(node_.FindPending(later.group()), nullptr);
+  std::vector<GroupChanges> released = node_.ReleaseHeld(kNowMs + 10);
+  ASSERT_EQ(released.size(), 1u);
+  EXPECT_EQ(released[0].inserted, std::vector<EventId>{later.genesis().id});
+  EXPECT_NE(node_.FindGroup(later.group()), nullptr);
+}
+
+TEST_F(ReceiveTest, InvalidEventIsRefusedAndChangesNothing) {
+  const VerifiedEvent c2 = h_.Append(founder_, CampaignBody(TestCampaign(1)));
+  ASSERT_EQ(Deliver(node_, h_.genesis()).outcome, ReceiveOutcome::kInserted);
+  ASSERT_EQ(Deliver(node_, c2).outcome, ReceiveOutcome::kInserted);
+  // seq 3 whose prev is the genesis (the founder's seq 1), not seq 2.
+  v1::Event draft = h_.Draft(founder_.public_key(), {});
+  draft.set_prev(h_.genesis().id.Bytes());
+  draft.MergeFrom(CampaignBody(TestCampaign(2)));
+  EXPECT_THAT(node_.Receive(SealOrDie(draft, founder_), kNowMs),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("prev")));
+  EXPECT_EQ(node_.event_count(), 2u);
+  EXPECT_TRUE(node_.FindPending(h_.group()) == nullptr || node_.FindPending(h_.group())->empty());
+}
+
+TEST_F(ReceiveTest, ReleasedEventThatProvesInvalidIsDropped) {
+  const VerifiedEvent c2 = h_.Append(founder_, CampaignBody(TestCampaign(1)));  // hlc 1'001
+  // The outsider names c2 but stamps below it: invalid, which shows only once c2 is held.
+  const VerifiedEvent bad =
+      h_.AppendWithDeps(outsider_, PulseCheckBody(), {c2.id}, Hlc{c2.hlc.wall_ms - 1, 0});
+  ASSERT_EQ(Deliver(node_, h_.genesis()).outcome, ReceiveOutcome::kInserted);
+  EXPECT_EQ(Deliver(node_, bad).outcome, ReceiveOutcome::kPending);
+  ReceiveResult r = Deliver(node_, c2);
+  EXPECT_EQ(r.changes.inserted, std::vector<EventId>{c2.id});
+  EXPECT_EQ(r.changes.dropped, 1u);
+  EXPECT_TRUE(node_.FindPending(h_.group())->empty());
+  EXPECT_THAT(node_.Receive(bad, kNowMs), StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
+TEST_F(ReceiveTest, ForkIsRecordedAndReportedOnce) {
+  const VerifiedEvent a = h_.Append(founder_, CampaignBody(TestCampaign(1)));
+  const VerifiedEvent b = h_.AppendBranch(founder_, h_.genesis().id, PulseCheckBody());
+  ASSERT_EQ(Deliver(node_, h_.genesis()).outcome, ReceiveOutcome::kInserted);
+  ASSERT_EQ(Deliver(node_, b).outcome, ReceiveOutcome::kInserted);
+  ReceiveResult fork = Deliver(node_, a);
+  EXPECT_EQ(fork.outcome, ReceiveOutcome::kFork);
+  ASSERT_EQ(fork.changes.new_fork_proofs.size(), 1u);
+  EXPECT_TRUE(fork.changes.inserted.empty());
+  ReceiveResult again = Deliver(node_, a);
+  EXPECT_EQ(again.outcome, ReceiveOutcome::kFork);
+  EXPECT_TRUE(again.changes.new_fork_proofs.empty());
+  EXPECT_EQ(node_.FindGroup(h_.group())->FrozenFrom(founder_.public_key()), 2u);
+
+  // Another node learns it from the proof alone, and agrees.
+  NodeState other(TestKey('m'));
+  ASSERT_EQ(Deliver(other, h_.genesis()).outcome, ReceiveOutcome::kInserted);
+  ASSERT_EQ(Deliver(other, a).outcome, ReceiveOutcome::kInserted);
+  ASSERT_OK_AND_ASSIGN(GroupChanges told, other.ReceiveForkProof(fork.changes.new_fork_proofs[0]));
+  EXPECT_EQ(told.new_fork_proofs.size(), 1u);
+  ASSERT_OK_AND_ASSIGN(GroupChanges told_again,
+                       other.ReceiveForkProof(fork.changes.new_fork_proofs[0]));
+  EXPECT_TRUE(told_again.empty());
+  EXPECT_EQ(HashHex(other.FindGroup(h_.group())->StateHash()),
+            HashHex(node_.FindGroup(h_.group())->StateHash()));
+
+  NodeState stranger(TestKey('s'));
+  EXPECT_THAT(stranger.ReceiveForkProof(fork.changes.new_fork_proofs[0]),
+              StatusIs(absl::StatusCode::kNotFound));
+}
+
+TEST_F(ReceiveTest, OrgThatForkedCannotWrite) {
+  // A node restored from an old backup wrote seq 2 again; its peers return the original.
+  NodeState restored(TestKey('a'));
+  GroupId group =
+      restored.AppendOwn(std::nullopt, CharterBody(TestCharter()), 1'000).value()->group;
+  const Group& g = *restored.FindGroup(group);
+  v1::Event original = g.Draft(restored.org(), Hlc{1'500, 0});
+  original.MergeFrom(CampaignBody(TestCampaign(1)));
+  const VerifiedEvent lost = SealOrDie(original, TestKey('a'));
+  ASSERT_OK(restored.AppendOwn(group, CampaignBody(TestCampaign(2)), 2'000));
+  ASSERT_OK_AND_ASSIGN(ReceiveResult fork, restored.Receive(lost, 3'000));
+  EXPECT_EQ(fork.outcome, ReceiveOutcome::kFork);
+  EXPECT_THAT(restored.AppendOwn(group, CampaignBody(TestCampaign(3)), 4'000),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("forked at seq 2")));
+}
+
+TEST_F(ReceiveTest, FullPendingEvictsAndSaysSo) {
+  // kPendingEventsPerGroupMax + 1 events of one outsider chain arrive without their seq 1.
+  const VerifiedEvent o1 = h_.AppendWithDeps(outsider_, PulseCheckBody(), {h_.genesis().id});
+  std::vector<VerifiedEvent> rest;
+  for (size_t i = 0; i <= limits::kPendingEventsPerGroupMax; ++i) {
+    rest.push_back(h_.AppendWithDeps(outsider_, PulseCheckBody(), {}));
+  }
+  ASSERT_EQ(Deliver(node_, h_.genesis()).outcome, ReceiveOutcome::kInserted);
+  for (size_t i = 0; i + 1 < rest.size(); ++i) {
+    ASSERT_EQ(Deliver(node_, rest[i]).outcome, ReceiveOutcome::kPending);
+  }
+  EXPECT_EQ(Deliver(node_, rest.back()).outcome, ReceiveOutcome::kEvicted);
+  EXPECT_EQ(node_.pending_stats().evicted_total, 1u);
+  EXPECT_EQ(node_.pending_stats().waiting_events, limits::kPendingEventsPerGroupMax);
+  ReceiveResult r = Deliver(node_, o1);
+  EXPECT_EQ(r.changes.inserted.size(), limits::kPendingEventsPerGroupMax + 1);
+  // Anti-entropy brings the evicted event again.
+  EXPECT_EQ(Deliver(node_, rest.back()).outcome, ReceiveOutcome::kInserted);
+  EXPECT_EQ(HashHex(node_.FindGroup(h_.group())->StateHash()), ReferenceHash());
 }
 
 }  // namespace

@@ -17,17 +17,27 @@
 namespace constellation::core {
 namespace {
 
+using ::constellation::testing::AcceptanceBody;
+using ::constellation::testing::AcknowledgementBody;
+using ::constellation::testing::AdmitBody;
 using ::constellation::testing::AmendmentBody;
 using ::constellation::testing::CancellationBody;
+using ::constellation::testing::ExpelBody;
+using ::constellation::testing::MakeDecisionRule;
 using ::constellation::testing::MakeMoney;
+using ::constellation::testing::NoticeBody;
 using ::constellation::testing::PaymentBody;
 using ::constellation::testing::PledgeBody;
+using ::constellation::testing::ProposalBody;
+using ::constellation::testing::ProposalCloseBody;
 using ::constellation::testing::PulseCheckBody;
+using ::constellation::testing::StanceBody;
 using ::constellation::testing::StatusIs;
 using ::constellation::testing::TestCampaign;
 using ::constellation::testing::TestCharter;
 using ::constellation::testing::TestTerms;
 using ::constellation::testing::TestTermsWithInstallments;
+using ::constellation::testing::WithdrawalBody;
 using ::testing::AllOf;
 using ::testing::HasSubstr;
 
@@ -155,7 +165,9 @@ v1::DecisionRule Rule(uint32_t threshold_bps, uint32_t quorum_bps) {
 TEST(CharterTest, DecisionRuleBasisPointBounds) {
   v1::Charter c = TestCharter();
   *c.add_decision_rules() = Rule(10'000, 10'000);
-  *c.add_decision_rules() = Rule(0, 0);
+  v1::DecisionRule other_type = Rule(0, 0);
+  other_type.set_decision_type(v1::DECISION_TYPE_EXPEL);
+  *c.add_decision_rules() = other_type;
   EXPECT_OK(ValidateCharter(c, "charter"));
 
   c = TestCharter();
@@ -338,6 +350,112 @@ TEST(ValidateBodyTest, ChecksEachFoldedRecordType) {
 TEST(ValidateBodyTest, UnfoldedRecordTypesPassAndMissingBodyFails) {
   EXPECT_OK(ValidateBody(PulseCheckBody()));
   EXPECT_THAT(ValidateBody(v1::Event()), StatusIs(kInvalid, HasSubstr("no body")));
+}
+
+TEST(CharterTest, OneRulePerDecisionTypeAndBoundedWindows) {
+  v1::Charter c = TestCharter();
+  *c.add_decision_rules() =
+      MakeDecisionRule(v1::DECISION_TYPE_EXPEL, v1::DECISION_PROCESS_UNANIMITY);
+  *c.add_decision_rules() =
+      MakeDecisionRule(v1::DECISION_TYPE_EXPEL, v1::DECISION_PROCESS_MAJORITY);
+  EXPECT_THAT(ValidateCharter(c, "charter"), StatusIs(kInvalid, HasSubstr("two rules for expel")));
+  c = TestCharter();
+  *c.add_decision_rules() = MakeDecisionRule(v1::DECISION_TYPE_ADMIT, v1::DECISION_PROCESS_CONSENT,
+                                             0, 0, limits::kVotingWindowMsMax + 1);
+  EXPECT_THAT(ValidateCharter(c, "charter"), StatusIs(kInvalid, HasSubstr("kVotingWindowMsMax")));
+  c = TestCharter();
+  c.mutable_founder()->set_voting_weight(limits::kVotingWeightMax + 1);
+  EXPECT_THAT(ValidateCharter(c, "charter"),
+              StatusIs(kInvalid, AllOf(HasSubstr("charter.founder.voting_weight"),
+                                       HasSubstr("kVotingWeightMax"))));
+}
+
+TEST(ProposalTest, EveryTypeWithItsPayloadIsValid) {
+  for (int t = v1::DECISION_TYPE_ADMIT; t <= v1::DECISION_TYPE_DISSOLVE; ++t) {
+    const auto type = static_cast<v1::DecisionType>(t);
+    EXPECT_OK(ValidateBody(ProposalBody(type))) << t;
+  }
+}
+
+TEST(ProposalTest, TypeTitleAndMatchingPayloadAreRequired) {
+  v1::Event e = ProposalBody(v1::DECISION_TYPE_ADOPT_STRATEGY);
+  e.mutable_proposal()->set_decision_type(v1::DECISION_TYPE_UNSPECIFIED);
+  EXPECT_THAT(ValidateBody(e), StatusIs(kInvalid, HasSubstr("proposal.decision_type")));
+  e = ProposalBody(v1::DECISION_TYPE_ADOPT_STRATEGY);
+  e.mutable_proposal()->set_title(std::string(limits::kProposalTitleSizeBytesMax + 1, 't'));
+  EXPECT_THAT(ValidateBody(e), StatusIs(kInvalid, HasSubstr("kProposalTitleSizeBytesMax")));
+  e.mutable_proposal()->clear_title();
+  EXPECT_THAT(ValidateBody(e), StatusIs(kInvalid, HasSubstr("proposal.title: is required")));
+  e = ProposalBody(v1::DECISION_TYPE_EXPEL);
+  e.mutable_proposal()->set_decision_type(v1::DECISION_TYPE_ADMIT);
+  EXPECT_THAT(ValidateBody(e),
+              StatusIs(kInvalid, HasSubstr("a proposal of type admit needs its payload")));
+  e = ProposalBody(v1::DECISION_TYPE_DISSOLVE);
+  e.mutable_proposal()->clear_dissolution_plan();
+  EXPECT_THAT(ValidateBody(e), StatusIs(kInvalid));
+}
+
+TEST(ProposalTest, PayloadsAreChecked) {
+  v1::Event admit = AdmitBody(OrgKey::FromArray(kSomeId.array()));
+  admit.mutable_proposal()->mutable_admit()->mutable_card()->set_key("short");
+  EXPECT_THAT(ValidateBody(admit), StatusIs(kInvalid, HasSubstr("proposal.admit.card.key")));
+  admit =
+      AdmitBody(OrgKey::FromArray(kSomeId.array()), v1::ROLE_PARTNER, limits::kVotingWeightMax + 1);
+  EXPECT_THAT(ValidateBody(admit), StatusIs(kInvalid, HasSubstr("proposal.admit.voting_weight")));
+  v1::Event expel = ExpelBody(OrgKey::FromArray(kSomeId.array()));
+  expel.mutable_proposal()->mutable_expel()->clear_reason();
+  EXPECT_THAT(ValidateBody(expel), StatusIs(kInvalid, HasSubstr("proposal.expel.reason")));
+  v1::Event campaign = ProposalBody(v1::DECISION_TYPE_OPEN_CAMPAIGN);
+  campaign.mutable_proposal()->mutable_campaign()->clear_name();
+  EXPECT_THAT(ValidateBody(campaign), StatusIs(kInvalid, HasSubstr("proposal.campaign.name")));
+  v1::Event write_off = ProposalBody(v1::DECISION_TYPE_WRITE_OFF);
+  write_off.mutable_proposal()->mutable_write_off()->mutable_amount()->set_amount_minor(0);
+  EXPECT_THAT(ValidateBody(write_off),
+              StatusIs(kInvalid, HasSubstr("proposal.write_off.amount.amount_minor")));
+  v1::Event charter = ProposalBody(v1::DECISION_TYPE_AMEND_CHARTER);
+  charter.mutable_proposal()->mutable_charter()->set_kind(v1::GROUP_KIND_UNSPECIFIED);
+  EXPECT_THAT(ValidateBody(charter), StatusIs(kInvalid, HasSubstr("proposal.charter.kind")));
+}
+
+TEST(StanceTest, ChoiceAndReason) {
+  EXPECT_OK(ValidateBody(StanceBody(kSomeId, v1::STANCE_CHOICE_AGREE)));
+  EXPECT_OK(ValidateBody(StanceBody(kSomeId, v1::STANCE_CHOICE_ABSTAIN)));
+  EXPECT_THAT(ValidateBody(StanceBody(kSomeId, v1::STANCE_CHOICE_UNSPECIFIED)),
+              StatusIs(kInvalid, HasSubstr("stance.choice")));
+  EXPECT_THAT(ValidateBody(StanceBody(kSomeId, v1::STANCE_CHOICE_DISAGREE)),
+              StatusIs(kInvalid, HasSubstr("stance.reason: is required to disagree or block")));
+  EXPECT_THAT(ValidateBody(StanceBody(kSomeId, v1::STANCE_CHOICE_BLOCK)),
+              StatusIs(kInvalid, HasSubstr("stance.reason")));
+  EXPECT_OK(ValidateBody(StanceBody(kSomeId, v1::STANCE_CHOICE_BLOCK, "unsafe to try")));
+  EXPECT_THAT(ValidateBody(StanceBody(kSomeId, v1::STANCE_CHOICE_DISAGREE,
+                                      std::string(limits::kStanceReasonSizeBytesMax + 1, 'r'))),
+              StatusIs(kInvalid, HasSubstr("kStanceReasonSizeBytesMax")));
+  v1::Event no_id = StanceBody(kSomeId, v1::STANCE_CHOICE_AGREE);
+  no_id.mutable_stance()->clear_proposal_id();
+  EXPECT_THAT(ValidateBody(no_id), StatusIs(kInvalid, HasSubstr("stance.proposal_id")));
+}
+
+TEST(DecisionRecordsTest, CloseAcknowledgementAndMembership) {
+  EXPECT_OK(ValidateBody(ProposalCloseBody(kSomeId)));
+  v1::Event close = ProposalCloseBody(kSomeId);
+  close.mutable_proposal_close()->set_proposal_id("x");
+  EXPECT_THAT(ValidateBody(close), StatusIs(kInvalid, HasSubstr("proposal_close.proposal_id")));
+  EXPECT_OK(ValidateBody(AcknowledgementBody({kSomeId})));
+  EXPECT_THAT(ValidateBody(AcknowledgementBody({})), StatusIs(kInvalid, HasSubstr("at least one")));
+  EXPECT_THAT(ValidateBody(AcknowledgementBody({kSomeId, kSomeId})),
+              StatusIs(kInvalid, HasSubstr("twice")));
+  EXPECT_OK(ValidateBody(AcceptanceBody(kSomeId)));
+  v1::Event accept = AcceptanceBody(kSomeId);
+  accept.mutable_membership_acceptance()->mutable_profile()->set_name(
+      std::string(limits::kNameSizeBytesMax + 1, 'n'));
+  EXPECT_THAT(ValidateBody(accept),
+              StatusIs(kInvalid, HasSubstr("membership_acceptance.profile.name")));
+  EXPECT_OK(ValidateBody(NoticeBody()));
+  EXPECT_THAT(ValidateBody(NoticeBody(limits::kHlcWallMsMax + 1)),
+              StatusIs(kInvalid, HasSubstr("membership_notice.effective_ms")));
+  EXPECT_OK(ValidateBody(WithdrawalBody()));
+  EXPECT_THAT(ValidateBody(WithdrawalBody(std::string(limits::kShortTextSizeBytesMax + 1, 'w'))),
+              StatusIs(kInvalid, HasSubstr("membership_withdrawal.reason")));
 }
 
 }  // namespace

@@ -1,0 +1,505 @@
+// tests/unit/membership_test.cc
+//
+// Membership records in the fold (GroupState, docs/PROTOCOL.md §5): admission by a final
+// decision and the invitee's acceptance, notice, withdrawal, expulsion by decision, what a
+// removed member's events can still do, and the concurrent-removal rules of DESIGN §3.
+// The charter uses the default decision rules (ADMIT: supermajority 2/3 with quorum 2/3;
+// EXPEL: unanimity of the others). Events are applied in the order written, a causal order.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "server/core/dag.h"
+#include "server/core/group_state.h"
+#include "tests/testing/event_factory.h"
+#include "tests/testing/status_matchers.h"
+
+namespace constellation::core {
+namespace {
+
+using ::constellation::testing::AcceptanceBody;
+using ::constellation::testing::AcknowledgementBody;
+using ::constellation::testing::AdmitBody;
+using ::constellation::testing::CampaignBody;
+using ::constellation::testing::ExpelBody;
+using ::constellation::testing::HashHex;
+using ::constellation::testing::HistoryBuilder;
+using ::constellation::testing::NoticeBody;
+using ::constellation::testing::PledgeBody;
+using ::constellation::testing::ProposalBody;
+using ::constellation::testing::ProposalCloseBody;
+using ::constellation::testing::StanceBody;
+using ::constellation::testing::StatusIs;
+using ::constellation::testing::TestCampaign;
+using ::constellation::testing::TestCharter;
+using ::constellation::testing::TestKey;
+using ::constellation::testing::TestTerms;
+using ::constellation::testing::WithdrawalBody;
+using ::testing::HasSubstr;
+
+constexpr v1::StanceChoice kAgree = v1::STANCE_CHOICE_AGREE;
+constexpr v1::StanceChoice kBlock = v1::STANCE_CHOICE_BLOCK;
+constexpr uint32_t kNoticeDays = 30;
+
+v1::Charter MembershipCharter() {
+  v1::Charter c = TestCharter();
+  c.set_withdrawal_notice_days(kNoticeDays);
+  return c;
+}
+
+class MembershipTest : public ::testing::Test {
+ protected:
+  MembershipTest() : history_(founder_, MembershipCharter()), state_(history_.group()) {
+    state_.Apply(history_.genesis());
+    writers_.push_back(&founder_);
+  }
+
+  absl::Status Put(const VerifiedEvent& e) {
+    absl::Status verdict = state_.Check(e);
+    state_.Apply(e);
+    auto rejected = state_.rejected_events().find(e.id);
+    if (verdict.ok()) {
+      EXPECT_EQ(rejected, state_.rejected_events().end()) << "accepted event listed as rejected";
+    } else if (rejected == state_.rejected_events().end()) {
+      ADD_FAILURE() << "rejected event not listed: " << verdict;
+    } else {
+      EXPECT_EQ(rejected->second, verdict.message());
+    }
+    last_ = e;
+    return verdict;
+  }
+  absl::Status Write(const SigningKey& author, const v1::Event& body) {
+    return Put(history_.Append(author, body));
+  }
+  absl::Status WriteAt(const SigningKey& author, const v1::Event& body, uint64_t wall_ms) {
+    return Put(history_.AppendAt(author, body, Hlc{wall_ms, 0}));
+  }
+  EventId Ok(const SigningKey& author, const v1::Event& body) {
+    absl::Status s = Write(author, body);
+    EXPECT_TRUE(s.ok()) << s;
+    return last_.id;
+  }
+
+  // Every writer agrees with `p` (all voted: it closes) and then acknowledges it (final).
+  void AllAgreeAndAck(const EventId& p, const SigningKey* except = nullptr) {
+    for (const SigningKey* w : writers_) {
+      if (w != except) Ok(*w, StanceBody(p, kAgree));
+    }
+    for (const SigningKey* w : writers_) Ok(*w, AcknowledgementBody({p}));
+  }
+
+  // Admits `invitee` through an ADMIT decision every writer agrees with; returns the proposal.
+  EventId Admit(const SigningKey& invitee, v1::Role role = v1::ROLE_PARTNER) {
+    EventId p = Ok(founder_, AdmitBody(invitee.public_key(), role));
+    AllAgreeAndAck(p);
+    EXPECT_TRUE(state_.Outcome(p)->final);
+    Ok(invitee, AcceptanceBody(p));
+    if (role != v1::ROLE_OBSERVER) writers_.push_back(&invitee);
+    return p;
+  }
+
+  // Expels `member` through an EXPEL decision every other writer agrees with.
+  EventId Expel(const SigningKey& member) {
+    EventId x = Ok(founder_, ExpelBody(member.public_key()));
+    std::vector<const SigningKey*> others;
+    for (const SigningKey* w : writers_) {
+      if (w != &member) others.push_back(w);
+    }
+    for (const SigningKey* w : others) Ok(*w, StanceBody(x, kAgree));
+    for (const SigningKey* w : others) Ok(*w, AcknowledgementBody({x}));
+    EXPECT_TRUE(state_.Outcome(x)->final);
+    std::erase(writers_, &member);
+    return x;
+  }
+
+  const MemberState& Member(const SigningKey& key) { return state_.members().at(key.public_key()); }
+
+  const SigningKey founder_ = TestKey('a');
+  const SigningKey bea_ = TestKey('b');
+  const SigningKey cal_ = TestKey('c');
+  const SigningKey dee_ = TestKey('d');
+  const SigningKey outsider_ = TestKey('x');
+  HistoryBuilder history_;
+  GroupState state_;
+  VerifiedEvent last_;
+  std::vector<const SigningKey*> writers_;
+};
+
+TEST_F(MembershipTest, AdmissionEndToEnd) {
+  // The founder proposes to admit bea (from bea's org card) as a funder with weight 2.
+  v1::Event admit = AdmitBody(bea_.public_key(), v1::ROLE_PARTNER, 2);
+  admit.mutable_proposal()->mutable_admit()->set_segment(v1::SEGMENT_FUNDER);
+  EventId p = Ok(founder_, admit);
+  EXPECT_FALSE(state_.proposals().at(p).rule_from_charter);
+  EXPECT_EQ(state_.proposals().at(p).rule.process(), v1::DECISION_PROCESS_SUPERMAJORITY);
+  // The founder agrees: every member has voted, so it closes, passed but provisional.
+  EventId vote = Ok(founder_, StanceBody(p, kAgree));
+  ProposalOutcome o = *state_.Outcome(p);
+  EXPECT_TRUE(o.closed);
+  EXPECT_EQ(o.close.hlc, history_.Get(vote).hlc);
+  EXPECT_EQ(o.outcome, DecisionOutcome::kPassed);
+  EXPECT_FALSE(o.final);
+  EXPECT_THAT(Write(bea_, AcceptanceBody(p)),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("not final yet")));
+  EXPECT_FALSE(state_.members().contains(bea_.public_key()));
+  // The founder's next event (its automatic acknowledgement) makes it final.
+  EventId ack = Ok(founder_, AcknowledgementBody({p}));
+  o = *state_.Outcome(p);
+  EXPECT_TRUE(o.final);
+  EXPECT_EQ(*o.final_at, ack);
+  EXPECT_TRUE(state_.proposals().at(p).effect_applied);
+  // bea accepts: a member with what the members decided, and its own name and endpoints.
+  v1::Event accept = AcceptanceBody(p, "Tide Lab");
+  accept.mutable_membership_acceptance()->mutable_profile()->set_role(v1::ROLE_LEAD);
+  accept.mutable_membership_acceptance()->mutable_profile()->set_voting_weight(9);
+  EventId joined = Ok(bea_, accept);
+  const MemberState& m = Member(bea_);
+  EXPECT_EQ(m.status, MemberStatus::kActive);
+  EXPECT_EQ(m.profile.name(), "Tide Lab");
+  EXPECT_EQ(m.profile.endpoints_size(), 1);
+  EXPECT_EQ(m.profile.role(), v1::ROLE_PARTNER);
+  EXPECT_EQ(m.profile.segment(), v1::SEGMENT_FUNDER);
+  EXPECT_EQ(m.profile.voting_weight(), 2u);
+  EXPECT_EQ(m.joined_event, joined);
+  EXPECT_EQ(m.profile_event, joined);
+  EXPECT_EQ(*m.admitted_by, p);
+  EXPECT_EQ(*state_.proposals().at(p).acceptance, joined);
+  EXPECT_TRUE(state_.IsActiveWriter(bea_.public_key()));
+  EXPECT_EQ(DeriveMemberStatus(m, UINT64_MAX), MemberStatus::kActive);
+  // bea can now pledge.
+  EventId campaign = Ok(founder_, CampaignBody(TestCampaign(100'000)));
+  EventId pledge = Ok(bea_, PledgeBody(campaign, TestTerms(2'500)));
+  EXPECT_EQ(state_.pledges().at(pledge).pledger, bea_.public_key());
+  // A second acceptance, or a new admission of a member, changes nothing.
+  EXPECT_THAT(Write(bea_, AcceptanceBody(p)), StatusIs(absl::StatusCode::kAlreadyExists));
+  EXPECT_THAT(Write(founder_, AdmitBody(bea_.public_key())),
+              StatusIs(absl::StatusCode::kAlreadyExists, HasSubstr("already a member")));
+}
+
+TEST_F(MembershipTest, TheOrgCardFillsWhatTheAcceptanceLeavesOut) {
+  v1::Event admit = AdmitBody(bea_.public_key());
+  v1::OrgCard* card = admit.mutable_proposal()->mutable_admit()->mutable_card();
+  card->set_name("Tide Lab (card)");
+  card->add_endpoints("tide.example:7400");
+  EventId p = Ok(founder_, admit);
+  AllAgreeAndAck(p);
+  v1::Event accept = AcceptanceBody(p, "");
+  accept.mutable_membership_acceptance()->mutable_profile()->clear_endpoints();
+  Ok(bea_, accept);
+  EXPECT_EQ(Member(bea_).profile.name(), "Tide Lab (card)");
+  ASSERT_EQ(Member(bea_).profile.endpoints_size(), 1);
+  EXPECT_EQ(Member(bea_).profile.endpoints(0), "tide.example:7400");
+}
+
+TEST_F(MembershipTest, OnlyTheInviteeAcceptsAPassedFinalAdmission) {
+  Admit(bea_);
+  EventId p = Ok(founder_, AdmitBody(cal_.public_key()));
+  EXPECT_THAT(Write(dee_, AcceptanceBody(p)),
+              StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("only the invitee")));
+  // A rejected admission cannot be accepted.
+  Ok(founder_, StanceBody(p, kAgree));
+  Ok(bea_, StanceBody(p, kBlock, "conflict of interest"));  // supermajority: 1 of 2 < 2/3
+  Ok(founder_, AcknowledgementBody({p}));
+  Ok(bea_, AcknowledgementBody({p}));
+  ProposalOutcome o = *state_.Outcome(p);
+  EXPECT_TRUE(o.final);
+  EXPECT_EQ(o.outcome, DecisionOutcome::kRejected);
+  EXPECT_FALSE(state_.proposals().at(p).effect_applied);
+  EXPECT_THAT(Write(cal_, AcceptanceBody(p)),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("did not pass")));
+  // An acceptance must name an admission.
+  EventId strategy = Ok(founder_, ProposalBody(v1::DECISION_TYPE_ADOPT_STRATEGY));
+  EXPECT_THAT(Write(cal_, AcceptanceBody(strategy)),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("not an admission")));
+  EXPECT_THAT(Write(cal_, AcceptanceBody(history_.genesis().id)),
+              StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_FALSE(state_.members().contains(cal_.public_key()));
+}
+
+TEST_F(MembershipTest, NonMemberEventsHaveNoEffect) {
+  EventId p = Ok(founder_, ProposalBody(v1::DECISION_TYPE_ADOPT_STRATEGY));
+  for (const v1::Event& body :
+       {CampaignBody(TestCampaign(1'000)), ProposalBody(v1::DECISION_TYPE_ADOPT_STRATEGY),
+        StanceBody(p, kAgree), AcknowledgementBody({p}), NoticeBody(), WithdrawalBody()}) {
+    EXPECT_THAT(Write(outsider_, body),
+                StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("not an active member")));
+  }
+  EXPECT_EQ(state_.members().size(), 1u);
+  EXPECT_EQ(state_.proposals().size(), 1u);
+  EXPECT_TRUE(state_.proposals().at(p).stances.empty());
+}
+
+TEST_F(MembershipTest, WithdrawalIsAlwaysAllowedAndFinal) {
+  Admit(bea_);
+  Admit(dee_, v1::ROLE_OBSERVER);
+  EventId p = Ok(founder_, ProposalBody(v1::DECISION_TYPE_ADOPT_STRATEGY));
+  EventId w = Ok(bea_, WithdrawalBody());
+  EXPECT_EQ(Member(bea_).status, MemberStatus::kWithdrawn);
+  EXPECT_EQ(*Member(bea_).removal_event, w);
+  EXPECT_FALSE(state_.IsActiveWriter(bea_.public_key()));
+  EXPECT_THAT(Write(bea_, CampaignBody(TestCampaign(1'000))),
+              StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("withdrew")));
+  EXPECT_THAT(Write(bea_, StanceBody(p, kAgree)),
+              StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("withdrew")));
+  // bea was in p's electorate; its withdrawal does not hold p's finality back.
+  EXPECT_TRUE(state_.proposals().at(p).electorate.contains(bea_.public_key()));
+  Ok(founder_, ProposalCloseBody(p));
+  Ok(founder_, AcknowledgementBody({p}));
+  EXPECT_TRUE(state_.Outcome(p)->final);
+  // An observer may leave too (autonomy), though it may write nothing else.
+  EXPECT_THAT(Write(dee_, CampaignBody(TestCampaign(1'000))),
+              StatusIs(absl::StatusCode::kPermissionDenied));
+  EXPECT_OK(Write(dee_, WithdrawalBody()));
+  EXPECT_EQ(Member(dee_).status, MemberStatus::kWithdrawn);
+  // Members who left are not in later electorates.
+  EventId q = Ok(founder_, ProposalBody(v1::DECISION_TYPE_ADOPT_STRATEGY));
+  EXPECT_EQ(state_.proposals().at(q).electorate.size(), 1u);
+}
+
+TEST_F(MembershipTest, NoticeTakesEffectAfterTheCharterPeriod) {
+  Admit(bea_);
+  const uint64_t notice_ms = kNoticeDays * kDayMs;
+  EXPECT_THAT(WriteAt(bea_, NoticeBody(100'000 + notice_ms - 1), 100'000),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("30 days")));
+  EventId n = Ok(bea_, NoticeBody());  // 0: the earliest the charter allows
+  const MemberState& m = Member(bea_);
+  EXPECT_EQ(m.status, MemberStatus::kNoticeGiven);
+  EXPECT_EQ(*m.notice_event, n);
+  const uint64_t effective_ms = history_.Get(n).hlc.wall_ms + notice_ms;
+  EXPECT_EQ(m.notice_effective_ms, effective_ms);
+  EXPECT_EQ(DeriveMemberStatus(m, effective_ms - 1), MemberStatus::kNoticeGiven);
+  EXPECT_EQ(DeriveMemberStatus(m, effective_ms), MemberStatus::kWithdrawn);
+  EXPECT_THAT(Write(bea_, NoticeBody()),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("already gave notice")));
+  // Until then bea is a member: it writes and votes.
+  EventId p = Ok(founder_, ProposalBody(v1::DECISION_TYPE_ADOPT_STRATEGY));
+  EXPECT_TRUE(state_.proposals().at(p).electorate.contains(bea_.public_key()));
+  Ok(bea_, StanceBody(p, kAgree));
+  Ok(founder_, ProposalCloseBody(p));
+  EventId campaign = Ok(founder_, CampaignBody(TestCampaign(9'000)));
+  EXPECT_FALSE(state_.Outcome(p)->final);
+  // From the effective time on, its events have no effect.
+  EXPECT_THAT(WriteAt(bea_, PledgeBody(campaign, TestTerms(100)), effective_ms),
+              StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("gave notice")));
+  EXPECT_TRUE(state_.pledges().empty());
+  // A proposal stamped after it does not count bea.
+  VerifiedEvent later = history_.AppendAt(founder_, ProposalBody(v1::DECISION_TYPE_ADOPT_STRATEGY),
+                                          Hlc{effective_ms + 5, 0});
+  ASSERT_OK(Put(later));
+  EXPECT_FALSE(state_.proposals().at(later.id).electorate.contains(bea_.public_key()));
+  // p is final: bea's rejected event, stamped after the close, shows it is past it.
+  EXPECT_TRUE(state_.Outcome(p)->final);
+}
+
+TEST_F(MembershipTest, ExpulsionByDecision) {
+  Admit(bea_);
+  Admit(cal_);
+  EventId x = Ok(founder_, ExpelBody(cal_.public_key()));
+  const ProposalState& xs = state_.proposals().at(x);
+  EXPECT_EQ(xs.rule.process(), v1::DECISION_PROCESS_UNANIMITY);
+  EXPECT_FALSE(xs.electorate.contains(cal_.public_key())) << "unanimity of the others";
+  EXPECT_EQ(xs.electorate.size(), 2u);
+  EXPECT_THAT(Write(cal_, StanceBody(x, kBlock, "this is unfair")),
+              StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("not in the electorate")));
+  Ok(founder_, StanceBody(x, kAgree));
+  Ok(bea_, StanceBody(x, kAgree));
+  Ok(founder_, AcknowledgementBody({x}));
+  EXPECT_EQ(Member(cal_).status, MemberStatus::kActive) << "not final: no effect yet";
+  EventId last = Ok(bea_, AcknowledgementBody({x}));
+  const MemberState& m = Member(cal_);
+  EXPECT_EQ(m.status, MemberStatus::kExpelled);
+  EXPECT_EQ(*m.expelled_by, x);
+  EXPECT_EQ(*m.removal_event, last);
+  ASSERT_EQ(state_.removal_cuts().count(x), 1u);
+  EXPECT_EQ(state_.removal_cuts().at(x).member, cal_.public_key());
+  // cal's events the expulsion proposal saw are kept: its acceptance (seq 1), not the
+  // rejected stance (seq 2) written after the proposal.
+  EXPECT_EQ(state_.removal_cuts().at(x).kept_seq_max, 1u);
+  // Its later events have no effect.
+  EXPECT_THAT(Write(cal_, CampaignBody(TestCampaign(1'000))),
+              StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("expelled")));
+  EXPECT_THAT(Write(cal_, WithdrawalBody()),
+              StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("expelled")));
+  EXPECT_TRUE(state_.campaigns().empty());
+  // The expelled member cannot be expelled twice, and cannot expel itself.
+  EXPECT_THAT(Write(founder_, ExpelBody(cal_.public_key())),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("no longer a member")));
+  EXPECT_THAT(Write(founder_, ExpelBody(founder_.public_key())),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("to leave")));
+  EXPECT_THAT(Write(founder_, ExpelBody(outsider_.public_key())),
+              StatusIs(absl::StatusCode::kNotFound));
+}
+
+TEST_F(MembershipTest, ExpelledMembersConcurrentStancesStopCounting) {
+  Admit(bea_);
+  Admit(cal_);
+  // Consent on a strategy: cal blocks it, without having seen its own expulsion proposal.
+  EventId y = Ok(founder_, ProposalBody(v1::DECISION_TYPE_ADOPT_STRATEGY));
+  EventId x = Ok(founder_, ExpelBody(cal_.public_key()));
+  VerifiedEvent block = history_.AppendWithDeps(cal_, StanceBody(y, kBlock, "no"), {y});
+  ASSERT_OK(Put(block));
+  Ok(founder_, ProposalCloseBody(y));
+  EXPECT_EQ(state_.Outcome(y)->outcome, DecisionOutcome::kBlocked);  // provisional
+  Ok(founder_, StanceBody(x, kAgree));
+  Ok(bea_, StanceBody(x, kAgree));
+  Ok(founder_, AcknowledgementBody({x, y}));
+  Ok(bea_, AcknowledgementBody({x, y}));
+  ASSERT_EQ(Member(cal_).status, MemberStatus::kExpelled);
+  // y was not final when the expulsion took effect: cal's block no longer counts, and the
+  // expelled cal does not hold y's finality back.
+  ProposalOutcome o = *state_.Outcome(y);
+  EXPECT_TRUE(o.final);
+  EXPECT_EQ(o.outcome, DecisionOutcome::kPassed);
+  EXPECT_EQ(o.tally.block_weight, 0u);
+}
+
+TEST_F(MembershipTest, FinalOutcomesDoNotChangeWhenAVoterIsLaterExpelled) {
+  Admit(bea_);
+  Admit(cal_);
+  EventId y = Ok(founder_, ProposalBody(v1::DECISION_TYPE_ADOPT_STRATEGY));
+  EventId x = Ok(founder_, ExpelBody(cal_.public_key()));
+  ASSERT_OK(Put(history_.AppendWithDeps(cal_, StanceBody(y, kBlock, "no"), {y})));
+  Ok(founder_, ProposalCloseBody(y));
+  Ok(founder_, AcknowledgementBody({y}));
+  Ok(bea_, AcknowledgementBody({y}));
+  Ok(cal_, AcknowledgementBody({y}));
+  ASSERT_TRUE(state_.Outcome(y)->final);
+  Ok(founder_, StanceBody(x, kAgree));
+  Ok(bea_, StanceBody(x, kAgree));
+  Ok(founder_, AcknowledgementBody({x}));
+  Ok(bea_, AcknowledgementBody({x}));
+  ASSERT_EQ(Member(cal_).status, MemberStatus::kExpelled);
+  EXPECT_EQ(state_.Outcome(y)->outcome, DecisionOutcome::kBlocked);
+}
+
+TEST_F(MembershipTest, MutualRemovalsRemoveBoth) {
+  Admit(bea_);
+  Admit(cal_);
+  Admit(dee_);
+  // bea proposes to expel cal while cal, concurrently, proposes to expel bea.
+  EventId x_cal = Ok(bea_, ExpelBody(cal_.public_key()));
+  std::vector<EventId> deps = {history_.Chain(founder_.public_key()).back(),
+                               history_.Chain(dee_.public_key()).back()};
+  VerifiedEvent x_bea_event = history_.AppendWithDeps(cal_, ExpelBody(bea_.public_key()), deps);
+  ASSERT_OK(Put(x_bea_event));
+  const EventId x_bea = x_bea_event.id;
+  ASSERT_TRUE(state_.HappenedBefore(history_.genesis().id, x_bea));
+  ASSERT_FALSE(state_.HappenedBefore(x_cal, x_bea));
+  // cal's expulsion is decided and final first.
+  for (const SigningKey* k : {&founder_, &dee_, &bea_}) Ok(*k, StanceBody(x_cal, kAgree));
+  for (const SigningKey* k : {&founder_, &dee_, &bea_}) Ok(*k, AcknowledgementBody({x_cal}));
+  ASSERT_EQ(Member(cal_).status, MemberStatus::kExpelled);
+  // cal still decides its own concurrent expulsion of bea; its other events have no effect.
+  EXPECT_THAT(Write(cal_, CampaignBody(TestCampaign(1'000))),
+              StatusIs(absl::StatusCode::kPermissionDenied));
+  for (const SigningKey* k : {&founder_, &dee_}) Ok(*k, StanceBody(x_bea, kAgree));
+  EXPECT_OK(Write(cal_, StanceBody(x_bea, kAgree)));
+  for (const SigningKey* k : {&founder_, &dee_}) Ok(*k, AcknowledgementBody({x_bea}));
+  EXPECT_FALSE(state_.Outcome(x_bea)->final) << "cal's own event past the close is needed";
+  // cal's acknowledgement has no effect, but shows cal is past the close.
+  EXPECT_FALSE(Write(cal_, AcknowledgementBody({x_bea})).ok());
+  ProposalOutcome o = *state_.Outcome(x_bea);
+  EXPECT_TRUE(o.final);
+  EXPECT_EQ(o.outcome, DecisionOutcome::kPassed);
+  EXPECT_EQ(Member(bea_).status, MemberStatus::kExpelled);
+  EXPECT_EQ(Member(cal_).status, MemberStatus::kExpelled);
+}
+
+TEST_F(MembershipTest, RemovalBeatsAConcurrentReAdd) {
+  Admit(bea_);
+  Admit(cal_);
+  EventId w = Ok(cal_, WithdrawalBody());
+  std::erase(writers_, &cal_);
+  // The founder, not having seen the withdrawal, proposes to admit cal (again).
+  std::vector<EventId> deps = {history_.Chain(bea_.public_key()).back()};
+  VerifiedEvent readd = history_.AppendWithDeps(founder_, AdmitBody(cal_.public_key()), deps);
+  ASSERT_OK(Put(readd));
+  ASSERT_FALSE(state_.HappenedBefore(w, readd.id));
+  AllAgreeAndAck(readd.id);
+  ASSERT_TRUE(state_.Outcome(readd.id)->final);
+  EXPECT_THAT(Write(cal_, AcceptanceBody(readd.id)),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("a removal beats a concurrent re-add")));
+  EXPECT_EQ(Member(cal_).status, MemberStatus::kWithdrawn);
+  // An admission decided after the withdrawal readmits it.
+  EventId again = Admit(cal_);
+  EXPECT_EQ(Member(cal_).status, MemberStatus::kActive);
+  EXPECT_EQ(*Member(cal_).admitted_by, again);
+  EXPECT_FALSE(Member(cal_).removal_event.has_value());
+  EXPECT_OK(Write(cal_, CampaignBody(TestCampaign(1'000))));
+}
+
+TEST_F(MembershipTest, ReadmissionAfterExpulsion) {
+  Admit(bea_);
+  Admit(cal_);
+  Expel(cal_);
+  ASSERT_EQ(Member(cal_).status, MemberStatus::kExpelled);
+  Admit(cal_);
+  EXPECT_EQ(Member(cal_).status, MemberStatus::kActive);
+  EXPECT_FALSE(Member(cal_).expelled_by.has_value());
+  EventId campaign = Ok(founder_, CampaignBody(TestCampaign(10'000)));
+  EXPECT_OK(Write(cal_, PledgeBody(campaign, TestTerms(500))));
+}
+
+TEST_F(MembershipTest, RefoldWithRemovalCutsVoidsRecordsConcurrentWithTheExpulsion) {
+  Admit(bea_);
+  Admit(cal_);
+  EventId campaign = Ok(founder_, CampaignBody(TestCampaign(50'000)));
+  EventId x = Ok(founder_, ExpelBody(cal_.public_key()));
+  // cal pledges without having seen the expulsion proposal (concurrent with it).
+  VerifiedEvent pledge =
+      history_.AppendWithDeps(cal_, PledgeBody(campaign, TestTerms(700)), {campaign});
+  ASSERT_OK(Put(pledge));
+  Ok(founder_, StanceBody(x, kAgree));
+  Ok(bea_, StanceBody(x, kAgree));
+  Ok(founder_, AcknowledgementBody({x}));
+  Ok(bea_, AcknowledgementBody({x}));
+  ASSERT_EQ(Member(cal_).status, MemberStatus::kExpelled);
+  // One fold in order cannot void the pledge it applied before the expulsion took effect...
+  EXPECT_EQ(state_.pledges().count(pledge.id), 1u);
+  EXPECT_TRUE(state_.NeedsRefold());
+  // ...the fold with the cuts it found does, and finds the same cuts (the fixpoint).
+  auto replay = [&](GroupState& s) {
+    for (const VerifiedEvent& e : history_.events()) s.Apply(e);
+  };
+  GroupState refolded = FoldWithRemovalCuts(history_.group(), replay);
+  EXPECT_FALSE(refolded.NeedsRefold());
+  EXPECT_EQ(refolded.removal_cuts(), state_.removal_cuts());
+  EXPECT_EQ(refolded.input_cuts(), state_.removal_cuts());
+  EXPECT_EQ(refolded.pledges().count(pledge.id), 0u);
+  ASSERT_EQ(refolded.rejected_events().count(pledge.id), 1u);
+  EXPECT_THAT(refolded.rejected_events().at(pledge.id), HasSubstr("had not seen"));
+  EXPECT_EQ(refolded.members().at(cal_.public_key()).status, MemberStatus::kExpelled);
+  // Decisions are the same in both folds.
+  EXPECT_EQ(refolded.Outcome(x)->final_at, state_.Outcome(x)->final_at);
+  EXPECT_NE(HashHex(refolded.Hash()), HashHex(state_.Hash()));
+  // Without expulsions the refold is the plain fold.
+  HistoryBuilder quiet(founder_, MembershipCharter());
+  GroupState plain(quiet.group());
+  plain.Apply(quiet.genesis());
+  GroupState folded =
+      FoldWithRemovalCuts(quiet.group(), [&](GroupState& s) { s.Apply(quiet.genesis()); });
+  EXPECT_EQ(HashHex(folded.Hash()), HashHex(plain.Hash()));
+}
+
+TEST_F(MembershipTest, BorrowedDagClocksGiveTheSameState) {
+  Admit(bea_);
+  Admit(cal_);
+  Expel(cal_);
+  GroupDag dag(history_.group());
+  for (const VerifiedEvent& e : history_.events()) {
+    ASSERT_OK_AND_ASSIGN(Admission a, dag.Check(e));
+    ASSERT_EQ(a, Admission::kReady);
+    dag.Insert(e);
+  }
+  GroupState borrowed(history_.group(), {}, &dag.clocks());
+  for (const VerifiedEvent& e : history_.events()) borrowed.Apply(e);
+  EXPECT_EQ(HashHex(borrowed.Hash()), HashHex(state_.Hash()));
+  EXPECT_EQ(borrowed.rejected_events(), state_.rejected_events());
+}
+
+}  // namespace
+}  // namespace constellation::core
