@@ -63,11 +63,14 @@ class Node::Context final : public rpc::ApplyContext {
     return e;
   }
 
-  absl::StatusOr<core::InsertResult> IngestRemote(core::VerifiedEvent e) override {
-    const core::GroupId group = e.group;
-    CONSTELLATION_ASSIGN_OR_RETURN(core::InsertResult r, node_->state_->Ingest(std::move(e)));
-    if (r.admission == core::Admission::kReady) {
-      storage::StageEvent(&batch_, *node_->state_->FindGroup(group)->Find(r.key.id), r.key);
+  absl::StatusOr<core::ReceiveResult> IngestRemote(core::VerifiedEvent e) override {
+    CONSTELLATION_ASSIGN_OR_RETURN(core::ReceiveResult r,
+                                   node_->state_->Receive(std::move(e), NowMs()));
+    if (!r.changes.inserted.empty()) {
+      const core::Group* g = node_->state_->FindGroup(r.changes.group);
+      for (const core::EventId& id : r.changes.inserted) {
+        storage::StageEvent(&batch_, *g->Find(id), core::OrderKey{g->dag().Find(id)->depth, id});
+      }
     }
     return r;
   }

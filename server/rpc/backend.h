@@ -57,9 +57,10 @@ class ApplyContext {
   virtual absl::StatusOr<const core::VerifiedEvent*> AppendOwn(
       const std::optional<core::GroupId>& group, const v1::Event& body) = 0;
 
-  // Inserts a verified event received from a peer (core::NodeState::Ingest) and, when it was
-  // inserted, stages it for the batch's commit.
-  virtual absl::StatusOr<core::InsertResult> IngestRemote(core::VerifiedEvent e) = 0;
+  // Receives a verified event from a peer (core::NodeState::Receive: inserted, or kept in
+  // pending until its parents arrive, or held while its clock is ahead) and stages every event
+  // the call inserted (it and the pending events it released) for the batch's commit.
+  virtual absl::StatusOr<core::ReceiveResult> IngestRemote(core::VerifiedEvent e) = 0;
 
   // Current wall-clock time (ms since the Unix epoch), for HLC stamps and "as of" queries.
   virtual uint64_t NowMs() const = 0;

@@ -8,6 +8,7 @@
 #include "constellation/v1/federation.grpc.pb.h"
 #include "server/base/limits.h"
 #include "server/base/status_macros.h"
+#include "server/core/sync.h"
 #include "server/rpc/peer_client.h"
 #include "server/rpc/reactors.h"
 #include "server/rpc/views.h"
@@ -56,18 +57,6 @@ absl::StatusOr<const core::Group*> GroupForPeer(const ApplyContext& apply,
   return g;
 }
 
-v1::Frontier FrontierOf(const core::Group& g) {
-  v1::Frontier f;
-  f.set_group_id(g.id().Bytes());
-  for (const auto& [author, head] : g.dag().Heads()) {
-    v1::ChainHead* h = f.add_heads();
-    h->set_author(author.Bytes());
-    h->set_seq(g.dag().ChainLength(author));
-    h->set_head(head.Bytes());
-  }
-  return f;
-}
-
 class FederationServiceImpl final : public v1::FederationService::CallbackService {
  public:
   explicit FederationServiceImpl(Backend* backend) : backend_(backend) {}
@@ -80,7 +69,7 @@ class FederationServiceImpl final : public v1::FederationService::CallbackServic
                        const v1::GetFrontierRequest& r, v1::Frontier* out) -> absl::Status {
                       CONSTELLATION_ASSIGN_OR_RETURN(const core::Group* g,
                                                      GroupForPeer(apply, caller, r.group_id()));
-                      *out = FrontierOf(*g);
+                      *out = g->Frontier();
                       return absl::OkStatus();
                     });
   }
@@ -94,26 +83,16 @@ class FederationServiceImpl final : public v1::FederationService::CallbackServic
            uint64_t skip, std::vector<v1::PullEventsResponse>* out, bool* more) -> absl::Status {
           CONSTELLATION_ASSIGN_OR_RETURN(const core::Group* g,
                                          GroupForPeer(apply, caller, r.frontier().group_id()));
-          std::map<core::OrgKey, uint64_t> theirs;
-          for (const v1::ChainHead& h : r.frontier().heads()) {
-            CONSTELLATION_ASSIGN_OR_RETURN(core::OrgKey author,
-                                           core::OrgKey::FromBytes(h.author(), "heads.author"));
-            theirs[author] = h.seq();
-          }
-          const uint64_t max_events =
-              std::min<uint64_t>(r.max_events() == 0 ? limits::kFederationPullEventsMax
-                                                     : r.max_events(),
-                                 limits::kFederationPullEventsMax);
-          // One response message per pull page; `skip` counts messages already sent.
+          const uint64_t max_events = std::min<uint64_t>(
+              r.max_events() == 0 ? limits::kFederationPullEventsMax : r.max_events(),
+              limits::kFederationPullEventsMax);
+          // One response message per pull; `skip` counts messages already sent.
           if (skip > 0) return absl::OkStatus();
+          CONSTELLATION_ASSIGN_OR_RETURN(core::SyncPlan plan,
+                                         core::Diff(*g, r.frontier(), max_events));
           v1::PullEventsResponse& response = out->emplace_back();
-          g->ForEachInOrder(0, [&](uint64_t, const core::VerifiedEvent& e) {
-            auto it = theirs.find(e.author);
-            if (it != theirs.end() && e.seq <= it->second) return true;
-            if (static_cast<uint64_t>(response.events_size()) == max_events) return false;
-            *response.add_events() = e.ToSignedEvent();
-            return true;
-          });
+          for (const core::VerifiedEvent* e : plan.events)
+            *response.add_events() = e->ToSignedEvent();
           *more = false;
           return absl::OkStatus();
         });
@@ -128,9 +107,9 @@ class FederationServiceImpl final : public v1::FederationService::CallbackServic
            v1::PushEventsResponse* out) -> absl::Status {
           CONSTELLATION_RETURN_IF_ERROR(GroupForPeer(apply, caller, r.group_id()).status());
           if (static_cast<size_t>(r.events_size()) > limits::kFederationPullEventsMax) {
-            return absl::InvalidArgumentError(absl::StrFormat(
-                "push of %d events; the limit kFederationPullEventsMax is %d", r.events_size(),
-                limits::kFederationPullEventsMax));
+            return absl::InvalidArgumentError(
+                absl::StrFormat("push of %d events; the limit kFederationPullEventsMax is %d",
+                                r.events_size(), limits::kFederationPullEventsMax));
           }
           return IngestAll(apply, r.group_id(), r.events(), out);
         });
@@ -146,17 +125,24 @@ class FederationServiceImpl final : public v1::FederationService::CallbackServic
       if (e.ok() && e->group.Bytes() != group_bytes) {
         e = absl::InvalidArgumentError("the event belongs to another group");
       }
-      absl::StatusOr<core::InsertResult> r =
-          e.ok() ? apply.IngestRemote(*std::move(e)) : absl::StatusOr<core::InsertResult>(e.status());
+      absl::StatusOr<core::ReceiveResult> r = e.ok()
+                                                  ? apply.IngestRemote(*std::move(e))
+                                                  : absl::StatusOr<core::ReceiveResult>(e.status());
       if (!r.ok()) {
-        return absl::Status(r.status().code(),
-                            absl::StrFormat("event %d of the batch: %s", index,
-                                            std::string(r.status().message())));
+        return absl::Status(r.status().code(), absl::StrFormat("event %d of the batch: %s", index,
+                                                               std::string(r.status().message())));
       }
-      switch (r->admission) {
-        case core::Admission::kReady: out->set_accepted(out->accepted() + 1); break;
-        case core::Admission::kDuplicate: out->set_duplicate(out->duplicate() + 1); break;
-        default: out->set_pending(out->pending() + 1); break;
+      switch (r->outcome) {
+        case core::ReceiveOutcome::kInserted:
+          out->set_accepted(out->accepted() + r->changes.inserted.size());
+          break;
+        case core::ReceiveOutcome::kPending:
+        case core::ReceiveOutcome::kHeld:
+          out->set_pending(out->pending() + 1);
+          break;
+        default:  // duplicate, evicted, fork branch: nothing new here (PROTOCOL.md §8)
+          out->set_duplicate(out->duplicate() + 1);
+          break;
       }
       ++index;
     }
@@ -220,7 +206,7 @@ class PeerServiceImpl final : public v1::PeerService::CallbackService {
       CONSTELLATION_ASSIGN_OR_RETURN(v1::Frontier mine, OnLoop<v1::Frontier>([&](ApplyContext& a) {
                                        const core::Group* g = a.state().FindGroup(group);
                                        v1::Frontier f;
-                                       if (g != nullptr) f = FrontierOf(*g);
+                                       if (g != nullptr) f = g->Frontier();
                                        f.set_group_id(group.Bytes());
                                        return absl::StatusOr<v1::Frontier>(f);
                                      }));
@@ -242,9 +228,9 @@ class PeerServiceImpl final : public v1::PeerService::CallbackService {
     return OnLoop<bool>([&](ApplyContext& a) {
              const core::Group* g = a.state().FindGroup(group);
              if (g != nullptr) {
-               const auto hash = g->state().Hash();
-               out->set_state_hash(std::string(reinterpret_cast<const char*>(hash.data()),
-                                               hash.size()));
+               const auto hash = g->StateHash();
+               out->set_state_hash(
+                   std::string(reinterpret_cast<const char*>(hash.data()), hash.size()));
              }
              return absl::StatusOr<bool>(true);
            })

@@ -40,7 +40,7 @@ v1::GroupView ToGroupView(const core::Group& group) {
     mv->set_last_seq(group.dag().ChainLength(key));
   }
   v.set_event_count(s.event_count());
-  const auto hash = s.Hash();
+  const auto hash = group.StateHash();  // includes forks' freeze (PROTOCOL.md §4)
   v.set_state_hash(std::string(reinterpret_cast<const char*>(hash.data()), hash.size()));
   *v.mutable_last_hlc() = s.last_hlc().ToProto();
   return v;
