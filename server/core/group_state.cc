@@ -235,7 +235,7 @@ CampaignTotals GroupState::Totals(const CampaignState& campaign) const {
   return t;
 }
 
-absl::Status GroupState::CheckPledgeWrite(const VerifiedEvent& e, const EventId& pledge_id,
+absl::Status GroupState::CheckPledgeWrite(const EventId& pledge_id,
                                           const PledgeState** pledge) const {
   auto it = pledges_.find(pledge_id);
   if (it == pledges_.end()) {
@@ -247,7 +247,6 @@ absl::Status GroupState::CheckPledgeWrite(const VerifiedEvent& e, const EventId&
     return absl::FailedPreconditionError(absl::StrFormat(
         "pledge %s is cancelled; it cannot be changed or paid", pledge_id.ShortHex()));
   }
-  (void)e;
   return absl::OkStatus();
 }
 
@@ -306,7 +305,7 @@ absl::Status GroupState::Check(const VerifiedEvent& e) const {
       CONSTELLATION_ASSIGN_OR_RETURN(EventId id,
                                      IdField(a.pledge_id(), "pledge_amendment.pledge_id"));
       const PledgeState* p = nullptr;
-      CONSTELLATION_RETURN_IF_ERROR(CheckPledgeWrite(e, id, &p));
+      CONSTELLATION_RETURN_IF_ERROR(CheckPledgeWrite(id, &p));
       if (p->pledger != e.author) {
         return absl::PermissionDeniedError(
             absl::StrFormat("pledge %s belongs to org %s; only the pledger may amend it",
@@ -329,7 +328,7 @@ absl::Status GroupState::Check(const VerifiedEvent& e) const {
       CONSTELLATION_ASSIGN_OR_RETURN(EventId id, IdField(ev.pledge_cancellation().pledge_id(),
                                                          "pledge_cancellation.pledge_id"));
       const PledgeState* p = nullptr;
-      CONSTELLATION_RETURN_IF_ERROR(CheckPledgeWrite(e, id, &p));
+      CONSTELLATION_RETURN_IF_ERROR(CheckPledgeWrite(id, &p));
       if (p->pledger != e.author) {
         return absl::PermissionDeniedError(
             absl::StrFormat("pledge %s belongs to org %s; only the pledger may cancel it",
@@ -346,7 +345,7 @@ absl::Status GroupState::Check(const VerifiedEvent& e) const {
       CONSTELLATION_ASSIGN_OR_RETURN(EventId id,
                                      IdField(r.pledge_id(), "payment_receipt.pledge_id"));
       const PledgeState* p = nullptr;
-      CONSTELLATION_RETURN_IF_ERROR(CheckPledgeWrite(e, id, &p));
+      CONSTELLATION_RETURN_IF_ERROR(CheckPledgeWrite(id, &p));
       const CampaignState& c = campaigns_.at(p->campaign);
       if (c.fiscal_host != e.author) {
         return absl::PermissionDeniedError(absl::StrFormat(

@@ -298,8 +298,7 @@ class GroupState {
 
   void ApplyValid(const VerifiedEvent& e);
   void ApplyDecisionOrMembership(const VerifiedEvent& e);
-  absl::Status CheckPledgeWrite(const VerifiedEvent& e, const EventId& pledge_id,
-                                const PledgeState** pledge) const;
+  absl::Status CheckPledgeWrite(const EventId& pledge_id, const PledgeState** pledge) const;
 
   // Decisions: derive, finalize, take effect.
   std::vector<CastStance> CountableStances(const ProposalState& p) const;

@@ -173,17 +173,7 @@ class PeerServiceImpl final : public v1::PeerService::CallbackService {
 
  private:
   absl::Status CheckAdmin(const grpc::CallbackServerContext* ctx) {
-    auto it = ctx->client_metadata().find("authorization");
-    constexpr std::string_view kBearer = "Bearer ";
-    if (it == ctx->client_metadata().end()) {
-      return absl::UnauthenticatedError("missing bearer token");
-    }
-    std::string_view value(it->second.data(), it->second.size());
-    if (value.substr(0, kBearer.size()) != kBearer) {
-      return absl::UnauthenticatedError("authorization metadata must be 'Bearer <token>'");
-    }
-    CONSTELLATION_ASSIGN_OR_RETURN(Principal p,
-                                   backend_->Authenticate(value.substr(kBearer.size())));
+    CONSTELLATION_ASSIGN_OR_RETURN(Principal p, AuthenticateBearer(ctx, *backend_));
     if (p.role != Role::kAdmin) {
       return absl::PermissionDeniedError("syncing a group from a peer needs an admin token");
     }

@@ -19,6 +19,25 @@
 
 namespace constellation::rpc {
 
+// The caller of a client RPC, from its `authorization: Bearer <token>` metadata.
+// kUnauthenticated when missing, malformed, unknown or revoked.
+inline absl::StatusOr<Principal> AuthenticateBearer(const grpc::CallbackServerContext* ctx,
+                                                    const Backend& backend) {
+  const auto& md = ctx->client_metadata();
+  auto it = md.find("authorization");
+  if (it == md.end()) {
+    return absl::UnauthenticatedError(
+        "missing bearer token: send 'authorization: Bearer <token>' (CLI: --token or "
+        "CONSTELLATION_TOKEN)");
+  }
+  std::string_view value(it->second.data(), it->second.size());
+  constexpr std::string_view kBearer = "Bearer ";
+  if (value.substr(0, kBearer.size()) != kBearer) {
+    return absl::UnauthenticatedError("authorization metadata must be 'Bearer <token>'");
+  }
+  return backend.Authenticate(value.substr(kBearer.size()));
+}
+
 // Runs `body(apply, caller, request, response)` on the apply loop and finishes the unary RPC
 // from the loop after the commit; finishes at once with `caller`'s error if authentication
 // failed, or with kUnavailable/kResourceExhausted if the loop refuses the task.

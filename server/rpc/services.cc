@@ -18,23 +18,6 @@ constexpr char kVersion[] = "0.1.0";
 
 enum class Access { kRead, kWrite, kAdmin };
 
-absl::StatusOr<Principal> Authenticate(const grpc::CallbackServerContext* ctx,
-                                       const Backend& backend) {
-  const auto& md = ctx->client_metadata();
-  auto it = md.find("authorization");
-  if (it == md.end()) {
-    return absl::UnauthenticatedError(
-        "missing bearer token: send 'authorization: Bearer <token>' (CLI: --token or "
-        "CONSTELLATION_TOKEN)");
-  }
-  std::string_view value(it->second.data(), it->second.size());
-  constexpr std::string_view kBearer = "Bearer ";
-  if (value.substr(0, kBearer.size()) != kBearer) {
-    return absl::UnauthenticatedError("authorization metadata must be 'Bearer <token>'");
-  }
-  return backend.Authenticate(value.substr(kBearer.size()));
-}
-
 absl::Status CheckAccess(const Principal& p, Access access) {
   if (access == Access::kAdmin && p.role != Role::kAdmin) {
     return absl::PermissionDeniedError(
@@ -162,7 +145,7 @@ template <typename Request, typename Response, typename Body>
 grpc::ServerUnaryReactor* Unary(Backend* backend, grpc::CallbackServerContext* ctx,
                                 const Request* request, Response* response, Access access,
                                 Body body) {
-  absl::StatusOr<Principal> principal = Authenticate(ctx, *backend);
+  absl::StatusOr<Principal> principal = AuthenticateBearer(ctx, *backend);
   if (principal.ok()) {
     if (absl::Status s = CheckAccess(*principal, access); !s.ok()) principal = s;
   }
@@ -173,7 +156,7 @@ template <typename Request, typename Response>
 grpc::ServerWriteReactor<Response>* Streaming(Backend* backend, grpc::CallbackServerContext* ctx,
                                               const Request* request,
                                               PageFn<Principal, Request, Response> page) {
-  return RunPaged(backend, request, Authenticate(ctx, *backend), std::move(page));
+  return RunPaged(backend, request, AuthenticateBearer(ctx, *backend), std::move(page));
 }
 
 // Collects items `skip` + 1 .. `skip` + kStreamPageSizeMax of a sequence visited by `each`;
