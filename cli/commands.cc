@@ -35,8 +35,56 @@ std::string HelpPath(const std::vector<std::string>& args) {
   return path;
 }
 
+// A hint that only makes sense for one command, or "".
+std::string CommandHint(const absl::Status& status, const CommandContext& context) {
+  const CommandSpec* command = context.invocation().command;
+  if (command == nullptr) return "";
+  const std::string name = command->noun + " " + command->verb;
+  const std::string group = context.invocation().Get("group");
+  const absl::StatusCode code = status.code();
+  if (name == "group join") {
+    if (code == absl::StatusCode::kFailedPrecondition) {
+      return "the admission must be passed and final before joining: ask a member to run "
+             "'constellation proposal show --group " +
+             group + " --proposal ID' (or 'proposal waiting') and retry once it is final";
+    }
+    if (code == absl::StatusCode::kPermissionDenied) {
+      return "the peer does not know of a passed admission of this org: check --from names a "
+             "member's node that already holds the admission, or let it sync first ('constellation "
+             "peer sync' on that node)";
+    }
+    if (code == absl::StatusCode::kUnavailable) {
+      return absl::StrFormat(
+          "the peer %s (or this node) cannot be reached: check the address from the "
+          "invitation and that both nodes run, then rerun with --request-id %s so that the "
+          "join happens once",
+          context.invocation().Get("from"), context.request_id());
+    }
+  }
+  if (command->noun == "proposal" && code == absl::StatusCode::kFailedPrecondition &&
+      (command->verb == "vote" || command->verb == "close")) {
+    return "see the proposal's state with 'constellation proposal show --group " + group +
+           " --proposal " + context.invocation().Get("proposal") + "'";
+  }
+  if (command->noun == "proposal" && code == absl::StatusCode::kPermissionDenied) {
+    if (command->verb == "vote") {
+      return "only members of the proposal's electorate (fixed when it was made) may vote: see "
+             "'constellation proposal show'";
+    }
+    if (command->verb == "close") return "only the proposal's proposer may close it early";
+  }
+  if (name == "proposal admit" && code == absl::StatusCode::kFailedPrecondition) {
+    return "the charter may not allow this decision type, or the org is already a member: see "
+           "'constellation group show " +
+           group + "'";
+  }
+  return "";
+}
+
 // What to suggest after an error, or "".
 std::string Hint(const absl::Status& status, const CommandContext& context) {
+  const std::string command_hint = CommandHint(status, context);
+  if (!command_hint.empty()) return command_hint;
   const std::optional<Connection>& connection = context.connection();
   const bool write = context.invocation().command != nullptr && context.invocation().command->write;
   switch (status.code()) {
@@ -160,7 +208,8 @@ std::string DumpJson(const Json& json) {
 const std::vector<Command>& AllCommands() {
   static const std::vector<Command>* const kCommands = [] {
     auto* commands = new std::vector<Command>();
-    for (std::vector<Command> part : {AdminCommands(), GroupCommands(), PledgeCommands()}) {
+    for (std::vector<Command> part :
+         {AdminCommands(), GroupCommands(), GovernanceCommands(), PledgeCommands()}) {
       for (Command& command : part) commands->push_back(std::move(command));
     }
     return commands;

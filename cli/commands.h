@@ -91,9 +91,10 @@ struct Command {
 };
 
 // Every command, in help order. Defined per area in commands_*.cc.
-std::vector<Command> AdminCommands();   // node, org, token, context
-std::vector<Command> GroupCommands();   // group, campaign
-std::vector<Command> PledgeCommands();  // pledge
+std::vector<Command> AdminCommands();       // node, peer, org, token, context
+std::vector<Command> GroupCommands();       // group, campaign
+std::vector<Command> GovernanceCommands();  // member, proposal
+std::vector<Command> PledgeCommands();      // pledge
 const std::vector<Command>& AllCommands();
 const std::vector<CommandSpec>& AllCommandSpecs();
 

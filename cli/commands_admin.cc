@@ -1,4 +1,9 @@
 // cli/commands_admin.cc: node, org, token and context commands.
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+
 #include <absl/strings/str_format.h>
 #include <absl/strings/str_join.h>
 
@@ -18,22 +23,45 @@ absl::Status NodeInfoCommand(CommandContext& context) {
 
 absl::Status PeerSyncCommand(CommandContext& context) {
   const Invocation& inv = context.invocation();
+  const std::string from = inv.Get("from");
+  if (inv.Has("from") && from.empty()) {
+    return absl::InvalidArgumentError(
+        "--from is empty: give the peer's HOST:PORT, or leave --from out to sync with every "
+        "member");
+  }
   absl::StatusOr<Client*> client = context.client();
   if (!client.ok()) return client.status();
-  absl::StatusOr<SyncResult> result = (*client)->SyncGroup(inv.Get("from"), inv.Get("group"));
+  absl::StatusOr<SyncResult> result = from.empty()
+                                          ? (*client)->SyncGroupWithMembers(inv.Get("group"))
+                                          : (*client)->SyncGroup(from, inv.Get("group"));
   if (!result.ok()) return result.status();
-  const Json json = {{"group_id", inv.Get("group")},     {"peer", inv.Get("from")},
-                     {"received", result->received},     {"inserted", result->inserted},
-                     {"duplicate", result->duplicate},   {"waiting", result->waiting},
-                     {"rounds", result->rounds},         {"state_hash", result->state_hash}};
-  context.PrintObject(json, {{"group_id", inv.Get("group")},
-                             {"peer", inv.Get("from")},
-                             {"received", absl::StrFormat("%d", result->received)},
-                             {"inserted", absl::StrFormat("%d", result->inserted)},
-                             {"duplicate", absl::StrFormat("%d", result->duplicate)},
-                             {"waiting", absl::StrFormat("%d", result->waiting)},
-                             {"rounds", absl::StrFormat("%d", result->rounds)},
-                             {"state_hash", result->state_hash}});
+  Json json = {{"group_id", inv.Get("group")}, {"peer", from.empty() ? Json(nullptr) : Json(from)}};
+  const Json counts = ToJson(*result);
+  for (auto item = counts.begin(); item != counts.end(); ++item) json[item.key()] = item.value();
+  KeyValues values = {{"group_id", inv.Get("group")},
+                      {"peer", from.empty() ? "(every member)" : from}};
+  for (auto& value : SyncDetails(*result)) values.push_back(std::move(value));
+  context.PrintObject(json, values, {{"Peers", PeersTable(result->peers)}});
+  size_t failing = 0;
+  for (const PeerStatus& peer : result->peers) failing += peer.status == "failing" ? 1 : 0;
+  if (failing > 0) {
+    context.err() << absl::StrFormat(
+        "note: %d of %d member endpoints could not be synced (see last_error); the next round "
+        "retries them\n",
+        failing, result->peers.size());
+  }
+  return absl::OkStatus();
+}
+
+absl::Status PeerListCommand(CommandContext& context) {
+  absl::StatusOr<Client*> client = context.client();
+  if (!client.ok()) return client.status();
+  absl::StatusOr<std::vector<PeerStatus>> peers =
+      (*client)->ListPeers(context.invocation().Get("group"));
+  if (!peers.ok()) return peers.status();
+  Json json = Json::array();
+  for (const PeerStatus& peer : *peers) json.push_back(ToJson(peer));
+  context.PrintList(json, PeersTable(*peers));
   return absl::OkStatus();
 }
 
@@ -50,21 +78,61 @@ absl::Status OrgShowCommand(CommandContext& context) {
   return absl::OkStatus();
 }
 
+// Writes `text` to `path` through a temporary file and a rename, so that a reader never sees
+// half a card.
+absl::Status WriteTextFile(const std::string& path, const std::string& text) {
+  const std::string temporary = path + ".tmp";
+  {
+    std::ofstream file(temporary, std::ios::binary | std::ios::trunc);
+    if (!file) {
+      return absl::InvalidArgumentError(
+          absl::StrFormat("--out '%s' cannot be written: %s", path, std::strerror(errno)));
+    }
+    file << text;
+    file.flush();
+    if (!file) {
+      return absl::InternalError(
+          absl::StrFormat("writing '%s' failed: %s", temporary, std::strerror(errno)));
+    }
+  }
+  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
+    const std::string reason = std::strerror(errno);
+    std::remove(temporary.c_str());
+    return absl::InvalidArgumentError(
+        absl::StrFormat("--out '%s' cannot be written: %s", path, reason));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status OrgCardCommand(CommandContext& context) {
+  const Invocation& inv = context.invocation();
   absl::StatusOr<Client*> client = context.client();
   if (!client.ok()) return client.status();
-  absl::StatusOr<NodeInfo> node = (*client)->GetNodeInfo();
-  if (!node.ok()) return node.status();
-  const Json card = {
-      {"key", node->org_key}, {"name", node->org_name}, {"endpoints", node->endpoints}};
-  // The card is for another org's tools: JSON unless a format was asked for.
-  if (!context.invocation().global.output_given) {
-    context.out() << DumpJson(card) << "\n";
+  absl::StatusOr<OrgCard> card = (*client)->GetOrgCard();
+  if (!card.ok()) return card.status();
+  if (card->endpoints.empty()) {
+    context.err() << "note: the card lists no endpoints: other members' nodes will not be able "
+                     "to reach this node; set the node's advertised endpoints\n";
+  }
+  if (inv.Has("out")) {
+    absl::Status status = WriteTextFile(inv.Get("out"), OrgCardToJson(*card) + "\n");
+    if (!status.ok()) return status;
+    context.PrintObject({{"card_file", inv.Get("out")},
+                         {"key", card->key},
+                         {"name", card->name},
+                         {"endpoints", card->endpoints}},
+                        {{"card_file", inv.Get("out")},
+                         {"key", card->key},
+                         {"name", card->name},
+                         {"endpoints", absl::StrJoin(card->endpoints, " ")}});
     return absl::OkStatus();
   }
-  context.PrintObject(card, {{"key", node->org_key},
-                             {"name", node->org_name},
-                             {"endpoints", absl::StrJoin(node->endpoints, " ")}});
+  // The card is for another org's tools: JSON unless a format was asked for.
+  if (!inv.global.output_given) {
+    context.out() << OrgCardToJson(*card) << "\n";
+    return absl::OkStatus();
+  }
+  context.PrintObject(ToJson(*card), OrgCardDetails(*card));
   return absl::OkStatus();
 }
 
@@ -258,15 +326,31 @@ std::vector<Command> AdminCommands() {
   commands.push_back(
       {{"peer",
         "sync",
-        "Pull a group from a peer node into this node (admin only), verifying every event",
+        "Sync a group now (admin only): pull from one peer, or a round with every member",
         {},
-        {{"from", "HOST:PORT", "the peer node that holds the group", true},
-         {"group", "GROUP", "group id (64 hex characters)", true}},
-        "The peer must count this node's org as a member of the group (or be another node of "
-        "the same org, e.g. after a restore). JSON keys: group_id, peer, received, inserted, "
-        "duplicate, waiting, rounds, state_hash.",
-        "constellation peer sync --from 10.0.0.7:7400 --group $GROUP"},
+        {{"group", "GROUP", "group id (64 hex characters)", true},
+         {"from", "HOST:PORT",
+          "pull from this peer node only (default: an anti-entropy round with every member, "
+          "both directions)"}},
+        "With --from, the peer must count this node's org as a member of the group (or be "
+        "another node of the same org, e.g. after a restore). Without it, every member's node "
+        "is tried; one that cannot be reached shows as failing in the Peers table and does not "
+        "fail the command. Every event is verified. JSON keys: group_id, peer (null for a round "
+        "with every member), received, inserted, duplicate, waiting, rounds, sent, state_hash, "
+        "peers.",
+        "constellation peer sync --group $GROUP --from 10.0.0.7:7400"},
        PeerSyncCommand});
+  commands.push_back(
+      {{"peer",
+        "list",
+        "List the member nodes this node replicates with, and how replication goes",
+        {},
+        {{"group", "GROUP", "only peers of this group (default: every group)"}},
+        "Status is ok, failing (backing off until next_attempt) or unknown (not contacted "
+        "yet); it is a hint, every round is stateless. CSV columns: org, name, endpoint, "
+        "status, last_success, failures, next_attempt, sent, received, last_error.",
+        "constellation peer list --group $GROUP"},
+       PeerListCommand});
   commands.push_back({{"org",
                        "show",
                        "Show this node's organisation: key, name, endpoints",
@@ -281,10 +365,11 @@ std::vector<Command> AdminCommands() {
         "Print this org's card (JSON by default), for another org to propose "
         "admitting it",
         {},
-        {},
+        {{"out", "FILE", "write the card to FILE instead of printing it"}},
         "The card is {\"key\", \"name\", \"endpoints\"}; send it to a member of the group that "
-        "will propose the admission. -o table shows it as key/value lines.",
-        "constellation org card > my-org.card.json"},
+        "will propose the admission ('constellation proposal admit --card FILE'). -o table "
+        "shows it as key/value lines. With --out, prints card_file, key, name, endpoints.",
+        "constellation org card --out my-org.card.json"},
        OrgCardCommand});
   commands.push_back(
       {{"token",

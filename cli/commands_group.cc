@@ -92,6 +92,31 @@ absl::Status GroupEventsCommand(CommandContext& context) {
   return absl::OkStatus();
 }
 
+absl::Status GroupJoinCommand(CommandContext& context) {
+  const Invocation& inv = context.invocation();
+  MemberProfile profile;
+  profile.name = inv.Get("name");
+  profile.endpoints = inv.GetAll("advertise");
+  absl::StatusOr<Client*> client = context.client();
+  if (!client.ok()) return client.status();
+  absl::StatusOr<JoinResult> join =
+      (*client)->JoinGroup(inv.Get("group"), inv.Get("from"), profile, context.write_options());
+  if (!join.ok()) return join.status();
+  Json json = WriteJson("group_id", join->group.group_id, join->event, context.request_id(),
+                        "group", ToJson(join->group));
+  json["sync"] = ToJson(join->sync);
+  context.PrintObject(json,
+                      {{"group_id", join->group.group_id},
+                       {"event_id", join->event.event_id},
+                       {"name", join->group.charter.name},
+                       {"members", absl::StrFormat("%d", join->group.members.size())},
+                       {"events_received", absl::StrFormat("%d", join->sync.received)},
+                       {"events_inserted", absl::StrFormat("%d", join->sync.inserted)},
+                       {"state_hash", join->group.state_hash}},
+                      {{"Members", MembersTable(join->group.members)}});
+  return absl::OkStatus();
+}
+
 absl::Status CampaignOpenCommand(CommandContext& context) {
   const Invocation& inv = context.invocation();
   CampaignInput campaign;
@@ -209,6 +234,23 @@ std::vector<Command> GroupCommands() {
         "JSON adds event_base64 and signature_base64: the exact signed bytes.",
         "constellation group events $GROUP --after 100 -o json"},
        GroupEventsCommand});
+  commands.push_back(
+      {{"group",
+        "join",
+        "Join a group this org was admitted to (admin only): fetch it from a member's node",
+        {},
+        {{"group", "GROUP", "group id (64 hex characters), from the invitation", true},
+         {"from", "HOST:PORT", "a member's node that holds the group", true},
+         {"name", "NAME", "this org's display name in the group (default: the node's org name)"},
+         {"advertise", "HOST:PORT",
+          "endpoint to publish for replication (default: the node's endpoints)", false, true}},
+        "Works once the admission proposal (proposal admit) is passed and final. This node "
+        "pulls the group from --from, verifies every event, then records this org's "
+        "acceptance, which replication sends to the members. JSON keys: group_id, event_id, "
+        "request_id, event, group, sync.",
+        "constellation group join --group $GROUP --from 10.0.0.7:7400",
+        true},
+       GroupJoinCommand});
   commands.push_back(
       {{"campaign",
         "open",

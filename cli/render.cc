@@ -126,12 +126,7 @@ Json ToJson(const Group& group) {
   json["fx_rate_source"] = charter.fx_rate_source;
   json["founder"] = group.founder;
   Json members = Json::array();
-  for (const Member& member : group.members) {
-    members.push_back(Json{{"key", member.key},
-                           {"profile", ToJson(member.profile)},
-                           {"status", member.status},
-                           {"last_seq", member.last_seq}});
-  }
+  for (const Member& member : group.members) members.push_back(ToJson(member));
   json["members"] = members;
   json["event_count"] = group.event_count;
   json["state_hash"] = group.state_hash;
@@ -259,12 +254,20 @@ Table GroupsTable(const std::vector<Group>& groups) {
 }
 
 Table MembersTable(const std::vector<Member>& members) {
-  Table table{{{"key"}, {"name"}, {"role"}, {"segment"}, {"status"}, {"weight", true}}, {}};
+  Table table{{{"key"},
+               {"name"},
+               {"role"},
+               {"segment"},
+               {"status"},
+               {"weight", true},
+               {"notice_effective"},
+               {"frozen"}},
+              {}};
   for (const Member& member : members) {
     table.rows.push_back(
         {member.key, member.profile.name, member.profile.role, member.profile.segment,
-         member.status,
-         Count(member.profile.voting_weight == 0 ? 1 : member.profile.voting_weight)});
+         member.status, Count(member.profile.voting_weight == 0 ? 1 : member.profile.voting_weight),
+         FormatTimeMs(member.notice_effective_ms), member.frozen ? "yes" : "no"});
   }
   return table;
 }
@@ -456,6 +459,371 @@ KeyValues PledgeDetails(const Pledge& pledge) {
   values.emplace_back("created", FormatTimeMs(pledge.created_hlc.wall_ms));
   values.emplace_back("updated", FormatTimeMs(pledge.updated_hlc.wall_ms));
   return values;
+}
+
+// --- Decisions, membership, peers --------------------------------------------------------
+
+namespace {
+
+std::string YesNo(bool value) { return value ? "yes" : "no"; }
+
+std::string StanceText(const Voter& voter) {
+  return voter.stance.empty() ? "(none yet)" : voter.stance;
+}
+
+// "2/3": stances taken of the eligible members.
+std::string StancesText(const Tally& tally) {
+  return absl::StrFormat("%d/%d", tally.stance_count, tally.eligible_count);
+}
+
+std::string NameOf(const Proposal& proposal, const std::string& key) {
+  for (const Voter& voter : proposal.electorate) {
+    if (voter.key == key && !voter.name.empty()) return voter.name;
+  }
+  return ShortId(key);
+}
+
+Json ToJson(const Tally& tally) {
+  return Json{{"eligible_weight", tally.eligible_weight},
+              {"stance_weight", tally.stance_weight},
+              {"agree_weight", tally.agree_weight},
+              {"abstain_weight", tally.abstain_weight},
+              {"disagree_weight", tally.disagree_weight},
+              {"block_weight", tally.block_weight},
+              {"eligible_count", tally.eligible_count},
+              {"stance_count", tally.stance_count},
+              {"quorum_met", tally.quorum_met}};
+}
+
+Json ToJson(const Voter& voter) {
+  Json json = {{"key", voter.key},         {"name", voter.name},     {"weight", voter.weight},
+               {"decides", voter.decides}, {"stance", voter.stance}, {"reason", voter.reason}};
+  AddHlc(&json, "stance_time", voter.stance_hlc);
+  return json;
+}
+
+Json ToJson(const DecisionRule& rule) {
+  return Json{
+      {"decision_type", rule.decision_type},       {"process", rule.process},
+      {"threshold_bps", rule.threshold_bps},       {"quorum_bps", rule.quorum_bps},
+      {"voting_window_ms", rule.voting_window_ms}, {"coordinators_vote", rule.coordinators_vote}};
+}
+
+Json MoneyJson(const Money& money) {
+  Json json = {{"currency", money.currency}};
+  AddAmount(&json, "amount", money.amount_minor, money.currency);
+  return json;
+}
+
+std::string RuleText(const Proposal& proposal) {
+  const DecisionRule& rule = proposal.rule;
+  std::string text = rule.process.empty() ? "(default)" : rule.process;
+  if (rule.process == "supermajority") {
+    text += absl::StrFormat(" %d bps", rule.threshold_bps);
+  }
+  if (rule.quorum_bps != 0) text += absl::StrFormat(", quorum %d bps", rule.quorum_bps);
+  text += proposal.rule_from_charter ? " (charter)" : " (default rule)";
+  return text;
+}
+
+}  // namespace
+
+Json ToJson(const OrgCard& card) {
+  return Json{{"key", card.key}, {"name", card.name}, {"endpoints", card.endpoints}};
+}
+
+Json ToJson(const Member& member) {
+  Json json = {{"key", member.key},
+               {"profile", ToJson(member.profile)},
+               {"status", member.status},
+               {"last_seq", member.last_seq}};
+  AddTime(&json, "notice_effective", member.notice_effective_ms);
+  json["frozen"] = member.frozen;
+  return json;
+}
+
+Json ToJson(const Proposal& proposal) {
+  const ProposalSpec& spec = proposal.spec;
+  Json json = {{"proposal_id", proposal.proposal_id},
+               {"group_id", proposal.group_id},
+               {"proposer", proposal.proposer},
+               {"decision_type", spec.decision_type},
+               {"title", spec.title},
+               {"text", spec.text}};
+  AddHlc(&json, "proposed", proposal.hlc);
+  AddTime(&json, "deadline", proposal.deadline_ms);
+  json["outcome"] = proposal.outcome;
+  json["outcome_text"] = OutcomeText(proposal);
+  json["provisional"] = !proposal.final;
+  json["closed"] = proposal.closed;
+  json["final"] = proposal.final;
+  json["past_deadline"] = proposal.past_deadline;
+  json["close_reason"] = proposal.close_reason;
+  AddHlc(&json, "closed_at", proposal.close_hlc);
+  Json rule = ToJson(proposal.rule);
+  rule["from_charter"] = proposal.rule_from_charter;
+  json["rule"] = rule;
+  json["tally"] = ToJson(proposal.tally);
+  Json electorate = Json::array();
+  for (const Voter& voter : proposal.electorate) electorate.push_back(ToJson(voter));
+  json["electorate"] = electorate;
+  json["missing_stances"] = proposal.missing_stances;
+  json["admit"] = spec.admit.has_value() ? Json{{"card", ToJson(spec.admit->card)},
+                                                {"role", spec.admit->role},
+                                                {"segment", spec.admit->segment},
+                                                {"voting_weight", spec.admit->voting_weight}}
+                                         : Json(nullptr);
+  json["expel"] = spec.expel.has_value()
+                      ? Json{{"member", spec.expel->member}, {"reason", spec.expel->reason}}
+                      : Json(nullptr);
+  if (!spec.strategy_version_id.empty()) json["strategy_version_id"] = spec.strategy_version_id;
+  if (spec.allocate.has_value()) {
+    json["allocate"] = Json{{"fund_id", spec.allocate->fund_id},
+                            {"amount", MoneyJson(spec.allocate->amount)},
+                            {"recipient", spec.allocate->recipient},
+                            {"purpose", spec.allocate->purpose},
+                            {"drawdown_id", spec.allocate->drawdown_id}};
+  }
+  if (spec.campaign.has_value()) {
+    Json campaign = {{"name", spec.campaign->name}, {"currency", spec.campaign->goal.currency}};
+    AddAmount(&campaign, "goal", spec.campaign->goal.amount_minor, spec.campaign->goal.currency);
+    AddTime(&campaign, "deadline", spec.campaign->deadline_ms);
+    json["campaign"] = campaign;
+  }
+  if (spec.charter.has_value()) {
+    json["charter"] = Json{{"name", spec.charter->name},
+                           {"common_agenda", spec.charter->common_agenda},
+                           {"kind", spec.charter->kind}};
+  }
+  if (spec.write_off.has_value()) {
+    json["write_off"] = Json{{"pledge_id", spec.write_off->pledge_id},
+                             {"amount", MoneyJson(spec.write_off->amount)},
+                             {"reason_code", spec.write_off->reason_code}};
+  }
+  if (!spec.dissolution_plan.empty()) json["dissolution_plan"] = spec.dissolution_plan;
+  json["final_at"] = proposal.final_at;
+  json["effect_applied"] = proposal.effect_applied;
+  json["acceptance"] = proposal.acceptance;
+  return json;
+}
+
+Json ToJson(const WaitingOnResult& waiting) {
+  const auto list = [](const std::vector<Proposal>& proposals, bool mine) {
+    Json json = Json::array();
+    for (const Proposal& proposal : proposals) {
+      Json item = ToJson(proposal);
+      Json names = Json::array();
+      if (mine) {
+        names.push_back("you");
+      } else {
+        for (const std::string& key : proposal.missing_stances) {
+          names.push_back(NameOf(proposal, key));
+        }
+      }
+      item["waiting_on"] = names;
+      json.push_back(std::move(item));
+    }
+    return json;
+  };
+  return Json{{"needs_my_stance", list(waiting.needs_my_stance, true)},
+              {"waiting_on_others", list(waiting.waiting_on_others, false)}};
+}
+
+Json ToJson(const PeerStatus& peer) {
+  Json json = {{"org", peer.org},
+               {"name", peer.name},
+               {"endpoint", peer.endpoint},
+               {"group_ids", peer.group_ids},
+               {"status", peer.status}};
+  AddTime(&json, "last_success", peer.last_success_ms);
+  AddTime(&json, "last_attempt", peer.last_attempt_ms);
+  json["last_error"] = peer.last_error;
+  json["consecutive_failures"] = peer.consecutive_failures;
+  AddTime(&json, "next_attempt", peer.next_attempt_ms);
+  json["events_sent"] = peer.events_sent;
+  json["events_received"] = peer.events_received;
+  return json;
+}
+
+Json ToJson(const SyncResult& result) {
+  Json peers = Json::array();
+  for (const PeerStatus& peer : result.peers) peers.push_back(ToJson(peer));
+  return Json{{"received", result.received},     {"inserted", result.inserted},
+              {"duplicate", result.duplicate},   {"waiting", result.waiting},
+              {"rounds", result.rounds},         {"sent", result.sent},
+              {"state_hash", result.state_hash}, {"peers", peers}};
+}
+
+std::string OutcomeText(const Proposal& proposal) {
+  const std::string outcome = proposal.outcome.empty() ? "open" : proposal.outcome;
+  if (proposal.final) return outcome + " (final)";
+  if (proposal.closed) return outcome + " (provisional)";
+  if (proposal.past_deadline) return outcome + " (provisional: past deadline)";
+  return outcome;
+}
+
+std::string WaitingOnText(const Proposal& proposal, bool mine) {
+  if (mine) return "you";
+  if (proposal.final) return "";
+  if (proposal.missing_stances.empty()) return proposal.closed ? "acknowledgements" : "";
+  std::vector<std::string> names;
+  for (const std::string& key : proposal.missing_stances) names.push_back(NameOf(proposal, key));
+  return absl::StrJoin(names, ", ");
+}
+
+std::string MemberStatusText(const Member& member) {
+  std::string text = member.status;
+  if (member.status == "notice_given" && member.notice_effective_ms != 0) {
+    text += absl::StrFormat(" (effective %s)", FormatTimeMs(member.notice_effective_ms));
+  }
+  if (member.frozen) text += ", frozen (forked its chain)";
+  return text;
+}
+
+Table ProposalsTable(const std::vector<Proposal>& proposals) {
+  Table table{{{"proposal_id"},
+               {"type"},
+               {"title"},
+               {"proposer"},
+               {"outcome"},
+               {"stances", true},
+               {"deadline"}},
+              {}};
+  for (const Proposal& proposal : proposals) {
+    table.rows.push_back({proposal.proposal_id, proposal.spec.decision_type, proposal.spec.title,
+                          ShortId(proposal.proposer), OutcomeText(proposal),
+                          StancesText(proposal.tally), FormatTimeMs(proposal.deadline_ms)});
+  }
+  return table;
+}
+
+Table ElectorateTable(const Proposal& proposal) {
+  Table table{{{"key"}, {"name"}, {"weight", true}, {"decides"}, {"stance"}, {"reason"}, {"time"}},
+              {}};
+  for (const Voter& voter : proposal.electorate) {
+    table.rows.push_back({voter.key, voter.name, Count(voter.weight), YesNo(voter.decides),
+                          StanceText(voter), voter.reason, FormatTimeMs(voter.stance_hlc.wall_ms)});
+  }
+  return table;
+}
+
+Table WaitingTable(const WaitingOnResult& waiting) {
+  Table table{
+      {{"group"}, {"proposal_id"}, {"type"}, {"title"}, {"waiting_on"}, {"outcome"}, {"deadline"}},
+      {}};
+  const auto add = [&table](const std::vector<Proposal>& proposals, bool mine) {
+    for (const Proposal& proposal : proposals) {
+      table.rows.push_back({ShortId(proposal.group_id), proposal.proposal_id,
+                            proposal.spec.decision_type, proposal.spec.title,
+                            WaitingOnText(proposal, mine), OutcomeText(proposal),
+                            FormatTimeMs(proposal.deadline_ms)});
+    }
+  };
+  add(waiting.needs_my_stance, true);
+  add(waiting.waiting_on_others, false);
+  return table;
+}
+
+Table PeersTable(const std::vector<PeerStatus>& peers) {
+  Table table{{{"org"},
+               {"name"},
+               {"endpoint"},
+               {"status"},
+               {"last_success"},
+               {"failures", true},
+               {"next_attempt"},
+               {"sent", true},
+               {"received", true},
+               {"last_error"}},
+              {}};
+  for (const PeerStatus& peer : peers) {
+    table.rows.push_back({ShortId(peer.org), peer.name, peer.endpoint, peer.status,
+                          FormatTimeMs(peer.last_success_ms), Count(peer.consecutive_failures),
+                          FormatTimeMs(peer.next_attempt_ms), Count(peer.events_sent),
+                          Count(peer.events_received), peer.last_error});
+  }
+  return table;
+}
+
+KeyValues OrgCardDetails(const OrgCard& card) {
+  return {
+      {"key", card.key}, {"name", card.name}, {"endpoints", absl::StrJoin(card.endpoints, " ")}};
+}
+
+KeyValues ProposalDetails(const Proposal& proposal) {
+  const ProposalSpec& spec = proposal.spec;
+  const Tally& tally = proposal.tally;
+  KeyValues values = {{"proposal_id", proposal.proposal_id},
+                      {"group_id", proposal.group_id},
+                      {"type", spec.decision_type},
+                      {"title", spec.title}};
+  if (!spec.text.empty()) values.emplace_back("text", spec.text);
+  values.emplace_back("proposer", proposal.proposer);
+  values.emplace_back("proposed", FormatTimeMs(proposal.hlc.wall_ms));
+  if (spec.admit.has_value()) {
+    values.emplace_back("admit",
+                        absl::StrFormat("%s (%s)", spec.admit->card.name, spec.admit->card.key));
+    values.emplace_back(
+        "admit_as",
+        absl::StrFormat("role %s, segment %s, weight %d",
+                        spec.admit->role.empty() ? "-" : spec.admit->role,
+                        spec.admit->segment.empty() ? "-" : spec.admit->segment,
+                        spec.admit->voting_weight == 0 ? 1 : spec.admit->voting_weight));
+    if (!spec.admit->card.endpoints.empty()) {
+      values.emplace_back("admit_endpoints", absl::StrJoin(spec.admit->card.endpoints, " "));
+    }
+  }
+  if (spec.expel.has_value()) {
+    const std::string name = NameOf(proposal, spec.expel->member);
+    values.emplace_back("expel", name == ShortId(spec.expel->member)
+                                     ? spec.expel->member
+                                     : absl::StrFormat("%s (%s)", name, spec.expel->member));
+    values.emplace_back("expel_reason", spec.expel->reason);
+  }
+  if (!spec.strategy_version_id.empty()) {
+    values.emplace_back("strategy_version_id", spec.strategy_version_id);
+  }
+  if (!spec.dissolution_plan.empty())
+    values.emplace_back("dissolution_plan", spec.dissolution_plan);
+  values.emplace_back("rule", RuleText(proposal));
+  values.emplace_back("deadline", FormatTimeMs(proposal.deadline_ms));
+  values.emplace_back("outcome", OutcomeText(proposal));
+  if (proposal.closed) {
+    values.emplace_back("closed",
+                        absl::StrFormat("%s (%s)", FormatTimeMs(proposal.close_hlc.wall_ms),
+                                        proposal.close_reason));
+  }
+  values.emplace_back("stances", StancesText(tally));
+  values.emplace_back(
+      "tally", absl::StrFormat("agree %d, abstain %d, disagree %d, block %d of weight %d%s",
+                               tally.agree_weight, tally.abstain_weight, tally.disagree_weight,
+                               tally.block_weight, tally.eligible_weight,
+                               tally.quorum_met ? " (quorum met)" : " (no quorum yet)"));
+  const std::string waiting = WaitingOnText(proposal, false);
+  if (!waiting.empty()) values.emplace_back("waiting_on", waiting);
+  if (!proposal.final_at.empty()) values.emplace_back("final_at", proposal.final_at);
+  if (spec.admit.has_value() || spec.expel.has_value()) {
+    values.emplace_back("effect_applied", YesNo(proposal.effect_applied));
+  }
+  if (!proposal.acceptance.empty()) values.emplace_back("acceptance", proposal.acceptance);
+  return values;
+}
+
+KeyValues MemberDetails(const Member& member) {
+  KeyValues values = {{"key", member.key},
+                      {"name", member.profile.name},
+                      {"role", member.profile.role},
+                      {"status", member.status}};
+  values.emplace_back("notice_effective", FormatTimeMs(member.notice_effective_ms));
+  values.emplace_back("frozen", YesNo(member.frozen));
+  return values;
+}
+
+KeyValues SyncDetails(const SyncResult& result) {
+  return {{"received", Count(result.received)},   {"inserted", Count(result.inserted)},
+          {"duplicate", Count(result.duplicate)}, {"waiting", Count(result.waiting)},
+          {"rounds", Count(result.rounds)},       {"sent", Count(result.sent)},
+          {"state_hash", result.state_hash}};
 }
 
 }  // namespace constellation::cli

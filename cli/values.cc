@@ -1,6 +1,7 @@
 // cli/values.cc
 #include "cli/values.h"
 
+#include <absl/strings/numbers.h>
 #include <absl/strings/str_format.h>
 #include <absl/time/time.h>
 #include <constellation/money.h>
@@ -42,6 +43,50 @@ absl::StatusOr<uint64_t> ParseDateMs(std::string_view text, std::string_view fla
     return absl::InvalidArgumentError(absl::StrFormat("%s is before 1970-01-01", what));
   }
   return static_cast<uint64_t>(absl::ToUnixMillis(time));
+}
+
+absl::StatusOr<uint64_t> ParseInstantMs(std::string_view text, std::string_view flag,
+                                        absl::Time now) {
+  const std::string input(text);
+  const std::string what = absl::StrFormat("--%s '%s'", std::string(flag), input);
+  if (!input.empty() && input.find_first_not_of("0123456789") == std::string::npos) {
+    uint64_t ms = 0;
+    if (!absl::SimpleAtoi(input, &ms) || ms == 0) {
+      return absl::InvalidArgumentError(
+          absl::StrFormat("%s is not a time in milliseconds since 1970-01-01", what));
+    }
+    return ms;
+  }
+  if (!input.empty() && input[0] == '+') {
+    const std::string duration_text = input.substr(1);
+    absl::Duration duration;
+    int64_t days = 0;
+    bool parsed = false;
+    if (duration_text.size() > 1 && duration_text.back() == 'd' &&
+        absl::SimpleAtoi(duration_text.substr(0, duration_text.size() - 1), &days)) {
+      duration = absl::Hours(24) * days;
+      parsed = true;
+    } else {
+      parsed = absl::ParseDuration(duration_text, &duration);
+    }
+    if (!parsed || duration <= absl::ZeroDuration()) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "%s is not a positive duration from now: use e.g. +72h, +90m or +7d", what));
+    }
+    const absl::Time time = now + duration;
+    if (time < absl::UnixEpoch()) {
+      return absl::InvalidArgumentError(absl::StrFormat("%s is before 1970-01-01", what));
+    }
+    return static_cast<uint64_t>(absl::ToUnixMillis(time));
+  }
+  absl::StatusOr<uint64_t> ms = ParseDateMs(text, flag);
+  if (!ms.ok() && !LooksLikeDate(text)) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "%s is not a time: use YYYY-MM-DD (UTC midnight), RFC 3339 (2026-11-20T10:00:00Z), "
+        "milliseconds since 1970, or +DURATION from now (+72h, +7d)",
+        what));
+  }
+  return ms;
 }
 
 std::string FormatTimeMs(uint64_t ms) {

@@ -49,6 +49,10 @@ PledgeWrite ToPledgeWrite(const v1::PledgeWriteResponse& response) {
   return PledgeWrite{FromProto(response.event()), FromProto(response.pledge())};
 }
 
+ProposalWrite ToProposalWrite(const v1::ProposalWriteResponse& response) {
+  return ProposalWrite{FromProto(response.event()), FromProto(response.proposal())};
+}
+
 }  // namespace
 
 std::string NewRequestId() {
@@ -91,6 +95,15 @@ absl::StatusOr<NodeInfo> Client::GetNodeInfo() {
   v1::GetNodeInfoResponse response;
   CONSTELLATION_SDK_RETURN_IF_ERROR(core_->Call("GetNodeInfo", [&](grpc::ClientContext* context) {
     return core_->node().GetNodeInfo(context, request, &response);
+  }));
+  return FromProto(response);
+}
+
+absl::StatusOr<OrgCard> Client::GetOrgCard() {
+  v1::GetOrgCardRequest request;
+  v1::OrgCard response;
+  CONSTELLATION_SDK_RETURN_IF_ERROR(core_->Call("GetOrgCard", [&](grpc::ClientContext* context) {
+    return core_->node().GetOrgCard(context, request, &response);
   }));
   return FromProto(response);
 }
@@ -143,14 +156,192 @@ absl::StatusOr<SyncResult> Client::SyncGroup(std::string_view peer_endpoint,
   CONSTELLATION_SDK_RETURN_IF_ERROR(core_->Call("SyncGroup", [&](grpc::ClientContext* context) {
     return core_->peers().SyncGroup(context, request, &response);
   }));
-  SyncResult out;
-  out.received = response.received();
-  out.inserted = response.inserted();
-  out.duplicate = response.duplicate();
-  out.waiting = response.waiting();
-  out.rounds = response.rounds();
-  out.state_hash = internal::HexEncode(response.state_hash());
+  return FromProto(response);
+}
+
+absl::StatusOr<SyncResult> Client::SyncGroupWithMembers(std::string_view group_id) {
+  v1::SyncGroupRequest request;  // empty peer_endpoint: a round with every member
+  CONSTELLATION_SDK_RETURN_IF_ERROR(DecodeId(group_id, "group_id", request.mutable_group_id()));
+  v1::SyncGroupResponse response;
+  CONSTELLATION_SDK_RETURN_IF_ERROR(core_->Call("SyncGroup", [&](grpc::ClientContext* context) {
+    return core_->peers().SyncGroup(context, request, &response);
+  }));
+  return FromProto(response);
+}
+
+absl::StatusOr<std::vector<PeerStatus>> Client::ListPeers(std::string_view group_id) {
+  v1::ListPeersRequest request;
+  CONSTELLATION_SDK_RETURN_IF_ERROR(
+      DecodeOptionalId(group_id, "group_id", request.mutable_group_id()));
+  v1::ListPeersResponse response;
+  CONSTELLATION_SDK_RETURN_IF_ERROR(core_->Call("ListPeers", [&](grpc::ClientContext* context) {
+    return core_->peers().ListPeers(context, request, &response);
+  }));
+  std::vector<PeerStatus> out;
+  for (const v1::PeerView& peer : response.peers()) out.push_back(FromProto(peer));
   return out;
+}
+
+// --- Decisions ---------------------------------------------------------------------------
+
+absl::StatusOr<ProposalWrite> Client::Propose(std::string_view group_id,
+                                              const ProposalSpec& proposal,
+                                              const WriteOptions& write) {
+  v1::ProposeRequest request;
+  absl::StatusOr<std::string> request_id = RequestIdFor(write);
+  if (!request_id.ok()) return request_id.status();
+  request.set_request_id(*request_id);
+  CONSTELLATION_SDK_RETURN_IF_ERROR(DecodeId(group_id, "group_id", request.mutable_group_id()));
+  CONSTELLATION_SDK_RETURN_IF_ERROR(internal::ToProto(proposal, request.mutable_proposal()));
+  v1::ProposalWriteResponse response;
+  CONSTELLATION_SDK_RETURN_IF_ERROR(core_->Call("Propose", [&](grpc::ClientContext* context) {
+    return core_->governance().Propose(context, request, &response);
+  }));
+  return ToProposalWrite(response);
+}
+
+absl::StatusOr<ProposalWrite> Client::CastStance(std::string_view group_id,
+                                                 std::string_view proposal_id,
+                                                 std::string_view stance, std::string_view reason,
+                                                 const WriteOptions& write) {
+  v1::CastStanceRequest request;
+  absl::StatusOr<std::string> request_id = RequestIdFor(write);
+  if (!request_id.ok()) return request_id.status();
+  request.set_request_id(*request_id);
+  CONSTELLATION_SDK_RETURN_IF_ERROR(DecodeId(group_id, "group_id", request.mutable_group_id()));
+  CONSTELLATION_SDK_RETURN_IF_ERROR(
+      DecodeId(proposal_id, "proposal_id", request.mutable_proposal_id()));
+  absl::StatusOr<v1::StanceChoice> choice = internal::StanceFromName(stance);
+  if (!choice.ok()) return choice.status();
+  request.set_choice(*choice);
+  request.set_reason(std::string(reason));
+  v1::ProposalWriteResponse response;
+  CONSTELLATION_SDK_RETURN_IF_ERROR(core_->Call("CastStance", [&](grpc::ClientContext* context) {
+    return core_->governance().CastStance(context, request, &response);
+  }));
+  return ToProposalWrite(response);
+}
+
+absl::StatusOr<ProposalWrite> Client::CloseProposal(std::string_view group_id,
+                                                    std::string_view proposal_id,
+                                                    const WriteOptions& write) {
+  v1::CloseProposalRequest request;
+  absl::StatusOr<std::string> request_id = RequestIdFor(write);
+  if (!request_id.ok()) return request_id.status();
+  request.set_request_id(*request_id);
+  CONSTELLATION_SDK_RETURN_IF_ERROR(DecodeId(group_id, "group_id", request.mutable_group_id()));
+  CONSTELLATION_SDK_RETURN_IF_ERROR(
+      DecodeId(proposal_id, "proposal_id", request.mutable_proposal_id()));
+  v1::ProposalWriteResponse response;
+  CONSTELLATION_SDK_RETURN_IF_ERROR(core_->Call("CloseProposal", [&](grpc::ClientContext* context) {
+    return core_->governance().CloseProposal(context, request, &response);
+  }));
+  return ToProposalWrite(response);
+}
+
+absl::StatusOr<Proposal> Client::GetProposal(std::string_view group_id,
+                                             std::string_view proposal_id, uint64_t as_of_ms) {
+  v1::GetProposalRequest request;
+  CONSTELLATION_SDK_RETURN_IF_ERROR(DecodeId(group_id, "group_id", request.mutable_group_id()));
+  CONSTELLATION_SDK_RETURN_IF_ERROR(
+      DecodeId(proposal_id, "proposal_id", request.mutable_proposal_id()));
+  request.set_as_of_ms(as_of_ms);
+  v1::ProposalView response;
+  CONSTELLATION_SDK_RETURN_IF_ERROR(core_->Call("GetProposal", [&](grpc::ClientContext* context) {
+    return core_->governance().GetProposal(context, request, &response);
+  }));
+  return FromProto(response);
+}
+
+absl::StatusOr<std::vector<Proposal>> Client::ListProposals(std::string_view group_id,
+                                                            bool open_only, uint64_t as_of_ms) {
+  v1::ListProposalsRequest request;
+  CONSTELLATION_SDK_RETURN_IF_ERROR(DecodeId(group_id, "group_id", request.mutable_group_id()));
+  request.set_open_only(open_only);
+  request.set_as_of_ms(as_of_ms);
+  v1::ListProposalsResponse response;
+  CONSTELLATION_SDK_RETURN_IF_ERROR(core_->Call("ListProposals", [&](grpc::ClientContext* context) {
+    return core_->governance().ListProposals(context, request, &response);
+  }));
+  std::vector<Proposal> out;
+  for (const v1::ProposalView& proposal : response.proposals()) out.push_back(FromProto(proposal));
+  return out;
+}
+
+absl::StatusOr<WaitingOnResult> Client::WaitingOn(std::string_view group_id) {
+  v1::WaitingOnRequest request;
+  CONSTELLATION_SDK_RETURN_IF_ERROR(
+      DecodeOptionalId(group_id, "group_id", request.mutable_group_id()));
+  v1::WaitingOnResponse response;
+  CONSTELLATION_SDK_RETURN_IF_ERROR(core_->Call("WaitingOn", [&](grpc::ClientContext* context) {
+    return core_->governance().WaitingOn(context, request, &response);
+  }));
+  WaitingOnResult out;
+  for (const v1::ProposalView& proposal : response.needs_my_stance()) {
+    out.needs_my_stance.push_back(FromProto(proposal));
+  }
+  for (const v1::ProposalView& proposal : response.waiting_on_others()) {
+    out.waiting_on_others.push_back(FromProto(proposal));
+  }
+  return out;
+}
+
+// --- Membership --------------------------------------------------------------------------
+
+absl::StatusOr<JoinResult> Client::JoinGroup(std::string_view group_id,
+                                             std::string_view peer_endpoint,
+                                             const MemberProfile& profile,
+                                             const WriteOptions& write) {
+  if (peer_endpoint.empty()) {
+    return absl::InvalidArgumentError(
+        "peer endpoint is empty: give host:port of a member's node that holds the group");
+  }
+  v1::JoinGroupRequest request;
+  absl::StatusOr<std::string> request_id = RequestIdFor(write);
+  if (!request_id.ok()) return request_id.status();
+  request.set_request_id(*request_id);
+  CONSTELLATION_SDK_RETURN_IF_ERROR(DecodeId(group_id, "group_id", request.mutable_group_id()));
+  request.set_peer_endpoint(std::string(peer_endpoint));
+  CONSTELLATION_SDK_RETURN_IF_ERROR(
+      internal::ToProto(profile, "profile", request.mutable_profile()));
+  v1::JoinGroupResponse response;
+  CONSTELLATION_SDK_RETURN_IF_ERROR(core_->Call("JoinGroup", [&](grpc::ClientContext* context) {
+    return core_->membership().JoinGroup(context, request, &response);
+  }));
+  return JoinResult{FromProto(response.event()), FromProto(response.group()),
+                    FromProto(response.sync())};
+}
+
+absl::StatusOr<MembershipWrite> Client::GiveNotice(std::string_view group_id,
+                                                   std::string_view reason, uint64_t effective_ms,
+                                                   const WriteOptions& write) {
+  v1::GiveNoticeRequest request;
+  absl::StatusOr<std::string> request_id = RequestIdFor(write);
+  if (!request_id.ok()) return request_id.status();
+  request.set_request_id(*request_id);
+  CONSTELLATION_SDK_RETURN_IF_ERROR(DecodeId(group_id, "group_id", request.mutable_group_id()));
+  request.set_reason(std::string(reason));
+  request.set_effective_ms(effective_ms);
+  v1::MembershipWriteResponse response;
+  CONSTELLATION_SDK_RETURN_IF_ERROR(core_->Call("GiveNotice", [&](grpc::ClientContext* context) {
+    return core_->membership().GiveNotice(context, request, &response);
+  }));
+  return MembershipWrite{FromProto(response.event()), FromProto(response.member())};
+}
+
+absl::StatusOr<MembershipWrite> Client::Withdraw(std::string_view group_id, std::string_view reason,
+                                                 const WriteOptions& write) {
+  v1::WithdrawRequest request;
+  absl::StatusOr<std::string> request_id = RequestIdFor(write);
+  if (!request_id.ok()) return request_id.status();
+  request.set_request_id(*request_id);
+  CONSTELLATION_SDK_RETURN_IF_ERROR(DecodeId(group_id, "group_id", request.mutable_group_id()));
+  request.set_reason(std::string(reason));
+  v1::MembershipWriteResponse response;
+  CONSTELLATION_SDK_RETURN_IF_ERROR(core_->Call("Withdraw", [&](grpc::ClientContext* context) {
+    return core_->membership().Withdraw(context, request, &response);
+  }));
+  return MembershipWrite{FromProto(response.event()), FromProto(response.member())};
 }
 
 // --- Groups ------------------------------------------------------------------------------

@@ -35,6 +35,8 @@ ClientCore::ClientCore(const ClientOptions& options) : options_(options) {
   tokens_ = v1::TokenService::NewStub(channel_);
   groups_ = v1::GroupService::NewStub(channel_);
   fundraising_ = v1::FundraisingService::NewStub(channel_);
+  governance_ = v1::GovernanceService::NewStub(channel_);
+  membership_ = v1::MembershipService::NewStub(channel_);
   peers_ = v1::PeerService::NewStub(channel_);
 }
 

@@ -36,6 +36,8 @@ class ClientCore {
   v1::TokenService::Stub& tokens() { return *tokens_; }
   v1::GroupService::Stub& groups() { return *groups_; }
   v1::FundraisingService::Stub& fundraising() { return *fundraising_; }
+  v1::GovernanceService::Stub& governance() { return *governance_; }
+  v1::MembershipService::Stub& membership() { return *membership_; }
   v1::PeerService::Stub& peers() { return *peers_; }
 
   // Runs `attempt(context)` (one RPC on a fresh context with the call deadline and the token)
@@ -81,6 +83,8 @@ class ClientCore {
   std::unique_ptr<v1::TokenService::Stub> tokens_;
   std::unique_ptr<v1::GroupService::Stub> groups_;
   std::unique_ptr<v1::FundraisingService::Stub> fundraising_;
+  std::unique_ptr<v1::GovernanceService::Stub> governance_;
+  std::unique_ptr<v1::MembershipService::Stub> membership_;
   std::unique_ptr<v1::PeerService::Stub> peers_;
 };
 

@@ -67,22 +67,6 @@ MemberProfile FromProto(const v1::MemberProfile& proto) {
   return out;
 }
 
-absl::Status ToProto(const MemberProfile& profile, std::string_view field,
-                     v1::MemberProfile* proto) {
-  proto->set_name(profile.name);
-  absl::StatusOr<int> role = EnumNumber(v1::Role_descriptor(), "ROLE_", profile.role,
-                                        absl::StrFormat("%s.role", std::string(field)));
-  if (!role.ok()) return role.status();
-  proto->set_role(static_cast<v1::Role>(*role));
-  absl::StatusOr<int> segment = EnumNumber(v1::Segment_descriptor(), "SEGMENT_", profile.segment,
-                                           absl::StrFormat("%s.segment", std::string(field)));
-  if (!segment.ok()) return segment.status();
-  proto->set_segment(static_cast<v1::Segment>(*segment));
-  proto->set_voting_weight(profile.voting_weight);
-  for (const std::string& endpoint : profile.endpoints) proto->add_endpoints(endpoint);
-  return absl::OkStatus();
-}
-
 DecisionRule FromProto(const v1::DecisionRule& proto) {
   DecisionRule out;
   out.decision_type =
@@ -241,19 +225,43 @@ absl::StatusOr<GroupEventEntry> FromProto(const v1::StreamEventsResponse& proto)
   return out;
 }
 
+Member FromProto(const v1::MemberView& proto) {
+  Member out;
+  out.key = HexEncode(proto.key());
+  out.profile = FromProto(proto.profile());
+  out.status = proto.status();
+  out.last_seq = proto.last_seq();
+  out.notice_effective_ms = proto.notice_effective_ms();
+  out.frozen = proto.frozen();
+  return out;
+}
+
 Group FromProto(const v1::GroupView& proto) {
   Group out;
   out.group_id = HexEncode(proto.group_id());
   out.charter = FromProto(proto.charter());
   out.founder = HexEncode(proto.founder());
-  for (const v1::MemberView& member : proto.members()) {
-    out.members.push_back(Member{HexEncode(member.key()), FromProto(member.profile()),
-                                 member.status(), member.last_seq()});
-  }
+  for (const v1::MemberView& member : proto.members()) out.members.push_back(FromProto(member));
   out.event_count = proto.event_count();
   out.state_hash = HexEncode(proto.state_hash());
   out.last_hlc = FromProto(proto.last_hlc());
   return out;
+}
+
+absl::Status ToProto(const MemberProfile& profile, std::string_view field,
+                     v1::MemberProfile* proto) {
+  proto->set_name(profile.name);
+  absl::StatusOr<int> role = EnumNumber(v1::Role_descriptor(), "ROLE_", profile.role,
+                                        absl::StrFormat("%s.role", std::string(field)));
+  if (!role.ok()) return role.status();
+  proto->set_role(static_cast<v1::Role>(*role));
+  absl::StatusOr<int> segment = EnumNumber(v1::Segment_descriptor(), "SEGMENT_", profile.segment,
+                                           absl::StrFormat("%s.segment", std::string(field)));
+  if (!segment.ok()) return segment.status();
+  proto->set_segment(static_cast<v1::Segment>(*segment));
+  proto->set_voting_weight(profile.voting_weight);
+  for (const std::string& endpoint : profile.endpoints) proto->add_endpoints(endpoint);
+  return absl::OkStatus();
 }
 
 absl::Status ToProto(const CharterInput& charter, v1::Charter* proto) {
@@ -371,6 +379,239 @@ absl::Status ToProto(const PledgeTerms& terms, v1::PledgeTerms* proto) {
 void ToProto(const Money& money, v1::Money* proto) {
   proto->set_amount_minor(money.amount_minor);
   proto->set_currency(money.currency);
+}
+
+OrgCard FromProto(const v1::OrgCard& proto) {
+  OrgCard out;
+  out.key = HexEncode(proto.key());
+  out.name = proto.name();
+  out.endpoints.assign(proto.endpoints().begin(), proto.endpoints().end());
+  return out;
+}
+
+absl::Status ToProto(const OrgCard& card, std::string_view field, v1::OrgCard* proto) {
+  CONSTELLATION_SDK_RETURN_IF_ERROR(
+      DecodeId(card.key, absl::StrFormat("%s.key", std::string(field)), proto->mutable_key()));
+  proto->set_name(card.name);
+  for (const std::string& endpoint : card.endpoints) proto->add_endpoints(endpoint);
+  return absl::OkStatus();
+}
+
+namespace {
+
+ProposalSpec FromProto(const v1::Proposal& proto) {
+  ProposalSpec out;
+  out.decision_type =
+      EnumName(v1::DecisionType_descriptor(), "DECISION_TYPE_", proto.decision_type());
+  out.title = proto.title();
+  out.text = proto.text();
+  out.deadline_ms = proto.deadline_ms();
+  switch (proto.payload_case()) {
+    case v1::Proposal::kAdmit: {
+      AdmitPayload admit;
+      admit.card = internal::FromProto(proto.admit().card());  // declared outside this namespace
+      admit.role = EnumName(v1::Role_descriptor(), "ROLE_", proto.admit().role());
+      admit.segment = EnumName(v1::Segment_descriptor(), "SEGMENT_", proto.admit().segment());
+      admit.voting_weight = proto.admit().voting_weight();
+      out.admit = std::move(admit);
+      break;
+    }
+    case v1::Proposal::kExpel:
+      out.expel = ExpelPayload{HexEncode(proto.expel().member()), proto.expel().reason()};
+      break;
+    case v1::Proposal::kStrategyVersionId:
+      out.strategy_version_id = HexEncode(proto.strategy_version_id());
+      break;
+    case v1::Proposal::kAllocate: {
+      const v1::AllocatePayload& allocate = proto.allocate();
+      out.allocate = AllocatePayload{HexEncode(allocate.fund_id()), FromProto(allocate.amount()),
+                                     HexEncode(allocate.recipient()), allocate.purpose(),
+                                     HexEncode(allocate.drawdown_id())};
+      break;
+    }
+    case v1::Proposal::kCampaign:
+      out.campaign = FromProto(proto.campaign());
+      break;
+    case v1::Proposal::kCharter:
+      out.charter = FromProto(proto.charter());
+      break;
+    case v1::Proposal::kWriteOff: {
+      const v1::WriteOffPayload& write_off = proto.write_off();
+      out.write_off = WriteOffPayload{HexEncode(write_off.pledge_id()),
+                                      FromProto(write_off.amount()), write_off.reason_code()};
+      break;
+    }
+    case v1::Proposal::kDissolutionPlan:
+      out.dissolution_plan = proto.dissolution_plan();
+      break;
+    case v1::Proposal::PAYLOAD_NOT_SET:
+      break;
+  }
+  return out;
+}
+
+Voter FromProto(const v1::VoterView& proto) {
+  Voter out;
+  out.key = HexEncode(proto.key());
+  out.name = proto.name();
+  out.weight = proto.weight();
+  out.decides = proto.decides();
+  out.stance = EnumName(v1::StanceChoice_descriptor(), "STANCE_CHOICE_", proto.stance());
+  out.reason = proto.reason();
+  out.stance_hlc = FromProto(proto.stance_hlc());
+  return out;
+}
+
+Tally FromProto(const v1::TallyView& proto) {
+  Tally out;
+  out.eligible_weight = proto.eligible_weight();
+  out.stance_weight = proto.stance_weight();
+  out.agree_weight = proto.agree_weight();
+  out.abstain_weight = proto.abstain_weight();
+  out.disagree_weight = proto.disagree_weight();
+  out.block_weight = proto.block_weight();
+  out.eligible_count = proto.eligible_count();
+  out.stance_count = proto.stance_count();
+  out.quorum_met = proto.quorum_met();
+  return out;
+}
+
+}  // namespace
+
+Proposal FromProto(const v1::ProposalView& proto) {
+  Proposal out;
+  out.proposal_id = HexEncode(proto.proposal_id());
+  out.group_id = HexEncode(proto.group_id());
+  out.proposer = HexEncode(proto.proposer());
+  out.spec = FromProto(proto.proposal());
+  out.hlc = FromProto(proto.hlc());
+  out.rule = FromProto(proto.rule());
+  out.rule_from_charter = proto.rule_from_charter();
+  out.deadline_ms = proto.deadline_ms();
+  out.outcome = proto.outcome();
+  out.closed = proto.closed();
+  out.final = proto.final();
+  out.past_deadline = proto.past_deadline();
+  out.close_reason = proto.close_reason();
+  out.close_hlc = FromProto(proto.close_hlc());
+  out.tally = FromProto(proto.tally());
+  for (const v1::VoterView& voter : proto.electorate()) out.electorate.push_back(FromProto(voter));
+  out.missing_stances = HexList(proto.missing_stances());
+  out.final_at = HexEncode(proto.final_at());
+  out.effect_applied = proto.effect_applied();
+  out.acceptance = HexEncode(proto.acceptance());
+  return out;
+}
+
+absl::Status ToProto(const ProposalSpec& spec, v1::Proposal* proto) {
+  absl::StatusOr<int> type = EnumNumber(v1::DecisionType_descriptor(), "DECISION_TYPE_",
+                                        spec.decision_type, "proposal.decision_type");
+  if (!type.ok()) return type.status();
+  proto->set_decision_type(static_cast<v1::DecisionType>(*type));
+  proto->set_title(spec.title);
+  proto->set_text(spec.text);
+  proto->set_deadline_ms(spec.deadline_ms);
+  const int payloads = spec.admit.has_value() + spec.expel.has_value() +
+                       !spec.strategy_version_id.empty() + spec.allocate.has_value() +
+                       spec.campaign.has_value() + spec.charter.has_value() +
+                       spec.write_off.has_value() + !spec.dissolution_plan.empty();
+  if (payloads > 1) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("proposal has %d payloads: set only the one of its decision type '%s'",
+                        payloads, spec.decision_type));
+  }
+  if (spec.admit.has_value()) {
+    v1::AdmitPayload* admit = proto->mutable_admit();
+    CONSTELLATION_SDK_RETURN_IF_ERROR(
+        ToProto(spec.admit->card, "proposal.admit.card", admit->mutable_card()));
+    absl::StatusOr<int> role =
+        EnumNumber(v1::Role_descriptor(), "ROLE_", spec.admit->role, "proposal.admit.role");
+    if (!role.ok()) return role.status();
+    admit->set_role(static_cast<v1::Role>(*role));
+    absl::StatusOr<int> segment = EnumNumber(v1::Segment_descriptor(), "SEGMENT_",
+                                             spec.admit->segment, "proposal.admit.segment");
+    if (!segment.ok()) return segment.status();
+    admit->set_segment(static_cast<v1::Segment>(*segment));
+    admit->set_voting_weight(spec.admit->voting_weight);
+  }
+  if (spec.expel.has_value()) {
+    v1::ExpelPayload* expel = proto->mutable_expel();
+    CONSTELLATION_SDK_RETURN_IF_ERROR(
+        DecodeId(spec.expel->member, "proposal.expel.member", expel->mutable_member()));
+    expel->set_reason(spec.expel->reason);
+  }
+  if (!spec.strategy_version_id.empty()) {
+    CONSTELLATION_SDK_RETURN_IF_ERROR(DecodeId(spec.strategy_version_id,
+                                               "proposal.strategy_version_id",
+                                               proto->mutable_strategy_version_id()));
+  }
+  if (spec.allocate.has_value()) {
+    v1::AllocatePayload* allocate = proto->mutable_allocate();
+    CONSTELLATION_SDK_RETURN_IF_ERROR(
+        DecodeId(spec.allocate->fund_id, "proposal.allocate.fund_id", allocate->mutable_fund_id()));
+    ToProto(spec.allocate->amount, allocate->mutable_amount());
+    CONSTELLATION_SDK_RETURN_IF_ERROR(DecodeId(
+        spec.allocate->recipient, "proposal.allocate.recipient", allocate->mutable_recipient()));
+    allocate->set_purpose(spec.allocate->purpose);
+    CONSTELLATION_SDK_RETURN_IF_ERROR(DecodeOptionalId(spec.allocate->drawdown_id,
+                                                       "proposal.allocate.drawdown_id",
+                                                       allocate->mutable_drawdown_id()));
+  }
+  if (spec.campaign.has_value()) {
+    CONSTELLATION_SDK_RETURN_IF_ERROR(ToProto(*spec.campaign, proto->mutable_campaign()));
+  }
+  if (spec.charter.has_value()) {
+    CONSTELLATION_SDK_RETURN_IF_ERROR(ToProto(*spec.charter, proto->mutable_charter()));
+  }
+  if (spec.write_off.has_value()) {
+    v1::WriteOffPayload* write_off = proto->mutable_write_off();
+    CONSTELLATION_SDK_RETURN_IF_ERROR(DecodeId(
+        spec.write_off->pledge_id, "proposal.write_off.pledge_id", write_off->mutable_pledge_id()));
+    ToProto(spec.write_off->amount, write_off->mutable_amount());
+    write_off->set_reason_code(spec.write_off->reason_code);
+  }
+  if (!spec.dissolution_plan.empty()) proto->set_dissolution_plan(spec.dissolution_plan);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::StanceChoice> StanceFromName(std::string_view stance) {
+  if (stance.empty()) {
+    return absl::InvalidArgumentError("stance is empty: give agree, abstain, disagree or block");
+  }
+  absl::StatusOr<int> number =
+      EnumNumber(v1::StanceChoice_descriptor(), "STANCE_CHOICE_", stance, "stance");
+  if (!number.ok()) return number.status();
+  return static_cast<v1::StanceChoice>(*number);
+}
+
+PeerStatus FromProto(const v1::PeerView& proto) {
+  PeerStatus out;
+  out.org = HexEncode(proto.org());
+  out.name = proto.name();
+  out.endpoint = proto.endpoint();
+  out.group_ids = HexList(proto.group_ids());
+  out.status = proto.status();
+  out.last_success_ms = proto.last_success_ms();
+  out.last_attempt_ms = proto.last_attempt_ms();
+  out.last_error = proto.last_error();
+  out.consecutive_failures = proto.consecutive_failures();
+  out.next_attempt_ms = proto.next_attempt_ms();
+  out.events_sent = proto.events_sent();
+  out.events_received = proto.events_received();
+  return out;
+}
+
+SyncResult FromProto(const v1::SyncGroupResponse& proto) {
+  SyncResult out;
+  out.received = proto.received();
+  out.inserted = proto.inserted();
+  out.duplicate = proto.duplicate();
+  out.waiting = proto.waiting();
+  out.rounds = proto.rounds();
+  out.state_hash = HexEncode(proto.state_hash());
+  out.sent = proto.sent();
+  for (const v1::PeerView& peer : proto.peers()) out.peers.push_back(FromProto(peer));
+  return out;
 }
 
 }  // namespace constellation::internal

@@ -37,6 +37,16 @@ absl::StatusOr<Config> LoadConfig(const std::string& path) {
   if (absl::Status s = str("node", "data_dir", &c.data_dir); !s.ok()) return s;
   if (absl::Status s = str("node", "listen", &c.listen); !s.ok()) return s;
   if (absl::Status s = str("org", "name", &c.org_name); !s.ok()) return s;
+  if (toml::node_view<toml::node> node = table["replication"]["anti_entropy_interval_ms"]; node) {
+    std::optional<int64_t> v = node.value<int64_t>();
+    if (!v || *v < 100 || *v > 3'600'000) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "config %s: replication.anti_entropy_interval_ms must be an integer from 100 to "
+          "3600000 (ms)",
+          path));
+    }
+    c.anti_entropy_interval_ms = static_cast<uint64_t>(*v);
+  }
   if (toml::array* advertise = table["node"]["advertise"].as_array()) {
     for (const toml::node& n : *advertise) {
       std::optional<std::string> v = n.value<std::string>();
@@ -58,6 +68,9 @@ absl::Status WriteConfig(const Config& config, const std::string& path) {
        toml::table{
            {"data_dir", config.data_dir}, {"listen", config.listen}, {"advertise", advertise}}},
       {"org", toml::table{{"name", config.org_name}}},
+      {"replication",
+       toml::table{{"anti_entropy_interval_ms",
+                    static_cast<int64_t>(config.anti_entropy_interval_ms)}}},
   };
   std::ofstream out(path, std::ios::trunc);
   if (!out) return absl::UnavailableError(absl::StrFormat("cannot write %s", path));

@@ -9,8 +9,11 @@
 //   advertise = ["node.example.org:7400"] # endpoints peers use; default: the listen address
 //   [org]
 //   name = "Riverside Food Bank"
+//   [replication]
+//   anti_entropy_interval_ms = 5000       # a sync round with every member node this often
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -23,6 +26,7 @@ struct Config {
   std::string listen = "127.0.0.1:7400";
   std::vector<std::string> advertise;
   std::string org_name;
+  uint64_t anti_entropy_interval_ms = 5'000;
 };
 
 inline constexpr char kConfigFileName[] = "constellationd.toml";

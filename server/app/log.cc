@@ -40,6 +40,10 @@ void Log(std::string_view level, std::string_view message, std::initializer_list
 void LogInfo(std::string_view message, std::initializer_list<LogField> fields) {
   Log("info", message, fields);
 }
+void LogWarning(std::string_view message, std::initializer_list<LogField> fields) {
+  Log("warning", message, fields);
+}
+
 void LogError(std::string_view message, std::initializer_list<LogField> fields) {
   Log("error", message, fields);
 }

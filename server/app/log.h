@@ -14,6 +14,7 @@ namespace constellation::app {
 using LogField = std::pair<std::string_view, std::string>;
 
 void LogInfo(std::string_view message, std::initializer_list<LogField> fields = {});
+void LogWarning(std::string_view message, std::initializer_list<LogField> fields = {});
 void LogError(std::string_view message, std::initializer_list<LogField> fields = {});
 
 }  // namespace constellation::app

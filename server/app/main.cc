@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include <absl/strings/numbers.h>
 #include <absl/strings/str_format.h>
 
 #include "server/app/config.h"
@@ -42,8 +43,11 @@ Usage:
       FILE if given). Refuses to touch an existing node.
 
   constellationd run (--data-dir DIR | --config FILE) [--listen HOST:PORT] [--port-file FILE]
+                     [--anti-entropy-interval-ms MS]
       Serves the node until SIGINT or SIGTERM, then shuts down gracefully. --listen overrides the
-      config (port 0 picks a free port; --port-file receives the bound port).
+      config (port 0 picks a free port; --port-file receives the bound port). Replication pushes
+      new events to member nodes at once and runs a sync round with each member every
+      --anti-entropy-interval-ms (config replication.anti_entropy_interval_ms; default 5000).
 
   constellationd version
   constellationd help | --help | -h
@@ -152,6 +156,13 @@ int Run(const Args& args) {
   if (!config.ok()) return Fail(config.status());
   if (!dir.empty()) config->data_dir = dir;
   config->listen = Flag(args, "listen", config->listen);
+  if (const std::string interval = Flag(args, "anti-entropy-interval-ms"); !interval.empty()) {
+    uint64_t ms = 0;
+    if (!absl::SimpleAtoi(interval, &ms) || ms < 100 || ms > 3'600'000) {
+      return Usage("--anti-entropy-interval-ms must be an integer from 100 to 3600000");
+    }
+    config->anti_entropy_interval_ms = ms;
+  }
 
   // Block the shutdown signals in every thread; the main thread waits for them below.
   sigset_t signals;
@@ -165,6 +176,7 @@ int Run(const Args& args) {
   options.org_name = config->org_name;
   options.listen_address = config->listen;
   options.advertise_endpoints = config->advertise;
+  options.anti_entropy_interval_ms = config->anti_entropy_interval_ms;
   absl::StatusOr<std::unique_ptr<Node>> node = Node::Open(options);
   if (!node.ok()) return Fail(node.status());
   if (absl::Status s = (*node)->Start(); !s.ok()) return Fail(s);
@@ -198,7 +210,7 @@ int Main(int argc, char** argv) {
   if (command == "init") {
     allowed = {"data-dir", "name", "listen", "advertise", "admin-token-file"};
   } else if (command == "run") {
-    allowed = {"data-dir", "config", "listen", "port-file"};
+    allowed = {"data-dir", "config", "listen", "port-file", "anti-entropy-interval-ms"};
   } else {
     return Usage(absl::StrFormat("unknown command '%s'", command));
   }

@@ -3,8 +3,10 @@
 #include <sodium.h>
 
 #include <chrono>
+#include <map>
 
 #include <absl/strings/str_format.h>
+#include <absl/time/time.h>
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
 
@@ -60,19 +62,73 @@ class Node::Context final : public rpc::ApplyContext {
                                    node_->state_->AppendOwn(group, body, NowMs()));
     const core::DagNode* dag_node = node_->state_->FindGroup(e->group)->dag().Find(e->id);
     storage::StageEvent(&batch_, *e, core::OrderKey{dag_node->depth, e->id});
+    appended_[e->group].push_back(e->ToSignedEvent());
     return e;
   }
 
   absl::StatusOr<core::ReceiveResult> IngestRemote(core::VerifiedEvent e) override {
     CONSTELLATION_ASSIGN_OR_RETURN(core::ReceiveResult r,
                                    node_->state_->Receive(std::move(e), NowMs()));
-    if (!r.changes.inserted.empty()) {
-      const core::Group* g = node_->state_->FindGroup(r.changes.group);
-      for (const core::EventId& id : r.changes.inserted) {
+    StageChanges(r.changes);
+    return r;
+  }
+
+  absl::StatusOr<core::GroupChanges> IngestForkProof(const v1::ForkProof& proof) override {
+    CONSTELLATION_ASSIGN_OR_RETURN(core::GroupChanges changes,
+                                   node_->state_->ReceiveForkProof(proof));
+    StageChanges(changes);
+    return changes;
+  }
+
+  // Stages what a receive (or a release of held events) changed: the inserted events and the
+  // fork proofs that changed a freeze, which are also gossiped after the commit.
+  void StageChanges(const core::GroupChanges& changes) {
+    if (!changes.inserted.empty()) {
+      const core::Group* g = node_->state_->FindGroup(changes.group);
+      for (const core::EventId& id : changes.inserted) {
         storage::StageEvent(&batch_, *g->Find(id), core::OrderKey{g->dag().Find(id)->depth, id});
       }
     }
-    return r;
+    for (const v1::ForkProof& proof : changes.new_fork_proofs) {
+      absl::StatusOr<core::VerifiedForkProof> verified = core::VerifyForkProof(proof);
+      CONSTELLATION_CHECK(verified.ok());  // the group verified it before recording it
+      storage::StageForkProof(&batch_, *verified);
+      fork_proofs_.emplace_back(changes.group, proof);
+    }
+  }
+
+  std::vector<v1::PeerView> Peers(const std::optional<core::GroupId>& group) const override {
+    std::map<std::pair<std::string, std::string>, v1::PeerView> views;  // by (org, endpoint)
+    for (const auto& [id, g] : node_->state_->groups()) {
+      if (group.has_value() && *group != id) continue;
+      for (const PeerTarget& t : PeerTargets(*g, node_->state_->org(), NowMs())) {
+        v1::PeerView& v = views[{t.org.Bytes(), t.endpoint}];
+        v.set_org(t.org.Bytes());
+        v.set_name(t.name);
+        v.set_endpoint(t.endpoint);
+        v.add_group_ids(id.Bytes());
+      }
+    }
+    const std::map<std::string, PeerStats> stats = node_->replicator_->Stats();
+    std::vector<v1::PeerView> out;
+    for (auto& [key, v] : views) {
+      auto it = stats.find(v.endpoint());
+      if (it == stats.end()) {
+        v.set_status("unknown");
+      } else {
+        const PeerStats& s = it->second;
+        v.set_status(s.consecutive_failures == 0 ? "ok" : "failing");
+        v.set_last_success_ms(s.last_success_ms);
+        v.set_last_attempt_ms(s.last_attempt_ms);
+        v.set_last_error(s.last_error);
+        v.set_consecutive_failures(s.consecutive_failures);
+        v.set_next_attempt_ms(s.next_attempt_ms);
+        v.set_events_sent(s.events_sent);
+        v.set_events_received(s.events_received);
+      }
+      out.push_back(std::move(v));
+    }
+    return out;
   }
 
   uint64_t NowMs() const override { return node_->options_.now_ms(); }
@@ -129,11 +185,16 @@ class Node::Context final : public rpc::ApplyContext {
 
   storage::WriteBatch& batch() { return batch_; }
   std::vector<std::pair<std::string, v1::TokenInfo>>& token_changes() { return token_changes_; }
+  // This org's events appended by the batch, per group, in chain order.
+  std::map<core::GroupId, std::vector<v1::SignedEvent>>& appended() { return appended_; }
+  std::vector<std::pair<core::GroupId, v1::ForkProof>>& fork_proofs() { return fork_proofs_; }
 
  private:
   Node* node_;
   storage::WriteBatch batch_;
   std::vector<std::pair<std::string, v1::TokenInfo>> token_changes_;
+  std::map<core::GroupId, std::vector<v1::SignedEvent>> appended_;
+  std::vector<std::pair<core::GroupId, v1::ForkProof>> fork_proofs_;
 };
 
 Node::Node(NodeOptions options, std::unique_ptr<storage::Store> store, core::SigningKey key)
@@ -169,6 +230,17 @@ absl::Status Node::Load() {
         }
         return absl::OkStatus();
       }));
+  // Freezes learned from proofs alone (gossip) survive a restart (DESIGN §2).
+  CONSTELLATION_RETURN_IF_ERROR(
+      storage::LoadForkProofs(*store_, [&](v1::ForkProof proof) -> absl::Status {
+        absl::StatusOr<core::GroupChanges> r = state->ReceiveForkProof(proof);
+        if (!r.ok()) {
+          return absl::DataLossError(absl::StrFormat(
+              "a stored fork proof does not fit its group (%s); restore from a backup",
+              std::string(r.status().message())));
+        }
+        return absl::OkStatus();
+      }));
   absl::flat_hash_map<std::string, v1::TokenInfo> tokens;
   CONSTELLATION_RETURN_IF_ERROR(storage::LoadTokens(
       *store_,
@@ -189,6 +261,7 @@ std::string Node::address() const {
 absl::Status Node::Start() {
   loop_thread_ = std::thread([this] { Loop(); });
   background_thread_ = std::thread([this] { BackgroundLoop(); });
+  ticker_thread_ = std::thread([this] { TickerLoop(); });
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
@@ -205,6 +278,12 @@ absl::Status Node::Start() {
         "with --listen",
         options_.listen_address));
   }
+  // Replication starts once the port is known: this node's endpoints are in its profiles.
+  ReplicatorOptions replication;
+  replication.anti_entropy_interval_ms = options_.anti_entropy_interval_ms;
+  replication.now_ms = options_.now_ms;
+  replicator_ = std::make_unique<Replicator>(this, replication);
+  replicator_->Start();
   LogInfo("node started", {{"org", key_.public_key().Hex()},
                            {"listen", address()},
                            {"groups", absl::StrFormat("%d", state_->groups().size())},
@@ -222,6 +301,14 @@ void Node::Shutdown(uint64_t grace_ms) {
     }
     shutdown_started_ = true;
   }
+  {
+    absl::MutexLock lock(&ticker_mu_);
+    ticker_stopping_ = true;
+  }
+  if (ticker_thread_.joinable()) ticker_thread_.join();
+  // The replicator waits on peers and on the apply loop; it answers queued forced rounds with
+  // kUnavailable, so that no RPC is left unfinished.
+  if (replicator_) replicator_->Stop();
   if (server_) {
     server_->Shutdown(std::chrono::system_clock::now() + std::chrono::milliseconds(grace_ms));
   }
@@ -280,6 +367,62 @@ absl::Status Node::RunInBackground(std::function<void()> work) {
   }
   background_.push_back(std::move(work));
   return absl::OkStatus();
+}
+
+absl::Status Node::SyncWithMembers(
+    const core::GroupId& group, std::function<void(absl::StatusOr<v1::SyncGroupResponse>)> done) {
+  if (replicator_ == nullptr) return absl::UnavailableError("the node is not running");
+  return replicator_->SyncNow(group, std::move(done));
+}
+
+void Node::TickerLoop() {
+  while (true) {
+    {
+      absl::MutexLock lock(&ticker_mu_);
+      ticker_mu_.AwaitWithTimeout(absl::Condition(&ticker_stopping_),
+                                  absl::Milliseconds(static_cast<int64_t>(
+                                      options_.housekeeping_interval_ms)));
+      if (ticker_stopping_) return;
+    }
+    // Refused only while shutting down or when the queue is full: the next tick retries.
+    Post([this](rpc::ApplyContext& apply) -> rpc::Reply {
+      Housekeeping(static_cast<Context&>(apply));
+      return [] {};
+    }).IgnoreError();
+  }
+}
+
+void Node::Housekeeping(Context& ctx) {
+  const uint64_t now = ctx.NowMs();
+  for (const core::GroupChanges& changes : state_->ReleaseHeld(now)) ctx.StageChanges(changes);
+  std::vector<std::pair<core::GroupId, std::vector<core::EventId>>> due;
+  for (const auto& [id, g] : state_->groups()) {
+    if (g->FrozenFrom(state_->org()).has_value()) continue;
+    std::vector<core::EventId> proposals = g->state().AcknowledgementsDue(state_->org(), now);
+    if (!proposals.empty()) due.emplace_back(id, std::move(proposals));
+  }
+  for (const auto& [group, proposals] : due) {
+    v1::Event body;
+    for (const core::EventId& p : proposals) body.mutable_acknowledgement()->add_proposal_ids(p.Bytes());
+    absl::StatusOr<const core::VerifiedEvent*> e = ctx.AppendOwn(group, body);
+    if (!e.ok()) {
+      LogError("automatic acknowledgement failed",
+               {{"group", group.Hex()}, {"error", e.status().ToString()}});
+    }
+  }
+}
+
+void Node::Replicate(Context& ctx) {
+  if (replicator_ == nullptr) return;
+  const uint64_t now = options_.now_ms();
+  for (auto& [group, events] : ctx.appended()) {
+    replicator_->Push(group, std::move(events),
+                      PeerTargets(*state_->FindGroup(group), state_->org(), now));
+  }
+  for (auto& [group, proof] : ctx.fork_proofs()) {
+    replicator_->Gossip(group, std::move(proof),
+                        PeerTargets(*state_->FindGroup(group), state_->org(), now));
+  }
 }
 
 void Node::BackgroundLoop() {
@@ -350,6 +493,8 @@ void Node::RunBatch(std::vector<Task> tasks) {
     for (auto& [hash, info] : ctx.token_changes()) tokens_[hash] = std::move(info);
   }
   for (rpc::Reply& reply : replies) reply();
+  // Only durable events leave the node (DESIGN §2).
+  Replicate(ctx);
 }
 
 }  // namespace constellation::app

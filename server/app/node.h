@@ -28,6 +28,7 @@
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/impl/codegen/service_type.h>
 
+#include "server/app/replicator.h"
 #include "server/core/federation_auth.h"
 #include "server/core/node_state.h"
 #include "server/rpc/backend.h"
@@ -42,6 +43,11 @@ struct NodeOptions {
   std::vector<std::string> advertise_endpoints;  // empty = the bound listen address
   // Wall clock in ms since the Unix epoch; tests may substitute a manual clock.
   std::function<uint64_t()> now_ms;
+  // Replication (DESIGN §4): an anti-entropy round with every member node this often.
+  uint64_t anti_entropy_interval_ms = 5'000;
+  // Housekeeping on the apply loop this often: release held events whose time has come and
+  // append automatic acknowledgements of closed proposals (DESIGN §3).
+  uint64_t housekeeping_interval_ms = 1'000;
 };
 
 class Node final : public rpc::Backend {
@@ -73,6 +79,9 @@ class Node final : public rpc::Backend {
   core::CallCredentials SignPeerCall(std::string_view method,
                                      std::string_view request_bytes) override;
   absl::Status RunInBackground(std::function<void()> work) override;
+  absl::Status SyncWithMembers(
+      const core::GroupId& group,
+      std::function<void(absl::StatusOr<v1::SyncGroupResponse>)> done) override;
 
  private:
   class Context;
@@ -83,6 +92,11 @@ class Node final : public rpc::Backend {
   void Loop();
   void RunBatch(std::vector<Task> tasks);
   void BackgroundLoop();
+  void TickerLoop();
+  // The housekeeping task (NodeOptions::housekeeping_interval_ms), run on the apply loop.
+  void Housekeeping(Context& ctx);
+  // After a batch's commit: hands its new own events and fork proofs to the replicator.
+  void Replicate(Context& ctx);
 
   NodeOptions options_;
   std::unique_ptr<storage::Store> store_;
@@ -105,6 +119,12 @@ class Node final : public rpc::Backend {
   std::deque<std::function<void()>> background_ ABSL_GUARDED_BY(background_mu_);
   bool background_stopping_ ABSL_GUARDED_BY(background_mu_) = false;
   std::thread background_thread_;
+
+  std::unique_ptr<Replicator> replicator_;
+
+  absl::Mutex ticker_mu_;
+  bool ticker_stopping_ ABSL_GUARDED_BY(ticker_mu_) = false;
+  std::thread ticker_thread_;
 
   std::unique_ptr<grpc::Server> server_;
   std::vector<std::unique_ptr<grpc::Service>> services_;

@@ -56,6 +56,9 @@ inline constexpr uint64_t kFederationClockSkewMsMax = 5 * 60 * 1000;
 inline constexpr size_t kFederationNonceCountMax = 100'000;
 // Events one PullEvents answer or one PushEvents request carries (<= 64 KiB each).
 inline constexpr size_t kFederationPullEventsMax = 48;
+// Replication jobs (pushes, gossip, forced rounds) queued for the replication worker; pushes
+// beyond it are dropped (the next anti-entropy round carries their events).
+inline constexpr size_t kReplicationQueueDepthMax = 4'096;
 
 // Replication (DESIGN §4, docs/PROTOCOL.md §8).
 // Events a node keeps per group in `pending` (waiting for their parents, or held because their

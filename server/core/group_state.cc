@@ -1015,6 +1015,24 @@ absl::StatusOr<ProposalOutcome> GroupState::Outcome(const EventId& proposal,
   return out;
 }
 
+std::vector<EventId> GroupState::AcknowledgementsDue(const OrgKey& member,
+                                                     uint64_t now_ms) const {
+  std::vector<EventId> due;
+  if (!IsActiveWriter(member)) return due;
+  for (const EventId& id : open_proposals_) {
+    const ProposalState& p = proposals_.at(id);
+    auto voter = p.electorate.find(member);
+    const bool concerned =
+        p.proposer == member || (voter != p.electorate.end() && voter->second.decides);
+    if (!concerned || p.outcome.final) continue;
+    if (!p.outcome.closed && now_ms < p.deadline_ms) continue;
+    if (Settled(p, member, p.outcome.close.hlc)) continue;
+    due.push_back(id);
+    if (due.size() == limits::kListFieldCountMax) break;
+  }
+  return due;
+}
+
 std::array<uint8_t, 32> GroupState::Hash() const {
   StateHasher h;
   h.Bytes("constellation/v1/group-state");

@@ -245,6 +245,13 @@ class GroupState {
   absl::StatusOr<ProposalOutcome> Outcome(const EventId& proposal,
                                           std::optional<uint64_t> now_ms = std::nullopt) const;
 
+  // The proposals `member` should acknowledge now (DESIGN §3 "automatic acknowledgement"):
+  // not final, closed by the events or past their deadline at `now_ms`, `member` is their
+  // proposer or a deciding member of their electorate, and holds no event after the close
+  // yet. An event by `member` appended at `now_ms` settles them. Ordered by id; at most
+  // limits::kListFieldCountMax.
+  std::vector<EventId> AcknowledgementsDue(const OrgKey& member, uint64_t now_ms) const;
+
   // The removal cuts found by this fold (one per expulsion that took effect) and those it was
   // given (constructor).
   const RemovalCuts& removal_cuts() const { return found_cuts_; }

@@ -11,6 +11,8 @@
 
 #include <cstdint>
 #include <functional>
+#include <future>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -62,6 +64,15 @@ class ApplyContext {
   // the call inserted (it and the pending events it released) for the batch's commit.
   virtual absl::StatusOr<core::ReceiveResult> IngestRemote(core::VerifiedEvent e) = 0;
 
+  // Records a fork proof that arrived on its own (gossip; core::NodeState::ReceiveForkProof)
+  // and stages it. A proof that changed the group's freeze is gossiped onward after the
+  // commit. Errors: those of ReceiveForkProof (kInvalidArgument, kNotFound).
+  virtual absl::StatusOr<core::GroupChanges> IngestForkProof(const v1::ForkProof& proof) = 0;
+
+  // What this node knows of the member nodes it replicates with (hints, DESIGN §4), for
+  // `group` or for every group when it is empty; ordered by org, then endpoint.
+  virtual std::vector<v1::PeerView> Peers(const std::optional<core::GroupId>& group) const = 0;
+
   // Current wall-clock time (ms since the Unix epoch), for HLC stamps and "as of" queries.
   virtual uint64_t NowMs() const = 0;
 
@@ -102,6 +113,29 @@ class Backend {
   // Runs `work` on a background worker, off the apply loop and off gRPC's threads: for work
   // that waits on other nodes. kUnavailable when shutting down. Thread-safe.
   virtual absl::Status RunInBackground(std::function<void()> work) = 0;
+
+  // Runs an anti-entropy round for `group` with every member node now (both directions), off
+  // the apply loop, and calls `done` with what it did (from the replication worker).
+  // kUnavailable when shutting down (then `done` is not called). Thread-safe.
+  virtual absl::Status SyncWithMembers(
+      const core::GroupId& group,
+      std::function<void(absl::StatusOr<v1::SyncGroupResponse>)> done) = 0;
 };
+
+// Runs `fn` on the apply loop and waits for it and for the batch's commit. Only for threads
+// that may block (background and replication workers), never for the loop or a reaction.
+// Errors: `fn`'s, or Post's (kUnavailable when shutting down).
+template <typename T>
+absl::StatusOr<T> RunOnLoop(Backend& backend,
+                            std::function<absl::StatusOr<T>(ApplyContext&)> fn) {
+  auto done = std::make_shared<std::promise<absl::StatusOr<T>>>();
+  std::future<absl::StatusOr<T>> result = done->get_future();
+  absl::Status posted = backend.Post([fn = std::move(fn), done](ApplyContext& apply) -> Reply {
+    auto value = std::make_shared<absl::StatusOr<T>>(fn(apply));
+    return [done, value] { done->set_value(std::move(*value)); };
+  });
+  if (!posted.ok()) return posted;
+  return result.get();
+}
 
 }  // namespace constellation::rpc

@@ -1,7 +1,5 @@
 #include "server/rpc/federation_service.h"
 
-#include <future>
-
 #include <absl/strings/str_format.h>
 
 #include "constellation/v1/client.grpc.pb.h"
@@ -10,6 +8,7 @@
 #include "server/base/status_macros.h"
 #include "server/core/sync.h"
 #include "server/rpc/peer_client.h"
+#include "server/rpc/peer_sync.h"
 #include "server/rpc/reactors.h"
 #include "server/rpc/views.h"
 
@@ -19,6 +18,7 @@ namespace {
 constexpr char kGetFrontier[] = "/constellation.v1.FederationService/GetFrontier";
 constexpr char kPullEvents[] = "/constellation.v1.FederationService/PullEvents";
 constexpr char kPushEvents[] = "/constellation.v1.FederationService/PushEvents";
+constexpr char kGossipForkProof[] = "/constellation.v1.FederationService/GossipForkProof";
 
 std::string_view Metadata(const grpc::CallbackServerContext* ctx, const char* key) {
   auto it = ctx->client_metadata().find(key);
@@ -41,7 +41,10 @@ absl::StatusOr<core::OrgKey> AuthenticatePeer(const grpc::CallbackServerContext*
   return credentials.caller;
 }
 
-// The group, if `caller` may read it: a member or observer in this node's view of the group.
+// The group, if `caller` may replicate it (DESIGN §4: a group's events go only to its members
+// and observers): a member that has not left or been expelled, or the invitee of a final,
+// passed admission that has not joined yet (it fetches the group to accept, and pushes its
+// acceptance).
 absl::StatusOr<const core::Group*> GroupForPeer(const ApplyContext& apply,
                                                 const core::OrgKey& caller,
                                                 const std::string& group_bytes) {
@@ -50,11 +53,21 @@ absl::StatusOr<const core::Group*> GroupForPeer(const ApplyContext& apply,
   if (g == nullptr) {
     return absl::NotFoundError(absl::StrFormat("group %s not found on this node", id.Hex()));
   }
-  if (!g->state().members().contains(caller)) {
-    return absl::PermissionDeniedError(absl::StrFormat(
-        "org %s is not a member or observer of group %s here", caller.ShortHex(), id.ShortHex()));
+  const core::GroupState& s = g->state();
+  auto m = s.members().find(caller);
+  if (m != s.members().end() && (m->second.status == core::MemberStatus::kActive ||
+                                 m->second.status == core::MemberStatus::kNoticeGiven)) {
+    return g;
   }
-  return g;
+  for (const auto& [pid, p] : s.proposals()) {
+    if (p.type() == v1::DECISION_TYPE_ADMIT && p.target == caller && p.effect_applied &&
+        !p.acceptance.has_value()) {
+      return g;
+    }
+  }
+  return absl::PermissionDeniedError(absl::StrFormat(
+      "org %s is not a member or observer of group %s here, nor an admitted invitee",
+      caller.ShortHex(), id.ShortHex()));
 }
 
 class FederationServiceImpl final : public v1::FederationService::CallbackService {
@@ -111,42 +124,33 @@ class FederationServiceImpl final : public v1::FederationService::CallbackServic
                 absl::StrFormat("push of %d events; the limit kFederationPullEventsMax is %d",
                                 r.events_size(), limits::kFederationPullEventsMax));
           }
-          return IngestAll(apply, r.group_id(), r.events(), out);
+          return IngestEvents(apply, *core::GroupId::FromBytes(r.group_id()), r.events(), out);
         });
   }
 
-  // Verifies and inserts `events` (all of group `group_bytes`); stops at the first invalid one.
-  template <typename Events>
-  static absl::Status IngestAll(ApplyContext& apply, const std::string& group_bytes,
-                                const Events& events, v1::PushEventsResponse* out) {
-    int index = 0;
-    for (const v1::SignedEvent& signed_event : events) {
-      absl::StatusOr<core::VerifiedEvent> e = core::VerifySignedEvent(signed_event);
-      if (e.ok() && e->group.Bytes() != group_bytes) {
-        e = absl::InvalidArgumentError("the event belongs to another group");
-      }
-      absl::StatusOr<core::ReceiveResult> r = e.ok()
-                                                  ? apply.IngestRemote(*std::move(e))
-                                                  : absl::StatusOr<core::ReceiveResult>(e.status());
-      if (!r.ok()) {
-        return absl::Status(r.status().code(), absl::StrFormat("event %d of the batch: %s", index,
-                                                               std::string(r.status().message())));
-      }
-      switch (r->outcome) {
-        case core::ReceiveOutcome::kInserted:
-          out->set_accepted(out->accepted() + r->changes.inserted.size());
-          break;
-        case core::ReceiveOutcome::kPending:
-        case core::ReceiveOutcome::kHeld:
-          out->set_pending(out->pending() + 1);
-          break;
-        default:  // duplicate, evicted, fork branch: nothing new here (PROTOCOL.md §8)
-          out->set_duplicate(out->duplicate() + 1);
-          break;
-      }
-      ++index;
-    }
-    return absl::OkStatus();
+  // Verifies the proof on its own and freezes the author here; gossiped onward when it changed
+  // the freeze (ApplyContext::IngestForkProof).
+  grpc::ServerUnaryReactor* GossipForkProof(grpc::CallbackServerContext* ctx,
+                                            const v1::GossipForkProofRequest* req,
+                                            v1::GossipForkProofResponse* resp) override {
+    return RunUnary(
+        backend_, ctx, req, resp, AuthenticatePeer(ctx, backend_, kGossipForkProof, *req),
+        [](ApplyContext& apply, const core::OrgKey& caller, const v1::GossipForkProofRequest& r,
+           v1::GossipForkProofResponse* out) -> absl::Status {
+          CONSTELLATION_ASSIGN_OR_RETURN(const core::Group* g,
+                                         GroupForPeer(apply, caller, r.group_id()));
+          CONSTELLATION_ASSIGN_OR_RETURN(core::VerifiedForkProof proof,
+                                         core::VerifyForkProof(r.proof()));
+          if (proof.group != g->id()) {
+            return absl::InvalidArgumentError(absl::StrFormat(
+                "the fork proof is of group %s, not %s", proof.group.ShortHex(),
+                g->id().ShortHex()));
+          }
+          CONSTELLATION_ASSIGN_OR_RETURN(core::GroupChanges changes,
+                                         apply.IngestForkProof(r.proof()));
+          out->set_changed(!changes.new_fork_proofs.empty());
+          return absl::OkStatus();
+        });
   }
 
  private:
@@ -162,81 +166,58 @@ class PeerServiceImpl final : public v1::PeerService::CallbackService {
                                       v1::SyncGroupResponse* resp) override {
     grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
     absl::Status ok = CheckAdmin(ctx);
-    if (ok.ok()) ok = Validate(*req);
-    if (ok.ok()) {
-      ok = backend_->RunInBackground(
-          [this, reactor, req, resp] { reactor->Finish(ToGrpcStatus(Sync(*req, resp))); });
+    if (ok.ok()) ok = ParseGroupId(req->group_id(), "group_id").status();
+    if (ok.ok() && req->peer_endpoint().empty()) {
+      // A round with every member now, on the replication worker.
+      ok = backend_->SyncWithMembers(
+          *core::GroupId::FromBytes(req->group_id()),
+          [reactor, resp](absl::StatusOr<v1::SyncGroupResponse> result) {
+            if (result.ok()) *resp = *std::move(result);
+            reactor->Finish(ToGrpcStatus(result.status()));
+          });
+    } else if (ok.ok()) {
+      ok = backend_->RunInBackground([this, reactor, req, resp] {
+        const core::GroupId group = *core::GroupId::FromBytes(req->group_id());
+        PeerClient peer(req->peer_endpoint(), backend_);
+        absl::Status s = PullFromPeer(*backend_, peer, group, resp);
+        if (s.ok()) s = FillStateHash(*backend_, group, resp);
+        reactor->Finish(ToGrpcStatus(s));
+      });
     }
     if (!ok.ok()) reactor->Finish(ToGrpcStatus(ok));
     return reactor;
+  }
+
+  grpc::ServerUnaryReactor* ListPeers(grpc::CallbackServerContext* ctx,
+                                      const v1::ListPeersRequest* req,
+                                      v1::ListPeersResponse* resp) override {
+    absl::StatusOr<Principal> caller = AuthenticateBearer(ctx, *backend_);
+    if (caller.ok() && !caller->CanWrite()) {
+      caller = absl::PermissionDeniedError("listing peers needs an admin or member token");
+    }
+    return RunUnary(backend_, ctx, req, resp, std::move(caller),
+                    [](ApplyContext& apply, const Principal&, const v1::ListPeersRequest& r,
+                       v1::ListPeersResponse* out) -> absl::Status {
+                      std::optional<core::GroupId> group;
+                      if (!r.group_id().empty()) {
+                        CONSTELLATION_ASSIGN_OR_RETURN(group, ParseGroupId(r.group_id(), "group_id"));
+                        if (apply.state().FindGroup(*group) == nullptr) {
+                          return absl::NotFoundError(absl::StrFormat(
+                              "group %s not found on this node", group->Hex()));
+                        }
+                      }
+                      for (v1::PeerView& p : apply.Peers(group)) *out->add_peers() = std::move(p);
+                      return absl::OkStatus();
+                    });
   }
 
  private:
   absl::Status CheckAdmin(const grpc::CallbackServerContext* ctx) {
     CONSTELLATION_ASSIGN_OR_RETURN(Principal p, AuthenticateBearer(ctx, *backend_));
     if (p.role != Role::kAdmin) {
-      return absl::PermissionDeniedError("syncing a group from a peer needs an admin token");
+      return absl::PermissionDeniedError("syncing a group with peers needs an admin token");
     }
     return absl::OkStatus();
-  }
-
-  static absl::Status Validate(const v1::SyncGroupRequest& r) {
-    if (r.peer_endpoint().empty()) {
-      return absl::InvalidArgumentError("peer_endpoint is required (host:port of the peer)");
-    }
-    return ParseGroupId(r.group_id(), "group_id").status();
-  }
-
-  // Runs on a background worker: may block on the peer and on the apply loop.
-  absl::Status Sync(const v1::SyncGroupRequest& r, v1::SyncGroupResponse* out) {
-    PeerClient peer(r.peer_endpoint(), backend_);
-    const core::GroupId group = *ParseGroupId(r.group_id(), "group_id");
-    for (uint32_t round = 1;; ++round) {
-      out->set_rounds(round);
-      CONSTELLATION_ASSIGN_OR_RETURN(v1::Frontier mine, OnLoop<v1::Frontier>([&](ApplyContext& a) {
-                                       const core::Group* g = a.state().FindGroup(group);
-                                       v1::Frontier f;
-                                       if (g != nullptr) f = g->Frontier();
-                                       f.set_group_id(group.Bytes());
-                                       return absl::StatusOr<v1::Frontier>(f);
-                                     }));
-      CONSTELLATION_ASSIGN_OR_RETURN(std::vector<v1::SignedEvent> events,
-                                     peer.Pull(mine, limits::kFederationPullEventsMax));
-      out->set_received(out->received() + events.size());
-      CONSTELLATION_ASSIGN_OR_RETURN(
-          v1::PushEventsResponse counts, OnLoop<v1::PushEventsResponse>([&](ApplyContext& a) {
-            v1::PushEventsResponse c;
-            absl::Status s = FederationServiceImpl::IngestAll(a, group.Bytes(), events, &c);
-            if (!s.ok()) return absl::StatusOr<v1::PushEventsResponse>(s);
-            return absl::StatusOr<v1::PushEventsResponse>(c);
-          }));
-      out->set_inserted(out->inserted() + counts.accepted());
-      out->set_duplicate(out->duplicate() + counts.duplicate());
-      out->set_waiting(counts.pending());
-      if (events.size() < limits::kFederationPullEventsMax || counts.accepted() == 0) break;
-    }
-    return OnLoop<bool>([&](ApplyContext& a) {
-             const core::Group* g = a.state().FindGroup(group);
-             if (g != nullptr) {
-               const auto hash = g->StateHash();
-               out->set_state_hash(
-                   std::string(reinterpret_cast<const char*>(hash.data()), hash.size()));
-             }
-             return absl::StatusOr<bool>(true);
-           })
-        .status();
-  }
-
-  // Runs `fn` on the apply loop and waits for it (and for its commit). Background workers only.
-  template <typename T>
-  absl::StatusOr<T> OnLoop(std::function<absl::StatusOr<T>(ApplyContext&)> fn) {
-    auto done = std::make_shared<std::promise<absl::StatusOr<T>>>();
-    std::future<absl::StatusOr<T>> result = done->get_future();
-    CONSTELLATION_RETURN_IF_ERROR(backend_->Post([fn, done](ApplyContext& apply) -> Reply {
-      auto value = std::make_shared<absl::StatusOr<T>>(fn(apply));
-      return [done, value] { done->set_value(std::move(*value)); };
-    }));
-    return result.get();
   }
 
   Backend* backend_;

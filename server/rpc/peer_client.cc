@@ -15,6 +15,8 @@ namespace {
 
 constexpr char kGetFrontier[] = "/constellation.v1.FederationService/GetFrontier";
 constexpr char kPullEvents[] = "/constellation.v1.FederationService/PullEvents";
+constexpr char kPushEvents[] = "/constellation.v1.FederationService/PushEvents";
+constexpr char kGossipForkProof[] = "/constellation.v1.FederationService/GossipForkProof";
 
 absl::Status FromGrpc(const grpc::Status& s, const std::string& endpoint) {
   if (s.ok()) return absl::OkStatus();
@@ -38,6 +40,12 @@ PeerClient::PeerClient(std::string endpoint, Backend* backend)
     : endpoint_(std::move(endpoint)), backend_(backend) {
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(static_cast<int>(limits::kRpcMessageSizeBytesMax) * 2);
+  // The replicator keeps its own backoff per peer; the channel should reconnect promptly when
+  // asked (gRPC's default grows to minutes), so that a peer back from a restart or a partition
+  // is reached on the next round.
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
+  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
   stub_ = v1::FederationService::NewStub(
       grpc::CreateCustomChannel(endpoint_, grpc::InsecureChannelCredentials(), args));
 }
@@ -86,6 +94,32 @@ absl::StatusOr<std::vector<v1::SignedEvent>> PeerClient::Pull(const v1::Frontier
   grpc::Status s = reader->Finish();
   if (!s.ok()) return FromGrpc(s, endpoint_);
   return events;
+}
+
+absl::StatusOr<v1::PushEventsResponse> PeerClient::Push(
+    const core::GroupId& group, const std::vector<v1::SignedEvent>& events) {
+  v1::PushEventsRequest request;
+  request.set_group_id(group.Bytes());
+  for (const v1::SignedEvent& e : events) *request.add_events() = e;
+  grpc::ClientContext ctx;
+  Sign(&ctx, kPushEvents, request);
+  v1::PushEventsResponse response;
+  grpc::Status s = stub_->PushEvents(&ctx, request, &response);
+  if (!s.ok()) return FromGrpc(s, endpoint_);
+  return response;
+}
+
+absl::StatusOr<bool> PeerClient::GossipForkProof(const core::GroupId& group,
+                                                 const v1::ForkProof& proof) {
+  v1::GossipForkProofRequest request;
+  request.set_group_id(group.Bytes());
+  *request.mutable_proof() = proof;
+  grpc::ClientContext ctx;
+  Sign(&ctx, kGossipForkProof, request);
+  v1::GossipForkProofResponse response;
+  grpc::Status s = stub_->GossipForkProof(&ctx, request, &response);
+  if (!s.ok()) return FromGrpc(s, endpoint_);
+  return response.changed();
 }
 
 }  // namespace constellation::rpc

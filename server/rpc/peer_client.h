@@ -30,6 +30,15 @@ class PeerClient {
   absl::StatusOr<std::vector<v1::SignedEvent>> Pull(const v1::Frontier& frontier,
                                                     uint32_t max_events);
 
+  // Sends events of `group` (at most limits::kFederationPullEventsMax, in an insertable
+  // order). Returns the peer's counts. Errors: the peer's status (kInvalidArgument naming the
+  // first event it refused, kPermissionDenied, kUnavailable).
+  absl::StatusOr<v1::PushEventsResponse> Push(const core::GroupId& group,
+                                              const std::vector<v1::SignedEvent>& events);
+
+  // Sends a fork proof of `group`; true when it changed the peer's freeze.
+  absl::StatusOr<bool> GossipForkProof(const core::GroupId& group, const v1::ForkProof& proof);
+
   const std::string& endpoint() const { return endpoint_; }
 
  private:

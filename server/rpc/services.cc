@@ -8,6 +8,7 @@
 #include "server/base/status_macros.h"
 #include "server/core/records.h"
 #include "server/rpc/reactors.h"
+#include "server/rpc/service_support.h"
 #include "server/rpc/status_map.h"
 #include "server/rpc/views.h"
 
@@ -15,173 +16,6 @@ namespace constellation::rpc {
 namespace {
 
 constexpr char kVersion[] = "0.1.0";
-
-enum class Access { kRead, kWrite, kAdmin };
-
-absl::Status CheckAccess(const Principal& p, Access access) {
-  if (access == Access::kAdmin && p.role != Role::kAdmin) {
-    return absl::PermissionDeniedError(
-        absl::StrFormat("this call needs an admin token; the token used has role %s",
-                        std::string(RoleName(p.role))));
-  }
-  if (access == Access::kWrite && !p.CanWrite()) {
-    return absl::PermissionDeniedError(
-        "an auditor token is read-only; use a member or admin token to write");
-  }
-  return absl::OkStatus();
-}
-
-absl::Status CheckRequestId(const std::string& id) {
-  if (id.empty()) {
-    return absl::InvalidArgumentError(
-        "request_id is required: a client-chosen key, unique per intended write, that makes "
-        "retries safe (the SDK and CLI generate one)");
-  }
-  if (id.size() > limits::kRequestIdSizeBytesMax) {
-    return absl::InvalidArgumentError(
-        absl::StrFormat("request_id is %d bytes; the limit kRequestIdSizeBytesMax is %d", id.size(),
-                        limits::kRequestIdSizeBytesMax));
-  }
-  for (char c : id) {
-    if (c < 0x21 || c > 0x7e) {
-      return absl::InvalidArgumentError("request_id must be printable ASCII without spaces");
-    }
-  }
-  return absl::OkStatus();
-}
-
-// The group `id` if it exists and `p` may read it; kNotFound otherwise (an auditor out of
-// scope learns nothing about the group's existence).
-absl::StatusOr<const core::Group*> ReadableGroup(const ApplyContext& ctx, const Principal& p,
-                                                 const std::string& id_bytes) {
-  CONSTELLATION_ASSIGN_OR_RETURN(core::GroupId id, ParseGroupId(id_bytes, "group_id"));
-  const core::Group* g = ctx.state().FindGroup(id);
-  if (g == nullptr || !p.CanRead(id)) {
-    return absl::NotFoundError(absl::StrFormat("group %s not found on this node", id.Hex()));
-  }
-  return g;
-}
-
-absl::StatusOr<const core::PledgeState*> FindPledge(const core::Group& g,
-                                                    const std::string& id_bytes) {
-  CONSTELLATION_ASSIGN_OR_RETURN(core::EventId id, ParseEventId(id_bytes, "pledge_id"));
-  auto it = g.state().pledges().find(id);
-  if (it == g.state().pledges().end()) {
-    return absl::NotFoundError(
-        absl::StrFormat("pledge %s not found in group %s", id.Hex(), g.id().Hex()));
-  }
-  return &it->second;
-}
-
-absl::StatusOr<const core::CampaignState*> FindCampaign(const core::Group& g,
-                                                        const std::string& id_bytes) {
-  CONSTELLATION_ASSIGN_OR_RETURN(core::EventId id, ParseEventId(id_bytes, "campaign_id"));
-  auto it = g.state().campaigns().find(id);
-  if (it == g.state().campaigns().end()) {
-    return absl::NotFoundError(
-        absl::StrFormat("campaign %s not found in group %s", id.Hex(), g.id().Hex()));
-  }
-  return &it->second;
-}
-
-// True when `original` (an event this node wrote) records the same write as `body` would: the
-// same group and the same record. Fields the node fills in when the client left them unset
-// (a payment's received_ms) are compared only when the client set them.
-bool SameWrite(const core::VerifiedEvent& original, const std::optional<core::GroupId>& group,
-               const v1::Event& body) {
-  if (group.has_value() && original.group != *group) return false;
-  v1::Event recorded = original.event;
-  for (int field :
-       {v1::Event::kFormatVersionFieldNumber, v1::Event::kGroupIdFieldNumber,
-        v1::Event::kAuthorFieldNumber, v1::Event::kSeqFieldNumber, v1::Event::kPrevFieldNumber,
-        v1::Event::kDepsFieldNumber, v1::Event::kHlcFieldNumber}) {
-    recorded.GetReflection()->ClearField(&recorded,
-                                         v1::Event::descriptor()->FindFieldByNumber(field));
-  }
-  if (body.has_payment_receipt() && body.payment_receipt().received_ms() == 0 &&
-      recorded.has_payment_receipt()) {
-    recorded.mutable_payment_receipt()->clear_received_ms();
-  }
-  return google::protobuf::util::MessageDifferencer::Equals(recorded, body);
-}
-
-// Appends an own event for `body`, which must carry a request_id. A retry (same request_id,
-// same write) returns the original event and appends nothing; the same request_id for a
-// different write is kAlreadyExists. An event that was stored but had no effect (possible
-// once events from other nodes can reorder the fold) is kFailedPrecondition with the reason.
-absl::StatusOr<const core::VerifiedEvent*> Append(ApplyContext& ctx,
-                                                  const std::optional<core::GroupId>& group,
-                                                  v1::Event body) {
-  CONSTELLATION_RETURN_IF_ERROR(CheckRequestId(body.request_id()));
-  const core::VerifiedEvent* e = ctx.state().FindByRequestId(body.request_id());
-  if (e != nullptr && !SameWrite(*e, group, body)) {
-    return absl::AlreadyExistsError(absl::StrFormat(
-        "request_id '%s' was already used for a different write (event %s); use a new "
-        "request_id for a new write",
-        body.request_id(), e->id.Hex()));
-  }
-  if (e == nullptr) {
-    if (body.has_payment_receipt() && body.payment_receipt().received_ms() == 0) {
-      body.mutable_payment_receipt()->set_received_ms(ctx.NowMs());
-    }
-    CONSTELLATION_ASSIGN_OR_RETURN(e, ctx.AppendOwn(group, body));
-  }
-  const core::Group* g = ctx.state().FindGroup(e->group);
-  auto rejected = g->state().rejected_events().find(e->id);
-  if (rejected != g->state().rejected_events().end()) {
-    return absl::FailedPreconditionError(absl::StrFormat(
-        "event %s is recorded but had no effect: %s", e->id.ShortHex(), rejected->second));
-  }
-  return e;
-}
-
-uint64_t AsOf(const ApplyContext& ctx, uint64_t requested_ms) {
-  return requested_ms != 0 ? requested_ms : ctx.NowMs();
-}
-
-// Authenticates the bearer token, checks `access`, runs `body` on the apply loop and finishes
-// the unary RPC after the commit.
-template <typename Request, typename Response, typename Body>
-grpc::ServerUnaryReactor* Unary(Backend* backend, grpc::CallbackServerContext* ctx,
-                                const Request* request, Response* response, Access access,
-                                Body body) {
-  absl::StatusOr<Principal> principal = AuthenticateBearer(ctx, *backend);
-  if (principal.ok()) {
-    if (absl::Status s = CheckAccess(*principal, access); !s.ok()) principal = s;
-  }
-  return RunUnary(backend, ctx, request, response, std::move(principal), std::move(body));
-}
-
-template <typename Request, typename Response>
-grpc::ServerWriteReactor<Response>* Streaming(Backend* backend, grpc::CallbackServerContext* ctx,
-                                              const Request* request,
-                                              PageFn<Principal, Request, Response> page) {
-  return RunPaged(backend, request, AuthenticateBearer(ctx, *backend), std::move(page));
-}
-
-// Collects items `skip` + 1 .. `skip` + kStreamPageSizeMax of a sequence visited by `each`;
-// `emit(item)` returns false to stop the visit early.
-class PageCollector {
- public:
-  explicit PageCollector(uint64_t skip) : skip_(skip) {}
-  // Whether the item at the current index belongs to the page; advances the index. Sets more()
-  // when an item past the page exists (the visit can stop then).
-  bool Take() {
-    const uint64_t index = index_++;
-    if (index < skip_) return false;
-    if (index >= skip_ + limits::kStreamPageSizeMax) {
-      more_ = true;
-      return false;
-    }
-    return true;
-  }
-  bool more() const { return more_; }
-
- private:
-  uint64_t skip_;
-  uint64_t index_ = 0;
-  bool more_ = false;
-};
 
 // ---------------------------------------------------------------------------------------------
 
@@ -211,6 +45,19 @@ class NodeServiceImpl final : public v1::NodeService::CallbackService {
                    out->set_group_count(groups);
                    out->set_event_count(events);
                    out->set_caller_role(std::string(RoleName(p.role)));
+                   return absl::OkStatus();
+                 });
+  }
+
+  grpc::ServerUnaryReactor* GetOrgCard(grpc::CallbackServerContext* ctx,
+                                       const v1::GetOrgCardRequest* req,
+                                       v1::OrgCard* resp) override {
+    return Unary(backend_, ctx, req, resp, Access::kRead,
+                 [](ApplyContext& apply, const Principal&, const v1::GetOrgCardRequest&,
+                    v1::OrgCard* out) {
+                   out->set_key(apply.state().org().Bytes());
+                   out->set_name(apply.OrgName());
+                   for (const std::string& e : apply.Endpoints()) out->add_endpoints(e);
                    return absl::OkStatus();
                  });
   }
@@ -299,7 +146,7 @@ class GroupServiceImpl final : public v1::GroupService::CallbackService {
                    CONSTELLATION_ASSIGN_OR_RETURN(const core::VerifiedEvent* e,
                                                   Append(apply, std::nullopt, body));
                    *out->mutable_event() = ToEventRef(*e);
-                   *out->mutable_group() = ToGroupView(*apply.state().FindGroup(e->group));
+                   *out->mutable_group() = ToGroupView(*apply.state().FindGroup(e->group), apply.NowMs());
                    return absl::OkStatus();
                  });
   }
@@ -311,7 +158,7 @@ class GroupServiceImpl final : public v1::GroupService::CallbackService {
                     v1::GroupView* out) -> absl::Status {
                    CONSTELLATION_ASSIGN_OR_RETURN(const core::Group* g,
                                                   ReadableGroup(apply, p, r.group_id()));
-                   *out = ToGroupView(*g);
+                   *out = ToGroupView(*g, apply.NowMs());
                    return absl::OkStatus();
                  });
   }
@@ -323,7 +170,7 @@ class GroupServiceImpl final : public v1::GroupService::CallbackService {
                  [](ApplyContext& apply, const Principal& p, const v1::ListGroupsRequest&,
                     v1::ListGroupsResponse* out) {
                    for (const auto& [id, g] : apply.state().groups()) {
-                     if (p.CanRead(id)) *out->add_groups() = ToGroupView(*g);
+                     if (p.CanRead(id)) *out->add_groups() = ToGroupView(*g, apply.NowMs());
                    }
                    return absl::OkStatus();
                  });
@@ -618,6 +465,7 @@ std::vector<std::unique_ptr<grpc::Service>> MakeClientServices(Backend* backend)
   services.push_back(std::make_unique<TokenServiceImpl>(backend));
   services.push_back(std::make_unique<GroupServiceImpl>(backend));
   services.push_back(std::make_unique<FundraisingServiceImpl>(backend));
+  for (auto& s : MakeGovernanceServices(backend)) services.push_back(std::move(s));
   return services;
 }
 

@@ -19,6 +19,10 @@
 namespace constellation::rpc {
 
 // Creates every client service, bound to `backend` (which must outlive them).
+// Includes the governance and membership services (MakeGovernanceServices).
 std::vector<std::unique_ptr<grpc::Service>> MakeClientServices(Backend* backend);
+
+// GovernanceService and MembershipService (governance_services.cc).
+std::vector<std::unique_ptr<grpc::Service>> MakeGovernanceServices(Backend* backend);
 
 }  // namespace constellation::rpc

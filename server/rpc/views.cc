@@ -1,5 +1,9 @@
 #include "server/rpc/views.h"
 
+#include <map>
+
+#include <absl/strings/str_format.h>
+
 namespace constellation::rpc {
 
 absl::StatusOr<core::EventId> ParseEventId(const std::string& bytes, std::string_view field) {
@@ -26,19 +30,85 @@ v1::EventRef ToEventRef(const core::VerifiedEvent& e) {
   return ref;
 }
 
-v1::GroupView ToGroupView(const core::Group& group) {
+v1::MemberView ToMemberView(const core::Group& group, const core::MemberState& m,
+                            uint64_t as_of_ms) {
+  v1::MemberView v;
+  v.set_key(m.key.Bytes());
+  *v.mutable_profile() = m.profile;
+  v.set_status(std::string(core::MemberStatusName(core::DeriveMemberStatus(m, as_of_ms))));
+  v.set_last_seq(group.dag().ChainLength(m.key));
+  v.set_notice_effective_ms(m.notice_effective_ms);
+  v.set_frozen(group.FrozenFrom(m.key).has_value());
+  return v;
+}
+
+v1::ProposalView ToProposalView(const core::Group& group, const core::ProposalState& p,
+                                uint64_t as_of_ms) {
+  const core::GroupState& s = group.state();
+  v1::ProposalView v;
+  v.set_proposal_id(p.id.Bytes());
+  v.set_group_id(group.id().Bytes());
+  v.set_proposer(p.proposer.Bytes());
+  *v.mutable_proposal() = p.proposal;
+  *v.mutable_hlc() = p.hlc.ToProto();
+  *v.mutable_rule() = p.rule;
+  v.set_rule_from_charter(p.rule_from_charter);
+  v.set_deadline_ms(p.deadline_ms);
+  const core::ProposalOutcome o = *s.Outcome(p.id, as_of_ms);
+  v.set_outcome(std::string(core::DecisionOutcomeName(o.outcome)));
+  v.set_closed(o.closed);
+  v.set_final(o.final);
+  v.set_past_deadline(o.past_deadline);
+  if (o.closed) {
+    v.set_close_reason(std::string(core::CloseReasonName(o.close.reason)));
+    *v.mutable_close_hlc() = o.close.hlc.ToProto();
+  }
+  v1::TallyView* t = v.mutable_tally();
+  t->set_eligible_weight(o.tally.eligible_weight);
+  t->set_stance_weight(o.tally.stance_weight);
+  t->set_agree_weight(o.tally.agree_weight);
+  t->set_abstain_weight(o.tally.abstain_weight);
+  t->set_disagree_weight(o.tally.disagree_weight);
+  t->set_block_weight(o.tally.block_weight);
+  t->set_eligible_count(o.tally.eligible_count);
+  t->set_stance_count(o.tally.stance_count);
+  t->set_quorum_met(o.tally.quorum_met);
+  // Each voter's latest stance by its seq (stances are in canonical order; a later seq of the
+  // same author revises).
+  std::map<core::OrgKey, const core::CastStance*> latest;
+  for (const core::CastStance& c : p.stances) {
+    auto [it, inserted] = latest.emplace(c.author, &c);
+    if (!inserted && it->second->seq < c.seq) it->second = &c;
+  }
+  for (const auto& [key, voter] : p.electorate) {
+    v1::VoterView* vv = v.add_electorate();
+    vv->set_key(key.Bytes());
+    auto m = s.members().find(key);
+    if (m != s.members().end()) vv->set_name(m->second.profile.name());
+    vv->set_weight(voter.weight);
+    vv->set_decides(voter.decides);
+    auto stance = latest.find(key);
+    if (stance != latest.end()) {
+      vv->set_stance(stance->second->choice);
+      vv->set_reason(stance->second->reason);
+      *vv->mutable_stance_hlc() = stance->second->hlc.ToProto();
+    } else if (voter.decides && !o.closed && !o.past_deadline) {
+      v.add_missing_stances(key.Bytes());
+    }
+  }
+  if (o.final_at.has_value()) v.set_final_at(o.final_at->Bytes());
+  v.set_effect_applied(p.effect_applied);
+  if (p.acceptance.has_value()) v.set_acceptance(p.acceptance->Bytes());
+  return v;
+}
+
+v1::GroupView ToGroupView(const core::Group& group, uint64_t as_of_ms) {
   const core::GroupState& s = group.state();
   v1::GroupView v;
   v.set_group_id(group.id().Bytes());
   *v.mutable_charter() = s.charter();
   v.set_founder(s.founder().Bytes());
-  for (const auto& [key, m] : s.members()) {
-    v1::MemberView* mv = v.add_members();
-    mv->set_key(key.Bytes());
-    *mv->mutable_profile() = m.profile;
-    mv->set_status(std::string(core::MemberStatusName(m.status)));
-    mv->set_last_seq(group.dag().ChainLength(key));
-  }
+  for (const auto& [key, m] : s.members()) *v.add_members() = ToMemberView(group, m, as_of_ms);
   v.set_event_count(s.event_count());
   const auto hash = group.StateHash();  // includes forks' freeze (PROTOCOL.md §4)
   v.set_state_hash(std::string(reinterpret_cast<const char*>(hash.data()), hash.size()));

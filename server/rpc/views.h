@@ -21,7 +21,13 @@ absl::StatusOr<core::EventId> ParseEventId(const std::string& bytes, std::string
 absl::StatusOr<core::GroupId> ParseGroupId(const std::string& bytes, std::string_view field);
 
 v1::EventRef ToEventRef(const core::VerifiedEvent& e);
-v1::GroupView ToGroupView(const core::Group& group);
+// Member statuses are derived as of `as_of_ms` (a notice whose time has come is "withdrawn").
+v1::GroupView ToGroupView(const core::Group& group, uint64_t as_of_ms);
+v1::MemberView ToMemberView(const core::Group& group, const core::MemberState& m,
+                            uint64_t as_of_ms);
+// A proposal as of `as_of_ms` (past_deadline is a query-time notion, GroupState::Outcome).
+v1::ProposalView ToProposalView(const core::Group& group, const core::ProposalState& p,
+                                uint64_t as_of_ms);
 v1::CampaignView ToCampaignView(const core::GroupState& state, const core::CampaignState& c);
 v1::PledgeView ToPledgeView(const core::GroupState& state, const core::PledgeState& p,
                             uint64_t as_of_ms);

@@ -98,6 +98,27 @@ absl::Status LoadEvents(const Store& store,
   return inner;
 }
 
+void StageForkProof(WriteBatch* batch, const core::VerifiedForkProof& proof) {
+  const std::string key = EventKey(proof.group, proof.author, proof.seq);
+  batch->Put(Column::kForks, key, proof.proof.SerializeAsString());
+}
+
+absl::Status LoadForkProofs(const Store& store,
+                            const std::function<absl::Status(v1::ForkProof)>& fn) {
+  absl::Status inner = absl::OkStatus();
+  CONSTELLATION_RETURN_IF_ERROR(
+      store.Scan(Column::kForks, "", "", [&](std::string_view, std::string_view value) {
+        v1::ForkProof proof;
+        if (!proof.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+          inner = Corrupt("a fork proof does not parse");
+          return false;
+        }
+        inner = fn(std::move(proof));
+        return inner.ok();
+      }));
+  return inner;
+}
+
 void StageToken(WriteBatch* batch, const std::string& secret_hash_hex, const v1::TokenInfo& info) {
   batch->Put(Column::kMeta, std::string(kTokenPrefix) + secret_hash_hex, info.SerializeAsString());
 }

@@ -7,6 +7,8 @@
 //   order    group | depth | event id    -> author | seq          (canonical order)
 //   meta     "schema_version"            -> u32
 //            "token/" sha256(token) hex  -> v1::TokenInfo bytes   (tokens stored hashed)
+//   forks    group | author | seq        -> v1::ForkProof bytes    (DESIGN §2: freezes survive
+//                                                                    a restart)
 // `events` is the source of truth; `by_id`, `frontier` and `order` are derived from it.
 // Thread safety: stateless functions; the Store is thread-safe.
 #pragma once
@@ -19,6 +21,7 @@
 #include "constellation/v1/client.pb.h"
 #include "server/core/codec.h"
 #include "server/core/dag.h"
+#include "server/core/group.h"
 #include "server/storage/store.h"
 
 namespace constellation::storage {
@@ -37,6 +40,12 @@ absl::Status InitSchema(Store& store);
 // not verify, or does not match its key. Stops at the first error `fn` returns.
 absl::Status LoadEvents(const Store& store,
                         const std::function<absl::Status(core::VerifiedEvent)>& fn);
+
+// Fork proofs (canonical, core::VerifyForkProof), one per (group, author, fork seq).
+void StageForkProof(WriteBatch* batch, const core::VerifiedForkProof& proof);
+// Calls `fn` for every stored proof in key order. kDataLoss when one does not parse.
+absl::Status LoadForkProofs(const Store& store,
+                            const std::function<absl::Status(v1::ForkProof)>& fn);
 
 // Tokens: stored under the SHA-256 (hex) of the secret.
 void StageToken(WriteBatch* batch, const std::string& secret_hash_hex, const v1::TokenInfo& info);

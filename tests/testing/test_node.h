@@ -9,6 +9,7 @@
 #include <string>
 
 #include <constellation/client.h>
+#include <absl/strings/str_format.h>
 #include <gtest/gtest.h>
 
 #include "server/app/init.h"
@@ -43,18 +44,26 @@ class TestNode {
 
   ~TestNode() { Stop(); }
 
-  // Starts (or restarts) the node on a fresh port.
+  // Starts the node: the first time on a free port, later on the same port again (its
+  // endpoint is in the group profiles other nodes replicate to). Replication and housekeeping
+  // run on short intervals so that tests converge in well under a second.
   absl::Status Start() {
     app::NodeOptions options;
     options.data_dir = dir_;
     options.org_name = name_;
-    options.listen_address = "127.0.0.1:0";
+    options.listen_address = port_ == 0 ? "127.0.0.1:0" : absl::StrFormat("127.0.0.1:%d", port_);
+    options.anti_entropy_interval_ms = kAntiEntropyIntervalMs;
+    options.housekeeping_interval_ms = kHousekeepingIntervalMs;
     absl::StatusOr<std::unique_ptr<app::Node>> node = app::Node::Open(options);
     if (!node.ok()) return node.status();
     if (absl::Status s = (*node)->Start(); !s.ok()) return s;
     node_ = *std::move(node);
+    port_ = node_->port();
     return absl::OkStatus();
   }
+
+  static constexpr uint64_t kAntiEntropyIntervalMs = 200;
+  static constexpr uint64_t kHousekeepingIntervalMs = 50;
 
   // Graceful shutdown; the data directory stays.
   void Stop() {
@@ -84,6 +93,7 @@ class TestNode {
   std::string name_;
   app::InitResult init_;
   std::unique_ptr<app::Node> node_;
+  int port_ = 0;
 };
 
 }  // namespace constellation::testing

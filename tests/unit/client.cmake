@@ -17,3 +17,14 @@ constellation_add_test(NAME exit_code_test LABEL unit
 constellation_add_test(NAME cli_output_test LABEL unit
   SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/cli_output_test.cc
   LIBS constellation_cli_lib constellation_testing)
+constellation_add_test(NAME sdk_org_card_test LABEL unit
+  SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/sdk_org_card_test.cc
+  LIBS constellation_sdk constellation_testing)
+constellation_add_test(NAME sdk_governance_test LABEL unit
+  SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/sdk_governance_test.cc
+  # constellation_proto and gRPC for the in-process fake node only.
+  LIBS constellation_sdk constellation_proto gRPC::grpc++ absl::synchronization
+       constellation_testing)
+constellation_add_test(NAME cli_governance_test LABEL unit
+  SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/cli_governance_test.cc
+  LIBS constellation_cli_lib constellation_testing)

@@ -32,6 +32,7 @@
 #include <absl/status/statusor.h>
 #include <absl/time/time.h>
 #include <constellation/money.h>
+#include <constellation/org_card.h>
 #include <constellation/types.h>
 
 namespace constellation {
@@ -132,6 +133,9 @@ class Client {
 
   // Who the node is (org key, name, endpoints), plus the caller's role. Any valid token.
   absl::StatusOr<NodeInfo> GetNodeInfo();
+  // This node's org card (key, name, endpoints): what a member of another group needs to
+  // propose admitting this org. OrgCardToJson (org_card.h) gives its text form. Any valid token.
+  absl::StatusOr<OrgCard> GetOrgCard();
 
   // Issues a token with `role` ("admin" | "member" | "auditor"); `group_ids` (hex) limit an
   // auditor's reads, empty = every group. Admin only. The secret is in the result only.
@@ -157,10 +161,81 @@ class Client {
   absl::StatusOr<GroupEventStream> GroupEvents(std::string_view group_id,
                                                uint64_t after_position = 0);
 
+  // --- Peers -----------------------------------------------------------------------------
+
   // Pulls `group_id` from the node at `peer_endpoint` (host:port) into this node, verifying
-  // every event, until the peer has nothing more. Admin only. kUnavailable when the peer cannot
-  // be reached; kPermissionDenied when the peer does not count this node's org as a member.
+  // every event, until the peer has nothing more. Admin only. kInvalidArgument for an empty
+  // endpoint (use SyncGroupWithMembers for a round with every member). kUnavailable when the
+  // peer cannot be reached; kPermissionDenied when the peer does not count this node's org as
+  // a member.
   absl::StatusOr<SyncResult> SyncGroup(std::string_view peer_endpoint, std::string_view group_id);
+  // Runs an anti-entropy round now with every member of `group_id` (both directions: pull what
+  // this node lacks, send what they lack). The result counts `sent` too and has one `peers`
+  // entry per member endpoint tried; a member that cannot be reached shows there as "failing"
+  // and does not fail the call. Admin only. (SyncGroupRequest with an empty peer_endpoint.)
+  absl::StatusOr<SyncResult> SyncGroupWithMembers(std::string_view group_id);
+  // The member nodes this node replicates with and their status, ordered by org then endpoint;
+  // only those of `group_id` when it is not empty. Admin or member token.
+  absl::StatusOr<std::vector<PeerStatus>> ListPeers(std::string_view group_id = "");
+
+  // --- Decisions (DESIGN §3) -----------------------------------------------------------------
+
+  // Proposes a decision in a group. `proposal.decision_type` and `title` are required, and for
+  // "admit" and "expel" their payload. kInvalidArgument: missing title, type or payload, a
+  // deadline out of range, an unknown enum name or malformed hex (the last two before any RPC).
+  // kFailedPrecondition: the charter does not allow this decision type. kPermissionDenied:
+  // this node's org is not an active member. kNotFound: unknown group.
+  absl::StatusOr<ProposalWrite> Propose(std::string_view group_id, const ProposalSpec& proposal,
+                                        const WriteOptions& write = {});
+  // Records this org's stance: "agree" | "abstain" | "disagree" | "block" (revisable until the
+  // close: the latest counts). `reason` is required for disagree and block.
+  // kPermissionDenied: not in the proposal's electorate. kFailedPrecondition: the proposal is
+  // closed. kNotFound: unknown proposal. kInvalidArgument: an unknown stance or a missing
+  // reason.
+  absl::StatusOr<ProposalWrite> CastStance(std::string_view group_id, std::string_view proposal_id,
+                                           std::string_view stance, std::string_view reason = "",
+                                           const WriteOptions& write = {});
+  // Closes a proposal early. kPermissionDenied: only its proposer may. kFailedPrecondition:
+  // already closed.
+  absl::StatusOr<ProposalWrite> CloseProposal(std::string_view group_id,
+                                              std::string_view proposal_id,
+                                              const WriteOptions& write = {});
+  // The proposal as of `as_of_ms` (0 = now; decides `past_deadline`). kNotFound: unknown.
+  absl::StatusOr<Proposal> GetProposal(std::string_view group_id, std::string_view proposal_id,
+                                       uint64_t as_of_ms = 0);
+  // The group's proposals in canonical order; with `open_only`, only those whose outcome is not
+  // final yet.
+  absl::StatusOr<std::vector<Proposal>> ListProposals(std::string_view group_id,
+                                                      bool open_only = false,
+                                                      uint64_t as_of_ms = 0);
+  // What is waiting on whom: proposals that need this org's stance, and the others that are not
+  // final yet with the members whose stances are missing. `group_id` empty = every group this
+  // node's org is an active member of.
+  absl::StatusOr<WaitingOnResult> WaitingOn(std::string_view group_id = "");
+
+  // --- Membership (DESIGN §1, §4) --------------------------------------------------------
+
+  // Joins a group this org was admitted to: this node fetches the group from `peer_endpoint`
+  // (host:port of any member's node that holds it), then appends this org's membership
+  // acceptance. `profile`: the name and endpoints to publish; empty = this node's org name and
+  // endpoints (role, segment and weight are what the admission decided and are ignored).
+  // Admin only. kFailedPrecondition: no final, passed admission of this org (the message says
+  // what the proposal waits for). kUnavailable: the peer cannot be reached.
+  // kPermissionDenied: the peer does not know of an admission of this org. kAlreadyExists:
+  // already a member.
+  absl::StatusOr<JoinResult> JoinGroup(std::string_view group_id, std::string_view peer_endpoint,
+                                       const MemberProfile& profile = {},
+                                       const WriteOptions& write = {});
+  // Gives notice of withdrawal (always allowed: autonomy). `effective_ms` 0 = now + the
+  // charter's withdrawal notice period; it may not be earlier than that.
+  // kFailedPrecondition: notice already given, or not a member any more.
+  absl::StatusOr<MembershipWrite> GiveNotice(std::string_view group_id, std::string_view reason,
+                                             uint64_t effective_ms = 0,
+                                             const WriteOptions& write = {});
+  // Withdraws this org from the group now (always allowed). kFailedPrecondition: not a member
+  // any more.
+  absl::StatusOr<MembershipWrite> Withdraw(std::string_view group_id, std::string_view reason,
+                                           const WriteOptions& write = {});
 
   // --- Joint fundraising -----------------------------------------------------------------
 

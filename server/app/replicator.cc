@@ -1,0 +1,285 @@
+#include "server/app/replicator.h"
+
+#include <algorithm>
+
+#include <absl/strings/str_format.h>
+#include <absl/time/time.h>
+
+#include "server/app/log.h"
+#include "server/base/limits.h"
+#include "server/base/status_macros.h"
+#include "server/rpc/peer_sync.h"
+
+namespace constellation::app {
+
+std::vector<PeerTarget> PeerTargets(const core::Group& group, const core::OrgKey& self,
+                                    uint64_t now_ms) {
+  std::vector<PeerTarget> targets;
+  const auto& members = group.state().members();
+  auto replicates = [now_ms](const core::MemberState& m) {
+    const core::MemberStatus status = core::DeriveMemberStatus(m, now_ms);
+    return status == core::MemberStatus::kActive || status == core::MemberStatus::kNoticeGiven;
+  };
+  auto me = members.find(self);
+  if (me == members.end() || !replicates(me->second)) return targets;
+  for (const auto& [key, m] : members) {
+    if (key == self || !replicates(m)) continue;
+    for (const std::string& endpoint : m.profile.endpoints()) {
+      targets.push_back(PeerTarget{key, m.profile.name(), endpoint});
+    }
+  }
+  return targets;  // members are ordered by key; endpoints in profile order
+}
+
+Replicator::Replicator(rpc::Backend* backend, ReplicatorOptions options)
+    : backend_(backend), options_(std::move(options)) {}
+
+Replicator::~Replicator() { Stop(); }
+
+void Replicator::Start() {
+  absl::MutexLock lock(&mu_);
+  if (started_) return;
+  started_ = true;
+  next_round_ms_ = 0;  // at once
+  thread_ = std::thread([this] { Loop(); });
+}
+
+void Replicator::Stop() {
+  std::deque<Job> dropped;
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+  }
+  if (thread_.joinable()) thread_.join();
+  {
+    absl::MutexLock lock(&mu_);
+    dropped.swap(jobs_);
+  }
+  for (Job& job : dropped) {
+    if (job.done) job.done(absl::UnavailableError("the node is shutting down; retry on restart"));
+  }
+}
+
+void Replicator::Push(const core::GroupId& group, std::vector<v1::SignedEvent> events,
+                      std::vector<PeerTarget> targets) {
+  if (events.empty() || targets.empty()) return;
+  absl::MutexLock lock(&mu_);
+  if (stopping_ || jobs_.size() >= limits::kReplicationQueueDepthMax) return;
+  jobs_.push_back(Job{group, std::move(events), std::nullopt, std::move(targets), nullptr});
+}
+
+void Replicator::Gossip(const core::GroupId& group, v1::ForkProof proof,
+                        std::vector<PeerTarget> targets) {
+  if (targets.empty()) return;
+  absl::MutexLock lock(&mu_);
+  if (stopping_ || jobs_.size() >= limits::kReplicationQueueDepthMax) return;
+  jobs_.push_back(Job{group, {}, std::move(proof), std::move(targets), nullptr});
+}
+
+absl::Status Replicator::SyncNow(const core::GroupId& group, SyncDone done) {
+  absl::MutexLock lock(&mu_);
+  if (stopping_ || !started_) {
+    return absl::UnavailableError("the node is shutting down; retry on restart");
+  }
+  if (jobs_.size() >= limits::kReplicationQueueDepthMax) {
+    return absl::ResourceExhaustedError(absl::StrFormat(
+        "the replication queue holds %d jobs (kReplicationQueueDepthMax); retry shortly",
+        jobs_.size()));
+  }
+  jobs_.push_back(Job{group, {}, std::nullopt, {}, std::move(done)});
+  return absl::OkStatus();
+}
+
+std::map<std::string, PeerStats> Replicator::Stats() const {
+  absl::MutexLock lock(&mu_);
+  return stats_;
+}
+
+void Replicator::Loop() {
+  while (true) {
+    std::optional<Job> job;
+    {
+      absl::MutexLock lock(&mu_);
+      auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+        return stopping_ || !jobs_.empty();
+      };
+      const uint64_t now = options_.now_ms();
+      if (!ready() && now < next_round_ms_) {
+        mu_.AwaitWithTimeout(absl::Condition(&ready),
+                             absl::Milliseconds(static_cast<int64_t>(next_round_ms_ - now)));
+      }
+      if (stopping_) return;
+      if (!jobs_.empty()) {
+        job = std::move(jobs_.front());
+        jobs_.pop_front();
+      } else if (options_.now_ms() >= next_round_ms_) {
+        next_round_ms_ = options_.now_ms() + options_.anti_entropy_interval_ms;
+      } else {
+        continue;
+      }
+    }
+    if (job.has_value()) {
+      RunJob(*job);
+    } else {
+      RoundAll();
+    }
+  }
+}
+
+void Replicator::RunJob(Job& job) {
+  if (job.done) {
+    v1::SyncGroupResponse out;
+    absl::StatusOr<std::map<core::GroupId, std::vector<PeerTarget>>> all = AllTargets(job.group);
+    if (!all.ok()) {
+      job.done(all.status());
+      return;
+    }
+    const std::map<std::string, PeerStats> before = Stats();
+    for (const PeerTarget& target : (*all)[job.group]) {
+      absl::Status s = RoundWith(job.group, target, &out);
+      v1::PeerView* view = out.add_peers();
+      view->set_org(target.org.Bytes());
+      view->set_name(target.name);
+      view->set_endpoint(target.endpoint);
+      view->add_group_ids(job.group.Bytes());
+      view->set_status(s.ok() ? "ok" : "failing");
+      view->set_last_error(s.ok() ? "" : std::string(s.message()));
+    }
+    absl::Status hashed = rpc::FillStateHash(*backend_, job.group, &out);
+    if (!hashed.ok()) {
+      job.done(hashed);
+      return;
+    }
+    job.done(std::move(out));
+    return;
+  }
+  for (const PeerTarget& target : job.targets) {
+    if (!Ready(target.endpoint)) continue;  // backing off: the next round brings it
+    rpc::PeerClient& peer = ClientFor(target.endpoint);
+    if (job.proof.has_value()) {
+      absl::StatusOr<bool> changed = peer.GossipForkProof(job.group, *job.proof);
+      if (changed.ok()) {
+        RecordSuccess(target.endpoint, 0, 0);
+      } else {
+        RecordFailure(target.endpoint, changed.status());
+      }
+      continue;
+    }
+    absl::Status failed;
+    for (size_t i = 0; i < job.events.size() && failed.ok();
+         i += limits::kFederationPullEventsMax) {
+      const size_t end = std::min(job.events.size(), i + limits::kFederationPullEventsMax);
+      std::vector<v1::SignedEvent> chunk(job.events.begin() + i, job.events.begin() + end);
+      failed = peer.Push(job.group, chunk).status();
+    }
+    if (failed.ok()) {
+      RecordSuccess(target.endpoint, job.events.size(), 0);
+    } else {
+      RecordFailure(target.endpoint, failed);
+    }
+  }
+}
+
+void Replicator::RoundAll() {
+  absl::StatusOr<std::map<core::GroupId, std::vector<PeerTarget>>> all = AllTargets(std::nullopt);
+  if (!all.ok()) return;  // shutting down
+  for (const auto& [group, targets] : *all) {
+    for (const PeerTarget& target : targets) {
+      if (!Ready(target.endpoint)) continue;
+      {
+        absl::MutexLock lock(&mu_);
+        if (stopping_) return;
+      }
+      v1::SyncGroupResponse ignored;
+      RoundWith(group, target, &ignored).IgnoreError();  // recorded in the peer's stats
+    }
+  }
+}
+
+absl::Status Replicator::RoundWith(const core::GroupId& group, const PeerTarget& target,
+                                   v1::SyncGroupResponse* out) {
+  rpc::PeerClient& peer = ClientFor(target.endpoint);
+  v1::SyncGroupResponse round;
+  absl::Status s = rpc::PullFromPeer(*backend_, peer, group, &round);
+  if (s.ok()) s = rpc::PushToPeer(*backend_, peer, group, &round);
+  out->set_received(out->received() + round.received());
+  out->set_inserted(out->inserted() + round.inserted());
+  out->set_duplicate(out->duplicate() + round.duplicate());
+  out->set_waiting(out->waiting() + round.waiting());
+  out->set_rounds(out->rounds() + round.rounds());
+  out->set_sent(out->sent() + round.sent());
+  if (s.ok()) {
+    RecordSuccess(target.endpoint, round.sent(), round.inserted());
+  } else {
+    RecordFailure(target.endpoint, s);
+  }
+  return s;
+}
+
+absl::StatusOr<std::map<core::GroupId, std::vector<PeerTarget>>> Replicator::AllTargets(
+    std::optional<core::GroupId> only) {
+  return rpc::RunOnLoop<std::map<core::GroupId, std::vector<PeerTarget>>>(
+      *backend_,
+      [only](rpc::ApplyContext& apply)
+          -> absl::StatusOr<std::map<core::GroupId, std::vector<PeerTarget>>> {
+        std::map<core::GroupId, std::vector<PeerTarget>> out;
+        for (const auto& [id, g] : apply.state().groups()) {
+          if (only.has_value() && *only != id) continue;
+          out[id] = PeerTargets(*g, apply.state().org(), apply.NowMs());
+        }
+        if (only.has_value() && out.empty()) {
+          return absl::NotFoundError(
+              absl::StrFormat("group %s not found on this node", only->Hex()));
+        }
+        return out;
+      });
+}
+
+bool Replicator::Ready(const std::string& endpoint) const {
+  absl::MutexLock lock(&mu_);
+  auto it = stats_.find(endpoint);
+  return it == stats_.end() || it->second.consecutive_failures == 0 ||
+         options_.now_ms() >= it->second.next_attempt_ms;
+}
+
+void Replicator::RecordSuccess(const std::string& endpoint, uint64_t sent, uint64_t received) {
+  absl::MutexLock lock(&mu_);
+  PeerStats& s = stats_[endpoint];
+  const uint64_t now = options_.now_ms();
+  const bool reconnected = s.consecutive_failures > 0;
+  s.last_attempt_ms = now;
+  s.last_success_ms = now;
+  s.last_error.clear();
+  s.consecutive_failures = 0;
+  s.next_attempt_ms = 0;
+  s.events_sent += sent;
+  s.events_received += received;
+  if (reconnected) {
+    // DESIGN §4: a round on reconnect, so that what the peer missed while away arrives now.
+    next_round_ms_ = now;
+    LogInfo("peer reachable again", {{"peer", endpoint}});
+  }
+}
+
+void Replicator::RecordFailure(const std::string& endpoint, const absl::Status& error) {
+  absl::MutexLock lock(&mu_);
+  PeerStats& s = stats_[endpoint];
+  const uint64_t now = options_.now_ms();
+  s.last_attempt_ms = now;
+  s.last_error = std::string(error.message());
+  if (s.consecutive_failures == 0) {
+    LogWarning("peer call failed; backing off", {{"peer", endpoint}, {"error", error.ToString()}});
+  }
+  s.consecutive_failures = std::min<uint32_t>(s.consecutive_failures + 1, 32);
+  const uint32_t doublings = std::min<uint32_t>(s.consecutive_failures - 1, 16);
+  s.next_attempt_ms =
+      now + std::min(options_.backoff_max_ms, options_.backoff_initial_ms << doublings);
+}
+
+rpc::PeerClient& Replicator::ClientFor(const std::string& endpoint) {
+  std::unique_ptr<rpc::PeerClient>& client = clients_[endpoint];
+  if (client == nullptr) client = std::make_unique<rpc::PeerClient>(endpoint, backend_);
+  return *client;
+}
+
+}  // namespace constellation::app

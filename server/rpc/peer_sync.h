@@ -1,0 +1,75 @@
+// server/rpc/peer_sync.h
+//
+// The two halves of an anti-entropy round with one peer (DESIGN §4, docs/PROTOCOL.md §8), used
+// by PeerService.SyncGroup, MembershipService.JoinGroup and the node's replication worker:
+// pull what the peer holds beyond this node's frontier, and push what the peer's frontier
+// lacks. Rounds are stateless: each starts from the frontiers as they are.
+// Blocking (peer calls and the apply loop): call only from a background or replication
+// worker, never from the apply loop or a gRPC reaction.
+#pragma once
+
+#include <absl/status/status.h>
+#include <absl/strings/str_format.h>
+
+#include "constellation/v1/client.pb.h"
+#include "constellation/v1/federation.pb.h"
+#include "server/core/ids.h"
+#include "server/rpc/backend.h"
+#include "server/rpc/peer_client.h"
+
+namespace constellation::rpc {
+
+// Verifies and receives `events` (all of group `group`) on the apply loop, adding to `out`:
+// accepted = inserted here (with the pending events they released), pending = waiting for
+// parents or held, duplicate = nothing new. Stops at the first invalid event with its error,
+// naming its index in the batch; the events before it stay received.
+template <typename Events>
+absl::Status IngestEvents(ApplyContext& apply, const core::GroupId& group, const Events& events,
+                          v1::PushEventsResponse* out) {
+  int index = 0;
+  for (const v1::SignedEvent& signed_event : events) {
+    absl::StatusOr<core::VerifiedEvent> e = core::VerifySignedEvent(signed_event);
+    if (e.ok() && e->group != group) {
+      e = absl::InvalidArgumentError("the event belongs to another group");
+    }
+    absl::StatusOr<core::ReceiveResult> r =
+        e.ok() ? apply.IngestRemote(*std::move(e)) : absl::StatusOr<core::ReceiveResult>(e.status());
+    if (!r.ok()) {
+      return absl::Status(r.status().code(), absl::StrFormat("event %d of the batch: %s", index,
+                                                             std::string(r.status().message())));
+    }
+    switch (r->outcome) {
+      case core::ReceiveOutcome::kInserted:
+        out->set_accepted(out->accepted() + r->changes.inserted.size());
+        break;
+      case core::ReceiveOutcome::kPending:
+      case core::ReceiveOutcome::kHeld:
+        out->set_pending(out->pending() + 1);
+        break;
+      default:  // duplicate, evicted, fork branch: nothing new here (PROTOCOL.md §8)
+        out->set_duplicate(out->duplicate() + 1);
+        break;
+    }
+    ++index;
+  }
+  return absl::OkStatus();
+}
+
+// Pulls `group` from `peer` in rounds of limits::kFederationPullEventsMax events until the
+// peer has nothing new, storing what is new; adds to out's received/inserted/duplicate/rounds
+// and sets waiting. A node that does not hold the group yet receives it from its genesis.
+// Errors: the peer's (kUnavailable, kPermissionDenied, kNotFound), or kInvalidArgument for an
+// invalid event (nothing after it is stored).
+absl::Status PullFromPeer(Backend& backend, PeerClient& peer, const core::GroupId& group,
+                          v1::SyncGroupResponse* out);
+
+// Sends `peer` the events of `group` its frontier lacks, in rounds, until it lacks nothing or
+// takes nothing more; adds to out->sent. Errors: the peer's.
+absl::Status PushToPeer(Backend& backend, PeerClient& peer, const core::GroupId& group,
+                        v1::SyncGroupResponse* out);
+
+// Sets out->state_hash to this node's state hash of `group` (unset if it does not hold it).
+absl::Status FillStateHash(Backend& backend, const core::GroupId& group,
+                           v1::SyncGroupResponse* out);
+
+}  // namespace constellation::rpc
