@@ -201,6 +201,85 @@ TEST_F(ClusterTest, FormsGroupByDecisionAcrossNodes) {
   }));
 }
 
+TEST_F(ClusterTest, BadGovernanceInputIsRefusedAndChangesNothingAnywhere) {
+  CharterInput charter;
+  charter.name = "Northside Food Partnership";
+  charter.founder.endpoints = {a().endpoint()};
+  ASSERT_OK_AND_ASSIGN(GroupWrite g, a().client->CreateGroup(charter));
+  group_ = g.group.group_id;
+  Admit(b(), {&a()});
+  ASSERT_OK(b().client->JoinGroup(group_, a().endpoint(), MemberProfile{"", "", "", 0,
+                                                                         {b().endpoint()}})
+                .status());
+  ASSERT_TRUE(Eventually([&] { return MemberCount(a()) == 2; }));
+  // A proposal whose electorate is {A, B}: made before C was admitted.
+  ProposalSpec strategy;
+  strategy.decision_type = "open_campaign";
+  strategy.title = "Run a spring appeal";
+  strategy.campaign = CampaignInput{};
+  strategy.campaign->name = "Spring appeal";
+  strategy.campaign->goal = Money{100'000, "EUR"};
+  ASSERT_OK_AND_ASSIGN(ProposalWrite before_c, a().client->Propose(group_, strategy));
+  Admit(c(), {&a(), &b()});
+  ASSERT_OK(c().client->JoinGroup(group_, b().endpoint(), MemberProfile{"", "", "", 0,
+                                                                         {c().endpoint()}})
+                .status());
+  ExpectConverged();
+  const std::string hash = StateHash(a());
+
+  // A stance from outside the proposal's electorate.
+  ASSERT_TRUE(Eventually(
+      [&] { return c().client->GetProposal(group_, before_c.proposal.proposal_id).ok(); }));
+  EXPECT_THAT(c().client->CastStance(group_, before_c.proposal.proposal_id, "agree").status(),
+              StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("electorate")));
+  // A block without a reason.
+  EXPECT_THAT(b().client->CastStance(group_, before_c.proposal.proposal_id, "block").status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("reason")));
+  // Only the proposer closes; after the close no stance counts.
+  EXPECT_THAT(b().client->CloseProposal(group_, before_c.proposal.proposal_id).status(),
+              StatusIs(absl::StatusCode::kPermissionDenied));
+  // A decision type the charter does not allow (allocating funds needs a charter rule).
+  ProposalSpec allocate;
+  allocate.decision_type = "allocate_funds";
+  allocate.title = "Pay the van";
+  allocate.allocate = AllocatePayload{};
+  allocate.allocate->fund_id = std::string(64, 'f');
+  allocate.allocate->amount = Money{1000, "EUR"};
+  allocate.allocate->recipient = b().key;
+  EXPECT_THAT(a().client->Propose(group_, allocate).status(),
+              StatusIs(absl::StatusCode::kFailedPrecondition));
+  // An admission of an org that is already a member.
+  ProposalSpec again;
+  again.decision_type = "admit";
+  again.title = "Admit Northside again";
+  again.admit = AdmitPayload{CardOf(b()), "partner", "", 0};
+  const absl::Status twice = a().client->Propose(group_, again).status();
+  EXPECT_FALSE(twice.ok());
+  // Joining twice.
+  EXPECT_THAT(c().client->JoinGroup(group_, b().endpoint()).status(),
+              StatusIs(absl::StatusCode::kAlreadyExists));
+  // Nothing of that changed the group on any node.
+  for (Org* org : {&a(), &b(), &c()}) EXPECT_EQ(StateHash(*org), hash);
+
+  // The proposer closes; a stance after the close is refused.
+  ASSERT_OK(a().client->CloseProposal(group_, before_c.proposal.proposal_id).status());
+  ASSERT_TRUE(Eventually([&] {
+    absl::StatusOr<Proposal> p = b().client->GetProposal(group_, before_c.proposal.proposal_id);
+    return p.ok() && p->closed;
+  }));
+  EXPECT_THAT(b().client->CastStance(group_, before_c.proposal.proposal_id, "agree").status(),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("closed")));
+  // Closed without B's stance: consent with no objection passes once final.
+  ASSERT_TRUE(Eventually([&] {
+    absl::StatusOr<Proposal> p = c().client->GetProposal(group_, before_c.proposal.proposal_id);
+    return p.ok() && p->final;
+  }));
+  ASSERT_OK_AND_ASSIGN(Proposal closed,
+                       c().client->GetProposal(group_, before_c.proposal.proposal_id));
+  EXPECT_EQ(closed.close_reason, "proposer");
+  ExpectConverged();
+}
+
 TEST_F(ClusterTest, InviteeCannotJoinBeforeTheDecisionIsFinal) {
   CharterInput charter;
   charter.name = "Northside Food Partnership";
