@@ -344,7 +344,7 @@ TEST_F(ClusterTest, StoppedNodeCatchesUpAfterRestart) {
 TEST_F(ClusterTest, PartitionHealsAndConverges) {
   FormGroup();
   const std::string campaign = OpenCampaign(a());
-  ASSERT_TRUE(Eventually([&] { return c().client->GetCampaign(group_, campaign).ok(); }));
+  ExpectConverged();
   // Every node cut off from every other; each keeps recording pledges on its own node.
   for (Org* org : {&a(), &b(), &c()}) org->proxy->SetCut(true);
   for (Org* org : {&a(), &b(), &c()}) {

@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <list>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 
@@ -50,15 +51,26 @@ class TcpProxy {
     ::shutdown(listen_fd_, SHUT_RDWR);
     ::close(listen_fd_);
     accept_thread_.join();
-    std::lock_guard<std::mutex> lock(mu_);
-    for (std::thread& t : relays_) t.join();
+    std::list<std::thread> relays;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      for (int fd : open_fds_) ::shutdown(fd, SHUT_RDWR);
+      relays.swap(relays_);
+    }
+    for (std::thread& t : relays) t.join();
   }
 
   std::string endpoint() const { return absl::StrFormat("127.0.0.1:%d", port_); }
   void set_target_port(int port) { target_port_ = port; }
 
-  // Cut: relayed connections end and new ones are closed at once. Healed: relays again.
-  void SetCut(bool cut) { cut_ = cut; }
+  // Cut: relayed connections end before this returns, and new ones are closed at once.
+  // Healed: relays again.
+  void SetCut(bool cut) {
+    std::lock_guard<std::mutex> lock(mu_);
+    cut_ = cut;
+    if (!cut) return;
+    for (int fd : open_fds_) ::shutdown(fd, SHUT_RDWR);
+  }
 
  private:
   void AcceptLoop() {
@@ -67,11 +79,12 @@ class TcpProxy {
       if (::poll(&p, 1, 50) <= 0) continue;
       const int client = ::accept(listen_fd_, nullptr, nullptr);
       if (client < 0) continue;
+      std::lock_guard<std::mutex> lock(mu_);
       if (cut_) {
         ::close(client);
         continue;
       }
-      std::lock_guard<std::mutex> lock(mu_);
+      open_fds_.insert(client);
       relays_.emplace_back([this, client] { Relay(client); });
     }
   }
@@ -82,14 +95,18 @@ class TcpProxy {
     addr.sin_family = AF_INET;
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     addr.sin_port = htons(static_cast<uint16_t>(target_port_.load()));
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      open_fds_.insert(upstream);
+      if (cut_) ::shutdown(upstream, SHUT_RDWR);
+    }
     if (::connect(upstream, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
-      ::close(upstream);
-      ::close(client);
+      Close(client, upstream);
       return;
     }
     char buffer[16 * 1024];
     pollfd fds[2] = {{client, POLLIN, 0}, {upstream, POLLIN, 0}};
-    while (!stopping_ && !cut_) {
+    while (!stopping_) {
       if (::poll(fds, 2, 50) <= 0) continue;
       bool closed = false;
       for (int i = 0; i < 2 && !closed; ++i) {
@@ -111,6 +128,13 @@ class TcpProxy {
       }
       if (closed) break;
     }
+    Close(client, upstream);
+  }
+
+  void Close(int client, int upstream) {
+    std::lock_guard<std::mutex> lock(mu_);
+    open_fds_.erase(client);
+    open_fds_.erase(upstream);
     ::close(upstream);
     ::close(client);
   }
@@ -118,11 +142,12 @@ class TcpProxy {
   std::atomic<int> target_port_;
   int listen_fd_ = -1;
   int port_ = 0;
-  std::atomic<bool> cut_{false};
+  bool cut_ = false;  // guarded by mu_
   std::atomic<bool> stopping_{false};
   std::thread accept_thread_;
   std::mutex mu_;
   std::list<std::thread> relays_;
+  std::set<int> open_fds_;  // guarded by mu_
 };
 
 }  // namespace constellation::testing
