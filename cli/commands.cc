@@ -61,6 +61,19 @@ std::string CommandHint(const absl::Status& status, const CommandContext& contex
           context.invocation().Get("from"), context.request_id());
     }
   }
+  if (name == "peer sync" && code == absl::StatusCode::kUnavailable &&
+      context.invocation().Has("from")) {
+    return absl::StrFormat(
+        "the peer %s (or this node) cannot be reached: check the address and that the peer "
+        "runs; without --from, a round with every member skips members that are down",
+        context.invocation().Get("from"));
+  }
+  if (command->noun == "member" && (code == absl::StatusCode::kPermissionDenied ||
+                                    code == absl::StatusCode::kFailedPrecondition)) {
+    return "this org may have left the group already (a notice takes effect after the "
+           "charter's notice period): see 'constellation member list --group " +
+           group + "'";
+  }
   if (command->noun == "proposal" && code == absl::StatusCode::kFailedPrecondition &&
       (command->verb == "vote" || command->verb == "close")) {
     return "see the proposal's state with 'constellation proposal show --group " + group +

@@ -209,6 +209,13 @@ bool GroupState::IsMemberAt(const MemberState& m, const Hlc& hlc) {
   return m.status == MemberStatus::kNoticeGiven && hlc.wall_ms < m.notice_effective_ms;
 }
 
+bool GroupState::IsMemberInCausalPast(const MemberState& m, const VerifiedEvent& e) const {
+  if (!clocks().HappenedBefore(m.joined_event, e)) return false;
+  if (m.removal_event.has_value() && clocks().HappenedBefore(*m.removal_event, e)) return false;
+  return !(m.notice_event.has_value() && clocks().HappenedBefore(*m.notice_event, e) &&
+           e.hlc.wall_ms >= m.notice_effective_ms);
+}
+
 bool GroupState::IsActiveWriterAt(const OrgKey& key, const Hlc& hlc) const {
   const MemberState* m = FindMember(key);
   return m != nullptr && IsMemberAt(*m, hlc) && m->profile.role() != v1::ROLE_OBSERVER;
@@ -579,12 +586,10 @@ absl::StatusOr<Electorate> GroupState::BuildElectorate(const v1::DecisionRule& r
   Electorate electorate;
   bool anyone_decides = false;
   for (const auto& [key, m] : members_) {
-    if (!IsMemberAt(m, e.hlc)) continue;
+    if (!IsMemberInCausalPast(m, e)) continue;
     if (m.profile.role() == v1::ROLE_OBSERVER) continue;
     if (m.profile.role() == v1::ROLE_COORDINATOR && !rule.coordinators_vote()) continue;
     if (excluded.has_value() && key == *excluded) continue;  // unanimity of the *others*
-    // Fixed by the proposal's causal past: the membership took effect before the proposal.
-    if (!clocks().HappenedBefore(m.joined_event, e)) continue;
     Voter v;
     v.weight = WeightOf(m.profile.voting_weight());
     v.decides =
@@ -629,7 +634,7 @@ absl::Status GroupState::CheckProposal(const VerifiedEvent& e) const {
   if (p.decision_type() == v1::DECISION_TYPE_ADMIT) {
     const OrgKey invitee = *OrgKey::FromBytes(p.admit().card().key());
     const MemberState* m = FindMember(invitee);
-    if (m != nullptr && IsMemberAt(*m, e.hlc)) {
+    if (m != nullptr && IsMemberInCausalPast(*m, e)) {
       return absl::AlreadyExistsError(absl::StrFormat("org %s is already a member of group %s",
                                                       invitee.ShortHex(), group_.ShortHex()));
     }
@@ -641,13 +646,13 @@ absl::Status GroupState::CheckProposal(const VerifiedEvent& e) const {
           "proposal.expel.member is the proposer; to leave, give notice or withdraw");
     }
     const MemberState* m = FindMember(target);
-    if (m == nullptr) {
+    if (m == nullptr || !clocks().HappenedBefore(m->joined_event, e)) {
       return absl::NotFoundError(
           absl::StrFormat("proposal.expel.member: org %s is not a member "
                           "of group %s",
                           target.ShortHex(), group_.ShortHex()));
     }
-    if (!IsMemberAt(*m, e.hlc)) {
+    if (!IsMemberInCausalPast(*m, e)) {
       return absl::FailedPreconditionError(absl::StrFormat(
           "proposal.expel.member: org %s is no longer a member of group %s (%s)", target.ShortHex(),
           group_.ShortHex(), std::string(MemberStatusName(m->status))));

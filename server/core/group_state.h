@@ -286,6 +286,12 @@ class GroupState {
   // A member (any role) at an event stamped `hlc`: active, or notice given and not yet run.
   static bool IsMemberAt(const MemberState& m, const Hlc& hlc);
   bool IsActiveWriterAt(const OrgKey& key, const Hlc& hlc) const;
+  // Whether `m` is a member in `e`'s causal past (DESIGN §3: a proposal's validity and
+  // electorate are fixed by its causal past, so a late concurrent event cannot change them once
+  // nodes saw it final): its membership happened before `e`, and neither its removal (the
+  // withdrawal, or the event at which its expulsion became final) nor a notice in force at e's
+  // time did.
+  bool IsMemberInCausalPast(const MemberState& m, const VerifiedEvent& e) const;
 
   absl::Status CheckAuthor(const VerifiedEvent& e) const;
   absl::Status CheckDecisionOrMembership(const VerifiedEvent& e) const;

@@ -18,6 +18,35 @@ absl::StatusOr<v1::Frontier> LocalFrontier(Backend& backend, const core::GroupId
   });
 }
 
+// Sends `peer` the proof of every fork this node knows whose author the peer's frontier holds
+// at or beyond the fork seq (PROTOCOL §8.4): the peer may hold one branch only and, if the
+// proof's gossip was lost, would otherwise never learn of the fork, because a diff by a node
+// that knows the fork sends no probe. A peer that knows the proof answers changed = false.
+absl::Status SendForkProofs(Backend& backend, PeerClient& peer, const core::GroupId& group,
+                            const v1::Frontier& theirs) {
+  CONSTELLATION_ASSIGN_OR_RETURN(
+      std::vector<v1::ForkProof> proofs,
+      RunOnLoop<std::vector<v1::ForkProof>>(
+          backend, [&](ApplyContext& a) -> absl::StatusOr<std::vector<v1::ForkProof>> {
+            std::vector<v1::ForkProof> out;
+            const core::Group* g = a.state().FindGroup(group);
+            if (g == nullptr) return out;
+            for (const v1::ChainHead& head : theirs.heads()) {
+              absl::StatusOr<core::OrgKey> author = core::OrgKey::FromBytes(head.author());
+              if (!author.ok()) continue;
+              auto fork = g->forks().find(*author);
+              if (fork != g->forks().end() && head.seq() >= fork->second.seq) {
+                out.push_back(fork->second.proof);
+              }
+            }
+            return out;
+          }));
+  for (const v1::ForkProof& proof : proofs) {
+    CONSTELLATION_RETURN_IF_ERROR(peer.GossipForkProof(group, proof).status());
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status PullFromPeer(Backend& backend, PeerClient& peer, const core::GroupId& group,
@@ -47,8 +76,9 @@ absl::Status PullFromPeer(Backend& backend, PeerClient& peer, const core::GroupI
 
 absl::Status PushToPeer(Backend& backend, PeerClient& peer, const core::GroupId& group,
                         v1::SyncGroupResponse* out) {
-  while (true) {
+  for (bool first = true;; first = false) {
     CONSTELLATION_ASSIGN_OR_RETURN(v1::Frontier theirs, peer.GetFrontier(group));
+    if (first) CONSTELLATION_RETURN_IF_ERROR(SendForkProofs(backend, peer, group, theirs));
     CONSTELLATION_ASSIGN_OR_RETURN(
         std::vector<v1::SignedEvent> events,
         RunOnLoop<std::vector<v1::SignedEvent>>(

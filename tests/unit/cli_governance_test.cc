@@ -260,6 +260,10 @@ TEST(CliGovernanceTest, UnreachableNodeHintsNameTheRequestId) {
   EXPECT_THAT(join.err, HasSubstr("hint: the peer 10.0.0.7:7400 (or this node) cannot be reached"));
   EXPECT_THAT(join.err, HasSubstr("--request-id join-7"));
 
+  CliRun sync = RunCommand({"peer", "sync", "--group", kGroup, "--from", "10.0.0.7:7400"}, dir);
+  EXPECT_EQ(sync.exit_code, ToInt(ExitCode::kUnavailable));
+  EXPECT_THAT(sync.err, HasSubstr("hint: the peer 10.0.0.7:7400 (or this node) cannot be"));
+
   CliRun card = RunCommand({"org", "card", "--out", dir.Sub("card.json")}, dir);
   EXPECT_EQ(card.exit_code, ToInt(ExitCode::kUnavailable));
   EXPECT_FALSE(std::ifstream(dir.Sub("card.json")).good());
