@@ -134,7 +134,6 @@ void Replicator::RunJob(Job& job) {
       job.done(all.status());
       return;
     }
-    const std::map<std::string, PeerStats> before = Stats();
     for (const PeerTarget& target : (*all)[job.group]) {
       absl::Status s = RoundWith(job.group, target, &out);
       v1::PeerView* view = out.add_peers();
