@@ -44,7 +44,8 @@ struct PeerTarget {
 
 // The member nodes `group`'s events go to, as `self` sees the group at `now_ms`: every
 // endpoint of every other member that has not left (active, or notice given and not yet
-// effective) or been expelled, ordered by org then endpoint. Empty when `self` itself is not
+// effective) or been expelled, ordered by org, each member's endpoints in the order of its
+// profile (its preferred endpoint first). Empty when `self` itself is not
 // such a member (a node replicates only the groups its org belongs to).
 std::vector<PeerTarget> PeerTargets(const core::Group& group, const core::OrgKey& self,
                                     uint64_t now_ms);

@@ -175,12 +175,17 @@ bool Group::RecordFork(const OrgKey& author, uint64_t seq, const EventId& first,
 void Group::Refold() {
   // Two folds at most: the second voids an expelled member's records concurrent with its
   // expulsion (removal cuts, docs/PROTOCOL.md §5).
-  state_ = FoldWithRemovalCuts(id_, [this](GroupState& s) {
-    for (const auto& [key, id] : order_) {
-      const VerifiedEvent& e = events_.at(id);
-      if (!IsFrozen(e)) s.Apply(e);
-    }
-  });
+  FrozenAuthors frozen;
+  for (const auto& [author, fork] : forks_) frozen.emplace(author, fork.seq);
+  state_ = FoldWithRemovalCuts(
+      id_,
+      [this](GroupState& s) {
+        for (const auto& [key, id] : order_) {
+          const VerifiedEvent& e = events_.at(id);
+          if (!IsFrozen(e)) s.Apply(e);
+        }
+      },
+      nullptr, frozen);
 }
 
 bool Group::IsFrozen(const VerifiedEvent& e) const {

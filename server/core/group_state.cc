@@ -82,8 +82,12 @@ uint64_t WeightOf(uint32_t voting_weight) { return voting_weight == 0 ? 1 : voti
 
 }  // namespace
 
-GroupState::GroupState(GroupId group, RemovalCuts cuts, const CausalClocks* clocks)
-    : group_(group), input_cuts_(std::move(cuts)), borrowed_clocks_(clocks) {
+GroupState::GroupState(GroupId group, RemovalCuts cuts, const CausalClocks* clocks,
+                       FrozenAuthors frozen)
+    : group_(group),
+      input_cuts_(std::move(cuts)),
+      borrowed_clocks_(clocks),
+      frozen_(std::move(frozen)) {
   for (const auto& [expulsion, cut] : input_cuts_) {
     input_ranges_[cut.member].push_back(VoidRange{expulsion, cut.kept_seq_max, UINT64_MAX});
   }
@@ -105,8 +109,8 @@ MemberStatus DeriveMemberStatus(const MemberState& m, uint64_t as_of_ms) {
 }
 
 GroupState FoldWithRemovalCuts(const GroupId& group, const std::function<void(GroupState&)>& replay,
-                               const CausalClocks* clocks) {
-  GroupState state(group, {}, clocks);
+                               const CausalClocks* clocks, const FrozenAuthors& frozen) {
+  GroupState state(group, {}, clocks, frozen);
   replay(state);
   // Cuts void only records no decision reads, so the second fold finds the same cuts and this
   // loop runs once. The union and the bound keep it finite should a later record type break
@@ -114,7 +118,7 @@ GroupState FoldWithRemovalCuts(const GroupId& group, const std::function<void(Gr
   for (int round = 0; round < 4 && state.NeedsRefold(); ++round) {
     RemovalCuts cuts = state.input_cuts();
     for (const auto& [id, cut] : state.removal_cuts()) cuts.emplace(id, cut);
-    GroupState next(group, std::move(cuts), clocks);
+    GroupState next(group, std::move(cuts), clocks, frozen);
     replay(next);
     state = std::move(next);
   }
@@ -903,6 +907,13 @@ std::vector<CastStance> GroupState::CountableStances(const ProposalState& p) con
 bool GroupState::Settled(const ProposalState& p, const OrgKey& key, const Hlc& close) const {
   auto progress = progress_.find(key);
   if (progress != progress_.end() && close < progress->second.hlc) return true;
+  // A member frozen by a fork (DESIGN §2): none of its events from the fork seq on take effect,
+  // so once those before it are folded (chains are contiguous) its stances are all known.
+  auto frozen = frozen_.find(key);
+  if (frozen != frozen_.end()) {
+    const uint64_t folded_seq = progress == progress_.end() ? 0 : progress->second.seq;
+    if (folded_seq + 1 >= frozen->second) return true;
+  }
   const MemberState* m = FindMember(key);
   if (m == nullptr) return false;
   // Members whose later events have no effect can no longer change the tally.

@@ -129,6 +129,9 @@ struct RemovalCut {
 };
 using RemovalCuts = std::map<EventId, RemovalCut>;
 
+// Authors frozen by a fork, each with the seq it is frozen from.
+using FrozenAuthors = std::map<OrgKey, uint64_t>;
+
 struct CampaignState {
   EventId id;
   OrgKey opened_by;
@@ -200,7 +203,11 @@ class GroupState {
   // same events found (FoldWithRemovalCuts). `clocks`: causal clocks to borrow (the group's
   // DAG); they must outlive this state and hold every event applied to it. When null, the
   // state keeps its own clocks of the events applied to it.
-  explicit GroupState(GroupId group, RemovalCuts cuts = {}, const CausalClocks* clocks = nullptr);
+  // `frozen`: authors frozen by a fork, each from its fork seq (Group applies none of their
+  // events from there on, DESIGN §2). Such a member can no longer change a tally, so it does not
+  // hold up finality once its events before the fork are folded.
+  explicit GroupState(GroupId group, RemovalCuts cuts = {}, const CausalClocks* clocks = nullptr,
+                      FrozenAuthors frozen = {});
 
   // Whether `e` may take effect now. Codes: kPermissionDenied (author may not write this: not
   // a member, withdrawn, expelled, outside the electorate, not the proposer or invitee),
@@ -340,6 +347,7 @@ class GroupState {
   std::map<OrgKey, std::vector<VoidRange>> input_ranges_;     // non-governance records void
   std::map<OrgKey, std::vector<VoidRange>> expelled_ranges_;  // stances stop counting
   const CausalClocks* borrowed_clocks_ = nullptr;
+  FrozenAuthors frozen_;
   CausalClocks own_clocks_;
 };
 
@@ -348,6 +356,7 @@ class GroupState {
 // state it is given. Folds once; if that fold found removal cuts, folds again with them.
 // `clocks` as for the GroupState constructor.
 GroupState FoldWithRemovalCuts(const GroupId& group, const std::function<void(GroupState&)>& replay,
-                               const CausalClocks* clocks = nullptr);
+                               const CausalClocks* clocks = nullptr,
+                               const FrozenAuthors& frozen = {});
 
 }  // namespace constellation::core

@@ -21,7 +21,9 @@ foreach(name
     fold_property_test
     pending_test
     fork_test
-    sync_test)
+    sync_test
+    acknowledgement_test
+    causal_membership_test)
   constellation_add_test(NAME ${name} LABEL unit
     SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/${name}.cc
     LIBS constellation_core constellation_testing constellation_event_factory)

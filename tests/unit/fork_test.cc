@@ -18,14 +18,20 @@
 namespace constellation::core {
 namespace {
 
+using ::constellation::testing::AcceptanceBody;
+using ::constellation::testing::AcknowledgementBody;
+using ::constellation::testing::AdmitBody;
 using ::constellation::testing::CampaignBody;
 using ::constellation::testing::HashHex;
 using ::constellation::testing::HistoryBuilder;
 using ::constellation::testing::PaymentBody;
 using ::constellation::testing::PledgeBody;
+using ::constellation::testing::ProposalBody;
+using ::constellation::testing::ProposalCloseBody;
 using ::constellation::testing::PulseCheckBody;
 using ::constellation::testing::SealOrDie;
 using ::constellation::testing::SignUnchecked;
+using ::constellation::testing::StanceBody;
 using ::constellation::testing::StatusIs;
 using ::constellation::testing::TestCampaign;
 using ::constellation::testing::TestCharter;
@@ -346,6 +352,43 @@ TEST_F(ForkTest, InvalidProofsAreRefused) {
   EXPECT_THAT(g.AddForkProof(proof(elsewhere, elsewhere_rival)),
               StatusIs(kInvalid, HasSubstr("not " + h_.group().ShortHex())));
   EXPECT_TRUE(g.forks().empty());
+}
+
+// Regression: a member frozen by a fork could never settle (its events past the fork have no
+// effect), so a proposal with it in the electorate stayed provisional forever.
+TEST(ForkFinalityTest, FrozenMemberDoesNotHoldUpFinality) {
+  const SigningKey founder = TestKey('a');
+  const SigningKey bea = TestKey('b');
+  HistoryBuilder h(founder, TestCharter());
+  Group g(h.group());
+  auto put = [&g](const VerifiedEvent& e) {
+    absl::StatusOr<InsertResult> r = g.Insert(e);
+    ASSERT_TRUE(r.ok()) << r.status();
+    ASSERT_EQ(r->admission, Admission::kReady);
+  };
+  put(h.genesis());
+  const VerifiedEvent admit = h.Append(founder, AdmitBody(bea.public_key()));
+  put(admit);
+  put(h.Append(founder, StanceBody(admit.id, v1::STANCE_CHOICE_AGREE)));
+  put(h.Append(founder, AcknowledgementBody({admit.id})));
+  const VerifiedEvent accepted = h.Append(bea, AcceptanceBody(admit.id));
+  put(accepted);
+  // A consent proposal decided by founder and bea; the founder agrees, closes, acknowledges.
+  const VerifiedEvent proposal = h.Append(founder, ProposalBody(v1::DECISION_TYPE_ADOPT_STRATEGY));
+  put(proposal);
+  ASSERT_EQ(g.state().proposals().at(proposal.id).electorate.size(), 2u);
+  put(h.Append(founder, StanceBody(proposal.id, v1::STANCE_CHOICE_AGREE)));
+  put(h.Append(founder, ProposalCloseBody(proposal.id)));
+  put(h.Append(founder, AcknowledgementBody({proposal.id})));
+  ASSERT_FALSE(g.state().Outcome(proposal.id)->final) << "bea has no event after the close";
+  // bea forks right after its acceptance; this node learns it from a proof alone.
+  const VerifiedEvent one = h.AppendBranch(bea, accepted.id, PulseCheckBody(4));
+  const VerifiedEvent two = h.AppendBranch(bea, accepted.id, PulseCheckBody(2));
+  ASSERT_OK_AND_ASSIGN(bool changed, g.AddForkProof(MakeForkProof(one, two)));
+  ASSERT_TRUE(changed);
+  const ProposalOutcome outcome = *g.state().Outcome(proposal.id);
+  EXPECT_TRUE(outcome.final);
+  EXPECT_EQ(outcome.outcome, DecisionOutcome::kPassed);
 }
 
 }  // namespace

@@ -11,3 +11,6 @@ constellation_add_test(NAME memory_store_test LABEL unit
 constellation_add_test(NAME key_codec_test LABEL unit
   SOURCES key_codec_test.cc
   LIBS constellation_storage constellation_testing)
+constellation_add_test(NAME event_store_test LABEL unit
+  SOURCES event_store_test.cc
+  LIBS constellation_storage constellation_testing constellation_event_factory)
