@@ -383,6 +383,7 @@ absl::Status GroupState::Check(const VerifiedEvent& e) const {
 }
 
 void GroupState::Apply(const VerifiedEvent& e) {
+  hash_.reset();
   ++event_count_;
   if (e.hlc > last_hlc_) last_hlc_ = e.hlc;
   if (borrowed_clocks_ == nullptr) own_clocks_.Add(e);
@@ -1050,6 +1051,11 @@ std::vector<EventId> GroupState::AcknowledgementsDue(const OrgKey& member,
 }
 
 std::array<uint8_t, 32> GroupState::Hash() const {
+  if (!hash_.has_value()) hash_ = ComputeHash();
+  return *hash_;
+}
+
+std::array<uint8_t, 32> GroupState::ComputeHash() const {
   StateHasher h;
   h.Bytes("constellation/v1/group-state");
   h.Id(group_);

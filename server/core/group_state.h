@@ -223,7 +223,9 @@ class GroupState {
   // as rejected with the reason.
   void Apply(const VerifiedEvent& e);
 
-  // SHA-256 over the derived state (see the invariant above).
+  // SHA-256 over the derived state (see the invariant above). Computed when first asked (it
+  // reads the whole state; replication_bench saw GetGroup take 0.1 s at 100k events) and kept
+  // until the next Apply.
   std::array<uint8_t, 32> Hash() const;
 
   const GroupId& group() const { return group_; }
@@ -285,6 +287,8 @@ class GroupState {
     uint64_t seq = 0;
     Hlc hlc;
   };
+
+  std::array<uint8_t, 32> ComputeHash() const;
 
   const CausalClocks& clocks() const {
     return borrowed_clocks_ != nullptr ? *borrowed_clocks_ : own_clocks_;
@@ -348,6 +352,7 @@ class GroupState {
   std::map<OrgKey, std::vector<VoidRange>> expelled_ranges_;  // stances stop counting
   const CausalClocks* borrowed_clocks_ = nullptr;
   FrozenAuthors frozen_;
+  mutable std::optional<std::array<uint8_t, 32>> hash_;  // Hash() of this state, once asked
   CausalClocks own_clocks_;
 };
 
