@@ -14,43 +14,29 @@
 #include "constellation/v1/client.pb.h"
 #include "constellation/v1/federation.pb.h"
 #include "server/core/ids.h"
+#include "server/base/status_macros.h"
 #include "server/rpc/backend.h"
 #include "server/rpc/peer_client.h"
 
 namespace constellation::rpc {
 
-// Verifies and receives `events` (all of group `group`) on the apply loop, adding to `out`:
-// accepted = inserted here (with the pending events they released), pending = waiting for
-// parents or held, duplicate = nothing new. Stops at the first invalid event with its error,
-// naming its index in the batch; the events before it stay received.
+// Receives event number `index` of a batch of group `group` (already verified, or the error
+// its verification gave) on the apply loop, adding to `out`: accepted = inserted here (with
+// the pending events it released), pending = waiting for parents or held, duplicate = nothing
+// new. An error names the event's index in the batch.
+absl::Status IngestOne(ApplyContext& apply, const core::GroupId& group,
+                       absl::StatusOr<core::VerifiedEvent> e, int index,
+                       v1::PushEventsResponse* out);
+
+// Verifies and receives `events` (all of group `group`) on the apply loop (IngestOne each).
+// Stops at the first invalid event with its error; the events before it stay received.
 template <typename Events>
 absl::Status IngestEvents(ApplyContext& apply, const core::GroupId& group, const Events& events,
                           v1::PushEventsResponse* out) {
   int index = 0;
   for (const v1::SignedEvent& signed_event : events) {
-    absl::StatusOr<core::VerifiedEvent> e = core::VerifySignedEvent(signed_event);
-    if (e.ok() && e->group != group) {
-      e = absl::InvalidArgumentError("the event belongs to another group");
-    }
-    absl::StatusOr<core::ReceiveResult> r =
-        e.ok() ? apply.IngestRemote(*std::move(e)) : absl::StatusOr<core::ReceiveResult>(e.status());
-    if (!r.ok()) {
-      return absl::Status(r.status().code(), absl::StrFormat("event %d of the batch: %s", index,
-                                                             std::string(r.status().message())));
-    }
-    switch (r->outcome) {
-      case core::ReceiveOutcome::kInserted:
-        out->set_accepted(out->accepted() + r->changes.inserted.size());
-        break;
-      case core::ReceiveOutcome::kPending:
-      case core::ReceiveOutcome::kHeld:
-        out->set_pending(out->pending() + 1);
-        break;
-      default:  // duplicate, evicted, fork branch: nothing new here (PROTOCOL.md §8)
-        out->set_duplicate(out->duplicate() + 1);
-        break;
-    }
-    ++index;
+    CONSTELLATION_RETURN_IF_ERROR(
+        IngestOne(apply, group, core::VerifySignedEvent(signed_event), index++, out));
   }
   return absl::OkStatus();
 }
