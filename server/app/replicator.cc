@@ -199,14 +199,20 @@ absl::Status Replicator::RoundWith(const core::GroupId& group, const PeerTarget&
                                    v1::SyncGroupResponse* out) {
   rpc::PeerClient& peer = ClientFor(target.endpoint);
   v1::SyncGroupResponse round;
-  absl::Status s = rpc::PullFromPeer(*backend_, peer, group, &round);
-  if (s.ok()) s = rpc::PushToPeer(*backend_, peer, group, &round);
+  // A long catch-up must not hold up a shutdown.
+  auto stopping = [this] {
+    absl::MutexLock lock(&mu_);
+    return stopping_;
+  };
+  absl::Status s = rpc::PullFromPeer(*backend_, peer, group, &round, stopping);
+  if (s.ok()) s = rpc::PushToPeer(*backend_, peer, group, &round, stopping);
   out->set_received(out->received() + round.received());
   out->set_inserted(out->inserted() + round.inserted());
   out->set_duplicate(out->duplicate() + round.duplicate());
   out->set_waiting(out->waiting() + round.waiting());
   out->set_rounds(out->rounds() + round.rounds());
   out->set_sent(out->sent() + round.sent());
+  if (!s.ok() && stopping()) return s;  // cut short by the shutdown, not the peer's fault
   if (s.ok()) {
     RecordSuccess(target.endpoint, round.sent(), round.inserted());
   } else {

@@ -47,6 +47,13 @@ absl::Status SendForkProofs(Backend& backend, PeerClient& peer, const core::Grou
   return absl::OkStatus();
 }
 
+absl::Status CheckCancelled(const std::function<bool()>& cancelled) {
+  if (cancelled && cancelled()) {
+    return absl::UnavailableError("the node is shutting down; the next round continues");
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status IngestOne(ApplyContext& apply, const core::GroupId& group,
@@ -77,8 +84,9 @@ absl::Status IngestOne(ApplyContext& apply, const core::GroupId& group,
 }
 
 absl::Status PullFromPeer(Backend& backend, PeerClient& peer, const core::GroupId& group,
-                          v1::SyncGroupResponse* out) {
+                          v1::SyncGroupResponse* out, const std::function<bool()>& cancelled) {
   while (true) {
+    CONSTELLATION_RETURN_IF_ERROR(CheckCancelled(cancelled));
     out->set_rounds(out->rounds() + 1);
     CONSTELLATION_ASSIGN_OR_RETURN(v1::Frontier mine, LocalFrontier(backend, group));
     CONSTELLATION_ASSIGN_OR_RETURN(std::vector<v1::SignedEvent> events,
@@ -112,8 +120,9 @@ absl::Status PullFromPeer(Backend& backend, PeerClient& peer, const core::GroupI
 }
 
 absl::Status PushToPeer(Backend& backend, PeerClient& peer, const core::GroupId& group,
-                        v1::SyncGroupResponse* out) {
+                        v1::SyncGroupResponse* out, const std::function<bool()>& cancelled) {
   for (bool first = true;; first = false) {
+    CONSTELLATION_RETURN_IF_ERROR(CheckCancelled(cancelled));
     CONSTELLATION_ASSIGN_OR_RETURN(v1::Frontier theirs, peer.GetFrontier(group));
     if (first) CONSTELLATION_RETURN_IF_ERROR(SendForkProofs(backend, peer, group, theirs));
     CONSTELLATION_ASSIGN_OR_RETURN(

@@ -8,6 +8,8 @@
 // worker, never from the apply loop or a gRPC reaction.
 #pragma once
 
+#include <functional>
+
 #include <absl/status/status.h>
 #include <absl/strings/str_format.h>
 
@@ -46,13 +48,17 @@ absl::Status IngestEvents(ApplyContext& apply, const core::GroupId& group, const
 // and sets waiting. A node that does not hold the group yet receives it from its genesis.
 // Errors: the peer's (kUnavailable, kPermissionDenied, kNotFound), or kInvalidArgument for an
 // invalid event (nothing after it is stored).
+// `cancelled`, when set, is asked before every round; true ends the pull with kUnavailable
+// (e.g. the node is shutting down during a long catch-up).
 absl::Status PullFromPeer(Backend& backend, PeerClient& peer, const core::GroupId& group,
-                          v1::SyncGroupResponse* out);
+                          v1::SyncGroupResponse* out,
+                          const std::function<bool()>& cancelled = nullptr);
 
 // Sends `peer` the events of `group` its frontier lacks, in rounds, until it lacks nothing or
-// takes nothing more; adds to out->sent. Errors: the peer's.
+// takes nothing more; adds to out->sent. Errors: the peer's. `cancelled` as for PullFromPeer.
 absl::Status PushToPeer(Backend& backend, PeerClient& peer, const core::GroupId& group,
-                        v1::SyncGroupResponse* out);
+                        v1::SyncGroupResponse* out,
+                        const std::function<bool()>& cancelled = nullptr);
 
 // Sets out->state_hash to this node's state hash of `group` (unset if it does not hold it).
 absl::Status FillStateHash(Backend& backend, const core::GroupId& group,
