@@ -98,36 +98,21 @@ class Node::Context final : public rpc::ApplyContext {
   }
 
   std::vector<v1::PeerView> Peers(const std::optional<core::GroupId>& group) const override {
+    const std::map<std::string, PeerStats> stats = node_->replicator_->Stats();
     std::map<std::pair<std::string, std::string>, v1::PeerView> views;  // by (org, endpoint)
     for (const auto& [id, g] : node_->state_->groups()) {
       if (group.has_value() && *group != id) continue;
       for (const PeerTarget& t : PeerTargets(*g, node_->state_->org(), NowMs())) {
-        v1::PeerView& v = views[{t.org.Bytes(), t.endpoint}];
-        v.set_org(t.org.Bytes());
-        v.set_name(t.name);
-        v.set_endpoint(t.endpoint);
-        v.add_group_ids(id.Bytes());
+        auto [view, inserted] = views.try_emplace({t.org.Bytes(), t.endpoint});
+        if (inserted) {
+          auto it = stats.find(t.endpoint);
+          view->second = ToPeerView(t, it == stats.end() ? nullptr : &it->second);
+        }
+        view->second.add_group_ids(id.Bytes());
       }
     }
-    const std::map<std::string, PeerStats> stats = node_->replicator_->Stats();
     std::vector<v1::PeerView> out;
-    for (auto& [key, v] : views) {
-      auto it = stats.find(v.endpoint());
-      if (it == stats.end()) {
-        v.set_status("unknown");
-      } else {
-        const PeerStats& s = it->second;
-        v.set_status(s.consecutive_failures == 0 ? "ok" : "failing");
-        v.set_last_success_ms(s.last_success_ms);
-        v.set_last_attempt_ms(s.last_attempt_ms);
-        v.set_last_error(s.last_error);
-        v.set_consecutive_failures(s.consecutive_failures);
-        v.set_next_attempt_ms(s.next_attempt_ms);
-        v.set_events_sent(s.events_sent);
-        v.set_events_received(s.events_received);
-      }
-      out.push_back(std::move(v));
-    }
+    for (auto& [key, v] : views) out.push_back(std::move(v));
     return out;
   }
 

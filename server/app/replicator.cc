@@ -31,6 +31,26 @@ std::vector<PeerTarget> PeerTargets(const core::Group& group, const core::OrgKey
   return targets;  // members are ordered by key; endpoints in profile order
 }
 
+v1::PeerView ToPeerView(const PeerTarget& target, const PeerStats* stats) {
+  v1::PeerView v;
+  v.set_org(target.org.Bytes());
+  v.set_name(target.name);
+  v.set_endpoint(target.endpoint);
+  if (stats == nullptr) {
+    v.set_status("unknown");
+    return v;
+  }
+  v.set_status(stats->consecutive_failures == 0 ? "ok" : "failing");
+  v.set_last_success_ms(stats->last_success_ms);
+  v.set_last_attempt_ms(stats->last_attempt_ms);
+  v.set_last_error(stats->last_error);
+  v.set_consecutive_failures(stats->consecutive_failures);
+  v.set_next_attempt_ms(stats->next_attempt_ms);
+  v.set_events_sent(stats->events_sent);
+  v.set_events_received(stats->events_received);
+  return v;
+}
+
 Replicator::Replicator(rpc::Backend* backend, ReplicatorOptions options)
     : backend_(backend), options_(std::move(options)) {}
 
@@ -135,14 +155,13 @@ void Replicator::RunJob(Job& job) {
       return;
     }
     for (const PeerTarget& target : (*all)[job.group]) {
-      absl::Status s = RoundWith(job.group, target, &out);
+      // A member that cannot be reached does not fail the round: its view says so.
+      RoundWith(job.group, target, &out).IgnoreError();
+      const std::map<std::string, PeerStats> stats = Stats();
+      auto it = stats.find(target.endpoint);
       v1::PeerView* view = out.add_peers();
-      view->set_org(target.org.Bytes());
-      view->set_name(target.name);
-      view->set_endpoint(target.endpoint);
+      *view = ToPeerView(target, it == stats.end() ? nullptr : &it->second);
       view->add_group_ids(job.group.Bytes());
-      view->set_status(s.ok() ? "ok" : "failing");
-      view->set_last_error(s.ok() ? "" : std::string(s.message()));
     }
     absl::Status hashed = rpc::FillStateHash(*backend_, job.group, &out);
     if (!hashed.ok()) {

@@ -60,6 +60,11 @@ struct PeerStats {
   uint64_t events_received = 0;
 };
 
+// What an operator sees of one peer endpoint (client.proto PeerView): `target` with the
+// replicator's `stats` of its endpoint (nullptr: not contacted yet, status "unknown"). Group ids
+// are the caller's to add.
+v1::PeerView ToPeerView(const PeerTarget& target, const PeerStats* stats);
+
 struct ReplicatorOptions {
   uint64_t anti_entropy_interval_ms = 5'000;
   uint64_t backoff_initial_ms = 500;
