@@ -19,6 +19,7 @@
 #include "server/rpc/services.h"
 #include "server/storage/event_store.h"
 #include "server/storage/rocks_store.h"
+#include "server/core/governance/governance_ledger.h"
 
 namespace constellation::app {
 
@@ -383,7 +384,7 @@ void Node::Housekeeping(Context& ctx) {
   std::vector<std::pair<core::GroupId, std::vector<core::EventId>>> due;
   for (const auto& [id, g] : state_->groups()) {
     if (g->FrozenFrom(state_->org()).has_value()) continue;
-    std::vector<core::EventId> proposals = g->state().AcknowledgementsDue(state_->org(), now);
+    std::vector<core::EventId> proposals = Governance(g->state()).AcknowledgementsDue(g->state(), state_->org(), now);
     if (!proposals.empty()) due.emplace_back(id, std::move(proposals));
   }
   for (const auto& [group, proposals] : due) {

@@ -15,7 +15,7 @@ namespace constellation::app {
 std::vector<PeerTarget> PeerTargets(const core::Group& group, const core::OrgKey& self,
                                     uint64_t now_ms) {
   std::vector<PeerTarget> targets;
-  const auto& members = group.state().members();
+  const auto& members = group.state().roster().members();
   auto replicates = [now_ms](const core::MemberState& m) {
     const core::MemberStatus status = core::DeriveMemberStatus(m, now_ms);
     return status == core::MemberStatus::kActive || status == core::MemberStatus::kNoticeGiven;

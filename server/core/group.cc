@@ -271,7 +271,7 @@ v1::Event Group::Draft(const OrgKey& author, const Hlc& hlc) const {
   // Deps name the latest events of the other *members* (DESIGN §2): outsiders' events are
   // history but never extend what a member's event depends on (and cannot inflate deps).
   for (const auto& [head_author, head] : dag_.Heads()) {
-    if (head_author == author || !state_.members().contains(head_author)) continue;
+    if (head_author == author || !state_.roster().members().contains(head_author)) continue;
     std::optional<uint64_t> frozen = FrozenFrom(head_author);
     if (frozen && *frozen <= dag_.ChainLength(head_author)) {
       // A frozen member's branch past its fork may not be the one other nodes hold; depend

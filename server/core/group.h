@@ -39,7 +39,7 @@
 #include "constellation/v1/federation.pb.h"
 #include "server/core/codec.h"
 #include "server/core/dag.h"
-#include "server/core/group_state.h"
+#include "server/core/fold/group_state.h"
 
 namespace constellation::core {
 

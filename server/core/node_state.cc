@@ -97,7 +97,7 @@ absl::StatusOr<InsertResult> NodeState::Ingest(VerifiedEvent e) {
   if (result.admission == Admission::kReady) {
     // Only members' events become deps of our next event (Group::Draft), so only their stamps
     // need to be exceeded; an outsider cannot push this node's clock.
-    if (target->state().members().contains(author)) clock_.Observe(hlc);
+    if (target->state().roster().members().contains(author)) clock_.Observe(hlc);
     if (new_group) groups_.emplace(target->id(), std::move(new_group));
     ++event_count_;
     Index(*target->Find(result.key.id));
@@ -236,7 +236,7 @@ absl::StatusOr<ReceiveOutcome> NodeState::Admit(VerifiedEvent e, uint64_t now_ms
       if (new_group) groups_.emplace(group->id(), std::move(new_group));
       // Only members' events become deps of our next event (Group::Draft), so only their
       // stamps need to be exceeded; an outsider cannot push this node's clock.
-      if (group->state().members().contains(author)) clock_.Observe(hlc);
+      if (group->state().roster().members().contains(author)) clock_.Observe(hlc);
       ++event_count_;
       Index(*group->Find(id));
       changes->inserted.push_back(id);

@@ -8,7 +8,7 @@
 
 #include "server/base/limits.h"
 #include "server/base/status_macros.h"
-#include "server/core/decisions.h"
+#include "server/core/governance/decisions.h"
 
 namespace constellation::core {
 namespace {

@@ -6,6 +6,7 @@
 #include "constellation/v1/federation.grpc.pb.h"
 #include "server/base/limits.h"
 #include "server/base/status_macros.h"
+#include "server/core/governance/governance_ledger.h"
 #include "server/core/sync.h"
 #include "server/rpc/peer_client.h"
 #include "server/rpc/peer_sync.h"
@@ -54,17 +55,12 @@ absl::StatusOr<const core::Group*> GroupForPeer(const ApplyContext& apply,
     return absl::NotFoundError(absl::StrFormat("group %s not found on this node", id.Hex()));
   }
   const core::GroupState& s = g->state();
-  auto m = s.members().find(caller);
-  if (m != s.members().end() && (m->second.status == core::MemberStatus::kActive ||
-                                 m->second.status == core::MemberStatus::kNoticeGiven)) {
+  const core::MemberState* m = s.roster().Find(caller);
+  if (m != nullptr && (m->status == core::MemberStatus::kActive ||
+                       m->status == core::MemberStatus::kNoticeGiven)) {
     return g;
   }
-  for (const auto& [pid, p] : s.proposals()) {
-    if (p.type() == v1::DECISION_TYPE_ADMIT && p.target == caller && p.effect_applied &&
-        !p.acceptance.has_value()) {
-      return g;
-    }
-  }
+  if (core::Governance(s).IsAdmittedInvitee(caller)) return g;
   return absl::PermissionDeniedError(absl::StrFormat(
       "org %s is not a member or observer of group %s here, nor an admitted invitee",
       caller.ShortHex(), id.ShortHex()));

@@ -12,6 +12,7 @@
 #include "server/rpc/service_support.h"
 #include "server/rpc/services.h"
 #include "server/rpc/views.h"
+#include "server/core/governance/governance_ledger.h"
 
 namespace constellation::rpc {
 namespace {
@@ -19,8 +20,8 @@ namespace {
 absl::StatusOr<const core::ProposalState*> FindProposal(const core::Group& g,
                                                         const std::string& id_bytes) {
   CONSTELLATION_ASSIGN_OR_RETURN(core::EventId id, ParseEventId(id_bytes, "proposal_id"));
-  auto it = g.state().proposals().find(id);
-  if (it == g.state().proposals().end()) {
+  auto it = Governance(g.state()).proposals().find(id);
+  if (it == Governance(g.state()).proposals().end()) {
     return absl::NotFoundError(absl::StrFormat(
         "proposal %s not found in group %s ('constellation proposal list' shows them)", id.Hex(),
         g.id().Hex()));
@@ -32,7 +33,7 @@ absl::StatusOr<const core::ProposalState*> FindProposal(const core::Group& g,
 // node.
 std::vector<const core::ProposalState*> ProposalsInOrder(const core::Group& g) {
   std::vector<std::pair<core::OrderKey, const core::ProposalState*>> keyed;
-  for (const auto& [id, p] : g.state().proposals()) {
+  for (const auto& [id, p] : Governance(g.state()).proposals()) {
     keyed.emplace_back(core::OrderKey{g.dag().Find(id)->depth, id}, &p);
   }
   std::sort(keyed.begin(), keyed.end(),
@@ -65,7 +66,7 @@ absl::Status WriteMembership(ApplyContext& apply, const Principal& p, const std:
   *out->mutable_event() = ToEventRef(*e);
   const core::Group& now = *apply.state().FindGroup(g->id());
   *out->mutable_member() =
-      ToMemberView(now, now.state().members().at(apply.state().org()), apply.NowMs());
+      ToMemberView(now, now.state().roster().members().at(apply.state().org()), apply.NowMs());
   return absl::OkStatus();
 }
 
@@ -161,7 +162,7 @@ class GovernanceServiceImpl final : public v1::GovernanceService::CallbackServic
                      groups.push_back(g);
                    } else {
                      for (const auto& [id, g] : apply.state().groups()) {
-                       if (p.CanRead(id) && g->state().IsActiveWriter(me)) groups.push_back(g.get());
+                       if (p.CanRead(id) && g->state().roster().IsActiveWriter(me)) groups.push_back(g.get());
                      }
                    }
                    for (const core::Group* g : groups) {

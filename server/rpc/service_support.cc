@@ -6,6 +6,7 @@
 
 #include "server/base/status_macros.h"
 #include "server/rpc/views.h"
+#include "server/core/fundraising/fundraising_ledger.h"
 
 namespace constellation::rpc {
 namespace {
@@ -78,8 +79,8 @@ absl::StatusOr<const core::Group*> ReadableGroup(const ApplyContext& ctx, const 
 absl::StatusOr<const core::PledgeState*> FindPledge(const core::Group& g,
                                                     const std::string& id_bytes) {
   CONSTELLATION_ASSIGN_OR_RETURN(core::EventId id, ParseEventId(id_bytes, "pledge_id"));
-  auto it = g.state().pledges().find(id);
-  if (it == g.state().pledges().end()) {
+  auto it = Fundraising(g.state()).pledges().find(id);
+  if (it == Fundraising(g.state()).pledges().end()) {
     return absl::NotFoundError(
         absl::StrFormat("pledge %s not found in group %s", id.Hex(), g.id().Hex()));
   }
@@ -89,8 +90,8 @@ absl::StatusOr<const core::PledgeState*> FindPledge(const core::Group& g,
 absl::StatusOr<const core::CampaignState*> FindCampaign(const core::Group& g,
                                                         const std::string& id_bytes) {
   CONSTELLATION_ASSIGN_OR_RETURN(core::EventId id, ParseEventId(id_bytes, "campaign_id"));
-  auto it = g.state().campaigns().find(id);
-  if (it == g.state().campaigns().end()) {
+  auto it = Fundraising(g.state()).campaigns().find(id);
+  if (it == Fundraising(g.state()).campaigns().end()) {
     return absl::NotFoundError(
         absl::StrFormat("campaign %s not found in group %s", id.Hex(), g.id().Hex()));
   }

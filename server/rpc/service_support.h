@@ -16,6 +16,7 @@
 #include "server/base/limits.h"
 #include "server/core/codec.h"
 #include "server/core/group.h"
+#include "server/core/fundraising/fundraising_ledger.h"
 #include "server/rpc/backend.h"
 #include "server/rpc/reactors.h"
 

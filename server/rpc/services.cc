@@ -7,6 +7,7 @@
 #include "server/base/limits.h"
 #include "server/base/status_macros.h"
 #include "server/core/records.h"
+#include "server/core/fundraising/fundraising_ledger.h"
 #include "server/rpc/reactors.h"
 #include "server/rpc/service_support.h"
 #include "server/rpc/status_map.h"
@@ -223,8 +224,8 @@ class FundraisingServiceImpl final : public v1::FundraisingService::CallbackServ
                                                   Append(apply, g->id(), body));
                    *out->mutable_event() = ToEventRef(*e);
                    const core::GroupState& s = apply.state().FindGroup(g->id())->state();
-                   auto campaign = s.campaigns().find(e->id);
-                   if (campaign == s.campaigns().end()) {
+                   auto campaign = core::Fundraising(s).campaigns().find(e->id);
+                   if (campaign == core::Fundraising(s).campaigns().end()) {
                      return absl::InternalError("the campaign event took no effect");
                    }
                    *out->mutable_campaign() = ToCampaignView(s, campaign->second);
@@ -255,7 +256,7 @@ class FundraisingServiceImpl final : public v1::FundraisingService::CallbackServ
                     v1::ListCampaignsResponse* out) -> absl::Status {
                    CONSTELLATION_ASSIGN_OR_RETURN(const core::Group* g,
                                                   ReadableGroup(apply, p, r.group_id()));
-                   for (const auto& [id, c] : g->state().campaigns()) {
+                   for (const auto& [id, c] : Fundraising(g->state()).campaigns()) {
                      *out->add_campaigns() = ToCampaignView(g->state(), c);
                    }
                    return absl::OkStatus();
@@ -352,11 +353,11 @@ class FundraisingServiceImpl final : public v1::FundraisingService::CallbackServ
                                                     FindCampaign(*g, r.campaign_id()));
                      for (const core::EventId& id : c->pledges) {
                        *out->add_pledges() =
-                           ToPledgeView(g->state(), g->state().pledges().at(id), as_of_ms);
+                           ToPledgeView(g->state(), Fundraising(g->state()).pledges().at(id), as_of_ms);
                      }
                      return absl::OkStatus();
                    }
-                   for (const auto& [id, pledge] : g->state().pledges()) {
+                   for (const auto& [id, pledge] : Fundraising(g->state()).pledges()) {
                      *out->add_pledges() = ToPledgeView(g->state(), pledge, as_of_ms);
                    }
                    return absl::OkStatus();
@@ -388,9 +389,9 @@ class FundraisingServiceImpl final : public v1::FundraisingService::CallbackServ
           } else if (!r.campaign_id().empty()) {
             CONSTELLATION_ASSIGN_OR_RETURN(const core::CampaignState* c,
                                            FindCampaign(*g, r.campaign_id()));
-            for (const core::EventId& id : c->pledges) emit(g->state().pledges().at(id));
+            for (const core::EventId& id : c->pledges) emit(Fundraising(g->state()).pledges().at(id));
           } else {
-            for (const auto& [id, pledge] : g->state().pledges()) emit(pledge);
+            for (const auto& [id, pledge] : Fundraising(g->state()).pledges()) emit(pledge);
           }
           *more = page.more();
           return absl::OkStatus();

@@ -1,4 +1,6 @@
 #include "server/rpc/views.h"
+#include "server/core/governance/governance_ledger.h"
+#include "server/core/fundraising/fundraising_ledger.h"
 
 #include <map>
 
@@ -54,7 +56,7 @@ v1::ProposalView ToProposalView(const core::Group& group, const core::ProposalSt
   *v.mutable_rule() = p.rule;
   v.set_rule_from_charter(p.rule_from_charter);
   v.set_deadline_ms(p.deadline_ms);
-  const core::ProposalOutcome o = *s.Outcome(p.id, as_of_ms);
+  const core::ProposalOutcome o = *core::Governance(s).Outcome(s, p.id, as_of_ms);
   v.set_outcome(std::string(core::DecisionOutcomeName(o.outcome)));
   v.set_closed(o.closed);
   v.set_final(o.final);
@@ -83,8 +85,8 @@ v1::ProposalView ToProposalView(const core::Group& group, const core::ProposalSt
   for (const auto& [key, voter] : p.electorate) {
     v1::VoterView* vv = v.add_electorate();
     vv->set_key(key.Bytes());
-    auto m = s.members().find(key);
-    if (m != s.members().end()) vv->set_name(m->second.profile.name());
+    auto m = s.roster().members().find(key);
+    if (m != s.roster().members().end()) vv->set_name(m->second.profile.name());
     vv->set_weight(voter.weight);
     vv->set_decides(voter.decides);
     auto stance = latest.find(key);
@@ -106,9 +108,9 @@ v1::GroupView ToGroupView(const core::Group& group, uint64_t as_of_ms) {
   const core::GroupState& s = group.state();
   v1::GroupView v;
   v.set_group_id(group.id().Bytes());
-  *v.mutable_charter() = s.charter();
-  v.set_founder(s.founder().Bytes());
-  for (const auto& [key, m] : s.members()) *v.add_members() = ToMemberView(group, m, as_of_ms);
+  *v.mutable_charter() = s.roster().charter();
+  v.set_founder(s.roster().founder().Bytes());
+  for (const auto& [key, m] : s.roster().members()) *v.add_members() = ToMemberView(group, m, as_of_ms);
   v.set_event_count(s.event_count());
   const auto hash = group.StateHash();  // includes forks' freeze (PROTOCOL.md §4)
   v.set_state_hash(std::string(reinterpret_cast<const char*>(hash.data()), hash.size()));
@@ -123,7 +125,7 @@ v1::CampaignView ToCampaignView(const core::GroupState& state, const core::Campa
   v.set_opened_by(c.opened_by.Bytes());
   *v.mutable_campaign() = c.campaign;
   v.set_fiscal_host(c.fiscal_host.Bytes());
-  const core::CampaignTotals t = state.Totals(c);
+  const core::CampaignTotals t = Fundraising(state).Totals(c);
   v.set_pledge_count(t.pledge_count);
   v.set_pledged_minor(t.pledged_minor);
   v.set_received_minor(t.received_minor);
@@ -164,7 +166,7 @@ v1::PledgeView ToPledgeView(const core::GroupState& state, const core::PledgeSta
   v.set_pledger(p.pledger.Bytes());
   *v.mutable_terms() = p.terms;
   v.set_version(p.version);
-  const uint64_t deadline_ms = state.campaigns().at(p.campaign).campaign.deadline_ms();
+  const uint64_t deadline_ms = Fundraising(state).campaigns().at(p.campaign).campaign.deadline_ms();
   v.set_status(ToProtoStatus(core::DerivePledgeStatus(p, deadline_ms, as_of_ms)));
   v.set_received_minor(p.received_minor);
   v.set_written_off_minor(p.written_off_minor);

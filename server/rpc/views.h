@@ -12,7 +12,9 @@
 #include "constellation/v1/client.pb.h"
 #include "server/core/codec.h"
 #include "server/core/group.h"
-#include "server/core/group_state.h"
+#include "server/core/fold/group_state.h"
+#include "server/core/governance/governance_ledger.h"
+#include "server/core/fundraising/fundraising_ledger.h"
 
 namespace constellation::rpc {
 

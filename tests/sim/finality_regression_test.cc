@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "server/core/group.h"
+#include "server/core/governance/governance_ledger.h"
 #include "tests/testing/event_factory.h"
 #include "tests/testing/status_matchers.h"
 
@@ -47,7 +48,7 @@ TEST(FinalityRegressionTest, FinalProposalKeepsItsEffectWhenAConcurrentAcceptanc
   put(h.Append(founder, StanceBody(first.id, v1::STANCE_CHOICE_AGREE)));
   const VerifiedEvent ack = h.Append(founder, AcknowledgementBody({first.id}));
   put(ack);
-  ASSERT_TRUE(g.state().Outcome(first.id)->final);
+  ASSERT_TRUE(Governance(g.state()).Outcome(g.state(), first.id)->final);
   // The founder goes on without seeing bea's acceptance: a campaign, then a second ADMIT of
   // bea that it closes and acknowledges.
   put(h.Append(founder, CampaignBody(TestCampaign(10'000))));
@@ -55,17 +56,17 @@ TEST(FinalityRegressionTest, FinalProposalKeepsItsEffectWhenAConcurrentAcceptanc
   put(second);
   put(h.Append(founder, ProposalCloseBody(second.id)));
   put(h.Append(founder, AcknowledgementBody({second.id})));
-  ASSERT_TRUE(g.state().proposals().contains(second.id));
-  const ProposalOutcome before = *g.state().Outcome(second.id);
+  ASSERT_TRUE(Governance(g.state()).proposals().contains(second.id));
+  const ProposalOutcome before = *Governance(g.state()).Outcome(g.state(), second.id);
   ASSERT_TRUE(before.final);
   // bea's acceptance of the first ADMIT, written after the first acknowledgement only.
   put(h.AppendWithDeps(bea, AcceptanceBody(first.id), {ack.id}));
-  ASSERT_TRUE(g.state().members().contains(bea.public_key()));
+  ASSERT_TRUE(g.state().roster().members().contains(bea.public_key()));
   // The final outcome of the second ADMIT must not change.
-  ASSERT_TRUE(g.state().proposals().contains(second.id))
+  ASSERT_TRUE(Governance(g.state()).proposals().contains(second.id))
       << "final proposal lost its effect: " << g.NoEffectReason(second.id).value_or("?");
-  EXPECT_TRUE(g.state().Outcome(second.id)->final);
-  EXPECT_EQ(g.state().Outcome(second.id)->outcome, before.outcome);
+  EXPECT_TRUE(Governance(g.state()).Outcome(g.state(), second.id)->final);
+  EXPECT_EQ(Governance(g.state()).Outcome(g.state(), second.id)->outcome, before.outcome);
 }
 
 }  // namespace

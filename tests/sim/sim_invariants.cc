@@ -6,6 +6,7 @@
 
 #include "server/base/status_macros.h"
 #include "server/core/group.h"
+#include "server/core/governance/governance_ledger.h"
 #include "tests/testing/event_factory.h"
 
 namespace constellation::sim {
@@ -27,9 +28,9 @@ std::string DescribeStances(const SimNode& node, const core::GroupId& group_id,
                             const std::vector<core::EventId>& also) {
   const core::Group* group = node.state().FindGroup(group_id);
   if (group == nullptr) return "group not held";
-  auto it = group->state().proposals().find(proposal_id);
+  auto it = Governance(group->state()).proposals().find(proposal_id);
   std::string out = absl::StrFormat("node %d (%d events):", node.index(), group->size());
-  if (it == group->state().proposals().end()) {
+  if (it == Governance(group->state()).proposals().end()) {
     std::optional<std::string> reason = group->NoEffectReason(proposal_id);
     return out + " proposal has no effect: " + reason.value_or("not held");
   }
@@ -56,8 +57,8 @@ std::vector<core::EventId> StanceIds(const SimNode& node, const core::GroupId& g
   std::vector<core::EventId> ids;
   const core::Group* group = node.state().FindGroup(group_id);
   if (group == nullptr) return ids;
-  auto it = group->state().proposals().find(proposal_id);
-  if (it == group->state().proposals().end()) return ids;
+  auto it = Governance(group->state()).proposals().find(proposal_id);
+  if (it == Governance(group->state()).proposals().end()) return ids;
   for (const core::CastStance& st : it->second.stances) ids.push_back(st.event);
   return ids;
 }
@@ -158,8 +159,8 @@ bool InvariantChecker::ExplainedByRemovalCut(const SimNode& node, const Proposal
   const core::Group* group = node.state().FindGroup(key.first);
   if (group == nullptr) return false;
   const core::GroupState& state = group->state();
-  auto p = state.proposals().find(key.second);
-  if (p == state.proposals().end()) return false;
+  auto p = Governance(state).proposals().find(key.second);
+  if (p == Governance(state).proposals().end()) return false;
   for (const auto& [x, cut] : state.removal_cuts()) {
     if (p->second.electorate.contains(cut.member)) return true;
   }
@@ -185,14 +186,14 @@ std::optional<InvariantChecker::KnownIssueKind> InvariantChecker::Classify(
 bool InvariantChecker::ExplainedByFreeze(const SimNode& node, const ProposalKey& key) const {
   const core::Group* group = node.state().FindGroup(key.first);
   if (group == nullptr) return false;
-  auto p = group->state().proposals().find(key.second);
-  if (p != group->state().proposals().end()) {
+  auto p = Governance(group->state()).proposals().find(key.second);
+  if (p != Governance(group->state()).proposals().end()) {
     for (const core::OrgKey& org : dishonest_orgs_) {
       if (p->second.proposer == org || p->second.electorate.contains(org)) return true;
     }
   }
   for (const auto& [author, record] : group->forks()) {
-    if (p == group->state().proposals().end() || p->second.proposer == author ||
+    if (p == Governance(group->state()).proposals().end() || p->second.proposer == author ||
         p->second.electorate.contains(author)) {
       return true;
     }
@@ -217,7 +218,7 @@ absl::Status InvariantChecker::CheckFinalOutcomes(const SimNode& node,
   if (!honest_[node.index()]) return absl::OkStatus();
   std::map<ProposalKey, FinalOutcome>& seen = final_seen_[node.index()];
   for (const auto& [group_id, group] : node.state().groups()) {
-    for (const auto& [proposal_id, p] : group->state().proposals()) {
+    for (const auto& [proposal_id, p] : Governance(group->state()).proposals()) {
       const core::ProposalOutcome& o = p.outcome;
       const ProposalKey key{group_id, proposal_id};
       if (!o.final || known_issues_.contains(key)) continue;
@@ -259,8 +260,8 @@ absl::Status InvariantChecker::CheckFinalOutcomes(const SimNode& node,
     const core::Group* group = node.state().FindGroup(key.first);
     const core::ProposalState* p = nullptr;
     if (group != nullptr) {
-      auto it = group->state().proposals().find(key.second);
-      if (it != group->state().proposals().end()) p = &it->second;
+      auto it = Governance(group->state()).proposals().find(key.second);
+      if (it != Governance(group->state()).proposals().end()) p = &it->second;
     }
     if (p == nullptr || !p->outcome.final) {
       absl::Status violation = absl::InternalError(absl::StrFormat(

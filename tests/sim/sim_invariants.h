@@ -45,7 +45,7 @@
 #include <absl/status/status.h>
 
 #include "server/core/codec.h"
-#include "server/core/decisions.h"
+#include "server/core/governance/decisions.h"
 #include "server/core/ids.h"
 #include "tests/sim/sim_node.h"
 

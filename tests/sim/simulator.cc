@@ -5,6 +5,8 @@
 #include "server/base/check.h"
 #include "server/base/limits.h"
 #include "server/core/sync.h"
+#include "server/core/governance/governance_ledger.h"
+#include "server/core/fundraising/fundraising_ledger.h"
 #include "tests/testing/event_factory.h"
 
 namespace constellation::sim {
@@ -384,8 +386,8 @@ void Simulator::ServePull(int i, const Message& m) {
 }
 
 bool Simulator::Served(const core::Group& group, const core::OrgKey& requester) {
-  if (group.state().members().contains(requester)) return true;
-  for (const auto& [id, p] : group.state().proposals()) {
+  if (group.state().roster().members().contains(requester)) return true;
+  for (const auto& [id, p] : Governance(group.state()).proposals()) {
     if (p.type() == v1::DECISION_TYPE_ADMIT && p.target == requester) return true;
   }
   return false;
@@ -435,7 +437,7 @@ void Simulator::Push(int from, const core::VerifiedEvent& e) {
   const core::Group* group = nodes_[from]->state().FindGroup(e.group);
   const std::string bytes = e.SerializeSigned();
   for (int j = 0; j < node_count_; ++j) {
-    if (j == from || !group->state().members().contains(nodes_[j]->org())) continue;
+    if (j == from || !group->state().roster().members().contains(nodes_[j]->org())) continue;
     Message push = Message::To(MessageKind::kPush, from, j, e.group);
     push.signed_events.push_back(bytes);
     network_.Send(std::move(push), global_ms_);
@@ -468,7 +470,7 @@ int Simulator::AutomaticWrites(int i) {
   for (const core::GroupId& g : held) {
     const core::GroupState& state = nodes_[i]->state().FindGroup(g)->state();
     // DESIGN §3: acknowledge closed proposals so that they become final without people.
-    std::vector<core::EventId> due = state.AcknowledgementsDue(org, NowMs(i));
+    std::vector<core::EventId> due = Governance(state).AcknowledgementsDue(state, org, NowMs(i));
     if (!due.empty()) {
       writes += Write(i, g, AcknowledgementBody(due),
                       absl::StrFormat("acknowledge %d proposals", due.size()))
@@ -478,8 +480,8 @@ int Simulator::AutomaticWrites(int i) {
     // DESIGN §4: the invitee of a final, passed admission accepts it.
     std::vector<core::EventId> accept;
     const core::GroupState& now = nodes_[i]->state().FindGroup(g)->state();
-    if (now.IsActiveWriter(org)) continue;
-    for (const auto& [id, p] : now.proposals()) {
+    if (now.roster().IsActiveWriter(org)) continue;
+    for (const auto& [id, p] : Governance(now).proposals()) {
       if (p.type() == v1::DECISION_TYPE_ADMIT && p.target == org && p.outcome.final &&
           p.outcome.outcome == core::DecisionOutcome::kPassed && p.effect_applied &&
           !p.acceptance && !acceptances_tried_.contains({i, id})) {
@@ -514,7 +516,7 @@ void Simulator::UserAction(int i) {
   }
   std::vector<core::GroupId> writable;
   for (const auto& [id, group] : node.state().groups()) {
-    if (group->state().IsActiveWriter(org)) writable.push_back(id);
+    if (group->state().roster().IsActiveWriter(org)) writable.push_back(id);
   }
   if (writable.empty()) return;
   const core::GroupId g = random_.Pick(writable);
@@ -524,16 +526,16 @@ void Simulator::UserAction(int i) {
 
   // Candidates the action kinds below choose from, from this node's view.
   std::vector<core::EventId> open_to_vote, own_open, campaigns, own_pledges, hosted_pledges;
-  for (const auto& [id, p] : state.proposals()) {
+  for (const auto& [id, p] : Governance(state).proposals()) {
     if (p.outcome.closed) continue;
     if (p.electorate.contains(org)) open_to_vote.push_back(id);
     if (p.proposer == org) own_open.push_back(id);
   }
-  for (const auto& [id, c] : state.campaigns()) campaigns.push_back(id);
-  for (const auto& [id, pledge] : state.pledges()) {
+  for (const auto& [id, c] : Fundraising(state).campaigns()) campaigns.push_back(id);
+  for (const auto& [id, pledge] : Fundraising(state).pledges()) {
     if (pledge.pledger == org && !pledge.cancelled) own_pledges.push_back(id);
-    auto c = state.campaigns().find(pledge.campaign);
-    if (c != state.campaigns().end() && c->second.fiscal_host == org &&
+    auto c = Fundraising(state).campaigns().find(pledge.campaign);
+    if (c != Fundraising(state).campaigns().end() && c->second.fiscal_host == org &&
         pledge.outstanding_minor() > 0) {
       hosted_pledges.push_back(id);
     }
@@ -542,9 +544,9 @@ void Simulator::UserAction(int i) {
   int active_writers = 0;
   for (int j = 0; j < node_count_; ++j) {
     const core::OrgKey& key = nodes_[j]->org();
-    if (state.IsActiveWriter(key)) ++active_writers;
+    if (state.roster().IsActiveWriter(key)) ++active_writers;
     if (j == i) continue;
-    if (state.IsActiveWriter(key)) {
+    if (state.roster().IsActiveWriter(key)) {
       other_members.push_back(j);
     } else {
       outsiders.push_back(j);
@@ -596,7 +598,7 @@ void Simulator::UserAction(int i) {
   } else if (roll < 840) {
     if (hosted_pledges.empty()) return;
     const core::EventId p = random_.Pick(hosted_pledges);
-    const int64_t outstanding = state.pledges().at(p).outstanding_minor();
+    const int64_t outstanding = Fundraising(state).pledges().at(p).outstanding_minor();
     const int64_t amount = static_cast<int64_t>(random_.Between(1, outstanding));
     Write(i, g, PaymentBody(p, amount, "EUR", now_ms),
           absl::StrFormat("record payment of %d on %s", amount, p.ShortHex()));
@@ -650,7 +652,7 @@ void Simulator::MaybeBackupOrRestore() {
   for (const auto& [i, backup] : backups_) {
     if (!nodes_[i]->up()) continue;
     const core::Group* group = nodes_[i]->state().FindGroup(g);
-    if (group == nullptr || !group->state().IsActiveWriter(nodes_[i]->org())) continue;
+    if (group == nullptr || !group->state().roster().IsActiveWriter(nodes_[i]->org())) continue;
     const auto& acks = checker_.acknowledged(i);
     auto own = acks.find(g);
     if (own == acks.end()) continue;
@@ -676,7 +678,7 @@ void Simulator::MaybeBackupOrRestore() {
   Trace(absl::StrFormat("node %d restored from the backup of step %d", f, backup_step));
   // Its next write reuses a seq it already used: a fork.
   const core::Group* group = nodes_[f]->state().FindGroup(g);
-  if (group != nullptr && group->state().IsActiveWriter(nodes_[f]->org())) {
+  if (group != nullptr && group->state().roster().IsActiveWriter(nodes_[f]->org())) {
     Write(f, g, CampaignBody(TestCampaign(777'000)), "open a campaign after the restore");
   }
 }
@@ -840,7 +842,7 @@ bool Simulator::Converged(std::string* why) const {
     // Every active member's node holds the group.
     for (int i = 0; i < node_count_; ++i) {
       if (!checker_.honest(i)) continue;
-      if (first.state().IsActiveWriter(nodes_[i]->org()) &&
+      if (first.state().roster().IsActiveWriter(nodes_[i]->org()) &&
           nodes_[i]->state().FindGroup(g) == nullptr) {
         *why = absl::StrFormat("node %d is an active member of group %s but does not hold it", i,
                                g.ShortHex());
@@ -857,7 +859,7 @@ absl::Status Simulator::CheckSettledOutcomes() {
     const core::Group* group = ReferenceView(g);
     if (group == nullptr) continue;
     const core::GroupState& state = group->state();
-    for (const auto& [id, p] : state.proposals()) {
+    for (const auto& [id, p] : Governance(state).proposals()) {
       if (p.outcome.final) {
         ++stats_.final_proposals;
         continue;
@@ -866,8 +868,8 @@ absl::Status Simulator::CheckSettledOutcomes() {
       for (int i = 0; i < node_count_; ++i) {
         const core::OrgKey& org = nodes_[i]->org();
         if (!Concerned(p, org)) continue;
-        auto m = state.members().find(org);
-        all_active = all_active && m != state.members().end() &&
+        auto m = state.roster().members().find(org);
+        all_active = all_active && m != state.roster().members().end() &&
                      m->second.status == core::MemberStatus::kActive && checker_.honest(i) &&
                      !group->FrozenFrom(org).has_value();
       }

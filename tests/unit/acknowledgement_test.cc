@@ -13,7 +13,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "server/core/group_state.h"
+#include "server/core/fold/group_state.h"
+#include "server/core/governance/governance_ledger.h"
 #include "tests/testing/event_factory.h"
 #include "tests/testing/status_matchers.h"
 
@@ -77,13 +78,13 @@ class AcknowledgementsDueTest : public ::testing::Test {
     EventId p = Ok(founder_, AdmitBody(invitee.public_key(), role));
     Ok(founder_, ProposalCloseBody(p));
     for (const SigningKey* w : writers_) Ok(*w, AcknowledgementBody({p}));
-    ASSERT_TRUE(state_.Outcome(p)->final);
+    ASSERT_TRUE(Governance(state_).Outcome(state_, p)->final);
     Ok(invitee, AcceptanceBody(p));
     if (role != v1::ROLE_OBSERVER) writers_.push_back(&invitee);
   }
 
   std::vector<EventId> Due(const SigningKey& member, uint64_t now_ms = kEarlyMs) const {
-    return state_.AcknowledgementsDue(member.public_key(), now_ms);
+    return Governance(state_).AcknowledgementsDue(state_, member.public_key(), now_ms);
   }
 
   const SigningKey founder_ = TestKey('a');
@@ -110,7 +111,7 @@ TEST_F(AcknowledgementsDueTest, OpenProposalIsNotDueBeforeItCloses) {
   Admit(bea_);
   EventId p = Ok(founder_, ProposalBody(kStrategy));
   Ok(founder_, StanceBody(p, kAgree));  // bea has not voted: still open
-  ASSERT_FALSE(state_.Outcome(p)->closed);
+  ASSERT_FALSE(Governance(state_).Outcome(state_, p)->closed);
   EXPECT_THAT(Due(founder_), IsEmpty());
   EXPECT_THAT(Due(bea_), IsEmpty());
 }
@@ -120,8 +121,8 @@ TEST_F(AcknowledgementsDueTest, DueOnceEveryDecidingMemberVoted) {
   EventId p = Ok(founder_, ProposalBody(kStrategy));
   Ok(founder_, StanceBody(p, kAgree));
   Ok(bea_, StanceBody(p, kAgree));
-  ASSERT_TRUE(state_.Outcome(p)->closed);
-  ASSERT_EQ(state_.Outcome(p)->close.reason, CloseReason::kAllVoted);
+  ASSERT_TRUE(Governance(state_).Outcome(state_, p)->closed);
+  ASSERT_EQ(Governance(state_).Outcome(state_, p)->close.reason, CloseReason::kAllVoted);
   // The close is bea's stance: neither holds an event after it yet.
   EXPECT_THAT(Due(founder_), ElementsAre(p));
   EXPECT_THAT(Due(bea_), ElementsAre(p));
@@ -129,7 +130,7 @@ TEST_F(AcknowledgementsDueTest, DueOnceEveryDecidingMemberVoted) {
   Ok(founder_, AcknowledgementBody({p}));
   EXPECT_THAT(Due(founder_), IsEmpty());
   EXPECT_THAT(Due(bea_), ElementsAre(p));
-  EXPECT_FALSE(state_.Outcome(p)->final);
+  EXPECT_FALSE(Governance(state_).Outcome(state_, p)->final);
 }
 
 TEST_F(AcknowledgementsDueTest, DueOnceTheProposerCloses) {
@@ -137,7 +138,7 @@ TEST_F(AcknowledgementsDueTest, DueOnceTheProposerCloses) {
   EventId p = Ok(founder_, ProposalBody(kStrategy));
   EXPECT_THAT(Due(founder_), IsEmpty());
   Ok(founder_, ProposalCloseBody(p));
-  ASSERT_EQ(state_.Outcome(p)->close.reason, CloseReason::kProposer);
+  ASSERT_EQ(Governance(state_).Outcome(state_, p)->close.reason, CloseReason::kProposer);
   EXPECT_THAT(Due(founder_), ElementsAre(p));
   EXPECT_THAT(Due(bea_), ElementsAre(p));
   // Any event after the close settles it, not only an acknowledgement.
@@ -151,7 +152,7 @@ TEST_F(AcknowledgementsDueTest, DueFromTheDeadlineByTheQueryTime) {
   EventId p = OkAt(founder_, ProposalBody(kStrategy, 50'000), 40'000);
   OkAt(bea_, StanceBody(p, kAgree), 41'000);
   // No event closes it; only the query time passes the deadline.
-  ASSERT_FALSE(state_.Outcome(p)->closed);
+  ASSERT_FALSE(Governance(state_).Outcome(state_, p)->closed);
   EXPECT_THAT(Due(founder_, 49'999), IsEmpty());
   EXPECT_THAT(Due(bea_, 49'999), IsEmpty());
   EXPECT_THAT(Due(founder_, 50'000), ElementsAre(p));
@@ -162,7 +163,7 @@ TEST_F(AcknowledgementsDueTest, DueFromTheDeadlineByTheQueryTime) {
   EXPECT_THAT(Due(bea_, 50'000), IsEmpty());
   EXPECT_THAT(Due(founder_, 50'000), ElementsAre(p));
   OkAt(founder_, AcknowledgementBody({p}), 50'001);
-  EXPECT_TRUE(state_.Outcome(p)->final);
+  EXPECT_TRUE(Governance(state_).Outcome(state_, p)->final);
   EXPECT_THAT(Due(founder_, 50'001), IsEmpty());
 }
 
@@ -171,7 +172,7 @@ TEST_F(AcknowledgementsDueTest, NotDueOutsideTheElectorateUnlessProposer) {
   Admit(cal_, v1::ROLE_COORDINATOR);  // writes, but does not vote under this rule
   Admit(dee_, v1::ROLE_OBSERVER);
   EventId p = Ok(founder_, ProposalBody(kStrategy));
-  ASSERT_FALSE(state_.proposals().at(p).electorate.contains(cal_.public_key()));
+  ASSERT_FALSE(Governance(state_).proposals().at(p).electorate.contains(cal_.public_key()));
   Ok(founder_, ProposalCloseBody(p));
   EXPECT_THAT(Due(founder_), ElementsAre(p));
   EXPECT_THAT(Due(bea_), ElementsAre(p));
@@ -180,7 +181,7 @@ TEST_F(AcknowledgementsDueTest, NotDueOutsideTheElectorateUnlessProposer) {
   EXPECT_THAT(Due(outsider_), IsEmpty());
   // The coordinator's own proposal is due for it (its acknowledgement makes it final).
   EventId q = Ok(cal_, ProposalBody(kStrategy));
-  ASSERT_FALSE(state_.proposals().at(q).electorate.contains(cal_.public_key()));
+  ASSERT_FALSE(Governance(state_).proposals().at(q).electorate.contains(cal_.public_key()));
   Ok(cal_, ProposalCloseBody(q));
   EXPECT_THAT(Due(cal_), ElementsAre(q));
 }
@@ -192,7 +193,7 @@ TEST_F(AcknowledgementsDueTest, NotDueOnceFinal) {
   ASSERT_THAT(Due(bea_), ElementsAre(p));
   Ok(bea_, AcknowledgementBody({p}));
   Ok(founder_, AcknowledgementBody({p}));
-  ASSERT_TRUE(state_.Outcome(p)->final);
+  ASSERT_TRUE(Governance(state_).Outcome(state_, p)->final);
   EXPECT_THAT(Due(founder_, UINT64_MAX), IsEmpty());
   EXPECT_THAT(Due(bea_, UINT64_MAX), IsEmpty());
 }

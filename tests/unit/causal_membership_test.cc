@@ -15,6 +15,7 @@
 #include <gtest/gtest.h>
 
 #include "server/core/group.h"
+#include "server/core/governance/governance_ledger.h"
 #include "tests/testing/event_factory.h"
 #include "tests/testing/status_matchers.h"
 
@@ -103,10 +104,10 @@ TEST_F(CausalMembershipTest, WithdrawalBeforeTheProposalLeavesTheElectorate) {
   Group g = GroupFrom(WrittenOrder());
   ASSERT_THAT(g.state().rejected_events(), IsEmpty());
   ASSERT_TRUE(g.state().HappenedBefore(withdrawal, p));
-  const ProposalState& ps = g.state().proposals().at(p);
+  const ProposalState& ps = Governance(g.state()).proposals().at(p);
   EXPECT_FALSE(ps.electorate.contains(cal_.public_key()));
   EXPECT_EQ(ps.electorate.size(), 2u);
-  EXPECT_EQ(g.state().Outcome(p)->tally.eligible_weight, 2u);
+  EXPECT_EQ(Governance(g.state()).Outcome(g.state(), p)->tally.eligible_weight, 2u);
 }
 
 TEST_F(CausalMembershipTest, ConcurrentWithdrawalStaysInTheElectorateInEitherDeliveryOrder) {
@@ -135,18 +136,18 @@ TEST_F(CausalMembershipTest, ConcurrentWithdrawalStaysInTheElectorateInEitherDel
     ASSERT_FALSE(s.HappenedBefore(withdrawal, p));
     ASSERT_FALSE(s.HappenedBefore(p, withdrawal));
     ASSERT_LT(g->dag().Find(withdrawal)->depth, g->dag().Find(p)->depth);
-    EXPECT_EQ(s.members().at(cal_.public_key()).status, MemberStatus::kWithdrawn);
-    const ProposalState& ps = s.proposals().at(p);
+    EXPECT_EQ(s.roster().members().at(cal_.public_key()).status, MemberStatus::kWithdrawn);
+    const ProposalState& ps = Governance(s).proposals().at(p);
     EXPECT_TRUE(ps.electorate.contains(cal_.public_key()));
     EXPECT_EQ(ps.electorate.size(), 3u);
-    const ProposalOutcome o = *s.Outcome(p);
+    const ProposalOutcome o = *Governance(s).Outcome(s, p);
     EXPECT_EQ(o.tally.eligible_weight, 3u);
     // cal can no longer write; its withdrawal does not hold finality back.
     EXPECT_TRUE(o.final);
     EXPECT_EQ(o.outcome, DecisionOutcome::kPassed);
   }
-  const ProposalOutcome a = *first.state().Outcome(p);
-  const ProposalOutcome b = *second.state().Outcome(p);
+  const ProposalOutcome a = *Governance(first.state()).Outcome(first.state(), p);
+  const ProposalOutcome b = *Governance(second.state()).Outcome(second.state(), p);
   EXPECT_EQ(a.outcome, b.outcome);
   EXPECT_EQ(a.final, b.final);
   EXPECT_EQ(a.final_at, b.final_at);

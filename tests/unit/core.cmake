@@ -23,7 +23,8 @@ foreach(name
     fork_test
     sync_test
     acknowledgement_test
-    causal_membership_test)
+    causal_membership_test
+    state_hash_vector_test)
   constellation_add_test(NAME ${name} LABEL unit
     SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/${name}.cc
     LIBS constellation_core constellation_testing constellation_event_factory)

@@ -4,7 +4,7 @@
 // defaults, electorates fixed by the proposal's causal past, stances (reasons, revisions,
 // the electorate, the close), the three closes, every process with weights and quorum, and
 // finality (DESIGN §3). Events are applied in the order written, a causal order.
-#include "server/core/decisions.h"
+#include "server/core/governance/decisions.h"
 
 #include <optional>
 #include <string>
@@ -14,7 +14,8 @@
 #include <gtest/gtest.h>
 
 #include "server/base/limits.h"
-#include "server/core/group_state.h"
+#include "server/core/fold/group_state.h"
+#include "server/core/governance/governance_ledger.h"
 #include "tests/testing/event_factory.h"
 #include "tests/testing/status_matchers.h"
 
@@ -330,7 +331,7 @@ class DecisionFoldTest : public ::testing::Test {
     EventId p = Ok(founder_, AdmitBody(invitee.public_key(), role, weight));
     Ok(founder_, ProposalCloseBody(p));
     for (const SigningKey* w : writers_) Ok(*w, AcknowledgementBody({p}));
-    ASSERT_TRUE(state_.Outcome(p)->final);
+    ASSERT_TRUE(Governance(state_).Outcome(state_, p)->final);
     Ok(invitee, AcceptanceBody(p));
     if (role != v1::ROLE_OBSERVER) writers_.push_back(&invitee);
   }
@@ -341,7 +342,7 @@ class DecisionFoldTest : public ::testing::Test {
   }
 
   ProposalOutcome OutcomeOf(const EventId& p) {
-    absl::StatusOr<ProposalOutcome> o = state_.Outcome(p);
+    absl::StatusOr<ProposalOutcome> o = Governance(state_).Outcome(state_, p);
     EXPECT_TRUE(o.ok()) << o.status();
     return o.ok() ? *o : ProposalOutcome{};
   }
@@ -362,7 +363,7 @@ TEST_F(DecisionFoldTest, ProposalFixesRuleDeadlineAndElectorate) {
   Admit(cal_, v1::ROLE_COORDINATOR);
   Admit(dee_, v1::ROLE_OBSERVER);
   EventId p = Ok(founder_, ProposalBody(kStrategy));
-  const ProposalState& ps = state_.proposals().at(p);
+  const ProposalState& ps = Governance(state_).proposals().at(p);
   EXPECT_EQ(ps.proposer, founder_.public_key());
   EXPECT_EQ(ps.rule.process(), v1::DECISION_PROCESS_MAJORITY);
   EXPECT_TRUE(ps.rule_from_charter);
@@ -387,7 +388,7 @@ class CoordinatorsVoteTest : public DecisionFoldTest {
 TEST_F(CoordinatorsVoteTest, CoordinatorVotesWhenTheRuleSaysSo) {
   Admit(cal_, v1::ROLE_COORDINATOR);
   EventId p = Ok(founder_, ProposalBody(kStrategy));
-  EXPECT_TRUE(state_.proposals().at(p).electorate.contains(cal_.public_key()));
+  EXPECT_TRUE(Governance(state_).proposals().at(p).electorate.contains(cal_.public_key()));
   EXPECT_OK(Write(cal_, StanceBody(p, kAgree)));
 }
 
@@ -399,14 +400,14 @@ TEST_F(DecisionFoldTest, ElectorateIsFixedByTheProposalsCausalPast) {
   std::vector<EventId> no_deps;
   VerifiedEvent blind = history_.AppendWithDeps(founder_, ProposalBody(kStrategy), no_deps);
   ASSERT_OK(Put(blind));
-  const Electorate& electorate = state_.proposals().at(blind.id).electorate;
+  const Electorate& electorate = Governance(state_).proposals().at(blind.id).electorate;
   EXPECT_TRUE(electorate.contains(founder));
   EXPECT_FALSE(electorate.contains(bea_.public_key()));
   EXPECT_THAT(Write(bea_, StanceBody(blind.id, kAgree)),
               StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("not in the electorate")));
   // A proposal that saw the acceptance includes bea.
   EventId seen = Ok(founder_, ProposalBody(kStrategy));
-  EXPECT_TRUE(state_.proposals().at(seen).electorate.contains(bea_.public_key()));
+  EXPECT_TRUE(Governance(state_).proposals().at(seen).electorate.contains(bea_.public_key()));
 }
 
 TEST_F(DecisionFoldTest, ProposalOfATypeTheCharterDoesNotAllowIsRejected) {
@@ -415,7 +416,7 @@ TEST_F(DecisionFoldTest, ProposalOfATypeTheCharterDoesNotAllowIsRejected) {
                        HasSubstr("does not allow allocate_funds proposals")));
   EXPECT_THAT(Write(founder_, ProposalBody(v1::DECISION_TYPE_WRITE_OFF)),
               StatusIs(absl::StatusCode::kFailedPrecondition));
-  EXPECT_TRUE(state_.proposals().empty());
+  EXPECT_TRUE(Governance(state_).proposals().empty());
   // Types with a default need no charter rule.
   EXPECT_OK(Write(founder_, ProposalBody(v1::DECISION_TYPE_OPEN_CAMPAIGN)));
 }
@@ -436,7 +437,7 @@ TEST_F(DecisionFoldTest, ProposalBodyAndDeadlineAreValidated) {
       WriteAt(founder_, ProposalBody(kStrategy, 6'000 + limits::kVotingWindowMsMax + 1), 6'000),
       StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("kVotingWindowMsMax")));
   EventId p = OkAt(founder_, ProposalBody(kStrategy, 9'000), 7'000);
-  EXPECT_EQ(state_.proposals().at(p).deadline_ms, 9'000u);
+  EXPECT_EQ(Governance(state_).proposals().at(p).deadline_ms, 9'000u);
 }
 
 TEST_F(DecisionFoldTest, DisagreeAndBlockNeedAReason) {
@@ -450,7 +451,7 @@ TEST_F(DecisionFoldTest, DisagreeAndBlockNeedAReason) {
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("stance.choice")));
   EXPECT_OK(Write(bea_, StanceBody(p, kAgree)));  // agree and abstain need none
   EXPECT_OK(Write(bea_, StanceBody(p, kDisagree, "the budget is not realistic")));
-  EXPECT_EQ(state_.proposals().at(p).stances.size(), 2u);
+  EXPECT_EQ(Governance(state_).proposals().at(p).stances.size(), 2u);
 }
 
 TEST_F(DecisionFoldTest, StanceOutsideTheElectorateIsPermissionDenied) {
@@ -460,7 +461,7 @@ TEST_F(DecisionFoldTest, StanceOutsideTheElectorateIsPermissionDenied) {
               StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("not in the electorate")));
   EXPECT_THAT(Write(outsider_, StanceBody(p, kAgree)),
               StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("not an active member")));
-  EXPECT_TRUE(state_.proposals().at(p).stances.empty());
+  EXPECT_TRUE(Governance(state_).proposals().at(p).stances.empty());
 }
 
 TEST_F(DecisionFoldTest, StanceOnAnUnknownOrUnseenProposalIsRejected) {
@@ -520,7 +521,7 @@ TEST_F(DecisionFoldTest, DeadlineClosesByTheStampsOfTheEvents) {
   OkAt(bea_, StanceBody(p, kAgree), 49'999);  // before the deadline: counts
   EXPECT_FALSE(OutcomeOf(p).closed);
   // The fold reads no clock: only an event stamped at or after the deadline closes it.
-  ProposalOutcome later = *state_.Outcome(p, 60'000);
+  ProposalOutcome later = *Governance(state_).Outcome(state_, p, 60'000);
   EXPECT_FALSE(later.closed);
   EXPECT_TRUE(later.past_deadline);
   EXPECT_EQ(later.outcome, DecisionOutcome::kPassed);
@@ -570,11 +571,11 @@ TEST_F(DecisionFoldTest, OtherTypesRecordTheirOutcomeOnly) {
   ProposalOutcome o = OutcomeOf(p);
   EXPECT_TRUE(o.final);
   EXPECT_EQ(o.outcome, DecisionOutcome::kPassed);
-  EXPECT_FALSE(state_.proposals().at(p).effect_applied);
+  EXPECT_FALSE(Governance(state_).proposals().at(p).effect_applied);
 }
 
 TEST_F(DecisionFoldTest, OutcomeOfAnUnknownProposalIsNotFound) {
-  EXPECT_THAT(state_.Outcome(history_.genesis().id), StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_THAT(Governance(state_).Outcome(state_, history_.genesis().id), StatusIs(absl::StatusCode::kNotFound));
 }
 
 TEST_F(DecisionFoldTest, HashCoversProposalsStancesAndOutcomes) {
@@ -689,7 +690,7 @@ TEST_F(LeadDecidesTest, LeadsDecideOthersAdvise) {
   Admit(bea_, v1::ROLE_LEAD);
   Admit(cal_, v1::ROLE_PARTNER, 10);
   EventId p = Ok(founder_, ProposalBody(kStrategy));
-  const Electorate& electorate = state_.proposals().at(p).electorate;
+  const Electorate& electorate = Governance(state_).proposals().at(p).electorate;
   EXPECT_TRUE(electorate.at(founder_.public_key()).decides);
   EXPECT_TRUE(electorate.at(bea_.public_key()).decides);
   EXPECT_FALSE(electorate.at(cal_.public_key()).decides);

@@ -25,6 +25,7 @@
 #include "server/base/limits.h"
 #include "server/core/group.h"
 #include "server/core/node_state.h"
+#include "server/core/fundraising/fundraising_ledger.h"
 #include "tests/testing/event_factory.h"
 #include "tests/testing/status_matchers.h"
 
@@ -556,8 +557,8 @@ TEST(FoldPropertyTest, LateEventRefoldsToTheInOrderState) {
   EXPECT_EQ(HashHex(refolded.state().Hash()), HashHex(in_order.state().Hash()));
   EXPECT_EQ(refolded.state().rejected_events(), in_order.state().rejected_events());
   EXPECT_EQ(refolded.state().event_count(), 5u);
-  EXPECT_EQ(refolded.state().pledges().at(pledge.id).received_minor, 400);
-  EXPECT_EQ(refolded.state().pledges().at(pledge.id).history.size(), 2u);
+  EXPECT_EQ(Fundraising(refolded.state()).pledges().at(pledge.id).received_minor, 400);
+  EXPECT_EQ(Fundraising(refolded.state()).pledges().at(pledge.id).history.size(), 2u);
   EXPECT_EQ(refolded.state().rejected_events().count(late.id), 1u);
   std::vector<EventId> order;
   refolded.ForEachInOrder(0, [&](uint64_t, const VerifiedEvent& e) {
@@ -603,8 +604,8 @@ TEST(FoldPropertyTest, ForkedAuthorGivesTheSameStateWhicheverBranchArrivedFirst)
   EXPECT_EQ(fork_a.new_fork_proof->SerializeAsString(), fork_b.new_fork_proof->SerializeAsString());
   EXPECT_EQ(first_a.FrozenFrom(founder.public_key()), 2u);
   EXPECT_EQ(first_b.FrozenFrom(founder.public_key()), 2u);
-  EXPECT_TRUE(first_a.state().campaigns().empty());
-  EXPECT_TRUE(first_b.state().campaigns().empty());
+  EXPECT_TRUE(Fundraising(first_a.state()).campaigns().empty());
+  EXPECT_TRUE(Fundraising(first_b.state()).campaigns().empty());
 }
 
 }  // namespace

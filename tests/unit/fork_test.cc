@@ -12,6 +12,8 @@
 #include <gtest/gtest.h>
 
 #include "server/core/group.h"
+#include "server/core/governance/governance_ledger.h"
+#include "server/core/fundraising/fundraising_ledger.h"
 #include "tests/testing/event_factory.h"
 #include "tests/testing/status_matchers.h"
 
@@ -85,7 +87,7 @@ TEST_F(ForkTest, SecondEventAtTheSameSeqIsAForkWithACanonicalProof) {
   // The second branch is not inserted; the first stays in the log without effect.
   EXPECT_EQ(g.size(), 2u);
   EXPECT_EQ(g.Find(b.id), nullptr);
-  EXPECT_TRUE(g.state().campaigns().empty());
+  EXPECT_TRUE(Fundraising(g.state()).campaigns().empty());
   EXPECT_THAT(g.NoEffectReason(a.id), ::testing::Optional(HasSubstr("forked at seq 2")));
 
   // Seeing either event again changes nothing.
@@ -115,9 +117,9 @@ TEST_F(ForkTest, NodesThatSawTheBranchesInEitherOrderAgree) {
 
   EXPECT_EQ(HashHex(first_a.StateHash()), HashHex(first_b.StateHash()));
   EXPECT_EQ(first_a.state().event_count(), 2u);  // genesis and campaign
-  EXPECT_EQ(first_a.state().campaigns().size(), 1u);
-  EXPECT_TRUE(first_a.state().pledges().empty());
-  EXPECT_EQ(first_b.state().campaigns().size(), 1u);
+  EXPECT_EQ(Fundraising(first_a.state()).campaigns().size(), 1u);
+  EXPECT_TRUE(Fundraising(first_a.state()).pledges().empty());
+  EXPECT_EQ(Fundraising(first_b.state()).campaigns().size(), 1u);
   // The freeze is part of the hash: a node that does not know the fork differs.
   Group unaware = GroupWith({&h_.genesis(), &campaign});
   EXPECT_EQ(HashHex(unaware.state().Hash()), HashHex(first_a.state().Hash()));
@@ -135,13 +137,13 @@ TEST_F(ForkTest, ForkFoundLateUndoesTheFrozenEventsEffects) {
   const VerifiedEvent pledge = h_.Append(founder_, PledgeBody(campaign.id, TestTerms(100)));
   const VerifiedEvent payment = h_.Append(founder_, PaymentBody(pledge.id, 40));
   Group g = GroupWith({&h_.genesis(), &campaign, &pledge, &payment});
-  ASSERT_EQ(g.state().pledges().at(pledge.id).received_minor, 40);
+  ASSERT_EQ(Fundraising(g.state()).pledges().at(pledge.id).received_minor, 40);
 
   const VerifiedEvent rival = h_.AppendBranch(founder_, campaign.id, PulseCheckBody());
   ASSERT_OK_AND_ASSIGN(InsertResult fork, g.Insert(rival));
   EXPECT_EQ(fork.admission, Admission::kFork);
-  EXPECT_TRUE(g.state().pledges().empty());
-  EXPECT_EQ(g.state().campaigns().at(campaign.id).pledges.size(), 0u);
+  EXPECT_TRUE(Fundraising(g.state()).pledges().empty());
+  EXPECT_EQ(Fundraising(g.state()).campaigns().at(campaign.id).pledges.size(), 0u);
   EXPECT_EQ(g.size(), 4u) << "frozen events stay in the log";
   EXPECT_TRUE(g.state().rejected_events().empty()) << "frozen events are not fold rejections";
   EXPECT_THAT(g.NoEffectReason(payment.id), ::testing::Optional(HasSubstr("forked at seq 3")));
@@ -151,7 +153,7 @@ TEST_F(ForkTest, ForkFoundLateUndoesTheFrozenEventsEffects) {
   const VerifiedEvent later = h_.Append(founder_, CampaignBody(TestCampaign(5)));
   ASSERT_OK_AND_ASSIGN(InsertResult r, g.Insert(later));
   EXPECT_EQ(r.admission, Admission::kReady);
-  EXPECT_EQ(g.state().campaigns().size(), 1u);
+  EXPECT_EQ(Fundraising(g.state()).campaigns().size(), 1u);
 }
 
 TEST_F(ForkTest, LowerForkMovesTheFreezeDown) {
@@ -166,11 +168,11 @@ TEST_F(ForkTest, LowerForkMovesTheFreezeDown) {
   ASSERT_OK_AND_ASSIGN(InsertResult r3, g.Insert(at3));
   EXPECT_TRUE(r3.new_fork_proof.has_value());
   EXPECT_EQ(g.FrozenFrom(founder_.public_key()), 3u);
-  EXPECT_EQ(g.state().campaigns().size(), 1u);
+  EXPECT_EQ(Fundraising(g.state()).campaigns().size(), 1u);
   ASSERT_OK_AND_ASSIGN(InsertResult r2, g.Insert(at2));
   EXPECT_TRUE(r2.new_fork_proof.has_value());
   EXPECT_EQ(g.FrozenFrom(founder_.public_key()), 2u);
-  EXPECT_TRUE(g.state().campaigns().empty());
+  EXPECT_TRUE(Fundraising(g.state()).campaigns().empty());
   ASSERT_OK_AND_ASSIGN(InsertResult r4, g.Insert(at4));
   EXPECT_EQ(r4.admission, Admission::kFork);
   EXPECT_FALSE(r4.new_fork_proof.has_value());
@@ -241,7 +243,7 @@ TEST_F(ForkTest, OtherAuthorsEventsThatDependOnAFrozenEventKeepTheirEffects) {
   EXPECT_EQ(g.FrozenFrom(outsider_.public_key()), 1u);
   ASSERT_OK_AND_ASSIGN(InsertResult r, g.Insert(campaign));
   EXPECT_EQ(r.admission, Admission::kReady);
-  EXPECT_EQ(g.state().campaigns().count(campaign.id), 1u);
+  EXPECT_EQ(Fundraising(g.state()).campaigns().count(campaign.id), 1u);
   EXPECT_EQ(g.NoEffectReason(campaign.id), std::nullopt);
 }
 
@@ -255,8 +257,8 @@ TEST_F(ForkTest, GenesisIsNeverFrozen) {
   ASSERT_OK_AND_ASSIGN(InsertResult fork, g.Insert(rival));
   EXPECT_EQ(fork.admission, Admission::kFork);
   EXPECT_EQ(g.FrozenFrom(founder_.public_key()), 1u);
-  EXPECT_TRUE(g.state().has_charter());
-  EXPECT_TRUE(g.state().campaigns().empty());
+  EXPECT_TRUE(g.state().roster().has_charter());
+  EXPECT_TRUE(Fundraising(g.state()).campaigns().empty());
   EXPECT_FALSE(g.IsFrozen(h_.genesis()));
   EXPECT_TRUE(g.IsFrozen(c2));
 }
@@ -376,17 +378,17 @@ TEST(ForkFinalityTest, FrozenMemberDoesNotHoldUpFinality) {
   // A consent proposal decided by founder and bea; the founder agrees, closes, acknowledges.
   const VerifiedEvent proposal = h.Append(founder, ProposalBody(v1::DECISION_TYPE_ADOPT_STRATEGY));
   put(proposal);
-  ASSERT_EQ(g.state().proposals().at(proposal.id).electorate.size(), 2u);
+  ASSERT_EQ(Governance(g.state()).proposals().at(proposal.id).electorate.size(), 2u);
   put(h.Append(founder, StanceBody(proposal.id, v1::STANCE_CHOICE_AGREE)));
   put(h.Append(founder, ProposalCloseBody(proposal.id)));
   put(h.Append(founder, AcknowledgementBody({proposal.id})));
-  ASSERT_FALSE(g.state().Outcome(proposal.id)->final) << "bea has no event after the close";
+  ASSERT_FALSE(Governance(g.state()).Outcome(g.state(), proposal.id)->final) << "bea has no event after the close";
   // bea forks right after its acceptance; this node learns it from a proof alone.
   const VerifiedEvent one = h.AppendBranch(bea, accepted.id, PulseCheckBody(4));
   const VerifiedEvent two = h.AppendBranch(bea, accepted.id, PulseCheckBody(2));
   ASSERT_OK_AND_ASSIGN(bool changed, g.AddForkProof(MakeForkProof(one, two)));
   ASSERT_TRUE(changed);
-  const ProposalOutcome outcome = *g.state().Outcome(proposal.id);
+  const ProposalOutcome outcome = *Governance(g.state()).Outcome(g.state(), proposal.id);
   EXPECT_TRUE(outcome.final);
   EXPECT_EQ(outcome.outcome, DecisionOutcome::kPassed);
 }

@@ -20,6 +20,7 @@
 #include <gtest/gtest.h>
 
 #include "server/core/group.h"
+#include "server/core/governance/governance_ledger.h"
 #include "tests/testing/event_factory.h"
 #include "tests/testing/status_matchers.h"
 
@@ -101,7 +102,7 @@ class GovernanceHistory {
   void AppendOne() {
     // An invitee whose admission is final and passed usually accepts soon.
     std::vector<EventId> acceptable;
-    for (const auto& [id, p] : shadow_.proposals()) {
+    for (const auto& [id, p] : Governance(shadow_).proposals()) {
       if (p.type() == v1::DECISION_TYPE_ADMIT && p.outcome.final &&
           p.outcome.outcome == DecisionOutcome::kPassed && !p.acceptance.has_value()) {
         acceptable.push_back(id);
@@ -109,12 +110,12 @@ class GovernanceHistory {
     }
     std::vector<const SigningKey*> writers;
     for (const SigningKey& k : keys_) {
-      if (shadow_.IsActiveWriter(k.public_key())) writers.push_back(&k);
+      if (shadow_.roster().IsActiveWriter(k.public_key())) writers.push_back(&k);
     }
     const SigningKey* author = nullptr;
     std::optional<v1::Event> body;
     if (!acceptable.empty() && Chance(0.5)) {
-      const ProposalState& p = shadow_.proposals().at(Pick(acceptable));
+      const ProposalState& p = Governance(shadow_).proposals().at(Pick(acceptable));
       author = &KeyOf(*p.target);
       body = AcceptanceBody(p.id);
     } else if (!writers.empty() && Chance(0.85)) {
@@ -165,7 +166,7 @@ class GovernanceHistory {
   v1::Event Body(const OrgKey& me, const Hlc& hlc) {
     std::vector<const ProposalState*> all;
     std::vector<const ProposalState*> mine_to_vote;
-    for (const auto& [id, p] : shadow_.proposals()) {
+    for (const auto& [id, p] : Governance(shadow_).proposals()) {
       all.push_back(&p);
       if (p.electorate.contains(me) && !p.outcome.final) mine_to_vote.push_back(&p);
     }
@@ -174,7 +175,7 @@ class GovernanceHistory {
     for (const SigningKey& k : keys_) {
       const OrgKey& key = k.public_key();
       if (key == me) continue;
-      (shadow_.IsActiveWriter(key) ? others : outsiders).push_back(key);
+      (shadow_.roster().IsActiveWriter(key) ? others : outsiders).push_back(key);
     }
     const double r = std::uniform_real_distribution<double>(0, 1)(rng_);
     if (all.empty() || r < 0.10) {
@@ -331,15 +332,15 @@ struct Coverage {
 
 void Tally(const Group& g, const Outcome& o, Coverage* c) {
   const GroupState& s = g.state();
-  c->proposals += static_cast<int>(s.proposals().size());
-  for (const auto& [id, p] : s.proposals()) {
+  c->proposals += static_cast<int>(Governance(s).proposals().size());
+  for (const auto& [id, p] : Governance(s).proposals()) {
     c->stances += static_cast<int>(p.stances.size());
     if (!p.outcome.final) continue;
     ++c->final_outcomes;
     c->passed_admissions +=
         p.type() == v1::DECISION_TYPE_ADMIT && p.outcome.outcome == DecisionOutcome::kPassed;
   }
-  for (const auto& [key, m] : s.members()) {
+  for (const auto& [key, m] : s.roster().members()) {
     c->admitted += m.admitted_by.has_value();
     c->withdrawn += m.status == MemberStatus::kWithdrawn;
     c->notices += m.notice_event.has_value();

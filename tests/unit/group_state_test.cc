@@ -3,7 +3,8 @@
 // GroupState (server/core/group_state.h): the fold's authority and record rules, derived
 // pledge statuses and campaign totals. Events are applied in the order written, which is a
 // canonical order for these histories.
-#include "server/core/group_state.h"
+#include "server/core/fold/group_state.h"
+#include "server/core/fundraising/fundraising_ledger.h"
 
 #include <string>
 
@@ -77,7 +78,7 @@ class GroupStateTest : public ::testing::Test {
   EventId Pledge(const EventId& campaign, int64_t amount_minor) {
     return Accepted(founder_, PledgeBody(campaign, TestTerms(amount_minor)));
   }
-  const PledgeState& PledgeOf(const EventId& id) { return state_.pledges().at(id); }
+  const PledgeState& PledgeOf(const EventId& id) { return Fundraising(state_).pledges().at(id); }
 
   const SigningKey founder_ = TestKey('a');
   const SigningKey alice_ = TestKey('b');
@@ -86,19 +87,19 @@ class GroupStateTest : public ::testing::Test {
 };
 
 TEST_F(GroupStateTest, CharterMakesTheFounderAnActiveLeadMember) {
-  EXPECT_TRUE(state_.has_charter());
-  EXPECT_EQ(state_.charter().name(), TestCharter().name());
-  EXPECT_EQ(state_.founder(), founder_.public_key());
-  ASSERT_EQ(state_.members().size(), 1u);
-  const MemberState& m = state_.members().at(founder_.public_key());
+  EXPECT_TRUE(state_.roster().has_charter());
+  EXPECT_EQ(state_.roster().charter().name(), TestCharter().name());
+  EXPECT_EQ(state_.roster().founder(), founder_.public_key());
+  ASSERT_EQ(state_.roster().members().size(), 1u);
+  const MemberState& m = state_.roster().members().at(founder_.public_key());
   EXPECT_EQ(m.key, founder_.public_key());
   EXPECT_EQ(m.status, MemberStatus::kActive);
   EXPECT_EQ(m.profile.role(), v1::ROLE_LEAD);
   EXPECT_EQ(m.profile.voting_weight(), 1u);
   EXPECT_EQ(m.profile.name(), "Harbour Trust");
   EXPECT_EQ(m.profile_event, history_.genesis().id);
-  EXPECT_TRUE(state_.IsActiveWriter(founder_.public_key()));
-  EXPECT_FALSE(state_.IsActiveWriter(alice_.public_key()));
+  EXPECT_TRUE(state_.roster().IsActiveWriter(founder_.public_key()));
+  EXPECT_FALSE(state_.roster().IsActiveWriter(alice_.public_key()));
   EXPECT_EQ(state_.event_count(), 1u);
   EXPECT_EQ(state_.last_hlc(), history_.genesis().hlc);
   EXPECT_TRUE(state_.rejected_events().empty());
@@ -117,10 +118,10 @@ class ExplicitFounderProfileTest : public GroupStateTest {
 };
 
 TEST_F(ExplicitFounderProfileTest, FounderKeepsTheRoleAndWeightItChose) {
-  const MemberState& m = state_.members().at(founder_.public_key());
+  const MemberState& m = state_.roster().members().at(founder_.public_key());
   EXPECT_EQ(m.profile.role(), v1::ROLE_PARTNER);
   EXPECT_EQ(m.profile.voting_weight(), 3u);
-  EXPECT_TRUE(state_.IsActiveWriter(founder_.public_key()));
+  EXPECT_TRUE(state_.roster().IsActiveWriter(founder_.public_key()));
 }
 
 TEST_F(GroupStateTest, SecondCharterIsAlreadyExists) {
@@ -137,8 +138,8 @@ TEST_F(GroupStateTest, EventBeforeTheCharterIsFailedPrecondition) {
 
 TEST_F(GroupStateTest, CampaignDefaultsItsFiscalHostToTheAuthor) {
   EventId id = OpenCampaign();
-  ASSERT_EQ(state_.campaigns().count(id), 1u);
-  const CampaignState& c = state_.campaigns().at(id);
+  ASSERT_EQ(Fundraising(state_).campaigns().count(id), 1u);
+  const CampaignState& c = Fundraising(state_).campaigns().at(id);
   EXPECT_EQ(c.id, id);
   EXPECT_EQ(c.opened_by, founder_.public_key());
   EXPECT_EQ(c.fiscal_host, founder_.public_key());
@@ -151,7 +152,7 @@ TEST_F(GroupStateTest, CampaignWithAMemberAsFiscalHost) {
   v1::Campaign c = TestCampaign(5'000);
   c.set_fiscal_host(founder_.public_key().Bytes());
   EventId id = Accepted(founder_, CampaignBody(c));
-  EXPECT_EQ(state_.campaigns().at(id).fiscal_host, founder_.public_key());
+  EXPECT_EQ(Fundraising(state_).campaigns().at(id).fiscal_host, founder_.public_key());
 }
 
 TEST_F(GroupStateTest, CampaignWithANonMemberFiscalHostIsRejected) {
@@ -161,7 +162,7 @@ TEST_F(GroupStateTest, CampaignWithANonMemberFiscalHostIsRejected) {
               StatusIs(absl::StatusCode::kInvalidArgument,
                        AllOf(HasSubstr("fiscal_host " + alice_.public_key().ShortHex()),
                              HasSubstr("not an active member"))));
-  EXPECT_TRUE(state_.campaigns().empty());
+  EXPECT_TRUE(Fundraising(state_).campaigns().empty());
 }
 
 TEST_F(GroupStateTest, EventByANonMemberIsPermissionDenied) {
@@ -169,8 +170,8 @@ TEST_F(GroupStateTest, EventByANonMemberIsPermissionDenied) {
               StatusIs(absl::StatusCode::kPermissionDenied,
                        AllOf(HasSubstr("org " + alice_.public_key().ShortHex()),
                              HasSubstr("not an active member"))));
-  EXPECT_TRUE(state_.campaigns().empty());
-  EXPECT_EQ(state_.members().size(), 1u);
+  EXPECT_TRUE(Fundraising(state_).campaigns().empty());
+  EXPECT_EQ(state_.roster().members().size(), 1u);
 }
 
 TEST_F(GroupStateTest, InvalidBodyFromAMemberIsRejected) {
@@ -199,7 +200,7 @@ TEST_F(GroupStateTest, PledgeJoinsItsCampaign) {
   EXPECT_EQ(p.history[0].kind, PledgeEntryKind::kPledge);
   EXPECT_EQ(p.history[0].author, founder_.public_key());
   EXPECT_EQ(p.history[0].version, 1u);
-  EXPECT_EQ(state_.campaigns().at(campaign).pledges, std::vector<EventId>{pledge});
+  EXPECT_EQ(Fundraising(state_).campaigns().at(campaign).pledges, std::vector<EventId>{pledge});
 }
 
 TEST_F(GroupStateTest, PledgeToAnUnknownCampaignIsNotFound) {
@@ -207,7 +208,7 @@ TEST_F(GroupStateTest, PledgeToAnUnknownCampaignIsNotFound) {
   EXPECT_THAT(Write(founder_, PledgeBody(not_a_campaign, TestTerms(100))),
               StatusIs(absl::StatusCode::kNotFound,
                        HasSubstr("campaign " + not_a_campaign.ShortHex() + " not found")));
-  EXPECT_TRUE(state_.pledges().empty());
+  EXPECT_TRUE(Fundraising(state_).pledges().empty());
 }
 
 TEST_F(GroupStateTest, PledgeInAnotherCurrencyIsInvalid) {
@@ -215,8 +216,8 @@ TEST_F(GroupStateTest, PledgeInAnotherCurrencyIsInvalid) {
   EXPECT_THAT(Write(founder_, PledgeBody(campaign, TestTerms(100, "USD"))),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        AllOf(HasSubstr("currency is USD"), HasSubstr("pledge in EUR"))));
-  EXPECT_TRUE(state_.pledges().empty());
-  EXPECT_TRUE(state_.campaigns().at(campaign).pledges.empty());
+  EXPECT_TRUE(Fundraising(state_).pledges().empty());
+  EXPECT_TRUE(Fundraising(state_).campaigns().at(campaign).pledges.empty());
 }
 
 TEST_F(GroupStateTest, AmendmentIsANewVersion) {
@@ -365,7 +366,7 @@ TEST_F(GroupStateTest, RejectedEventsAreRecordedAndHaveNoEffect) {
   EventId campaign = OpenCampaign();
   EventId pledge = Pledge(campaign, 1'000);
   Accepted(founder_, PaymentBody(pledge, 100));
-  const std::map<EventId, CampaignState> campaigns_before = state_.campaigns();
+  const std::map<EventId, CampaignState> campaigns_before = Fundraising(state_).campaigns();
   const PledgeState pledge_before = PledgeOf(pledge);
   const size_t rejected_before = state_.rejected_events().size();
 
@@ -384,10 +385,10 @@ TEST_F(GroupStateTest, RejectedEventsAreRecordedAndHaveNoEffect) {
   EXPECT_EQ(after.version, pledge_before.version);
   EXPECT_EQ(after.terms_event, pledge_before.terms_event);
   EXPECT_EQ(after.history.size(), pledge_before.history.size());
-  EXPECT_EQ(state_.pledges().size(), 1u);
-  ASSERT_EQ(state_.campaigns().size(), campaigns_before.size());
-  EXPECT_EQ(state_.campaigns().at(campaign).pledges, campaigns_before.at(campaign).pledges);
-  EXPECT_EQ(state_.members().size(), 1u);
+  EXPECT_EQ(Fundraising(state_).pledges().size(), 1u);
+  ASSERT_EQ(Fundraising(state_).campaigns().size(), campaigns_before.size());
+  EXPECT_EQ(Fundraising(state_).campaigns().at(campaign).pledges, campaigns_before.at(campaign).pledges);
+  EXPECT_EQ(state_.roster().members().size(), 1u);
   // They still count as events of the group and move its clock.
   EXPECT_EQ(state_.event_count(), 8u);
   EXPECT_EQ(state_.last_hlc(), e4.hlc);
@@ -439,13 +440,13 @@ TEST_F(GroupStateTest, TotalsCountLivePledges) {
   EXPECT_FALSE(Write(alice_, PledgeBody(campaign, TestTerms(9'999))).ok());
   EXPECT_FALSE(Write(founder_, PledgeBody(campaign, TestTerms(9'999, "USD"))).ok());
 
-  CampaignTotals t = state_.Totals(state_.campaigns().at(campaign));
+  CampaignTotals t = Fundraising(state_).Totals(Fundraising(state_).campaigns().at(campaign));
   EXPECT_EQ(t.pledge_count, 3u);
   EXPECT_EQ(t.pledged_minor, 1'000 + 500 + 200);
   EXPECT_EQ(t.received_minor, 400 + 200);
   EXPECT_EQ(t.outstanding_minor, 600 + 500);
   EXPECT_EQ(t.conditional_minor, 500);
-  EXPECT_EQ(state_.campaigns().at(campaign).pledges.size(), 4u);
+  EXPECT_EQ(Fundraising(state_).campaigns().at(campaign).pledges.size(), 4u);
 }
 
 // DerivePledgeStatus works on a PledgeState alone.

@@ -13,7 +13,9 @@
 #include <gtest/gtest.h>
 
 #include "server/core/dag.h"
-#include "server/core/group_state.h"
+#include "server/core/fold/group_state.h"
+#include "server/core/governance/governance_ledger.h"
+#include "server/core/fundraising/fundraising_ledger.h"
 #include "tests/testing/event_factory.h"
 #include "tests/testing/status_matchers.h"
 
@@ -95,7 +97,7 @@ class MembershipTest : public ::testing::Test {
   EventId Admit(const SigningKey& invitee, v1::Role role = v1::ROLE_PARTNER) {
     EventId p = Ok(founder_, AdmitBody(invitee.public_key(), role));
     AllAgreeAndAck(p);
-    EXPECT_TRUE(state_.Outcome(p)->final);
+    EXPECT_TRUE(Governance(state_).Outcome(state_, p)->final);
     Ok(invitee, AcceptanceBody(p));
     if (role != v1::ROLE_OBSERVER) writers_.push_back(&invitee);
     return p;
@@ -110,12 +112,12 @@ class MembershipTest : public ::testing::Test {
     }
     for (const SigningKey* w : others) Ok(*w, StanceBody(x, kAgree));
     for (const SigningKey* w : others) Ok(*w, AcknowledgementBody({x}));
-    EXPECT_TRUE(state_.Outcome(x)->final);
+    EXPECT_TRUE(Governance(state_).Outcome(state_, x)->final);
     std::erase(writers_, &member);
     return x;
   }
 
-  const MemberState& Member(const SigningKey& key) { return state_.members().at(key.public_key()); }
+  const MemberState& Member(const SigningKey& key) { return state_.roster().members().at(key.public_key()); }
 
   const SigningKey founder_ = TestKey('a');
   const SigningKey bea_ = TestKey('b');
@@ -133,24 +135,24 @@ TEST_F(MembershipTest, AdmissionEndToEnd) {
   v1::Event admit = AdmitBody(bea_.public_key(), v1::ROLE_PARTNER, 2);
   admit.mutable_proposal()->mutable_admit()->set_segment(v1::SEGMENT_FUNDER);
   EventId p = Ok(founder_, admit);
-  EXPECT_FALSE(state_.proposals().at(p).rule_from_charter);
-  EXPECT_EQ(state_.proposals().at(p).rule.process(), v1::DECISION_PROCESS_SUPERMAJORITY);
+  EXPECT_FALSE(Governance(state_).proposals().at(p).rule_from_charter);
+  EXPECT_EQ(Governance(state_).proposals().at(p).rule.process(), v1::DECISION_PROCESS_SUPERMAJORITY);
   // The founder agrees: every member has voted, so it closes, passed but provisional.
   EventId vote = Ok(founder_, StanceBody(p, kAgree));
-  ProposalOutcome o = *state_.Outcome(p);
+  ProposalOutcome o = *Governance(state_).Outcome(state_, p);
   EXPECT_TRUE(o.closed);
   EXPECT_EQ(o.close.hlc, history_.Get(vote).hlc);
   EXPECT_EQ(o.outcome, DecisionOutcome::kPassed);
   EXPECT_FALSE(o.final);
   EXPECT_THAT(Write(bea_, AcceptanceBody(p)),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("not final yet")));
-  EXPECT_FALSE(state_.members().contains(bea_.public_key()));
+  EXPECT_FALSE(state_.roster().members().contains(bea_.public_key()));
   // The founder's next event (its automatic acknowledgement) makes it final.
   EventId ack = Ok(founder_, AcknowledgementBody({p}));
-  o = *state_.Outcome(p);
+  o = *Governance(state_).Outcome(state_, p);
   EXPECT_TRUE(o.final);
   EXPECT_EQ(*o.final_at, ack);
-  EXPECT_TRUE(state_.proposals().at(p).effect_applied);
+  EXPECT_TRUE(Governance(state_).proposals().at(p).effect_applied);
   // bea accepts: a member with what the members decided, and its own name and endpoints.
   v1::Event accept = AcceptanceBody(p, "Tide Lab");
   accept.mutable_membership_acceptance()->mutable_profile()->set_role(v1::ROLE_LEAD);
@@ -166,13 +168,13 @@ TEST_F(MembershipTest, AdmissionEndToEnd) {
   EXPECT_EQ(m.joined_event, joined);
   EXPECT_EQ(m.profile_event, joined);
   EXPECT_EQ(*m.admitted_by, p);
-  EXPECT_EQ(*state_.proposals().at(p).acceptance, joined);
-  EXPECT_TRUE(state_.IsActiveWriter(bea_.public_key()));
+  EXPECT_EQ(*Governance(state_).proposals().at(p).acceptance, joined);
+  EXPECT_TRUE(state_.roster().IsActiveWriter(bea_.public_key()));
   EXPECT_EQ(DeriveMemberStatus(m, UINT64_MAX), MemberStatus::kActive);
   // bea can now pledge.
   EventId campaign = Ok(founder_, CampaignBody(TestCampaign(100'000)));
   EventId pledge = Ok(bea_, PledgeBody(campaign, TestTerms(2'500)));
-  EXPECT_EQ(state_.pledges().at(pledge).pledger, bea_.public_key());
+  EXPECT_EQ(Fundraising(state_).pledges().at(pledge).pledger, bea_.public_key());
   // A second acceptance, or a new admission of a member, changes nothing.
   EXPECT_THAT(Write(bea_, AcceptanceBody(p)), StatusIs(absl::StatusCode::kAlreadyExists));
   EXPECT_THAT(Write(founder_, AdmitBody(bea_.public_key())),
@@ -204,10 +206,10 @@ TEST_F(MembershipTest, OnlyTheInviteeAcceptsAPassedFinalAdmission) {
   Ok(bea_, StanceBody(p, kBlock, "conflict of interest"));  // supermajority: 1 of 2 < 2/3
   Ok(founder_, AcknowledgementBody({p}));
   Ok(bea_, AcknowledgementBody({p}));
-  ProposalOutcome o = *state_.Outcome(p);
+  ProposalOutcome o = *Governance(state_).Outcome(state_, p);
   EXPECT_TRUE(o.final);
   EXPECT_EQ(o.outcome, DecisionOutcome::kRejected);
-  EXPECT_FALSE(state_.proposals().at(p).effect_applied);
+  EXPECT_FALSE(Governance(state_).proposals().at(p).effect_applied);
   EXPECT_THAT(Write(cal_, AcceptanceBody(p)),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("did not pass")));
   // An acceptance must name an admission.
@@ -216,7 +218,7 @@ TEST_F(MembershipTest, OnlyTheInviteeAcceptsAPassedFinalAdmission) {
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("not an admission")));
   EXPECT_THAT(Write(cal_, AcceptanceBody(history_.genesis().id)),
               StatusIs(absl::StatusCode::kNotFound));
-  EXPECT_FALSE(state_.members().contains(cal_.public_key()));
+  EXPECT_FALSE(state_.roster().members().contains(cal_.public_key()));
 }
 
 TEST_F(MembershipTest, NonMemberEventsHaveNoEffect) {
@@ -227,9 +229,9 @@ TEST_F(MembershipTest, NonMemberEventsHaveNoEffect) {
     EXPECT_THAT(Write(outsider_, body),
                 StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("not an active member")));
   }
-  EXPECT_EQ(state_.members().size(), 1u);
-  EXPECT_EQ(state_.proposals().size(), 1u);
-  EXPECT_TRUE(state_.proposals().at(p).stances.empty());
+  EXPECT_EQ(state_.roster().members().size(), 1u);
+  EXPECT_EQ(Governance(state_).proposals().size(), 1u);
+  EXPECT_TRUE(Governance(state_).proposals().at(p).stances.empty());
 }
 
 TEST_F(MembershipTest, WithdrawalIsAlwaysAllowedAndFinal) {
@@ -239,16 +241,16 @@ TEST_F(MembershipTest, WithdrawalIsAlwaysAllowedAndFinal) {
   EventId w = Ok(bea_, WithdrawalBody());
   EXPECT_EQ(Member(bea_).status, MemberStatus::kWithdrawn);
   EXPECT_EQ(*Member(bea_).removal_event, w);
-  EXPECT_FALSE(state_.IsActiveWriter(bea_.public_key()));
+  EXPECT_FALSE(state_.roster().IsActiveWriter(bea_.public_key()));
   EXPECT_THAT(Write(bea_, CampaignBody(TestCampaign(1'000))),
               StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("withdrew")));
   EXPECT_THAT(Write(bea_, StanceBody(p, kAgree)),
               StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("withdrew")));
   // bea was in p's electorate; its withdrawal does not hold p's finality back.
-  EXPECT_TRUE(state_.proposals().at(p).electorate.contains(bea_.public_key()));
+  EXPECT_TRUE(Governance(state_).proposals().at(p).electorate.contains(bea_.public_key()));
   Ok(founder_, ProposalCloseBody(p));
   Ok(founder_, AcknowledgementBody({p}));
-  EXPECT_TRUE(state_.Outcome(p)->final);
+  EXPECT_TRUE(Governance(state_).Outcome(state_, p)->final);
   // An observer may leave too (autonomy), though it may write nothing else.
   EXPECT_THAT(Write(dee_, CampaignBody(TestCampaign(1'000))),
               StatusIs(absl::StatusCode::kPermissionDenied));
@@ -256,7 +258,7 @@ TEST_F(MembershipTest, WithdrawalIsAlwaysAllowedAndFinal) {
   EXPECT_EQ(Member(dee_).status, MemberStatus::kWithdrawn);
   // Members who left are not in later electorates.
   EventId q = Ok(founder_, ProposalBody(v1::DECISION_TYPE_ADOPT_STRATEGY));
-  EXPECT_EQ(state_.proposals().at(q).electorate.size(), 1u);
+  EXPECT_EQ(Governance(state_).proposals().at(q).electorate.size(), 1u);
 }
 
 TEST_F(MembershipTest, NoticeTakesEffectAfterTheCharterPeriod) {
@@ -276,29 +278,29 @@ TEST_F(MembershipTest, NoticeTakesEffectAfterTheCharterPeriod) {
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("already gave notice")));
   // Until then bea is a member: it writes and votes.
   EventId p = Ok(founder_, ProposalBody(v1::DECISION_TYPE_ADOPT_STRATEGY));
-  EXPECT_TRUE(state_.proposals().at(p).electorate.contains(bea_.public_key()));
+  EXPECT_TRUE(Governance(state_).proposals().at(p).electorate.contains(bea_.public_key()));
   Ok(bea_, StanceBody(p, kAgree));
   Ok(founder_, ProposalCloseBody(p));
   EventId campaign = Ok(founder_, CampaignBody(TestCampaign(9'000)));
-  EXPECT_FALSE(state_.Outcome(p)->final);
+  EXPECT_FALSE(Governance(state_).Outcome(state_, p)->final);
   // From the effective time on, its events have no effect.
   EXPECT_THAT(WriteAt(bea_, PledgeBody(campaign, TestTerms(100)), effective_ms),
               StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("gave notice")));
-  EXPECT_TRUE(state_.pledges().empty());
+  EXPECT_TRUE(Fundraising(state_).pledges().empty());
   // A proposal stamped after it does not count bea.
   VerifiedEvent later = history_.AppendAt(founder_, ProposalBody(v1::DECISION_TYPE_ADOPT_STRATEGY),
                                           Hlc{effective_ms + 5, 0});
   ASSERT_OK(Put(later));
-  EXPECT_FALSE(state_.proposals().at(later.id).electorate.contains(bea_.public_key()));
+  EXPECT_FALSE(Governance(state_).proposals().at(later.id).electorate.contains(bea_.public_key()));
   // p is final: bea's rejected event, stamped after the close, shows it is past it.
-  EXPECT_TRUE(state_.Outcome(p)->final);
+  EXPECT_TRUE(Governance(state_).Outcome(state_, p)->final);
 }
 
 TEST_F(MembershipTest, ExpulsionByDecision) {
   Admit(bea_);
   Admit(cal_);
   EventId x = Ok(founder_, ExpelBody(cal_.public_key()));
-  const ProposalState& xs = state_.proposals().at(x);
+  const ProposalState& xs = Governance(state_).proposals().at(x);
   EXPECT_EQ(xs.rule.process(), v1::DECISION_PROCESS_UNANIMITY);
   EXPECT_FALSE(xs.electorate.contains(cal_.public_key())) << "unanimity of the others";
   EXPECT_EQ(xs.electorate.size(), 2u);
@@ -323,7 +325,7 @@ TEST_F(MembershipTest, ExpulsionByDecision) {
               StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("expelled")));
   EXPECT_THAT(Write(cal_, WithdrawalBody()),
               StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("expelled")));
-  EXPECT_TRUE(state_.campaigns().empty());
+  EXPECT_TRUE(Fundraising(state_).campaigns().empty());
   // The expelled member cannot be expelled twice, and cannot expel itself.
   EXPECT_THAT(Write(founder_, ExpelBody(cal_.public_key())),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("no longer a member")));
@@ -342,7 +344,7 @@ TEST_F(MembershipTest, ExpelledMembersConcurrentStancesStopCounting) {
   VerifiedEvent block = history_.AppendWithDeps(cal_, StanceBody(y, kBlock, "no"), {y});
   ASSERT_OK(Put(block));
   Ok(founder_, ProposalCloseBody(y));
-  EXPECT_EQ(state_.Outcome(y)->outcome, DecisionOutcome::kBlocked);  // provisional
+  EXPECT_EQ(Governance(state_).Outcome(state_, y)->outcome, DecisionOutcome::kBlocked);  // provisional
   Ok(founder_, StanceBody(x, kAgree));
   Ok(bea_, StanceBody(x, kAgree));
   Ok(founder_, AcknowledgementBody({x, y}));
@@ -350,7 +352,7 @@ TEST_F(MembershipTest, ExpelledMembersConcurrentStancesStopCounting) {
   ASSERT_EQ(Member(cal_).status, MemberStatus::kExpelled);
   // y was not final when the expulsion took effect: cal's block no longer counts, and the
   // expelled cal does not hold y's finality back.
-  ProposalOutcome o = *state_.Outcome(y);
+  ProposalOutcome o = *Governance(state_).Outcome(state_, y);
   EXPECT_TRUE(o.final);
   EXPECT_EQ(o.outcome, DecisionOutcome::kPassed);
   EXPECT_EQ(o.tally.block_weight, 0u);
@@ -366,13 +368,13 @@ TEST_F(MembershipTest, FinalOutcomesDoNotChangeWhenAVoterIsLaterExpelled) {
   Ok(founder_, AcknowledgementBody({y}));
   Ok(bea_, AcknowledgementBody({y}));
   Ok(cal_, AcknowledgementBody({y}));
-  ASSERT_TRUE(state_.Outcome(y)->final);
+  ASSERT_TRUE(Governance(state_).Outcome(state_, y)->final);
   Ok(founder_, StanceBody(x, kAgree));
   Ok(bea_, StanceBody(x, kAgree));
   Ok(founder_, AcknowledgementBody({x}));
   Ok(bea_, AcknowledgementBody({x}));
   ASSERT_EQ(Member(cal_).status, MemberStatus::kExpelled);
-  EXPECT_EQ(state_.Outcome(y)->outcome, DecisionOutcome::kBlocked);
+  EXPECT_EQ(Governance(state_).Outcome(state_, y)->outcome, DecisionOutcome::kBlocked);
 }
 
 TEST_F(MembershipTest, MutualRemovalsRemoveBoth) {
@@ -398,10 +400,10 @@ TEST_F(MembershipTest, MutualRemovalsRemoveBoth) {
   for (const SigningKey* k : {&founder_, &dee_}) Ok(*k, StanceBody(x_bea, kAgree));
   EXPECT_OK(Write(cal_, StanceBody(x_bea, kAgree)));
   for (const SigningKey* k : {&founder_, &dee_}) Ok(*k, AcknowledgementBody({x_bea}));
-  EXPECT_FALSE(state_.Outcome(x_bea)->final) << "cal's own event past the close is needed";
+  EXPECT_FALSE(Governance(state_).Outcome(state_, x_bea)->final) << "cal's own event past the close is needed";
   // cal's acknowledgement has no effect, but shows cal is past the close.
   EXPECT_FALSE(Write(cal_, AcknowledgementBody({x_bea})).ok());
-  ProposalOutcome o = *state_.Outcome(x_bea);
+  ProposalOutcome o = *Governance(state_).Outcome(state_, x_bea);
   EXPECT_TRUE(o.final);
   EXPECT_EQ(o.outcome, DecisionOutcome::kPassed);
   EXPECT_EQ(Member(bea_).status, MemberStatus::kExpelled);
@@ -419,7 +421,7 @@ TEST_F(MembershipTest, RemovalBeatsAConcurrentReAdd) {
   ASSERT_OK(Put(readd));
   ASSERT_FALSE(state_.HappenedBefore(w, readd.id));
   AllAgreeAndAck(readd.id);
-  ASSERT_TRUE(state_.Outcome(readd.id)->final);
+  ASSERT_TRUE(Governance(state_).Outcome(state_, readd.id)->final);
   EXPECT_THAT(Write(cal_, AcceptanceBody(readd.id)),
               StatusIs(absl::StatusCode::kFailedPrecondition,
                        HasSubstr("a removal beats a concurrent re-add")));
@@ -459,7 +461,7 @@ TEST_F(MembershipTest, RefoldWithRemovalCutsVoidsRecordsConcurrentWithTheExpulsi
   Ok(bea_, AcknowledgementBody({x}));
   ASSERT_EQ(Member(cal_).status, MemberStatus::kExpelled);
   // One fold in order cannot void the pledge it applied before the expulsion took effect...
-  EXPECT_EQ(state_.pledges().count(pledge.id), 1u);
+  EXPECT_EQ(Fundraising(state_).pledges().count(pledge.id), 1u);
   EXPECT_TRUE(state_.NeedsRefold());
   // ...the fold with the cuts it found does, and finds the same cuts (the fixpoint).
   auto replay = [&](GroupState& s) {
@@ -469,12 +471,12 @@ TEST_F(MembershipTest, RefoldWithRemovalCutsVoidsRecordsConcurrentWithTheExpulsi
   EXPECT_FALSE(refolded.NeedsRefold());
   EXPECT_EQ(refolded.removal_cuts(), state_.removal_cuts());
   EXPECT_EQ(refolded.input_cuts(), state_.removal_cuts());
-  EXPECT_EQ(refolded.pledges().count(pledge.id), 0u);
+  EXPECT_EQ(Fundraising(refolded).pledges().count(pledge.id), 0u);
   ASSERT_EQ(refolded.rejected_events().count(pledge.id), 1u);
   EXPECT_THAT(refolded.rejected_events().at(pledge.id), HasSubstr("had not seen"));
-  EXPECT_EQ(refolded.members().at(cal_.public_key()).status, MemberStatus::kExpelled);
+  EXPECT_EQ(refolded.roster().members().at(cal_.public_key()).status, MemberStatus::kExpelled);
   // Decisions are the same in both folds.
-  EXPECT_EQ(refolded.Outcome(x)->final_at, state_.Outcome(x)->final_at);
+  EXPECT_EQ(Governance(refolded).Outcome(refolded, x)->final_at, Governance(state_).Outcome(state_, x)->final_at);
   EXPECT_NE(HashHex(refolded.Hash()), HashHex(state_.Hash()));
   // Without expulsions the refold is the plain fold.
   HistoryBuilder quiet(founder_, MembershipCharter());

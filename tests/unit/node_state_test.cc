@@ -3,6 +3,7 @@
 // NodeState (server/core/node_state.h): local writes (AppendOwn), the request_id index, events
 // from storage or peers (Ingest), and agreement of two nodes that hold the same events.
 #include "server/core/node_state.h"
+#include "server/core/fundraising/fundraising_ledger.h"
 
 #include <limits>
 #include <string>
@@ -85,8 +86,8 @@ TEST_F(NodeStateTest, AppendOwnCharterFoundsAGroup) {
   const Group* group = founder_node_.FindGroup(genesis->group);
   ASSERT_NE(group, nullptr);
   EXPECT_EQ(group->Find(genesis->id), genesis);
-  EXPECT_TRUE(group->state().has_charter());
-  EXPECT_EQ(group->state().founder(), founder_node_.org());
+  EXPECT_TRUE(group->state().roster().has_charter());
+  EXPECT_EQ(group->state().roster().founder(), founder_node_.org());
   EXPECT_EQ(founder_node_.event_count(), 1u);
 }
 
@@ -103,8 +104,8 @@ TEST_F(NodeStateTest, AppendOwnAppendsTheNextEventOfTheChain) {
   EXPECT_EQ(pledge.seq, 3u);
   EXPECT_EQ(pledge.event.prev(), campaign.id.Bytes());
   const GroupState& state = founder_node_.FindGroup(group)->state();
-  EXPECT_EQ(state.campaigns().count(campaign.id), 1u);
-  EXPECT_EQ(state.pledges().count(pledge.id), 1u);
+  EXPECT_EQ(Fundraising(state).campaigns().count(campaign.id), 1u);
+  EXPECT_EQ(Fundraising(state).pledges().count(pledge.id), 1u);
   EXPECT_TRUE(state.rejected_events().empty());
   EXPECT_EQ(founder_node_.event_count(), 3u);
 }
@@ -294,9 +295,9 @@ TEST_F(NodeStateTest, TwoNodesHoldingTheSameEventsHaveEqualStateHashes) {
     EXPECT_EQ(on_founder.rejected_events(), on_other.rejected_events());
   }
   const GroupState& state = other_node_.FindGroup(a)->state();
-  EXPECT_EQ(state.pledges().at(p1.id).received_minor, 700);
-  EXPECT_EQ(state.pledges().at(p1.id).version, 2u);
-  EXPECT_TRUE(state.pledges().at(p2.id).cancelled);
+  EXPECT_EQ(Fundraising(state).pledges().at(p1.id).received_minor, 700);
+  EXPECT_EQ(Fundraising(state).pledges().at(p1.id).version, 2u);
+  EXPECT_TRUE(Fundraising(state).pledges().at(p2.id).cancelled);
   EXPECT_EQ(state.rejected_events().count(intrusion.id), 1u);
   EXPECT_EQ(founder_node_.event_count(), other_node_.event_count());
   EXPECT_EQ(founder_node_.event_count(), 11u);

@@ -17,6 +17,7 @@
 
 #include "server/app/config.h"
 #include "server/app/replicator.h"
+#include "server/core/governance/decisions.h"
 #include "server/core/group.h"
 #include "tests/testing/event_factory.h"
 #include "tests/testing/status_matchers.h"
@@ -170,7 +171,7 @@ TEST_F(PeerTargetsTest, WithdrawnMembersAreNeitherTargetsNorSenders) {
 
 TEST_F(PeerTargetsTest, NoticeStopsReplicationOnceItTakesEffect) {
   const core::VerifiedEvent notice = Write(cal_, NoticeBody());
-  const uint64_t effective_ms = group_.state().members().at(cal_.public_key()).notice_effective_ms;
+  const uint64_t effective_ms = group_.state().roster().members().at(cal_.public_key()).notice_effective_ms;
   ASSERT_EQ(effective_ms, notice.hlc.wall_ms + kNoticeDays * core::kDayMs);
   const std::vector<Row> without_cal =
       Expected({{&bea_, RowOf(bea_, "Tide Lab", "tide-a.example:7400")},

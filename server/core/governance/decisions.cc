@@ -1,4 +1,4 @@
-#include "server/core/decisions.h"
+#include "server/core/governance/decisions.h"
 
 #include <algorithm>
 #include <limits>

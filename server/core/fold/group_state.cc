@@ -1,0 +1,144 @@
+#include "server/core/fold/group_state.h"
+
+#include "server/base/check.h"
+#include "server/base/status_macros.h"
+#include "server/core/fold/registry.h"
+#include "server/core/governance/governance_ledger.h"
+#include "server/core/records.h"
+
+namespace constellation::core {
+
+GroupState::GroupState(GroupId group, RemovalCuts cuts, const CausalClocks* clocks,
+                       FrozenAuthors frozen)
+    : group_(group),
+      input_cuts_(std::move(cuts)),
+      borrowed_clocks_(clocks),
+      frozen_(std::move(frozen)) {
+  ledgers_[0] = std::make_unique<Roster>(input_cuts_);
+  for (size_t d = 1; d < kDomainCount; ++d) ledgers_[d] = NewLedger(static_cast<Domain>(d));
+}
+
+GroupState::GroupState(const GroupState& other)
+    : group_(other.group_),
+      rejected_(other.rejected_),
+      event_count_(other.event_count_),
+      last_hlc_(other.last_hlc_),
+      progress_(other.progress_),
+      input_cuts_(other.input_cuts_),
+      borrowed_clocks_(other.borrowed_clocks_),
+      frozen_(other.frozen_),
+      hash_(other.hash_),
+      own_clocks_(other.own_clocks_) {
+  for (size_t d = 0; d < kDomainCount; ++d) ledgers_[d] = other.ledgers_[d]->Clone();
+}
+
+GroupState& GroupState::operator=(const GroupState& other) {
+  if (this != &other) *this = GroupState(other);
+  return *this;
+}
+
+const RemovalCuts& GroupState::removal_cuts() const {
+  return ledger<GovernanceLedger>().removal_cuts();
+}
+
+bool GroupState::NeedsRefold() const {
+  for (const auto& [id, cut] : removal_cuts()) {
+    auto it = input_cuts_.find(id);
+    if (it == input_cuts_.end() || !(it->second == cut)) return true;
+  }
+  return false;
+}
+
+GroupState FoldWithRemovalCuts(const GroupId& group, const std::function<void(GroupState&)>& replay,
+                               const CausalClocks* clocks, const FrozenAuthors& frozen) {
+  GroupState state(group, {}, clocks, frozen);
+  replay(state);
+  // Cuts void only records no decision reads, so the second fold finds the same cuts and this
+  // loop runs once. The union and the bound keep it finite should a later record type break
+  // that argument (which it must not: docs/PROTOCOL.md §5.7).
+  for (int round = 0; round < 4 && state.NeedsRefold(); ++round) {
+    RemovalCuts cuts = state.input_cuts();
+    for (const auto& [id, cut] : state.removal_cuts()) cuts.emplace(id, cut);
+    GroupState next(group, std::move(cuts), clocks, frozen);
+    replay(next);
+    state = std::move(next);
+  }
+  return state;
+}
+
+const AuthorProgress* GroupState::Progress(const OrgKey& author) const {
+  auto it = progress_.find(author);
+  return it == progress_.end() ? nullptr : &it->second;
+}
+
+std::optional<uint64_t> GroupState::FrozenFrom(const OrgKey& author) const {
+  auto it = frozen_.find(author);
+  if (it == frozen_.end()) return std::nullopt;
+  return it->second;
+}
+
+absl::Status GroupState::Check(const VerifiedEvent& e) const {
+  const v1::Event::BodyCase body = e.event.body_case();
+  if (body == v1::Event::BODY_NOT_SET) {
+    return absl::UnimplementedError("record type unknown to this node version");
+  }
+  CONSTELLATION_RETURN_IF_ERROR(ValidateBody(e.event));
+  if (e.is_genesis()) {
+    if (roster().has_charter()) {
+      return absl::AlreadyExistsError("the group already has its charter");
+    }
+    return absl::OkStatus();
+  }
+  if (!roster().has_charter()) {
+    return absl::FailedPreconditionError("the group has no charter yet");
+  }
+  const RecordKind* kind = FindRecordKind(body);
+  const bool governance = kind != nullptr && kind->governance;
+  const Ledger* ledger =
+      kind != nullptr && kind->domain.has_value() ? ledgers_[size_t(*kind->domain)].get() : nullptr;
+  const bool removed_admitted = ledger != nullptr && ledger->AdmitsRemovedAuthor(e, *this);
+  CONSTELLATION_RETURN_IF_ERROR(roster().CheckAuthor(e, group_, governance, removed_admitted));
+  if (ledger == nullptr) return RecordNotFolded(body);
+  return ledger->Check(e, *this);
+}
+
+void GroupState::Apply(const VerifiedEvent& e) {
+  hash_.reset();
+  ++event_count_;
+  if (e.hlc > last_hlc_) last_hlc_ = e.hlc;
+  if (borrowed_clocks_ == nullptr) own_clocks_.Add(e);
+  absl::Status s = Check(e);
+  if (!s.ok()) {
+    rejected_.emplace(e.id, std::string(s.message()));
+  } else {
+    // Check admitted it, so the registry names its domain.
+    MutableLedger(*FindRecordKind(e.event.body_case())->domain).Apply(e, *this, MutableRoster());
+  }
+  // Any event, with effect or not, shows its author's clock has passed its hlc (finality).
+  AuthorProgress& progress = progress_[e.author];
+  if (e.seq >= progress.seq) progress = AuthorProgress{e.seq, e.hlc};
+  for (const std::unique_ptr<Ledger>& ledger : ledgers_) ledger->AfterEvent(e, *this, MutableRoster());
+}
+
+void GroupState::CheckInvariants() const {
+  for (const std::unique_ptr<Ledger>& ledger : ledgers_) ledger->CheckInvariants();
+  CONSTELLATION_CHECK(rejected_.size() <= event_count_);
+}
+
+std::array<uint8_t, 32> GroupState::Hash() const {
+  if (!hash_.has_value()) hash_ = ComputeHash();
+  return *hash_;
+}
+
+std::array<uint8_t, 32> GroupState::ComputeHash() const {
+  StateHasher h;
+  h.Bytes("constellation/v1/group-state");
+  h.Id(group_);
+  h.U64(event_count_);
+  for (const std::unique_ptr<Ledger>& ledger : ledgers_) ledger->HashInto(h);
+  h.U64(rejected_.size());
+  for (const auto& [id, reason] : rejected_) h.Id(id);
+  return h.Finish();
+}
+
+}  // namespace constellation::core

@@ -1,0 +1,73 @@
+// server/core/fold/ledger.h
+//
+// Ledger: the interface every record domain implements (docs/ARCHITECTURE.md "Adding a
+// domain"). The fold (GroupState) owns one ledger per domain and dispatches each event, by its
+// body case, through the registry (registry.h) to the ledger of its domain:
+//
+//   GroupState::Apply(e):  registry kind of e -> Roster::CheckAuthor -> ledger.Check(e, state)
+//                          -> ledger.Apply(e, state, roster) (or e is rejected with the reason)
+//                          -> every ledger's AfterEvent(e, ...)
+//
+// A ledger is pure (no I/O, clocks, threads or randomness) and deterministic: its state is a
+// function of the events applied to it in canonical order. It reads the rest of the group
+// through the GroupState it is given (the roster, other ledgers, authors' progress, causal
+// clocks) and changes nothing but itself, except governance, which changes the roster through
+// the Roster& it is given (admission, notice, withdrawal, expulsion).
+// Thread safety: not thread-safe; owned by its GroupState.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+
+#include <absl/status/status.h>
+
+#include "server/core/codec.h"
+#include "server/core/fold/state_hasher.h"
+
+namespace constellation::core {
+
+class GroupState;
+class Roster;
+
+// The record domains, in the order their state enters the state hash (docs/PROTOCOL.md §4).
+enum class Domain : uint8_t { kRoster = 0, kGovernance = 1, kFundraising = 2 };
+inline constexpr size_t kDomainCount = 3;
+
+class Ledger {
+ public:
+  virtual ~Ledger() = default;
+
+  // Whether `e`, a record of this domain whose author the roster already admitted, may take
+  // effect in `state`. The codes of GroupState::Check.
+  virtual absl::Status Check(const VerifiedEvent& e, const GroupState& state) const = 0;
+
+  // Applies `e`, which Check admitted in the same state. Checks this ledger's invariants for
+  // what it changed (CONSTELLATION_CHECK).
+  virtual void Apply(const VerifiedEvent& e, const GroupState& state, Roster& roster) = 0;
+
+  // Called after every event of the group, with or without effect, once its author's progress
+  // is recorded (governance derives closes and finality here).
+  virtual void AfterEvent(const VerifiedEvent& e, const GroupState& state, Roster& roster) {
+    (void)e, (void)state, (void)roster;
+  }
+
+  // True when `e`, a record of this domain by a member the roster holds as removed, is an
+  // exception to the roster's rule that removed members' events have no effect.
+  virtual bool AdmitsRemovedAuthor(const VerifiedEvent& e, const GroupState& state) const {
+    (void)e, (void)state;
+    return false;
+  }
+
+  // Writes this ledger's part of the state hash (docs/PROTOCOL.md §4).
+  virtual void HashInto(StateHasher& h) const = 0;
+
+  // Checks every invariant of the whole ledger (CONSTELLATION_CHECK); O(size), for tests and
+  // the simulator. Apply checks what it changes.
+  virtual void CheckInvariants() const = 0;
+
+  // A copy of this ledger's state (a checkpoint of the fold).
+  virtual std::unique_ptr<Ledger> Clone() const = 0;
+};
+
+}  // namespace constellation::core

@@ -1,0 +1,75 @@
+#include "server/core/fold/registry.h"
+
+#include <array>
+
+#include <absl/strings/str_format.h>
+
+#include "server/base/check.h"
+#include "server/core/fundraising/fundraising_ledger.h"
+#include "server/core/governance/governance_ledger.h"
+
+namespace constellation::core {
+namespace {
+
+using Body = v1::Event;
+
+// One line per record type the fold knows (DESIGN §1).
+constexpr RecordKind kRecordKinds[] = {
+    {Body::kCharter, Domain::kRoster, true},
+    {Body::kCharterAmendment, std::nullopt, true},
+    {Body::kForkProof, std::nullopt, true},
+    {Body::kProposal, Domain::kGovernance, true},
+    {Body::kStance, Domain::kGovernance, true},
+    {Body::kProposalClose, Domain::kGovernance, true},
+    {Body::kAcknowledgement, Domain::kGovernance, true},
+    {Body::kMembershipAcceptance, Domain::kGovernance, true},
+    {Body::kMembershipNotice, Domain::kGovernance, true},
+    {Body::kMembershipWithdrawal, Domain::kGovernance, true},
+    {Body::kCampaign, Domain::kFundraising, false},
+    {Body::kPledge, Domain::kFundraising, false},
+    {Body::kPledgeAmendment, Domain::kFundraising, false},
+    {Body::kPledgeCancellation, Domain::kFundraising, false},
+    {Body::kPaymentReceipt, Domain::kFundraising, false},
+};
+
+// One line per domain (the roster is made by GroupState).
+using LedgerFactory = std::unique_ptr<Ledger> (*)();
+template <typename L>
+std::unique_ptr<Ledger> Make() {
+  return std::make_unique<L>();
+}
+constexpr std::array<LedgerFactory, kDomainCount> kLedgerFactories = {
+    nullptr,                   // Domain::kRoster
+    &Make<GovernanceLedger>,   // Domain::kGovernance
+    &Make<FundraisingLedger>,  // Domain::kFundraising
+};
+static_assert(GovernanceLedger::kDomain == Domain::kGovernance);
+static_assert(FundraisingLedger::kDomain == Domain::kFundraising);
+
+}  // namespace
+
+const RecordKind* FindRecordKind(v1::Event::BodyCase body) {
+  for (const RecordKind& kind : kRecordKinds) {
+    if (kind.body == body) return &kind;
+  }
+  return nullptr;
+}
+
+std::string_view RecordName(v1::Event::BodyCase body) {
+  const google::protobuf::FieldDescriptor* field =
+      v1::Event::descriptor()->FindFieldByNumber(static_cast<int>(body));
+  return field == nullptr ? std::string_view("unknown") : std::string_view(field->name());
+}
+
+absl::Status RecordNotFolded(v1::Event::BodyCase body) {
+  return absl::UnimplementedError(absl::StrFormat(
+      "record type %d is not folded by this node version", static_cast<int>(body)));
+}
+
+std::unique_ptr<Ledger> NewLedger(Domain domain) {
+  const LedgerFactory factory = kLedgerFactories[static_cast<size_t>(domain)];
+  CONSTELLATION_CHECK(factory != nullptr);
+  return factory();
+}
+
+}  // namespace constellation::core

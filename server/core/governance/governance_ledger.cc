@@ -1,0 +1,612 @@
+#include "server/core/governance/governance_ledger.h"
+
+#include <absl/strings/str_format.h>
+
+#include "server/base/check.h"
+#include "server/base/limits.h"
+#include "server/base/status_macros.h"
+#include "server/core/fold/group_state.h"
+
+namespace constellation::core {
+namespace {
+
+std::string HlcText(const Hlc& hlc) {
+  return absl::StrFormat("(%d, %d)", hlc.wall_ms, hlc.logical);
+}
+
+uint64_t WeightOf(uint32_t voting_weight) { return voting_weight == 0 ? 1 : voting_weight; }
+
+// The earliest time a notice written at `e` may take effect under the charter.
+uint64_t EarliestNoticeMs(const VerifiedEvent& e, const v1::Charter& charter) {
+  return e.hlc.wall_ms + uint64_t{charter.withdrawal_notice_days()} * kDayMs;
+}
+
+}  // namespace
+
+const GovernanceLedger& Governance(const GroupState& state) {
+  return state.ledger<GovernanceLedger>();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Check
+
+absl::Status GovernanceLedger::Check(const VerifiedEvent& e, const GroupState& state) const {
+  const v1::Event& ev = e.event;
+  switch (ev.body_case()) {
+    case v1::Event::kProposal:
+      return CheckProposal(e, state);
+    case v1::Event::kStance:
+      return CheckStance(e, state);
+    case v1::Event::kProposalClose:
+      return CheckClose(e, state);
+    case v1::Event::kAcknowledgement:
+      for (const std::string& id : ev.acknowledgement().proposal_ids()) {
+        CONSTELLATION_RETURN_IF_ERROR(
+            ReferencedProposal(id, "acknowledgement.proposal_ids", e, state).status());
+      }
+      return absl::OkStatus();
+    case v1::Event::kMembershipAcceptance:
+      return CheckAcceptance(e, state);
+    case v1::Event::kMembershipNotice:
+      return CheckNotice(e, state);
+    case v1::Event::kMembershipWithdrawal:
+      return absl::OkStatus();  // always allowed to a member (autonomy); the roster checked it
+    default:
+      CONSTELLATION_CHECK(false);  // the registry routes only these record types here
+      return absl::InternalError("unreachable");
+  }
+}
+
+bool GovernanceLedger::AdmitsRemovedAuthor(const VerifiedEvent& e,
+                                           const GroupState& state) const {
+  // Mutual removals remove both (DESIGN §3): the expelled member still decides its own
+  // concurrent expulsion of the member who proposed its expulsion.
+  const v1::Event::BodyCase body = e.event.body_case();
+  if (body != v1::Event::kStance && body != v1::Event::kProposalClose) return false;
+  const MemberState* m = state.roster().Find(e.author);
+  if (m == nullptr || m->status != MemberStatus::kExpelled || !m->expelled_by.has_value()) {
+    return false;
+  }
+  const std::string& id_bytes = body == v1::Event::kStance
+                                    ? e.event.stance().proposal_id()
+                                    : e.event.proposal_close().proposal_id();
+  auto p = proposals_.find(*EventId::FromBytes(id_bytes));
+  return p != proposals_.end() && IsMutualRemoval(p->second, e.author, *m->expelled_by, state);
+}
+
+absl::StatusOr<const ProposalState*> GovernanceLedger::ReferencedProposal(
+    const std::string& id_bytes, std::string_view field, const VerifiedEvent& e,
+    const GroupState& state) const {
+  CONSTELLATION_ASSIGN_OR_RETURN(EventId id, EventId::FromBytes(id_bytes, field));
+  auto it = proposals_.find(id);
+  if (it == proposals_.end()) {
+    return absl::NotFoundError(absl::StrFormat("%s: proposal %s not found in group %s",
+                                               std::string(field), id.ShortHex(),
+                                               state.group().ShortHex()));
+  }
+  if (!state.clocks().HappenedBefore(id, e)) {
+    return absl::FailedPreconditionError(absl::StrFormat(
+        "%s: proposal %s is not in the causal past of event %s; an event may only refer to a "
+        "proposal its author had seen (name it in deps)",
+        std::string(field), id.ShortHex(), e.id.ShortHex()));
+  }
+  return &it->second;
+}
+
+absl::StatusOr<Electorate> GovernanceLedger::BuildElectorate(const v1::DecisionRule& rule,
+                                                             const v1::Proposal& proposal,
+                                                             const VerifiedEvent& e,
+                                                             const GroupState& state) const {
+  std::optional<OrgKey> excluded;
+  if (proposal.decision_type() == v1::DECISION_TYPE_EXPEL) {
+    excluded = *OrgKey::FromBytes(proposal.expel().member());
+  }
+  Electorate electorate;
+  bool anyone_decides = false;
+  for (const auto& [key, m] : state.roster().members()) {
+    if (!Roster::IsMemberInCausalPast(m, e, state.clocks())) continue;
+    if (m.profile.role() == v1::ROLE_OBSERVER) continue;
+    if (m.profile.role() == v1::ROLE_COORDINATOR && !rule.coordinators_vote()) continue;
+    if (excluded.has_value() && key == *excluded) continue;  // unanimity of the *others*
+    Voter v;
+    v.weight = WeightOf(m.profile.voting_weight());
+    v.decides =
+        rule.process() != v1::DECISION_PROCESS_LEAD_DECIDES || m.profile.role() == v1::ROLE_LEAD;
+    anyone_decides = anyone_decides || v.decides;
+    electorate.emplace(key, v);
+  }
+  if (!anyone_decides) {
+    return absl::FailedPreconditionError(absl::StrFormat(
+        "no member of group %s may decide this %s proposal under its %s rule (no eligible "
+        "%s)",
+        state.group().ShortHex(), std::string(DecisionTypeName(proposal.decision_type())),
+        std::string(DecisionProcessName(rule.process())),
+        rule.process() == v1::DECISION_PROCESS_LEAD_DECIDES ? "lead" : "member"));
+  }
+  return electorate;
+}
+
+bool GovernanceLedger::IsMutualRemoval(const ProposalState& p, const OrgKey& member,
+                                       const EventId& expulsion, const GroupState& state) const {
+  if (p.type() != v1::DECISION_TYPE_EXPEL || p.proposer != member || !p.target.has_value()) {
+    return false;
+  }
+  auto x = proposals_.find(expulsion);
+  return x != proposals_.end() && *p.target == x->second.proposer &&
+         state.clocks().Concurrent(expulsion, p.id);
+}
+
+absl::Status GovernanceLedger::CheckProposal(const VerifiedEvent& e,
+                                             const GroupState& state) const {
+  const v1::Proposal& p = e.event.proposal();
+  const Roster& roster = state.roster();
+  CONSTELLATION_ASSIGN_OR_RETURN(ResolvedRule resolved,
+                                 ResolveDecisionRule(roster.charter(), p.decision_type()));
+  if (p.deadline_ms() != 0 && (p.deadline_ms() <= e.hlc.wall_ms ||
+                               p.deadline_ms() - e.hlc.wall_ms > limits::kVotingWindowMsMax)) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "proposal.deadline_ms %d must be after the proposal's hlc.wall_ms %d and at most "
+        "kVotingWindowMsMax (%d ms) after it",
+        p.deadline_ms(), e.hlc.wall_ms, limits::kVotingWindowMsMax));
+  }
+  if (p.decision_type() == v1::DECISION_TYPE_ADMIT) {
+    const OrgKey invitee = *OrgKey::FromBytes(p.admit().card().key());
+    const MemberState* m = roster.Find(invitee);
+    if (m != nullptr && Roster::IsMemberInCausalPast(*m, e, state.clocks())) {
+      return absl::AlreadyExistsError(absl::StrFormat(
+          "org %s is already a member of group %s", invitee.ShortHex(), state.group().ShortHex()));
+    }
+  }
+  if (p.decision_type() == v1::DECISION_TYPE_EXPEL) {
+    const OrgKey target = *OrgKey::FromBytes(p.expel().member());
+    if (target == e.author) {
+      return absl::InvalidArgumentError(
+          "proposal.expel.member is the proposer; to leave, give notice or withdraw");
+    }
+    const MemberState* m = roster.Find(target);
+    if (m == nullptr || !state.clocks().HappenedBefore(m->joined_event, e)) {
+      return absl::NotFoundError(
+          absl::StrFormat("proposal.expel.member: org %s is not a member of group %s",
+                          target.ShortHex(), state.group().ShortHex()));
+    }
+    if (!Roster::IsMemberInCausalPast(*m, e, state.clocks())) {
+      return absl::FailedPreconditionError(absl::StrFormat(
+          "proposal.expel.member: org %s is no longer a member of group %s (%s)",
+          target.ShortHex(), state.group().ShortHex(), std::string(MemberStatusName(m->status))));
+    }
+  }
+  return BuildElectorate(resolved.rule, p, e, state).status();
+}
+
+absl::Status GovernanceLedger::CheckStance(const VerifiedEvent& e, const GroupState& state) const {
+  CONSTELLATION_ASSIGN_OR_RETURN(
+      const ProposalState* p,
+      ReferencedProposal(e.event.stance().proposal_id(), "stance.proposal_id", e, state));
+  if (!p->electorate.contains(e.author)) {
+    return absl::PermissionDeniedError(absl::StrFormat(
+        "org %s is not in the electorate of proposal %s (fixed when it was proposed)",
+        e.author.ShortHex(), p->id.ShortHex()));
+  }
+  // The electorate holds memberships, not keys: a member that left and was readmitted does
+  // not vote again on what was proposed before (DESIGN §3).
+  if (!state.clocks().HappenedBefore(state.roster().members().at(e.author).joined_event, p->id)) {
+    return absl::PermissionDeniedError(absl::StrFormat(
+        "org %s rejoined group %s after proposal %s was made; its new membership is not in "
+        "that proposal's electorate",
+        e.author.ShortHex(), state.group().ShortHex(), p->id.ShortHex()));
+  }
+  if (p->outcome.final || p->outcome.close.hlc < e.hlc) {
+    return absl::FailedPreconditionError(absl::StrFormat(
+        "proposal %s is closed (%s at hlc %s); a stance stamped %s comes after the close",
+        p->id.ShortHex(), std::string(CloseReasonName(p->outcome.close.reason)),
+        HlcText(p->outcome.close.hlc), HlcText(e.hlc)));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status GovernanceLedger::CheckClose(const VerifiedEvent& e, const GroupState& state) const {
+  CONSTELLATION_ASSIGN_OR_RETURN(const ProposalState* p,
+                                 ReferencedProposal(e.event.proposal_close().proposal_id(),
+                                                    "proposal_close.proposal_id", e, state));
+  if (p->proposer != e.author) {
+    return absl::PermissionDeniedError(
+        absl::StrFormat("only the proposer (org %s) may close proposal %s",
+                        p->proposer.ShortHex(), p->id.ShortHex()));
+  }
+  if (p->close_event.has_value() || p->outcome.final || p->outcome.close.hlc < e.hlc) {
+    return absl::FailedPreconditionError(absl::StrFormat(
+        "proposal %s is already closed (%s at hlc %s)", p->id.ShortHex(),
+        std::string(CloseReasonName(p->outcome.close.reason)), HlcText(p->outcome.close.hlc)));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status GovernanceLedger::CheckAcceptance(const VerifiedEvent& e,
+                                               const GroupState& state) const {
+  const v1::MembershipAcceptance& a = e.event.membership_acceptance();
+  CONSTELLATION_ASSIGN_OR_RETURN(
+      const ProposalState* p,
+      ReferencedProposal(a.proposal_id(), "membership_acceptance.proposal_id", e, state));
+  if (p->type() != v1::DECISION_TYPE_ADMIT) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "membership_acceptance.proposal_id: proposal %s is a %s proposal, not an admission",
+        p->id.ShortHex(), std::string(DecisionTypeName(p->type()))));
+  }
+  if (*p->target != e.author) {
+    return absl::PermissionDeniedError(
+        absl::StrFormat("only the invitee (org %s) may accept admission proposal %s",
+                        p->target->ShortHex(), p->id.ShortHex()));
+  }
+  const MemberState* m = state.roster().Find(e.author);
+  if (m != nullptr && Roster::IsMemberAt(*m, e.hlc)) {
+    return absl::AlreadyExistsError(absl::StrFormat(
+        "org %s is already a member of group %s", e.author.ShortHex(), state.group().ShortHex()));
+  }
+  if (!p->outcome.final) {
+    return absl::FailedPreconditionError(absl::StrFormat(
+        "admission proposal %s is not final yet (provisional outcome: %s); accept once every "
+        "deciding member has an event after its close",
+        p->id.ShortHex(), std::string(DecisionOutcomeName(p->outcome.outcome))));
+  }
+  if (p->outcome.outcome != DecisionOutcome::kPassed) {
+    return absl::FailedPreconditionError(
+        absl::StrFormat("admission proposal %s did not pass (outcome: %s)", p->id.ShortHex(),
+                        std::string(DecisionOutcomeName(p->outcome.outcome))));
+  }
+  if (p->acceptance.has_value()) {
+    return absl::AlreadyExistsError(
+        absl::StrFormat("admission proposal %s was already accepted (event %s)", p->id.ShortHex(),
+                        p->acceptance->ShortHex()));
+  }
+  if (m == nullptr) return absl::OkStatus();
+  // A removal beats a concurrent re-add (DESIGN §3): readmission needs an admission decided
+  // after the removal.
+  const std::optional<EventId>& removal =
+      m->removal_event.has_value() ? m->removal_event : m->notice_event;
+  if (removal.has_value() && !state.clocks().HappenedBefore(*removal, p->id)) {
+    return absl::FailedPreconditionError(absl::StrFormat(
+        "org %s left group %s (event %s) concurrently with admission proposal %s; a removal "
+        "beats a concurrent re-add: propose the admission again",
+        e.author.ShortHex(), state.group().ShortHex(), removal->ShortHex(), p->id.ShortHex()));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status GovernanceLedger::CheckNotice(const VerifiedEvent& e, const GroupState& state) const {
+  const MemberState& m = state.roster().members().at(e.author);
+  if (m.status == MemberStatus::kNoticeGiven) {
+    return absl::FailedPreconditionError(absl::StrFormat(
+        "org %s already gave notice (event %s) effective at %d ms; to leave earlier, withdraw",
+        e.author.ShortHex(), m.notice_event->ShortHex(), m.notice_effective_ms));
+  }
+  const v1::Charter& charter = state.roster().charter();
+  const uint64_t earliest_ms = EarliestNoticeMs(e, charter);
+  const uint64_t effective_ms = e.event.membership_notice().effective_ms();
+  if (effective_ms != 0 && effective_ms < earliest_ms) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "membership_notice.effective_ms %d is earlier than the charter's notice of %d days "
+        "from this event allows (%d); use 0 for the earliest date, or withdraw to leave now",
+        effective_ms, charter.withdrawal_notice_days(), earliest_ms));
+  }
+  return absl::OkStatus();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Apply
+
+void GovernanceLedger::Apply(const VerifiedEvent& e, const GroupState& state, Roster& roster) {
+  const v1::Event& ev = e.event;
+  switch (ev.body_case()) {
+    case v1::Event::kProposal:
+      ApplyProposal(e, state);
+      return;
+    case v1::Event::kStance: {
+      const v1::Stance& s = ev.stance();
+      ProposalState& p = proposals_.at(*EventId::FromBytes(s.proposal_id()));
+      p.stances.push_back(CastStance{e.id, e.author, e.seq, e.hlc, s.choice(), s.reason()});
+      return;
+    }
+    case v1::Event::kProposalClose: {
+      ProposalState& p = proposals_.at(*EventId::FromBytes(ev.proposal_close().proposal_id()));
+      p.close_event = e.id;
+      p.close_event_hlc = e.hlc;
+      return;
+    }
+    case v1::Event::kAcknowledgement:
+      return;  // its effect is its hlc: it carries its author past the close (finality)
+    case v1::Event::kMembershipAcceptance:
+      ApplyAcceptance(e, roster);
+      return;
+    case v1::Event::kMembershipNotice:
+      roster.GiveNotice(e.author, e.id,
+                        std::max(ev.membership_notice().effective_ms(),
+                                 EarliestNoticeMs(e, roster.charter())));
+      return;
+    case v1::Event::kMembershipWithdrawal:
+      roster.Withdraw(e.author, e.id);
+      return;
+    default:
+      CONSTELLATION_CHECK(false);
+  }
+}
+
+void GovernanceLedger::ApplyProposal(const VerifiedEvent& e, const GroupState& state) {
+  const v1::Proposal& body = e.event.proposal();
+  ResolvedRule resolved = *ResolveDecisionRule(state.roster().charter(), body.decision_type());
+  ProposalState p;
+  p.id = e.id;
+  p.proposer = e.author;
+  p.proposer_seq = e.seq;
+  p.hlc = e.hlc;
+  p.proposal = body;
+  p.rule = resolved.rule;
+  p.rule_from_charter = resolved.from_charter;
+  p.deadline_ms = body.deadline_ms() != 0 ? body.deadline_ms()
+                                          : e.hlc.wall_ms + resolved.rule.voting_window_ms();
+  p.electorate = *BuildElectorate(resolved.rule, body, e, state);
+  if (body.has_admit()) p.target = *OrgKey::FromBytes(body.admit().card().key());
+  if (body.has_expel()) p.target = *OrgKey::FromBytes(body.expel().member());
+  p.outcome = Evaluate(p, state);
+  open_proposals_.insert(e.id);
+  proposals_.emplace(e.id, std::move(p));
+}
+
+void GovernanceLedger::ApplyAcceptance(const VerifiedEvent& e, Roster& roster) {
+  const v1::MembershipAcceptance& a = e.event.membership_acceptance();
+  ProposalState& p = proposals_.at(*EventId::FromBytes(a.proposal_id()));
+  p.acceptance = e.id;
+  const v1::AdmitPayload& admit = p.proposal.admit();
+  MemberState m;
+  m.key = e.author;
+  // Name and endpoints are the invitee's to say; the org card fills what it leaves out.
+  m.profile.set_name(a.profile().name().empty() ? admit.card().name() : a.profile().name());
+  *m.profile.mutable_endpoints() =
+      a.profile().endpoints_size() > 0 ? a.profile().endpoints() : admit.card().endpoints();
+  // Role, segment and weight are what the members decided, not what the invitee says.
+  m.profile.set_role(admit.role() == v1::ROLE_UNSPECIFIED ? v1::ROLE_PARTNER : admit.role());
+  m.profile.set_segment(admit.segment());
+  m.profile.set_voting_weight(static_cast<uint32_t>(WeightOf(admit.voting_weight())));
+  m.profile_event = e.id;
+  m.joined_event = e.id;
+  m.joined_seq = e.seq;
+  m.admitted_by = p.id;
+  // A readmission ends the void ranges of an earlier expulsion (the roster ends its own).
+  EndVoidRanges(expelled_ranges_, e.author, e.seq);
+  roster.Admit(std::move(m));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Decisions: derive, finalize, take effect.
+
+std::vector<CastStance> GovernanceLedger::CountableStances(const ProposalState& p,
+                                                           const GroupState& state) const {
+  std::vector<CastStance> out;
+  out.reserve(p.stances.size());
+  for (const CastStance& s : p.stances) {
+    bool excluded = false;
+    auto ranges = expelled_ranges_.find(s.author);
+    if (ranges != expelled_ranges_.end()) {
+      for (const VoidRange& r : ranges->second) {
+        // Concurrent with (or after) the author's expulsion.
+        if (r.Contains(s.seq) && !IsMutualRemoval(p, s.author, r.expulsion, state)) {
+          excluded = true;
+        }
+      }
+    }
+    if (!excluded) out.push_back(s);
+  }
+  return out;
+}
+
+bool GovernanceLedger::Settled(const ProposalState& p, const OrgKey& key, const Hlc& close,
+                               const GroupState& state) const {
+  const AuthorProgress* progress = state.Progress(key);
+  if (progress != nullptr && close < progress->hlc) return true;
+  // A member frozen by a fork (DESIGN §2): none of its events from the fork seq on take effect,
+  // so once those before it are folded (chains are contiguous) its stances are all known.
+  if (std::optional<uint64_t> frozen = state.FrozenFrom(key); frozen.has_value()) {
+    const uint64_t folded_seq = progress == nullptr ? 0 : progress->seq;
+    if (folded_seq + 1 >= *frozen) return true;
+  }
+  const MemberState* m = state.roster().Find(key);
+  if (m == nullptr) return false;
+  // Members whose later events have no effect can no longer change the tally.
+  switch (m->status) {
+    case MemberStatus::kWithdrawn:
+      return true;
+    case MemberStatus::kExpelled:
+      return !m->expelled_by.has_value() || !IsMutualRemoval(p, key, *m->expelled_by, state);
+    case MemberStatus::kNoticeGiven:
+      return progress != nullptr && progress->hlc.wall_ms >= m->notice_effective_ms;
+    case MemberStatus::kActive:
+      return false;
+  }
+  return false;
+}
+
+ProposalOutcome GovernanceLedger::Evaluate(const ProposalState& p, const GroupState& state) const {
+  // Copy the stances only when an expulsion excludes some (rare).
+  bool exclusions = false;
+  for (const CastStance& s : p.stances) {
+    exclusions = exclusions || expelled_ranges_.contains(s.author);
+  }
+  std::vector<CastStance> filtered;
+  if (exclusions) filtered = CountableStances(p, state);
+  const std::vector<CastStance>& stances = exclusions ? filtered : p.stances;
+  ProposalOutcome out;
+  std::optional<Hlc> proposer_close;
+  if (p.close_event.has_value()) proposer_close = p.close_event_hlc;
+  out.close = ComputeClose(p.deadline_ms, proposer_close, p.electorate, stances);
+  out.tally = CountStances(p.rule, p.electorate, stances, out.close.hlc);
+  out.closed = out.close.reason != CloseReason::kDeadline;
+  auto past_close = [&](const OrgKey& key) {
+    const AuthorProgress* progress = state.Progress(key);
+    return progress != nullptr && out.close.hlc < progress->hlc;
+  };
+  if (!out.closed) {
+    out.closed = past_close(p.proposer);
+    for (const auto& [key, voter] : p.electorate) out.closed = out.closed || past_close(key);
+  }
+  if (!out.closed) return out;
+  out.outcome = Decide(p.rule, out.tally);
+  out.final = Settled(p, p.proposer, out.close.hlc, state);
+  for (const auto& [key, voter] : p.electorate) {
+    if (voter.decides) out.final = out.final && Settled(p, key, out.close.hlc, state);
+  }
+  return out;
+}
+
+void GovernanceLedger::AfterEvent(const VerifiedEvent& e, const GroupState& state,
+                                  Roster& roster) {
+  // Re-derive the proposals this event may affect (its author votes or proposed), all of them
+  // after a membership changed; repeat while finality changes memberships.
+  bool everything = false;
+  for (bool again = true; again;) {
+    again = false;
+    for (auto it = open_proposals_.begin(); it != open_proposals_.end();) {
+      ProposalState& p = proposals_.at(*it);
+      if (!everything && p.proposer != e.author && !p.electorate.contains(e.author)) {
+        ++it;
+        continue;
+      }
+      p.outcome = Evaluate(p, state);
+      if (!p.outcome.final) {
+        ++it;
+        continue;
+      }
+      CONSTELLATION_CHECK(p.outcome.closed && p.outcome.outcome != DecisionOutcome::kOpen);
+      p.outcome.final_at = e.id;
+      it = open_proposals_.erase(it);
+      if (p.outcome.outcome == DecisionOutcome::kPassed && ApplyEffect(p, e, state, roster)) {
+        everything = true;
+        again = true;
+      }
+    }
+  }
+}
+
+bool GovernanceLedger::ApplyEffect(ProposalState& p, const VerifiedEvent& at,
+                                   const GroupState& state, Roster& roster) {
+  switch (p.type()) {
+    case v1::DECISION_TYPE_ADMIT:
+      p.effect_applied = true;  // the invitee may now accept
+      return false;
+    case v1::DECISION_TYPE_EXPEL: {
+      if (!roster.Expel(*p.target, p.id, at.id)) return false;  // already gone
+      const uint64_t kept = state.clocks().SeqInPast(*p.target, p.id);
+      found_cuts_[p.id] = RemovalCut{*p.target, kept};
+      expelled_ranges_[*p.target].push_back(VoidRange{p.id, kept, UINT64_MAX});
+      p.effect_applied = true;
+      return true;
+    }
+    default:
+      return false;  // recorded only; effects of the other types belong to later versions
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Queries
+
+absl::StatusOr<ProposalOutcome> GovernanceLedger::Outcome(const GroupState& state,
+                                                          const EventId& proposal,
+                                                          std::optional<uint64_t> now_ms) const {
+  auto it = proposals_.find(proposal);
+  if (it == proposals_.end()) {
+    return absl::NotFoundError(absl::StrFormat("proposal %s not found in group %s",
+                                               proposal.ShortHex(), state.group().ShortHex()));
+  }
+  const ProposalState& p = it->second;
+  ProposalOutcome out = p.outcome;
+  if (!out.closed && now_ms.has_value() && *now_ms >= p.deadline_ms) {
+    out.past_deadline = true;
+    out.tally = CountStances(p.rule, p.electorate, CountableStances(p, state), out.close.hlc);
+    out.outcome = Decide(p.rule, out.tally);
+  }
+  return out;
+}
+
+bool GovernanceLedger::IsAdmittedInvitee(const OrgKey& key) const {
+  for (const auto& [id, p] : proposals_) {
+    if (p.type() == v1::DECISION_TYPE_ADMIT && p.target == key && p.effect_applied &&
+        !p.acceptance.has_value()) {
+      return true;
+    }
+  }
+  return false;
+}
+
+std::vector<EventId> GovernanceLedger::AcknowledgementsDue(const GroupState& state,
+                                                           const OrgKey& member,
+                                                           uint64_t now_ms) const {
+  std::vector<EventId> due;
+  if (!state.roster().IsActiveWriter(member)) return due;
+  for (const EventId& id : open_proposals_) {
+    const ProposalState& p = proposals_.at(id);
+    auto voter = p.electorate.find(member);
+    const bool concerned =
+        p.proposer == member || (voter != p.electorate.end() && voter->second.decides);
+    if (!concerned || p.outcome.final) continue;
+    if (!p.outcome.closed && now_ms < p.deadline_ms) continue;
+    if (Settled(p, member, p.outcome.close.hlc, state)) continue;
+    due.push_back(id);
+    if (due.size() == limits::kListFieldCountMax) break;
+  }
+  return due;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hash and invariants
+
+void GovernanceLedger::HashInto(StateHasher& h) const {
+  h.U64(proposals_.size());
+  for (const auto& [id, p] : proposals_) {
+    h.Id(id);
+    h.U64(static_cast<uint64_t>(p.rule.process()));
+    h.U64(p.deadline_ms);
+    h.U64(p.electorate.size());
+    for (const auto& [key, voter] : p.electorate) {
+      h.Id(key);
+      h.U64(voter.weight);
+      h.Bool(voter.decides);
+    }
+    h.U64(p.stances.size());
+    for (const CastStance& stance : p.stances) h.Id(stance.event);
+    h.OptionalId(p.close_event);
+    const ProposalOutcome& o = p.outcome;
+    h.U64(static_cast<uint64_t>(o.outcome));
+    h.Bool(o.closed);
+    h.Bool(o.final);
+    h.Stamp(o.close.hlc);
+    h.U64(static_cast<uint64_t>(o.close.reason));
+    h.U64(o.tally.stance_weight);
+    h.U64(o.tally.agree_weight);
+    h.U64(o.tally.disagree_weight);
+    h.U64(o.tally.block_weight);
+    h.OptionalId(o.final_at);
+    h.Bool(p.effect_applied);
+    h.OptionalId(p.acceptance);
+  }
+  h.U64(found_cuts_.size());
+  for (const auto& [id, cut] : found_cuts_) {
+    h.Id(id);
+    h.Id(cut.member);
+    h.U64(cut.kept_seq_max);
+  }
+}
+
+void GovernanceLedger::CheckInvariants() const {
+  for (const auto& [id, p] : proposals_) {
+    CONSTELLATION_CHECK(p.id == id);
+    CONSTELLATION_CHECK(p.outcome.final != open_proposals_.contains(id));
+    if (p.outcome.final) CONSTELLATION_CHECK(p.outcome.closed && p.outcome.final_at.has_value());
+    CONSTELLATION_CHECK(!p.acceptance.has_value() || p.effect_applied);
+  }
+  for (const EventId& id : open_proposals_) CONSTELLATION_CHECK(proposals_.contains(id));
+  for (const auto& [id, cut] : found_cuts_) {
+    const ProposalState& x = proposals_.at(id);
+    CONSTELLATION_CHECK(x.type() == v1::DECISION_TYPE_EXPEL && x.effect_applied);
+    CONSTELLATION_CHECK(x.target.has_value() && *x.target == cut.member);
+  }
+}
+
+}  // namespace constellation::core

@@ -1,0 +1,160 @@
+// server/core/governance/governance_ledger.h
+//
+// GovernanceLedger: decisions and membership records (DESIGN §1, §3; docs/PROTOCOL.md §5):
+// proposals, stances, closes, acknowledgements, and the membership records that decisions
+// govern (acceptance of a final admission, notice, withdrawal). It changes the roster:
+// admission, notice, withdrawal, and expulsion once an EXPEL outcome is final and passed.
+//
+// A proposal's rule and electorate are fixed when it is folded (from the charter and the
+// members whose membership happened before it, by the causal clocks). Its close, tally and
+// outcome are recomputed from its recorded stances and close after every event (AfterEvent),
+// so they are functions of the events folded so far; its outcome becomes final once every
+// deciding member (and the proposer) holds an event past the close, and is frozen then.
+// Effects (admission may be accepted, expulsion) apply from the first event in canonical order
+// at which the outcome is final and passed; proposals turning final at one event are handled
+// in proposal-id order.
+//
+// Removals (DESIGN §3): an expelled member's stances that the expulsion proposal had not seen
+// (concurrent with it) stop counting in every proposal not yet final; the expulsion's cut of
+// its other concurrent records is found here (removal_cuts()) and applied by a second fold
+// (FoldWithRemovalCuts, the roster's cut ranges).
+//
+// Invariants: a final outcome is closed and never changes; open_proposals_ holds exactly the
+// proposals not final; every found cut names an expelled member.
+// Pure. Thread safety: not thread-safe; owned by its GroupState.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <absl/status/statusor.h>
+
+#include "constellation/v1/event.pb.h"
+#include "server/core/fold/ledger.h"
+#include "server/core/governance/decisions.h"
+#include "server/core/roster/roster.h"
+
+namespace constellation::core {
+
+// A proposal's outcome as derived from the events folded so far.
+struct ProposalOutcome {
+  DecisionOutcome outcome = DecisionOutcome::kOpen;  // kOpen until closed
+  // Closed: the proposer closed it, every deciding member took a stance, or (deadline) an
+  // event of the electorate or the proposer has wall_ms >= the deadline.
+  bool closed = false;
+  // Final: closed, and every deciding member and the proposer holds an event with hlc > close
+  // (or can no longer write: withdrawn, expelled, notice run out). Until then `outcome` is
+  // provisional. A final outcome never changes.
+  bool final = false;
+  // Query-time only (Outcome with now_ms): not closed by the events, but now_ms is past the
+  // deadline; `outcome` is then the provisional result at the deadline.
+  bool past_deadline = false;
+  ClosePoint close;  // the earliest close known (the deadline while nothing earlier is)
+  Tally tally;       // the stances that count at `close`
+  std::optional<EventId> final_at;  // the event at which it became final
+};
+
+struct ProposalState {
+  EventId id;
+  OrgKey proposer;
+  uint64_t proposer_seq = 0;
+  Hlc hlc;
+  v1::Proposal proposal;
+  v1::DecisionRule rule;  // resolved (decisions.h), fixed at the proposal
+  bool rule_from_charter = false;
+  uint64_t deadline_ms = 0;         // proposal.deadline_ms, or hlc.wall_ms + rule.voting_window_ms
+  Electorate electorate;            // fixed at the proposal
+  std::optional<OrgKey> target;     // ADMIT: the invitee (card.key); EXPEL: the member
+  std::vector<CastStance> stances;  // accepted stances, in canonical order
+  std::optional<EventId> close_event;  // the proposer's proposal_close
+  Hlc close_event_hlc;
+  ProposalOutcome outcome;            // refreshed after every event until final
+  bool effect_applied = false;        // ADMIT: may be accepted; EXPEL: member expelled
+  std::optional<EventId> acceptance;  // ADMIT: the invitee's membership_acceptance
+
+  v1::DecisionType type() const { return proposal.decision_type(); }
+};
+
+class GovernanceLedger final : public Ledger {
+ public:
+  static constexpr Domain kDomain = Domain::kGovernance;
+
+  // Every proposal that took effect, by id.
+  const std::map<EventId, ProposalState>& proposals() const { return proposals_; }
+  // The removal cuts this fold found (one per expulsion that took effect).
+  const RemovalCuts& removal_cuts() const { return found_cuts_; }
+
+  // The outcome of `proposal` as the folded events show it. With `now_ms` (a query time, for
+  // read APIs), a proposal not closed by the events but past its deadline by now_ms is shown
+  // with past_deadline = true and the provisional result at the deadline. kNotFound when the
+  // group has no such proposal.
+  absl::StatusOr<ProposalOutcome> Outcome(const GroupState& state, const EventId& proposal,
+                                          std::optional<uint64_t> now_ms = std::nullopt) const;
+
+  // The proposals `member` should acknowledge now (DESIGN §3 "automatic acknowledgement"):
+  // not final, closed by the events or past their deadline at `now_ms`, `member` is their
+  // proposer or a deciding member of their electorate, and holds no event after the close
+  // yet. An event by `member` appended at `now_ms` settles them. Ordered by id; at most
+  // limits::kListFieldCountMax.
+  std::vector<EventId> AcknowledgementsDue(const GroupState& state, const OrgKey& member,
+                                           uint64_t now_ms) const;
+
+  // True when `key` is the invitee of a final, passed admission it has not accepted yet (it
+  // may fetch the group to accept, docs/PROTOCOL.md §8.6).
+  bool IsAdmittedInvitee(const OrgKey& key) const;
+
+  absl::Status Check(const VerifiedEvent& e, const GroupState& state) const override;
+  void Apply(const VerifiedEvent& e, const GroupState& state, Roster& roster) override;
+  void AfterEvent(const VerifiedEvent& e, const GroupState& state, Roster& roster) override;
+  bool AdmitsRemovedAuthor(const VerifiedEvent& e, const GroupState& state) const override;
+  void HashInto(StateHasher& h) const override;
+  void CheckInvariants() const override;
+  std::unique_ptr<Ledger> Clone() const override {
+    return std::make_unique<GovernanceLedger>(*this);
+  }
+
+ private:
+  absl::Status CheckProposal(const VerifiedEvent& e, const GroupState& state) const;
+  absl::Status CheckStance(const VerifiedEvent& e, const GroupState& state) const;
+  absl::Status CheckClose(const VerifiedEvent& e, const GroupState& state) const;
+  absl::Status CheckAcceptance(const VerifiedEvent& e, const GroupState& state) const;
+  absl::Status CheckNotice(const VerifiedEvent& e, const GroupState& state) const;
+  // The proposal `id_bytes` names, which must be in `e`'s causal past.
+  absl::StatusOr<const ProposalState*> ReferencedProposal(const std::string& id_bytes,
+                                                          std::string_view field,
+                                                          const VerifiedEvent& e,
+                                                          const GroupState& state) const;
+  absl::StatusOr<Electorate> BuildElectorate(const v1::DecisionRule& rule,
+                                             const v1::Proposal& proposal, const VerifiedEvent& e,
+                                             const GroupState& state) const;
+  // DESIGN §3 "mutual removals remove both": `p` is `member`'s expulsion of the proposer of
+  // `expulsion` (which expelled `member`), concurrent with it.
+  bool IsMutualRemoval(const ProposalState& p, const OrgKey& member, const EventId& expulsion,
+                       const GroupState& state) const;
+
+  void ApplyProposal(const VerifiedEvent& e, const GroupState& state);
+  void ApplyAcceptance(const VerifiedEvent& e, Roster& roster);
+
+  // Decisions: derive, finalize, take effect.
+  std::vector<CastStance> CountableStances(const ProposalState& p, const GroupState& state) const;
+  ProposalOutcome Evaluate(const ProposalState& p, const GroupState& state) const;
+  bool Settled(const ProposalState& p, const OrgKey& key, const Hlc& close,
+               const GroupState& state) const;
+  // Applies a final, passed outcome's effect; true when it changed a membership.
+  bool ApplyEffect(ProposalState& p, const VerifiedEvent& at, const GroupState& state,
+                   Roster& roster);
+
+  std::map<EventId, ProposalState> proposals_;
+  std::set<EventId> open_proposals_;  // not final yet; evaluated in id order
+  RemovalCuts found_cuts_;
+  VoidRanges expelled_ranges_;  // stances stop counting
+};
+
+// The governance ledger of `state` (state.ledger<GovernanceLedger>()).
+const GovernanceLedger& Governance(const GroupState& state);
+
+}  // namespace constellation::core

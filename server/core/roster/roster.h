@@ -1,0 +1,140 @@
+// server/core/roster/roster.h
+//
+// Roster: the group's charter and members, and who may write what (DESIGN §1 membership,
+// §3 authority). The bottom layer of the fold: every domain's ledger reads it; it folds the
+// charter (genesis) itself, and governance changes it through its mutators (admission,
+// notice, withdrawal, expulsion). It also holds the removal cuts the fold was given
+// (docs/PROTOCOL.md §5.7): a cut member's non-governance records that its expulsion had not
+// seen have no effect.
+//
+// Invariants: the founder is a member from the genesis; a member's status and its removal or
+// notice events agree (kWithdrawn and kExpelled have a removal event, kExpelled an
+// expelled_by, kNoticeGiven a notice event).
+// Pure. Thread safety: not thread-safe; owned by its GroupState.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "constellation/v1/event.pb.h"
+#include "server/core/dag.h"
+#include "server/core/fold/ledger.h"
+#include "server/core/ids.h"
+
+namespace constellation::core {
+
+enum class MemberStatus { kActive, kNoticeGiven, kWithdrawn, kExpelled };
+std::string_view MemberStatusName(MemberStatus status);
+
+struct MemberState {
+  OrgKey key;
+  v1::MemberProfile profile;
+  EventId profile_event;  // the event that set `profile`
+  MemberStatus status = MemberStatus::kActive;
+  // The event from which the current membership counts (the genesis for the founder, else the
+  // member's membership_acceptance) and the member's seq in it.
+  EventId joined_event;
+  uint64_t joined_seq = 1;
+  std::optional<EventId> admitted_by;  // the ADMIT proposal of the current membership
+  // Notice given (status kNoticeGiven): the member's events with hlc.wall_ms >=
+  // notice_effective_ms have no effect; DeriveMemberStatus shows it withdrawn from then on.
+  std::optional<EventId> notice_event;
+  uint64_t notice_effective_ms = 0;
+  // Withdrawn: the withdrawal. Expelled: the event at which the expulsion became final.
+  std::optional<EventId> removal_event;
+  std::optional<EventId> expelled_by;  // the EXPEL proposal
+};
+
+// The status of `m` as of `as_of_ms`: kWithdrawn once a notice's effective time has come,
+// else m.status (which the fold keeps at kNoticeGiven: the fold reads no clock).
+MemberStatus DeriveMemberStatus(const MemberState& m, uint64_t as_of_ms);
+
+// The retroactive part of an expulsion (DESIGN §3): the expelled member's events with a seq
+// above kept_seq_max (those the EXPEL proposal had not seen), up to a readmission, have no
+// effect. Keyed by the EXPEL proposal id.
+struct RemovalCut {
+  OrgKey member;
+  uint64_t kept_seq_max = 0;
+  friend bool operator==(const RemovalCut&, const RemovalCut&) = default;
+};
+using RemovalCuts = std::map<EventId, RemovalCut>;
+
+// A range of a member's seqs whose events lose their effect: (after_seq, until_seq).
+struct VoidRange {
+  EventId expulsion;
+  uint64_t after_seq = 0;
+  uint64_t until_seq = UINT64_MAX;  // the readmission acceptance's seq, once readmitted
+
+  bool Contains(uint64_t seq) const { return seq > after_seq && seq < until_seq; }
+};
+using VoidRanges = std::map<OrgKey, std::vector<VoidRange>>;
+
+// Ends `member`'s open ranges at its readmission acceptance `seq` (a range the acceptance is
+// inside of is the membership the expulsion ended, not a readmission).
+void EndVoidRanges(VoidRanges& ranges, const OrgKey& member, uint64_t seq);
+
+class Roster final : public Ledger {
+ public:
+  static constexpr Domain kDomain = Domain::kRoster;
+
+  // `cuts`: the removal cuts a previous fold of the same events found.
+  explicit Roster(const RemovalCuts& cuts);
+
+  bool has_charter() const { return charter_event_.has_value(); }
+  const std::optional<EventId>& charter_event() const { return charter_event_; }
+  const v1::Charter& charter() const { return charter_; }
+  const OrgKey& founder() const { return founder_; }
+  const std::map<OrgKey, MemberState>& members() const { return members_; }
+  const MemberState* Find(const OrgKey& key) const;
+
+  // True when `key` is an active member that may write records (not an observer).
+  bool IsActiveWriter(const OrgKey& key) const;
+  // A member (any role) at an event stamped `hlc`: active, or notice given and not yet run.
+  static bool IsMemberAt(const MemberState& m, const Hlc& hlc);
+  // IsMemberAt, and not an observer.
+  bool IsActiveWriterAt(const OrgKey& key, const Hlc& hlc) const;
+  // Whether `m` is a member in `e`'s causal past (DESIGN §3: a proposal's validity and
+  // electorate are fixed by its causal past, so a late concurrent event cannot change them once
+  // nodes saw it final): its membership happened before `e`, and neither its removal (the
+  // withdrawal, or the event at which its expulsion became final) nor a notice in force at e's
+  // time did.
+  static bool IsMemberInCausalPast(const MemberState& m, const VerifiedEvent& e,
+                                   const CausalClocks& clocks);
+
+  // Whether `e`'s author may write a record of its kind now. `governance_record`: the record
+  // is read by decisions and membership (a removal cut never voids it). `removed_admitted`: the
+  // record's ledger admits it although its author was expelled (mutual removals). Codes:
+  // kPermissionDenied naming why (not a member, withdrawn, expelled, notice run out, cut by an
+  // expulsion, an observer).
+  absl::Status CheckAuthor(const VerifiedEvent& e, const GroupId& group, bool governance_record,
+                           bool removed_admitted) const;
+
+  // Mutators for governance (DESIGN §1: admission and expulsion by decision, notice and
+  // withdrawal by the org itself).
+  void Admit(MemberState m);
+  void GiveNotice(const OrgKey& key, const EventId& notice, uint64_t effective_ms);
+  void Withdraw(const OrgKey& key, const EventId& withdrawal);
+  // Marks `key` expelled by `proposal`, final at `at`. False when it is no longer a member.
+  bool Expel(const OrgKey& key, const EventId& proposal, const EventId& at);
+
+  // Ledger: the genesis charter. Non-genesis charter bodies are not folded by this version.
+  absl::Status Check(const VerifiedEvent& e, const GroupState& state) const override;
+  void Apply(const VerifiedEvent& e, const GroupState& state, Roster& roster) override;
+  void HashInto(StateHasher& h) const override;
+  void CheckInvariants() const override;
+  std::unique_ptr<Ledger> Clone() const override { return std::make_unique<Roster>(*this); }
+
+ private:
+  void CheckMemberInvariants(const MemberState& m) const;
+
+  std::optional<EventId> charter_event_;
+  v1::Charter charter_;
+  OrgKey founder_;
+  std::map<OrgKey, MemberState> members_;
+  VoidRanges cut_ranges_;  // from the cuts given: non-governance records void
+};
+
+}  // namespace constellation::core
