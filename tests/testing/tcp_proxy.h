@@ -78,6 +78,7 @@ class TcpProxy {
   }
 
   std::string endpoint() const { return absl::StrFormat("127.0.0.1:%d", port_); }
+  int port() const { return port_; }
   void set_target_port(int port) { target_port_ = port; }
 
   // Cut: relayed connections end before this returns, and new ones are closed at once.

@@ -83,10 +83,6 @@ int ConnectTo(int port) {
   return fd;
 }
 
-int PortOf(const std::string& endpoint) {
-  return std::stoi(endpoint.substr(endpoint.rfind(':') + 1));
-}
-
 // How much a client reads before it closes: enough for the relay to be busy writing.
 constexpr int64_t kStreamBytes = 1 << 20;
 
@@ -111,7 +107,7 @@ TEST(TcpProxyTest, SigpipeClientClosingWhileTheProxyRelaysDoesNotKillTheProcess)
   for (int round = 0; round < 20; ++round) {
     FloodServer server;
     TcpProxy proxy(server.port());
-    const int client = ConnectTo(PortOf(proxy.endpoint()));
+    const int client = ConnectTo(proxy.port());
     char buffer[4096];
     for (int64_t read_bytes = 0; read_bytes < kStreamBytes;) {
       const ssize_t n = ::read(client, buffer, sizeof(buffer));
@@ -131,7 +127,7 @@ TEST(TcpProxyTest, SigpipeClientClosingWhileTheProxyRelaysDoesNotKillTheProcess)
 TEST(TcpProxyTest, SigpipeCutWhileTheProxyRelaysDoesNotKillTheProcess) {
   FloodServer server;
   TcpProxy proxy(server.port());
-  const int client = ConnectTo(PortOf(proxy.endpoint()));
+  const int client = ConnectTo(proxy.port());
   char buffer[4096];
   ASSERT_GT(::read(client, buffer, sizeof(buffer)), 0);
   WaitUntilBuffersAreFull(server);
@@ -147,7 +143,7 @@ TEST(TcpProxyTest, DelaysNewConnectionsAndEveryChunk) {
   FloodServer server;
   TcpProxy proxy(server.port(), TcpProxyDelays{.connection_delay_ms = 300, .chunk_delay_ms = 200});
   const steady_clock::time_point start = steady_clock::now();
-  const int client = ConnectTo(PortOf(proxy.endpoint()));
+  const int client = ConnectTo(proxy.port());
   char buffer[4096];
   ASSERT_GT(::read(client, buffer, sizeof(buffer)), 0);
   EXPECT_GE(steady_clock::now() - start, milliseconds(500));
