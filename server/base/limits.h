@@ -78,6 +78,14 @@ inline constexpr size_t kFrontierHeadsCountMax = 10'000;
 // can find the first differing event and build the ForkProof itself.
 inline constexpr size_t kSyncForkProbeEventsMax = 16;
 
+// Fold checkpoints (DESIGN §3: a late event replays from the nearest checkpoint below it). A
+// group keeps at most kFoldCheckpointCountMax copies of its folded state, taken every
+// max(kFoldCheckpointIntervalEventsMin, events / kFoldCheckpointIntervalDivisor) events, so
+// copying costs O(1) amortized per event and memory at most that many states.
+inline constexpr size_t kFoldCheckpointIntervalEventsMin = 1'024;
+inline constexpr size_t kFoldCheckpointIntervalDivisor = 64;
+inline constexpr size_t kFoldCheckpointCountMax = 2;
+
 // Decisions and membership (DESIGN §1, docs/PROTOCOL.md §5).
 inline constexpr size_t kProposalTitleSizeBytesMax = 200;
 inline constexpr size_t kStanceReasonSizeBytesMax = 4 * 1024;
@@ -86,5 +94,32 @@ inline constexpr size_t kStanceReasonSizeBytesMax = 4 * 1024;
 inline constexpr uint64_t kVotingWindowMsMax = uint64_t{366} * 24 * 60 * 60 * 1000;
 // A member's voting weight (MemberProfile.voting_weight, AdmitPayload.voting_weight).
 inline constexpr uint32_t kVotingWeightMax = 1'000'000;
+
+// Relations between limits that the comments above state in words (TigerBeetle style: the
+// build fails when a change breaks one).
+// A signed event is the event plus the signature and protobuf framing.
+static_assert(kSignedEventSizeBytesMax >= kEventSizeBytesMax + kSignatureSizeBytes + 16);
+// The largest event fits one RPC message, and so does a full pull answer.
+static_assert(kSignedEventSizeBytesMax <= kRpcMessageSizeBytesMax);
+static_assert(kFederationPullEventsMax * kSignedEventSizeBytesMax <= kRpcMessageSizeBytesMax);
+// Strings inside an event fit the event.
+static_assert(kTextSizeBytesMax < kEventSizeBytesMax && kShortTextSizeBytesMax < kTextSizeBytesMax);
+static_assert(kNameSizeBytesMax <= kShortTextSizeBytesMax);
+static_assert(kStanceReasonSizeBytesMax < kEventSizeBytesMax);
+// Any sum of kInstallmentCountMax amounts fits int64 (the installment sum is checked exactly).
+static_assert(kMoneyAmountMinorMax <= INT64_MAX / static_cast<int64_t>(kInstallmentCountMax));
+// Voting weights summed over every member of a group stay far from uint64 overflow, and their
+// products with basis points (tally thresholds) stay within 128 bits.
+static_assert(uint64_t{kVotingWeightMax} * kFrontierHeadsCountMax * 10'000 < UINT64_MAX);
+// A batch fits the queue; a stream page fits a pull answer's worth of work.
+static_assert(kApplyBatchSizeMax <= kApplyQueueDepthMax);
+static_assert(kFederationPullEventsMax <= kSyncPullEventsMax);
+// A voting window fits the clock: the latest deadline is still a valid hlc.
+static_assert(kVotingWindowMsMax < kHlcWallMsMax);
+// The pending buffer holds at least one maximal pull answer.
+static_assert(kPendingEventsPerGroupMax >= kSyncPullEventsMax);
+static_assert(kPendingBytesPerGroupMax >= kFederationPullEventsMax * kSignedEventSizeBytesMax);
+// A clock this far ahead is held, and federation timestamps get the same tolerance.
+static_assert(kClockSkewMsMax == kFederationClockSkewMsMax);
 
 }  // namespace constellation::limits

@@ -78,6 +78,12 @@ v1::ForkProof MakeForkProof(const VerifiedEvent& a, const VerifiedEvent& b) {
   return proof;
 }
 
+Group::Group(GroupId id)
+    : id_(id),
+      dag_(id),
+      state_(id),
+      checkpoint_interval_min_(limits::kFoldCheckpointIntervalEventsMin) {}
+
 absl::StatusOr<InsertResult> Group::TryInsert(VerifiedEvent& e, bool checked) {
   if (e.group == id_ && dag_.Find(e.id) == nullptr) {
     // Chain rules that tell a fork, a missing parent and an invalid event apart, whatever
@@ -119,9 +125,13 @@ absl::StatusOr<InsertResult> Group::TryInsert(VerifiedEvent& e, bool checked) {
     } else {
       state_.Apply(stored);
     }
-    if (state_.NeedsRefold()) Refold();
+    if (state_.NeedsRefold()) {
+      Refold();
+    } else {
+      MaybeCheckpoint(state_, result.key, order_.size());
+    }
   } else {
-    Refold();
+    RefoldFrom(result.key);
   }
   return result;
 }
@@ -178,18 +188,57 @@ bool Group::RecordFork(const OrgKey& author, uint64_t seq, const EventId& first,
 
 void Group::Refold() {
   // Two folds at most: the second voids an expelled member's records concurrent with its
-  // expulsion (removal cuts, docs/PROTOCOL.md §5).
+  // expulsion (removal cuts, docs/PROTOCOL.md §5). Checkpoints of the last fold only.
   FrozenAuthors frozen;
   for (const auto& [author, fork] : forks_) frozen.emplace(author, fork.seq);
   state_ = FoldWithRemovalCuts(
       id_,
       [this](GroupState& s) {
-        for (const auto& [key, id] : order_) {
-          const VerifiedEvent& e = events_.at(id);
-          if (!IsFrozen(e)) s.Apply(e);
-        }
+        checkpoints_.clear();
+        Replay(s, nullptr, 0);
       },
       nullptr, frozen);
+}
+
+void Group::RefoldFrom(const OrderKey& late) {
+  while (!checkpoints_.empty() && !(checkpoints_.back().last < late)) checkpoints_.pop_back();
+  if (checkpoints_.empty()) {
+    Refold();
+    return;
+  }
+  const Checkpoint& from = checkpoints_.back();
+  GroupState state = from.state;
+  // Events before `late` kept their positions. Replay may add checkpoints (moving this one).
+  const OrderKey from_key = from.last;
+  Replay(state, &from_key, from.position);
+  state_ = std::move(state);
+  if (state_.NeedsRefold()) Refold();  // the late event completed an expulsion: new cuts
+}
+
+void Group::Replay(GroupState& state, const OrderKey* from, uint64_t position) {
+  auto it = from == nullptr ? order_.begin() : order_.upper_bound(*from);
+  for (; it != order_.end(); ++it) {
+    ++position;
+    const VerifiedEvent& e = events_.at(it->second);
+    if (IsFrozen(e)) continue;
+    state.Apply(e);
+    ++events_refolded_;
+    MaybeCheckpoint(state, it->first, position);
+  }
+}
+
+void Group::MaybeCheckpoint(const GroupState& state, const OrderKey& key, uint64_t position) {
+  const size_t interval =
+      std::max(checkpoint_interval_min_, order_.size() / limits::kFoldCheckpointIntervalDivisor);
+  const uint64_t last = checkpoints_.empty() ? 0 : checkpoints_.back().position;
+  if (position < last + interval) return;
+  // Far from the end (a full refold's early positions): a late event rarely sorts there, and
+  // the copy would be discarded before it is used.
+  if (order_.size() - position > interval * limits::kFoldCheckpointCountMax) return;
+  checkpoints_.push_back(Checkpoint{key, position, state});
+  if (checkpoints_.size() > limits::kFoldCheckpointCountMax) {
+    checkpoints_.erase(checkpoints_.begin());
+  }
 }
 
 bool Group::IsFrozen(const VerifiedEvent& e) const {

@@ -3,8 +3,9 @@
 // Group: everything one node holds of one group: its verified events, their DAG (chain
 // rules), the canonical order, the folded GroupState and the forks it knows (DESIGN §2-3).
 // A late event (one whose order key sorts before already-applied events) is inserted at its
-// key and the state is refolded. This version refolds from the genesis; checkpoints that make
-// this cheaper are the `checkpoints` column family's future job.
+// key and the state is refolded from the nearest in-memory checkpoint below that key (DESIGN
+// §3; limits::kFoldCheckpoint*): copies of the folded state taken every so many events of the
+// canonical order. A fork or a new removal cut refolds from the genesis.
 //
 // Forks (DESIGN §2, docs/PROTOCOL.md §3.1): two valid events with the same (group, author,
 // seq) are a fork. The DAG holds one branch (whichever became insertable first); the other
@@ -84,7 +85,7 @@ struct ForkRecord {
 
 class Group {
  public:
-  explicit Group(GroupId id) : id_(id), dag_(id), state_(id) {}
+  explicit Group(GroupId id);
 
   // Checks `e` against the chain rules and, when ready, inserts it and folds it (unless its
   // author is frozen). Events the fold rejects are still inserted (they are valid history);
@@ -153,6 +154,13 @@ class Group {
   size_t size() const { return order_.size(); }
   const VerifiedEvent* Find(const EventId& id) const;
 
+  // Events re-applied to the fold since this group was made (refolds after late events,
+  // forks and removal cuts): what checkpoints save (tests, benchmarks).
+  uint64_t events_refolded() const { return events_refolded_; }
+  // The smallest checkpoint interval (limits::kFoldCheckpointIntervalEventsMin by default);
+  // tests lower it to exercise checkpoints on small groups.
+  void set_checkpoint_interval_min(size_t events) { checkpoint_interval_min_ = events; }
+
   // Calls `fn(position, event)` for events in canonical order from position `after` + 1
   // (positions are 1-based); stops when fn returns false. Frozen events are included (they
   // are history).
@@ -165,7 +173,24 @@ class Group {
   // Records a verified fork; refolds and returns true when the freeze changed.
   bool RecordFork(const OrgKey& author, uint64_t seq, const EventId& first, const EventId& second,
                   const v1::ForkProof& proof);
+  // Refolds every event from the genesis (forks, removal cuts), taking checkpoints near the end.
   void Refold();
+  // Refolds from the latest checkpoint below `late` (the key of an event just inserted there),
+  // or from the genesis when there is none.
+  void RefoldFrom(const OrderKey& late);
+  // Applies the events after `from` (all when null), whose canonical position is `position`,
+  // to `state`, counting them and taking checkpoints.
+  void Replay(GroupState& state, const OrderKey* from, uint64_t position);
+  // Keeps a copy of `state` after the event at `key`, position `position`, when the interval
+  // since the last checkpoint has passed.
+  void MaybeCheckpoint(const GroupState& state, const OrderKey& key, uint64_t position);
+
+  // A copy of the folded state after the event at `last` (canonical position `position`).
+  struct Checkpoint {
+    OrderKey last;
+    uint64_t position = 0;
+    GroupState state;
+  };
 
   GroupId id_;
   GroupDag dag_;
@@ -173,6 +198,9 @@ class Group {
   std::map<OrderKey, EventId> order_;
   absl::flat_hash_map<EventId, VerifiedEvent> events_;  // lookups only, never iterated
   std::map<OrgKey, ForkRecord> forks_;                  // ordered: feeds StateHash()
+  std::vector<Checkpoint> checkpoints_;  // ascending by key; at most kFoldCheckpointCountMax
+  uint64_t events_refolded_ = 0;
+  size_t checkpoint_interval_min_;
 };
 
 }  // namespace constellation::core

@@ -24,7 +24,8 @@ foreach(name
     sync_test
     acknowledgement_test
     causal_membership_test
-    state_hash_vector_test)
+    state_hash_vector_test
+    fold_checkpoint_test)
   constellation_add_test(NAME ${name} LABEL unit
     SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/${name}.cc
     LIBS constellation_core constellation_testing constellation_event_factory)
