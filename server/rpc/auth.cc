@@ -55,9 +55,8 @@ absl::StatusOr<Role> ParseRole(std::string_view name) {
   }
   return absl::InvalidArgumentError(absl::StrFormat(
       "role '%s' is not one of %s", std::string(name),
-      absl::StrJoin(kRoleNames, ", ", [](std::string* out, const auto& role) {
-        out->append(role.second);
-      })));
+      absl::StrJoin(kRoleNames, ", ",
+                    [](std::string* out, const auto& role) { out->append(role.second); })));
 }
 
 bool Principal::CanRead(const core::GroupId& group) const {
@@ -66,8 +65,8 @@ bool Principal::CanRead(const core::GroupId& group) const {
 }
 
 absl::Status CheckAccess(const Principal& p, Access access, std::string_view denied) {
-  const bool allowed = access == Access::kRead ||
-                       (access == Access::kWrite && p.CanWrite()) || p.role == Role::kAdmin;
+  const bool allowed = access == Access::kRead || (access == Access::kWrite && p.CanWrite()) ||
+                       p.role == Role::kAdmin;
   if (allowed) return absl::OkStatus();
   if (!denied.empty()) return absl::PermissionDeniedError(std::string(denied));
   if (access == Access::kAdmin) {
@@ -96,8 +95,8 @@ absl::StatusOr<core::OrgKey> AuthenticatePeer(const grpc::CallbackServerContext*
                                  Metadata(ctx, core::kFederationTimestampHeader),
                                  Metadata(ctx, core::kFederationNonceHeader),
                                  Metadata(ctx, core::kFederationSignatureHeader)));
-  const std::string path = absl::StrFormat("/%s/%s", v1::FederationService::service_full_name(),
-                                           std::string(method));
+  const std::string path =
+      absl::StrFormat("/%s/%s", v1::FederationService::service_full_name(), std::string(method));
   CONSTELLATION_RETURN_IF_ERROR(
       backend.AuthenticatePeer(credentials, path, CanonicalBytes(request)));
   return credentials.caller;

@@ -126,8 +126,7 @@ class Backend {
 // that may block (background and replication workers), never for the loop or a reaction.
 // Errors: `fn`'s, or Post's (kUnavailable when shutting down).
 template <typename T>
-absl::StatusOr<T> RunOnLoop(Backend& backend,
-                            std::function<absl::StatusOr<T>(ApplyContext&)> fn) {
+absl::StatusOr<T> RunOnLoop(Backend& backend, std::function<absl::StatusOr<T>(ApplyContext&)> fn) {
   auto done = std::make_shared<std::promise<absl::StatusOr<T>>>();
   std::future<absl::StatusOr<T>> result = done->get_future();
   absl::Status posted = backend.Post([fn = std::move(fn), done](ApplyContext& apply) -> Reply {

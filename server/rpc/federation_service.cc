@@ -9,7 +9,7 @@
 #include "server/core/governance/governance_ledger.h"
 #include "server/core/sync.h"
 #include "server/rpc/peer_sync.h"
-#include "server/rpc/reactors.h"
+#include "server/rpc/service.h"
 #include "server/rpc/services.h"
 
 namespace constellation::rpc {
@@ -26,8 +26,8 @@ absl::StatusOr<const core::Group*> GroupForPeer(const ApplyContext& apply,
   CONSTELLATION_ASSIGN_OR_RETURN(const core::Group* g, HeldGroup(apply, id));
   const core::GroupState& s = g->state();
   const core::MemberState* m = s.roster().Find(caller);
-  if (m != nullptr && (m->status == core::MemberStatus::kActive ||
-                       m->status == core::MemberStatus::kNoticeGiven)) {
+  if (m != nullptr &&
+      (m->status == core::MemberStatus::kActive || m->status == core::MemberStatus::kNoticeGiven)) {
     return g;
   }
   if (core::Governance(s).IsAdmittedInvitee(caller)) return g;
@@ -36,13 +36,9 @@ absl::StatusOr<const core::Group*> GroupForPeer(const ApplyContext& apply,
       caller.ShortHex(), id.ShortHex()));
 }
 
-class FederationServiceImpl final : public v1::FederationService::CallbackService {
- public:
-  explicit FederationServiceImpl(Backend* backend) : backend_(backend) {}
-
-  grpc::ServerUnaryReactor* GetFrontier(grpc::CallbackServerContext* ctx,
-                                        const v1::GetFrontierRequest* req,
-                                        v1::Frontier* resp) override {
+class FederationServiceImpl final : public BoundService<v1::FederationService> {
+  UnaryReactor* GetFrontier(CallContext* ctx, const v1::GetFrontierRequest* req,
+                            v1::Frontier* resp) override {
     return RunUnary(backend_, ctx, req, resp, AuthenticatePeer(ctx, *backend_, "GetFrontier", *req),
                     [](ApplyContext& apply, const core::OrgKey& caller,
                        const v1::GetFrontierRequest& r, v1::Frontier* out) -> absl::Status {
@@ -54,8 +50,8 @@ class FederationServiceImpl final : public v1::FederationService::CallbackServic
   }
 
   // Streams, in canonical order (parents first), the events beyond the caller's frontier.
-  grpc::ServerWriteReactor<v1::PullEventsResponse>* PullEvents(
-      grpc::CallbackServerContext* ctx, const v1::PullEventsRequest* req) override {
+  StreamReactor<v1::PullEventsResponse>* PullEvents(CallContext* ctx,
+                                                    const v1::PullEventsRequest* req) override {
     return RunPaged<core::OrgKey, v1::PullEventsRequest, v1::PullEventsResponse>(
         backend_, req, AuthenticatePeer(ctx, *backend_, "PullEvents", *req),
         [](ApplyContext& apply, const core::OrgKey& caller, const v1::PullEventsRequest& r,
@@ -81,9 +77,8 @@ class FederationServiceImpl final : public v1::FederationService::CallbackServic
   // Signatures are verified in the reaction, off the apply loop (as pulls are on the
   // replication worker, peer_sync.h); the loop only receives verified events, and reports the
   // first invalid one in batch order after the caller's right to the group, as before.
-  grpc::ServerUnaryReactor* PushEvents(grpc::CallbackServerContext* ctx,
-                                       const v1::PushEventsRequest* req,
-                                       v1::PushEventsResponse* resp) override {
+  UnaryReactor* PushEvents(CallContext* ctx, const v1::PushEventsRequest* req,
+                           v1::PushEventsResponse* resp) override {
     return RunUnary(
         backend_, ctx, req, resp, AuthenticatePeer(ctx, *backend_, "PushEvents", *req),
         [](const v1::PushEventsRequest& r) -> absl::StatusOr<VerifiedBatch> {
@@ -108,9 +103,8 @@ class FederationServiceImpl final : public v1::FederationService::CallbackServic
 
   // Verifies the proof on its own and freezes the author here; gossiped onward when it changed
   // the freeze (ApplyContext::IngestForkProof).
-  grpc::ServerUnaryReactor* GossipForkProof(grpc::CallbackServerContext* ctx,
-                                            const v1::GossipForkProofRequest* req,
-                                            v1::GossipForkProofResponse* resp) override {
+  UnaryReactor* GossipForkProof(CallContext* ctx, const v1::GossipForkProofRequest* req,
+                                v1::GossipForkProofResponse* resp) override {
     return RunUnary(
         backend_, ctx, req, resp, AuthenticatePeer(ctx, *backend_, "GossipForkProof", *req),
         [](ApplyContext& apply, const core::OrgKey& caller, const v1::GossipForkProofRequest& r,
@@ -120,9 +114,9 @@ class FederationServiceImpl final : public v1::FederationService::CallbackServic
           CONSTELLATION_ASSIGN_OR_RETURN(core::VerifiedForkProof proof,
                                          core::VerifyForkProof(r.proof()));
           if (proof.group != g->id()) {
-            return absl::InvalidArgumentError(absl::StrFormat(
-                "the fork proof is of group %s, not %s", proof.group.ShortHex(),
-                g->id().ShortHex()));
+            return absl::InvalidArgumentError(
+                absl::StrFormat("the fork proof is of group %s, not %s", proof.group.ShortHex(),
+                                g->id().ShortHex()));
           }
           CONSTELLATION_ASSIGN_OR_RETURN(core::GroupChanges changes,
                                          apply.IngestForkProof(r.proof()));
@@ -130,17 +124,12 @@ class FederationServiceImpl final : public v1::FederationService::CallbackServic
           return absl::OkStatus();
         });
   }
-
- private:
-  Backend* backend_;
 };
 
 }  // namespace
 
 Services MakeFederationServices(Backend* backend) {
-  Services services;
-  services.push_back(std::make_unique<FederationServiceImpl>(backend));
-  return services;
+  return MakeServices<FederationServiceImpl>(backend);
 }
 
 }  // namespace constellation::rpc

@@ -142,7 +142,8 @@ absl::Status PushToPeer(Backend& backend, PeerClient& peer, const core::GroupId&
               if (g == nullptr) return lacking;
               CONSTELLATION_ASSIGN_OR_RETURN(
                   core::SyncPlan plan, core::Diff(*g, theirs, limits::kFederationPullEventsMax));
-              for (const core::VerifiedEvent* e : plan.events) lacking.push_back(e->ToSignedEvent());
+              for (const core::VerifiedEvent* e : plan.events)
+                lacking.push_back(e->ToSignedEvent());
               return lacking;
             }));
     if (events.empty()) return absl::OkStatus();
@@ -168,8 +169,8 @@ absl::Status FillStateHash(Backend& backend, const core::GroupId& group,
       .status();
 }
 
-absl::Status SyncFromPeer(Backend& backend, const std::string& endpoint,
-                          const core::GroupId& group, v1::SyncGroupResponse* out) {
+absl::Status SyncFromPeer(Backend& backend, const std::string& endpoint, const core::GroupId& group,
+                          v1::SyncGroupResponse* out) {
   PeerClient peer(endpoint, &backend);
   CONSTELLATION_RETURN_IF_ERROR(PullFromPeer(backend, peer, group, out));
   return FillStateHash(backend, group, out);

@@ -19,8 +19,8 @@
 
 #include "constellation/v1/client.pb.h"
 #include "constellation/v1/federation.pb.h"
-#include "server/core/ids.h"
 #include "server/base/status_macros.h"
+#include "server/core/ids.h"
 #include "server/rpc/backend.h"
 #include "server/rpc/peer_client.h"
 
@@ -72,7 +72,7 @@ absl::Status FillStateHash(Backend& backend, const core::GroupId& group,
 // Pulls `group` from the node at `endpoint` (PullFromPeer), then sets out->state_hash to this
 // node's state hash of the group (unset if it does not hold it). Errors: PullFromPeer's, or
 // kUnavailable when the node is shutting down.
-absl::Status SyncFromPeer(Backend& backend, const std::string& endpoint,
-                          const core::GroupId& group, v1::SyncGroupResponse* out);
+absl::Status SyncFromPeer(Backend& backend, const std::string& endpoint, const core::GroupId& group,
+                          v1::SyncGroupResponse* out);
 
 }  // namespace constellation::rpc

@@ -6,8 +6,8 @@
 //   RunDetached - a unary call whose work waits on other nodes, handed to a worker;
 //   RunPaged    - a server stream that reads its items from the apply loop one page at a time.
 // Each maps its absl::Status to gRPC once (ToGrpcStatus). `Caller` is who is calling: a client
-// Principal or a peer's org key. The client forms (Unary, ReadGroup, StreamGroup) bind the
-// caller to a bearer token; the write template is write.h.
+// Principal or a peer's org key. The client forms (service.h BoundService: Unary, ReadGroup,
+// StreamGroup, Write) bind the caller to a bearer token.
 // Thread safety: gRPC may call these from any thread; bodies run on the loop.
 #pragma once
 
@@ -24,9 +24,7 @@
 
 #include "server/base/limits.h"
 #include "server/base/status_macros.h"
-#include "server/rpc/auth.h"
 #include "server/rpc/backend.h"
-#include "server/rpc/request.h"
 #include "server/rpc/status_map.h"
 
 namespace constellation::rpc {
@@ -176,43 +174,6 @@ grpc::ServerWriteReactor<Response>* RunPaged(Backend* backend, const Request* re
   auto* writer = new PagedWriter<Caller, Request, Response>(backend, request, std::move(page));
   writer->Begin(std::move(caller));
   return writer;
-}
-
-// A client RPC of kind `access`: RunUnary with the bearer token's Principal as the caller.
-template <typename Request, typename Response, typename Body>
-grpc::ServerUnaryReactor* Unary(Backend* backend, grpc::CallbackServerContext* ctx,
-                                const Request* request, Response* response, Access access,
-                                Body body) {
-  return RunUnary(backend, ctx, request, response, AuthenticateClient(ctx, *backend, access),
-                  std::move(body));
-}
-
-// A client read of the group `request.group_id()` names: `body(apply, group, request,
-// response)` with the group, if the caller may read it (ReadableGroup: kNotFound otherwise).
-template <typename Request, typename Response, typename Body>
-grpc::ServerUnaryReactor* ReadGroup(Backend* backend, grpc::CallbackServerContext* ctx,
-                                    const Request* request, Response* response, Body body) {
-  return Unary(backend, ctx, request, response, Access::kRead,
-               [body](ApplyContext& apply, const Principal& p, const Request& r,
-                      Response* out) -> absl::Status {
-                 CONSTELLATION_ASSIGN_OR_RETURN(const core::Group* g,
-                                                ReadableGroup(apply, p, r.group_id()));
-                 return body(static_cast<const ApplyContext&>(apply), *g, r, out);
-               });
-}
-
-// A client stream of items of the group `request.group_id()` names, read page by page:
-// `page(apply, group, request, skip, out, more)` as PageFn, with the group (ReadableGroup).
-template <typename Request, typename Response, typename Page>
-grpc::ServerWriteReactor<Response>* StreamGroup(Backend* backend, grpc::CallbackServerContext* ctx,
-                                                const Request* request, Page page) {
-  return RunPaged<Principal, Request, Response>(
-      backend, request, AuthenticateClient(ctx, *backend, Access::kRead),
-      [page](ApplyContext& apply, const Principal& p, const Request& r, uint64_t skip,
-             std::vector<Response>* out, bool* more) -> absl::Status {
-        CONSTELLATION_ASSIGN_OR_RETURN(const core::Group* g, ReadableGroup(apply, p, r.group_id()));
-        return page(static_cast<const ApplyContext&>(apply), *g, r, skip, out, more);
-      });
 }
 
 }  // namespace constellation::rpc

@@ -60,15 +60,13 @@ absl::StatusOr<const core::Group*> ReadableGroup(const ApplyContext& ctx, const 
 template <typename Record>
 absl::StatusOr<const Record*> FindRecord(const std::map<core::EventId, Record>& records,
                                          const core::Group& g, std::string_view kind,
-                                         const std::string& id_bytes,
-                                         std::string_view hint = {}) {
+                                         const std::string& id_bytes, std::string_view hint = {}) {
   CONSTELLATION_ASSIGN_OR_RETURN(
       core::EventId id, ParseEventId(id_bytes, absl::StrFormat("%s_id", std::string(kind))));
   auto it = records.find(id);
   if (it == records.end()) {
-    return absl::NotFoundError(absl::StrFormat("%s %s not found in group %s%s",
-                                               std::string(kind), id.Hex(), g.id().Hex(),
-                                               std::string(hint)));
+    return absl::NotFoundError(absl::StrFormat("%s %s not found in group %s%s", std::string(kind),
+                                               id.Hex(), g.id().Hex(), std::string(hint)));
   }
   return &it->second;
 }

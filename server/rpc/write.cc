@@ -3,11 +3,14 @@
 #include <absl/strings/str_format.h>
 #include <google/protobuf/util/message_differencer.h>
 
+#include "server/base/check.h"
 #include "server/core/records.h"
 #include "server/rpc/request.h"
 
 namespace constellation::rpc {
 namespace {
+
+using google::protobuf::FieldDescriptor;
 
 // True when `original` (an event this node wrote) records the same write as `body` would: the
 // same group and the same record. Fields the node fills in when the client left them unset
@@ -30,7 +33,61 @@ bool SameWrite(const core::VerifiedEvent& original, const std::optional<core::Gr
   return google::protobuf::util::MessageDifferencer::Equals(recorded, body);
 }
 
+// Copies the singular field `from` of `request` into the field `to` of `record`, of the same
+// type: the scalar types the write records use (bytes and strings, uint64, enums) and messages.
+void CopyField(const google::protobuf::Message& request, const FieldDescriptor* from,
+               google::protobuf::Message* record, const FieldDescriptor* to) {
+  const google::protobuf::Reflection* in = request.GetReflection();
+  const google::protobuf::Reflection* out = record->GetReflection();
+  switch (from->cpp_type()) {
+    case FieldDescriptor::CPPTYPE_STRING:
+      return out->SetString(record, to, in->GetString(request, from));
+    case FieldDescriptor::CPPTYPE_UINT64:
+      return out->SetUInt64(record, to, in->GetUInt64(request, from));
+    case FieldDescriptor::CPPTYPE_ENUM:
+      return out->SetEnumValue(record, to, in->GetEnumValue(request, from));
+    case FieldDescriptor::CPPTYPE_MESSAGE:
+      // Set even when the request leaves it unset, as `*record.mutable_terms() = r.terms()`.
+      return out->MutableMessage(record, to)->CopyFrom(in->GetMessage(request, from));
+    default:
+      CONSTELLATION_CHECK(!"a write record field of a type CopyField does not copy");
+  }
+}
+
+// Whether the fields hold the same type of value (scalar type, enum or message type).
+bool SameType(const FieldDescriptor* a, const FieldDescriptor* b) {
+  return a->type() == b->type() && a->is_repeated() == b->is_repeated() &&
+         a->message_type() == b->message_type() && a->enum_type() == b->enum_type();
+}
+
 }  // namespace
+
+void CopyRecord(const google::protobuf::Message& request, std::string_view record_field,
+                google::protobuf::Message* record) {
+  const google::protobuf::Descriptor* from = request.GetDescriptor();
+  const FieldDescriptor* whole = from->FindFieldByName(std::string(record_field));
+  if (whole != nullptr && whole->message_type() == record->GetDescriptor()) {
+    record->CopyFrom(request.GetReflection()->GetMessage(request, whole));
+    return;
+  }
+  const google::protobuf::Descriptor* to = record->GetDescriptor();
+  for (int i = 0; i < to->field_count(); ++i) {
+    const FieldDescriptor* field = from->FindFieldByName(to->field(i)->name());
+    CONSTELLATION_CHECK(field != nullptr && SameType(field, to->field(i)) && !field->is_repeated());
+    CopyField(request, field, record, to->field(i));
+  }
+}
+
+void SetViewField(const google::protobuf::Message& view, google::protobuf::Message* response) {
+  const google::protobuf::Descriptor* type = response->GetDescriptor();
+  for (int i = 0; i < type->field_count(); ++i) {
+    if (type->field(i)->message_type() == view.GetDescriptor()) {
+      response->GetReflection()->MutableMessage(response, type->field(i))->CopyFrom(view);
+      return;
+    }
+  }
+  CONSTELLATION_CHECK(!"the write response has no field of the view's type");
+}
 
 v1::EventRef ToEventRef(const core::VerifiedEvent& e) {
   v1::EventRef ref;

@@ -3,24 +3,26 @@
 // The one write template of the client API: request -> event body -> validated (in the
 // reaction, once, before anything is posted: the group id, the request_id and
 // core::ValidateBody) -> appended on the apply loop (idempotent by request_id, durable before
-// the answer, backend.h) -> the id of the record the write concerns -> that record's view. A
-// write RPC says how to build its body from the request and which view answers it:
+// the answer, backend.h) -> the id of the record the write concerns -> that record's view.
+// BoundService::Write (service.h) is the template's form for a client RPC; a write RPC says
+// which record its request makes and which view answers it:
 //
-//   v1::Event body;
-//   body.mutable_pledge_cancellation()->set_pledge_id(req->pledge_id());
-//   return Write(backend_, ctx, req, resp, Access::kWrite, std::move(body), req->pledge_id(),
-//                PledgeAnswer);
+//   return Write(ctx, req, resp, BodyFrom(*req, &v1::Event::mutable_pledge_cancellation),
+//                req->pledge_id(), PledgeViewOf);
 //
-// Thread safety: Write and PrepareWrite run in any thread; AnswerWrite on the apply loop.
+// Thread safety: BodyFrom and PrepareWrite run in any thread; AnswerWrite on the apply loop.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 
 #include <absl/status/status.h>
 #include <absl/status/statusor.h>
+#include <google/protobuf/message.h>
 #include <grpcpp/grpcpp.h>
 
 #include "constellation/v1/client.pb.h"
@@ -33,6 +35,26 @@
 namespace constellation::rpc {
 
 v1::EventRef ToEventRef(const core::VerifiedEvent& e);
+
+// Copies a client request into `record`, the body record `record_field` of v1::Event names:
+// the request's field of that name when it holds the whole record (OpenCampaignRequest's
+// `campaign`), else each field of the record from the request's field of the same name (the
+// write requests mirror their records, client.proto: CancelPledgeRequest's pledge_id and
+// reason are PledgeCancellation's). A record field the request lacks, or holds with another
+// type, is a programmer error (CONSTELLATION_CHECK).
+void CopyRecord(const google::protobuf::Message& request, std::string_view record_field,
+                google::protobuf::Message* record);
+
+// The event body whose record is `request`'s (CopyRecord): `mutable_record` is the accessor
+// of the record in v1::Event, e.g. &v1::Event::mutable_pledge_cancellation.
+template <typename Record>
+v1::Event BodyFrom(const google::protobuf::Message& request,
+                   Record* (v1::Event::*mutable_record)()) {
+  v1::Event body;
+  Record* record = (body.*mutable_record)();
+  CopyRecord(request, v1::Event::descriptor()->FindFieldByNumber(body.body_case())->name(), record);
+  return body;
+}
 
 // A write validated off the loop: its group (none for a genesis, which founds one) and its
 // body, which carries the request_id.
@@ -54,45 +76,30 @@ absl::StatusOr<PreparedWrite> PrepareWrite(const std::string* group_id, v1::Even
 absl::StatusOr<const core::VerifiedEvent*> AppendPrepared(ApplyContext& apply,
                                                           const PreparedWrite& write);
 
-// How a write answers: fills `out` with the view of `subject` (the id of the record the write
-// concerns: a pledge, a proposal, a member's key; the appended event's own id when the write
-// creates the record) in `group` as it is after the append. Runs on the apply loop.
-template <typename Response>
-using WriteView = absl::Status (*)(const ApplyContext& apply, const core::Group& group,
-                                   const std::string& subject, Response* out);
+// The view of record `id` of `group` as of `as_of_ms`: a group, member (by org key), campaign,
+// pledge or proposal (by event id). What a read of one record returns and a write answers
+// with. Errors: kInvalidArgument for a malformed id, kNotFound. Pure.
+template <typename View>
+using RecordView = absl::StatusOr<View> (*)(const core::Group& group, const std::string& id,
+                                            uint64_t as_of_ms);
+
+// Sets the field of `response` whose type is `view`'s to `view`: a write response holds the
+// appended event and one view of the record the write concerns (client.proto).
+void SetViewField(const google::protobuf::Message& view, google::protobuf::Message* response);
 
 // Appends `write` (AppendPrepared) and answers with the appended event and the view of
-// `subject` (empty: the appended event). On the apply loop.
-template <typename Response>
+// `subject`, the id of the record the write concerns (empty: the record the appended event
+// creates), as it is after the append. On the apply loop.
+template <typename Response, typename View>
 absl::Status AnswerWrite(ApplyContext& apply, const PreparedWrite& write,
-                         const std::string& subject,
-                         std::type_identity_t<WriteView<Response>> view, Response* out) {
+                         const std::string& subject, RecordView<View> view, Response* out) {
   CONSTELLATION_ASSIGN_OR_RETURN(const core::VerifiedEvent* e, AppendPrepared(apply, write));
   *out->mutable_event() = ToEventRef(*e);
-  return view(apply, *apply.state().FindGroup(e->group), subject.empty() ? e->id.Bytes() : subject,
-              out);
-}
-
-// The write template: a client RPC of kind `access` that appends `body` (its request_id set
-// from the request's) to the group of `request.group_id()` (a request without one founds a
-// group) and answers with `view` of `subject` (AnswerWrite). Errors, in this order:
-// kUnauthenticated, kPermissionDenied, kInvalidArgument (PrepareWrite), then AppendPrepared's
-// and the view's.
-template <typename Request, typename Response>
-grpc::ServerUnaryReactor* Write(Backend* backend, grpc::CallbackServerContext* ctx,
-                                const Request* request, Response* response, Access access,
-                                v1::Event body, std::string subject,
-                                std::type_identity_t<WriteView<Response>> view) {
-  body.set_request_id(request->request_id());
-  const std::string* group_id = nullptr;
-  if constexpr (requires { request->group_id(); }) group_id = &request->group_id();
-  return RunUnary(
-      backend, ctx, request, response, AuthenticateClient(ctx, *backend, access),
-      [group_id, &body](const Request&) { return PrepareWrite(group_id, std::move(body)); },
-      [subject = std::move(subject), view](ApplyContext& apply, const Principal&, const Request&,
-                                           const PreparedWrite& write, Response* out) {
-        return AnswerWrite<Response>(apply, write, subject, view, out);
-      });
+  CONSTELLATION_ASSIGN_OR_RETURN(const View record,
+                                 view(*apply.state().FindGroup(e->group),
+                                      subject.empty() ? e->id.Bytes() : subject, apply.NowMs()));
+  SetViewField(record, out);
+  return absl::OkStatus();
 }
 
 }  // namespace constellation::rpc

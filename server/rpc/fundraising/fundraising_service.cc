@@ -3,9 +3,8 @@
 // pledges as of a date and every version of a pledge's history with who signed it.
 #include "constellation/v1/client.grpc.pb.h"
 #include "server/rpc/fundraising/fundraising_views.h"
-#include "server/rpc/reactors.h"
+#include "server/rpc/service.h"
 #include "server/rpc/services.h"
-#include "server/rpc/write.h"
 
 namespace constellation::rpc {
 namespace {
@@ -25,35 +24,20 @@ absl::Status ForEachPledge(const core::Group& g, const std::string& campaign_id,
   return absl::OkStatus();
 }
 
-class FundraisingServiceImpl final : public v1::FundraisingService::CallbackService {
- public:
-  explicit FundraisingServiceImpl(Backend* backend) : backend_(backend) {}
-
-  grpc::ServerUnaryReactor* OpenCampaign(grpc::CallbackServerContext* ctx,
-                                         const v1::OpenCampaignRequest* req,
-                                         v1::OpenCampaignResponse* resp) override {
-    v1::Event body;
-    *body.mutable_campaign() = req->campaign();
-    return Write(backend_, ctx, req, resp, Access::kWrite, std::move(body), "", CampaignAnswer);
+class FundraisingServiceImpl final : public BoundService<v1::FundraisingService> {
+  UnaryReactor* OpenCampaign(CallContext* ctx, const v1::OpenCampaignRequest* req,
+                             v1::OpenCampaignResponse* resp) override {
+    return Write(ctx, req, resp, BodyFrom(*req, &v1::Event::mutable_campaign), "", CampaignViewOf);
   }
 
-  grpc::ServerUnaryReactor* GetCampaign(grpc::CallbackServerContext* ctx,
-                                        const v1::GetCampaignRequest* req,
-                                        v1::CampaignView* resp) override {
-    return ReadGroup(backend_, ctx, req, resp,
-                     [](const ApplyContext&, const core::Group& g, const v1::GetCampaignRequest& r,
-                        v1::CampaignView* out) -> absl::Status {
-                       CONSTELLATION_ASSIGN_OR_RETURN(const core::CampaignState* c,
-                                                      FindCampaign(g, r.campaign_id()));
-                       *out = ToCampaignView(g.state(), *c);
-                       return absl::OkStatus();
-                     });
+  UnaryReactor* GetCampaign(CallContext* ctx, const v1::GetCampaignRequest* req,
+                            v1::CampaignView* resp) override {
+    return GetRecord(ctx, req, resp, req->campaign_id(), CampaignViewOf);
   }
 
-  grpc::ServerUnaryReactor* ListCampaigns(grpc::CallbackServerContext* ctx,
-                                          const v1::ListCampaignsRequest* req,
-                                          v1::ListCampaignsResponse* resp) override {
-    return ReadGroup(backend_, ctx, req, resp,
+  UnaryReactor* ListCampaigns(CallContext* ctx, const v1::ListCampaignsRequest* req,
+                              v1::ListCampaignsResponse* resp) override {
+    return ReadGroup(ctx, req, resp,
                      [](const ApplyContext&, const core::Group& g, const v1::ListCampaignsRequest&,
                         v1::ListCampaignsResponse* out) {
                        for (const auto& [id, c] : core::Fundraising(g.state()).campaigns()) {
@@ -63,67 +47,37 @@ class FundraisingServiceImpl final : public v1::FundraisingService::CallbackServ
                      });
   }
 
-  grpc::ServerUnaryReactor* RecordPledge(grpc::CallbackServerContext* ctx,
-                                         const v1::RecordPledgeRequest* req,
-                                         v1::PledgeWriteResponse* resp) override {
-    v1::Event body;
-    body.mutable_pledge()->set_campaign_id(req->campaign_id());
-    *body.mutable_pledge()->mutable_terms() = req->terms();
-    return Write(backend_, ctx, req, resp, Access::kWrite, std::move(body), "", PledgeAnswer);
+  UnaryReactor* RecordPledge(CallContext* ctx, const v1::RecordPledgeRequest* req,
+                             v1::PledgeWriteResponse* resp) override {
+    return Write(ctx, req, resp, BodyFrom(*req, &v1::Event::mutable_pledge), "", PledgeViewOf);
   }
 
-  grpc::ServerUnaryReactor* AmendPledge(grpc::CallbackServerContext* ctx,
-                                        const v1::AmendPledgeRequest* req,
-                                        v1::PledgeWriteResponse* resp) override {
-    v1::Event body;
-    v1::PledgeAmendment* amendment = body.mutable_pledge_amendment();
-    amendment->set_pledge_id(req->pledge_id());
-    *amendment->mutable_terms() = req->terms();
-    amendment->set_reason(req->reason());
-    return Write(backend_, ctx, req, resp, Access::kWrite, std::move(body), req->pledge_id(),
-                 PledgeAnswer);
+  UnaryReactor* AmendPledge(CallContext* ctx, const v1::AmendPledgeRequest* req,
+                            v1::PledgeWriteResponse* resp) override {
+    return Write(ctx, req, resp, BodyFrom(*req, &v1::Event::mutable_pledge_amendment),
+                 req->pledge_id(), PledgeViewOf);
   }
 
-  grpc::ServerUnaryReactor* CancelPledge(grpc::CallbackServerContext* ctx,
-                                         const v1::CancelPledgeRequest* req,
-                                         v1::PledgeWriteResponse* resp) override {
-    v1::Event body;
-    body.mutable_pledge_cancellation()->set_pledge_id(req->pledge_id());
-    body.mutable_pledge_cancellation()->set_reason(req->reason());
-    return Write(backend_, ctx, req, resp, Access::kWrite, std::move(body), req->pledge_id(),
-                 PledgeAnswer);
+  UnaryReactor* CancelPledge(CallContext* ctx, const v1::CancelPledgeRequest* req,
+                             v1::PledgeWriteResponse* resp) override {
+    return Write(ctx, req, resp, BodyFrom(*req, &v1::Event::mutable_pledge_cancellation),
+                 req->pledge_id(), PledgeViewOf);
   }
 
-  grpc::ServerUnaryReactor* RecordPayment(grpc::CallbackServerContext* ctx,
-                                          const v1::RecordPaymentRequest* req,
-                                          v1::PledgeWriteResponse* resp) override {
-    v1::Event body;
-    v1::PaymentReceipt* receipt = body.mutable_payment_receipt();
-    receipt->set_pledge_id(req->pledge_id());
-    *receipt->mutable_amount() = req->amount();
-    receipt->set_received_ms(req->received_ms());  // 0: now, stamped on the apply loop
-    receipt->set_external_ref(req->external_ref());
-    return Write(backend_, ctx, req, resp, Access::kWrite, std::move(body), req->pledge_id(),
-                 PledgeAnswer);
+  UnaryReactor* RecordPayment(CallContext* ctx, const v1::RecordPaymentRequest* req,
+                              v1::PledgeWriteResponse* resp) override {
+    return Write(ctx, req, resp, BodyFrom(*req, &v1::Event::mutable_payment_receipt),
+                 req->pledge_id(), PledgeViewOf);
   }
 
-  grpc::ServerUnaryReactor* GetPledge(grpc::CallbackServerContext* ctx,
-                                      const v1::GetPledgeRequest* req,
-                                      v1::PledgeView* resp) override {
-    return ReadGroup(backend_, ctx, req, resp,
-                     [](const ApplyContext& apply, const core::Group& g,
-                        const v1::GetPledgeRequest& r, v1::PledgeView* out) -> absl::Status {
-                       CONSTELLATION_ASSIGN_OR_RETURN(const core::PledgeState* pledge,
-                                                      FindPledge(g, r.pledge_id()));
-                       *out = ToPledgeView(g.state(), *pledge, AsOf(apply, r.as_of_ms()));
-                       return absl::OkStatus();
-                     });
+  UnaryReactor* GetPledge(CallContext* ctx, const v1::GetPledgeRequest* req,
+                          v1::PledgeView* resp) override {
+    return GetRecord(ctx, req, resp, req->pledge_id(), PledgeViewOf);
   }
 
-  grpc::ServerUnaryReactor* ListPledges(grpc::CallbackServerContext* ctx,
-                                        const v1::ListPledgesRequest* req,
-                                        v1::ListPledgesResponse* resp) override {
-    return ReadGroup(backend_, ctx, req, resp,
+  UnaryReactor* ListPledges(CallContext* ctx, const v1::ListPledgesRequest* req,
+                            v1::ListPledgesResponse* resp) override {
+    return ReadGroup(ctx, req, resp,
                      [](const ApplyContext& apply, const core::Group& g,
                         const v1::ListPledgesRequest& r, v1::ListPledgesResponse* out) {
                        const uint64_t as_of_ms = AsOf(apply, r.as_of_ms());
@@ -133,10 +87,10 @@ class FundraisingServiceImpl final : public v1::FundraisingService::CallbackServ
                      });
   }
 
-  grpc::ServerWriteReactor<v1::StreamPledgeHistoryResponse>* StreamPledgeHistory(
-      grpc::CallbackServerContext* ctx, const v1::StreamPledgeHistoryRequest* req) override {
-    return StreamGroup<v1::StreamPledgeHistoryRequest, v1::StreamPledgeHistoryResponse>(
-        backend_, ctx, req,
+  StreamReactor<v1::StreamPledgeHistoryResponse>* StreamPledgeHistory(
+      CallContext* ctx, const v1::StreamPledgeHistoryRequest* req) override {
+    return StreamGroup<v1::StreamPledgeHistoryResponse>(
+        ctx, req,
         [](const ApplyContext&, const core::Group& g, const v1::StreamPledgeHistoryRequest& r,
            uint64_t skip, std::vector<v1::StreamPledgeHistoryResponse>* out,
            bool* more) -> absl::Status {
@@ -160,17 +114,12 @@ class FundraisingServiceImpl final : public v1::FundraisingService::CallbackServ
           return absl::OkStatus();
         });
   }
-
- private:
-  Backend* backend_;
 };
 
 }  // namespace
 
 Services MakeFundraisingServices(Backend* backend) {
-  Services services;
-  services.push_back(std::make_unique<FundraisingServiceImpl>(backend));
-  return services;
+  return MakeServices<FundraisingServiceImpl>(backend);
 }
 
 }  // namespace constellation::rpc

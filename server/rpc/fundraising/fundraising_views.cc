@@ -88,22 +88,16 @@ v1::PledgeVersion ToPledgeVersion(const core::PledgeEntry& entry) {
   return v;
 }
 
-absl::Status CampaignAnswer(const ApplyContext&, const core::Group& group,
-                            const std::string& campaign_id, v1::OpenCampaignResponse* out) {
-  const auto& campaigns = core::Fundraising(group.state()).campaigns();
-  auto campaign = campaigns.find(*core::EventId::FromBytes(campaign_id));
-  if (campaign == campaigns.end()) {
-    return absl::InternalError("the campaign event took no effect");
-  }
-  *out->mutable_campaign() = ToCampaignView(group.state(), campaign->second);
-  return absl::OkStatus();
+absl::StatusOr<v1::CampaignView> CampaignViewOf(const core::Group& group,
+                                                const std::string& campaign_id, uint64_t) {
+  CONSTELLATION_ASSIGN_OR_RETURN(const core::CampaignState* c, FindCampaign(group, campaign_id));
+  return ToCampaignView(group.state(), *c);
 }
 
-absl::Status PledgeAnswer(const ApplyContext& apply, const core::Group& group,
-                          const std::string& pledge_id, v1::PledgeWriteResponse* out) {
+absl::StatusOr<v1::PledgeView> PledgeViewOf(const core::Group& group, const std::string& pledge_id,
+                                            uint64_t as_of_ms) {
   CONSTELLATION_ASSIGN_OR_RETURN(const core::PledgeState* pledge, FindPledge(group, pledge_id));
-  *out->mutable_pledge() = ToPledgeView(group.state(), *pledge, apply.NowMs());
-  return absl::OkStatus();
+  return ToPledgeView(group.state(), *pledge, as_of_ms);
 }
 
 }  // namespace constellation::rpc

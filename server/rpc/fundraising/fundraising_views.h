@@ -2,8 +2,7 @@
 //
 // Fundraising's views (client.proto CampaignView, PledgeView, PledgeVersion) from the core's
 // FundraisingLedger, and its lookups: a campaign or pledge by id. Statuses are derived as of a
-// time, never stored. Pure functions of their arguments; the answers run on the apply loop
-// (write.h WriteView).
+// time, never stored. Pure functions of their arguments.
 #pragma once
 
 #include <cstdint>
@@ -14,7 +13,6 @@
 #include "constellation/v1/client.pb.h"
 #include "server/core/fundraising/fundraising_ledger.h"
 #include "server/core/group.h"
-#include "server/rpc/backend.h"
 
 namespace constellation::rpc {
 
@@ -30,12 +28,11 @@ v1::PledgeView ToPledgeView(const core::GroupState& state, const core::PledgeSta
                             uint64_t as_of_ms);
 v1::PledgeVersion ToPledgeVersion(const core::PledgeEntry& entry);
 
-// Answers OpenCampaign with the campaign `campaign_id` opened.
-absl::Status CampaignAnswer(const ApplyContext& apply, const core::Group& group,
-                            const std::string& campaign_id, v1::OpenCampaignResponse* out);
-
-// Answers a pledge-area write with the pledge `pledge_id` as of now (kNotFound).
-absl::Status PledgeAnswer(const ApplyContext& apply, const core::Group& group,
-                          const std::string& pledge_id, v1::PledgeWriteResponse* out);
+// write.h RecordViews: the campaign `campaign_id` (its totals are as of now: they have no
+// time), the pledge `pledge_id` with its status as of `as_of_ms`.
+absl::StatusOr<v1::CampaignView> CampaignViewOf(const core::Group& group,
+                                                const std::string& campaign_id, uint64_t as_of_ms);
+absl::StatusOr<v1::PledgeView> PledgeViewOf(const core::Group& group, const std::string& pledge_id,
+                                            uint64_t as_of_ms);
 
 }  // namespace constellation::rpc

@@ -4,7 +4,6 @@
 #include <map>
 #include <utility>
 
-#include "server/rpc/group/group_views.h"
 #include "server/rpc/request.h"
 
 namespace constellation::rpc {
@@ -87,20 +86,11 @@ v1::ProposalView ToProposalView(const core::Group& group, const core::ProposalSt
   return v;
 }
 
-absl::Status ProposalAnswer(const ApplyContext& apply, const core::Group& group,
-                            const std::string& proposal_id, v1::ProposalWriteResponse* out) {
+absl::StatusOr<v1::ProposalView> ProposalViewOf(const core::Group& group,
+                                                const std::string& proposal_id, uint64_t as_of_ms) {
   CONSTELLATION_ASSIGN_OR_RETURN(const core::ProposalState* proposal,
                                  FindProposal(group, proposal_id));
-  *out->mutable_proposal() = ToProposalView(group, *proposal, apply.NowMs());
-  return absl::OkStatus();
-}
-
-absl::Status MemberAnswer(const ApplyContext& apply, const core::Group& group,
-                          const std::string& org_key, v1::MembershipWriteResponse* out) {
-  const core::OrgKey key = *core::OrgKey::FromBytes(org_key);
-  *out->mutable_member() = ToMemberView(group, group.state().roster().members().at(key),
-                                        apply.NowMs());
-  return absl::OkStatus();
+  return ToProposalView(group, *proposal, as_of_ms);
 }
 
 }  // namespace constellation::rpc

@@ -2,7 +2,7 @@
 //
 // Governance's views (client.proto ProposalView, MemberView of a membership write) from the
 // core's GovernanceLedger, and its lookups: a proposal by id, proposals in canonical order.
-// Pure functions of their arguments; the answers run on the apply loop (write.h WriteView).
+// Pure functions of their arguments.
 #pragma once
 
 #include <cstdint>
@@ -14,7 +14,6 @@
 #include "constellation/v1/client.pb.h"
 #include "server/core/governance/governance_ledger.h"
 #include "server/core/group.h"
-#include "server/rpc/backend.h"
 
 namespace constellation::rpc {
 
@@ -30,12 +29,8 @@ std::vector<const core::ProposalState*> ProposalsInOrder(const core::Group& g);
 v1::ProposalView ToProposalView(const core::Group& group, const core::ProposalState& p,
                                 uint64_t as_of_ms);
 
-// Answers a decision write with the proposal `proposal_id` as of now (kNotFound).
-absl::Status ProposalAnswer(const ApplyContext& apply, const core::Group& group,
-                            const std::string& proposal_id, v1::ProposalWriteResponse* out);
-
-// Answers a membership write with the member view of `org_key` as of now.
-absl::Status MemberAnswer(const ApplyContext& apply, const core::Group& group,
-                          const std::string& org_key, v1::MembershipWriteResponse* out);
+// The proposal `proposal_id` as of `as_of_ms` (write.h RecordView).
+absl::StatusOr<v1::ProposalView> ProposalViewOf(const core::Group& group,
+                                                const std::string& proposal_id, uint64_t as_of_ms);
 
 }  // namespace constellation::rpc

@@ -2,9 +2,8 @@
 // events in canonical order (what an auditor re-verifies offline).
 #include "constellation/v1/client.grpc.pb.h"
 #include "server/rpc/group/group_views.h"
-#include "server/rpc/reactors.h"
+#include "server/rpc/service.h"
 #include "server/rpc/services.h"
-#include "server/rpc/write.h"
 
 namespace constellation::rpc {
 namespace {
@@ -24,31 +23,21 @@ v1::Event CharterBody(const v1::CreateGroupRequest& request, const v1::OrgCard& 
   return body;
 }
 
-class GroupServiceImpl final : public v1::GroupService::CallbackService {
- public:
-  explicit GroupServiceImpl(Backend* backend) : backend_(backend) {}
-
-  grpc::ServerUnaryReactor* CreateGroup(grpc::CallbackServerContext* ctx,
-                                        const v1::CreateGroupRequest* req,
-                                        v1::CreateGroupResponse* resp) override {
-    return Write(backend_, ctx, req, resp, Access::kAdmin, CharterBody(*req, backend_->OwnCard()),
-                 "", GroupAnswer<v1::CreateGroupResponse>);
+class GroupServiceImpl final : public BoundService<v1::GroupService> {
+  UnaryReactor* CreateGroup(CallContext* ctx, const v1::CreateGroupRequest* req,
+                            v1::CreateGroupResponse* resp) override {
+    return Write(ctx, req, resp, CharterBody(*req, backend_->OwnCard()), "", GroupViewOf,
+                 Access::kAdmin);
   }
 
-  grpc::ServerUnaryReactor* GetGroup(grpc::CallbackServerContext* ctx,
-                                     const v1::GetGroupRequest* req, v1::GroupView* resp) override {
-    return ReadGroup(backend_, ctx, req, resp,
-                     [](const ApplyContext& apply, const core::Group& g, const v1::GetGroupRequest&,
-                        v1::GroupView* out) {
-                       *out = ToGroupView(g, apply.NowMs());
-                       return absl::OkStatus();
-                     });
+  UnaryReactor* GetGroup(CallContext* ctx, const v1::GetGroupRequest* req,
+                         v1::GroupView* resp) override {
+    return GetRecord(ctx, req, resp, req->group_id(), GroupViewOf);
   }
 
-  grpc::ServerUnaryReactor* ListGroups(grpc::CallbackServerContext* ctx,
-                                       const v1::ListGroupsRequest* req,
-                                       v1::ListGroupsResponse* resp) override {
-    return Unary(backend_, ctx, req, resp, Access::kRead,
+  UnaryReactor* ListGroups(CallContext* ctx, const v1::ListGroupsRequest* req,
+                           v1::ListGroupsResponse* resp) override {
+    return Unary(ctx, req, resp, Access::kRead,
                  [](ApplyContext& apply, const Principal& p, const v1::ListGroupsRequest&,
                     v1::ListGroupsResponse* out) {
                    for (const auto& [id, g] : apply.state().groups()) {
@@ -58,10 +47,10 @@ class GroupServiceImpl final : public v1::GroupService::CallbackService {
                  });
   }
 
-  grpc::ServerWriteReactor<v1::StreamEventsResponse>* StreamEvents(
-      grpc::CallbackServerContext* ctx, const v1::StreamEventsRequest* req) override {
-    return StreamGroup<v1::StreamEventsRequest, v1::StreamEventsResponse>(
-        backend_, ctx, req,
+  StreamReactor<v1::StreamEventsResponse>* StreamEvents(
+      CallContext* ctx, const v1::StreamEventsRequest* req) override {
+    return StreamGroup<v1::StreamEventsResponse>(
+        ctx, req,
         [](const ApplyContext&, const core::Group& g, const v1::StreamEventsRequest& r,
            uint64_t skip, std::vector<v1::StreamEventsResponse>* out, bool* more) {
           g.ForEachInOrder(r.after_position() + skip,
@@ -79,17 +68,10 @@ class GroupServiceImpl final : public v1::GroupService::CallbackService {
           return absl::OkStatus();
         });
   }
-
- private:
-  Backend* backend_;
 };
 
 }  // namespace
 
-Services MakeGroupServices(Backend* backend) {
-  Services services;
-  services.push_back(std::make_unique<GroupServiceImpl>(backend));
-  return services;
-}
+Services MakeGroupServices(Backend* backend) { return MakeServices<GroupServiceImpl>(backend); }
 
 }  // namespace constellation::rpc

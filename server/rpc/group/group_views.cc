@@ -1,5 +1,9 @@
 #include "server/rpc/group/group_views.h"
 
+#include <absl/strings/str_format.h>
+
+#include "server/base/status_macros.h"
+
 namespace constellation::rpc {
 
 v1::MemberView ToMemberView(const core::Group& group, const core::MemberState& m,
@@ -28,6 +32,22 @@ v1::GroupView ToGroupView(const core::Group& group, uint64_t as_of_ms) {
   v.set_state_hash(std::string(reinterpret_cast<const char*>(hash.data()), hash.size()));
   *v.mutable_last_hlc() = s.last_hlc().ToProto();
   return v;
+}
+
+absl::StatusOr<v1::GroupView> GroupViewOf(const core::Group& group, const std::string&,
+                                          uint64_t as_of_ms) {
+  return ToGroupView(group, as_of_ms);
+}
+
+absl::StatusOr<v1::MemberView> MemberViewOf(const core::Group& group, const std::string& org_key,
+                                            uint64_t as_of_ms) {
+  CONSTELLATION_ASSIGN_OR_RETURN(core::OrgKey key, core::OrgKey::FromBytes(org_key, "org key"));
+  const core::MemberState* m = group.state().roster().Find(key);
+  if (m == nullptr) {
+    return absl::NotFoundError(absl::StrFormat("org %s is not a member of group %s", key.ShortHex(),
+                                               group.id().ShortHex()));
+  }
+  return ToMemberView(group, *m, as_of_ms);
 }
 
 }  // namespace constellation::rpc

@@ -8,12 +8,11 @@
 #include <cstdint>
 #include <string>
 
-#include <absl/status/status.h>
+#include <absl/status/statusor.h>
 
 #include "constellation/v1/client.pb.h"
 #include "server/core/group.h"
 #include "server/core/roster/roster.h"
-#include "server/rpc/backend.h"
 
 namespace constellation::rpc {
 
@@ -22,12 +21,11 @@ v1::GroupView ToGroupView(const core::Group& group, uint64_t as_of_ms);
 v1::MemberView ToMemberView(const core::Group& group, const core::MemberState& m,
                             uint64_t as_of_ms);
 
-// Answers a write that founds or joins `group` with its view as of now (write.h WriteView).
-template <typename Response>
-absl::Status GroupAnswer(const ApplyContext& apply, const core::Group& group, const std::string&,
-                         Response* out) {
-  *out->mutable_group() = ToGroupView(group, apply.NowMs());
-  return absl::OkStatus();
-}
+// write.h RecordViews: the group itself (`id` is its own), and the member whose org key is
+// `org_key` (kNotFound when it is not in the roster).
+absl::StatusOr<v1::GroupView> GroupViewOf(const core::Group& group, const std::string& id,
+                                          uint64_t as_of_ms);
+absl::StatusOr<v1::MemberView> MemberViewOf(const core::Group& group, const std::string& org_key,
+                                            uint64_t as_of_ms);
 
 }  // namespace constellation::rpc

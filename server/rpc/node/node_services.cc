@@ -5,7 +5,7 @@
 
 #include "constellation/v1/client.grpc.pb.h"
 #include "server/rpc/peer_sync.h"
-#include "server/rpc/reactors.h"
+#include "server/rpc/service.h"
 #include "server/rpc/services.h"
 
 namespace constellation::rpc {
@@ -13,73 +13,60 @@ namespace {
 
 constexpr char kVersion[] = "0.1.0";
 
-class NodeServiceImpl final : public v1::NodeService::CallbackService {
- public:
-  explicit NodeServiceImpl(Backend* backend) : backend_(backend) {}
-
-  grpc::ServerUnaryReactor* GetNodeInfo(grpc::CallbackServerContext* ctx,
-                                        const v1::GetNodeInfoRequest* req,
-                                        v1::GetNodeInfoResponse* resp) override {
-    return Unary(backend_, ctx, req, resp, Access::kRead,
-                 [card = backend_->OwnCard()](ApplyContext& apply, const Principal& p,
-                                              const v1::GetNodeInfoRequest&,
-                                              v1::GetNodeInfoResponse* out) {
-                   out->set_org_key(card.key());
-                   out->set_org_name(card.name());
-                   *out->mutable_endpoints() = card.endpoints();
-                   out->set_version(kVersion);
-                   // Counts cover only what the caller may read (a scoped auditor learns
-                   // nothing about other groups).
-                   uint32_t groups = 0;
-                   uint64_t events = 0;
-                   for (const auto& [id, g] : apply.state().groups()) {
-                     if (!p.CanRead(id)) continue;
-                     ++groups;
-                     events += g->size();
-                   }
-                   out->set_group_count(groups);
-                   out->set_event_count(events);
-                   out->set_caller_role(std::string(RoleName(p.role)));
-                   return absl::OkStatus();
-                 });
+class NodeServiceImpl final : public BoundService<v1::NodeService> {
+  UnaryReactor* GetNodeInfo(CallContext* ctx, const v1::GetNodeInfoRequest* req,
+                            v1::GetNodeInfoResponse* resp) override {
+    return Unary(
+        ctx, req, resp, Access::kRead,
+        [card = backend_->OwnCard()](ApplyContext& apply, const Principal& p,
+                                     const v1::GetNodeInfoRequest&, v1::GetNodeInfoResponse* out) {
+          out->set_org_key(card.key());
+          out->set_org_name(card.name());
+          *out->mutable_endpoints() = card.endpoints();
+          out->set_version(kVersion);
+          // Counts cover only what the caller may read (a scoped auditor learns
+          // nothing about other groups).
+          uint32_t groups = 0;
+          uint64_t events = 0;
+          for (const auto& [id, g] : apply.state().groups()) {
+            if (!p.CanRead(id)) continue;
+            ++groups;
+            events += g->size();
+          }
+          out->set_group_count(groups);
+          out->set_event_count(events);
+          out->set_caller_role(std::string(RoleName(p.role)));
+          return absl::OkStatus();
+        });
   }
 
-  grpc::ServerUnaryReactor* GetOrgCard(grpc::CallbackServerContext* ctx,
-                                       const v1::GetOrgCardRequest* req,
-                                       v1::OrgCard* resp) override {
-    return Unary(backend_, ctx, req, resp, Access::kRead,
+  UnaryReactor* GetOrgCard(CallContext* ctx, const v1::GetOrgCardRequest* req,
+                           v1::OrgCard* resp) override {
+    return Unary(ctx, req, resp, Access::kRead,
                  [card = backend_->OwnCard()](ApplyContext&, const Principal&,
                                               const v1::GetOrgCardRequest&, v1::OrgCard* out) {
                    *out = card;
                    return absl::OkStatus();
                  });
   }
-
- private:
-  Backend* backend_;
 };
 
-class TokenServiceImpl final : public v1::TokenService::CallbackService {
- public:
-  explicit TokenServiceImpl(Backend* backend) : backend_(backend) {}
-
-  grpc::ServerUnaryReactor* CreateToken(grpc::CallbackServerContext* ctx,
-                                        const v1::CreateTokenRequest* req,
-                                        v1::CreateTokenResponse* resp) override {
+class TokenServiceImpl final : public BoundService<v1::TokenService> {
+  UnaryReactor* CreateToken(CallContext* ctx, const v1::CreateTokenRequest* req,
+                            v1::CreateTokenResponse* resp) override {
     return RunUnary(backend_, ctx, req, resp, AuthenticateClient(ctx, *backend_, Access::kAdmin),
                     ParseTokenRequest,
                     [](ApplyContext& apply, const Principal&, const v1::CreateTokenRequest& r,
                        TokenRequest& t, v1::CreateTokenResponse* out) -> absl::Status {
-                      CONSTELLATION_ASSIGN_OR_RETURN(*out,
-                                                     apply.CreateToken(t.role, r.label(), t.groups));
+                      CONSTELLATION_ASSIGN_OR_RETURN(
+                          *out, apply.CreateToken(t.role, r.label(), t.groups));
                       return absl::OkStatus();
                     });
   }
 
-  grpc::ServerUnaryReactor* ListTokens(grpc::CallbackServerContext* ctx,
-                                       const v1::ListTokensRequest* req,
-                                       v1::ListTokensResponse* resp) override {
-    return Unary(backend_, ctx, req, resp, Access::kAdmin,
+  UnaryReactor* ListTokens(CallContext* ctx, const v1::ListTokensRequest* req,
+                           v1::ListTokensResponse* resp) override {
+    return Unary(ctx, req, resp, Access::kAdmin,
                  [](ApplyContext& apply, const Principal&, const v1::ListTokensRequest&,
                     v1::ListTokensResponse* out) {
                    for (v1::TokenInfo& t : apply.ListTokens()) *out->add_tokens() = std::move(t);
@@ -87,15 +74,13 @@ class TokenServiceImpl final : public v1::TokenService::CallbackService {
                  });
   }
 
-  grpc::ServerUnaryReactor* RevokeToken(grpc::CallbackServerContext* ctx,
-                                        const v1::RevokeTokenRequest* req,
-                                        v1::RevokeTokenResponse* resp) override {
-    return Unary(backend_, ctx, req, resp, Access::kAdmin,
+  UnaryReactor* RevokeToken(CallContext* ctx, const v1::RevokeTokenRequest* req,
+                            v1::RevokeTokenResponse* resp) override {
+    return Unary(ctx, req, resp, Access::kAdmin,
                  [](ApplyContext& apply, const Principal&, const v1::RevokeTokenRequest& r,
                     v1::RevokeTokenResponse*) { return apply.RevokeToken(r.token_id()); });
   }
 
- private:
   // A CreateTokenRequest, validated: its role and the groups an auditor token is scoped to.
   struct TokenRequest {
     Role role = Role::kAuditor;
@@ -107,8 +92,8 @@ class TokenServiceImpl final : public v1::TokenService::CallbackService {
     CONSTELLATION_ASSIGN_OR_RETURN(t.role, ParseRole(r.role()));
     if (r.label().size() > limits::kNameSizeBytesMax) {
       return absl::InvalidArgumentError(
-          absl::StrFormat("label is %d bytes; the limit kNameSizeBytesMax is %d",
-                          r.label().size(), limits::kNameSizeBytesMax));
+          absl::StrFormat("label is %d bytes; the limit kNameSizeBytesMax is %d", r.label().size(),
+                          limits::kNameSizeBytesMax));
     }
     for (const std::string& g : r.group_ids()) {
       CONSTELLATION_ASSIGN_OR_RETURN(t.groups.emplace_back(), ParseGroupId(g, "group_ids"));
@@ -119,19 +104,13 @@ class TokenServiceImpl final : public v1::TokenService::CallbackService {
     }
     return t;
   }
-
-  Backend* backend_;
 };
 
-class PeerServiceImpl final : public v1::PeerService::CallbackService {
- public:
-  explicit PeerServiceImpl(Backend* backend) : backend_(backend) {}
-
+class PeerServiceImpl final : public BoundService<v1::PeerService> {
   // With a peer_endpoint: pulls the group from that node on the background worker. Without:
   // a round with every member now (both directions), on the replication worker.
-  grpc::ServerUnaryReactor* SyncGroup(grpc::CallbackServerContext* ctx,
-                                      const v1::SyncGroupRequest* req,
-                                      v1::SyncGroupResponse* resp) override {
+  UnaryReactor* SyncGroup(CallContext* ctx, const v1::SyncGroupRequest* req,
+                          v1::SyncGroupResponse* resp) override {
     const absl::StatusOr<core::GroupId> group = ParseGroupId(req->group_id(), "group_id");
     absl::Status checked = AuthenticateClient(ctx, *backend_, Access::kAdmin,
                                               "syncing a group with peers needs an admin token")
@@ -151,9 +130,8 @@ class PeerServiceImpl final : public v1::PeerService::CallbackService {
     });
   }
 
-  grpc::ServerUnaryReactor* ListPeers(grpc::CallbackServerContext* ctx,
-                                      const v1::ListPeersRequest* req,
-                                      v1::ListPeersResponse* resp) override {
+  UnaryReactor* ListPeers(CallContext* ctx, const v1::ListPeersRequest* req,
+                          v1::ListPeersResponse* resp) override {
     return RunUnary(backend_, ctx, req, resp,
                     AuthenticateClient(ctx, *backend_, Access::kWrite,
                                        "listing peers needs an admin or member token"),
@@ -169,19 +147,12 @@ class PeerServiceImpl final : public v1::PeerService::CallbackService {
                       return absl::OkStatus();
                     });
   }
-
- private:
-  Backend* backend_;
 };
 
 }  // namespace
 
 Services MakeNodeServices(Backend* backend) {
-  Services services;
-  services.push_back(std::make_unique<NodeServiceImpl>(backend));
-  services.push_back(std::make_unique<TokenServiceImpl>(backend));
-  services.push_back(std::make_unique<PeerServiceImpl>(backend));
-  return services;
+  return MakeServices<NodeServiceImpl, TokenServiceImpl, PeerServiceImpl>(backend);
 }
 
 }  // namespace constellation::rpc
