@@ -7,7 +7,7 @@
 //   RunPaged    - a server stream that reads its items from the apply loop one page at a time.
 // Each maps its absl::Status to gRPC once (ToGrpcStatus). `Caller` is who is calling: a client
 // Principal or a peer's org key. The client forms (service.h BoundService: Unary, ReadGroup,
-// StreamGroup, Write) bind the caller to a bearer token.
+// GetRecord, StreamGroup, Write) bind the caller to a bearer token.
 // Thread safety: gRPC may call these from any thread; bodies run on the loop.
 #pragma once
 
@@ -22,8 +22,6 @@
 #include <absl/status/statusor.h>
 #include <grpcpp/grpcpp.h>
 
-#include "server/base/limits.h"
-#include "server/base/status_macros.h"
 #include "server/rpc/backend.h"
 #include "server/rpc/status_map.h"
 

@@ -17,20 +17,16 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <type_traits>
-#include <utility>
 
 #include <absl/status/status.h>
 #include <absl/status/statusor.h>
 #include <google/protobuf/message.h>
-#include <grpcpp/grpcpp.h>
 
 #include "constellation/v1/client.pb.h"
 #include "server/base/status_macros.h"
 #include "server/core/codec.h"
 #include "server/core/group.h"
 #include "server/rpc/backend.h"
-#include "server/rpc/reactors.h"
 
 namespace constellation::rpc {
 
