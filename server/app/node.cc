@@ -15,7 +15,6 @@
 #include "server/base/check.h"
 #include "server/base/limits.h"
 #include "server/base/status_macros.h"
-#include "server/rpc/federation_service.h"
 #include "server/rpc/services.h"
 #include "server/storage/event_store.h"
 #include "server/storage/rocks_store.h"
@@ -163,12 +162,6 @@ class Node::Context final : public rpc::ApplyContext {
     return out;
   }
 
-  std::string OrgName() const override { return node_->options_.org_name; }
-  std::vector<std::string> Endpoints() const override {
-    if (!node_->options_.advertise_endpoints.empty()) return node_->options_.advertise_endpoints;
-    return {node_->address()};
-  }
-
   storage::WriteBatch& batch() { return batch_; }
   std::vector<std::pair<std::string, v1::TokenInfo>>& token_changes() { return token_changes_; }
   // This org's events appended by the batch, per group, in chain order.
@@ -239,6 +232,18 @@ absl::Status Node::Load() {
 
 Node::~Node() { Shutdown(); }
 
+v1::OrgCard Node::OwnCard() const {
+  v1::OrgCard card;
+  card.set_key(key_.public_key().Bytes());
+  card.set_name(options_.org_name);
+  if (options_.advertise_endpoints.empty()) {
+    card.add_endpoints(address());
+  } else {
+    for (const std::string& e : options_.advertise_endpoints) card.add_endpoints(e);
+  }
+  return card;
+}
+
 std::string Node::address() const {
   std::string host = options_.listen_address.substr(0, options_.listen_address.rfind(':'));
   return absl::StrFormat("%s:%d", host, port_);
@@ -253,9 +258,7 @@ absl::Status Node::Start() {
   grpc::ServerBuilder builder;
   builder.AddListeningPort(options_.listen_address, grpc::InsecureServerCredentials(), &port_);
   builder.SetMaxReceiveMessageSize(static_cast<int>(limits::kRpcMessageSizeBytesMax));
-  services_ = rpc::MakeClientServices(this);
-  for (auto& s : rpc::MakePeerServices(this)) services_.push_back(std::move(s));
-  for (auto& s : services_) builder.RegisterService(s.get());
+  services_ = rpc::RegisterServices(this, builder);
   server_ = builder.BuildAndStart();
   if (server_ == nullptr || port_ == 0) {
     Shutdown();

@@ -72,6 +72,7 @@ class Node final : public rpc::Backend {
   void Shutdown(uint64_t grace_ms = 5000);
 
   // rpc::Backend.
+  v1::OrgCard OwnCard() const override;
   absl::StatusOr<rpc::Principal> Authenticate(std::string_view token) const override;
   absl::Status Post(std::function<rpc::Reply(rpc::ApplyContext&)> task) override;
   absl::Status AuthenticatePeer(const core::CallCredentials& credentials, std::string_view method,

@@ -55,7 +55,7 @@ class ApplyContext {
   virtual const core::NodeState& state() const = 0;
 
   // Appends an event of this node's org (core::NodeState::AppendOwn) and stages it for the
-  // batch's commit. Idempotency by request_id is the caller's (services.cc) to check first.
+  // batch's commit. Idempotency by request_id is the caller's (write.h) to check first.
   virtual absl::StatusOr<const core::VerifiedEvent*> AppendOwn(
       const std::optional<core::GroupId>& group, const v1::Event& body) = 0;
 
@@ -81,15 +81,15 @@ class ApplyContext {
       Role role, std::string label, std::vector<core::GroupId> groups) = 0;
   virtual absl::Status RevokeToken(const std::string& token_id) = 0;
   virtual std::vector<v1::TokenInfo> ListTokens() const = 0;
-
-  // The node's own organisation profile.
-  virtual std::string OrgName() const = 0;
-  virtual std::vector<std::string> Endpoints() const = 0;
 };
 
 class Backend {
  public:
   virtual ~Backend() = default;
+
+  // This node's org card: its org key, name and endpoints (the configured advertised ones, or
+  // the bound listen address). Thread-safe and non-blocking (fixed once the server listens).
+  virtual v1::OrgCard OwnCard() const = 0;
 
   // Resolves a bearer token. kUnauthenticated for an unknown or revoked token. Thread-safe and
   // non-blocking (an in-memory lookup).
@@ -126,8 +126,7 @@ class Backend {
 // that may block (background and replication workers), never for the loop or a reaction.
 // Errors: `fn`'s, or Post's (kUnavailable when shutting down).
 template <typename T>
-absl::StatusOr<T> RunOnLoop(Backend& backend,
-                            std::function<absl::StatusOr<T>(ApplyContext&)> fn) {
+absl::StatusOr<T> RunOnLoop(Backend& backend, std::function<absl::StatusOr<T>(ApplyContext&)> fn) {
   auto done = std::make_shared<std::promise<absl::StatusOr<T>>>();
   std::future<absl::StatusOr<T>> result = done->get_future();
   absl::Status posted = backend.Post([fn = std::move(fn), done](ApplyContext& apply) -> Reply {

@@ -7,10 +7,18 @@
 namespace constellation::rpc {
 namespace {
 
+// Runs `read(group)` on the apply loop with the group `id` (nullptr when this node does not
+// hold it) and waits for its result.
+template <typename T, typename Read>
+absl::StatusOr<T> ReadGroupOnLoop(Backend& backend, const core::GroupId& id, Read read) {
+  return RunOnLoop<T>(backend, [&id, &read](ApplyContext& a) -> absl::StatusOr<T> {
+    return read(a.state().FindGroup(id));
+  });
+}
+
 // This node's frontier of `group` (empty heads when it does not hold the group).
 absl::StatusOr<v1::Frontier> LocalFrontier(Backend& backend, const core::GroupId& group) {
-  return RunOnLoop<v1::Frontier>(backend, [&group](ApplyContext& a) -> absl::StatusOr<v1::Frontier> {
-    const core::Group* g = a.state().FindGroup(group);
+  return ReadGroupOnLoop<v1::Frontier>(backend, group, [&group](const core::Group* g) {
     v1::Frontier f;
     if (g != nullptr) f = g->Frontier();
     f.set_group_id(group.Bytes());
@@ -26,21 +34,18 @@ absl::Status SendForkProofs(Backend& backend, PeerClient& peer, const core::Grou
                             const v1::Frontier& theirs) {
   CONSTELLATION_ASSIGN_OR_RETURN(
       std::vector<v1::ForkProof> proofs,
-      RunOnLoop<std::vector<v1::ForkProof>>(
-          backend, [&](ApplyContext& a) -> absl::StatusOr<std::vector<v1::ForkProof>> {
-            std::vector<v1::ForkProof> out;
-            const core::Group* g = a.state().FindGroup(group);
-            if (g == nullptr) return out;
-            for (const v1::ChainHead& head : theirs.heads()) {
-              absl::StatusOr<core::OrgKey> author = core::OrgKey::FromBytes(head.author());
-              if (!author.ok()) continue;
-              auto fork = g->forks().find(*author);
-              if (fork != g->forks().end() && head.seq() >= fork->second.seq) {
-                out.push_back(fork->second.proof);
-              }
-            }
-            return out;
-          }));
+      ReadGroupOnLoop<std::vector<v1::ForkProof>>(backend, group, [&](const core::Group* g) {
+        std::vector<v1::ForkProof> out;
+        for (const v1::ChainHead& head : theirs.heads()) {
+          absl::StatusOr<core::OrgKey> author = core::OrgKey::FromBytes(head.author());
+          if (g == nullptr || !author.ok()) continue;
+          auto fork = g->forks().find(*author);
+          if (fork != g->forks().end() && head.seq() >= fork->second.seq) {
+            out.push_back(fork->second.proof);
+          }
+        }
+        return out;
+      }));
   for (const v1::ForkProof& proof : proofs) {
     CONSTELLATION_RETURN_IF_ERROR(peer.GossipForkProof(group, proof).status());
   }
@@ -54,8 +59,7 @@ absl::Status CheckCancelled(const std::function<bool()>& cancelled) {
   return absl::OkStatus();
 }
 
-}  // namespace
-
+// Receives event number `index` of a batch of group `group` (IngestVerified).
 absl::Status IngestOne(ApplyContext& apply, const core::GroupId& group,
                        absl::StatusOr<core::VerifiedEvent> e, int index,
                        v1::PushEventsResponse* out) {
@@ -83,6 +87,17 @@ absl::Status IngestOne(ApplyContext& apply, const core::GroupId& group,
   return absl::OkStatus();
 }
 
+}  // namespace
+
+absl::Status IngestVerified(ApplyContext& apply, const core::GroupId& group, VerifiedBatch batch,
+                            v1::PushEventsResponse* out) {
+  for (size_t i = 0; i < batch.size(); ++i) {
+    CONSTELLATION_RETURN_IF_ERROR(
+        IngestOne(apply, group, std::move(batch[i]), static_cast<int>(i), out));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status PullFromPeer(Backend& backend, PeerClient& peer, const core::GroupId& group,
                           v1::SyncGroupResponse* out, const std::function<bool()>& cancelled) {
   while (true) {
@@ -92,22 +107,15 @@ absl::Status PullFromPeer(Backend& backend, PeerClient& peer, const core::GroupI
     CONSTELLATION_ASSIGN_OR_RETURN(std::vector<v1::SignedEvent> events,
                                    peer.Pull(mine, limits::kFederationPullEventsMax));
     out->set_received(out->received() + events.size());
-    // Signatures are checked here, on the calling worker, so that the apply loop spends its
-    // time on inserting and folding (verification is most of a catch-up's cost,
-    // docs/PERFORMANCE.md); the events stay unchanged, so where they are checked does not
-    // matter.
-    std::vector<absl::StatusOr<core::VerifiedEvent>> verified;
-    verified.reserve(events.size());
-    for (const v1::SignedEvent& e : events) verified.push_back(core::VerifySignedEvent(e));
+    // Verified here, on the calling worker, so that the apply loop spends its time on
+    // inserting and folding.
+    VerifiedBatch verified = VerifyEvents(events);
     CONSTELLATION_ASSIGN_OR_RETURN(
         v1::PushEventsResponse counts,
         RunOnLoop<v1::PushEventsResponse>(
             backend, [&](ApplyContext& a) -> absl::StatusOr<v1::PushEventsResponse> {
               v1::PushEventsResponse c;
-              for (size_t i = 0; i < verified.size(); ++i) {
-                CONSTELLATION_RETURN_IF_ERROR(
-                    IngestOne(a, group, std::move(verified[i]), static_cast<int>(i), &c));
-              }
+              CONSTELLATION_RETURN_IF_ERROR(IngestVerified(a, group, std::move(verified), &c));
               return c;
             }));
     out->set_inserted(out->inserted() + counts.accepted());
@@ -127,14 +135,15 @@ absl::Status PushToPeer(Backend& backend, PeerClient& peer, const core::GroupId&
     if (first) CONSTELLATION_RETURN_IF_ERROR(SendForkProofs(backend, peer, group, theirs));
     CONSTELLATION_ASSIGN_OR_RETURN(
         std::vector<v1::SignedEvent> events,
-        RunOnLoop<std::vector<v1::SignedEvent>>(
-            backend, [&](ApplyContext& a) -> absl::StatusOr<std::vector<v1::SignedEvent>> {
+        ReadGroupOnLoop<std::vector<v1::SignedEvent>>(
+            backend, group,
+            [&](const core::Group* g) -> absl::StatusOr<std::vector<v1::SignedEvent>> {
               std::vector<v1::SignedEvent> lacking;
-              const core::Group* g = a.state().FindGroup(group);
               if (g == nullptr) return lacking;
               CONSTELLATION_ASSIGN_OR_RETURN(
                   core::SyncPlan plan, core::Diff(*g, theirs, limits::kFederationPullEventsMax));
-              for (const core::VerifiedEvent* e : plan.events) lacking.push_back(e->ToSignedEvent());
+              for (const core::VerifiedEvent* e : plan.events)
+                lacking.push_back(e->ToSignedEvent());
               return lacking;
             }));
     if (events.empty()) return absl::OkStatus();
@@ -148,17 +157,23 @@ absl::Status PushToPeer(Backend& backend, PeerClient& peer, const core::GroupId&
 
 absl::Status FillStateHash(Backend& backend, const core::GroupId& group,
                            v1::SyncGroupResponse* out) {
-  return RunOnLoop<bool>(backend,
-                         [&](ApplyContext& a) -> absl::StatusOr<bool> {
-                           const core::Group* g = a.state().FindGroup(group);
-                           if (g != nullptr) {
-                             const auto hash = g->StateHash();
-                             out->set_state_hash(std::string(
-                                 reinterpret_cast<const char*>(hash.data()), hash.size()));
-                           }
-                           return true;
-                         })
+  return ReadGroupOnLoop<bool>(backend, group,
+                               [out](const core::Group* g) {
+                                 if (g != nullptr) {
+                                   const auto hash = g->StateHash();
+                                   out->set_state_hash(std::string(
+                                       reinterpret_cast<const char*>(hash.data()), hash.size()));
+                                 }
+                                 return true;
+                               })
       .status();
+}
+
+absl::Status SyncFromPeer(Backend& backend, const std::string& endpoint, const core::GroupId& group,
+                          v1::SyncGroupResponse* out) {
+  PeerClient peer(endpoint, &backend);
+  CONSTELLATION_RETURN_IF_ERROR(PullFromPeer(backend, peer, group, out));
+  return FillStateHash(backend, group, out);
 }
 
 }  // namespace constellation::rpc

@@ -1,13 +1,21 @@
 // server/rpc/reactors.h
 //
-// The two shapes every handler takes (STYLE.md: handlers never block): a unary call whose
-// body runs on the apply loop and finishes from there after the commit, and a server stream
-// that reads pages from the apply loop. `Caller` is who is calling: a client Principal or a
-// peer's org key. Thread safety: gRPC may call these from any thread; bodies run on the loop.
+// The shapes every handler takes (STYLE.md: reactions never block):
+//   RunUnary    - a unary call: authenticated and validated in the reaction, its body run on the
+//                 apply loop, finished from the loop after the commit;
+//   RunDetached - a unary call whose work waits on other nodes, handed to a worker;
+//   RunPaged    - a server stream that reads its items from the apply loop one page at a time.
+// Each maps its absl::Status to gRPC once (ToGrpcStatus). `Caller` is who is calling: a client
+// Principal or a peer's org key. The client forms (service.h BoundService: Unary, ReadGroup,
+// GetRecord, StreamGroup, Write) bind the caller to a bearer token.
+// Thread safety: gRPC may call these from any thread; bodies run on the loop.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include <absl/status/status.h>
@@ -19,43 +27,66 @@
 
 namespace constellation::rpc {
 
-// The caller of a client RPC, from its `authorization: Bearer <token>` metadata.
-// kUnauthenticated when missing, malformed, unknown or revoked.
-inline absl::StatusOr<Principal> AuthenticateBearer(const grpc::CallbackServerContext* ctx,
-                                                    const Backend& backend) {
-  const auto& md = ctx->client_metadata();
-  auto it = md.find("authorization");
-  if (it == md.end()) {
-    return absl::UnauthenticatedError(
-        "missing bearer token: send 'authorization: Bearer <token>' (CLI: --token or "
-        "CONSTELLATION_TOKEN)");
+// The one shape of a unary RPC. In the reaction: `caller` (who calls, or the error
+// authentication gave), then `prepare(request)`, which validates the request without state
+// and returns what the body needs (absl::StatusOr<T>); then, on the apply loop,
+// `body(apply, caller, request, prepared, response)`. The RPC finishes from the loop after the
+// commit with the body's status; at once with the first error before it, or with Post's
+// (kUnavailable, kResourceExhausted) if the loop refuses the task.
+template <typename Caller, typename Request, typename Response, typename Prepare, typename Body>
+grpc::ServerUnaryReactor* RunUnary(Backend* backend, grpc::CallbackServerContext* ctx,
+                                   const Request* request, Response* response,
+                                   absl::StatusOr<Caller> caller, Prepare prepare, Body body) {
+  using Prepared = typename std::invoke_result_t<Prepare, const Request&>::value_type;
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  absl::Status status = caller.status();
+  std::shared_ptr<Prepared> prepared;
+  if (status.ok()) {
+    absl::StatusOr<Prepared> p = prepare(*request);
+    status = p.status();
+    if (p.ok()) prepared = std::make_shared<Prepared>(*std::move(p));
   }
-  std::string_view value(it->second.data(), it->second.size());
-  constexpr std::string_view kBearer = "Bearer ";
-  if (value.substr(0, kBearer.size()) != kBearer) {
-    return absl::UnauthenticatedError("authorization metadata must be 'Bearer <token>'");
+  if (status.ok()) {
+    status = backend->Post([reactor, request, response, prepared, c = *std::move(caller),
+                            body](ApplyContext& apply) -> Reply {
+      absl::Status result = body(apply, c, *request, *prepared, response);
+      return [reactor, result] { reactor->Finish(ToGrpcStatus(result)); };
+    });
   }
-  return backend.Authenticate(value.substr(kBearer.size()));
+  if (!status.ok()) reactor->Finish(ToGrpcStatus(status));
+  return reactor;
 }
 
-// Runs `body(apply, caller, request, response)` on the apply loop and finishes the unary RPC
-// from the loop after the commit; finishes at once with `caller`'s error if authentication
-// failed, or with kUnavailable/kResourceExhausted if the loop refuses the task.
+// RunUnary for a request with nothing to prepare: `body(apply, caller, request, response)`.
 template <typename Caller, typename Request, typename Response, typename Body>
 grpc::ServerUnaryReactor* RunUnary(Backend* backend, grpc::CallbackServerContext* ctx,
                                    const Request* request, Response* response,
                                    absl::StatusOr<Caller> caller, Body body) {
-  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  if (!caller.ok()) {
-    reactor->Finish(ToGrpcStatus(caller.status()));
-    return reactor;
-  }
-  absl::Status posted = backend->Post(
-      [reactor, request, response, p = *std::move(caller), body](ApplyContext& apply) -> Reply {
-        absl::Status result = body(apply, p, *request, response);
-        return [reactor, result] { reactor->Finish(ToGrpcStatus(result)); };
+  struct Nothing {};
+  return RunUnary(
+      backend, ctx, request, response, std::move(caller),
+      [](const Request&) { return absl::StatusOr<Nothing>(Nothing{}); },
+      [body](ApplyContext& apply, const Caller& c, const Request& r, Nothing&, Response* out) {
+        return body(apply, c, r, out);
       });
-  if (!posted.ok()) reactor->Finish(ToGrpcStatus(posted));
+}
+
+// Finishes a detached call once, from the worker that did its work.
+using Finish = std::function<void(const absl::Status&)>;
+
+// A unary RPC whose work waits on other nodes, so that it runs on a worker, never in the
+// reaction or on the loop. In the reaction: `checked` (authentication and validation; the RPC
+// finishes with it at once when it is an error), then `start(finish)`, which hands the work to
+// a worker (Backend::RunInBackground, SyncWithMembers) and returns that hand-over's status. The
+// worker calls `finish` once; if `start` fails, the RPC finishes with its error at once.
+template <typename Start>
+grpc::ServerUnaryReactor* RunDetached(grpc::CallbackServerContext* ctx, absl::Status checked,
+                                      Start start) {
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  if (checked.ok()) {
+    checked = start(Finish([reactor](const absl::Status& s) { reactor->Finish(ToGrpcStatus(s)); }));
+  }
+  if (!checked.ok()) reactor->Finish(ToGrpcStatus(checked));
   return reactor;
 }
 

@@ -1,9 +1,13 @@
 // server/rpc/services.h
 //
-// The client API's gRPC services (client.proto) on the callback API. Each handler
-// authenticates the bearer token, checks the role, validates the request, and posts one task
-// to the apply loop (backend.h); the RPC finishes from the loop after the commit. Handlers
-// never block.
+// The registry of the node's gRPC services: every record domain's client services
+// (server/rpc/<domain>/) and the federation service between nodes. The app wires them with one
+// call (RegisterServices). Adding a domain: its folder with a Make<Domain>Services defined in
+// it, a declaration below, a line in kServiceFactories (services.cc), and a line in
+// server/rpc/CMakeLists.txt.
+// Each service authenticates the call, validates the request and posts one task to the apply
+// loop (backend.h, reactors.h); the RPC finishes from the loop after the commit. Handlers never
+// block.
 // Thread safety: the services are stateless apart from the Backend pointer; gRPC may call
 // them from any thread.
 #pragma once
@@ -18,11 +22,17 @@
 
 namespace constellation::rpc {
 
-// Creates every client service, bound to `backend` (which must outlive them).
-// Includes the governance and membership services (MakeGovernanceServices).
-std::vector<std::unique_ptr<grpc::Service>> MakeClientServices(Backend* backend);
+using Services = std::vector<std::unique_ptr<grpc::Service>>;
 
-// GovernanceService and MembershipService (governance_services.cc).
-std::vector<std::unique_ptr<grpc::Service>> MakeGovernanceServices(Backend* backend);
+// Creates every service, bound to `backend`, and registers it with `builder`. The services
+// must outlive the server built from `builder`, and `backend` the services.
+Services RegisterServices(Backend* backend, grpc::ServerBuilder& builder);
+
+// One domain's services each (server/rpc/<domain>/).
+Services MakeNodeServices(Backend* backend);         // NodeService, TokenService, PeerService
+Services MakeGroupServices(Backend* backend);        // GroupService
+Services MakeGovernanceServices(Backend* backend);   // GovernanceService, MembershipService
+Services MakeFundraisingServices(Backend* backend);  // FundraisingService
+Services MakeFederationServices(Backend* backend);   // FederationService (node to node)
 
 }  // namespace constellation::rpc

@@ -1,0 +1,38 @@
+// server/rpc/fundraising/fundraising_views.h
+//
+// Fundraising's views (client.proto CampaignView, PledgeView, PledgeVersion) from the core's
+// FundraisingLedger, and its lookups: a campaign or pledge by id. Statuses are derived as of a
+// time, never stored. Pure functions of their arguments.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <absl/status/statusor.h>
+
+#include "constellation/v1/client.pb.h"
+#include "server/core/fundraising/fundraising_ledger.h"
+#include "server/core/group.h"
+
+namespace constellation::rpc {
+
+// A campaign or pledge of `g` by id; kInvalidArgument for a malformed id, kNotFound.
+absl::StatusOr<const core::CampaignState*> FindCampaign(const core::Group& g,
+                                                        const std::string& id_bytes);
+absl::StatusOr<const core::PledgeState*> FindPledge(const core::Group& g,
+                                                    const std::string& id_bytes);
+
+v1::CampaignView ToCampaignView(const core::GroupState& state, const core::CampaignState& c);
+// A pledge with its status derived as of `as_of_ms`.
+v1::PledgeView ToPledgeView(const core::GroupState& state, const core::PledgeState& p,
+                            uint64_t as_of_ms);
+v1::PledgeVersion ToPledgeVersion(const core::PledgeEntry& entry);
+
+// write.h RecordViews: the campaign `campaign_id` (its totals are as of now: they have no
+// time), the pledge `pledge_id` with its status as of `as_of_ms`.
+absl::StatusOr<v1::CampaignView> CampaignViewOf(const core::Group& group,
+                                                const std::string& campaign_id, uint64_t as_of_ms);
+absl::StatusOr<v1::PledgeView> PledgeViewOf(const core::Group& group, const std::string& pledge_id,
+                                            uint64_t as_of_ms);
+
+}  // namespace constellation::rpc

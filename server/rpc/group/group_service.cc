@@ -1,0 +1,77 @@
+// GroupService (client.proto): founding a group, reading groups, and streaming a group's signed
+// events in canonical order (what an auditor re-verifies offline).
+#include "constellation/v1/client.grpc.pb.h"
+#include "server/rpc/group/group_views.h"
+#include "server/rpc/service.h"
+#include "server/rpc/services.h"
+
+namespace constellation::rpc {
+namespace {
+
+// A charter event from `request`, its founder profile defaulting to this node's org: name and
+// endpoints from the org card, the lead role, weight 1 (client.proto CreateGroupRequest).
+v1::Event CharterBody(const v1::CreateGroupRequest& request, const v1::OrgCard& card) {
+  v1::Event body;
+  v1::Charter* charter = body.mutable_charter();
+  *charter = request.charter();
+  if (charter->kind() == v1::GROUP_KIND_UNSPECIFIED) charter->set_kind(v1::GROUP_KIND_PARTNERSHIP);
+  v1::MemberProfile* founder = charter->mutable_founder();
+  if (founder->name().empty()) founder->set_name(card.name());
+  if (founder->role() == v1::ROLE_UNSPECIFIED) founder->set_role(v1::ROLE_LEAD);
+  if (founder->voting_weight() == 0) founder->set_voting_weight(1);
+  if (founder->endpoints().empty()) *founder->mutable_endpoints() = card.endpoints();
+  return body;
+}
+
+class GroupServiceImpl final : public BoundService<v1::GroupService> {
+  UnaryReactor* CreateGroup(CallContext* ctx, const v1::CreateGroupRequest* req,
+                            v1::CreateGroupResponse* resp) override {
+    return Write(ctx, req, resp, CharterBody(*req, backend_->OwnCard()), "", GroupViewOf,
+                 Access::kAdmin);
+  }
+
+  UnaryReactor* GetGroup(CallContext* ctx, const v1::GetGroupRequest* req,
+                         v1::GroupView* resp) override {
+    return GetRecord(ctx, req, resp, req->group_id(), GroupViewOf);
+  }
+
+  UnaryReactor* ListGroups(CallContext* ctx, const v1::ListGroupsRequest* req,
+                           v1::ListGroupsResponse* resp) override {
+    return Unary(ctx, req, resp, Access::kRead,
+                 [](ApplyContext& apply, const Principal& p, const v1::ListGroupsRequest&,
+                    v1::ListGroupsResponse* out) {
+                   for (const auto& [id, g] : apply.state().groups()) {
+                     if (p.CanRead(id)) *out->add_groups() = ToGroupView(*g, apply.NowMs());
+                   }
+                   return absl::OkStatus();
+                 });
+  }
+
+  StreamReactor<v1::StreamEventsResponse>* StreamEvents(
+      CallContext* ctx, const v1::StreamEventsRequest* req) override {
+    return StreamGroup<v1::StreamEventsResponse>(
+        ctx, req,
+        [](const ApplyContext&, const core::Group& g, const v1::StreamEventsRequest& r,
+           uint64_t skip, std::vector<v1::StreamEventsResponse>* out, bool* more) {
+          g.ForEachInOrder(r.after_position() + skip,
+                           [&](uint64_t position, const core::VerifiedEvent& e) {
+                             if (out->size() == limits::kStreamPageSizeMax) {
+                               *more = true;
+                               return false;
+                             }
+                             v1::StreamEventsResponse& item = out->emplace_back();
+                             item.set_position(position);
+                             item.set_event_id(e.id.Bytes());
+                             *item.mutable_signed_event() = e.ToSignedEvent();
+                             return true;
+                           });
+          return absl::OkStatus();
+        });
+  }
+};
+
+}  // namespace
+
+Services MakeGroupServices(Backend* backend) { return MakeServices<GroupServiceImpl>(backend); }
+
+}  // namespace constellation::rpc

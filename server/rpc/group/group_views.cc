@@ -1,0 +1,53 @@
+#include "server/rpc/group/group_views.h"
+
+#include <absl/strings/str_format.h>
+
+#include "server/base/status_macros.h"
+
+namespace constellation::rpc {
+
+v1::MemberView ToMemberView(const core::Group& group, const core::MemberState& m,
+                            uint64_t as_of_ms) {
+  v1::MemberView v;
+  v.set_key(m.key.Bytes());
+  *v.mutable_profile() = m.profile;
+  v.set_status(std::string(core::MemberStatusName(core::DeriveMemberStatus(m, as_of_ms))));
+  v.set_last_seq(group.dag().ChainLength(m.key));
+  v.set_notice_effective_ms(m.notice_effective_ms);
+  v.set_frozen(group.FrozenFrom(m.key).has_value());
+  return v;
+}
+
+v1::GroupView ToGroupView(const core::Group& group, uint64_t as_of_ms) {
+  const core::GroupState& s = group.state();
+  v1::GroupView v;
+  v.set_group_id(group.id().Bytes());
+  *v.mutable_charter() = s.roster().charter();
+  v.set_founder(s.roster().founder().Bytes());
+  for (const auto& [key, m] : s.roster().members()) {
+    *v.add_members() = ToMemberView(group, m, as_of_ms);
+  }
+  v.set_event_count(s.event_count());
+  const auto hash = group.StateHash();  // includes forks' freeze (PROTOCOL.md §4)
+  v.set_state_hash(std::string(reinterpret_cast<const char*>(hash.data()), hash.size()));
+  *v.mutable_last_hlc() = s.last_hlc().ToProto();
+  return v;
+}
+
+absl::StatusOr<v1::GroupView> GroupViewOf(const core::Group& group, const std::string&,
+                                          uint64_t as_of_ms) {
+  return ToGroupView(group, as_of_ms);
+}
+
+absl::StatusOr<v1::MemberView> MemberViewOf(const core::Group& group, const std::string& org_key,
+                                            uint64_t as_of_ms) {
+  CONSTELLATION_ASSIGN_OR_RETURN(core::OrgKey key, core::OrgKey::FromBytes(org_key, "org key"));
+  const core::MemberState* m = group.state().roster().Find(key);
+  if (m == nullptr) {
+    return absl::NotFoundError(absl::StrFormat("org %s is not a member of group %s", key.ShortHex(),
+                                               group.id().ShortHex()));
+  }
+  return ToMemberView(group, *m, as_of_ms);
+}
+
+}  // namespace constellation::rpc
