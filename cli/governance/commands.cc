@@ -1,37 +1,39 @@
-// cli/commands_governance.cc: proposal and member commands (DESIGN §1, §3): propose admitting
-// an org from its card or expelling a member, vote, close, list, show, the "waiting on" view,
-// and a member's own notice and withdrawal.
+// cli/governance/commands.cc: proposal commands (DESIGN §1, §3): propose admitting an org from
+// its card or expelling a member, vote, close, list, show, the "waiting on" view; and the
+// membership writes of an org: join after admission, notice and withdrawal.
+#include "cli/governance/commands.h"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
-#include <sstream>
+#include <span>
 
 #include <absl/strings/numbers.h>
 #include <absl/strings/str_format.h>
 #include <absl/strings/str_join.h>
 #include <absl/time/clock.h>
 
-#include "cli/commands.h"
+#include "cli/governance/render.h"
+#include "cli/group/commands.h"
+#include "cli/render.h"
 #include "cli/values.h"
 
 namespace constellation::cli {
 namespace {
 
-const std::vector<std::string> kRoles = {"lead", "partner", "affiliate", "coordinator", "observer"};
-const std::vector<std::string> kSegments = {"strategic", "funder", "advisor", "contractor"};
-const std::vector<std::string> kStances = {"agree", "abstain", "disagree", "block"};
+constexpr const char* kRoles[] = {"lead", "partner", "affiliate", "coordinator", "observer"};
+constexpr const char* kSegments[] = {"strategic", "funder", "advisor", "contractor"};
+constexpr const char* kStances[] = {"agree", "abstain", "disagree", "block"};
 // Decision types `proposal create` accepts: those without a required payload.
-const std::vector<std::string> kPlainTypes = {"adopt_strategy", "allocate_funds", "open_campaign",
-                                              "amend_charter",  "write_off",      "dissolve"};
-
-bool OneOf(const std::string& value, const std::vector<std::string>& accepted) {
-  return std::find(accepted.begin(), accepted.end(), value) != accepted.end();
-}
+constexpr const char* kPlainTypes[] = {"adopt_strategy", "allocate_funds", "open_campaign",
+                                       "amend_charter",  "write_off",      "dissolve"};
 
 absl::Status CheckOneOf(const std::string& flag, const std::string& value,
-                        const std::vector<std::string>& accepted) {
-  if (OneOf(value, accepted)) return absl::OkStatus();
+                        std::span<const char* const> accepted) {
+  if (std::find(accepted.begin(), accepted.end(), value) != accepted.end()) {
+    return absl::OkStatus();
+  }
   return absl::InvalidArgumentError(
       absl::StrFormat("--%s '%s' is not one of: %s", flag, value, absl::StrJoin(accepted, ", ")));
 }
@@ -65,8 +67,9 @@ absl::StatusOr<OrgCard> ReadCardFile(const std::string& path) {
 absl::Status ApplyCommonFlags(const Invocation& inv, const std::string& default_title,
                               ProposalSpec* spec) {
   spec->title = inv.Has("title") ? inv.Get("title") : default_title;
-  if (spec->title.empty())
+  if (spec->title.empty()) {
     return absl::InvalidArgumentError("--title is empty: say what is decided");
+  }
   spec->text = inv.Get("text");
   if (inv.Has("deadline")) {
     absl::StatusOr<uint64_t> deadline_ms =
@@ -77,35 +80,15 @@ absl::Status ApplyCommonFlags(const Invocation& inv, const std::string& default_
   return absl::OkStatus();
 }
 
-// Object output of a proposal write: proposal_id first (the stable key scripts read).
-void PrintProposalWrite(CommandContext& context, const ProposalWrite& write) {
-  const Proposal& proposal = write.proposal;
-  const Json json = {{"proposal_id", proposal.proposal_id},
-                     {"event_id", write.event.event_id},
-                     {"request_id", context.request_id()},
-                     {"event", ToJson(write.event)},
-                     {"proposal", ToJson(proposal)}};
-  context.PrintObject(json, {{"proposal_id", proposal.proposal_id},
-                             {"event_id", write.event.event_id},
-                             {"type", proposal.spec.decision_type},
-                             {"title", proposal.spec.title},
-                             {"outcome", OutcomeText(proposal)},
-                             {"stances", absl::StrFormat("%d/%d", proposal.tally.stance_count,
-                                                         proposal.tally.eligible_count)},
-                             {"deadline", FormatTimeMs(proposal.deadline_ms)}});
+absl::StatusOr<Output> Propose(CommandContext& context, const ProposalSpec& spec) {
+  return context.Write(
+      [&](Client& client) {
+        return client.Propose(context.invocation().Get("group"), spec, context.write_options());
+      },
+      ProposalWriteOutput);
 }
 
-absl::Status Propose(CommandContext& context, const ProposalSpec& spec) {
-  absl::StatusOr<Client*> client = context.client();
-  if (!client.ok()) return client.status();
-  absl::StatusOr<ProposalWrite> write =
-      (*client)->Propose(context.invocation().Get("group"), spec, context.write_options());
-  if (!write.ok()) return write.status();
-  PrintProposalWrite(context, *write);
-  return absl::OkStatus();
-}
-
-absl::Status ProposalAdmitCommand(CommandContext& context) {
+absl::StatusOr<Output> ProposalAdmitCommand(CommandContext& context) {
   const Invocation& inv = context.invocation();
   absl::StatusOr<OrgCard> card = ReadCardFile(inv.Get("card"));
   if (!card.ok()) return card.status();
@@ -135,7 +118,14 @@ absl::Status ProposalAdmitCommand(CommandContext& context) {
   return Propose(context, spec);
 }
 
-absl::Status ProposalExpelCommand(CommandContext& context) {
+std::string ProposalAdmitHint(const absl::Status& status, const CommandContext& context) {
+  if (status.code() != absl::StatusCode::kFailedPrecondition) return "";
+  return "the charter may not allow this decision type, or the org is already a member: see "
+         "'constellation group show " +
+         context.invocation().Get("group") + "'";
+}
+
+absl::StatusOr<Output> ProposalExpelCommand(CommandContext& context) {
   const Invocation& inv = context.invocation();
   ProposalSpec spec;
   spec.decision_type = "expel";
@@ -149,7 +139,7 @@ absl::Status ProposalExpelCommand(CommandContext& context) {
   return Propose(context, spec);
 }
 
-absl::Status ProposalCreateCommand(CommandContext& context) {
+absl::StatusOr<Output> ProposalCreateCommand(CommandContext& context) {
   const Invocation& inv = context.invocation();
   ProposalSpec spec;
   spec.decision_type = inv.Get("type");
@@ -182,36 +172,29 @@ absl::StatusOr<uint64_t> AsOfMs(const Invocation& inv) {
   return ParseInstantMs(inv.Get("as-of"), "as-of", absl::Now());
 }
 
-absl::Status ProposalListCommand(CommandContext& context) {
+absl::StatusOr<Output> ProposalListCommand(CommandContext& context) {
   const Invocation& inv = context.invocation();
   absl::StatusOr<uint64_t> as_of_ms = AsOfMs(inv);
   if (!as_of_ms.ok()) return as_of_ms.status();
-  absl::StatusOr<Client*> client = context.client();
-  if (!client.ok()) return client.status();
-  absl::StatusOr<std::vector<Proposal>> proposals =
-      (*client)->ListProposals(inv.Get("group"), inv.Has("open"), *as_of_ms);
-  if (!proposals.ok()) return proposals.status();
-  Json json = Json::array();
-  for (const Proposal& proposal : *proposals) json.push_back(ToJson(proposal));
-  context.PrintList(json, ProposalsTable(*proposals));
-  return absl::OkStatus();
+  return context.Read(
+      [&](Client& client) {
+        return client.ListProposals(inv.Get("group"), inv.Has("open"), *as_of_ms);
+      },
+      kProposalList);
 }
 
-absl::Status ProposalShowCommand(CommandContext& context) {
+absl::StatusOr<Output> ProposalShowCommand(CommandContext& context) {
   const Invocation& inv = context.invocation();
   absl::StatusOr<uint64_t> as_of_ms = AsOfMs(inv);
   if (!as_of_ms.ok()) return as_of_ms.status();
-  absl::StatusOr<Client*> client = context.client();
-  if (!client.ok()) return client.status();
-  absl::StatusOr<Proposal> proposal =
-      (*client)->GetProposal(inv.Get("group"), inv.Get("proposal"), *as_of_ms);
-  if (!proposal.ok()) return proposal.status();
-  context.PrintObject(ToJson(*proposal), ProposalDetails(*proposal),
-                      {{"Electorate", ElectorateTable(*proposal)}});
-  return absl::OkStatus();
+  return context.Read(
+      [&](Client& client) {
+        return client.GetProposal(inv.Get("group"), inv.Get("proposal"), *as_of_ms);
+      },
+      ProposalOutput);
 }
 
-absl::Status ProposalVoteCommand(CommandContext& context) {
+absl::StatusOr<Output> ProposalVoteCommand(CommandContext& context) {
   const Invocation& inv = context.invocation();
   const std::string stance = inv.Get("stance");
   absl::Status status = CheckOneOf("stance", stance, kStances);
@@ -220,66 +203,89 @@ absl::Status ProposalVoteCommand(CommandContext& context) {
     return absl::InvalidArgumentError(absl::StrFormat(
         "--stance %s needs --reason: the other members need to know what to change", stance));
   }
-  absl::StatusOr<Client*> client = context.client();
-  if (!client.ok()) return client.status();
-  absl::StatusOr<ProposalWrite> write = (*client)->CastStance(
-      inv.Get("group"), inv.Get("proposal"), stance, inv.Get("reason"), context.write_options());
-  if (!write.ok()) return write.status();
-  PrintProposalWrite(context, *write);
-  return absl::OkStatus();
+  return context.Write(
+      [&](Client& client) {
+        return client.CastStance(inv.Get("group"), inv.Get("proposal"), stance, inv.Get("reason"),
+                                 context.write_options());
+      },
+      ProposalWriteOutput);
 }
 
-absl::Status ProposalCloseCommand(CommandContext& context) {
+absl::StatusOr<Output> ProposalCloseCommand(CommandContext& context) {
   const Invocation& inv = context.invocation();
-  absl::StatusOr<Client*> client = context.client();
-  if (!client.ok()) return client.status();
-  absl::StatusOr<ProposalWrite> write =
-      (*client)->CloseProposal(inv.Get("group"), inv.Get("proposal"), context.write_options());
-  if (!write.ok()) return write.status();
-  PrintProposalWrite(context, *write);
-  return absl::OkStatus();
+  return context.Write(
+      [&](Client& client) {
+        return client.CloseProposal(inv.Get("group"), inv.Get("proposal"),
+                                    context.write_options());
+      },
+      ProposalWriteOutput);
 }
 
-absl::Status ProposalWaitingCommand(CommandContext& context) {
-  absl::StatusOr<Client*> client = context.client();
-  if (!client.ok()) return client.status();
-  absl::StatusOr<WaitingOnResult> waiting = (*client)->WaitingOn(context.invocation().Get("group"));
-  if (!waiting.ok()) return waiting.status();
-  const Table table = WaitingTable(*waiting);
-  if (context.format() == OutputFormat::kTable && table.rows.empty()) {
-    context.out() << "nothing is waiting: no proposal needs your stance and every other one is "
-                     "final\n";
-    return absl::OkStatus();
+// The hint of a vote or close: after kFailedPrecondition, where to see the proposal's state;
+// after kPermissionDenied, `denied`.
+std::string ProposalStateHint(const absl::Status& status, const CommandContext& context,
+                              const std::string& denied) {
+  if (status.code() == absl::StatusCode::kPermissionDenied) return denied;
+  if (status.code() != absl::StatusCode::kFailedPrecondition) return "";
+  return "see the proposal's state with 'constellation proposal show --group " +
+         context.invocation().Get("group") + " --proposal " +
+         context.invocation().Get("proposal") + "'";
+}
+
+std::string ProposalVoteHint(const absl::Status& status, const CommandContext& context) {
+  return ProposalStateHint(
+      status, context,
+      "only members of the proposal's electorate (fixed when it was made) may vote: see "
+      "'constellation proposal show'");
+}
+
+std::string ProposalCloseHint(const absl::Status& status, const CommandContext& context) {
+  return ProposalStateHint(status, context, "only the proposal's proposer may close it early");
+}
+
+absl::StatusOr<Output> ProposalWaitingCommand(CommandContext& context) {
+  const std::string group_id = context.invocation().Get("group");
+  return context.Read([&](Client& client) { return client.WaitingOn(group_id); }, WaitingOutput);
+}
+
+// --- Membership writes ----------------------------------------------------------------------
+
+absl::StatusOr<Output> GroupJoinCommand(CommandContext& context) {
+  const Invocation& inv = context.invocation();
+  MemberProfile profile;
+  profile.name = inv.Get("name");
+  profile.endpoints = inv.GetAll("advertise");
+  return context.Write(
+      [&](Client& client) {
+        return client.JoinGroup(inv.Get("group"), inv.Get("from"), profile,
+                                context.write_options());
+      },
+      JoinOutput);
+}
+
+std::string GroupJoinHint(const absl::Status& status, const CommandContext& context) {
+  const Invocation& inv = context.invocation();
+  switch (status.code()) {
+    case absl::StatusCode::kFailedPrecondition:
+      return "the admission must be passed and final before joining: ask a member to run "
+             "'constellation proposal show --group " +
+             inv.Get("group") + " --proposal ID' (or 'proposal waiting') and retry once it is final";
+    case absl::StatusCode::kPermissionDenied:
+      return "the peer does not know of a passed admission of this org: check --from names a "
+             "member's node that already holds the admission, or let it sync first ('constellation "
+             "peer sync' on that node)";
+    case absl::StatusCode::kUnavailable:
+      return absl::StrFormat(
+          "the peer %s (or this node) cannot be reached: check the address from the "
+          "invitation and that both nodes run, then rerun with --request-id %s so that the "
+          "join happens once",
+          inv.Get("from"), context.request_id());
+    default:
+      return "";
   }
-  context.PrintList(ToJson(*waiting), table);
-  return absl::OkStatus();
 }
 
-// --- Members -------------------------------------------------------------------------------
-
-absl::Status MemberListCommand(CommandContext& context) {
-  absl::StatusOr<Client*> client = context.client();
-  if (!client.ok()) return client.status();
-  absl::StatusOr<Group> group = (*client)->GetGroup(context.invocation().Get("group"));
-  if (!group.ok()) return group.status();
-  Json json = Json::array();
-  for (const Member& member : group->members) json.push_back(ToJson(member));
-  context.PrintList(json, MembersTable(group->members));
-  return absl::OkStatus();
-}
-
-void PrintMembershipWrite(CommandContext& context, const MembershipWrite& write) {
-  const Json json = {{"group_id", write.event.group_id},
-                     {"event_id", write.event.event_id},
-                     {"request_id", context.request_id()},
-                     {"event", ToJson(write.event)},
-                     {"member", ToJson(write.member)}};
-  KeyValues values = {{"group_id", write.event.group_id}, {"event_id", write.event.event_id}};
-  for (auto& value : MemberDetails(write.member)) values.push_back(std::move(value));
-  context.PrintObject(json, values);
-}
-
-absl::Status MemberNoticeCommand(CommandContext& context) {
+absl::StatusOr<Output> MemberNoticeCommand(CommandContext& context) {
   const Invocation& inv = context.invocation();
   uint64_t effective_ms = 0;
   if (inv.Has("effective")) {
@@ -288,35 +294,36 @@ absl::Status MemberNoticeCommand(CommandContext& context) {
     if (!parsed.ok()) return parsed.status();
     effective_ms = *parsed;
   }
-  absl::StatusOr<Client*> client = context.client();
-  if (!client.ok()) return client.status();
-  absl::StatusOr<MembershipWrite> write = (*client)->GiveNotice(
-      inv.Get("group"), inv.Get("reason"), effective_ms, context.write_options());
-  if (!write.ok()) return write.status();
-  PrintMembershipWrite(context, *write);
-  return absl::OkStatus();
+  return context.Write(
+      [&](Client& client) {
+        return client.GiveNotice(inv.Get("group"), inv.Get("reason"), effective_ms,
+                                 context.write_options());
+      },
+      MembershipWriteOutput);
 }
 
-absl::Status MemberLeaveCommand(CommandContext& context) {
+absl::StatusOr<Output> MemberLeaveCommand(CommandContext& context) {
   const Invocation& inv = context.invocation();
-  absl::StatusOr<Client*> client = context.client();
-  if (!client.ok()) return client.status();
-  absl::StatusOr<MembershipWrite> write =
-      (*client)->Withdraw(inv.Get("group"), inv.Get("reason"), context.write_options());
-  if (!write.ok()) return write.status();
-  PrintMembershipWrite(context, *write);
-  return absl::OkStatus();
+  return context.Write(
+      [&](Client& client) {
+        return client.Withdraw(inv.Get("group"), inv.Get("reason"), context.write_options());
+      },
+      MembershipWriteOutput);
 }
 
-const FlagSpec kGroupFlag = {"group", "GROUP", "group id (64 hex characters)", true};
-const FlagSpec kProposalFlag = {"proposal", "PROPOSAL", "proposal id (64 hex characters)", true};
-const FlagSpec kTitleFlag = {"title", "TEXT", "what is decided, one line"};
-const FlagSpec kTextFlag = {"text", "TEXT", "the proposal's full text"};
-const FlagSpec kDeadlineFlag = {
-    "deadline", "TIME",
-    "closes at this time at the latest: YYYY-MM-DD, RFC 3339, ms since 1970 or +72h/+7d "
-    "(default: the rule's voting window)"};
-const FlagSpec kAsOfFlag = {"as-of", "TIME", "evaluate deadlines as of this time (default: now)"};
+FlagSpec ProposalFlag() {
+  return {"proposal", "PROPOSAL", "proposal id (64 hex characters)", true};
+}
+FlagSpec TitleFlag() { return {"title", "TEXT", "what is decided, one line"}; }
+FlagSpec TextFlag() { return {"text", "TEXT", "the proposal's full text"}; }
+FlagSpec DeadlineFlag() {
+  return {"deadline", "TIME",
+          "closes at this time at the latest: YYYY-MM-DD, RFC 3339, ms since 1970 or +72h/+7d "
+          "(default: the rule's voting window)"};
+}
+FlagSpec AsOfFlag() {
+  return {"as-of", "TIME", "evaluate deadlines as of this time (default: now)"};
+}
 
 constexpr char kProposalWriteDetails[] =
     "Prints proposal_id and event_id. JSON keys: proposal_id, event_id, request_id, event, "
@@ -324,25 +331,30 @@ constexpr char kProposalWriteDetails[] =
 
 }  // namespace
 
-std::vector<Command> GovernanceCommands() {
-  std::vector<Command> commands;
-  commands.push_back(
-      {{"member",
-        "list",
-        "List a group's members with their status, notice and frozen flag",
+const std::vector<Command>& GovernanceCommands() {
+  static const std::vector<Command>* const kCommands = new std::vector<Command>{
+      {{"group",
+        "join",
+        "Join a group this org was admitted to (admin only): fetch it from a member's node",
         {},
-        {kGroupFlag},
-        "Status is active, notice_given, withdrawn or expelled (as of now); frozen members "
-        "forked their chain and have no effect until readmitted. CSV columns: key, name, role, "
-        "segment, status, weight, notice_effective, frozen.",
-        "constellation member list --group $GROUP"},
-       MemberListCommand});
-  commands.push_back(
+        {{"group", "GROUP", "group id (64 hex characters), from the invitation", true},
+         {"from", "HOST:PORT", "a member's node that holds the group", true},
+         {"name", "NAME", "this org's display name in the group (default: the node's org name)"},
+         {"advertise", "HOST:PORT",
+          "endpoint to publish for replication (default: the node's endpoints)", false, true}},
+        "Works once the admission proposal (proposal admit) is passed and final. This node "
+        "pulls the group from --from, verifies every event, then records this org's "
+        "acceptance, which replication sends to the members. JSON keys: group_id, event_id, "
+        "request_id, event, group, sync.",
+        "constellation group join --group $GROUP --from 10.0.0.7:7400",
+        true},
+       GroupJoinCommand,
+       GroupJoinHint},
       {{"member",
         "notice",
         "Give notice that this org withdraws from a group (always allowed)",
         {},
-        {kGroupFlag,
+        {GroupFlag(),
          {"reason", "TEXT", "why, for the other members"},
          {"effective", "TIME",
           "when the withdrawal takes effect (default and earliest: now + the charter's notice "
@@ -352,66 +364,65 @@ std::vector<Command> GovernanceCommands() {
         "constellation member notice --group $GROUP --reason 'strategy change' --effective "
         "2027-06-30",
         true},
-       MemberNoticeCommand});
-  commands.push_back(
+       MemberNoticeCommand,
+       MembershipHint},
       {{"member",
         "leave",
         "Withdraw this org from a group now (always allowed; readmission needs a decision)",
         {},
-        {kGroupFlag, {"reason", "TEXT", "why, for the other members"}},
+        {GroupFlag(), {"reason", "TEXT", "why, for the other members"}},
         "Obligations recorded before (pledges, contributions) stay on record. JSON keys: "
         "group_id, event_id, request_id, event, member.",
         "constellation member leave --group $GROUP --reason 'project ended'",
         true},
-       MemberLeaveCommand});
-  commands.push_back(
+       MemberLeaveCommand,
+       MembershipHint},
       {{"proposal",
         "admit",
         "Propose admitting an org to a group, from its org card",
         {},
-        {kGroupFlag,
+        {GroupFlag(),
          {"card", "FILE", "the org card (from 'constellation org card --out FILE')", true},
          {"role", "ROLE", "lead | partner (default) | affiliate | coordinator | observer"},
          {"segment", "SEGMENT", "strategic (default) | funder | advisor | contractor"},
          {"weight", "N", "voting weight (default 1)"},
-         kTitleFlag,
-         kTextFlag,
-         kDeadlineFlag},
+         TitleFlag(),
+         TextFlag(),
+         DeadlineFlag()},
         std::string("Title defaults to 'Admit <name>'. Once the outcome is passed and final, the "
                     "invitee runs 'constellation group join'. ") +
             kProposalWriteDetails,
         "constellation proposal admit --group $GROUP --card river-trust.card.json --role "
         "partner --deadline +72h",
         true},
-       ProposalAdmitCommand});
-  commands.push_back(
+       ProposalAdmitCommand,
+       ProposalAdmitHint},
       {{"proposal",
         "expel",
         "Propose expelling a member (takes effect only when the outcome is final)",
         {},
-        {kGroupFlag,
+        {GroupFlag(),
          {"member", "ORG_KEY", "the member's org key (64 hex characters)", true},
          {"reason", "TEXT", "why", true},
-         kTitleFlag,
-         kTextFlag,
-         kDeadlineFlag},
+         TitleFlag(),
+         TextFlag(),
+         DeadlineFlag()},
         std::string("Title defaults to 'Expel <key>'. ") + kProposalWriteDetails,
         "constellation proposal expel --group $GROUP --member $KEY --reason 'left the region'",
         true},
-       ProposalExpelCommand});
-  commands.push_back(
+       ProposalExpelCommand},
       {{"proposal",
         "create",
         "Propose a decision of a type without a required payload",
         {},
-        {kGroupFlag,
+        {GroupFlag(),
          {"type", "TYPE",
           "adopt_strategy | allocate_funds | open_campaign | amend_charter | write_off | "
           "dissolve",
           true},
          {"title", "TEXT", "what is decided, one line", true},
-         kTextFlag,
-         kDeadlineFlag,
+         TextFlag(),
+         DeadlineFlag(),
          {"strategy-version", "ID", "adopt_strategy: the strategy version to adopt"},
          {"plan", "TEXT", "dissolve: the dissolution plan"}},
         std::string("Recorded and decided like any proposal; effects of these types are not "
@@ -420,51 +431,49 @@ std::vector<Command> GovernanceCommands() {
         "constellation proposal create --group $GROUP --type dissolve --title 'Wind down' "
         "--plan 'return pooled funds pro rata'",
         true},
-       ProposalCreateCommand});
-  commands.push_back(
+       ProposalCreateCommand},
       {{"proposal",
         "list",
         "List a group's proposals with their outcomes",
         {},
-        {kGroupFlag, {"open", "", "only proposals whose outcome is not final yet"}, kAsOfFlag},
+        {GroupFlag(), {"open", "", "only proposals whose outcome is not final yet"}, AsOfFlag()},
         "Outcomes read 'passed (provisional)' until final. CSV columns: proposal_id, type, "
         "title, proposer, outcome, stances, deadline.",
         "constellation proposal list --group $GROUP --open"},
-       ProposalListCommand});
-  commands.push_back(
+       ProposalListCommand},
       {{"proposal",
         "show",
         "Show a proposal: electorate with each stance, tally, outcome",
         {},
-        {kGroupFlag, kProposalFlag, kAsOfFlag},
+        {GroupFlag(), ProposalFlag(), AsOfFlag()},
         "The outcome is provisional until final: every eligible member has written an event "
         "after the close (DESIGN §3). JSON keys: proposal_id, ..., outcome, outcome_text, "
         "provisional, closed, final, tally, electorate, missing_stances, effect_applied.",
         "constellation proposal show --group $GROUP --proposal $PROPOSAL"},
-       ProposalShowCommand});
-  commands.push_back(
+       ProposalShowCommand},
       {{"proposal",
         "vote",
         "Record this org's stance on a proposal (revisable until the close)",
         {},
-        {kGroupFlag,
-         kProposalFlag,
+        {GroupFlag(),
+         ProposalFlag(),
          {"stance", "STANCE", "agree | abstain | disagree | block", true},
          {"reason", "TEXT", "why (required for disagree and block)"}},
         kProposalWriteDetails,
         "constellation proposal vote --group $GROUP --proposal $PROPOSAL --stance agree",
         true},
-       ProposalVoteCommand});
-  commands.push_back({{"proposal",
-                       "close",
-                       "Close your own proposal before its deadline",
-                       {},
-                       {kGroupFlag, kProposalFlag},
-                       kProposalWriteDetails,
-                       "constellation proposal close --group $GROUP --proposal $PROPOSAL",
-                       true},
-                      ProposalCloseCommand});
-  commands.push_back(
+       ProposalVoteCommand,
+       ProposalVoteHint},
+      {{"proposal",
+        "close",
+        "Close your own proposal before its deadline",
+        {},
+        {GroupFlag(), ProposalFlag()},
+        kProposalWriteDetails,
+        "constellation proposal close --group $GROUP --proposal $PROPOSAL",
+        true},
+       ProposalCloseCommand,
+       ProposalCloseHint},
       {{"proposal",
         "waiting",
         "What is waiting on whom: proposals that need your stance, and who others wait for",
@@ -475,8 +484,9 @@ std::vector<Command> GovernanceCommands() {
         "[...], waiting_on_others: [...]}, each proposal with waiting_on (names). CSV columns: "
         "group, proposal_id, type, title, waiting_on, outcome, deadline.",
         "constellation proposal waiting"},
-       ProposalWaitingCommand});
-  return commands;
+       ProposalWaitingCommand},
+  };
+  return *kCommands;
 }
 
 }  // namespace constellation::cli

@@ -1,0 +1,134 @@
+// cli/group/commands.cc: group and member-list commands.
+#include "cli/group/commands.h"
+
+#include <absl/strings/numbers.h>
+#include <absl/strings/str_format.h>
+#include <constellation/money.h>
+
+#include "cli/group/render.h"
+
+namespace constellation::cli {
+namespace {
+
+absl::StatusOr<Output> GroupCreateCommand(CommandContext& context) {
+  const Invocation& inv = context.invocation();
+  CharterInput charter;
+  charter.name = inv.Get("name");
+  charter.common_agenda = inv.Get("agenda");
+  charter.kind = inv.Has("kind") ? inv.Get("kind") : "partnership";
+  if (charter.kind != "partnership" && charter.kind != "collaboration") {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("--kind '%s' must be partnership or collaboration", charter.kind));
+  }
+  charter.base_currency = inv.Get("currency");
+  if (!charter.base_currency.empty() && !IsKnownCurrency(charter.base_currency)) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("--currency '%s' is not an ISO-4217 code (use upper case, e.g. EUR)",
+                        charter.base_currency));
+  }
+  charter.founder.name = inv.Get("founder-name");
+  return context.Write(
+      [&](Client& client) { return client.CreateGroup(charter, context.write_options()); },
+      GroupCreatedOutput);
+}
+
+absl::StatusOr<Output> GroupListCommand(CommandContext& context) {
+  return context.Read([](Client& client) { return client.ListGroups(); }, kGroupList);
+}
+
+absl::StatusOr<Output> GroupShowCommand(CommandContext& context) {
+  const std::string group_id = context.invocation().Positional(0);
+  return context.Read([&](Client& client) { return client.GetGroup(group_id); }, GroupOutput);
+}
+
+absl::StatusOr<Output> GroupEventsCommand(CommandContext& context) {
+  const Invocation& inv = context.invocation();
+  uint64_t after = 0;
+  if (inv.Has("after") && !absl::SimpleAtoi(inv.Get("after"), &after)) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("--after '%s' must be a position (a whole number >= 0)", inv.Get("after")));
+  }
+  return context.Read(
+      [&](Client& client) -> absl::StatusOr<std::vector<GroupEventEntry>> {
+        absl::StatusOr<GroupEventStream> stream = client.GroupEvents(inv.Positional(0), after);
+        if (!stream.ok()) return stream.status();
+        return ReadAll<GroupEventEntry>(*stream);
+      },
+      kGroupEventList);
+}
+
+absl::StatusOr<Output> MemberListCommand(CommandContext& context) {
+  const std::string group_id = context.invocation().Get("group");
+  return context.Read([&](Client& client) { return client.GetGroup(group_id); },
+                      [](const Group& group) { return kMemberList(group.members); });
+}
+
+}  // namespace
+
+std::string MembershipHint(const absl::Status& status, const CommandContext& context) {
+  if (status.code() != absl::StatusCode::kPermissionDenied &&
+      status.code() != absl::StatusCode::kFailedPrecondition) {
+    return "";
+  }
+  return "this org may have left the group already (a notice takes effect after the "
+         "charter's notice period): see 'constellation member list --group " +
+         context.invocation().Get("group") + "'";
+}
+
+const std::vector<Command>& GroupCommands() {
+  static const std::vector<Command>* const kCommands = new std::vector<Command>{
+      {{"group",
+        "create",
+        "Found a group (admin only), with this node's org as founder",
+        {},
+        {{"name", "NAME", "the group's name", true},
+         {"agenda", "TEXT", "common agenda / vision"},
+         {"kind", "KIND", "partnership (default: long-term, pooled resources) | collaboration"},
+         {"currency", "CODE", "base currency for totals, e.g. EUR"},
+         {"founder-name", "NAME", "this org's display name in the group"}},
+        "Prints group_id and event_id. JSON keys: group_id, event_id, request_id, event, group.",
+        "constellation group create --name 'River Basin Partnership' --agenda 'Clean water by "
+        "2030' --currency EUR -o json",
+        true},
+       GroupCreateCommand},
+      {{"group",
+        "list",
+        "List the groups this node holds",
+        {},
+        {},
+        "CSV columns: group_id, name, kind, currency, members, events.",
+        "constellation group list -o csv"},
+       GroupListCommand},
+      {{"group",
+        "show",
+        "Show a group's charter, members and state hash",
+        {{"GROUP", "group id"}},
+        {},
+        "JSON keys: group_id, name, common_agenda, kind, base_currency, ..., "
+        "members, event_count, state_hash.",
+        "constellation group show $GROUP"},
+       GroupShowCommand},
+      {{"group",
+        "events",
+        "List a group's signed events in canonical order (what an auditor re-verifies)",
+        {{"GROUP", "group id"}},
+        {{"after", "POSITION", "start after this position (default 0: from the genesis)"}},
+        "JSON adds event_base64 and signature_base64: the exact signed bytes.",
+        "constellation group events $GROUP --after 100 -o json"},
+       GroupEventsCommand},
+      {{"member",
+        "list",
+        "List a group's members with their status, notice and frozen flag",
+        {},
+        {GroupFlag()},
+        "Status is active, notice_given, withdrawn or expelled (as of now); frozen members "
+        "forked their chain and have no effect until readmitted. CSV columns: key, name, role, "
+        "segment, status, weight, notice_effective, frozen.",
+        "constellation member list --group $GROUP"},
+       MemberListCommand,
+       MembershipHint},
+  };
+  return *kCommands;
+}
+
+}  // namespace constellation::cli

@@ -1,0 +1,170 @@
+// cli/group/render.cc
+#include "cli/group/render.h"
+
+#include <absl/strings/escaping.h>
+#include <absl/strings/str_format.h>
+
+#include "cli/values.h"
+
+namespace constellation::cli {
+namespace {
+
+Json ProfileJson(const MemberProfile& profile) {
+  return Json{{"name", profile.name},
+              {"role", profile.role},
+              {"segment", profile.segment},
+              {"voting_weight", profile.voting_weight},
+              {"endpoints", profile.endpoints}};
+}
+
+constexpr Field<Group> kGroupColumns[] = {
+    {"group_id", [](const Group& group) { return group.group_id; }},
+    {"name", [](const Group& group) { return group.charter.name; }},
+    {"kind", [](const Group& group) { return group.charter.kind; }},
+    {"currency", [](const Group& group) { return group.charter.base_currency; }},
+    {"members", [](const Group& group) { return Count(group.members.size()); }, kRightAligned},
+    {"events", [](const Group& group) { return Count(group.event_count); }, kRightAligned},
+};
+
+constexpr Field<Member> kMemberColumns[] = {
+    {"key", [](const Member& member) { return member.key; }},
+    {"name", [](const Member& member) { return member.profile.name; }},
+    {"role", [](const Member& member) { return member.profile.role; }},
+    {"segment", [](const Member& member) { return member.profile.segment; }},
+    {"status", [](const Member& member) { return member.status; }},
+    {"weight",
+     [](const Member& member) {
+       return Count(member.profile.voting_weight == 0 ? 1 : member.profile.voting_weight);
+     },
+     kRightAligned},
+    {"notice_effective",
+     [](const Member& member) { return FormatTimeMs(member.notice_effective_ms); }},
+    {"frozen", [](const Member& member) { return YesNo(member.frozen); }},
+};
+
+constexpr Field<GroupEventEntry> kGroupEventColumns[] = {
+    {"position", [](const GroupEventEntry& entry) { return Count(entry.position); },
+     kRightAligned},
+    {"event_id", [](const GroupEventEntry& entry) { return entry.event_id; }},
+    {"author", [](const GroupEventEntry& entry) { return ShortId(entry.author); }},
+    {"seq", [](const GroupEventEntry& entry) { return Count(entry.seq); }, kRightAligned},
+    {"kind", [](const GroupEventEntry& entry) { return entry.kind; }},
+    {"time", [](const GroupEventEntry& entry) { return FormatTimeMs(entry.hlc.wall_ms); }},
+};
+
+KeyValues GroupDetails(const Group& group) {
+  const Charter& charter = group.charter;
+  KeyValues values = {{"group_id", group.group_id},
+                      {"name", charter.name},
+                      {"kind", charter.kind},
+                      {"base_currency", charter.base_currency},
+                      {"common_agenda", charter.common_agenda}};
+  if (!charter.discovery_hypothesis.empty()) {
+    values.emplace_back("discovery_hypothesis", charter.discovery_hypothesis);
+  }
+  if (charter.term_start_ms != 0 || charter.term_end_ms != 0) {
+    values.emplace_back("term", absl::StrFormat("%s .. %s", FormatTimeMs(charter.term_start_ms),
+                                                FormatTimeMs(charter.term_end_ms)));
+  }
+  values.emplace_back("founder", group.founder);
+  values.emplace_back("members", Count(group.members.size()));
+  values.emplace_back("events", Count(group.event_count));
+  values.emplace_back("state_hash", group.state_hash);
+  values.emplace_back("last_event", FormatTimeMs(group.last_hlc.wall_ms));
+  return values;
+}
+
+}  // namespace
+
+const ListFormat<Group> kGroupList = {ToJson, kGroupColumns};
+const ListFormat<Member> kMemberList = {ToJson, kMemberColumns};
+const ListFormat<GroupEventEntry> kGroupEventList = {ToJson, kGroupEventColumns};
+
+Json ToJson(const Group& group) {
+  const Charter& charter = group.charter;
+  Json json = {{"group_id", group.group_id},
+               {"name", charter.name},
+               {"common_agenda", charter.common_agenda},
+               {"discovery_hypothesis", charter.discovery_hypothesis},
+               {"kind", charter.kind},
+               {"base_currency", charter.base_currency}};
+  AddTime(&json, "term_start", charter.term_start_ms);
+  AddTime(&json, "term_end", charter.term_end_ms);
+  AddTime(&json, "review", charter.review_ms);
+  json.update({{"decision_rules", JsonArray(charter.decision_rules, ToJson)},
+               {"withdrawal_notice_days", charter.withdrawal_notice_days},
+               {"dissolution_rule", charter.dissolution_rule},
+               {"inkind_valuation_rules", charter.inkind_valuation_rules},
+               {"fx_rate_source", charter.fx_rate_source},
+               {"founder", group.founder},
+               {"members", JsonArray(group.members, ToJson)},
+               {"event_count", group.event_count},
+               {"state_hash", group.state_hash}});
+  AddHlc(&json, "last", group.last_hlc);
+  return json;
+}
+
+Json ToJson(const Member& member) {
+  Json json = {{"key", member.key},
+               {"profile", ProfileJson(member.profile)},
+               {"status", member.status},
+               {"last_seq", member.last_seq}};
+  AddTime(&json, "notice_effective", member.notice_effective_ms);
+  json["frozen"] = member.frozen;
+  return json;
+}
+
+Json ToJson(const DecisionRule& rule) {
+  return Json{
+      {"decision_type", rule.decision_type},       {"process", rule.process},
+      {"threshold_bps", rule.threshold_bps},       {"quorum_bps", rule.quorum_bps},
+      {"voting_window_ms", rule.voting_window_ms}, {"coordinators_vote", rule.coordinators_vote}};
+}
+
+Json ToJson(const GroupEventEntry& entry) {
+  Json json = {{"position", entry.position}, {"event_id", entry.event_id},
+               {"author", entry.author},     {"seq", entry.seq},
+               {"kind", entry.kind},         {"request_id", entry.request_id}};
+  AddHlc(&json, "time", entry.hlc);
+  json["event_base64"] = absl::Base64Escape(entry.event_bytes);
+  json["signature_base64"] = absl::Base64Escape(entry.signature);
+  return json;
+}
+
+Table MembersTable(const std::vector<Member>& members) { return kMemberList.TableOf(members); }
+
+std::string MemberStatusText(const Member& member) {
+  std::string text = member.status;
+  if (member.status == "notice_given" && member.notice_effective_ms != 0) {
+    text += absl::StrFormat(" (effective %s)", FormatTimeMs(member.notice_effective_ms));
+  }
+  if (member.frozen) text += ", frozen (forked its chain)";
+  return text;
+}
+
+KeyValues MemberDetails(const Member& member) {
+  return {{"key", member.key},
+          {"name", member.profile.name},
+          {"role", member.profile.role},
+          {"status", member.status},
+          {"notice_effective", FormatTimeMs(member.notice_effective_ms)},
+          {"frozen", YesNo(member.frozen)}};
+}
+
+Output GroupOutput(const Group& group) {
+  return Output::Object(ToJson(group), GroupDetails(group),
+                        {{"Members", MembersTable(group.members)}});
+}
+
+Output GroupCreatedOutput(const GroupWrite& write, std::string_view request_id) {
+  const Group& group = write.group;
+  return Output::Object(
+      WriteJson("group_id", group.group_id, write.event, request_id, "group", ToJson(group)),
+      {{"group_id", group.group_id},
+       {"event_id", write.event.event_id},
+       {"name", group.charter.name},
+       {"kind", group.charter.kind},
+       {"base_currency", group.charter.base_currency}});
+}
+
+}  // namespace constellation::cli
