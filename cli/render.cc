@@ -23,34 +23,48 @@ std::string Count(uint64_t n) { return absl::StrFormat("%d", n); }
 
 std::string YesNo(bool value) { return value ? "yes" : "no"; }
 
-void AddAmount(Json* json, const std::string& name, int64_t minor, const std::string& currency) {
-  (*json)[name + "_minor"] = minor;
-  (*json)[name] = FormatAmount(minor, currency);
+JsonMembers::JsonMembers(std::string key, Json value) {
+  members_.emplace_back(std::move(key), std::move(value));
 }
 
-void AddTime(Json* json, const std::string& name, uint64_t ms) {
-  (*json)[name + "_ms"] = ms;
-  (*json)[name] = ms == 0 ? Json(nullptr) : Json(FormatTimeMs(ms));
+JsonMembers::JsonMembers(std::string key, Json value, std::string second_key,
+                         Json second_value)
+    : JsonMembers(std::move(key), std::move(value)) {
+  members_.emplace_back(std::move(second_key), std::move(second_value));
 }
 
-void AddHlc(Json* json, const std::string& name, const Hlc& hlc) {
-  (*json)[name + "_hlc"] = Json{{"wall_ms", hlc.wall_ms}, {"logical", hlc.logical}};
-  (*json)[name] = hlc.wall_ms == 0 ? Json(nullptr) : Json(FormatTimeMs(hlc.wall_ms));
+Json JsonObject(std::initializer_list<JsonMembers> members) {
+  Json json = Json::object();
+  for (const JsonMembers& some : members) {
+    for (const auto& [key, value] : some.members()) json[key] = value;
+  }
+  return json;
+}
+
+JsonMembers TimeMembers(const std::string& name, uint64_t ms) {
+  return {name + "_ms", ms, name, ms == 0 ? Json(nullptr) : Json(FormatTimeMs(ms))};
+}
+
+JsonMembers AmountMembers(const std::string& name, int64_t minor, const std::string& currency) {
+  return {name + "_minor", minor, name, FormatAmount(minor, currency)};
+}
+
+JsonMembers HlcMembers(const std::string& name, const Hlc& hlc) {
+  return {name + "_hlc", JsonObject({{"wall_ms", hlc.wall_ms}, {"logical", hlc.logical}}), name,
+          hlc.wall_ms == 0 ? Json(nullptr) : Json(FormatTimeMs(hlc.wall_ms))};
 }
 
 Json ToJson(const Money& money) {
-  Json json = {{"currency", money.currency}};
-  AddAmount(&json, "amount", money.amount_minor, money.currency);
-  return json;
+  return JsonObject({{"currency", money.currency},
+                     AmountMembers("amount", money.amount_minor, money.currency)});
 }
 
 Json ToJson(const EventRef& event) {
-  Json json = {{"event_id", event.event_id},
-               {"group_id", event.group_id},
-               {"author", event.author},
-               {"seq", event.seq}};
-  AddHlc(&json, "time", event.hlc);
-  return json;
+  return JsonObject({{"event_id", event.event_id},
+                     {"group_id", event.group_id},
+                     {"author", event.author},
+                     {"seq", event.seq},
+                     HlcMembers("time", event.hlc)});
 }
 
 Json WriteJson(const std::string& id_key, const std::string& id, const EventRef& event,

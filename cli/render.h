@@ -10,10 +10,12 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <span>
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include <constellation/types.h>
@@ -34,15 +36,37 @@ std::string Count(uint64_t n);
 // "yes" / "no".
 std::string YesNo(bool value);
 
-// Adds `<name>_minor` and `<name>` (decimal) to `json`.
-void AddAmount(Json* json, const std::string& name, int64_t minor, const std::string& currency);
+// One member of a JSON object ({"key", value}), or the two members a time, an amount or an HLC
+// stands for. A list of them makes an object, in order: JsonObject({{"name", name},
+// TimeMembers("deadline", deadline_ms)}).
+class JsonMembers {
+ public:
+  JsonMembers(std::string key, Json value);
 
-// Adds `<name>_ms` and `<name>` (a date string, or null when not set).
-void AddTime(Json* json, const std::string& name, uint64_t ms);
+  const std::vector<std::pair<std::string, Json>>& members() const { return members_; }
 
-// Adds `<name>_hlc` ({"wall_ms", "logical"}) and `<name>` (the wall time as a date string, or
-// null when not set).
-void AddHlc(Json* json, const std::string& name, const Hlc& hlc);
+ private:
+  friend JsonMembers TimeMembers(const std::string& name, uint64_t ms);
+  friend JsonMembers AmountMembers(const std::string& name, int64_t minor,
+                                   const std::string& currency);
+  friend JsonMembers HlcMembers(const std::string& name, const Hlc& hlc);
+  JsonMembers(std::string key, Json value, std::string second_key, Json second_value);
+
+  std::vector<std::pair<std::string, Json>> members_;
+};
+
+// An object with `members` in order.
+Json JsonObject(std::initializer_list<JsonMembers> members);
+
+// `<name>_ms` and `<name>` (a date string, or null when not set).
+JsonMembers TimeMembers(const std::string& name, uint64_t ms);
+
+// `<name>_minor` and `<name>` (the decimal in the currency's exponent).
+JsonMembers AmountMembers(const std::string& name, int64_t minor, const std::string& currency);
+
+// `<name>_hlc` ({"wall_ms", "logical"}) and `<name>` (the wall time as a date string, or null
+// when not set).
+JsonMembers HlcMembers(const std::string& name, const Hlc& hlc);
 
 // {"currency", "amount_minor", "amount"}.
 Json ToJson(const Money& money);

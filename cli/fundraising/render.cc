@@ -11,9 +11,9 @@ namespace {
 
 Json RestrictionJson(const Restriction& restriction) {
   if (restriction.kind.empty()) return nullptr;
-  Json json = {{"kind", restriction.kind}, {"text", restriction.text}};
-  AddTime(&json, "until", restriction.until_ms);
-  return json;
+  return JsonObject({{"kind", restriction.kind},
+                     {"text", restriction.text},
+                     TimeMembers("until", restriction.until_ms)});
 }
 
 std::string RestrictionText(const Restriction& restriction) {
@@ -42,6 +42,18 @@ std::string VersionDetail(const PledgeVersion& version) {
                         : detail + " (ref " + version.external_ref + ")";
 }
 
+// A campaign's amount at `kMinor`, in the goal's currency.
+template <int64_t Campaign::*kMinor>
+std::string CampaignAmount(const Campaign& campaign) {
+  return FormatAmount(campaign.*kMinor, campaign.definition.goal.currency);
+}
+
+// A pledge's amount at `kMinor`, in the pledge's currency.
+template <int64_t Pledge::*kMinor>
+std::string PledgeAmount(const Pledge& pledge) {
+  return FormatAmount(pledge.*kMinor, pledge.terms.amount.currency);
+}
+
 constexpr Field<Campaign> kCampaignColumns[] = {
     {"campaign_id", [](const Campaign& campaign) { return campaign.campaign_id; }},
     {"name", [](const Campaign& campaign) { return campaign.definition.name; }},
@@ -51,21 +63,9 @@ constexpr Field<Campaign> kCampaignColumns[] = {
        return FormatAmount(campaign.definition.goal.amount_minor, campaign.definition.goal.currency);
      },
      kRightAligned},
-    {"pledged",
-     [](const Campaign& campaign) {
-       return FormatAmount(campaign.pledged_minor, campaign.definition.goal.currency);
-     },
-     kRightAligned},
-    {"received",
-     [](const Campaign& campaign) {
-       return FormatAmount(campaign.received_minor, campaign.definition.goal.currency);
-     },
-     kRightAligned},
-    {"outstanding",
-     [](const Campaign& campaign) {
-       return FormatAmount(campaign.outstanding_minor, campaign.definition.goal.currency);
-     },
-     kRightAligned},
+    {"pledged", CampaignAmount<&Campaign::pledged_minor>, kRightAligned},
+    {"received", CampaignAmount<&Campaign::received_minor>, kRightAligned},
+    {"outstanding", CampaignAmount<&Campaign::outstanding_minor>, kRightAligned},
     {"pledges", [](const Campaign& campaign) { return Count(campaign.pledge_count); },
      kRightAligned},
     {"deadline",
@@ -83,16 +83,8 @@ constexpr Field<Pledge> kPledgeColumns[] = {
        return FormatAmount(pledge.terms.amount.amount_minor, pledge.terms.amount.currency);
      },
      kRightAligned},
-    {"received",
-     [](const Pledge& pledge) {
-       return FormatAmount(pledge.received_minor, pledge.terms.amount.currency);
-     },
-     kRightAligned},
-    {"outstanding",
-     [](const Pledge& pledge) {
-       return FormatAmount(pledge.outstanding_minor, pledge.terms.amount.currency);
-     },
-     kRightAligned},
+    {"received", PledgeAmount<&Pledge::received_minor>, kRightAligned},
+    {"outstanding", PledgeAmount<&Pledge::outstanding_minor>, kRightAligned},
     {"version", [](const Pledge& pledge) { return Count(pledge.version); }, kRightAligned},
     {"donor", [](const Pledge& pledge) { return pledge.terms.donor_name; }},
 };
@@ -170,91 +162,86 @@ const ListFormat<PledgeVersionEntry> kPledgeHistoryList = {ToJson, kPledgeHistor
 Json ToJson(const Campaign& campaign) {
   const CampaignInput& definition = campaign.definition;
   const std::string& currency = definition.goal.currency;
-  Json json = {{"campaign_id", campaign.campaign_id},
-               {"group_id", campaign.group_id},
-               {"name", definition.name},
-               {"currency", currency}};
-  AddAmount(&json, "goal", definition.goal.amount_minor, currency);
-  AddTime(&json, "deadline", definition.deadline_ms);
-  json["opened_by"] = campaign.opened_by;
-  json["fiscal_host"] = campaign.fiscal_host;
-  json["restriction"] = RestrictionJson(definition.restriction);
-  if (definition.assurance_threshold.has_value()) {
-    Json assurance;
-    AddAmount(&assurance, "threshold", definition.assurance_threshold->amount_minor,
-              definition.assurance_threshold->currency);
-    AddTime(&assurance, "deadline", definition.assurance_deadline_ms);
-    json["assurance"] = assurance;
-  } else {
-    json["assurance"] = nullptr;
-  }
-  json["action_team_id"] = definition.action_team_id;
-  json["pledge_count"] = campaign.pledge_count;
-  AddAmount(&json, "pledged", campaign.pledged_minor, currency);
-  AddAmount(&json, "received", campaign.received_minor, currency);
-  AddAmount(&json, "outstanding", campaign.outstanding_minor, currency);
-  AddAmount(&json, "conditional", campaign.conditional_minor, currency);
-  AddHlc(&json, "opened", campaign.opened_hlc);
-  return json;
+  const std::optional<Money>& threshold = definition.assurance_threshold;
+  return JsonObject(
+      {{"campaign_id", campaign.campaign_id},
+       {"group_id", campaign.group_id},
+       {"name", definition.name},
+       {"currency", currency},
+       AmountMembers("goal", definition.goal.amount_minor, currency),
+       TimeMembers("deadline", definition.deadline_ms),
+       {"opened_by", campaign.opened_by},
+       {"fiscal_host", campaign.fiscal_host},
+       {"restriction", RestrictionJson(definition.restriction)},
+       {"assurance", threshold.has_value()
+                         ? JsonObject({AmountMembers("threshold", threshold->amount_minor,
+                                                     threshold->currency),
+                                       TimeMembers("deadline", definition.assurance_deadline_ms)})
+                         : Json(nullptr)},
+       {"action_team_id", definition.action_team_id},
+       {"pledge_count", campaign.pledge_count},
+       AmountMembers("pledged", campaign.pledged_minor, currency),
+       AmountMembers("received", campaign.received_minor, currency),
+       AmountMembers("outstanding", campaign.outstanding_minor, currency),
+       AmountMembers("conditional", campaign.conditional_minor, currency),
+       HlcMembers("opened", campaign.opened_hlc)});
 }
 
 Json ToJson(const PledgeTerms& terms) {
   const std::string& currency = terms.amount.currency;
-  Json json = {{"currency", currency}};
-  AddAmount(&json, "amount", terms.amount.amount_minor, currency);
   Json installments = Json::array();
   for (const Installment& installment : terms.installments) {
-    Json item;
-    AddTime(&item, "due", installment.due_ms);
-    AddAmount(&item, "amount", installment.amount_minor, currency);
-    installments.push_back(item);
+    installments.push_back(
+        JsonObject({TimeMembers("due", installment.due_ms),
+                    AmountMembers("amount", installment.amount_minor, currency)}));
   }
-  json["installments"] = installments;
-  json["condition"] = terms.condition.has_value()
-                          ? Json{{"barrier", terms.condition->barrier},
-                                 {"right_of_release", terms.condition->right_of_release}}
-                          : Json(nullptr);
-  json["restriction"] = RestrictionJson(terms.restriction);
-  json["note"] = terms.note;
-  json["donor_name"] = terms.donor_name;
-  json["evidence_sha256"] = terms.evidence_sha256;
-  return json;
+  return JsonObject(
+      {{"currency", currency},
+       AmountMembers("amount", terms.amount.amount_minor, currency),
+       {"installments", installments},
+       {"condition", terms.condition.has_value()
+                         ? JsonObject({{"barrier", terms.condition->barrier},
+                                       {"right_of_release", terms.condition->right_of_release}})
+                         : Json(nullptr)},
+       {"restriction", RestrictionJson(terms.restriction)},
+       {"note", terms.note},
+       {"donor_name", terms.donor_name},
+       {"evidence_sha256", terms.evidence_sha256}});
 }
 
 Json ToJson(const Pledge& pledge) {
   const std::string& currency = pledge.terms.amount.currency;
-  Json json = {{"pledge_id", pledge.pledge_id},
-               {"group_id", pledge.group_id},
-               {"campaign_id", pledge.campaign_id},
-               {"pledger", pledge.pledger},
-               {"status", pledge.status},
-               {"version", pledge.version},
-               {"currency", currency}};
-  AddAmount(&json, "amount", pledge.terms.amount.amount_minor, currency);
-  AddAmount(&json, "received", pledge.received_minor, currency);
-  AddAmount(&json, "written_off", pledge.written_off_minor, currency);
-  AddAmount(&json, "outstanding", pledge.outstanding_minor, currency);
-  json["terms"] = ToJson(pledge.terms);
-  json["cancel_reason"] = pledge.cancel_reason;
-  AddHlc(&json, "created", pledge.created_hlc);
-  AddHlc(&json, "updated", pledge.updated_hlc);
-  return json;
+  return JsonObject({{"pledge_id", pledge.pledge_id},
+                     {"group_id", pledge.group_id},
+                     {"campaign_id", pledge.campaign_id},
+                     {"pledger", pledge.pledger},
+                     {"status", pledge.status},
+                     {"version", pledge.version},
+                     {"currency", currency},
+                     AmountMembers("amount", pledge.terms.amount.amount_minor, currency),
+                     AmountMembers("received", pledge.received_minor, currency),
+                     AmountMembers("written_off", pledge.written_off_minor, currency),
+                     AmountMembers("outstanding", pledge.outstanding_minor, currency),
+                     {"terms", ToJson(pledge.terms)},
+                     {"cancel_reason", pledge.cancel_reason},
+                     HlcMembers("created", pledge.created_hlc),
+                     HlcMembers("updated", pledge.updated_hlc)});
 }
 
 Json ToJson(const PledgeVersionEntry& entry) {
   const PledgeVersion& version = entry.version;
-  Json json = {{"pledge_id", entry.pledge_id},
-               {"version", version.version},
-               {"kind", version.kind},
-               {"event_id", version.event_id},
-               {"author", version.author}};
-  AddHlc(&json, "time", version.hlc);
-  json["terms"] = version.terms.has_value() ? ToJson(*version.terms) : Json(nullptr);
-  json["reason"] = version.reason;
-  json["amount"] = version.amount.has_value() ? ToJson(*version.amount) : Json(nullptr);
-  json["external_ref"] = version.external_ref;
-  AddTime(&json, "received", version.received_ms);
-  return json;
+  return JsonObject(
+      {{"pledge_id", entry.pledge_id},
+       {"version", version.version},
+       {"kind", version.kind},
+       {"event_id", version.event_id},
+       {"author", version.author},
+       HlcMembers("time", version.hlc),
+       {"terms", version.terms.has_value() ? ToJson(*version.terms) : Json(nullptr)},
+       {"reason", version.reason},
+       {"amount", version.amount.has_value() ? ToJson(*version.amount) : Json(nullptr)},
+       {"external_ref", version.external_ref},
+       TimeMembers("received", version.received_ms)});
 }
 
 Table PledgesTable(const std::vector<Pledge>& pledges) { return kPledgeList.TableOf(pledges); }

@@ -46,10 +46,13 @@ Json TallyJson(const Tally& tally) {
 }
 
 Json VoterJson(const Voter& voter) {
-  Json json = {{"key", voter.key},         {"name", voter.name},     {"weight", voter.weight},
-               {"decides", voter.decides}, {"stance", voter.stance}, {"reason", voter.reason}};
-  AddHlc(&json, "stance_time", voter.stance_hlc);
-  return json;
+  return JsonObject({{"key", voter.key},
+                     {"name", voter.name},
+                     {"weight", voter.weight},
+                     {"decides", voter.decides},
+                     {"stance", voter.stance},
+                     {"reason", voter.reason},
+                     HlcMembers("stance_time", voter.stance_hlc)});
 }
 
 // The decision payloads of a spec, at the end of the proposal's JSON: admit and expel always
@@ -72,10 +75,11 @@ void AddPayloads(const ProposalSpec& spec, Json* json) {
                                {"drawdown_id", spec.allocate->drawdown_id}};
   }
   if (spec.campaign.has_value()) {
-    Json campaign = {{"name", spec.campaign->name}, {"currency", spec.campaign->goal.currency}};
-    AddAmount(&campaign, "goal", spec.campaign->goal.amount_minor, spec.campaign->goal.currency);
-    AddTime(&campaign, "deadline", spec.campaign->deadline_ms);
-    (*json)["campaign"] = campaign;
+    const Money& goal = spec.campaign->goal;
+    (*json)["campaign"] = JsonObject({{"name", spec.campaign->name},
+                                      {"currency", goal.currency},
+                                      AmountMembers("goal", goal.amount_minor, goal.currency),
+                                      TimeMembers("deadline", spec.campaign->deadline_ms)});
   }
   if (spec.charter.has_value()) {
     (*json)["charter"] = Json{{"name", spec.charter->name},
@@ -175,32 +179,32 @@ const ListFormat<Proposal> kProposalList = {ToJson, kProposalColumns};
 
 Json ToJson(const Proposal& proposal) {
   const ProposalSpec& spec = proposal.spec;
-  Json json = {{"proposal_id", proposal.proposal_id},
-               {"group_id", proposal.group_id},
-               {"proposer", proposal.proposer},
-               {"decision_type", spec.decision_type},
-               {"title", spec.title},
-               {"text", spec.text}};
-  AddHlc(&json, "proposed", proposal.hlc);
-  AddTime(&json, "deadline", proposal.deadline_ms);
-  json.update({{"outcome", proposal.outcome},
-               {"outcome_text", OutcomeText(proposal)},
-               {"provisional", !proposal.final},
-               {"closed", proposal.closed},
-               {"final", proposal.final},
-               {"past_deadline", proposal.past_deadline},
-               {"close_reason", proposal.close_reason}});
-  AddHlc(&json, "closed_at", proposal.close_hlc);
   Json rule = ToJson(proposal.rule);
   rule["from_charter"] = proposal.rule_from_charter;
-  json.update({{"rule", rule},
-               {"tally", TallyJson(proposal.tally)},
-               {"electorate", JsonArray(proposal.electorate, VoterJson)},
-               {"missing_stances", proposal.missing_stances}});
+  Json json = JsonObject({{"proposal_id", proposal.proposal_id},
+                          {"group_id", proposal.group_id},
+                          {"proposer", proposal.proposer},
+                          {"decision_type", spec.decision_type},
+                          {"title", spec.title},
+                          {"text", spec.text},
+                          HlcMembers("proposed", proposal.hlc),
+                          TimeMembers("deadline", proposal.deadline_ms),
+                          {"outcome", proposal.outcome},
+                          {"outcome_text", OutcomeText(proposal)},
+                          {"provisional", !proposal.final},
+                          {"closed", proposal.closed},
+                          {"final", proposal.final},
+                          {"past_deadline", proposal.past_deadline},
+                          {"close_reason", proposal.close_reason},
+                          HlcMembers("closed_at", proposal.close_hlc),
+                          {"rule", rule},
+                          {"tally", TallyJson(proposal.tally)},
+                          {"electorate", JsonArray(proposal.electorate, VoterJson)},
+                          {"missing_stances", proposal.missing_stances}});
   AddPayloads(spec, &json);
-  json.update({{"final_at", proposal.final_at},
-               {"effect_applied", proposal.effect_applied},
-               {"acceptance", proposal.acceptance}});
+  json.update(JsonObject({{"final_at", proposal.final_at},
+                          {"effect_applied", proposal.effect_applied},
+                          {"acceptance", proposal.acceptance}}));
   return json;
 }
 

@@ -82,36 +82,34 @@ const ListFormat<GroupEventEntry> kGroupEventList = {ToJson, kGroupEventColumns}
 
 Json ToJson(const Group& group) {
   const Charter& charter = group.charter;
-  Json json = {{"group_id", group.group_id},
-               {"name", charter.name},
-               {"common_agenda", charter.common_agenda},
-               {"discovery_hypothesis", charter.discovery_hypothesis},
-               {"kind", charter.kind},
-               {"base_currency", charter.base_currency}};
-  AddTime(&json, "term_start", charter.term_start_ms);
-  AddTime(&json, "term_end", charter.term_end_ms);
-  AddTime(&json, "review", charter.review_ms);
-  json.update({{"decision_rules", JsonArray(charter.decision_rules, ToJson)},
-               {"withdrawal_notice_days", charter.withdrawal_notice_days},
-               {"dissolution_rule", charter.dissolution_rule},
-               {"inkind_valuation_rules", charter.inkind_valuation_rules},
-               {"fx_rate_source", charter.fx_rate_source},
-               {"founder", group.founder},
-               {"members", JsonArray(group.members, ToJson)},
-               {"event_count", group.event_count},
-               {"state_hash", group.state_hash}});
-  AddHlc(&json, "last", group.last_hlc);
-  return json;
+  return JsonObject({{"group_id", group.group_id},
+                     {"name", charter.name},
+                     {"common_agenda", charter.common_agenda},
+                     {"discovery_hypothesis", charter.discovery_hypothesis},
+                     {"kind", charter.kind},
+                     {"base_currency", charter.base_currency},
+                     TimeMembers("term_start", charter.term_start_ms),
+                     TimeMembers("term_end", charter.term_end_ms),
+                     TimeMembers("review", charter.review_ms),
+                     {"decision_rules", JsonArray(charter.decision_rules, ToJson)},
+                     {"withdrawal_notice_days", charter.withdrawal_notice_days},
+                     {"dissolution_rule", charter.dissolution_rule},
+                     {"inkind_valuation_rules", charter.inkind_valuation_rules},
+                     {"fx_rate_source", charter.fx_rate_source},
+                     {"founder", group.founder},
+                     {"members", JsonArray(group.members, ToJson)},
+                     {"event_count", group.event_count},
+                     {"state_hash", group.state_hash},
+                     HlcMembers("last", group.last_hlc)});
 }
 
 Json ToJson(const Member& member) {
-  Json json = {{"key", member.key},
-               {"profile", ProfileJson(member.profile)},
-               {"status", member.status},
-               {"last_seq", member.last_seq}};
-  AddTime(&json, "notice_effective", member.notice_effective_ms);
-  json["frozen"] = member.frozen;
-  return json;
+  return JsonObject({{"key", member.key},
+                     {"profile", ProfileJson(member.profile)},
+                     {"status", member.status},
+                     {"last_seq", member.last_seq},
+                     TimeMembers("notice_effective", member.notice_effective_ms),
+                     {"frozen", member.frozen}});
 }
 
 Json ToJson(const DecisionRule& rule) {
@@ -122,13 +120,15 @@ Json ToJson(const DecisionRule& rule) {
 }
 
 Json ToJson(const GroupEventEntry& entry) {
-  Json json = {{"position", entry.position}, {"event_id", entry.event_id},
-               {"author", entry.author},     {"seq", entry.seq},
-               {"kind", entry.kind},         {"request_id", entry.request_id}};
-  AddHlc(&json, "time", entry.hlc);
-  json["event_base64"] = absl::Base64Escape(entry.event_bytes);
-  json["signature_base64"] = absl::Base64Escape(entry.signature);
-  return json;
+  return JsonObject({{"position", entry.position},
+                     {"event_id", entry.event_id},
+                     {"author", entry.author},
+                     {"seq", entry.seq},
+                     {"kind", entry.kind},
+                     {"request_id", entry.request_id},
+                     HlcMembers("time", entry.hlc),
+                     {"event_base64", absl::Base64Escape(entry.event_bytes)},
+                     {"signature_base64", absl::Base64Escape(entry.signature)}});
 }
 
 Table MembersTable(const std::vector<Member>& members) { return kMemberList.TableOf(members); }

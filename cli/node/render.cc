@@ -57,13 +57,12 @@ Json ToJson(const NodeInfo& node) {
 }
 
 Json ToJson(const TokenInfo& token) {
-  Json json = {{"token_id", token.token_id},
-               {"role", token.role},
-               {"label", token.label},
-               {"group_ids", token.group_ids}};
-  AddTime(&json, "created", token.created_ms);
-  json["revoked"] = token.revoked;
-  return json;
+  return JsonObject({{"token_id", token.token_id},
+                     {"role", token.role},
+                     {"label", token.label},
+                     {"group_ids", token.group_ids},
+                     TimeMembers("created", token.created_ms),
+                     {"revoked", token.revoked}});
 }
 
 Json ToJson(const OrgCard& card) {
@@ -71,19 +70,18 @@ Json ToJson(const OrgCard& card) {
 }
 
 Json ToJson(const PeerStatus& peer) {
-  Json json = {{"org", peer.org},
-               {"name", peer.name},
-               {"endpoint", peer.endpoint},
-               {"group_ids", peer.group_ids},
-               {"status", peer.status}};
-  AddTime(&json, "last_success", peer.last_success_ms);
-  AddTime(&json, "last_attempt", peer.last_attempt_ms);
-  json["last_error"] = peer.last_error;
-  json["consecutive_failures"] = peer.consecutive_failures;
-  AddTime(&json, "next_attempt", peer.next_attempt_ms);
-  json["events_sent"] = peer.events_sent;
-  json["events_received"] = peer.events_received;
-  return json;
+  return JsonObject({{"org", peer.org},
+                     {"name", peer.name},
+                     {"endpoint", peer.endpoint},
+                     {"group_ids", peer.group_ids},
+                     {"status", peer.status},
+                     TimeMembers("last_success", peer.last_success_ms),
+                     TimeMembers("last_attempt", peer.last_attempt_ms),
+                     {"last_error", peer.last_error},
+                     {"consecutive_failures", peer.consecutive_failures},
+                     TimeMembers("next_attempt", peer.next_attempt_ms),
+                     {"events_sent", peer.events_sent},
+                     {"events_received", peer.events_received}});
 }
 
 Json ToJson(const SyncResult& result) {
