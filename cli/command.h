@@ -76,6 +76,14 @@ class CommandContext {
     return print(*result);
   }
 
+  // A read of something a flag names: `input` (parsed from the command line) is checked before
+  // connecting, then as Read with `call(client, *input)`.
+  template <typename Input, typename Call, typename Print>
+  absl::StatusOr<Output> Read(const absl::StatusOr<Input>& input, Call&& call, Print&& print) {
+    if (!input.ok()) return input.status();
+    return Read([&](Client& client) { return call(client, *input); }, std::forward<Print>(print));
+  }
+
   // A write: as Read, but `print(result, request_id)`, for the request id in the output.
   template <typename Call, typename Print>
   absl::StatusOr<Output> Write(Call&& call, Print&& print) {
@@ -101,7 +109,8 @@ class CommandContext {
   std::string request_id_;
 };
 
-using CommandHandler = absl::StatusOr<Output> (*)(CommandContext& context);
+// Runs a command on its parsed command line (the same as context.invocation()).
+using CommandHandler = absl::StatusOr<Output> (*)(const Invocation& inv, CommandContext& context);
 
 // A hint for an error of this command, or "" to fall back to the generic hints of its code.
 using CommandHint = std::string (*)(const absl::Status& status, const CommandContext& context);

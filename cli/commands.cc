@@ -23,7 +23,7 @@ namespace {
 // The registry: every noun, in help order, with the domain table that holds its verbs.
 struct NounEntry {
   std::string_view noun;
-  const std::vector<Command>& (*commands)();
+  std::vector<Command> (*commands)();
 };
 constexpr NounEntry kNouns[] = {
     {"node", NodeCommands},           {"peer", NodeCommands},
@@ -116,14 +116,14 @@ const std::vector<Command>& AllCommands() {
   static const std::vector<Command>* const kCommands = [] {
     auto* commands = new std::vector<Command>();
     size_t registered = 0;
-    std::vector<const std::vector<Command>*> domains;
+    std::vector<std::vector<Command> (*)()> domains;
     for (const NounEntry& entry : kNouns) {
-      const std::vector<Command>& domain = entry.commands();
+      const std::vector<Command> domain = entry.commands();
       for (const Command& command : domain) {
         if (command.spec.noun == entry.noun) commands->push_back(command);
       }
-      if (std::find(domains.begin(), domains.end(), &domain) == domains.end()) {
-        domains.push_back(&domain);
+      if (std::find(domains.begin(), domains.end(), entry.commands) == domains.end()) {
+        domains.push_back(entry.commands);
         registered += domain.size();
       }
     }
@@ -176,7 +176,7 @@ int RunCli(const std::vector<std::string>& args, const EnvLookup& env, std::ostr
   CommandContext context(*invocation, env, err);
   absl::Status status;
   try {
-    absl::StatusOr<Output> output = command.run(context);
+    absl::StatusOr<Output> output = command.run(*invocation, context);
     status = output.status();
     if (output.ok()) {
       out << RenderOutput(*output, context.format());

@@ -67,13 +67,16 @@ Json ToJson(const EventRef& event) {
                      HlcMembers("time", event.hlc)});
 }
 
-Json WriteJson(const std::string& id_key, const std::string& id, const EventRef& event,
-               std::string_view request_id, const std::string& view_key, Json view) {
-  return Json{{id_key, id},
-              {"event_id", event.event_id},
-              {"request_id", std::string(request_id)},
-              {"event", ToJson(event)},
-              {view_key, std::move(view)}};
+Output WriteOutput(const std::string& id_key, const std::string& id, const EventRef& event,
+                   std::string_view request_id, const std::string& view_key, Json view,
+                   KeyValues values) {
+  values.insert(values.begin(), {{id_key, id}, {"event_id", event.event_id}});
+  return Output::Object(JsonObject({{id_key, id},
+                                    {"event_id", event.event_id},
+                                    {"request_id", std::string(request_id)},
+                                    {"event", ToJson(event)},
+                                    {view_key, std::move(view)}}),
+                        std::move(values));
 }
 
 }  // namespace constellation::cli

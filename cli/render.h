@@ -73,10 +73,12 @@ Json ToJson(const Money& money);
 
 Json ToJson(const EventRef& event);
 
-// The object a write prints: the created (or changed) record's id at a stable top-level key,
-// then event_id, request_id, the event and the resulting view under `view_key`.
-Json WriteJson(const std::string& id_key, const std::string& id, const EventRef& event,
-               std::string_view request_id, const std::string& view_key, Json view);
+// What a write prints: in JSON, the created (or changed) record's id at a stable top-level key,
+// then event_id, request_id, the event and the resulting view under `view_key`; as key/value
+// lines, the id, event_id and then `values`.
+Output WriteOutput(const std::string& id_key, const std::string& id, const EventRef& event,
+                   std::string_view request_id, const std::string& view_key, Json view,
+                   KeyValues values);
 
 // A JSON array of `to_json(item)` for every item.
 template <typename Item>

@@ -8,8 +8,7 @@
 namespace constellation::cli {
 namespace {
 
-absl::StatusOr<Output> ContextSetCommand(CommandContext& context) {
-  const Invocation& inv = context.invocation();
+absl::StatusOr<Output> ContextSetCommand(const Invocation& inv, CommandContext& context) {
   const std::string name = inv.Positional(0);
   absl::Status status = ValidateContextName(name);
   if (!status.ok()) return status;
@@ -53,8 +52,8 @@ absl::Status EditConfig(CommandContext& context, Edit&& edit) {
   return SaveConfig(*path, *config);
 }
 
-absl::StatusOr<Output> ContextUseCommand(CommandContext& context) {
-  const std::string name = context.invocation().Positional(0);
+absl::StatusOr<Output> ContextUseCommand(const Invocation& inv, CommandContext& context) {
+  const std::string name = inv.Positional(0);
   absl::Status status = EditConfig(context, [&](const std::string& path, Config& config) {
     if (config.contexts.find(name) == config.contexts.end()) {
       return absl::NotFoundError(absl::StrFormat(
@@ -69,8 +68,8 @@ absl::StatusOr<Output> ContextUseCommand(CommandContext& context) {
   return Output::Object({{"current", name}}, {{"current", name}});
 }
 
-absl::StatusOr<Output> ContextDeleteCommand(CommandContext& context) {
-  const std::string name = context.invocation().Positional(0);
+absl::StatusOr<Output> ContextDeleteCommand(const Invocation& inv, CommandContext& context) {
+  const std::string name = inv.Positional(0);
   absl::Status status = EditConfig(context, [&](const std::string& path, Config& config) {
     if (config.contexts.erase(name) == 0) {
       return absl::NotFoundError(absl::StrFormat("context '%s' is not in %s", name, path));
@@ -82,7 +81,7 @@ absl::StatusOr<Output> ContextDeleteCommand(CommandContext& context) {
   return Output::Object({{"deleted", name}}, {{"deleted", name}});
 }
 
-absl::StatusOr<Output> ContextListCommand(CommandContext& context) {
+absl::StatusOr<Output> ContextListCommand(const Invocation&, CommandContext& context) {
   absl::StatusOr<Config> config = context.config();
   if (!config.ok()) return config.status();
   std::vector<ContextEntry> entries;
@@ -92,20 +91,20 @@ absl::StatusOr<Output> ContextListCommand(CommandContext& context) {
   return kContextList(entries);
 }
 
-absl::StatusOr<Output> ContextShowCommand(CommandContext& context) {
+absl::StatusOr<Output> ContextShowCommand(const Invocation& inv, CommandContext& context) {
   absl::StatusOr<std::string> path = context.config_path();
   absl::StatusOr<Config> config = context.config();
   if (!config.ok()) return config.status();
   absl::StatusOr<Connection> connection =
-      ResolveConnection(context.invocation().global, context.env(), *config);
+      ResolveConnection(inv.global, context.env(), *config);
   if (!connection.ok()) return connection.status();
   return ConnectionOutput(*connection, path.ok() ? *path : "");
 }
 
 }  // namespace
 
-const std::vector<Command>& ContextCommands() {
-  static const std::vector<Command>* const kCommands = new std::vector<Command>{
+std::vector<Command> ContextCommands() {
+  return {
       {{"context",
         "set",
         "Create or update a named context (node endpoint + token)",
@@ -149,7 +148,6 @@ const std::vector<Command>& ContextCommands() {
         "constellation context delete old"},
        ContextDeleteCommand},
   };
-  return *kCommands;
 }
 
 }  // namespace constellation::cli

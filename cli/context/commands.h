@@ -2,7 +2,7 @@
 //
 // The contexts of the CLI: `context set|use|list|show|delete` edit and explain the config file
 // (cli/config.h). They never contact a node.
-// Thread safety: a constant table.
+// Thread safety: pure functions (the table is built anew on each call; the registry keeps one).
 #pragma once
 
 #include <vector>
@@ -11,6 +11,6 @@
 
 namespace constellation::cli {
 
-const std::vector<Command>& ContextCommands();
+std::vector<Command> ContextCommands();
 
 }  // namespace constellation::cli

@@ -10,8 +10,7 @@
 namespace constellation::cli {
 namespace {
 
-absl::StatusOr<Output> CampaignOpenCommand(CommandContext& context) {
-  const Invocation& inv = context.invocation();
+absl::StatusOr<Output> CampaignOpenCommand(const Invocation& inv, CommandContext& context) {
   CampaignInput campaign;
   campaign.name = inv.Get("name");
   const std::string currency = inv.Get("currency");
@@ -49,14 +48,13 @@ absl::StatusOr<Output> CampaignOpenCommand(CommandContext& context) {
       CampaignOpenedOutput);
 }
 
-absl::StatusOr<Output> CampaignListCommand(CommandContext& context) {
-  const std::string group_id = context.invocation().Get("group");
+absl::StatusOr<Output> CampaignListCommand(const Invocation& inv, CommandContext& context) {
+  const std::string group_id = inv.Get("group");
   return context.Read([&](Client& client) { return client.ListCampaigns(group_id); },
                       kCampaignList);
 }
 
-absl::StatusOr<Output> CampaignShowCommand(CommandContext& context) {
-  const Invocation& inv = context.invocation();
+absl::StatusOr<Output> CampaignShowCommand(const Invocation& inv, CommandContext& context) {
   return context.Read(
       [&](Client& client) { return client.GetCampaign(inv.Get("group"), inv.Positional(0)); },
       CampaignOutput);
@@ -105,8 +103,7 @@ absl::StatusOr<uint64_t> AsOfMs(const Invocation& inv) {
   return ParseDateMs(inv.Get("as-of"), "as-of");
 }
 
-absl::StatusOr<Output> PledgeRecordCommand(CommandContext& context) {
-  const Invocation& inv = context.invocation();
+absl::StatusOr<Output> PledgeRecordCommand(const Invocation& inv, CommandContext& context) {
   PledgeTerms terms;
   absl::Status status = ApplyTermsFlags(inv, inv.Get("currency"), &terms);
   if (!status.ok()) return status;
@@ -118,8 +115,7 @@ absl::StatusOr<Output> PledgeRecordCommand(CommandContext& context) {
       PledgeWriteOutput);
 }
 
-absl::StatusOr<Output> PledgeAmendCommand(CommandContext& context) {
-  const Invocation& inv = context.invocation();
+absl::StatusOr<Output> PledgeAmendCommand(const Invocation& inv, CommandContext& context) {
   return context.Write(
       [&](Client& client) -> absl::StatusOr<PledgeWrite> {
         // An amendment is a whole new version of the terms: start from the current one.
@@ -136,8 +132,7 @@ absl::StatusOr<Output> PledgeAmendCommand(CommandContext& context) {
       PledgeWriteOutput);
 }
 
-absl::StatusOr<Output> PledgeCancelCommand(CommandContext& context) {
-  const Invocation& inv = context.invocation();
+absl::StatusOr<Output> PledgeCancelCommand(const Invocation& inv, CommandContext& context) {
   return context.Write(
       [&](Client& client) {
         return client.CancelPledge(inv.Get("group"), inv.Positional(0), inv.Get("reason"),
@@ -146,8 +141,7 @@ absl::StatusOr<Output> PledgeCancelCommand(CommandContext& context) {
       PledgeWriteOutput);
 }
 
-absl::StatusOr<Output> PledgePayCommand(CommandContext& context) {
-  const Invocation& inv = context.invocation();
+absl::StatusOr<Output> PledgePayCommand(const Invocation& inv, CommandContext& context) {
   return context.Write(
       [&](Client& client) -> absl::StatusOr<PledgeWrite> {
         std::string currency = inv.Get("currency");
@@ -170,30 +164,25 @@ absl::StatusOr<Output> PledgePayCommand(CommandContext& context) {
       PledgeWriteOutput);
 }
 
-absl::StatusOr<Output> PledgeListCommand(CommandContext& context) {
-  const Invocation& inv = context.invocation();
-  absl::StatusOr<uint64_t> as_of_ms = AsOfMs(inv);
-  if (!as_of_ms.ok()) return as_of_ms.status();
+absl::StatusOr<Output> PledgeListCommand(const Invocation& inv, CommandContext& context) {
   return context.Read(
-      [&](Client& client) {
-        return client.ListPledges(inv.Get("group"), inv.Get("campaign"), *as_of_ms);
+      AsOfMs(inv),
+      [&](Client& client, uint64_t as_of_ms) {
+        return client.ListPledges(inv.Get("group"), inv.Get("campaign"), as_of_ms);
       },
       kPledgeList);
 }
 
-absl::StatusOr<Output> PledgeShowCommand(CommandContext& context) {
-  const Invocation& inv = context.invocation();
-  absl::StatusOr<uint64_t> as_of_ms = AsOfMs(inv);
-  if (!as_of_ms.ok()) return as_of_ms.status();
+absl::StatusOr<Output> PledgeShowCommand(const Invocation& inv, CommandContext& context) {
   return context.Read(
-      [&](Client& client) {
-        return client.GetPledge(inv.Get("group"), inv.Positional(0), *as_of_ms);
+      AsOfMs(inv),
+      [&](Client& client, uint64_t as_of_ms) {
+        return client.GetPledge(inv.Get("group"), inv.Positional(0), as_of_ms);
       },
       PledgeOutput);
 }
 
-absl::StatusOr<Output> PledgeHistoryCommand(CommandContext& context) {
-  const Invocation& inv = context.invocation();
+absl::StatusOr<Output> PledgeHistoryCommand(const Invocation& inv, CommandContext& context) {
   return context.Read(
       [&](Client& client) -> absl::StatusOr<std::vector<PledgeVersionEntry>> {
         absl::StatusOr<PledgeHistoryStream> stream =
@@ -235,8 +224,8 @@ std::vector<FlagSpec> Flags(std::vector<FlagSpec> first, const std::vector<FlagS
 
 }  // namespace
 
-const std::vector<Command>& FundraisingCommands() {
-  static const std::vector<Command>* const kCommands = new std::vector<Command>{
+std::vector<Command> FundraisingCommands() {
+  return {
       {{"campaign",
         "open",
         "Open a fundraising campaign in a group",
@@ -353,7 +342,6 @@ const std::vector<Command>& FundraisingCommands() {
         "constellation pledge history --group $GROUP $PLEDGE"},
        PledgeHistoryCommand},
   };
-  return *kCommands;
 }
 
 }  // namespace constellation::cli

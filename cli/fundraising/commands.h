@@ -2,7 +2,7 @@
 //
 // The joint fundraising domain of the CLI (DESIGN §1): `campaign open|list|show` and
 // `pledge record|amend|cancel|pay|list|show|history` (the SDK's fundraising.h).
-// Thread safety: a constant table.
+// Thread safety: pure functions (the table is built anew on each call; the registry keeps one).
 #pragma once
 
 #include <vector>
@@ -11,6 +11,6 @@
 
 namespace constellation::cli {
 
-const std::vector<Command>& FundraisingCommands();
+std::vector<Command> FundraisingCommands();
 
 }  // namespace constellation::cli

@@ -285,14 +285,12 @@ Output CampaignOutput(const Campaign& campaign) {
 
 Output CampaignOpenedOutput(const CampaignWrite& write, std::string_view request_id) {
   const Campaign& campaign = write.campaign;
-  return Output::Object(WriteJson("campaign_id", campaign.campaign_id, write.event, request_id,
-                                  "campaign", ToJson(campaign)),
-                        {{"campaign_id", campaign.campaign_id},
-                         {"event_id", write.event.event_id},
-                         {"name", campaign.definition.name},
-                         {"goal", MoneyText(campaign.definition.goal.amount_minor,
-                                            campaign.definition.goal.currency)},
-                         {"fiscal_host", campaign.fiscal_host}});
+  const Money& goal = campaign.definition.goal;
+  return WriteOutput("campaign_id", campaign.campaign_id, write.event, request_id, "campaign",
+                     ToJson(campaign),
+                     {{"name", campaign.definition.name},
+                      {"goal", MoneyText(goal.amount_minor, goal.currency)},
+                      {"fiscal_host", campaign.fiscal_host}});
 }
 
 Output PledgeOutput(const Pledge& pledge) {
@@ -308,11 +306,9 @@ Output PledgeOutput(const Pledge& pledge) {
 Output PledgeWriteOutput(const PledgeWrite& write, std::string_view request_id) {
   const Pledge& pledge = write.pledge;
   const std::string& currency = pledge.terms.amount.currency;
-  return Output::Object(
-      WriteJson("pledge_id", pledge.pledge_id, write.event, request_id, "pledge", ToJson(pledge)),
-      {{"pledge_id", pledge.pledge_id},
-       {"event_id", write.event.event_id},
-       {"status", pledge.status},
+  return WriteOutput(
+      "pledge_id", pledge.pledge_id, write.event, request_id, "pledge", ToJson(pledge),
+      {{"status", pledge.status},
        {"version", Count(pledge.version)},
        {"amount", MoneyText(pledge.terms.amount.amount_minor, currency)},
        {"received", MoneyText(pledge.received_minor, currency)},

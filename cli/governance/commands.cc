@@ -80,16 +80,16 @@ absl::Status ApplyCommonFlags(const Invocation& inv, const std::string& default_
   return absl::OkStatus();
 }
 
-absl::StatusOr<Output> Propose(CommandContext& context, const ProposalSpec& spec) {
+absl::StatusOr<Output> Propose(const Invocation& inv, CommandContext& context,
+                               const ProposalSpec& spec) {
   return context.Write(
       [&](Client& client) {
-        return client.Propose(context.invocation().Get("group"), spec, context.write_options());
+        return client.Propose(inv.Get("group"), spec, context.write_options());
       },
       ProposalWriteOutput);
 }
 
-absl::StatusOr<Output> ProposalAdmitCommand(CommandContext& context) {
-  const Invocation& inv = context.invocation();
+absl::StatusOr<Output> ProposalAdmitCommand(const Invocation& inv, CommandContext& context) {
   absl::StatusOr<OrgCard> card = ReadCardFile(inv.Get("card"));
   if (!card.ok()) return card.status();
   AdmitPayload admit;
@@ -115,7 +115,7 @@ absl::StatusOr<Output> ProposalAdmitCommand(CommandContext& context) {
                      "events to that org's node until it publishes one (at join)\n";
   }
   spec.admit = std::move(admit);
-  return Propose(context, spec);
+  return Propose(inv, context, spec);
 }
 
 std::string ProposalAdmitHint(const absl::Status& status, const CommandContext& context) {
@@ -125,8 +125,7 @@ std::string ProposalAdmitHint(const absl::Status& status, const CommandContext& 
          context.invocation().Get("group") + "'";
 }
 
-absl::StatusOr<Output> ProposalExpelCommand(CommandContext& context) {
-  const Invocation& inv = context.invocation();
+absl::StatusOr<Output> ProposalExpelCommand(const Invocation& inv, CommandContext& context) {
   ProposalSpec spec;
   spec.decision_type = "expel";
   spec.expel = ExpelPayload{inv.Get("member"), inv.Get("reason")};
@@ -136,11 +135,10 @@ absl::StatusOr<Output> ProposalExpelCommand(CommandContext& context) {
   absl::Status status =
       ApplyCommonFlags(inv, absl::StrFormat("Expel %s", ShortId(spec.expel->member)), &spec);
   if (!status.ok()) return status;
-  return Propose(context, spec);
+  return Propose(inv, context, spec);
 }
 
-absl::StatusOr<Output> ProposalCreateCommand(CommandContext& context) {
-  const Invocation& inv = context.invocation();
+absl::StatusOr<Output> ProposalCreateCommand(const Invocation& inv, CommandContext& context) {
   ProposalSpec spec;
   spec.decision_type = inv.Get("type");
   if (spec.decision_type == "admit" || spec.decision_type == "expel") {
@@ -164,7 +162,7 @@ absl::StatusOr<Output> ProposalCreateCommand(CommandContext& context) {
     }
     spec.dissolution_plan = inv.Get("plan");
   }
-  return Propose(context, spec);
+  return Propose(inv, context, spec);
 }
 
 absl::StatusOr<uint64_t> AsOfMs(const Invocation& inv) {
@@ -172,30 +170,25 @@ absl::StatusOr<uint64_t> AsOfMs(const Invocation& inv) {
   return ParseInstantMs(inv.Get("as-of"), "as-of", absl::Now());
 }
 
-absl::StatusOr<Output> ProposalListCommand(CommandContext& context) {
-  const Invocation& inv = context.invocation();
-  absl::StatusOr<uint64_t> as_of_ms = AsOfMs(inv);
-  if (!as_of_ms.ok()) return as_of_ms.status();
+absl::StatusOr<Output> ProposalListCommand(const Invocation& inv, CommandContext& context) {
   return context.Read(
-      [&](Client& client) {
-        return client.ListProposals(inv.Get("group"), inv.Has("open"), *as_of_ms);
+      AsOfMs(inv),
+      [&](Client& client, uint64_t as_of_ms) {
+        return client.ListProposals(inv.Get("group"), inv.Has("open"), as_of_ms);
       },
       kProposalList);
 }
 
-absl::StatusOr<Output> ProposalShowCommand(CommandContext& context) {
-  const Invocation& inv = context.invocation();
-  absl::StatusOr<uint64_t> as_of_ms = AsOfMs(inv);
-  if (!as_of_ms.ok()) return as_of_ms.status();
+absl::StatusOr<Output> ProposalShowCommand(const Invocation& inv, CommandContext& context) {
   return context.Read(
-      [&](Client& client) {
-        return client.GetProposal(inv.Get("group"), inv.Get("proposal"), *as_of_ms);
+      AsOfMs(inv),
+      [&](Client& client, uint64_t as_of_ms) {
+        return client.GetProposal(inv.Get("group"), inv.Get("proposal"), as_of_ms);
       },
       ProposalOutput);
 }
 
-absl::StatusOr<Output> ProposalVoteCommand(CommandContext& context) {
-  const Invocation& inv = context.invocation();
+absl::StatusOr<Output> ProposalVoteCommand(const Invocation& inv, CommandContext& context) {
   const std::string stance = inv.Get("stance");
   absl::Status status = CheckOneOf("stance", stance, kStances);
   if (!status.ok()) return status;
@@ -211,8 +204,7 @@ absl::StatusOr<Output> ProposalVoteCommand(CommandContext& context) {
       ProposalWriteOutput);
 }
 
-absl::StatusOr<Output> ProposalCloseCommand(CommandContext& context) {
-  const Invocation& inv = context.invocation();
+absl::StatusOr<Output> ProposalCloseCommand(const Invocation& inv, CommandContext& context) {
   return context.Write(
       [&](Client& client) {
         return client.CloseProposal(inv.Get("group"), inv.Get("proposal"),
@@ -243,15 +235,14 @@ std::string ProposalCloseHint(const absl::Status& status, const CommandContext& 
   return ProposalStateHint(status, context, "only the proposal's proposer may close it early");
 }
 
-absl::StatusOr<Output> ProposalWaitingCommand(CommandContext& context) {
-  const std::string group_id = context.invocation().Get("group");
+absl::StatusOr<Output> ProposalWaitingCommand(const Invocation& inv, CommandContext& context) {
+  const std::string group_id = inv.Get("group");
   return context.Read([&](Client& client) { return client.WaitingOn(group_id); }, WaitingOutput);
 }
 
 // --- Membership writes ----------------------------------------------------------------------
 
-absl::StatusOr<Output> GroupJoinCommand(CommandContext& context) {
-  const Invocation& inv = context.invocation();
+absl::StatusOr<Output> GroupJoinCommand(const Invocation& inv, CommandContext& context) {
   MemberProfile profile;
   profile.name = inv.Get("name");
   profile.endpoints = inv.GetAll("advertise");
@@ -285,8 +276,7 @@ std::string GroupJoinHint(const absl::Status& status, const CommandContext& cont
   }
 }
 
-absl::StatusOr<Output> MemberNoticeCommand(CommandContext& context) {
-  const Invocation& inv = context.invocation();
+absl::StatusOr<Output> MemberNoticeCommand(const Invocation& inv, CommandContext& context) {
   uint64_t effective_ms = 0;
   if (inv.Has("effective")) {
     absl::StatusOr<uint64_t> parsed =
@@ -302,8 +292,7 @@ absl::StatusOr<Output> MemberNoticeCommand(CommandContext& context) {
       MembershipWriteOutput);
 }
 
-absl::StatusOr<Output> MemberLeaveCommand(CommandContext& context) {
-  const Invocation& inv = context.invocation();
+absl::StatusOr<Output> MemberLeaveCommand(const Invocation& inv, CommandContext& context) {
   return context.Write(
       [&](Client& client) {
         return client.Withdraw(inv.Get("group"), inv.Get("reason"), context.write_options());
@@ -331,8 +320,8 @@ constexpr char kProposalWriteDetails[] =
 
 }  // namespace
 
-const std::vector<Command>& GovernanceCommands() {
-  static const std::vector<Command>* const kCommands = new std::vector<Command>{
+std::vector<Command> GovernanceCommands() {
+  return {
       {{"group",
         "join",
         "Join a group this org was admitted to (admin only): fetch it from a member's node",
@@ -486,7 +475,6 @@ const std::vector<Command>& GovernanceCommands() {
         "constellation proposal waiting"},
        ProposalWaitingCommand},
   };
-  return *kCommands;
 }
 
 }  // namespace constellation::cli

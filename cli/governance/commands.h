@@ -3,7 +3,7 @@
 // The governance domain of the CLI (DESIGN §1, §3): `proposal admit|expel|create|list|show|vote|
 // close|waiting`, and the membership writes an org makes for itself: `group join` after its
 // admission, `member notice|leave` (the SDK's governance.h).
-// Thread safety: a constant table.
+// Thread safety: pure functions (the table is built anew on each call; the registry keeps one).
 #pragma once
 
 #include <vector>
@@ -12,6 +12,6 @@
 
 namespace constellation::cli {
 
-const std::vector<Command>& GovernanceCommands();
+std::vector<Command> GovernanceCommands();
 
 }  // namespace constellation::cli

@@ -301,39 +301,32 @@ Output WaitingOutput(const WaitingOnResult& waiting) {
 
 Output ProposalWriteOutput(const ProposalWrite& write, std::string_view request_id) {
   const Proposal& proposal = write.proposal;
-  return Output::Object(WriteJson("proposal_id", proposal.proposal_id, write.event, request_id,
-                                  "proposal", ToJson(proposal)),
-                        {{"proposal_id", proposal.proposal_id},
-                         {"event_id", write.event.event_id},
-                         {"type", proposal.spec.decision_type},
-                         {"title", proposal.spec.title},
-                         {"outcome", OutcomeText(proposal)},
-                         {"stances", StancesText(proposal.tally)},
-                         {"deadline", FormatTimeMs(proposal.deadline_ms)}});
+  return WriteOutput("proposal_id", proposal.proposal_id, write.event, request_id, "proposal",
+                     ToJson(proposal),
+                     {{"type", proposal.spec.decision_type},
+                      {"title", proposal.spec.title},
+                      {"outcome", OutcomeText(proposal)},
+                      {"stances", StancesText(proposal.tally)},
+                      {"deadline", FormatTimeMs(proposal.deadline_ms)}});
 }
 
 Output MembershipWriteOutput(const MembershipWrite& write, std::string_view request_id) {
-  KeyValues values = {{"group_id", write.event.group_id}, {"event_id", write.event.event_id}};
-  for (auto& value : MemberDetails(write.member)) values.push_back(std::move(value));
-  return Output::Object(WriteJson("group_id", write.event.group_id, write.event, request_id,
-                                  "member", ToJson(write.member)),
-                        values);
+  return WriteOutput("group_id", write.event.group_id, write.event, request_id, "member",
+                     ToJson(write.member), MemberDetails(write.member));
 }
 
 Output JoinOutput(const JoinResult& join, std::string_view request_id) {
   const Group& group = join.group;
-  Json json =
-      WriteJson("group_id", group.group_id, join.event, request_id, "group", ToJson(group));
-  json["sync"] = ToJson(join.sync);
-  return Output::Object(json,
-                        {{"group_id", group.group_id},
-                         {"event_id", join.event.event_id},
-                         {"name", group.charter.name},
-                         {"members", Count(group.members.size())},
-                         {"events_received", Count(join.sync.received)},
-                         {"events_inserted", Count(join.sync.inserted)},
-                         {"state_hash", group.state_hash}},
-                        {{"Members", MembersTable(group.members)}});
+  Output output =
+      WriteOutput("group_id", group.group_id, join.event, request_id, "group", ToJson(group),
+                  {{"name", group.charter.name},
+                   {"members", Count(group.members.size())},
+                   {"events_received", Count(join.sync.received)},
+                   {"events_inserted", Count(join.sync.inserted)},
+                   {"state_hash", group.state_hash}});
+  output.json["sync"] = ToJson(join.sync);
+  output.tables.emplace_back("Members", MembersTable(group.members));
+  return output;
 }
 
 }  // namespace constellation::cli

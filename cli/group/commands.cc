@@ -10,8 +10,7 @@
 namespace constellation::cli {
 namespace {
 
-absl::StatusOr<Output> GroupCreateCommand(CommandContext& context) {
-  const Invocation& inv = context.invocation();
+absl::StatusOr<Output> GroupCreateCommand(const Invocation& inv, CommandContext& context) {
   CharterInput charter;
   charter.name = inv.Get("name");
   charter.common_agenda = inv.Get("agenda");
@@ -32,24 +31,29 @@ absl::StatusOr<Output> GroupCreateCommand(CommandContext& context) {
       GroupCreatedOutput);
 }
 
-absl::StatusOr<Output> GroupListCommand(CommandContext& context) {
+absl::StatusOr<Output> GroupListCommand(const Invocation&, CommandContext& context) {
   return context.Read([](Client& client) { return client.ListGroups(); }, kGroupList);
 }
 
-absl::StatusOr<Output> GroupShowCommand(CommandContext& context) {
-  const std::string group_id = context.invocation().Positional(0);
+absl::StatusOr<Output> GroupShowCommand(const Invocation& inv, CommandContext& context) {
+  const std::string group_id = inv.Positional(0);
   return context.Read([&](Client& client) { return client.GetGroup(group_id); }, GroupOutput);
 }
 
-absl::StatusOr<Output> GroupEventsCommand(CommandContext& context) {
-  const Invocation& inv = context.invocation();
+// --after: a position, 0 when absent.
+absl::StatusOr<uint64_t> AfterPosition(const Invocation& inv) {
   uint64_t after = 0;
   if (inv.Has("after") && !absl::SimpleAtoi(inv.Get("after"), &after)) {
     return absl::InvalidArgumentError(
         absl::StrFormat("--after '%s' must be a position (a whole number >= 0)", inv.Get("after")));
   }
+  return after;
+}
+
+absl::StatusOr<Output> GroupEventsCommand(const Invocation& inv, CommandContext& context) {
   return context.Read(
-      [&](Client& client) -> absl::StatusOr<std::vector<GroupEventEntry>> {
+      AfterPosition(inv),
+      [&](Client& client, uint64_t after) -> absl::StatusOr<std::vector<GroupEventEntry>> {
         absl::StatusOr<GroupEventStream> stream = client.GroupEvents(inv.Positional(0), after);
         if (!stream.ok()) return stream.status();
         return ReadAll<GroupEventEntry>(*stream);
@@ -57,8 +61,8 @@ absl::StatusOr<Output> GroupEventsCommand(CommandContext& context) {
       kGroupEventList);
 }
 
-absl::StatusOr<Output> MemberListCommand(CommandContext& context) {
-  const std::string group_id = context.invocation().Get("group");
+absl::StatusOr<Output> MemberListCommand(const Invocation& inv, CommandContext& context) {
+  const std::string group_id = inv.Get("group");
   return context.Read([&](Client& client) { return client.GetGroup(group_id); },
                       [](const Group& group) { return kMemberList(group.members); });
 }
@@ -75,8 +79,8 @@ std::string MembershipHint(const absl::Status& status, const CommandContext& con
          context.invocation().Get("group") + "'";
 }
 
-const std::vector<Command>& GroupCommands() {
-  static const std::vector<Command>* const kCommands = new std::vector<Command>{
+std::vector<Command> GroupCommands() {
+  return {
       {{"group",
         "create",
         "Found a group (admin only), with this node's org as founder",
@@ -128,7 +132,6 @@ const std::vector<Command>& GroupCommands() {
        MemberListCommand,
        MembershipHint},
   };
-  return *kCommands;
 }
 
 }  // namespace constellation::cli

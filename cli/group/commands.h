@@ -3,7 +3,7 @@
 // The group domain of the CLI: `group create|list|show|events` and `member list` (the SDK's
 // group.h: charter, members, the group view, its signed events). Membership writes (`group
 // join`, `member notice|leave`) are governance's (cli/governance/).
-// Thread safety: a constant table and pure functions.
+// Thread safety: pure functions (the table is built anew on each call; the registry keeps one).
 #pragma once
 
 #include <string>
@@ -15,7 +15,7 @@
 
 namespace constellation::cli {
 
-const std::vector<Command>& GroupCommands();
+std::vector<Command> GroupCommands();
 
 // The hint of every `member` command after kPermissionDenied or kFailedPrecondition: this org
 // may have left the group; see the member list.

@@ -158,13 +158,10 @@ Output GroupOutput(const Group& group) {
 
 Output GroupCreatedOutput(const GroupWrite& write, std::string_view request_id) {
   const Group& group = write.group;
-  return Output::Object(
-      WriteJson("group_id", group.group_id, write.event, request_id, "group", ToJson(group)),
-      {{"group_id", group.group_id},
-       {"event_id", write.event.event_id},
-       {"name", group.charter.name},
-       {"kind", group.charter.kind},
-       {"base_currency", group.charter.base_currency}});
+  return WriteOutput("group_id", group.group_id, write.event, request_id, "group", ToJson(group),
+                     {{"name", group.charter.name},
+                      {"kind", group.charter.kind},
+                      {"base_currency", group.charter.base_currency}});
 }
 
 }  // namespace constellation::cli

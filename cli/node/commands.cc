@@ -13,12 +13,11 @@
 namespace constellation::cli {
 namespace {
 
-absl::StatusOr<Output> NodeInfoCommand(CommandContext& context) {
+absl::StatusOr<Output> NodeInfoCommand(const Invocation&, CommandContext& context) {
   return context.Read([](Client& client) { return client.GetNodeInfo(); }, NodeInfoOutput);
 }
 
-absl::StatusOr<Output> PeerSyncCommand(CommandContext& context) {
-  const Invocation& inv = context.invocation();
+absl::StatusOr<Output> PeerSyncCommand(const Invocation& inv, CommandContext& context) {
   const std::string group_id = inv.Get("group");
   const std::string from = inv.Get("from");
   if (inv.Has("from") && from.empty()) {
@@ -44,12 +43,12 @@ std::string PeerSyncHint(const absl::Status& status, const CommandContext& conte
       context.invocation().Get("from"));
 }
 
-absl::StatusOr<Output> PeerListCommand(CommandContext& context) {
-  const std::string group_id = context.invocation().Get("group");
+absl::StatusOr<Output> PeerListCommand(const Invocation& inv, CommandContext& context) {
+  const std::string group_id = inv.Get("group");
   return context.Read([&](Client& client) { return client.ListPeers(group_id); }, kPeerList);
 }
 
-absl::StatusOr<Output> OrgShowCommand(CommandContext& context) {
+absl::StatusOr<Output> OrgShowCommand(const Invocation&, CommandContext& context) {
   return context.Read([](Client& client) { return client.GetNodeInfo(); },
                       [](const NodeInfo& node) {
                         return OrgCardOutput(OrgCard{node.org_key, node.org_name, node.endpoints});
@@ -82,8 +81,7 @@ absl::Status WriteTextFile(const std::string& path, const std::string& text) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<Output> OrgCardCommand(CommandContext& context) {
-  const Invocation& inv = context.invocation();
+absl::StatusOr<Output> OrgCardCommand(const Invocation& inv, CommandContext& context) {
   absl::StatusOr<Client*> client = context.client();
   if (!client.ok()) return client.status();
   absl::StatusOr<OrgCard> card = (*client)->GetOrgCard();
@@ -102,8 +100,7 @@ absl::StatusOr<Output> OrgCardCommand(CommandContext& context) {
   return OrgCardOutput(*card);
 }
 
-absl::StatusOr<Output> TokenCreateCommand(CommandContext& context) {
-  const Invocation& inv = context.invocation();
+absl::StatusOr<Output> TokenCreateCommand(const Invocation& inv, CommandContext& context) {
   const std::string role = inv.Get("role");
   const std::string label = inv.Get("label");
   const std::vector<std::string> group_ids = inv.GetAll("group");
@@ -112,12 +109,12 @@ absl::StatusOr<Output> TokenCreateCommand(CommandContext& context) {
       [&](const CreatedToken& token) { return CreatedTokenOutput(token, role, label, group_ids); });
 }
 
-absl::StatusOr<Output> TokenListCommand(CommandContext& context) {
+absl::StatusOr<Output> TokenListCommand(const Invocation&, CommandContext& context) {
   return context.Read([](Client& client) { return client.ListTokens(); }, kTokenList);
 }
 
-absl::StatusOr<Output> TokenRevokeCommand(CommandContext& context) {
-  const std::string token_id = context.invocation().Positional(0);
+absl::StatusOr<Output> TokenRevokeCommand(const Invocation& inv, CommandContext& context) {
+  const std::string token_id = inv.Positional(0);
   absl::StatusOr<Client*> client = context.client();
   if (!client.ok()) return client.status();
   absl::Status status = (*client)->RevokeToken(token_id);
@@ -127,8 +124,8 @@ absl::StatusOr<Output> TokenRevokeCommand(CommandContext& context) {
 
 }  // namespace
 
-const std::vector<Command>& NodeCommands() {
-  static const std::vector<Command>* const kCommands = new std::vector<Command>{
+std::vector<Command> NodeCommands() {
+  return {
       {{"node",
         "info",
         "Show the node: its org, endpoints, version, counts and your role",
@@ -212,7 +209,6 @@ const std::vector<Command>& NodeCommands() {
         "constellation token revoke 7f3c2a"},
        TokenRevokeCommand},
   };
-  return *kCommands;
 }
 
 }  // namespace constellation::cli

@@ -2,7 +2,7 @@
 //
 // The node domain of the CLI: `node info`, `peer sync|list`, `org show|card` and
 // `token create|list|revoke` (the SDK's node.h: who the node is, its tokens, its peers).
-// Thread safety: a constant table.
+// Thread safety: pure functions (the table is built anew on each call; the registry keeps one).
 #pragma once
 
 #include <vector>
@@ -11,6 +11,6 @@
 
 namespace constellation::cli {
 
-const std::vector<Command>& NodeCommands();
+std::vector<Command> NodeCommands();
 
 }  // namespace constellation::cli
