@@ -46,6 +46,74 @@ WriteOptions CommandContext::write_options() {
   return WriteOptions{request_id_};
 }
 
+Command::Command(std::string_view name, CommandHandler handler) : run(handler) {
+  const size_t space = name.find(' ');
+  spec.noun = std::string(name.substr(0, space));
+  spec.verb = std::string(name.substr(space + 1));
+}
+
+Command&& Command::Summary(std::string text) && {
+  spec.summary = std::move(text);
+  return std::move(*this);
+}
+
+Command&& Command::Argument(std::string name, std::string help) && {
+  spec.positionals.push_back({std::move(name), std::move(help)});
+  return std::move(*this);
+}
+
+Command&& Command::OptionalArgument(std::string name, std::string help) && {
+  spec.positionals.push_back({std::move(name), std::move(help), false});
+  return std::move(*this);
+}
+
+Command&& Command::Flag(FlagSpec flag) && {
+  spec.flags.push_back(std::move(flag));
+  return std::move(*this);
+}
+
+Command&& Command::Flags(std::vector<FlagSpec> flags) && {
+  for (FlagSpec& flag : flags) spec.flags.push_back(std::move(flag));
+  return std::move(*this);
+}
+
+Command&& Command::Required(std::string name, std::string value_name, std::string help) && {
+  return std::move(*this).Flag({std::move(name), std::move(value_name), std::move(help), true});
+}
+
+Command&& Command::Optional(std::string name, std::string value_name, std::string help) && {
+  return std::move(*this).Flag({std::move(name), std::move(value_name), std::move(help)});
+}
+
+Command&& Command::Repeated(std::string name, std::string value_name, std::string help) && {
+  return std::move(*this).Flag(
+      {std::move(name), std::move(value_name), std::move(help), false, true});
+}
+
+Command&& Command::Switch(std::string name, std::string help) && {
+  return std::move(*this).Flag({std::move(name), "", std::move(help)});
+}
+
+Command&& Command::Details(std::string text) && {
+  spec.details = std::move(text);
+  return std::move(*this);
+}
+
+Command&& Command::Example(std::string text) && {
+  spec.example = std::move(text);
+  return std::move(*this);
+}
+
+Command&& Command::Write() && {
+  spec.write = true;
+  return std::move(*this);
+}
+
+Command&& Command::Hint(CommandHint hint_function) && {
+  hint = hint_function;
+  return std::move(*this);
+}
+
 FlagSpec GroupFlag() { return {"group", "GROUP", "group id (64 hex characters)", true}; }
 
 }  // namespace constellation::cli

@@ -13,6 +13,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -115,9 +116,42 @@ using CommandHandler = absl::StatusOr<Output> (*)(const Invocation& inv, Command
 // A hint for an error of this command, or "" to fall back to the generic hints of its code.
 using CommandHint = std::string (*)(const absl::Status& status, const CommandContext& context);
 
+// A command: what the parser and the help know of it (its CommandSpec), its handler, and its
+// hint. Declared in one expression, every part named:
+//   Command("pledge show", PledgeShowCommand)
+//       .Summary("Show a pledge, its terms and installments")
+//       .Argument("PLEDGE", "pledge id")
+//       .Flag(GroupFlag())
+//       .Optional("as-of", "DATE", "derive the status as of this date (default: now)")
+//       .Details("JSON keys: ...")
+//       .Example("constellation pledge show --group $GROUP $PLEDGE -o json")
+// Arguments and flags appear in help in the order given.
 struct Command {
+  // `name` is "NOUN VERB", as typed.
+  Command(std::string_view name, CommandHandler handler);
+
+  // One line, for the command lists of the help.
+  Command&& Summary(std::string text) &&;
+  Command&& Argument(std::string name, std::string help) &&;
+  Command&& OptionalArgument(std::string name, std::string help) &&;
+  Command&& Flag(FlagSpec flag) &&;
+  Command&& Flags(std::vector<FlagSpec> flags) &&;
+  Command&& Required(std::string name, std::string value_name, std::string help) &&;
+  Command&& Optional(std::string name, std::string value_name, std::string help) &&;
+  // May be given more than once.
+  Command&& Repeated(std::string name, std::string value_name, std::string help) &&;
+  // A boolean flag: given or not.
+  Command&& Switch(std::string name, std::string help) &&;
+  // More help: output keys, rules.
+  Command&& Details(std::string text) &&;
+  // A full command line.
+  Command&& Example(std::string text) &&;
+  // A write: accepts --request-id, and error hints name the request id for a safe rerun.
+  Command&& Write() &&;
+  Command&& Hint(CommandHint hint) &&;
+
   CommandSpec spec;
-  CommandHandler run = nullptr;
+  CommandHandler run;
   CommandHint hint = nullptr;
 };
 

@@ -26,12 +26,18 @@ struct NounEntry {
   std::vector<Command> (*commands)();
 };
 constexpr NounEntry kNouns[] = {
-    {"node", NodeCommands},           {"peer", NodeCommands},
-    {"org", NodeCommands},            {"token", NodeCommands},
-    {"context", ContextCommands},     {"group", GroupCommands},
-    {"group", GovernanceCommands},    {"campaign", FundraisingCommands},
-    {"member", GroupCommands},        {"member", GovernanceCommands},
-    {"proposal", GovernanceCommands}, {"pledge", FundraisingCommands},
+    {"node", NodeCommands},
+    {"peer", NodeCommands},
+    {"org", NodeCommands},
+    {"token", NodeCommands},
+    {"context", ContextCommands},
+    {"group", GroupCommands},
+    {"group", GovernanceCommands},
+    {"campaign", FundraisingCommands},
+    {"member", GroupCommands},
+    {"member", GovernanceCommands},
+    {"proposal", GovernanceCommands},
+    {"pledge", FundraisingCommands},
 };
 
 // The leading words of `args` that name a known noun (and verb), for "run ... --help".
@@ -105,8 +111,7 @@ const Command& FindCommand(const CommandSpec& spec) {
   for (const Command& command : AllCommands()) {
     if (command.spec.noun == spec.noun && command.spec.verb == spec.verb) return command;
   }
-  std::fprintf(stderr, "constellation: no command '%s %s'\n", spec.noun.c_str(),
-               spec.verb.c_str());
+  std::fprintf(stderr, "constellation: no command '%s %s'\n", spec.noun.c_str(), spec.verb.c_str());
   std::abort();
 }
 

@@ -27,8 +27,7 @@ JsonMembers::JsonMembers(std::string key, Json value) {
   members_.emplace_back(std::move(key), std::move(value));
 }
 
-JsonMembers::JsonMembers(std::string key, Json value, std::string second_key,
-                         Json second_value)
+JsonMembers::JsonMembers(std::string key, Json value, std::string second_key, Json second_value)
     : JsonMembers(std::move(key), std::move(value)) {
   members_.emplace_back(std::move(second_key), std::move(second_value));
 }
@@ -55,8 +54,8 @@ JsonMembers HlcMembers(const std::string& name, const Hlc& hlc) {
 }
 
 Json ToJson(const Money& money) {
-  return JsonObject({{"currency", money.currency},
-                     AmountMembers("amount", money.amount_minor, money.currency)});
+  return JsonObject(
+      {{"currency", money.currency}, AmountMembers("amount", money.amount_minor, money.currency)});
 }
 
 Json ToJson(const EventRef& event) {

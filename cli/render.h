@@ -121,9 +121,7 @@ struct ListFormat {
   Json (*json)(const Record& record);
   std::span<const Field<Record>> columns;
 
-  Table TableOf(const std::vector<Record>& records) const {
-    return cli::TableOf(columns, records);
-  }
+  Table TableOf(const std::vector<Record>& records) const { return cli::TableOf(columns, records); }
   Output operator()(const std::vector<Record>& records) const {
     return Output::List(JsonArray(records, json), TableOf(records));
   }

@@ -95,8 +95,7 @@ absl::StatusOr<Output> ContextShowCommand(const Invocation& inv, CommandContext&
   absl::StatusOr<std::string> path = context.config_path();
   absl::StatusOr<Config> config = context.config();
   if (!config.ok()) return config.status();
-  absl::StatusOr<Connection> connection =
-      ResolveConnection(inv.global, context.env(), *config);
+  absl::StatusOr<Connection> connection = ResolveConnection(inv.global, context.env(), *config);
   if (!connection.ok()) return connection.status();
   return ConnectionOutput(*connection, path.ok() ? *path : "");
 }
@@ -105,48 +104,32 @@ absl::StatusOr<Output> ContextShowCommand(const Invocation& inv, CommandContext&
 
 std::vector<Command> ContextCommands() {
   return {
-      {{"context",
-        "set",
-        "Create or update a named context (node endpoint + token)",
-        {{"NAME", "context name: letters, digits, '-', '_', '.'"}},
-        {{"endpoint", "HOST:PORT", "the node's address (required for a new context)"},
-         {"token", "TOKEN", "bearer token to store with it"}},
-        "Writes the config file with mode 0600. The first context becomes the current one.",
-        "constellation context set local --endpoint 127.0.0.1:7400 --token $TOKEN"},
-       ContextSetCommand},
-      {{"context",
-        "use",
-        "Make a context the current one",
-        {{"NAME", "context name"}},
-        {},
-        "",
-        "constellation context use local"},
-       ContextUseCommand},
-      {{"context",
-        "list",
-        "List contexts; * marks the current one",
-        {},
-        {},
-        "JSON keys: name, endpoint, token_set, current.",
-        "constellation context list"},
-       ContextListCommand},
-      {{"context",
-        "show",
-        "Show where commands connect now, and where each value comes from",
-        {},
-        {},
-        "Sources: flag, env, context/config, default. JSON keys: context, context_source, "
-        "endpoint, endpoint_source, token_set, token_source, config_path.",
-        "constellation context show --context staging"},
-       ContextShowCommand},
-      {{"context",
-        "delete",
-        "Remove a context from the config file",
-        {{"NAME", "context name"}},
-        {},
-        "",
-        "constellation context delete old"},
-       ContextDeleteCommand},
+      Command("context set", ContextSetCommand)
+          .Summary("Create or update a named context (node endpoint + token)")
+          .Argument("NAME", "context name: letters, digits, '-', '_', '.'")
+          .Optional("endpoint", "HOST:PORT", "the node's address (required for a new context)")
+          .Optional("token", "TOKEN", "bearer token to store with it")
+          .Details(
+              "Writes the config file with mode 0600. The first context becomes the current one.")
+          .Example("constellation context set local --endpoint 127.0.0.1:7400 --token $TOKEN"),
+      Command("context use", ContextUseCommand)
+          .Summary("Make a context the current one")
+          .Argument("NAME", "context name")
+          .Example("constellation context use local"),
+      Command("context list", ContextListCommand)
+          .Summary("List contexts; * marks the current one")
+          .Details("JSON keys: name, endpoint, token_set, current.")
+          .Example("constellation context list"),
+      Command("context show", ContextShowCommand)
+          .Summary("Show where commands connect now, and where each value comes from")
+          .Details(
+              "Sources: flag, env, context/config, default. JSON keys: context, context_source, "
+              "endpoint, endpoint_source, token_set, token_source, config_path.")
+          .Example("constellation context show --context staging"),
+      Command("context delete", ContextDeleteCommand)
+          .Summary("Remove a context from the config file")
+          .Argument("NAME", "context name")
+          .Example("constellation context delete old"),
   };
 }
 

@@ -216,131 +216,109 @@ std::vector<FlagSpec> TermsFlags(bool amend) {
   return flags;
 }
 
-// `first`, then `rest`.
-std::vector<FlagSpec> Flags(std::vector<FlagSpec> first, const std::vector<FlagSpec>& rest) {
-  first.insert(first.end(), rest.begin(), rest.end());
-  return first;
-}
-
 }  // namespace
 
 std::vector<Command> FundraisingCommands() {
   return {
-      {{"campaign",
-        "open",
-        "Open a fundraising campaign in a group",
-        {},
-        {GroupFlag(),
-         {"name", "NAME", "campaign name", true},
-         {"goal", "AMOUNT", "goal as a decimal, e.g. 1000.00", true},
-         {"currency", "CODE", "ISO-4217 currency of the goal and its pledges", true},
-         {"deadline", "DATE", "YYYY-MM-DD or RFC 3339"},
-         {"fiscal-host", "ORG_KEY", "member holding the money (default: this org)"},
-         {"restriction", "KIND:TEXT", "purpose:TEXT | perpetual[:TEXT] | time:DATE"},
-         {"assurance", "AMOUNT", "assurance threshold: pledges bind only if reached"},
-         {"assurance-deadline", "DATE", "by when the assurance threshold must be reached"}},
-        "Prints campaign_id and event_id. JSON keys: campaign_id, event_id, request_id, event, "
-        "campaign.",
-        "constellation campaign open --group $GROUP --name 'Wells 2027' --goal 1000.00 "
-        "--currency EUR --deadline 2027-03-31 --restriction 'purpose:wells'",
-        true},
-       CampaignOpenCommand},
-      {{"campaign",
-        "list",
-        "List a group's campaigns with their totals",
-        {},
-        {GroupFlag()},
-        "CSV columns: campaign_id, name, currency, goal, pledged, received, "
-        "outstanding, pledges, deadline.",
-        "constellation campaign list --group $GROUP"},
-       CampaignListCommand},
-      {{"campaign",
-        "show",
-        "Show a campaign and its totals",
-        {{"CAMPAIGN", "campaign id"}},
-        {GroupFlag()},
-        "JSON amounts: goal/pledged/received/outstanding/conditional, each as "
-        "<name>_minor (integer) and <name> (decimal).",
-        "constellation campaign show --group $GROUP $CAMPAIGN"},
-       CampaignShowCommand},
-      {{"pledge",
-        "record",
-        "Record a pledge by this org to a campaign",
-        {},
-        Flags({GroupFlag(), {"campaign", "CAMPAIGN", "campaign id", true}}, TermsFlags(false)),
-        "Prints pledge_id and event_id. JSON keys: pledge_id, event_id, request_id, event, "
-        "pledge.",
-        "constellation pledge record --group $GROUP --campaign $CAMPAIGN --amount 250.00 "
-        "--currency EUR --installment 2027-01-31=100.00 --installment 2027-06-30=150.00 "
-        "--donor 'Rivers Trust'",
-        true},
-       PledgeRecordCommand},
-      {{"pledge",
-        "amend",
-        "Record a new version of the terms of this org's pledge",
-        {{"PLEDGE", "pledge id"}},
-        Flags(Flags({GroupFlag()}, TermsFlags(true)),
-              {{"reason", "TEXT", "why the terms change", true}}),
-        "The new version starts from the current terms: flags given replace them, except "
-        "installments, which are exactly the --installment flags given.\n"
-        "JSON keys: pledge_id, event_id, request_id, event, pledge.",
-        "constellation pledge amend --group $GROUP $PLEDGE --amount 300.00 --reason "
-        "'board approved more'",
-        true},
-       PledgeAmendCommand},
-      {{"pledge",
-        "cancel",
-        "Cancel this org's pledge (terminal)",
-        {{"PLEDGE", "pledge id"}},
-        {GroupFlag(), {"reason", "TEXT", "why it is cancelled", true}},
-        "JSON keys: pledge_id, event_id, request_id, event, pledge.",
-        "constellation pledge cancel --group $GROUP $PLEDGE --reason 'project dropped'",
-        true},
-       PledgeCancelCommand},
-      {{"pledge",
-        "pay",
-        "Record money received against a pledge (campaign's fiscal host)",
-        {{"PLEDGE", "pledge id"}},
-        {GroupFlag(),
-         {"amount", "AMOUNT", "amount received as a decimal", true},
-         {"currency", "CODE", "currency of --amount (default: the pledge's)"},
-         {"received", "DATE", "when it was received (default: now)"},
-         {"ref", "EXT", "external reference, e.g. the bank transfer id"}},
-        "JSON keys: pledge_id, event_id, request_id, event, pledge.",
-        "constellation pledge pay --group $GROUP $PLEDGE --amount 100.00 --currency EUR "
-        "--received 2026-11-20 --ref SEPA-4711",
-        true},
-       PledgePayCommand},
-      {{"pledge",
-        "list",
-        "List pledges with status and totals",
-        {},
-        {GroupFlag(),
-         {"campaign", "CAMPAIGN", "only this campaign's pledges"},
-         {"as-of", "DATE", "derive statuses as of this date (default: now)"}},
-        "CSV columns: pledge_id, campaign, pledger, status, currency, amount, received, "
-        "outstanding, version, donor. JSON: full pledges, amounts as <name>_minor and <name>.",
-        "constellation pledge list --group $GROUP --campaign $CAMPAIGN --as-of 2026-12-31 -o "
-        "csv"},
-       PledgeListCommand},
-      {{"pledge",
-        "show",
-        "Show a pledge, its terms and installments",
-        {{"PLEDGE", "pledge id"}},
-        {GroupFlag(), {"as-of", "DATE", "derive the status as of this date (default: now)"}},
-        "JSON keys: pledge_id, group_id, campaign_id, pledger, status, version, currency, "
-        "amount_minor, amount, received_minor, received, written_off_minor, written_off, "
-        "outstanding_minor, outstanding, terms, cancel_reason, created, updated.",
-        "constellation pledge show --group $GROUP $PLEDGE -o json"},
-       PledgeShowCommand},
-      {{"pledge",
-        "history",
-        "Every version of a pledge (or of all pledges) with who signed it",
-        {{"PLEDGE", "pledge id (default: every pledge of the group)", false}},
-        {GroupFlag(), {"campaign", "CAMPAIGN", "only this campaign's pledges"}},
-        "Kinds: pledge, amendment, cancellation, payment, write_off.",
-        "constellation pledge history --group $GROUP $PLEDGE"},
-       PledgeHistoryCommand},
+      Command("campaign open", CampaignOpenCommand)
+          .Summary("Open a fundraising campaign in a group")
+          .Flag(GroupFlag())
+          .Required("name", "NAME", "campaign name")
+          .Required("goal", "AMOUNT", "goal as a decimal, e.g. 1000.00")
+          .Required("currency", "CODE", "ISO-4217 currency of the goal and its pledges")
+          .Optional("deadline", "DATE", "YYYY-MM-DD or RFC 3339")
+          .Optional("fiscal-host", "ORG_KEY", "member holding the money (default: this org)")
+          .Optional("restriction", "KIND:TEXT", "purpose:TEXT | perpetual[:TEXT] | time:DATE")
+          .Optional("assurance", "AMOUNT", "assurance threshold: pledges bind only if reached")
+          .Optional("assurance-deadline", "DATE", "by when the assurance threshold must be reached")
+          .Details("Prints campaign_id and event_id. JSON keys: campaign_id, event_id, request_id, "
+                   "event, campaign.")
+          .Example("constellation campaign open --group $GROUP --name 'Wells 2027' --goal 1000.00 "
+                   "--currency EUR --deadline 2027-03-31 --restriction 'purpose:wells'")
+          .Write(),
+      Command("campaign list", CampaignListCommand)
+          .Summary("List a group's campaigns with their totals")
+          .Flag(GroupFlag())
+          .Details("CSV columns: campaign_id, name, currency, goal, pledged, received, "
+                   "outstanding, pledges, deadline.")
+          .Example("constellation campaign list --group $GROUP"),
+      Command("campaign show", CampaignShowCommand)
+          .Summary("Show a campaign and its totals")
+          .Argument("CAMPAIGN", "campaign id")
+          .Flag(GroupFlag())
+          .Details("JSON amounts: goal/pledged/received/outstanding/conditional, each as "
+                   "<name>_minor (integer) and <name> (decimal).")
+          .Example("constellation campaign show --group $GROUP $CAMPAIGN"),
+      Command("pledge record", PledgeRecordCommand)
+          .Summary("Record a pledge by this org to a campaign")
+          .Flag(GroupFlag())
+          .Required("campaign", "CAMPAIGN", "campaign id")
+          .Flags(TermsFlags(false))
+          .Details("Prints pledge_id and event_id. JSON keys: pledge_id, event_id, request_id, "
+                   "event, pledge.")
+          .Example("constellation pledge record --group $GROUP --campaign $CAMPAIGN --amount "
+                   "250.00 --currency EUR --installment 2027-01-31=100.00 --installment "
+                   "2027-06-30=150.00 --donor 'Rivers Trust'")
+          .Write(),
+      Command("pledge amend", PledgeAmendCommand)
+          .Summary("Record a new version of the terms of this org's pledge")
+          .Argument("PLEDGE", "pledge id")
+          .Flag(GroupFlag())
+          .Flags(TermsFlags(true))
+          .Required("reason", "TEXT", "why the terms change")
+          .Details("The new version starts from the current terms: flags given replace them, "
+                   "except installments, which are exactly the --installment flags given.\nJSON "
+                   "keys: pledge_id, event_id, request_id, event, pledge.")
+          .Example("constellation pledge amend --group $GROUP $PLEDGE --amount 300.00 --reason "
+                   "'board approved more'")
+          .Write(),
+      Command("pledge cancel", PledgeCancelCommand)
+          .Summary("Cancel this org's pledge (terminal)")
+          .Argument("PLEDGE", "pledge id")
+          .Flag(GroupFlag())
+          .Required("reason", "TEXT", "why it is cancelled")
+          .Details("JSON keys: pledge_id, event_id, request_id, event, pledge.")
+          .Example("constellation pledge cancel --group $GROUP $PLEDGE --reason 'project dropped'")
+          .Write(),
+      Command("pledge pay", PledgePayCommand)
+          .Summary("Record money received against a pledge (campaign's fiscal host)")
+          .Argument("PLEDGE", "pledge id")
+          .Flag(GroupFlag())
+          .Required("amount", "AMOUNT", "amount received as a decimal")
+          .Optional("currency", "CODE", "currency of --amount (default: the pledge's)")
+          .Optional("received", "DATE", "when it was received (default: now)")
+          .Optional("ref", "EXT", "external reference, e.g. the bank transfer id")
+          .Details("JSON keys: pledge_id, event_id, request_id, event, pledge.")
+          .Example("constellation pledge pay --group $GROUP $PLEDGE --amount 100.00 --currency EUR "
+                   "--received 2026-11-20 --ref SEPA-4711")
+          .Write(),
+      Command("pledge list", PledgeListCommand)
+          .Summary("List pledges with status and totals")
+          .Flag(GroupFlag())
+          .Optional("campaign", "CAMPAIGN", "only this campaign's pledges")
+          .Optional("as-of", "DATE", "derive statuses as of this date (default: now)")
+          .Details("CSV columns: pledge_id, campaign, pledger, status, currency, amount, received, "
+                   "outstanding, version, donor. JSON: full pledges, amounts as <name>_minor and "
+                   "<name>.")
+          .Example("constellation pledge list --group $GROUP --campaign $CAMPAIGN --as-of "
+                   "2026-12-31 -o csv"),
+      Command("pledge show", PledgeShowCommand)
+          .Summary("Show a pledge, its terms and installments")
+          .Argument("PLEDGE", "pledge id")
+          .Flag(GroupFlag())
+          .Optional("as-of", "DATE", "derive the status as of this date (default: now)")
+          .Details(
+              "JSON keys: pledge_id, group_id, campaign_id, pledger, status, version, currency, "
+              "amount_minor, amount, received_minor, received, written_off_minor, written_off, "
+              "outstanding_minor, outstanding, terms, cancel_reason, created, updated.")
+          .Example("constellation pledge show --group $GROUP $PLEDGE -o json"),
+      Command("pledge history", PledgeHistoryCommand)
+          .Summary("Every version of a pledge (or of all pledges) with who signed it")
+          .OptionalArgument("PLEDGE", "pledge id (default: every pledge of the group)")
+          .Flag(GroupFlag())
+          .Optional("campaign", "CAMPAIGN", "only this campaign's pledges")
+          .Details("Kinds: pledge, amendment, cancellation, payment, write_off.")
+          .Example("constellation pledge history --group $GROUP $PLEDGE"),
   };
 }
 

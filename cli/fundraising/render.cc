@@ -60,7 +60,8 @@ constexpr Field<Campaign> kCampaignColumns[] = {
     {"currency", [](const Campaign& campaign) { return campaign.definition.goal.currency; }},
     {"goal",
      [](const Campaign& campaign) {
-       return FormatAmount(campaign.definition.goal.amount_minor, campaign.definition.goal.currency);
+       return FormatAmount(campaign.definition.goal.amount_minor,
+                           campaign.definition.goal.currency);
      },
      kRightAligned},
     {"pledged", CampaignAmount<&Campaign::pledged_minor>, kRightAligned},
@@ -173,11 +174,11 @@ Json ToJson(const Campaign& campaign) {
        {"opened_by", campaign.opened_by},
        {"fiscal_host", campaign.fiscal_host},
        {"restriction", RestrictionJson(definition.restriction)},
-       {"assurance", threshold.has_value()
-                         ? JsonObject({AmountMembers("threshold", threshold->amount_minor,
-                                                     threshold->currency),
-                                       TimeMembers("deadline", definition.assurance_deadline_ms)})
-                         : Json(nullptr)},
+       {"assurance",
+        threshold.has_value()
+            ? JsonObject({AmountMembers("threshold", threshold->amount_minor, threshold->currency),
+                          TimeMembers("deadline", definition.assurance_deadline_ms)})
+            : Json(nullptr)},
        {"action_team_id", definition.action_team_id},
        {"pledge_count", campaign.pledge_count},
        AmountMembers("pledged", campaign.pledged_minor, currency),
@@ -306,13 +307,13 @@ Output PledgeOutput(const Pledge& pledge) {
 Output PledgeWriteOutput(const PledgeWrite& write, std::string_view request_id) {
   const Pledge& pledge = write.pledge;
   const std::string& currency = pledge.terms.amount.currency;
-  return WriteOutput(
-      "pledge_id", pledge.pledge_id, write.event, request_id, "pledge", ToJson(pledge),
-      {{"status", pledge.status},
-       {"version", Count(pledge.version)},
-       {"amount", MoneyText(pledge.terms.amount.amount_minor, currency)},
-       {"received", MoneyText(pledge.received_minor, currency)},
-       {"outstanding", MoneyText(pledge.outstanding_minor, currency)}});
+  return WriteOutput("pledge_id", pledge.pledge_id, write.event, request_id, "pledge",
+                     ToJson(pledge),
+                     {{"status", pledge.status},
+                      {"version", Count(pledge.version)},
+                      {"amount", MoneyText(pledge.terms.amount.amount_minor, currency)},
+                      {"received", MoneyText(pledge.received_minor, currency)},
+                      {"outstanding", MoneyText(pledge.outstanding_minor, currency)}});
 }
 
 }  // namespace constellation::cli

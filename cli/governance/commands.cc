@@ -207,8 +207,7 @@ absl::StatusOr<Output> ProposalVoteCommand(const Invocation& inv, CommandContext
 absl::StatusOr<Output> ProposalCloseCommand(const Invocation& inv, CommandContext& context) {
   return context.Write(
       [&](Client& client) {
-        return client.CloseProposal(inv.Get("group"), inv.Get("proposal"),
-                                    context.write_options());
+        return client.CloseProposal(inv.Get("group"), inv.Get("proposal"), context.write_options());
       },
       ProposalWriteOutput);
 }
@@ -220,8 +219,8 @@ std::string ProposalStateHint(const absl::Status& status, const CommandContext& 
   if (status.code() == absl::StatusCode::kPermissionDenied) return denied;
   if (status.code() != absl::StatusCode::kFailedPrecondition) return "";
   return "see the proposal's state with 'constellation proposal show --group " +
-         context.invocation().Get("group") + " --proposal " +
-         context.invocation().Get("proposal") + "'";
+         context.invocation().Get("group") + " --proposal " + context.invocation().Get("proposal") +
+         "'";
 }
 
 std::string ProposalVoteHint(const absl::Status& status, const CommandContext& context) {
@@ -260,7 +259,8 @@ std::string GroupJoinHint(const absl::Status& status, const CommandContext& cont
     case absl::StatusCode::kFailedPrecondition:
       return "the admission must be passed and final before joining: ask a member to run "
              "'constellation proposal show --group " +
-             inv.Get("group") + " --proposal ID' (or 'proposal waiting') and retry once it is final";
+             inv.Get("group") +
+             " --proposal ID' (or 'proposal waiting') and retry once it is final";
     case absl::StatusCode::kPermissionDenied:
       return "the peer does not know of a passed admission of this org: check --from names a "
              "member's node that already holds the admission, or let it sync first ('constellation "
@@ -322,158 +322,138 @@ constexpr char kProposalWriteDetails[] =
 
 std::vector<Command> GovernanceCommands() {
   return {
-      {{"group",
-        "join",
-        "Join a group this org was admitted to (admin only): fetch it from a member's node",
-        {},
-        {{"group", "GROUP", "group id (64 hex characters), from the invitation", true},
-         {"from", "HOST:PORT", "a member's node that holds the group", true},
-         {"name", "NAME", "this org's display name in the group (default: the node's org name)"},
-         {"advertise", "HOST:PORT",
-          "endpoint to publish for replication (default: the node's endpoints)", false, true}},
-        "Works once the admission proposal (proposal admit) is passed and final. This node "
-        "pulls the group from --from, verifies every event, then records this org's "
-        "acceptance, which replication sends to the members. JSON keys: group_id, event_id, "
-        "request_id, event, group, sync.",
-        "constellation group join --group $GROUP --from 10.0.0.7:7400",
-        true},
-       GroupJoinCommand,
-       GroupJoinHint},
-      {{"member",
-        "notice",
-        "Give notice that this org withdraws from a group (always allowed)",
-        {},
-        {GroupFlag(),
-         {"reason", "TEXT", "why, for the other members"},
-         {"effective", "TIME",
-          "when the withdrawal takes effect (default and earliest: now + the charter's notice "
-          "period): YYYY-MM-DD, RFC 3339, ms or +30d"}},
-        "The org stays a member until the notice takes effect. JSON keys: group_id, event_id, "
-        "request_id, event, member.",
-        "constellation member notice --group $GROUP --reason 'strategy change' --effective "
-        "2027-06-30",
-        true},
-       MemberNoticeCommand,
-       MembershipHint},
-      {{"member",
-        "leave",
-        "Withdraw this org from a group now (always allowed; readmission needs a decision)",
-        {},
-        {GroupFlag(), {"reason", "TEXT", "why, for the other members"}},
-        "Obligations recorded before (pledges, contributions) stay on record. JSON keys: "
-        "group_id, event_id, request_id, event, member.",
-        "constellation member leave --group $GROUP --reason 'project ended'",
-        true},
-       MemberLeaveCommand,
-       MembershipHint},
-      {{"proposal",
-        "admit",
-        "Propose admitting an org to a group, from its org card",
-        {},
-        {GroupFlag(),
-         {"card", "FILE", "the org card (from 'constellation org card --out FILE')", true},
-         {"role", "ROLE", "lead | partner (default) | affiliate | coordinator | observer"},
-         {"segment", "SEGMENT", "strategic (default) | funder | advisor | contractor"},
-         {"weight", "N", "voting weight (default 1)"},
-         TitleFlag(),
-         TextFlag(),
-         DeadlineFlag()},
-        std::string("Title defaults to 'Admit <name>'. Once the outcome is passed and final, the "
-                    "invitee runs 'constellation group join'. ") +
-            kProposalWriteDetails,
-        "constellation proposal admit --group $GROUP --card river-trust.card.json --role "
-        "partner --deadline +72h",
-        true},
-       ProposalAdmitCommand,
-       ProposalAdmitHint},
-      {{"proposal",
-        "expel",
-        "Propose expelling a member (takes effect only when the outcome is final)",
-        {},
-        {GroupFlag(),
-         {"member", "ORG_KEY", "the member's org key (64 hex characters)", true},
-         {"reason", "TEXT", "why", true},
-         TitleFlag(),
-         TextFlag(),
-         DeadlineFlag()},
-        std::string("Title defaults to 'Expel <key>'. ") + kProposalWriteDetails,
-        "constellation proposal expel --group $GROUP --member $KEY --reason 'left the region'",
-        true},
-       ProposalExpelCommand},
-      {{"proposal",
-        "create",
-        "Propose a decision of a type without a required payload",
-        {},
-        {GroupFlag(),
-         {"type", "TYPE",
-          "adopt_strategy | allocate_funds | open_campaign | amend_charter | write_off | "
-          "dissolve",
-          true},
-         {"title", "TEXT", "what is decided, one line", true},
-         TextFlag(),
-         DeadlineFlag(),
-         {"strategy-version", "ID", "adopt_strategy: the strategy version to adopt"},
-         {"plan", "TEXT", "dissolve: the dissolution plan"}},
-        std::string("Recorded and decided like any proposal; effects of these types are not "
-                    "applied by the node yet. ") +
-            kProposalWriteDetails,
-        "constellation proposal create --group $GROUP --type dissolve --title 'Wind down' "
-        "--plan 'return pooled funds pro rata'",
-        true},
-       ProposalCreateCommand},
-      {{"proposal",
-        "list",
-        "List a group's proposals with their outcomes",
-        {},
-        {GroupFlag(), {"open", "", "only proposals whose outcome is not final yet"}, AsOfFlag()},
-        "Outcomes read 'passed (provisional)' until final. CSV columns: proposal_id, type, "
-        "title, proposer, outcome, stances, deadline.",
-        "constellation proposal list --group $GROUP --open"},
-       ProposalListCommand},
-      {{"proposal",
-        "show",
-        "Show a proposal: electorate with each stance, tally, outcome",
-        {},
-        {GroupFlag(), ProposalFlag(), AsOfFlag()},
-        "The outcome is provisional until final: every eligible member has written an event "
-        "after the close (DESIGN §3). JSON keys: proposal_id, ..., outcome, outcome_text, "
-        "provisional, closed, final, tally, electorate, missing_stances, effect_applied.",
-        "constellation proposal show --group $GROUP --proposal $PROPOSAL"},
-       ProposalShowCommand},
-      {{"proposal",
-        "vote",
-        "Record this org's stance on a proposal (revisable until the close)",
-        {},
-        {GroupFlag(),
-         ProposalFlag(),
-         {"stance", "STANCE", "agree | abstain | disagree | block", true},
-         {"reason", "TEXT", "why (required for disagree and block)"}},
-        kProposalWriteDetails,
-        "constellation proposal vote --group $GROUP --proposal $PROPOSAL --stance agree",
-        true},
-       ProposalVoteCommand,
-       ProposalVoteHint},
-      {{"proposal",
-        "close",
-        "Close your own proposal before its deadline",
-        {},
-        {GroupFlag(), ProposalFlag()},
-        kProposalWriteDetails,
-        "constellation proposal close --group $GROUP --proposal $PROPOSAL",
-        true},
-       ProposalCloseCommand,
-       ProposalCloseHint},
-      {{"proposal",
-        "waiting",
-        "What is waiting on whom: proposals that need your stance, and who others wait for",
-        {},
-        {{"group", "GROUP", "only this group (default: every group this org is a member of)"}},
-        "Rows that need your stance say 'you' under WAITING_ON; closed proposals that are not "
-        "final yet wait for acknowledgements (sent automatically). JSON: {needs_my_stance: "
-        "[...], waiting_on_others: [...]}, each proposal with waiting_on (names). CSV columns: "
-        "group, proposal_id, type, title, waiting_on, outcome, deadline.",
-        "constellation proposal waiting"},
-       ProposalWaitingCommand},
+      Command("group join", GroupJoinCommand)
+          .Summary(
+              "Join a group this org was admitted to (admin only): fetch it from a member's node")
+          .Required("group", "GROUP", "group id (64 hex characters), from the invitation")
+          .Required("from", "HOST:PORT", "a member's node that holds the group")
+          .Optional("name", "NAME",
+                    "this org's display name in the group (default: the node's org name)")
+          .Repeated("advertise", "HOST:PORT",
+                    "endpoint to publish for replication (default: the node's endpoints)")
+          .Details("Works once the admission proposal (proposal admit) is passed and final. This "
+                   "node pulls the group from --from, verifies every event, then records this "
+                   "org's acceptance, which replication sends to the members. JSON keys: group_id, "
+                   "event_id, request_id, event, group, sync.")
+          .Example("constellation group join --group $GROUP --from 10.0.0.7:7400")
+          .Write()
+          .Hint(GroupJoinHint),
+      Command("member notice", MemberNoticeCommand)
+          .Summary("Give notice that this org withdraws from a group (always allowed)")
+          .Flag(GroupFlag())
+          .Optional("reason", "TEXT", "why, for the other members")
+          .Optional("effective", "TIME",
+                    "when the withdrawal takes effect (default and earliest: now + the charter's "
+                    "notice period): YYYY-MM-DD, RFC 3339, ms or +30d")
+          .Details("The org stays a member until the notice takes effect. JSON keys: group_id, "
+                   "event_id, request_id, event, member.")
+          .Example("constellation member notice --group $GROUP --reason 'strategy change' "
+                   "--effective 2027-06-30")
+          .Write()
+          .Hint(MembershipHint),
+      Command("member leave", MemberLeaveCommand)
+          .Summary(
+              "Withdraw this org from a group now (always allowed; readmission needs a decision)")
+          .Flag(GroupFlag())
+          .Optional("reason", "TEXT", "why, for the other members")
+          .Details("Obligations recorded before (pledges, contributions) stay on record. JSON "
+                   "keys: group_id, event_id, request_id, event, member.")
+          .Example("constellation member leave --group $GROUP --reason 'project ended'")
+          .Write()
+          .Hint(MembershipHint),
+      Command("proposal admit", ProposalAdmitCommand)
+          .Summary("Propose admitting an org to a group, from its org card")
+          .Flag(GroupFlag())
+          .Required("card", "FILE", "the org card (from 'constellation org card --out FILE')")
+          .Optional("role", "ROLE", "lead | partner (default) | affiliate | coordinator | observer")
+          .Optional("segment", "SEGMENT", "strategic (default) | funder | advisor | contractor")
+          .Optional("weight", "N", "voting weight (default 1)")
+          .Flag(TitleFlag())
+          .Flag(TextFlag())
+          .Flag(DeadlineFlag())
+          .Details(std::string("Title defaults to 'Admit <name>'. Once the outcome is passed and "
+                               "final, the invitee runs 'constellation group join'. ") +
+                   kProposalWriteDetails)
+          .Example("constellation proposal admit --group $GROUP --card river-trust.card.json "
+                   "--role partner --deadline +72h")
+          .Write()
+          .Hint(ProposalAdmitHint),
+      Command("proposal expel", ProposalExpelCommand)
+          .Summary("Propose expelling a member (takes effect only when the outcome is final)")
+          .Flag(GroupFlag())
+          .Required("member", "ORG_KEY", "the member's org key (64 hex characters)")
+          .Required("reason", "TEXT", "why")
+          .Flag(TitleFlag())
+          .Flag(TextFlag())
+          .Flag(DeadlineFlag())
+          .Details(std::string("Title defaults to 'Expel <key>'. ") + kProposalWriteDetails)
+          .Example("constellation proposal expel --group $GROUP --member $KEY --reason 'left the "
+                   "region'")
+          .Write(),
+      Command("proposal create", ProposalCreateCommand)
+          .Summary("Propose a decision of a type without a required payload")
+          .Flag(GroupFlag())
+          .Required("type", "TYPE",
+                    "adopt_strategy | allocate_funds | open_campaign | amend_charter | write_off | "
+                    "dissolve")
+          .Required("title", "TEXT", "what is decided, one line")
+          .Flag(TextFlag())
+          .Flag(DeadlineFlag())
+          .Optional("strategy-version", "ID", "adopt_strategy: the strategy version to adopt")
+          .Optional("plan", "TEXT", "dissolve: the dissolution plan")
+          .Details(std::string("Recorded and decided like any proposal; effects of these types are "
+                               "not applied by the node yet. ") +
+                   kProposalWriteDetails)
+          .Example("constellation proposal create --group $GROUP --type dissolve --title 'Wind "
+                   "down' --plan 'return pooled funds pro rata'")
+          .Write(),
+      Command("proposal list", ProposalListCommand)
+          .Summary("List a group's proposals with their outcomes")
+          .Flag(GroupFlag())
+          .Switch("open", "only proposals whose outcome is not final yet")
+          .Flag(AsOfFlag())
+          .Details("Outcomes read 'passed (provisional)' until final. CSV columns: proposal_id, "
+                   "type, title, proposer, outcome, stances, deadline.")
+          .Example("constellation proposal list --group $GROUP --open"),
+      Command("proposal show", ProposalShowCommand)
+          .Summary("Show a proposal: electorate with each stance, tally, outcome")
+          .Flag(GroupFlag())
+          .Flag(ProposalFlag())
+          .Flag(AsOfFlag())
+          .Details(
+              "The outcome is provisional until final: every eligible member has written an event "
+              "after the close (DESIGN §3). JSON keys: proposal_id, ..., outcome, outcome_text, "
+              "provisional, closed, final, tally, electorate, missing_stances, effect_applied.")
+          .Example("constellation proposal show --group $GROUP --proposal $PROPOSAL"),
+      Command("proposal vote", ProposalVoteCommand)
+          .Summary("Record this org's stance on a proposal (revisable until the close)")
+          .Flag(GroupFlag())
+          .Flag(ProposalFlag())
+          .Required("stance", "STANCE", "agree | abstain | disagree | block")
+          .Optional("reason", "TEXT", "why (required for disagree and block)")
+          .Details(kProposalWriteDetails)
+          .Example("constellation proposal vote --group $GROUP --proposal $PROPOSAL --stance agree")
+          .Write()
+          .Hint(ProposalVoteHint),
+      Command("proposal close", ProposalCloseCommand)
+          .Summary("Close your own proposal before its deadline")
+          .Flag(GroupFlag())
+          .Flag(ProposalFlag())
+          .Details(kProposalWriteDetails)
+          .Example("constellation proposal close --group $GROUP --proposal $PROPOSAL")
+          .Write()
+          .Hint(ProposalCloseHint),
+      Command("proposal waiting", ProposalWaitingCommand)
+          .Summary(
+              "What is waiting on whom: proposals that need your stance, and who others wait for")
+          .Optional("group", "GROUP",
+                    "only this group (default: every group this org is a member of)")
+          .Details("Rows that need your stance say 'you' under WAITING_ON; closed proposals that "
+                   "are not final yet wait for acknowledgements (sent automatically). JSON: "
+                   "{needs_my_stance: [...], waiting_on_others: [...]}, each proposal with "
+                   "waiting_on (names). CSV columns: group, proposal_id, type, title, waiting_on, "
+                   "outcome, deadline.")
+          .Example("constellation proposal waiting"),
   };
 }
 

@@ -81,56 +81,43 @@ std::string MembershipHint(const absl::Status& status, const CommandContext& con
 
 std::vector<Command> GroupCommands() {
   return {
-      {{"group",
-        "create",
-        "Found a group (admin only), with this node's org as founder",
-        {},
-        {{"name", "NAME", "the group's name", true},
-         {"agenda", "TEXT", "common agenda / vision"},
-         {"kind", "KIND", "partnership (default: long-term, pooled resources) | collaboration"},
-         {"currency", "CODE", "base currency for totals, e.g. EUR"},
-         {"founder-name", "NAME", "this org's display name in the group"}},
-        "Prints group_id and event_id. JSON keys: group_id, event_id, request_id, event, group.",
-        "constellation group create --name 'River Basin Partnership' --agenda 'Clean water by "
-        "2030' --currency EUR -o json",
-        true},
-       GroupCreateCommand},
-      {{"group",
-        "list",
-        "List the groups this node holds",
-        {},
-        {},
-        "CSV columns: group_id, name, kind, currency, members, events.",
-        "constellation group list -o csv"},
-       GroupListCommand},
-      {{"group",
-        "show",
-        "Show a group's charter, members and state hash",
-        {{"GROUP", "group id"}},
-        {},
-        "JSON keys: group_id, name, common_agenda, kind, base_currency, ..., "
-        "members, event_count, state_hash.",
-        "constellation group show $GROUP"},
-       GroupShowCommand},
-      {{"group",
-        "events",
-        "List a group's signed events in canonical order (what an auditor re-verifies)",
-        {{"GROUP", "group id"}},
-        {{"after", "POSITION", "start after this position (default 0: from the genesis)"}},
-        "JSON adds event_base64 and signature_base64: the exact signed bytes.",
-        "constellation group events $GROUP --after 100 -o json"},
-       GroupEventsCommand},
-      {{"member",
-        "list",
-        "List a group's members with their status, notice and frozen flag",
-        {},
-        {GroupFlag()},
-        "Status is active, notice_given, withdrawn or expelled (as of now); frozen members "
-        "forked their chain and have no effect until readmitted. CSV columns: key, name, role, "
-        "segment, status, weight, notice_effective, frozen.",
-        "constellation member list --group $GROUP"},
-       MemberListCommand,
-       MembershipHint},
+      Command("group create", GroupCreateCommand)
+          .Summary("Found a group (admin only), with this node's org as founder")
+          .Required("name", "NAME", "the group's name")
+          .Optional("agenda", "TEXT", "common agenda / vision")
+          .Optional("kind", "KIND",
+                    "partnership (default: long-term, pooled resources) | collaboration")
+          .Optional("currency", "CODE", "base currency for totals, e.g. EUR")
+          .Optional("founder-name", "NAME", "this org's display name in the group")
+          .Details("Prints group_id and event_id. JSON keys: group_id, event_id, request_id, "
+                   "event, group.")
+          .Example("constellation group create --name 'River Basin Partnership' --agenda 'Clean "
+                   "water by 2030' --currency EUR -o json")
+          .Write(),
+      Command("group list", GroupListCommand)
+          .Summary("List the groups this node holds")
+          .Details("CSV columns: group_id, name, kind, currency, members, events.")
+          .Example("constellation group list -o csv"),
+      Command("group show", GroupShowCommand)
+          .Summary("Show a group's charter, members and state hash")
+          .Argument("GROUP", "group id")
+          .Details("JSON keys: group_id, name, common_agenda, kind, base_currency, ..., members, "
+                   "event_count, state_hash.")
+          .Example("constellation group show $GROUP"),
+      Command("group events", GroupEventsCommand)
+          .Summary("List a group's signed events in canonical order (what an auditor re-verifies)")
+          .Argument("GROUP", "group id")
+          .Optional("after", "POSITION", "start after this position (default 0: from the genesis)")
+          .Details("JSON adds event_base64 and signature_base64: the exact signed bytes.")
+          .Example("constellation group events $GROUP --after 100 -o json"),
+      Command("member list", MemberListCommand)
+          .Summary("List a group's members with their status, notice and frozen flag")
+          .Flag(GroupFlag())
+          .Details("Status is active, notice_given, withdrawn or expelled (as of now); frozen "
+                   "members forked their chain and have no effect until readmitted. CSV columns: "
+                   "key, name, role, segment, status, weight, notice_effective, frozen.")
+          .Example("constellation member list --group $GROUP")
+          .Hint(MembershipHint),
   };
 }
 

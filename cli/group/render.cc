@@ -43,8 +43,7 @@ constexpr Field<Member> kMemberColumns[] = {
 };
 
 constexpr Field<GroupEventEntry> kGroupEventColumns[] = {
-    {"position", [](const GroupEventEntry& entry) { return Count(entry.position); },
-     kRightAligned},
+    {"position", [](const GroupEventEntry& entry) { return Count(entry.position); }, kRightAligned},
     {"event_id", [](const GroupEventEntry& entry) { return entry.event_id; }},
     {"author", [](const GroupEventEntry& entry) { return ShortId(entry.author); }},
     {"seq", [](const GroupEventEntry& entry) { return Count(entry.seq); }, kRightAligned},

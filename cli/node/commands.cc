@@ -126,88 +126,63 @@ absl::StatusOr<Output> TokenRevokeCommand(const Invocation& inv, CommandContext&
 
 std::vector<Command> NodeCommands() {
   return {
-      {{"node",
-        "info",
-        "Show the node: its org, endpoints, version, counts and your role",
-        {},
-        {},
-        "JSON keys: org_key, org_name, endpoints, version, group_count, event_count, "
-        "caller_role.",
-        "constellation node info --endpoint 127.0.0.1:7400 --token $TOKEN"},
-       NodeInfoCommand},
-      {{"peer",
-        "sync",
-        "Sync a group now (admin only): pull from one peer, or a round with every member",
-        {},
-        {GroupFlag(),
-         {"from", "HOST:PORT",
-          "pull from this peer node only (default: an anti-entropy round with every member, "
-          "both directions)"}},
-        "With --from, the peer must count this node's org as a member of the group (or be "
-        "another node of the same org, e.g. after a restore). Without it, every member's node "
-        "is tried; one that cannot be reached shows as failing in the Peers table and does not "
-        "fail the command. Every event is verified. JSON keys: group_id, peer (null for a round "
-        "with every member), received, inserted, duplicate, waiting, rounds, sent, state_hash, "
-        "peers.",
-        "constellation peer sync --group $GROUP --from 10.0.0.7:7400"},
-       PeerSyncCommand,
-       PeerSyncHint},
-      {{"peer",
-        "list",
-        "List the member nodes this node replicates with, and how replication goes",
-        {},
-        {{"group", "GROUP", "only peers of this group (default: every group)"}},
-        "Status is ok, failing (backing off until next_attempt) or unknown (not contacted "
-        "yet); it is a hint, every round is stateless. CSV columns: org, name, endpoint, "
-        "status, last_success, failures, next_attempt, sent, received, last_error.",
-        "constellation peer list --group $GROUP"},
-       PeerListCommand},
-      {{"org",
-        "show",
-        "Show this node's organisation: key, name, endpoints",
-        {},
-        {},
-        "JSON keys: key, name, endpoints.",
-        "constellation org show"},
-       OrgShowCommand},
-      {{"org",
-        "card",
-        "Print this org's card (JSON by default), for another org to propose "
-        "admitting it",
-        {},
-        {{"out", "FILE", "write the card to FILE instead of printing it"}},
-        "The card is {\"key\", \"name\", \"endpoints\"}; send it to a member of the group that "
-        "will propose the admission ('constellation proposal admit --card FILE'). -o table "
-        "shows it as key/value lines. With --out, prints card_file, key, name, endpoints.",
-        "constellation org card --out my-org.card.json"},
-       OrgCardCommand},
-      {{"token",
-        "create",
-        "Issue a token (admin only); the secret is shown once",
-        {},
-        {{"role", "ROLE", "admin | member | auditor", true},
-         {"label", "LABEL", "who holds it, for people"},
-         {"group", "GROUP", "auditor only: limit reads to this group id", false, true}},
-        "JSON keys: token_id, token (the secret), role, label, group_ids.",
-        "constellation token create --role auditor --label 'external audit 2026' --group "
-        "$GROUP"},
-       TokenCreateCommand},
-      {{"token",
-        "list",
-        "List tokens (never their secrets; admin only)",
-        {},
-        {},
-        "CSV/JSON keys: token_id, role, label, group_ids, created_ms, revoked.",
-        "constellation token list -o csv"},
-       TokenListCommand},
-      {{"token",
-        "revoke",
-        "Revoke a token; later calls with it fail",
-        {{"ID", "the token id (from 'token list')"}},
-        {},
-        "",
-        "constellation token revoke 7f3c2a"},
-       TokenRevokeCommand},
+      Command("node info", NodeInfoCommand)
+          .Summary("Show the node: its org, endpoints, version, counts and your role")
+          .Details("JSON keys: org_key, org_name, endpoints, version, group_count, event_count, "
+                   "caller_role.")
+          .Example("constellation node info --endpoint 127.0.0.1:7400 --token $TOKEN"),
+      Command("peer sync", PeerSyncCommand)
+          .Summary(
+              "Sync a group now (admin only): pull from one peer, or a round with every member")
+          .Flag(GroupFlag())
+          .Optional("from", "HOST:PORT",
+                    "pull from this peer node only (default: an anti-entropy round with every "
+                    "member, both directions)")
+          .Details("With --from, the peer must count this node's org as a member of the group (or "
+                   "be another node of the same org, e.g. after a restore). Without it, every "
+                   "member's node is tried; one that cannot be reached shows as failing in the "
+                   "Peers table and does not fail the command. Every event is verified. JSON keys: "
+                   "group_id, peer (null for a round with every member), received, inserted, "
+                   "duplicate, waiting, rounds, sent, state_hash, peers.")
+          .Example("constellation peer sync --group $GROUP --from 10.0.0.7:7400")
+          .Hint(PeerSyncHint),
+      Command("peer list", PeerListCommand)
+          .Summary("List the member nodes this node replicates with, and how replication goes")
+          .Optional("group", "GROUP", "only peers of this group (default: every group)")
+          .Details(
+              "Status is ok, failing (backing off until next_attempt) or unknown (not contacted "
+              "yet); it is a hint, every round is stateless. CSV columns: org, name, endpoint, "
+              "status, last_success, failures, next_attempt, sent, received, last_error.")
+          .Example("constellation peer list --group $GROUP"),
+      Command("org show", OrgShowCommand)
+          .Summary("Show this node's organisation: key, name, endpoints")
+          .Details("JSON keys: key, name, endpoints.")
+          .Example("constellation org show"),
+      Command("org card", OrgCardCommand)
+          .Summary(
+              "Print this org's card (JSON by default), for another org to propose admitting it")
+          .Optional("out", "FILE", "write the card to FILE instead of printing it")
+          .Details("The card is {\"key\", \"name\", \"endpoints\"}; send it to a member of the "
+                   "group that will propose the admission ('constellation proposal admit --card "
+                   "FILE'). -o table shows it as key/value lines. With --out, prints card_file, "
+                   "key, name, endpoints.")
+          .Example("constellation org card --out my-org.card.json"),
+      Command("token create", TokenCreateCommand)
+          .Summary("Issue a token (admin only); the secret is shown once")
+          .Required("role", "ROLE", "admin | member | auditor")
+          .Optional("label", "LABEL", "who holds it, for people")
+          .Repeated("group", "GROUP", "auditor only: limit reads to this group id")
+          .Details("JSON keys: token_id, token (the secret), role, label, group_ids.")
+          .Example("constellation token create --role auditor --label 'external audit 2026' "
+                   "--group $GROUP"),
+      Command("token list", TokenListCommand)
+          .Summary("List tokens (never their secrets; admin only)")
+          .Details("CSV/JSON keys: token_id, role, label, group_ids, created_ms, revoked.")
+          .Example("constellation token list -o csv"),
+      Command("token revoke", TokenRevokeCommand)
+          .Summary("Revoke a token; later calls with it fail")
+          .Argument("ID", "the token id (from 'token list')")
+          .Example("constellation token revoke 7f3c2a"),
   };
 }
 

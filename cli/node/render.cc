@@ -34,8 +34,7 @@ constexpr Field<PeerStatus> kPeerColumns[] = {
      kRightAligned},
     {"next_attempt", [](const PeerStatus& peer) { return FormatTimeMs(peer.next_attempt_ms); }},
     {"sent", [](const PeerStatus& peer) { return Count(peer.events_sent); }, kRightAligned},
-    {"received", [](const PeerStatus& peer) { return Count(peer.events_received); },
-     kRightAligned},
+    {"received", [](const PeerStatus& peer) { return Count(peer.events_received); }, kRightAligned},
     {"last_error", [](const PeerStatus& peer) { return peer.last_error; }},
 };
 
@@ -103,7 +102,9 @@ Output NodeInfoOutput(const NodeInfo& node) {
                                        {"caller_role", node.caller_role}});
 }
 
-Output OrgCardOutput(const OrgCard& card) { return Output::Object(ToJson(card), CardDetails(card)); }
+Output OrgCardOutput(const OrgCard& card) {
+  return Output::Object(ToJson(card), CardDetails(card));
+}
 
 Output CardFileOutput(const OrgCard& card, const std::string& path) {
   Json json = {{"card_file", path}};
@@ -140,13 +141,15 @@ Output SyncOutput(const std::string& group_id, const std::string& from, const Sy
 
 Output CreatedTokenOutput(const CreatedToken& token, const std::string& role,
                           const std::string& label, const std::vector<std::string>& group_ids) {
-  Output output = Output::Object({{"token_id", token.token_id},
-                                  {"token", token.token},
-                                  {"role", role},
-                                  {"label", label},
-                                  {"group_ids", group_ids}},
-                                 {{"token_id", token.token_id}, {"token", token.token}, {"role", role}});
-  output.notes.push_back("store the token now; the node keeps only its hash and cannot show it again");
+  Output output =
+      Output::Object({{"token_id", token.token_id},
+                      {"token", token.token},
+                      {"role", role},
+                      {"label", label},
+                      {"group_ids", group_ids}},
+                     {{"token_id", token.token_id}, {"token", token.token}, {"role", role}});
+  output.notes.push_back(
+      "store the token now; the node keeps only its hash and cannot show it again");
   return output;
 }
 
