@@ -2,6 +2,20 @@
 #include "cli/command.h"
 
 namespace constellation::cli {
+namespace {
+
+// "--name VALUE" or "--name" (a boolean flag).
+FlagSpec FlagOfUsage(std::string_view usage, std::string help) {
+  usage.remove_prefix(usage.starts_with("--") ? 2 : 0);
+  const size_t space = usage.find(' ');
+  FlagSpec flag;
+  flag.name = std::string(usage.substr(0, space));
+  flag.value_name = space == std::string_view::npos ? "" : std::string(usage.substr(space + 1));
+  flag.help = std::move(help);
+  return flag;
+}
+
+}  // namespace
 
 CommandContext::CommandContext(const Invocation& invocation, EnvLookup env, std::ostream& err)
     : invocation_(invocation), env_(std::move(env)), err_(err) {}
@@ -77,21 +91,20 @@ Command&& Command::Flags(std::vector<FlagSpec> flags) && {
   return std::move(*this);
 }
 
-Command&& Command::Required(std::string name, std::string value_name, std::string help) && {
-  return std::move(*this).Flag({std::move(name), std::move(value_name), std::move(help), true});
+Command&& Command::Required(std::string_view usage, std::string help) && {
+  FlagSpec flag = FlagOfUsage(usage, std::move(help));
+  flag.required = true;
+  return std::move(*this).Flag(std::move(flag));
 }
 
-Command&& Command::Optional(std::string name, std::string value_name, std::string help) && {
-  return std::move(*this).Flag({std::move(name), std::move(value_name), std::move(help)});
+Command&& Command::Optional(std::string_view usage, std::string help) && {
+  return std::move(*this).Flag(FlagOfUsage(usage, std::move(help)));
 }
 
-Command&& Command::Repeated(std::string name, std::string value_name, std::string help) && {
-  return std::move(*this).Flag(
-      {std::move(name), std::move(value_name), std::move(help), false, true});
-}
-
-Command&& Command::Switch(std::string name, std::string help) && {
-  return std::move(*this).Flag({std::move(name), "", std::move(help)});
+Command&& Command::Repeated(std::string_view usage, std::string help) && {
+  FlagSpec flag = FlagOfUsage(usage, std::move(help));
+  flag.repeatable = true;
+  return std::move(*this).Flag(std::move(flag));
 }
 
 Command&& Command::Details(std::string text) && {

@@ -122,7 +122,7 @@ using CommandHint = std::string (*)(const absl::Status& status, const CommandCon
 //       .Summary("Show a pledge, its terms and installments")
 //       .Argument("PLEDGE", "pledge id")
 //       .Flag(GroupFlag())
-//       .Optional("as-of", "DATE", "derive the status as of this date (default: now)")
+//       .Optional("--as-of DATE", "derive the status as of this date (default: now)")
 //       .Details("JSON keys: ...")
 //       .Example("constellation pledge show --group $GROUP $PLEDGE -o json")
 // Arguments and flags appear in help in the order given.
@@ -136,12 +136,11 @@ struct Command {
   Command&& OptionalArgument(std::string name, std::string help) &&;
   Command&& Flag(FlagSpec flag) &&;
   Command&& Flags(std::vector<FlagSpec> flags) &&;
-  Command&& Required(std::string name, std::string value_name, std::string help) &&;
-  Command&& Optional(std::string name, std::string value_name, std::string help) &&;
+  // A flag by its usage, as help shows it: "--as-of DATE", or "--open" for a boolean flag.
+  Command&& Required(std::string_view usage, std::string help) &&;
+  Command&& Optional(std::string_view usage, std::string help) &&;
   // May be given more than once.
-  Command&& Repeated(std::string name, std::string value_name, std::string help) &&;
-  // A boolean flag: given or not.
-  Command&& Switch(std::string name, std::string help) &&;
+  Command&& Repeated(std::string_view usage, std::string help) &&;
   // More help: output keys, rules.
   Command&& Details(std::string text) &&;
   // A full command line.

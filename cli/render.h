@@ -4,8 +4,8 @@
 // in JSON (every amount twice: `<name>_minor` as an integer and `<name>` as a decimal string in
 // the currency's exponent; times as `<name>_ms` plus a date string, null when unset), in tables
 // (the ids of the listed records in full, other keys shortened to 12 hex characters), and the
-// one way to print a list of records: a ListFormat, declared once per record type, holds the
-// record's JSON and its column definitions, which serve both the table and the CSV.
+// one way to print records: a RecordFormat, declared once per record type, holds the record's
+// JSON, its column definitions (for both the table and the CSV of a list) and its details.
 // Thread safety: pure functions and constant data.
 #pragma once
 
@@ -114,16 +114,35 @@ Table TableOf(std::span<const Field<Record>> columns, const std::vector<Record>&
   return table;
 }
 
-// How a list of one record type prints: a JSON array of `json(record)` with -o json, else a
-// table or CSV with `columns`. Called on a list, it gives that Output.
+// A titled table under the details of one record, in the table format only: a group's
+// members, a pledge's installments.
 template <typename Record>
-struct ListFormat {
+struct Section {
+  std::string_view title;
+  Table (*table)(const Record& record);
+};
+
+// How one record type prints, declared once per type. With -o json: `json(record)`, or an array
+// of them. A list in the table and CSV formats: `columns`. One record: `details` as key/value
+// lines or CSV rows, with the `sections` under the lines. Called on a list or on one record, it
+// gives that Output, so that it can be the `print` of CommandContext::Read.
+template <typename Record>
+struct RecordFormat {
   Json (*json)(const Record& record);
-  std::span<const Field<Record>> columns;
+  std::span<const Field<Record>> columns = {};
+  KeyValues (*details)(const Record& record) = nullptr;
+  std::span<const Section<Record>> sections = {};
 
   Table TableOf(const std::vector<Record>& records) const { return cli::TableOf(columns, records); }
   Output operator()(const std::vector<Record>& records) const {
     return Output::List(JsonArray(records, json), TableOf(records));
+  }
+  Output operator()(const Record& record) const {
+    Output output = Output::Object(json(record), details(record));
+    for (const Section<Record>& section : sections) {
+      output.tables.emplace_back(std::string(section.title), section.table(record));
+    }
+    return output;
   }
 };
 

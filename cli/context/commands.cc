@@ -88,7 +88,7 @@ absl::StatusOr<Output> ContextListCommand(const Invocation&, CommandContext& con
   for (const auto& [name, entry] : config->contexts) {
     entries.push_back({name, entry, name == config->current});
   }
-  return kContextList(entries);
+  return kContextFormat(entries);
 }
 
 absl::StatusOr<Output> ContextShowCommand(const Invocation& inv, CommandContext& context) {
@@ -107,8 +107,8 @@ std::vector<Command> ContextCommands() {
       Command("context set", ContextSetCommand)
           .Summary("Create or update a named context (node endpoint + token)")
           .Argument("NAME", "context name: letters, digits, '-', '_', '.'")
-          .Optional("endpoint", "HOST:PORT", "the node's address (required for a new context)")
-          .Optional("token", "TOKEN", "bearer token to store with it")
+          .Optional("--endpoint HOST:PORT", "the node's address (required for a new context)")
+          .Optional("--token TOKEN", "bearer token to store with it")
           .Details(
               "Writes the config file with mode 0600. The first context becomes the current one.")
           .Example("constellation context set local --endpoint 127.0.0.1:7400 --token $TOKEN"),

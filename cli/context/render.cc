@@ -17,11 +17,11 @@ std::string Sourced(const std::string& value, const std::string& source, const s
   return value.empty() ? none : absl::StrFormat("%s (from %s)", value, source);
 }
 
-Json ToJson(const ContextEntry& entry) {
-  return Json{{"name", entry.name},
-              {"endpoint", entry.context.endpoint},
-              {"token_set", !entry.context.token.empty()},
-              {"current", entry.current}};
+Json ContextJson(const ContextEntry& entry) {
+  return JsonObject({{"name", entry.name},
+                     {"endpoint", entry.context.endpoint},
+                     {"token_set", !entry.context.token.empty()},
+                     {"current", entry.current}});
 }
 
 constexpr Field<ContextEntry> kContextColumns[] = {
@@ -33,14 +33,14 @@ constexpr Field<ContextEntry> kContextColumns[] = {
 
 }  // namespace
 
-const ListFormat<ContextEntry> kContextList = {ToJson, kContextColumns};
+const RecordFormat<ContextEntry> kContextFormat = {ContextJson, kContextColumns};
 
 Output ContextSetOutput(const ContextEntry& entry, const std::string& config_path) {
-  return Output::Object({{"context", entry.name},
-                         {"endpoint", entry.context.endpoint},
-                         {"token_set", !entry.context.token.empty()},
-                         {"current", entry.current},
-                         {"config_path", config_path}},
+  return Output::Object(JsonObject({{"context", entry.name},
+                                    {"endpoint", entry.context.endpoint},
+                                    {"token_set", !entry.context.token.empty()},
+                                    {"current", entry.current},
+                                    {"config_path", config_path}}),
                         {{"context", entry.name},
                          {"endpoint", entry.context.endpoint},
                          {"token", MaskToken(entry.context.token)},
@@ -50,13 +50,13 @@ Output ContextSetOutput(const ContextEntry& entry, const std::string& config_pat
 
 Output ConnectionOutput(const Connection& connection, const std::string& config_path) {
   return Output::Object(
-      {{"context", connection.context},
-       {"context_source", connection.context_source},
-       {"endpoint", connection.endpoint},
-       {"endpoint_source", connection.endpoint_source},
-       {"token_set", !connection.token.empty()},
-       {"token_source", connection.token_source},
-       {"config_path", config_path}},
+      JsonObject({{"context", connection.context},
+                  {"context_source", connection.context_source},
+                  {"endpoint", connection.endpoint},
+                  {"endpoint_source", connection.endpoint_source},
+                  {"token_set", !connection.token.empty()},
+                  {"token_source", connection.token_source},
+                  {"config_path", config_path}}),
       {{"context", Sourced(connection.context, connection.context_source, "(none)")},
        {"endpoint",
         absl::StrFormat("%s (from %s)", connection.endpoint, connection.endpoint_source)},

@@ -20,7 +20,7 @@ struct ContextEntry {
   bool current = false;
 };
 
-extern const ListFormat<ContextEntry> kContextList;
+extern const RecordFormat<ContextEntry> kContextFormat;
 
 // After `context set`: the context, masked token, whether it is current, the config file.
 Output ContextSetOutput(const ContextEntry& entry, const std::string& config_path);

@@ -51,13 +51,13 @@ absl::StatusOr<Output> CampaignOpenCommand(const Invocation& inv, CommandContext
 absl::StatusOr<Output> CampaignListCommand(const Invocation& inv, CommandContext& context) {
   const std::string group_id = inv.Get("group");
   return context.Read([&](Client& client) { return client.ListCampaigns(group_id); },
-                      kCampaignList);
+                      kCampaignFormat);
 }
 
 absl::StatusOr<Output> CampaignShowCommand(const Invocation& inv, CommandContext& context) {
   return context.Read(
       [&](Client& client) { return client.GetCampaign(inv.Get("group"), inv.Positional(0)); },
-      CampaignOutput);
+      kCampaignFormat);
 }
 
 // Applies the terms flags to `terms` (a fresh pledge, or a copy of the current version for an
@@ -170,7 +170,7 @@ absl::StatusOr<Output> PledgeListCommand(const Invocation& inv, CommandContext& 
       [&](Client& client, uint64_t as_of_ms) {
         return client.ListPledges(inv.Get("group"), inv.Get("campaign"), as_of_ms);
       },
-      kPledgeList);
+      kPledgeFormat);
 }
 
 absl::StatusOr<Output> PledgeShowCommand(const Invocation& inv, CommandContext& context) {
@@ -179,7 +179,7 @@ absl::StatusOr<Output> PledgeShowCommand(const Invocation& inv, CommandContext& 
       [&](Client& client, uint64_t as_of_ms) {
         return client.GetPledge(inv.Get("group"), inv.Positional(0), as_of_ms);
       },
-      PledgeOutput);
+      kPledgeFormat);
 }
 
 absl::StatusOr<Output> PledgeHistoryCommand(const Invocation& inv, CommandContext& context) {
@@ -190,7 +190,7 @@ absl::StatusOr<Output> PledgeHistoryCommand(const Invocation& inv, CommandContex
         if (!stream.ok()) return stream.status();
         return ReadAll<PledgeVersionEntry>(*stream);
       },
-      kPledgeHistoryList);
+      kPledgeVersionFormat);
 }
 
 // The flags that describe pledge terms, shared by record and amend.
@@ -223,14 +223,14 @@ std::vector<Command> FundraisingCommands() {
       Command("campaign open", CampaignOpenCommand)
           .Summary("Open a fundraising campaign in a group")
           .Flag(GroupFlag())
-          .Required("name", "NAME", "campaign name")
-          .Required("goal", "AMOUNT", "goal as a decimal, e.g. 1000.00")
-          .Required("currency", "CODE", "ISO-4217 currency of the goal and its pledges")
-          .Optional("deadline", "DATE", "YYYY-MM-DD or RFC 3339")
-          .Optional("fiscal-host", "ORG_KEY", "member holding the money (default: this org)")
-          .Optional("restriction", "KIND:TEXT", "purpose:TEXT | perpetual[:TEXT] | time:DATE")
-          .Optional("assurance", "AMOUNT", "assurance threshold: pledges bind only if reached")
-          .Optional("assurance-deadline", "DATE", "by when the assurance threshold must be reached")
+          .Required("--name NAME", "campaign name")
+          .Required("--goal AMOUNT", "goal as a decimal, e.g. 1000.00")
+          .Required("--currency CODE", "ISO-4217 currency of the goal and its pledges")
+          .Optional("--deadline DATE", "YYYY-MM-DD or RFC 3339")
+          .Optional("--fiscal-host ORG_KEY", "member holding the money (default: this org)")
+          .Optional("--restriction KIND:TEXT", "purpose:TEXT | perpetual[:TEXT] | time:DATE")
+          .Optional("--assurance AMOUNT", "assurance threshold: pledges bind only if reached")
+          .Optional("--assurance-deadline DATE", "by when the assurance threshold must be reached")
           .Details("Prints campaign_id and event_id. JSON keys: campaign_id, event_id, request_id, "
                    "event, campaign.")
           .Example("constellation campaign open --group $GROUP --name 'Wells 2027' --goal 1000.00 "
@@ -252,7 +252,7 @@ std::vector<Command> FundraisingCommands() {
       Command("pledge record", PledgeRecordCommand)
           .Summary("Record a pledge by this org to a campaign")
           .Flag(GroupFlag())
-          .Required("campaign", "CAMPAIGN", "campaign id")
+          .Required("--campaign CAMPAIGN", "campaign id")
           .Flags(TermsFlags(false))
           .Details("Prints pledge_id and event_id. JSON keys: pledge_id, event_id, request_id, "
                    "event, pledge.")
@@ -265,7 +265,7 @@ std::vector<Command> FundraisingCommands() {
           .Argument("PLEDGE", "pledge id")
           .Flag(GroupFlag())
           .Flags(TermsFlags(true))
-          .Required("reason", "TEXT", "why the terms change")
+          .Required("--reason TEXT", "why the terms change")
           .Details("The new version starts from the current terms: flags given replace them, "
                    "except installments, which are exactly the --installment flags given.\nJSON "
                    "keys: pledge_id, event_id, request_id, event, pledge.")
@@ -276,7 +276,7 @@ std::vector<Command> FundraisingCommands() {
           .Summary("Cancel this org's pledge (terminal)")
           .Argument("PLEDGE", "pledge id")
           .Flag(GroupFlag())
-          .Required("reason", "TEXT", "why it is cancelled")
+          .Required("--reason TEXT", "why it is cancelled")
           .Details("JSON keys: pledge_id, event_id, request_id, event, pledge.")
           .Example("constellation pledge cancel --group $GROUP $PLEDGE --reason 'project dropped'")
           .Write(),
@@ -284,10 +284,10 @@ std::vector<Command> FundraisingCommands() {
           .Summary("Record money received against a pledge (campaign's fiscal host)")
           .Argument("PLEDGE", "pledge id")
           .Flag(GroupFlag())
-          .Required("amount", "AMOUNT", "amount received as a decimal")
-          .Optional("currency", "CODE", "currency of --amount (default: the pledge's)")
-          .Optional("received", "DATE", "when it was received (default: now)")
-          .Optional("ref", "EXT", "external reference, e.g. the bank transfer id")
+          .Required("--amount AMOUNT", "amount received as a decimal")
+          .Optional("--currency CODE", "currency of --amount (default: the pledge's)")
+          .Optional("--received DATE", "when it was received (default: now)")
+          .Optional("--ref EXT", "external reference, e.g. the bank transfer id")
           .Details("JSON keys: pledge_id, event_id, request_id, event, pledge.")
           .Example("constellation pledge pay --group $GROUP $PLEDGE --amount 100.00 --currency EUR "
                    "--received 2026-11-20 --ref SEPA-4711")
@@ -295,8 +295,8 @@ std::vector<Command> FundraisingCommands() {
       Command("pledge list", PledgeListCommand)
           .Summary("List pledges with status and totals")
           .Flag(GroupFlag())
-          .Optional("campaign", "CAMPAIGN", "only this campaign's pledges")
-          .Optional("as-of", "DATE", "derive statuses as of this date (default: now)")
+          .Optional("--campaign CAMPAIGN", "only this campaign's pledges")
+          .Optional("--as-of DATE", "derive statuses as of this date (default: now)")
           .Details("CSV columns: pledge_id, campaign, pledger, status, currency, amount, received, "
                    "outstanding, version, donor. JSON: full pledges, amounts as <name>_minor and "
                    "<name>.")
@@ -306,7 +306,7 @@ std::vector<Command> FundraisingCommands() {
           .Summary("Show a pledge, its terms and installments")
           .Argument("PLEDGE", "pledge id")
           .Flag(GroupFlag())
-          .Optional("as-of", "DATE", "derive the status as of this date (default: now)")
+          .Optional("--as-of DATE", "derive the status as of this date (default: now)")
           .Details(
               "JSON keys: pledge_id, group_id, campaign_id, pledger, status, version, currency, "
               "amount_minor, amount, received_minor, received, written_off_minor, written_off, "
@@ -316,7 +316,7 @@ std::vector<Command> FundraisingCommands() {
           .Summary("Every version of a pledge (or of all pledges) with who signed it")
           .OptionalArgument("PLEDGE", "pledge id (default: every pledge of the group)")
           .Flag(GroupFlag())
-          .Optional("campaign", "CAMPAIGN", "only this campaign's pledges")
+          .Optional("--campaign CAMPAIGN", "only this campaign's pledges")
           .Details("Kinds: pledge, amendment, cancellation, payment, write_off.")
           .Example("constellation pledge history --group $GROUP $PLEDGE"),
   };

@@ -112,6 +112,28 @@ constexpr Field<PledgeVersionEntry> kPledgeHistoryColumns[] = {
     {"detail", [](const PledgeVersionEntry& entry) { return VersionDetail(entry.version); }},
 };
 
+Json TermsJson(const PledgeTerms& terms) {
+  const std::string& currency = terms.amount.currency;
+  Json installments = Json::array();
+  for (const Installment& installment : terms.installments) {
+    installments.push_back(
+        JsonObject({TimeMembers("due", installment.due_ms),
+                    AmountMembers("amount", installment.amount_minor, currency)}));
+  }
+  return JsonObject(
+      {{"currency", currency},
+       AmountMembers("amount", terms.amount.amount_minor, currency),
+       {"installments", installments},
+       {"condition", terms.condition.has_value()
+                         ? JsonObject({{"barrier", terms.condition->barrier},
+                                       {"right_of_release", terms.condition->right_of_release}})
+                         : Json(nullptr)},
+       {"restriction", RestrictionJson(terms.restriction)},
+       {"note", terms.note},
+       {"donor_name", terms.donor_name},
+       {"evidence_sha256", terms.evidence_sha256}});
+}
+
 // One installment of a pledge, with the pledge's currency.
 struct InstallmentRow {
   Installment installment;
@@ -126,6 +148,16 @@ constexpr Field<InstallmentRow> kInstallmentColumns[] = {
      },
      kRightAligned},
 };
+
+Table InstallmentsTable(const Pledge& pledge) {
+  std::vector<InstallmentRow> installments;
+  for (const Installment& installment : pledge.terms.installments) {
+    installments.push_back({installment, pledge.terms.amount.currency});
+  }
+  return TableOf<InstallmentRow>(kInstallmentColumns, installments);
+}
+
+constexpr Section<Pledge> kPledgeSections[] = {{"Installments", InstallmentsTable}};
 
 KeyValues CampaignDetails(const Campaign& campaign) {
   const CampaignInput& definition = campaign.definition;
@@ -156,10 +188,6 @@ KeyValues CampaignDetails(const Campaign& campaign) {
 
 }  // namespace
 
-const ListFormat<Campaign> kCampaignList = {ToJson, kCampaignColumns};
-const ListFormat<Pledge> kPledgeList = {ToJson, kPledgeColumns};
-const ListFormat<PledgeVersionEntry> kPledgeHistoryList = {ToJson, kPledgeHistoryColumns};
-
 Json ToJson(const Campaign& campaign) {
   const CampaignInput& definition = campaign.definition;
   const std::string& currency = definition.goal.currency;
@@ -188,26 +216,16 @@ Json ToJson(const Campaign& campaign) {
        HlcMembers("opened", campaign.opened_hlc)});
 }
 
-Json ToJson(const PledgeTerms& terms) {
-  const std::string& currency = terms.amount.currency;
-  Json installments = Json::array();
-  for (const Installment& installment : terms.installments) {
-    installments.push_back(
-        JsonObject({TimeMembers("due", installment.due_ms),
-                    AmountMembers("amount", installment.amount_minor, currency)}));
-  }
-  return JsonObject(
-      {{"currency", currency},
-       AmountMembers("amount", terms.amount.amount_minor, currency),
-       {"installments", installments},
-       {"condition", terms.condition.has_value()
-                         ? JsonObject({{"barrier", terms.condition->barrier},
-                                       {"right_of_release", terms.condition->right_of_release}})
-                         : Json(nullptr)},
-       {"restriction", RestrictionJson(terms.restriction)},
-       {"note", terms.note},
-       {"donor_name", terms.donor_name},
-       {"evidence_sha256", terms.evidence_sha256}});
+const RecordFormat<Campaign> kCampaignFormat = {ToJson, kCampaignColumns, CampaignDetails};
+
+Output CampaignOpenedOutput(const CampaignWrite& write, std::string_view request_id) {
+  const Campaign& campaign = write.campaign;
+  const Money& goal = campaign.definition.goal;
+  return WriteOutput("campaign_id", campaign.campaign_id, write.event, request_id, "campaign",
+                     ToJson(campaign),
+                     {{"name", campaign.definition.name},
+                      {"goal", MoneyText(goal.amount_minor, goal.currency)},
+                      {"fiscal_host", campaign.fiscal_host}});
 }
 
 Json ToJson(const Pledge& pledge) {
@@ -223,33 +241,15 @@ Json ToJson(const Pledge& pledge) {
                      AmountMembers("received", pledge.received_minor, currency),
                      AmountMembers("written_off", pledge.written_off_minor, currency),
                      AmountMembers("outstanding", pledge.outstanding_minor, currency),
-                     {"terms", ToJson(pledge.terms)},
+                     {"terms", TermsJson(pledge.terms)},
                      {"cancel_reason", pledge.cancel_reason},
                      HlcMembers("created", pledge.created_hlc),
                      HlcMembers("updated", pledge.updated_hlc)});
 }
 
-Json ToJson(const PledgeVersionEntry& entry) {
-  const PledgeVersion& version = entry.version;
-  return JsonObject(
-      {{"pledge_id", entry.pledge_id},
-       {"version", version.version},
-       {"kind", version.kind},
-       {"event_id", version.event_id},
-       {"author", version.author},
-       HlcMembers("time", version.hlc),
-       {"terms", version.terms.has_value() ? ToJson(*version.terms) : Json(nullptr)},
-       {"reason", version.reason},
-       {"amount", version.amount.has_value() ? ToJson(*version.amount) : Json(nullptr)},
-       {"external_ref", version.external_ref},
-       TimeMembers("received", version.received_ms)});
-}
+const RecordFormat<Pledge> kPledgeFormat = {ToJson, kPledgeColumns, PledgeDetails, kPledgeSections};
 
-Table PledgesTable(const std::vector<Pledge>& pledges) { return kPledgeList.TableOf(pledges); }
-
-Table PledgeHistoryTable(const std::vector<PledgeVersionEntry>& entries) {
-  return kPledgeHistoryList.TableOf(entries);
-}
+Table PledgesTable(const std::vector<Pledge>& pledges) { return kPledgeFormat.TableOf(pledges); }
 
 KeyValues PledgeDetails(const Pledge& pledge) {
   const PledgeTerms& terms = pledge.terms;
@@ -280,30 +280,6 @@ KeyValues PledgeDetails(const Pledge& pledge) {
   return values;
 }
 
-Output CampaignOutput(const Campaign& campaign) {
-  return Output::Object(ToJson(campaign), CampaignDetails(campaign));
-}
-
-Output CampaignOpenedOutput(const CampaignWrite& write, std::string_view request_id) {
-  const Campaign& campaign = write.campaign;
-  const Money& goal = campaign.definition.goal;
-  return WriteOutput("campaign_id", campaign.campaign_id, write.event, request_id, "campaign",
-                     ToJson(campaign),
-                     {{"name", campaign.definition.name},
-                      {"goal", MoneyText(goal.amount_minor, goal.currency)},
-                      {"fiscal_host", campaign.fiscal_host}});
-}
-
-Output PledgeOutput(const Pledge& pledge) {
-  std::vector<InstallmentRow> installments;
-  for (const Installment& installment : pledge.terms.installments) {
-    installments.push_back({installment, pledge.terms.amount.currency});
-  }
-  return Output::Object(
-      ToJson(pledge), PledgeDetails(pledge),
-      {{"Installments", TableOf<InstallmentRow>(kInstallmentColumns, installments)}});
-}
-
 Output PledgeWriteOutput(const PledgeWrite& write, std::string_view request_id) {
   const Pledge& pledge = write.pledge;
   const std::string& currency = pledge.terms.amount.currency;
@@ -314,6 +290,28 @@ Output PledgeWriteOutput(const PledgeWrite& write, std::string_view request_id) 
                       {"amount", MoneyText(pledge.terms.amount.amount_minor, currency)},
                       {"received", MoneyText(pledge.received_minor, currency)},
                       {"outstanding", MoneyText(pledge.outstanding_minor, currency)}});
+}
+
+Json ToJson(const PledgeVersionEntry& entry) {
+  const PledgeVersion& version = entry.version;
+  return JsonObject(
+      {{"pledge_id", entry.pledge_id},
+       {"version", version.version},
+       {"kind", version.kind},
+       {"event_id", version.event_id},
+       {"author", version.author},
+       HlcMembers("time", version.hlc),
+       {"terms", version.terms.has_value() ? TermsJson(*version.terms) : Json(nullptr)},
+       {"reason", version.reason},
+       {"amount", version.amount.has_value() ? ToJson(*version.amount) : Json(nullptr)},
+       {"external_ref", version.external_ref},
+       TimeMembers("received", version.received_ms)});
+}
+
+const RecordFormat<PledgeVersionEntry> kPledgeVersionFormat = {ToJson, kPledgeHistoryColumns};
+
+Table PledgeHistoryTable(const std::vector<PledgeVersionEntry>& entries) {
+  return kPledgeVersionFormat.TableOf(entries);
 }
 
 }  // namespace constellation::cli

@@ -16,24 +16,22 @@
 namespace constellation::cli {
 
 Json ToJson(const Campaign& campaign);
-Json ToJson(const PledgeTerms& terms);
-Json ToJson(const Pledge& pledge);
-Json ToJson(const PledgeVersionEntry& entry);
-
-extern const ListFormat<Campaign> kCampaignList;
-extern const ListFormat<Pledge> kPledgeList;
-extern const ListFormat<PledgeVersionEntry> kPledgeHistoryList;
-Table PledgesTable(const std::vector<Pledge>& pledges);
-Table PledgeHistoryTable(const std::vector<PledgeVersionEntry>& entries);
-KeyValues PledgeDetails(const Pledge& pledge);
-
-// `campaign show`.
-Output CampaignOutput(const Campaign& campaign);
+// `campaign list` and `campaign show`.
+extern const RecordFormat<Campaign> kCampaignFormat;
 // After `campaign open`.
 Output CampaignOpenedOutput(const CampaignWrite& write, std::string_view request_id);
-// `pledge show`: the details with the Installments table under them.
-Output PledgeOutput(const Pledge& pledge);
+
+Json ToJson(const Pledge& pledge);
+// `pledge list` and `pledge show` (the details with the Installments table under them).
+extern const RecordFormat<Pledge> kPledgeFormat;
+Table PledgesTable(const std::vector<Pledge>& pledges);
+KeyValues PledgeDetails(const Pledge& pledge);
 // After a pledge write (record, amend, cancel, pay).
 Output PledgeWriteOutput(const PledgeWrite& write, std::string_view request_id);
+
+Json ToJson(const PledgeVersionEntry& entry);
+// `pledge history`.
+extern const RecordFormat<PledgeVersionEntry> kPledgeVersionFormat;
+Table PledgeHistoryTable(const std::vector<PledgeVersionEntry>& entries);
 
 }  // namespace constellation::cli

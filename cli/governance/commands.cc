@@ -176,7 +176,7 @@ absl::StatusOr<Output> ProposalListCommand(const Invocation& inv, CommandContext
       [&](Client& client, uint64_t as_of_ms) {
         return client.ListProposals(inv.Get("group"), inv.Has("open"), as_of_ms);
       },
-      kProposalList);
+      kProposalFormat);
 }
 
 absl::StatusOr<Output> ProposalShowCommand(const Invocation& inv, CommandContext& context) {
@@ -185,7 +185,7 @@ absl::StatusOr<Output> ProposalShowCommand(const Invocation& inv, CommandContext
       [&](Client& client, uint64_t as_of_ms) {
         return client.GetProposal(inv.Get("group"), inv.Get("proposal"), as_of_ms);
       },
-      ProposalOutput);
+      kProposalFormat);
 }
 
 absl::StatusOr<Output> ProposalVoteCommand(const Invocation& inv, CommandContext& context) {
@@ -325,11 +325,11 @@ std::vector<Command> GovernanceCommands() {
       Command("group join", GroupJoinCommand)
           .Summary(
               "Join a group this org was admitted to (admin only): fetch it from a member's node")
-          .Required("group", "GROUP", "group id (64 hex characters), from the invitation")
-          .Required("from", "HOST:PORT", "a member's node that holds the group")
-          .Optional("name", "NAME",
+          .Required("--group GROUP", "group id (64 hex characters), from the invitation")
+          .Required("--from HOST:PORT", "a member's node that holds the group")
+          .Optional("--name NAME",
                     "this org's display name in the group (default: the node's org name)")
-          .Repeated("advertise", "HOST:PORT",
+          .Repeated("--advertise HOST:PORT",
                     "endpoint to publish for replication (default: the node's endpoints)")
           .Details("Works once the admission proposal (proposal admit) is passed and final. This "
                    "node pulls the group from --from, verifies every event, then records this "
@@ -341,8 +341,8 @@ std::vector<Command> GovernanceCommands() {
       Command("member notice", MemberNoticeCommand)
           .Summary("Give notice that this org withdraws from a group (always allowed)")
           .Flag(GroupFlag())
-          .Optional("reason", "TEXT", "why, for the other members")
-          .Optional("effective", "TIME",
+          .Optional("--reason TEXT", "why, for the other members")
+          .Optional("--effective TIME",
                     "when the withdrawal takes effect (default and earliest: now + the charter's "
                     "notice period): YYYY-MM-DD, RFC 3339, ms or +30d")
           .Details("The org stays a member until the notice takes effect. JSON keys: group_id, "
@@ -355,7 +355,7 @@ std::vector<Command> GovernanceCommands() {
           .Summary(
               "Withdraw this org from a group now (always allowed; readmission needs a decision)")
           .Flag(GroupFlag())
-          .Optional("reason", "TEXT", "why, for the other members")
+          .Optional("--reason TEXT", "why, for the other members")
           .Details("Obligations recorded before (pledges, contributions) stay on record. JSON "
                    "keys: group_id, event_id, request_id, event, member.")
           .Example("constellation member leave --group $GROUP --reason 'project ended'")
@@ -364,10 +364,10 @@ std::vector<Command> GovernanceCommands() {
       Command("proposal admit", ProposalAdmitCommand)
           .Summary("Propose admitting an org to a group, from its org card")
           .Flag(GroupFlag())
-          .Required("card", "FILE", "the org card (from 'constellation org card --out FILE')")
-          .Optional("role", "ROLE", "lead | partner (default) | affiliate | coordinator | observer")
-          .Optional("segment", "SEGMENT", "strategic (default) | funder | advisor | contractor")
-          .Optional("weight", "N", "voting weight (default 1)")
+          .Required("--card FILE", "the org card (from 'constellation org card --out FILE')")
+          .Optional("--role ROLE", "lead | partner (default) | affiliate | coordinator | observer")
+          .Optional("--segment SEGMENT", "strategic (default) | funder | advisor | contractor")
+          .Optional("--weight N", "voting weight (default 1)")
           .Flag(TitleFlag())
           .Flag(TextFlag())
           .Flag(DeadlineFlag())
@@ -381,8 +381,8 @@ std::vector<Command> GovernanceCommands() {
       Command("proposal expel", ProposalExpelCommand)
           .Summary("Propose expelling a member (takes effect only when the outcome is final)")
           .Flag(GroupFlag())
-          .Required("member", "ORG_KEY", "the member's org key (64 hex characters)")
-          .Required("reason", "TEXT", "why")
+          .Required("--member ORG_KEY", "the member's org key (64 hex characters)")
+          .Required("--reason TEXT", "why")
           .Flag(TitleFlag())
           .Flag(TextFlag())
           .Flag(DeadlineFlag())
@@ -393,14 +393,14 @@ std::vector<Command> GovernanceCommands() {
       Command("proposal create", ProposalCreateCommand)
           .Summary("Propose a decision of a type without a required payload")
           .Flag(GroupFlag())
-          .Required("type", "TYPE",
+          .Required("--type TYPE",
                     "adopt_strategy | allocate_funds | open_campaign | amend_charter | write_off | "
                     "dissolve")
-          .Required("title", "TEXT", "what is decided, one line")
+          .Required("--title TEXT", "what is decided, one line")
           .Flag(TextFlag())
           .Flag(DeadlineFlag())
-          .Optional("strategy-version", "ID", "adopt_strategy: the strategy version to adopt")
-          .Optional("plan", "TEXT", "dissolve: the dissolution plan")
+          .Optional("--strategy-version ID", "adopt_strategy: the strategy version to adopt")
+          .Optional("--plan TEXT", "dissolve: the dissolution plan")
           .Details(std::string("Recorded and decided like any proposal; effects of these types are "
                                "not applied by the node yet. ") +
                    kProposalWriteDetails)
@@ -410,7 +410,7 @@ std::vector<Command> GovernanceCommands() {
       Command("proposal list", ProposalListCommand)
           .Summary("List a group's proposals with their outcomes")
           .Flag(GroupFlag())
-          .Switch("open", "only proposals whose outcome is not final yet")
+          .Optional("--open", "only proposals whose outcome is not final yet")
           .Flag(AsOfFlag())
           .Details("Outcomes read 'passed (provisional)' until final. CSV columns: proposal_id, "
                    "type, title, proposer, outcome, stances, deadline.")
@@ -429,8 +429,8 @@ std::vector<Command> GovernanceCommands() {
           .Summary("Record this org's stance on a proposal (revisable until the close)")
           .Flag(GroupFlag())
           .Flag(ProposalFlag())
-          .Required("stance", "STANCE", "agree | abstain | disagree | block")
-          .Optional("reason", "TEXT", "why (required for disagree and block)")
+          .Required("--stance STANCE", "agree | abstain | disagree | block")
+          .Optional("--reason TEXT", "why (required for disagree and block)")
           .Details(kProposalWriteDetails)
           .Example("constellation proposal vote --group $GROUP --proposal $PROPOSAL --stance agree")
           .Write()
@@ -446,7 +446,7 @@ std::vector<Command> GovernanceCommands() {
       Command("proposal waiting", ProposalWaitingCommand)
           .Summary(
               "What is waiting on whom: proposals that need your stance, and who others wait for")
-          .Optional("group", "GROUP",
+          .Optional("--group GROUP",
                     "only this group (default: every group this org is a member of)")
           .Details("Rows that need your stance say 'you' under WAITING_ON; closed proposals that "
                    "are not final yet wait for acknowledgements (sent automatically). JSON: "

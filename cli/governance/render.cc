@@ -157,6 +157,8 @@ constexpr Field<Voter> kVoterColumns[] = {
     {"time", [](const Voter& voter) { return FormatTimeMs(voter.stance_hlc.wall_ms); }},
 };
 
+constexpr Section<Proposal> kProposalSections[] = {{"Electorate", ElectorateTable}};
+
 // A row of the waiting view: a proposal, and whether it needs this org's stance.
 struct Waiting {
   const Proposal* proposal;
@@ -174,8 +176,6 @@ constexpr Field<Waiting> kWaitingColumns[] = {
 };
 
 }  // namespace
-
-const ListFormat<Proposal> kProposalList = {ToJson, kProposalColumns};
 
 Json ToJson(const Proposal& proposal) {
   const ProposalSpec& spec = proposal.spec;
@@ -237,8 +237,11 @@ std::string WaitingOnText(const Proposal& proposal, bool mine) {
   return absl::StrJoin(MissingNames(proposal), ", ");
 }
 
+const RecordFormat<Proposal> kProposalFormat = {ToJson, kProposalColumns, ProposalDetails,
+                                                kProposalSections};
+
 Table ProposalsTable(const std::vector<Proposal>& proposals) {
-  return kProposalList.TableOf(proposals);
+  return kProposalFormat.TableOf(proposals);
 }
 
 Table ElectorateTable(const Proposal& proposal) {
@@ -285,11 +288,6 @@ KeyValues ProposalDetails(const Proposal& proposal) {
   }
   if (!proposal.acceptance.empty()) values.emplace_back("acceptance", proposal.acceptance);
   return values;
-}
-
-Output ProposalOutput(const Proposal& proposal) {
-  return Output::Object(ToJson(proposal), ProposalDetails(proposal),
-                        {{"Electorate", ElectorateTable(proposal)}});
 }
 
 Output WaitingOutput(const WaitingOnResult& waiting) {

@@ -30,7 +30,8 @@ std::string OutcomeText(const Proposal& proposal);
 // the members with missing stances; "acknowledgements" once closed; "" when final.
 std::string WaitingOnText(const Proposal& proposal, bool mine);
 
-extern const ListFormat<Proposal> kProposalList;
+// `proposal list` and `proposal show` (the details with the Electorate table under them).
+extern const RecordFormat<Proposal> kProposalFormat;
 Table ProposalsTable(const std::vector<Proposal>& proposals);
 // One row per member of the electorate with its stance.
 Table ElectorateTable(const Proposal& proposal);
@@ -38,8 +39,6 @@ Table ElectorateTable(const Proposal& proposal);
 Table WaitingTable(const WaitingOnResult& waiting);
 KeyValues ProposalDetails(const Proposal& proposal);
 
-// `proposal show`: the details with the Electorate table under them.
-Output ProposalOutput(const Proposal& proposal);
 // `proposal waiting`; in the table format, a sentence when nothing waits.
 Output WaitingOutput(const WaitingOnResult& waiting);
 // After a proposal write (admit, expel, create, vote, close).

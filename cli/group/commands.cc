@@ -32,12 +32,12 @@ absl::StatusOr<Output> GroupCreateCommand(const Invocation& inv, CommandContext&
 }
 
 absl::StatusOr<Output> GroupListCommand(const Invocation&, CommandContext& context) {
-  return context.Read([](Client& client) { return client.ListGroups(); }, kGroupList);
+  return context.Read([](Client& client) { return client.ListGroups(); }, kGroupFormat);
 }
 
 absl::StatusOr<Output> GroupShowCommand(const Invocation& inv, CommandContext& context) {
   const std::string group_id = inv.Positional(0);
-  return context.Read([&](Client& client) { return client.GetGroup(group_id); }, GroupOutput);
+  return context.Read([&](Client& client) { return client.GetGroup(group_id); }, kGroupFormat);
 }
 
 // --after: a position, 0 when absent.
@@ -58,13 +58,13 @@ absl::StatusOr<Output> GroupEventsCommand(const Invocation& inv, CommandContext&
         if (!stream.ok()) return stream.status();
         return ReadAll<GroupEventEntry>(*stream);
       },
-      kGroupEventList);
+      kGroupEventFormat);
 }
 
 absl::StatusOr<Output> MemberListCommand(const Invocation& inv, CommandContext& context) {
   const std::string group_id = inv.Get("group");
   return context.Read([&](Client& client) { return client.GetGroup(group_id); },
-                      [](const Group& group) { return kMemberList(group.members); });
+                      [](const Group& group) { return kMemberFormat(group.members); });
 }
 
 }  // namespace
@@ -83,12 +83,12 @@ std::vector<Command> GroupCommands() {
   return {
       Command("group create", GroupCreateCommand)
           .Summary("Found a group (admin only), with this node's org as founder")
-          .Required("name", "NAME", "the group's name")
-          .Optional("agenda", "TEXT", "common agenda / vision")
-          .Optional("kind", "KIND",
+          .Required("--name NAME", "the group's name")
+          .Optional("--agenda TEXT", "common agenda / vision")
+          .Optional("--kind KIND",
                     "partnership (default: long-term, pooled resources) | collaboration")
-          .Optional("currency", "CODE", "base currency for totals, e.g. EUR")
-          .Optional("founder-name", "NAME", "this org's display name in the group")
+          .Optional("--currency CODE", "base currency for totals, e.g. EUR")
+          .Optional("--founder-name NAME", "this org's display name in the group")
           .Details("Prints group_id and event_id. JSON keys: group_id, event_id, request_id, "
                    "event, group.")
           .Example("constellation group create --name 'River Basin Partnership' --agenda 'Clean "
@@ -107,7 +107,7 @@ std::vector<Command> GroupCommands() {
       Command("group events", GroupEventsCommand)
           .Summary("List a group's signed events in canonical order (what an auditor re-verifies)")
           .Argument("GROUP", "group id")
-          .Optional("after", "POSITION", "start after this position (default 0: from the genesis)")
+          .Optional("--after POSITION", "start after this position (default 0: from the genesis)")
           .Details("JSON adds event_base64 and signature_base64: the exact signed bytes.")
           .Example("constellation group events $GROUP --after 100 -o json"),
       Command("member list", MemberListCommand)

@@ -9,48 +9,6 @@
 namespace constellation::cli {
 namespace {
 
-Json ProfileJson(const MemberProfile& profile) {
-  return Json{{"name", profile.name},
-              {"role", profile.role},
-              {"segment", profile.segment},
-              {"voting_weight", profile.voting_weight},
-              {"endpoints", profile.endpoints}};
-}
-
-constexpr Field<Group> kGroupColumns[] = {
-    {"group_id", [](const Group& group) { return group.group_id; }},
-    {"name", [](const Group& group) { return group.charter.name; }},
-    {"kind", [](const Group& group) { return group.charter.kind; }},
-    {"currency", [](const Group& group) { return group.charter.base_currency; }},
-    {"members", [](const Group& group) { return Count(group.members.size()); }, kRightAligned},
-    {"events", [](const Group& group) { return Count(group.event_count); }, kRightAligned},
-};
-
-constexpr Field<Member> kMemberColumns[] = {
-    {"key", [](const Member& member) { return member.key; }},
-    {"name", [](const Member& member) { return member.profile.name; }},
-    {"role", [](const Member& member) { return member.profile.role; }},
-    {"segment", [](const Member& member) { return member.profile.segment; }},
-    {"status", [](const Member& member) { return member.status; }},
-    {"weight",
-     [](const Member& member) {
-       return Count(member.profile.voting_weight == 0 ? 1 : member.profile.voting_weight);
-     },
-     kRightAligned},
-    {"notice_effective",
-     [](const Member& member) { return FormatTimeMs(member.notice_effective_ms); }},
-    {"frozen", [](const Member& member) { return YesNo(member.frozen); }},
-};
-
-constexpr Field<GroupEventEntry> kGroupEventColumns[] = {
-    {"position", [](const GroupEventEntry& entry) { return Count(entry.position); }, kRightAligned},
-    {"event_id", [](const GroupEventEntry& entry) { return entry.event_id; }},
-    {"author", [](const GroupEventEntry& entry) { return ShortId(entry.author); }},
-    {"seq", [](const GroupEventEntry& entry) { return Count(entry.seq); }, kRightAligned},
-    {"kind", [](const GroupEventEntry& entry) { return entry.kind; }},
-    {"time", [](const GroupEventEntry& entry) { return FormatTimeMs(entry.hlc.wall_ms); }},
-};
-
 KeyValues GroupDetails(const Group& group) {
   const Charter& charter = group.charter;
   KeyValues values = {{"group_id", group.group_id},
@@ -73,11 +31,65 @@ KeyValues GroupDetails(const Group& group) {
   return values;
 }
 
-}  // namespace
+constexpr Field<Group> kGroupColumns[] = {
+    {"group_id", [](const Group& group) { return group.group_id; }},
+    {"name", [](const Group& group) { return group.charter.name; }},
+    {"kind", [](const Group& group) { return group.charter.kind; }},
+    {"currency", [](const Group& group) { return group.charter.base_currency; }},
+    {"members", [](const Group& group) { return Count(group.members.size()); }, kRightAligned},
+    {"events", [](const Group& group) { return Count(group.event_count); }, kRightAligned},
+};
 
-const ListFormat<Group> kGroupList = {ToJson, kGroupColumns};
-const ListFormat<Member> kMemberList = {ToJson, kMemberColumns};
-const ListFormat<GroupEventEntry> kGroupEventList = {ToJson, kGroupEventColumns};
+constexpr Section<Group> kGroupSections[] = {
+    {"Members", [](const Group& group) { return MembersTable(group.members); }},
+};
+
+Json ProfileJson(const MemberProfile& profile) {
+  return JsonObject({{"name", profile.name},
+                     {"role", profile.role},
+                     {"segment", profile.segment},
+                     {"voting_weight", profile.voting_weight},
+                     {"endpoints", profile.endpoints}});
+}
+
+constexpr Field<Member> kMemberColumns[] = {
+    {"key", [](const Member& member) { return member.key; }},
+    {"name", [](const Member& member) { return member.profile.name; }},
+    {"role", [](const Member& member) { return member.profile.role; }},
+    {"segment", [](const Member& member) { return member.profile.segment; }},
+    {"status", [](const Member& member) { return member.status; }},
+    {"weight",
+     [](const Member& member) {
+       return Count(member.profile.voting_weight == 0 ? 1 : member.profile.voting_weight);
+     },
+     kRightAligned},
+    {"notice_effective",
+     [](const Member& member) { return FormatTimeMs(member.notice_effective_ms); }},
+    {"frozen", [](const Member& member) { return YesNo(member.frozen); }},
+};
+
+Json GroupEventJson(const GroupEventEntry& entry) {
+  return JsonObject({{"position", entry.position},
+                     {"event_id", entry.event_id},
+                     {"author", entry.author},
+                     {"seq", entry.seq},
+                     {"kind", entry.kind},
+                     {"request_id", entry.request_id},
+                     HlcMembers("time", entry.hlc),
+                     {"event_base64", absl::Base64Escape(entry.event_bytes)},
+                     {"signature_base64", absl::Base64Escape(entry.signature)}});
+}
+
+constexpr Field<GroupEventEntry> kGroupEventColumns[] = {
+    {"position", [](const GroupEventEntry& entry) { return Count(entry.position); }, kRightAligned},
+    {"event_id", [](const GroupEventEntry& entry) { return entry.event_id; }},
+    {"author", [](const GroupEventEntry& entry) { return ShortId(entry.author); }},
+    {"seq", [](const GroupEventEntry& entry) { return Count(entry.seq); }, kRightAligned},
+    {"kind", [](const GroupEventEntry& entry) { return entry.kind; }},
+    {"time", [](const GroupEventEntry& entry) { return FormatTimeMs(entry.hlc.wall_ms); }},
+};
+
+}  // namespace
 
 Json ToJson(const Group& group) {
   const Charter& charter = group.charter;
@@ -102,6 +114,16 @@ Json ToJson(const Group& group) {
                      HlcMembers("last", group.last_hlc)});
 }
 
+const RecordFormat<Group> kGroupFormat = {ToJson, kGroupColumns, GroupDetails, kGroupSections};
+
+Output GroupCreatedOutput(const GroupWrite& write, std::string_view request_id) {
+  const Group& group = write.group;
+  return WriteOutput("group_id", group.group_id, write.event, request_id, "group", ToJson(group),
+                     {{"name", group.charter.name},
+                      {"kind", group.charter.kind},
+                      {"base_currency", group.charter.base_currency}});
+}
+
 Json ToJson(const Member& member) {
   return JsonObject({{"key", member.key},
                      {"profile", ProfileJson(member.profile)},
@@ -111,35 +133,9 @@ Json ToJson(const Member& member) {
                      {"frozen", member.frozen}});
 }
 
-Json ToJson(const DecisionRule& rule) {
-  return Json{
-      {"decision_type", rule.decision_type},       {"process", rule.process},
-      {"threshold_bps", rule.threshold_bps},       {"quorum_bps", rule.quorum_bps},
-      {"voting_window_ms", rule.voting_window_ms}, {"coordinators_vote", rule.coordinators_vote}};
-}
+const RecordFormat<Member> kMemberFormat = {ToJson, kMemberColumns, MemberDetails};
 
-Json ToJson(const GroupEventEntry& entry) {
-  return JsonObject({{"position", entry.position},
-                     {"event_id", entry.event_id},
-                     {"author", entry.author},
-                     {"seq", entry.seq},
-                     {"kind", entry.kind},
-                     {"request_id", entry.request_id},
-                     HlcMembers("time", entry.hlc),
-                     {"event_base64", absl::Base64Escape(entry.event_bytes)},
-                     {"signature_base64", absl::Base64Escape(entry.signature)}});
-}
-
-Table MembersTable(const std::vector<Member>& members) { return kMemberList.TableOf(members); }
-
-std::string MemberStatusText(const Member& member) {
-  std::string text = member.status;
-  if (member.status == "notice_given" && member.notice_effective_ms != 0) {
-    text += absl::StrFormat(" (effective %s)", FormatTimeMs(member.notice_effective_ms));
-  }
-  if (member.frozen) text += ", frozen (forked its chain)";
-  return text;
-}
+Table MembersTable(const std::vector<Member>& members) { return kMemberFormat.TableOf(members); }
 
 KeyValues MemberDetails(const Member& member) {
   return {{"key", member.key},
@@ -150,17 +146,24 @@ KeyValues MemberDetails(const Member& member) {
           {"frozen", YesNo(member.frozen)}};
 }
 
-Output GroupOutput(const Group& group) {
-  return Output::Object(ToJson(group), GroupDetails(group),
-                        {{"Members", MembersTable(group.members)}});
+std::string MemberStatusText(const Member& member) {
+  std::string text = member.status;
+  if (member.status == "notice_given" && member.notice_effective_ms != 0) {
+    text += absl::StrFormat(" (effective %s)", FormatTimeMs(member.notice_effective_ms));
+  }
+  if (member.frozen) text += ", frozen (forked its chain)";
+  return text;
 }
 
-Output GroupCreatedOutput(const GroupWrite& write, std::string_view request_id) {
-  const Group& group = write.group;
-  return WriteOutput("group_id", group.group_id, write.event, request_id, "group", ToJson(group),
-                     {{"name", group.charter.name},
-                      {"kind", group.charter.kind},
-                      {"base_currency", group.charter.base_currency}});
+Json ToJson(const DecisionRule& rule) {
+  return JsonObject({{"decision_type", rule.decision_type},
+                     {"process", rule.process},
+                     {"threshold_bps", rule.threshold_bps},
+                     {"quorum_bps", rule.quorum_bps},
+                     {"voting_window_ms", rule.voting_window_ms},
+                     {"coordinators_vote", rule.coordinators_vote}});
 }
+
+const RecordFormat<GroupEventEntry> kGroupEventFormat = {GroupEventJson, kGroupEventColumns};
 
 }  // namespace constellation::cli

@@ -14,7 +14,7 @@ namespace constellation::cli {
 namespace {
 
 absl::StatusOr<Output> NodeInfoCommand(const Invocation&, CommandContext& context) {
-  return context.Read([](Client& client) { return client.GetNodeInfo(); }, NodeInfoOutput);
+  return context.Read([](Client& client) { return client.GetNodeInfo(); }, kNodeInfoFormat);
 }
 
 absl::StatusOr<Output> PeerSyncCommand(const Invocation& inv, CommandContext& context) {
@@ -45,13 +45,13 @@ std::string PeerSyncHint(const absl::Status& status, const CommandContext& conte
 
 absl::StatusOr<Output> PeerListCommand(const Invocation& inv, CommandContext& context) {
   const std::string group_id = inv.Get("group");
-  return context.Read([&](Client& client) { return client.ListPeers(group_id); }, kPeerList);
+  return context.Read([&](Client& client) { return client.ListPeers(group_id); }, kPeerFormat);
 }
 
 absl::StatusOr<Output> OrgShowCommand(const Invocation&, CommandContext& context) {
   return context.Read([](Client& client) { return client.GetNodeInfo(); },
                       [](const NodeInfo& node) {
-                        return OrgCardOutput(OrgCard{node.org_key, node.org_name, node.endpoints});
+                        return kOrgCardFormat(OrgCard{node.org_key, node.org_name, node.endpoints});
                       });
 }
 
@@ -97,7 +97,7 @@ absl::StatusOr<Output> OrgCardCommand(const Invocation& inv, CommandContext& con
   }
   // The card is for another org's tools: JSON unless a format was asked for.
   if (!inv.global.output_given) return Output::Text(OrgCardToJson(*card) + "\n");
-  return OrgCardOutput(*card);
+  return kOrgCardFormat(*card);
 }
 
 absl::StatusOr<Output> TokenCreateCommand(const Invocation& inv, CommandContext& context) {
@@ -110,7 +110,7 @@ absl::StatusOr<Output> TokenCreateCommand(const Invocation& inv, CommandContext&
 }
 
 absl::StatusOr<Output> TokenListCommand(const Invocation&, CommandContext& context) {
-  return context.Read([](Client& client) { return client.ListTokens(); }, kTokenList);
+  return context.Read([](Client& client) { return client.ListTokens(); }, kTokenFormat);
 }
 
 absl::StatusOr<Output> TokenRevokeCommand(const Invocation& inv, CommandContext& context) {
@@ -135,7 +135,7 @@ std::vector<Command> NodeCommands() {
           .Summary(
               "Sync a group now (admin only): pull from one peer, or a round with every member")
           .Flag(GroupFlag())
-          .Optional("from", "HOST:PORT",
+          .Optional("--from HOST:PORT",
                     "pull from this peer node only (default: an anti-entropy round with every "
                     "member, both directions)")
           .Details("With --from, the peer must count this node's org as a member of the group (or "
@@ -148,7 +148,7 @@ std::vector<Command> NodeCommands() {
           .Hint(PeerSyncHint),
       Command("peer list", PeerListCommand)
           .Summary("List the member nodes this node replicates with, and how replication goes")
-          .Optional("group", "GROUP", "only peers of this group (default: every group)")
+          .Optional("--group GROUP", "only peers of this group (default: every group)")
           .Details(
               "Status is ok, failing (backing off until next_attempt) or unknown (not contacted "
               "yet); it is a hint, every round is stateless. CSV columns: org, name, endpoint, "
@@ -161,7 +161,7 @@ std::vector<Command> NodeCommands() {
       Command("org card", OrgCardCommand)
           .Summary(
               "Print this org's card (JSON by default), for another org to propose admitting it")
-          .Optional("out", "FILE", "write the card to FILE instead of printing it")
+          .Optional("--out FILE", "write the card to FILE instead of printing it")
           .Details("The card is {\"key\", \"name\", \"endpoints\"}; send it to a member of the "
                    "group that will propose the admission ('constellation proposal admit --card "
                    "FILE'). -o table shows it as key/value lines. With --out, prints card_file, "
@@ -169,9 +169,9 @@ std::vector<Command> NodeCommands() {
           .Example("constellation org card --out my-org.card.json"),
       Command("token create", TokenCreateCommand)
           .Summary("Issue a token (admin only); the secret is shown once")
-          .Required("role", "ROLE", "admin | member | auditor")
-          .Optional("label", "LABEL", "who holds it, for people")
-          .Repeated("group", "GROUP", "auditor only: limit reads to this group id")
+          .Required("--role ROLE", "admin | member | auditor")
+          .Optional("--label LABEL", "who holds it, for people")
+          .Repeated("--group GROUP", "auditor only: limit reads to this group id")
           .Details("JSON keys: token_id, token (the secret), role, label, group_ids.")
           .Example("constellation token create --role auditor --label 'external audit 2026' "
                    "--group $GROUP"),

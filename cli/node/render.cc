@@ -9,6 +9,40 @@
 namespace constellation::cli {
 namespace {
 
+Json NodeInfoJson(const NodeInfo& node) {
+  return JsonObject({{"org_key", node.org_key},
+                     {"org_name", node.org_name},
+                     {"endpoints", node.endpoints},
+                     {"version", node.version},
+                     {"group_count", node.group_count},
+                     {"event_count", node.event_count},
+                     {"caller_role", node.caller_role}});
+}
+
+KeyValues NodeInfoDetails(const NodeInfo& node) {
+  return {{"org_key", node.org_key},
+          {"org_name", node.org_name},
+          {"endpoints", absl::StrJoin(node.endpoints, " ")},
+          {"version", node.version},
+          {"groups", Count(node.group_count)},
+          {"events", Count(node.event_count)},
+          {"caller_role", node.caller_role}};
+}
+
+KeyValues OrgCardDetails(const OrgCard& card) {
+  return {
+      {"key", card.key}, {"name", card.name}, {"endpoints", absl::StrJoin(card.endpoints, " ")}};
+}
+
+Json TokenJson(const TokenInfo& token) {
+  return JsonObject({{"token_id", token.token_id},
+                     {"role", token.role},
+                     {"label", token.label},
+                     {"group_ids", token.group_ids},
+                     TimeMembers("created", token.created_ms),
+                     {"revoked", token.revoked}});
+}
+
 std::string GroupsText(const TokenInfo& token) {
   std::vector<std::string> groups;
   for (const std::string& group_id : token.group_ids) groups.push_back(ShortId(group_id));
@@ -24,51 +58,7 @@ constexpr Field<TokenInfo> kTokenColumns[] = {
     {"revoked", [](const TokenInfo& token) { return YesNo(token.revoked); }},
 };
 
-constexpr Field<PeerStatus> kPeerColumns[] = {
-    {"org", [](const PeerStatus& peer) { return ShortId(peer.org); }},
-    {"name", [](const PeerStatus& peer) { return peer.name; }},
-    {"endpoint", [](const PeerStatus& peer) { return peer.endpoint; }},
-    {"status", [](const PeerStatus& peer) { return peer.status; }},
-    {"last_success", [](const PeerStatus& peer) { return FormatTimeMs(peer.last_success_ms); }},
-    {"failures", [](const PeerStatus& peer) { return Count(peer.consecutive_failures); },
-     kRightAligned},
-    {"next_attempt", [](const PeerStatus& peer) { return FormatTimeMs(peer.next_attempt_ms); }},
-    {"sent", [](const PeerStatus& peer) { return Count(peer.events_sent); }, kRightAligned},
-    {"received", [](const PeerStatus& peer) { return Count(peer.events_received); }, kRightAligned},
-    {"last_error", [](const PeerStatus& peer) { return peer.last_error; }},
-};
-
-KeyValues CardDetails(const OrgCard& card) {
-  return {
-      {"key", card.key}, {"name", card.name}, {"endpoints", absl::StrJoin(card.endpoints, " ")}};
-}
-
-}  // namespace
-
-const ListFormat<TokenInfo> kTokenList = {ToJson, kTokenColumns};
-const ListFormat<PeerStatus> kPeerList = {ToJson, kPeerColumns};
-
-Json ToJson(const NodeInfo& node) {
-  return Json{{"org_key", node.org_key},         {"org_name", node.org_name},
-              {"endpoints", node.endpoints},     {"version", node.version},
-              {"group_count", node.group_count}, {"event_count", node.event_count},
-              {"caller_role", node.caller_role}};
-}
-
-Json ToJson(const TokenInfo& token) {
-  return JsonObject({{"token_id", token.token_id},
-                     {"role", token.role},
-                     {"label", token.label},
-                     {"group_ids", token.group_ids},
-                     TimeMembers("created", token.created_ms),
-                     {"revoked", token.revoked}});
-}
-
-Json ToJson(const OrgCard& card) {
-  return Json{{"key", card.key}, {"name", card.name}, {"endpoints", card.endpoints}};
-}
-
-Json ToJson(const PeerStatus& peer) {
+Json PeerJson(const PeerStatus& peer) {
   return JsonObject({{"org", peer.org},
                      {"name", peer.name},
                      {"endpoint", peer.endpoint},
@@ -83,39 +73,77 @@ Json ToJson(const PeerStatus& peer) {
                      {"events_received", peer.events_received}});
 }
 
-Json ToJson(const SyncResult& result) {
-  return Json{{"received", result.received},     {"inserted", result.inserted},
-              {"duplicate", result.duplicate},   {"waiting", result.waiting},
-              {"rounds", result.rounds},         {"sent", result.sent},
-              {"state_hash", result.state_hash}, {"peers", JsonArray(result.peers, ToJson)}};
+constexpr Field<PeerStatus> kPeerColumns[] = {
+    {"org", [](const PeerStatus& peer) { return ShortId(peer.org); }},
+    {"name", [](const PeerStatus& peer) { return peer.name; }},
+    {"endpoint", [](const PeerStatus& peer) { return peer.endpoint; }},
+    {"status", [](const PeerStatus& peer) { return peer.status; }},
+    {"last_success", [](const PeerStatus& peer) { return FormatTimeMs(peer.last_success_ms); }},
+    {"failures", [](const PeerStatus& peer) { return Count(peer.consecutive_failures); },
+     kRightAligned},
+    {"next_attempt", [](const PeerStatus& peer) { return FormatTimeMs(peer.next_attempt_ms); }},
+    {"sent", [](const PeerStatus& peer) { return Count(peer.events_sent); }, kRightAligned},
+    {"received", [](const PeerStatus& peer) { return Count(peer.events_received); }, kRightAligned},
+    {"last_error", [](const PeerStatus& peer) { return peer.last_error; }},
+};
+
+}  // namespace
+
+const RecordFormat<NodeInfo> kNodeInfoFormat = {NodeInfoJson, {}, NodeInfoDetails};
+
+Json ToJson(const OrgCard& card) {
+  return JsonObject({{"key", card.key}, {"name", card.name}, {"endpoints", card.endpoints}});
 }
 
-Table PeersTable(const std::vector<PeerStatus>& peers) { return kPeerList.TableOf(peers); }
-
-Output NodeInfoOutput(const NodeInfo& node) {
-  return Output::Object(ToJson(node), {{"org_key", node.org_key},
-                                       {"org_name", node.org_name},
-                                       {"endpoints", absl::StrJoin(node.endpoints, " ")},
-                                       {"version", node.version},
-                                       {"groups", Count(node.group_count)},
-                                       {"events", Count(node.event_count)},
-                                       {"caller_role", node.caller_role}});
-}
-
-Output OrgCardOutput(const OrgCard& card) {
-  return Output::Object(ToJson(card), CardDetails(card));
-}
+const RecordFormat<OrgCard> kOrgCardFormat = {ToJson, {}, OrgCardDetails};
 
 Output CardFileOutput(const OrgCard& card, const std::string& path) {
-  Json json = {{"card_file", path}};
-  json.update(ToJson(card));
-  KeyValues values = {{"card_file", path}};
-  for (auto& value : CardDetails(card)) values.push_back(std::move(value));
-  return Output::Object(json, values);
+  Output output = kOrgCardFormat(card);
+  output.json = JsonObject({{"card_file", path}});
+  output.json.update(ToJson(card));
+  output.values.insert(output.values.begin(), {"card_file", path});
+  return output;
+}
+
+const RecordFormat<TokenInfo> kTokenFormat = {TokenJson, kTokenColumns};
+
+Output CreatedTokenOutput(const CreatedToken& token, const std::string& role,
+                          const std::string& label, const std::vector<std::string>& group_ids) {
+  Output output =
+      Output::Object(JsonObject({{"token_id", token.token_id},
+                                 {"token", token.token},
+                                 {"role", role},
+                                 {"label", label},
+                                 {"group_ids", group_ids}}),
+                     {{"token_id", token.token_id}, {"token", token.token}, {"role", role}});
+  output.notes.push_back(
+      "store the token now; the node keeps only its hash and cannot show it again");
+  return output;
+}
+
+Output RevokedTokenOutput(const std::string& token_id) {
+  return Output::Object(JsonObject({{"token_id", token_id}, {"revoked", true}}),
+                        {{"token_id", token_id}, {"revoked", "yes"}});
+}
+
+const RecordFormat<PeerStatus> kPeerFormat = {PeerJson, kPeerColumns};
+
+Table PeersTable(const std::vector<PeerStatus>& peers) { return kPeerFormat.TableOf(peers); }
+
+Json ToJson(const SyncResult& result) {
+  return JsonObject({{"received", result.received},
+                     {"inserted", result.inserted},
+                     {"duplicate", result.duplicate},
+                     {"waiting", result.waiting},
+                     {"rounds", result.rounds},
+                     {"sent", result.sent},
+                     {"state_hash", result.state_hash},
+                     {"peers", JsonArray(result.peers, PeerJson)}});
 }
 
 Output SyncOutput(const std::string& group_id, const std::string& from, const SyncResult& result) {
-  Json json = {{"group_id", group_id}, {"peer", from.empty() ? Json(nullptr) : Json(from)}};
+  Json json =
+      JsonObject({{"group_id", group_id}, {"peer", from.empty() ? Json(nullptr) : Json(from)}});
   json.update(ToJson(result));
   Output output = Output::Object(json,
                                  {{"group_id", group_id},
@@ -137,25 +165,6 @@ Output SyncOutput(const std::string& group_id, const std::string& from, const Sy
         failing, result.peers.size()));
   }
   return output;
-}
-
-Output CreatedTokenOutput(const CreatedToken& token, const std::string& role,
-                          const std::string& label, const std::vector<std::string>& group_ids) {
-  Output output =
-      Output::Object({{"token_id", token.token_id},
-                      {"token", token.token},
-                      {"role", role},
-                      {"label", label},
-                      {"group_ids", group_ids}},
-                     {{"token_id", token.token_id}, {"token", token.token}, {"role", role}});
-  output.notes.push_back(
-      "store the token now; the node keeps only its hash and cannot show it again");
-  return output;
-}
-
-Output RevokedTokenOutput(const std::string& token_id) {
-  return Output::Object({{"token_id", token_id}, {"revoked", true}},
-                        {{"token_id", token_id}, {"revoked", "yes"}});
 }
 
 }  // namespace constellation::cli

@@ -6,7 +6,6 @@
 #pragma once
 
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include <constellation/org_card.h>
@@ -17,29 +16,28 @@
 
 namespace constellation::cli {
 
-Json ToJson(const NodeInfo& node);
-Json ToJson(const TokenInfo& token);
+// `node info`.
+extern const RecordFormat<NodeInfo> kNodeInfoFormat;
+
 // {"key", "name", "endpoints"}: with DumpJson, the same text as the SDK's OrgCardToJson.
 Json ToJson(const OrgCard& card);
-Json ToJson(const PeerStatus& peer);
-// The counts, state_hash, sent and peers.
-Json ToJson(const SyncResult& result);
-
-extern const ListFormat<TokenInfo> kTokenList;
-extern const ListFormat<PeerStatus> kPeerList;
-Table PeersTable(const std::vector<PeerStatus>& peers);
-
-Output NodeInfoOutput(const NodeInfo& node);
-// The card as key/value lines or a JSON object; `org show` prints the node's org this way.
-Output OrgCardOutput(const OrgCard& card);
+// `org card -o ...`; `org show` prints the node's org as a card too.
+extern const RecordFormat<OrgCard> kOrgCardFormat;
 // After `org card --out FILE`: card_file, then the card.
 Output CardFileOutput(const OrgCard& card, const std::string& path);
-// group_id, peer (null / "(every member)" for a round with every member), the counts and the
-// Peers table; a note on stderr when some member endpoints failed.
-Output SyncOutput(const std::string& group_id, const std::string& from, const SyncResult& result);
+
+extern const RecordFormat<TokenInfo> kTokenFormat;
 // The new token with its secret (shown once), and a note saying so.
 Output CreatedTokenOutput(const CreatedToken& token, const std::string& role,
                           const std::string& label, const std::vector<std::string>& group_ids);
 Output RevokedTokenOutput(const std::string& token_id);
+
+extern const RecordFormat<PeerStatus> kPeerFormat;
+Table PeersTable(const std::vector<PeerStatus>& peers);
+// The counts, state_hash, sent and peers.
+Json ToJson(const SyncResult& result);
+// group_id, peer (null / "(every member)" for a round with every member), the counts and the
+// Peers table; a note on stderr when some member endpoints failed.
+Output SyncOutput(const std::string& group_id, const std::string& from, const SyncResult& result);
 
 }  // namespace constellation::cli
