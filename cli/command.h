@@ -1,12 +1,12 @@
 // cli/command.h
 //
 // What a command of the CLI is, and what it has at hand while it runs. Every domain folder
-// (cli/<domain>/) declares its commands as one table of Command: the specification (flags,
+// (cli/<domain>/) declares its commands as one list of Command: the specification (flags,
 // arguments, help; cli/args.h), the handler, and optionally a hint for errors only that command
 // can explain. A handler checks its flags (errors before connecting), makes its calls through
 // CommandContext::Read or ::Write, and returns the Output to print; RunCli (cli/commands.h)
 // prints it in the chosen format and turns errors into exit codes.
-// Thread safety: a CommandContext belongs to one run; the tables are constant.
+// Thread safety: a CommandContext belongs to one run; Command is a plain value.
 #pragma once
 
 #include <memory>

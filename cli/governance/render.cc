@@ -34,15 +34,15 @@ std::vector<std::string> MissingNames(const Proposal& proposal) {
 }
 
 Json TallyJson(const Tally& tally) {
-  return Json{{"eligible_weight", tally.eligible_weight},
-              {"stance_weight", tally.stance_weight},
-              {"agree_weight", tally.agree_weight},
-              {"abstain_weight", tally.abstain_weight},
-              {"disagree_weight", tally.disagree_weight},
-              {"block_weight", tally.block_weight},
-              {"eligible_count", tally.eligible_count},
-              {"stance_count", tally.stance_count},
-              {"quorum_met", tally.quorum_met}};
+  return JsonObject({{"eligible_weight", tally.eligible_weight},
+                     {"stance_weight", tally.stance_weight},
+                     {"agree_weight", tally.agree_weight},
+                     {"abstain_weight", tally.abstain_weight},
+                     {"disagree_weight", tally.disagree_weight},
+                     {"block_weight", tally.block_weight},
+                     {"eligible_count", tally.eligible_count},
+                     {"stance_count", tally.stance_count},
+                     {"quorum_met", tally.quorum_met}});
 }
 
 Json VoterJson(const Voter& voter) {
@@ -58,21 +58,23 @@ Json VoterJson(const Voter& voter) {
 // The decision payloads of a spec, at the end of the proposal's JSON: admit and expel always
 // (null when absent), the others only when present.
 void AddPayloads(const ProposalSpec& spec, Json* json) {
-  (*json)["admit"] = spec.admit.has_value() ? Json{{"card", ToJson(spec.admit->card)},
-                                                   {"role", spec.admit->role},
-                                                   {"segment", spec.admit->segment},
-                                                   {"voting_weight", spec.admit->voting_weight}}
-                                            : Json(nullptr);
-  (*json)["expel"] = spec.expel.has_value()
-                         ? Json{{"member", spec.expel->member}, {"reason", spec.expel->reason}}
+  (*json)["admit"] = spec.admit.has_value()
+                         ? JsonObject({{"card", ToJson(spec.admit->card)},
+                                       {"role", spec.admit->role},
+                                       {"segment", spec.admit->segment},
+                                       {"voting_weight", spec.admit->voting_weight}})
                          : Json(nullptr);
+  (*json)["expel"] =
+      spec.expel.has_value()
+          ? JsonObject({{"member", spec.expel->member}, {"reason", spec.expel->reason}})
+          : Json(nullptr);
   if (!spec.strategy_version_id.empty()) (*json)["strategy_version_id"] = spec.strategy_version_id;
   if (spec.allocate.has_value()) {
-    (*json)["allocate"] = Json{{"fund_id", spec.allocate->fund_id},
-                               {"amount", ToJson(spec.allocate->amount)},
-                               {"recipient", spec.allocate->recipient},
-                               {"purpose", spec.allocate->purpose},
-                               {"drawdown_id", spec.allocate->drawdown_id}};
+    (*json)["allocate"] = JsonObject({{"fund_id", spec.allocate->fund_id},
+                                      {"amount", ToJson(spec.allocate->amount)},
+                                      {"recipient", spec.allocate->recipient},
+                                      {"purpose", spec.allocate->purpose},
+                                      {"drawdown_id", spec.allocate->drawdown_id}});
   }
   if (spec.campaign.has_value()) {
     const Money& goal = spec.campaign->goal;
@@ -82,14 +84,14 @@ void AddPayloads(const ProposalSpec& spec, Json* json) {
                                       TimeMembers("deadline", spec.campaign->deadline_ms)});
   }
   if (spec.charter.has_value()) {
-    (*json)["charter"] = Json{{"name", spec.charter->name},
-                              {"common_agenda", spec.charter->common_agenda},
-                              {"kind", spec.charter->kind}};
+    (*json)["charter"] = JsonObject({{"name", spec.charter->name},
+                                     {"common_agenda", spec.charter->common_agenda},
+                                     {"kind", spec.charter->kind}});
   }
   if (spec.write_off.has_value()) {
-    (*json)["write_off"] = Json{{"pledge_id", spec.write_off->pledge_id},
-                                {"amount", ToJson(spec.write_off->amount)},
-                                {"reason_code", spec.write_off->reason_code}};
+    (*json)["write_off"] = JsonObject({{"pledge_id", spec.write_off->pledge_id},
+                                       {"amount", ToJson(spec.write_off->amount)},
+                                       {"reason_code", spec.write_off->reason_code}});
   }
   if (!spec.dissolution_plan.empty()) (*json)["dissolution_plan"] = spec.dissolution_plan;
 }
@@ -218,8 +220,8 @@ Json ToJson(const WaitingOnResult& waiting) {
     }
     return json;
   };
-  return Json{{"needs_my_stance", list(waiting.needs_my_stance, true)},
-              {"waiting_on_others", list(waiting.waiting_on_others, false)}};
+  return JsonObject({{"needs_my_stance", list(waiting.needs_my_stance, true)},
+                     {"waiting_on_others", list(waiting.waiting_on_others, false)}});
 }
 
 std::string OutcomeText(const Proposal& proposal) {
