@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <set>
+#include <utility>
 
 #include <absl/strings/numbers.h>
 #include <absl/strings/str_format.h>
@@ -10,6 +11,10 @@
 
 namespace constellation::cli {
 namespace {
+
+// The -o values, in the order help and errors list them.
+constexpr std::pair<std::string_view, OutputFormat> kOutputFormats[] = {
+    {"table", OutputFormat::kTable}, {"json", OutputFormat::kJson}, {"csv", OutputFormat::kCsv}};
 
 std::string Dashed(std::string_view name) { return absl::StrFormat("--%s", std::string(name)); }
 
@@ -115,11 +120,13 @@ const FlagSpec& RequestIdFlagSpec() {
 }
 
 absl::StatusOr<OutputFormat> ParseOutputFormat(std::string_view text) {
-  if (text == "table") return OutputFormat::kTable;
-  if (text == "json") return OutputFormat::kJson;
-  if (text == "csv") return OutputFormat::kCsv;
-  return absl::InvalidArgumentError(
-      absl::StrFormat("output format '%s' is not one of: table, json, csv", std::string(text)));
+  std::vector<std::string> names;
+  for (const auto& [name, format] : kOutputFormats) {
+    if (text == name) return format;
+    names.emplace_back(name);
+  }
+  return absl::InvalidArgumentError(absl::StrFormat("output format '%s' is not one of: %s",
+                                                    std::string(text), absl::StrJoin(names, ", ")));
 }
 
 absl::StatusOr<absl::Duration> ParseTimeout(std::string_view text) {

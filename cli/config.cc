@@ -10,6 +10,8 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <tuple>
+#include <utility>
 
 #include <absl/strings/str_format.h>
 #include <toml++/toml.h>
@@ -35,6 +37,19 @@ absl::Status ReadString(const toml::table& table, const char* key, const std::st
   }
   *out = *value;
   return absl::OkStatus();
+}
+
+// One value of a Connection and where it came from, by precedence: the flag, the environment,
+// the context's (or config's) value when not empty, else `fallback`.
+std::pair<std::string, std::string> Pick(const std::optional<std::string>& flag,
+                                         const std::optional<std::string>& environment,
+                                         const std::string& configured,
+                                         const std::string& configured_source,
+                                         std::pair<std::string, std::string> fallback) {
+  if (flag.has_value()) return {*flag, "flag"};
+  if (environment.has_value()) return {*environment, "env"};
+  if (!configured.empty()) return {configured, configured_source};
+  return fallback;
 }
 
 }  // namespace
@@ -162,16 +177,8 @@ absl::Status ValidateContextName(std::string_view name) {
 absl::StatusOr<Connection> ResolveConnection(const GlobalFlags& flags, const EnvLookup& env,
                                              const Config& config) {
   Connection out;
-  if (flags.context.has_value()) {
-    out.context = *flags.context;
-    out.context_source = "flag";
-  } else if (std::optional<std::string> name = env("CONSTELLATION_CONTEXT")) {
-    out.context = *name;
-    out.context_source = "env";
-  } else if (!config.current.empty()) {
-    out.context = config.current;
-    out.context_source = "config";
-  }
+  std::tie(out.context, out.context_source) =
+      Pick(flags.context, env("CONSTELLATION_CONTEXT"), config.current, "config", {"", ""});
   const Context* context = nullptr;
   if (!out.context.empty()) {
     auto it = config.contexts.find(out.context);
@@ -182,33 +189,12 @@ absl::StatusOr<Connection> ResolveConnection(const GlobalFlags& flags, const Env
     }
     context = &it->second;
   }
-
-  if (flags.endpoint.has_value()) {
-    out.endpoint = *flags.endpoint;
-    out.endpoint_source = "flag";
-  } else if (std::optional<std::string> endpoint = env("CONSTELLATION_ENDPOINT")) {
-    out.endpoint = *endpoint;
-    out.endpoint_source = "env";
-  } else if (context != nullptr && !context->endpoint.empty()) {
-    out.endpoint = context->endpoint;
-    out.endpoint_source = "context";
-  } else {
-    out.endpoint = kDefaultEndpoint;
-    out.endpoint_source = "default";
-  }
-
-  if (flags.token.has_value()) {
-    out.token = *flags.token;
-    out.token_source = "flag";
-  } else if (std::optional<std::string> token = env("CONSTELLATION_TOKEN")) {
-    out.token = *token;
-    out.token_source = "env";
-  } else if (context != nullptr && !context->token.empty()) {
-    out.token = context->token;
-    out.token_source = "context";
-  } else {
-    out.token_source = "none";
-  }
+  std::tie(out.endpoint, out.endpoint_source) =
+      Pick(flags.endpoint, env("CONSTELLATION_ENDPOINT"), context ? context->endpoint : "",
+           "context", {kDefaultEndpoint, "default"});
+  std::tie(out.token, out.token_source) =
+      Pick(flags.token, env("CONSTELLATION_TOKEN"), context ? context->token : "", "context",
+           {"", "none"});
   return out;
 }
 

@@ -1,65 +1,64 @@
 // cli/exit_code.cc
 #include "cli/exit_code.h"
 
+#include <iterator>
+#include <utility>
+
 namespace constellation::cli {
+namespace {
+
+// Every exit code with its meaning, in increasing order.
+constexpr ExitCodeInfo kExitCodes[] = {
+    {ExitCode::kOk, "success"},
+    {ExitCode::kUsage, "usage error: unknown command or flag, missing flag or argument"},
+    {ExitCode::kInvalidArgument, "invalid value (amount, date, id, ...) or request"},
+    {ExitCode::kNotFound, "not found (group, campaign, pledge, token, context)"},
+    {ExitCode::kAlreadyExists, "already exists"},
+    {ExitCode::kPermissionDenied, "permission denied: the token's role or this org may not"},
+    {ExitCode::kUnauthenticated, "unauthenticated: missing, unknown or revoked token"},
+    {ExitCode::kFailedPrecondition, "failed precondition: the current state forbids it"},
+    {ExitCode::kResourceExhausted, "a limit was exceeded"},
+    {ExitCode::kUnavailable, "node unavailable: not running, unreachable or shutting down"},
+    {ExitCode::kDeadlineExceeded,
+     "timed out; a write may have happened: rerun it with the same --request-id"},
+    {ExitCode::kAborted, "aborted by a conflict: read again and retry"},
+    {ExitCode::kInternal, "internal, unknown or data-loss error"},
+    {ExitCode::kCancelled, "cancelled"},
+    {ExitCode::kUnimplemented, "the node does not implement this call"},
+};
+
+// The exit code of each status code; one not listed (kInternal, kUnknown, kDataLoss, a number
+// absl does not define) is kInternal. kUsage comes from the parser only.
+constexpr std::pair<absl::StatusCode, ExitCode> kByStatusCode[] = {
+    {absl::StatusCode::kOk, ExitCode::kOk},
+    {absl::StatusCode::kInvalidArgument, ExitCode::kInvalidArgument},
+    {absl::StatusCode::kOutOfRange, ExitCode::kInvalidArgument},
+    {absl::StatusCode::kNotFound, ExitCode::kNotFound},
+    {absl::StatusCode::kAlreadyExists, ExitCode::kAlreadyExists},
+    {absl::StatusCode::kPermissionDenied, ExitCode::kPermissionDenied},
+    {absl::StatusCode::kUnauthenticated, ExitCode::kUnauthenticated},
+    {absl::StatusCode::kFailedPrecondition, ExitCode::kFailedPrecondition},
+    {absl::StatusCode::kResourceExhausted, ExitCode::kResourceExhausted},
+    {absl::StatusCode::kUnavailable, ExitCode::kUnavailable},
+    {absl::StatusCode::kDeadlineExceeded, ExitCode::kDeadlineExceeded},
+    {absl::StatusCode::kAborted, ExitCode::kAborted},
+    {absl::StatusCode::kCancelled, ExitCode::kCancelled},
+    {absl::StatusCode::kUnimplemented, ExitCode::kUnimplemented},
+};
+
+}  // namespace
 
 ExitCode ExitCodeFor(absl::StatusCode code) {
-  switch (code) {
-    case absl::StatusCode::kOk:
-      return ExitCode::kOk;
-    case absl::StatusCode::kInvalidArgument:
-    case absl::StatusCode::kOutOfRange:
-      return ExitCode::kInvalidArgument;
-    case absl::StatusCode::kNotFound:
-      return ExitCode::kNotFound;
-    case absl::StatusCode::kAlreadyExists:
-      return ExitCode::kAlreadyExists;
-    case absl::StatusCode::kPermissionDenied:
-      return ExitCode::kPermissionDenied;
-    case absl::StatusCode::kUnauthenticated:
-      return ExitCode::kUnauthenticated;
-    case absl::StatusCode::kFailedPrecondition:
-      return ExitCode::kFailedPrecondition;
-    case absl::StatusCode::kResourceExhausted:
-      return ExitCode::kResourceExhausted;
-    case absl::StatusCode::kUnavailable:
-      return ExitCode::kUnavailable;
-    case absl::StatusCode::kDeadlineExceeded:
-      return ExitCode::kDeadlineExceeded;
-    case absl::StatusCode::kAborted:
-      return ExitCode::kAborted;
-    case absl::StatusCode::kCancelled:
-      return ExitCode::kCancelled;
-    case absl::StatusCode::kUnimplemented:
-      return ExitCode::kUnimplemented;
-    case absl::StatusCode::kUnknown:
-    case absl::StatusCode::kInternal:
-    case absl::StatusCode::kDataLoss:
-    default:
-      return ExitCode::kInternal;
+  for (const auto& [status_code, exit_code] : kByStatusCode) {
+    if (status_code == code) return exit_code;
   }
+  return ExitCode::kInternal;
 }
 
 const std::vector<ExitCodeInfo>& AllExitCodes() {
-  static const std::vector<ExitCodeInfo> kCodes = {
-      {ExitCode::kOk, "success"},
-      {ExitCode::kUsage, "usage error: unknown command or flag, missing flag or argument"},
-      {ExitCode::kInvalidArgument, "invalid value (amount, date, id, ...) or request"},
-      {ExitCode::kNotFound, "not found (group, campaign, pledge, token, context)"},
-      {ExitCode::kAlreadyExists, "already exists"},
-      {ExitCode::kPermissionDenied, "permission denied: the token's role or this org may not"},
-      {ExitCode::kUnauthenticated, "unauthenticated: missing, unknown or revoked token"},
-      {ExitCode::kFailedPrecondition, "failed precondition: the current state forbids it"},
-      {ExitCode::kResourceExhausted, "a limit was exceeded"},
-      {ExitCode::kUnavailable, "node unavailable: not running, unreachable or shutting down"},
-      {ExitCode::kDeadlineExceeded,
-       "timed out; a write may have happened: rerun it with the same --request-id"},
-      {ExitCode::kAborted, "aborted by a conflict: read again and retry"},
-      {ExitCode::kInternal, "internal, unknown or data-loss error"},
-      {ExitCode::kCancelled, "cancelled"},
-      {ExitCode::kUnimplemented, "the node does not implement this call"},
-  };
-  return kCodes;
+  static const std::vector<ExitCodeInfo>* const kCodes =
+      new std::vector<ExitCodeInfo>(std::begin(kExitCodes), std::end(kExitCodes));
+  return *kCodes;
 }
 
 }  // namespace constellation::cli

@@ -116,4 +116,48 @@ std::string RenderKeyValuesCsv(const KeyValues& values) {
   return out;
 }
 
+std::string DumpJson(const Json& json) {
+  return json.dump(2, ' ', false, Json::error_handler_t::replace);
+}
+
+Output Output::List(Json json, Table table) {
+  Output output;
+  output.json = std::move(json);
+  output.list = std::move(table);
+  return output;
+}
+
+Output Output::Object(Json json, KeyValues values,
+                      std::vector<std::pair<std::string, Table>> tables) {
+  Output output;
+  output.json = std::move(json);
+  output.values = std::move(values);
+  output.tables = std::move(tables);
+  return output;
+}
+
+Output Output::Text(std::string text) {
+  Output output;
+  output.text = std::move(text);
+  return output;
+}
+
+std::string RenderOutput(const Output& output, OutputFormat format) {
+  if (output.text.has_value()) return *output.text;
+  if (format == OutputFormat::kJson) return DumpJson(output.json) + "\n";
+  if (output.list.has_value()) {
+    if (format == OutputFormat::kCsv) return RenderCsv(*output.list);
+    if (output.list->rows.empty() && !output.empty_list_text.empty()) {
+      return output.empty_list_text;
+    }
+    return RenderTable(*output.list);
+  }
+  if (format == OutputFormat::kCsv) return RenderKeyValuesCsv(output.values);
+  std::string out = RenderKeyValues(output.values);
+  for (const auto& [title, table] : output.tables) {
+    if (!table.rows.empty()) out += "\n" + title + ":\n" + RenderTable(table);
+  }
+  return out;
+}
+
 }  // namespace constellation::cli

@@ -1,17 +1,25 @@
 // cli/output.h
 //
-// Rendering of results for people and scripts: aligned tables (the default), CSV (RFC 4180,
-// for lists) and key/value blocks (for one object). JSON is built with nlohmann::ordered_json
-// by the callers (cli/render.h) so that keys keep a stable, documented order.
-// Thread safety: pure functions.
+// Rendering of results for people and scripts: aligned tables (the default), CSV (RFC 4180, for
+// lists), key/value blocks (for one object) and JSON (nlohmann::ordered_json, so that keys keep
+// the stable, documented order the callers build them in). An Output is what a command prints
+// when it succeeds; RenderOutput turns it into the text of the format the user chose with -o.
+// Thread safety: pure functions and plain values.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
+#include "cli/args.h"
+
 namespace constellation::cli {
+
+using Json = nlohmann::ordered_json;
 
 struct Column {
   std::string name;
@@ -45,5 +53,29 @@ std::string RenderKeyValues(const KeyValues& values);
 
 // Key/value pairs as a two-column CSV ("key,value").
 std::string RenderKeyValuesCsv(const KeyValues& values);
+
+// Prints the JSON text (two-space indent; invalid UTF-8 replaced, never thrown).
+std::string DumpJson(const Json& json);
+
+// What a command prints on stdout when it succeeds: a list (a JSON array, or a table / CSV), one
+// object (a JSON object, or key/value lines / CSV rows, plus titled tables under the lines in
+// the table format), or a text printed as is in every format. `notes` go to stderr after it.
+struct Output {
+  static Output List(Json json, Table table);
+  static Output Object(Json json, KeyValues values,
+                       std::vector<std::pair<std::string, Table>> tables = {});
+  static Output Text(std::string text);
+
+  Json json;
+  std::optional<Table> list;
+  KeyValues values;
+  std::vector<std::pair<std::string, Table>> tables;  // empty ones are not printed
+  std::optional<std::string> text;
+  std::string empty_list_text;  // table format, list without rows: this line instead
+  std::vector<std::string> notes;
+};
+
+// The stdout text of `output` in `format`.
+std::string RenderOutput(const Output& output, OutputFormat format);
 
 }  // namespace constellation::cli

@@ -1,23 +1,28 @@
 // cli/render.h
 //
-// How SDK values appear in CLI output: JSON objects (nlohmann::ordered_json, stable key order;
-// every amount appears twice: `<name>_minor` as an integer and `<name>` as a decimal string in
-// the currency's exponent; times as `<name>_ms` plus a date string), table rows (ids of the
-// listed objects in full, other keys shortened to 12 hex characters) and key/value blocks.
-// Thread safety: pure functions.
+// The vocabulary every domain's rendering (cli/<domain>/render.h) shares: how SDK values appear
+// in JSON (every amount twice: `<name>_minor` as an integer and `<name>` as a decimal string in
+// the currency's exponent; times as `<name>_ms` plus a date string, null when unset), in tables
+// (the ids of the listed records in full, other keys shortened to 12 hex characters), and the
+// one way to print records: a RecordFormat, declared once per record type, holds the record's
+// JSON, its column definitions (for both the table and the CSV of a list) and its details.
+// Thread safety: pure functions and constant data.
 #pragma once
 
+#include <cstdint>
+#include <initializer_list>
+#include <span>
 #include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include <constellation/types.h>
-#include <nlohmann/json.hpp>
 
 #include "cli/output.h"
 
 namespace constellation::cli {
-
-using Json = nlohmann::ordered_json;
 
 // First 12 characters of a hex id, for tables; "" stays "".
 std::string ShortId(const std::string& hex);
@@ -25,61 +30,120 @@ std::string ShortId(const std::string& hex);
 // "250.50 EUR".
 std::string MoneyText(int64_t minor, const std::string& currency);
 
-// Adds `<name>_minor` and `<name>` (decimal) to `json`.
-void AddAmount(Json* json, const std::string& name, int64_t minor, const std::string& currency);
+// A count or number for a cell: "42".
+std::string Count(uint64_t n);
 
-Json ToJson(const NodeInfo& node);
-Json ToJson(const TokenInfo& token);
+// "yes" / "no".
+std::string YesNo(bool value);
+
+// One member of a JSON object ({"key", value}), or the two members a time, an amount or an HLC
+// stands for. A list of them makes an object, in order: JsonObject({{"name", name},
+// TimeMembers("deadline", deadline_ms)}).
+class JsonMembers {
+ public:
+  JsonMembers(std::string key, Json value);
+
+  const std::vector<std::pair<std::string, Json>>& members() const { return members_; }
+
+ private:
+  friend JsonMembers TimeMembers(const std::string& name, uint64_t ms);
+  friend JsonMembers AmountMembers(const std::string& name, int64_t minor,
+                                   const std::string& currency);
+  friend JsonMembers HlcMembers(const std::string& name, const Hlc& hlc);
+  JsonMembers(std::string key, Json value, std::string second_key, Json second_value);
+
+  std::vector<std::pair<std::string, Json>> members_;
+};
+
+// An object with `members` in order.
+Json JsonObject(std::initializer_list<JsonMembers> members);
+
+// `<name>_ms` and `<name>` (a date string, or null when not set).
+JsonMembers TimeMembers(const std::string& name, uint64_t ms);
+
+// `<name>_minor` and `<name>` (the decimal in the currency's exponent).
+JsonMembers AmountMembers(const std::string& name, int64_t minor, const std::string& currency);
+
+// `<name>_hlc` ({"wall_ms", "logical"}) and `<name>` (the wall time as a date string, or null
+// when not set).
+JsonMembers HlcMembers(const std::string& name, const Hlc& hlc);
+
+// {"currency", "amount_minor", "amount"}.
+Json ToJson(const Money& money);
+
 Json ToJson(const EventRef& event);
-Json ToJson(const GroupEventEntry& entry);
-Json ToJson(const Group& group);
-Json ToJson(const Campaign& campaign);
-Json ToJson(const PledgeTerms& terms);
-Json ToJson(const Pledge& pledge);
-Json ToJson(const PledgeVersionEntry& entry);
-Json ToJson(const OrgCard& card);
-Json ToJson(const Member& member);
-// Every field of the view, plus `outcome_text` (OutcomeText) and `provisional` (!final).
-Json ToJson(const Proposal& proposal);
-// {"needs_my_stance": [...], "waiting_on_others": [...]}, each proposal with `waiting_on`
-// (the names of the members whose stances are missing).
-Json ToJson(const WaitingOnResult& waiting);
-Json ToJson(const PeerStatus& peer);
-// The counts, state_hash, sent and peers.
-Json ToJson(const SyncResult& result);
 
-// How people read an outcome: "open", "passed (provisional)", "passed (final)",
-// "rejected (provisional: past deadline)". An outcome is provisional until final (DESIGN §3).
-std::string OutcomeText(const Proposal& proposal);
-// Who a proposal waits for, for people: "you" when `mine`; else the names (or short keys) of
-// the members with missing stances; "acknowledgements" once closed; "" when final.
-std::string WaitingOnText(const Proposal& proposal, bool mine);
-// A member's status for people: "active", "notice_given (effective 2027-01-31)", plus
-// ", frozen (forked)" when frozen.
-std::string MemberStatusText(const Member& member);
+// What a write prints: in JSON, the created (or changed) record's id at a stable top-level key,
+// then event_id, request_id, the event and the resulting view under `view_key`; as key/value
+// lines, the id, event_id and then `values`.
+Output WriteOutput(const std::string& id_key, const std::string& id, const EventRef& event,
+                   std::string_view request_id, const std::string& view_key, Json view,
+                   KeyValues values);
 
-Table TokensTable(const std::vector<TokenInfo>& tokens);
-Table GroupsTable(const std::vector<Group>& groups);
-Table MembersTable(const std::vector<Member>& members);
-Table GroupEventsTable(const std::vector<GroupEventEntry>& entries);
-Table CampaignsTable(const std::vector<Campaign>& campaigns);
-Table PledgesTable(const std::vector<Pledge>& pledges);
-Table InstallmentsTable(const std::vector<Installment>& installments, const std::string& currency);
-Table PledgeHistoryTable(const std::vector<PledgeVersionEntry>& entries);
-Table ProposalsTable(const std::vector<Proposal>& proposals);
-// One row per member of the electorate with its stance.
-Table ElectorateTable(const Proposal& proposal);
-// needs_my_stance first (waiting_on "you"), then waiting_on_others.
-Table WaitingTable(const WaitingOnResult& waiting);
-Table PeersTable(const std::vector<PeerStatus>& peers);
+// A JSON array of `to_json(item)` for every item.
+template <typename Item>
+Json JsonArray(const std::vector<Item>& items,
+               std::type_identity_t<Json (*)(const Item&)> to_json) {
+  Json json = Json::array();
+  for (const Item& item : items) json.push_back(to_json(item));
+  return json;
+}
 
-KeyValues NodeDetails(const NodeInfo& node);
-KeyValues GroupDetails(const Group& group);
-KeyValues CampaignDetails(const Campaign& campaign);
-KeyValues PledgeDetails(const Pledge& pledge);
-KeyValues OrgCardDetails(const OrgCard& card);
-KeyValues ProposalDetails(const Proposal& proposal);
-KeyValues MemberDetails(const Member& member);
-KeyValues SyncDetails(const SyncResult& result);
+inline constexpr bool kRightAligned = true;
+
+// One column of a list: its name (snake_case; the CSV header as is, the table header upper-case)
+// and how a record fills its cell.
+template <typename Record>
+struct Field {
+  std::string_view name;
+  std::string (*cell)(const Record& record);
+  bool right_aligned = false;  // numbers and amounts
+};
+
+// The rows of `records`, one cell per column.
+template <typename Record>
+Table TableOf(std::span<const Field<Record>> columns, const std::vector<Record>& records) {
+  Table table;
+  for (const Field<Record>& field : columns) {
+    table.columns.push_back({std::string(field.name), field.right_aligned});
+  }
+  for (const Record& record : records) {
+    std::vector<std::string>& row = table.rows.emplace_back();
+    for (const Field<Record>& field : columns) row.push_back(field.cell(record));
+  }
+  return table;
+}
+
+// A titled table under the details of one record, in the table format only: a group's
+// members, a pledge's installments.
+template <typename Record>
+struct Section {
+  std::string_view title;
+  Table (*table)(const Record& record);
+};
+
+// How one record type prints, declared once per type. With -o json: `json(record)`, or an array
+// of them. A list in the table and CSV formats: `columns`. One record: `details` as key/value
+// lines or CSV rows, with the `sections` under the lines. Called on a list or on one record, it
+// gives that Output, so that it can be the `print` of CommandContext::Read.
+template <typename Record>
+struct RecordFormat {
+  Json (*json)(const Record& record);
+  std::span<const Field<Record>> columns = {};
+  KeyValues (*details)(const Record& record) = nullptr;
+  std::span<const Section<Record>> sections = {};
+
+  Table TableOf(const std::vector<Record>& records) const { return cli::TableOf(columns, records); }
+  Output operator()(const std::vector<Record>& records) const {
+    return Output::List(JsonArray(records, json), TableOf(records));
+  }
+  Output operator()(const Record& record) const {
+    Output output = Output::Object(json(record), details(record));
+    for (const Section<Record>& section : sections) {
+      output.tables.emplace_back(std::string(section.title), section.table(record));
+    }
+    return output;
+  }
+};
 
 }  // namespace constellation::cli

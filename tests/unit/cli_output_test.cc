@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "cli/fundraising/render.h"
 #include "cli/output.h"
 #include "cli/render.h"
 

@@ -1,0 +1,132 @@
+// cli/command.cc
+#include "cli/command.h"
+
+namespace constellation::cli {
+namespace {
+
+// "--name VALUE" or "--name" (a boolean flag).
+FlagSpec FlagOfUsage(std::string_view usage, std::string help) {
+  usage.remove_prefix(usage.starts_with("--") ? 2 : 0);
+  const size_t space = usage.find(' ');
+  FlagSpec flag;
+  flag.name = std::string(usage.substr(0, space));
+  flag.value_name = space == std::string_view::npos ? "" : std::string(usage.substr(space + 1));
+  flag.help = std::move(help);
+  return flag;
+}
+
+}  // namespace
+
+CommandContext::CommandContext(const Invocation& invocation, EnvLookup env, std::ostream& err)
+    : invocation_(invocation), env_(std::move(env)), err_(err) {}
+
+absl::StatusOr<std::string> CommandContext::config_path() { return ConfigPath(env_); }
+
+absl::StatusOr<Config> CommandContext::config() {
+  if (config_.has_value()) return *config_;
+  absl::StatusOr<std::string> path = config_path();
+  if (!path.ok()) {
+    // Without any place for a config file, flags and environment still work.
+    config_ = Config{};
+    return *config_;
+  }
+  absl::StatusOr<Config> loaded = LoadConfig(*path);
+  if (!loaded.ok()) return loaded.status();
+  config_ = *std::move(loaded);
+  return *config_;
+}
+
+absl::StatusOr<Client*> CommandContext::client() {
+  if (client_ != nullptr) return client_.get();
+  absl::StatusOr<Config> loaded = config();
+  if (!loaded.ok()) return loaded.status();
+  absl::StatusOr<Connection> connection = ResolveConnection(invocation_.global, env_, *loaded);
+  if (!connection.ok()) return connection.status();
+  connection_ = *connection;
+  ClientOptions options;
+  options.endpoint = connection->endpoint;
+  options.token = connection->token;
+  if (invocation_.global.timeout.has_value()) options.deadline = *invocation_.global.timeout;
+  absl::StatusOr<std::unique_ptr<Client>> client = Client::Connect(options);
+  if (!client.ok()) return client.status();
+  client_ = *std::move(client);
+  return client_.get();
+}
+
+WriteOptions CommandContext::write_options() {
+  if (request_id_.empty()) {
+    request_id_ = invocation_.Has("request-id") ? invocation_.Get("request-id") : NewRequestId();
+  }
+  return WriteOptions{request_id_};
+}
+
+Command::Command(std::string_view name, CommandHandler handler) : run(handler) {
+  const size_t space = name.find(' ');
+  spec.noun = std::string(name.substr(0, space));
+  spec.verb = std::string(name.substr(space + 1));
+}
+
+Command&& Command::Summary(std::string text) && {
+  spec.summary = std::move(text);
+  return std::move(*this);
+}
+
+Command&& Command::Argument(std::string name, std::string help) && {
+  spec.positionals.push_back({std::move(name), std::move(help)});
+  return std::move(*this);
+}
+
+Command&& Command::OptionalArgument(std::string name, std::string help) && {
+  spec.positionals.push_back({std::move(name), std::move(help), false});
+  return std::move(*this);
+}
+
+Command&& Command::Flag(FlagSpec flag) && {
+  spec.flags.push_back(std::move(flag));
+  return std::move(*this);
+}
+
+Command&& Command::Flags(std::vector<FlagSpec> flags) && {
+  for (FlagSpec& flag : flags) spec.flags.push_back(std::move(flag));
+  return std::move(*this);
+}
+
+Command&& Command::Required(std::string_view usage, std::string help) && {
+  FlagSpec flag = FlagOfUsage(usage, std::move(help));
+  flag.required = true;
+  return std::move(*this).Flag(std::move(flag));
+}
+
+Command&& Command::Optional(std::string_view usage, std::string help) && {
+  return std::move(*this).Flag(FlagOfUsage(usage, std::move(help)));
+}
+
+Command&& Command::Repeated(std::string_view usage, std::string help) && {
+  FlagSpec flag = FlagOfUsage(usage, std::move(help));
+  flag.repeatable = true;
+  return std::move(*this).Flag(std::move(flag));
+}
+
+Command&& Command::Details(std::string text) && {
+  spec.details = std::move(text);
+  return std::move(*this);
+}
+
+Command&& Command::Example(std::string text) && {
+  spec.example = std::move(text);
+  return std::move(*this);
+}
+
+Command&& Command::Write() && {
+  spec.write = true;
+  return std::move(*this);
+}
+
+Command&& Command::Hint(CommandHint hint_function) && {
+  hint = hint_function;
+  return std::move(*this);
+}
+
+FlagSpec GroupFlag() { return {"group", "GROUP", "group id (64 hex characters)", true}; }
+
+}  // namespace constellation::cli

@@ -1,0 +1,160 @@
+// cli/command.h
+//
+// What a command of the CLI is, and what it has at hand while it runs. Every domain folder
+// (cli/<domain>/) declares its commands as one list of Command: the specification (flags,
+// arguments, help; cli/args.h), the handler, and optionally a hint for errors only that command
+// can explain. A handler checks its flags (errors before connecting), makes its calls through
+// CommandContext::Read or ::Write, and returns the Output to print; RunCli (cli/commands.h)
+// prints it in the chosen format and turns errors into exit codes.
+// Thread safety: a CommandContext belongs to one run; Command is a plain value.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include <absl/status/status.h>
+#include <absl/status/statusor.h>
+#include <constellation/client.h>
+
+#include "cli/args.h"
+#include "cli/config.h"
+#include "cli/output.h"
+
+namespace constellation::cli {
+
+// Reads every entry of an SDK stream (PledgeHistoryStream, GroupEventStream) into a vector:
+// the printers need all rows (JSON array, aligned table). Returns the stream's error, if any.
+template <typename Entry, typename Stream>
+absl::StatusOr<std::vector<Entry>> ReadAll(Stream& stream) {
+  std::vector<Entry> entries;
+  Entry entry;
+  while (true) {
+    absl::StatusOr<bool> more = stream.Next(&entry);
+    if (!more.ok()) return more.status();
+    if (!*more) return entries;
+    entries.push_back(std::move(entry));
+  }
+}
+
+// What a running command has at hand.
+class CommandContext {
+ public:
+  CommandContext(const Invocation& invocation, EnvLookup env, std::ostream& err);
+
+  const Invocation& invocation() const { return invocation_; }
+  OutputFormat format() const { return invocation_.global.output; }
+  // For notes that must come before the output (it is printed when the handler returns).
+  std::ostream& err() { return err_; }
+  const EnvLookup& env() const { return env_; }
+
+  // The config file path and contents (loaded once).
+  absl::StatusOr<std::string> config_path();
+  absl::StatusOr<Config> config();
+
+  // The client, connected on first use to the endpoint and token the precedence rules pick.
+  absl::StatusOr<Client*> client();
+  // The resolved connection, once client() has run.
+  const std::optional<Connection>& connection() const { return connection_; }
+
+  // The write options of this command: --request-id, or a fresh id generated once (so that an
+  // error hint can name it for a safe rerun). Call it when the write is sent, not earlier: an
+  // error before it gets the hints of a read.
+  WriteOptions write_options();
+  const std::string& request_id() const { return request_id_; }
+
+  // A read: connects, runs `call(client)` and turns its result into the Output with
+  // `print(result)`. The connection's or the call's error otherwise.
+  template <typename Call, typename Print>
+  absl::StatusOr<Output> Read(Call&& call, Print&& print) {
+    auto result = Connected(std::forward<Call>(call));
+    if (!result.ok()) return result.status();
+    return print(*result);
+  }
+
+  // A read of something a flag names: `input` (parsed from the command line) is checked before
+  // connecting, then as Read with `call(client, *input)`.
+  template <typename Input, typename Call, typename Print>
+  absl::StatusOr<Output> Read(const absl::StatusOr<Input>& input, Call&& call, Print&& print) {
+    if (!input.ok()) return input.status();
+    return Read([&](Client& client) { return call(client, *input); }, std::forward<Print>(print));
+  }
+
+  // A write: as Read, but `print(result, request_id)`, for the request id in the output.
+  template <typename Call, typename Print>
+  absl::StatusOr<Output> Write(Call&& call, Print&& print) {
+    auto result = Connected(std::forward<Call>(call));
+    if (!result.ok()) return result.status();
+    return print(*result, request_id_);
+  }
+
+ private:
+  template <typename Call>
+  std::invoke_result_t<Call, Client&> Connected(Call&& call) {
+    absl::StatusOr<Client*> connected = client();
+    if (!connected.ok()) return connected.status();
+    return call(**connected);
+  }
+
+  const Invocation& invocation_;
+  EnvLookup env_;
+  std::ostream& err_;
+  std::optional<Config> config_;
+  std::optional<Connection> connection_;
+  std::unique_ptr<Client> client_;
+  std::string request_id_;
+};
+
+// Runs a command on its parsed command line (the same as context.invocation()).
+using CommandHandler = absl::StatusOr<Output> (*)(const Invocation& inv, CommandContext& context);
+
+// A hint for an error of this command, or "" to fall back to the generic hints of its code.
+using CommandHint = std::string (*)(const absl::Status& status, const CommandContext& context);
+
+// A command: what the parser and the help know of it (its CommandSpec), its handler, and its
+// hint. Declared in one expression, every part named:
+//   Command("pledge show", PledgeShowCommand)
+//       .Summary("Show a pledge, its terms and installments")
+//       .Argument("PLEDGE", "pledge id")
+//       .Flag(GroupFlag())
+//       .Optional("--as-of DATE", "derive the status as of this date (default: now)")
+//       .Details("JSON keys: ...")
+//       .Example("constellation pledge show --group $GROUP $PLEDGE -o json")
+// Arguments and flags appear in help in the order given.
+struct Command {
+  // `name` is "NOUN VERB", as typed.
+  Command(std::string_view name, CommandHandler handler);
+
+  // One line, for the command lists of the help.
+  Command&& Summary(std::string text) &&;
+  Command&& Argument(std::string name, std::string help) &&;
+  Command&& OptionalArgument(std::string name, std::string help) &&;
+  Command&& Flag(FlagSpec flag) &&;
+  Command&& Flags(std::vector<FlagSpec> flags) &&;
+  // A flag by its usage, as help shows it: "--as-of DATE", or "--open" for a boolean flag.
+  Command&& Required(std::string_view usage, std::string help) &&;
+  Command&& Optional(std::string_view usage, std::string help) &&;
+  // May be given more than once.
+  Command&& Repeated(std::string_view usage, std::string help) &&;
+  // More help: output keys, rules.
+  Command&& Details(std::string text) &&;
+  // A full command line.
+  Command&& Example(std::string text) &&;
+  // A write: accepts --request-id, and error hints name the request id for a safe rerun.
+  Command&& Write() &&;
+  Command&& Hint(CommandHint hint) &&;
+
+  CommandSpec spec;
+  CommandHandler run;
+  CommandHint hint = nullptr;
+};
+
+// --group GROUP, required: the flag of every command inside one group.
+FlagSpec GroupFlag();
+
+}  // namespace constellation::cli

@@ -1,0 +1,67 @@
+// cli/context/render.cc
+#include "cli/context/render.h"
+
+#include <absl/strings/str_format.h>
+
+namespace constellation::cli {
+namespace {
+
+std::string MaskToken(const std::string& token) {
+  if (token.empty()) return "";
+  if (token.size() <= 8) return "****";
+  return token.substr(0, 4) + "..." + token.substr(token.size() - 4);
+}
+
+// "VALUE (from SOURCE)", or `none` when the value is empty.
+std::string Sourced(const std::string& value, const std::string& source, const std::string& none) {
+  return value.empty() ? none : absl::StrFormat("%s (from %s)", value, source);
+}
+
+Json ContextJson(const ContextEntry& entry) {
+  return JsonObject({{"name", entry.name},
+                     {"endpoint", entry.context.endpoint},
+                     {"token_set", !entry.context.token.empty()},
+                     {"current", entry.current}});
+}
+
+constexpr Field<ContextEntry> kContextColumns[] = {
+    {"current", [](const ContextEntry& entry) { return std::string(entry.current ? "*" : ""); }},
+    {"name", [](const ContextEntry& entry) { return entry.name; }},
+    {"endpoint", [](const ContextEntry& entry) { return entry.context.endpoint; }},
+    {"token", [](const ContextEntry& entry) { return MaskToken(entry.context.token); }},
+};
+
+}  // namespace
+
+const RecordFormat<ContextEntry> kContextFormat = {ContextJson, kContextColumns};
+
+Output ContextSetOutput(const ContextEntry& entry, const std::string& config_path) {
+  return Output::Object(JsonObject({{"context", entry.name},
+                                    {"endpoint", entry.context.endpoint},
+                                    {"token_set", !entry.context.token.empty()},
+                                    {"current", entry.current},
+                                    {"config_path", config_path}}),
+                        {{"context", entry.name},
+                         {"endpoint", entry.context.endpoint},
+                         {"token", MaskToken(entry.context.token)},
+                         {"current", YesNo(entry.current)},
+                         {"config", config_path}});
+}
+
+Output ConnectionOutput(const Connection& connection, const std::string& config_path) {
+  return Output::Object(
+      JsonObject({{"context", connection.context},
+                  {"context_source", connection.context_source},
+                  {"endpoint", connection.endpoint},
+                  {"endpoint_source", connection.endpoint_source},
+                  {"token_set", !connection.token.empty()},
+                  {"token_source", connection.token_source},
+                  {"config_path", config_path}}),
+      {{"context", Sourced(connection.context, connection.context_source, "(none)")},
+       {"endpoint",
+        absl::StrFormat("%s (from %s)", connection.endpoint, connection.endpoint_source)},
+       {"token", Sourced(MaskToken(connection.token), connection.token_source, "(none)")},
+       {"config", config_path}});
+}
+
+}  // namespace constellation::cli

@@ -1,0 +1,460 @@
+// cli/governance/commands.cc: proposal commands (DESIGN §1, §3): propose admitting an org from
+// its card or expelling a member, vote, close, list, show, the "waiting on" view; and the
+// membership writes of an org: join after admission, notice and withdrawal.
+#include "cli/governance/commands.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <span>
+
+#include <absl/strings/numbers.h>
+#include <absl/strings/str_format.h>
+#include <absl/strings/str_join.h>
+#include <absl/time/clock.h>
+
+#include "cli/governance/render.h"
+#include "cli/group/commands.h"
+#include "cli/render.h"
+#include "cli/values.h"
+
+namespace constellation::cli {
+namespace {
+
+constexpr const char* kRoles[] = {"lead", "partner", "affiliate", "coordinator", "observer"};
+constexpr const char* kSegments[] = {"strategic", "funder", "advisor", "contractor"};
+constexpr const char* kStances[] = {"agree", "abstain", "disagree", "block"};
+// Decision types `proposal create` accepts: those without a required payload.
+constexpr const char* kPlainTypes[] = {"adopt_strategy", "allocate_funds", "open_campaign",
+                                       "amend_charter",  "write_off",      "dissolve"};
+
+absl::Status CheckOneOf(const std::string& flag, const std::string& value,
+                        std::span<const char* const> accepted) {
+  if (std::find(accepted.begin(), accepted.end(), value) != accepted.end()) {
+    return absl::OkStatus();
+  }
+  return absl::InvalidArgumentError(
+      absl::StrFormat("--%s '%s' is not one of: %s", flag, value, absl::StrJoin(accepted, ", ")));
+}
+
+// Reads an org card file written by `constellation org card --out FILE`.
+absl::StatusOr<OrgCard> ReadCardFile(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) {
+    const std::string reason = std::strerror(errno);
+    if (errno == ENOENT) {
+      return absl::NotFoundError(
+          absl::StrFormat("--card '%s' does not exist: export the card on the invitee's node with "
+                          "'constellation org card --out FILE' and pass that file",
+                          path));
+    }
+    return absl::InvalidArgumentError(
+        absl::StrFormat("--card '%s' cannot be read: %s", path, reason));
+  }
+  std::string text(kOrgCardJsonSizeBytesMax + 1, '\0');
+  file.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<size_t>(file.gcount()));
+  absl::StatusOr<OrgCard> card = OrgCardFromJson(text);
+  if (!card.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("--card '%s': %s", path, std::string(card.status().message())));
+  }
+  return card;
+}
+
+// The fields every proposal command shares: --title (or `default_title`), --text, --deadline.
+absl::Status ApplyCommonFlags(const Invocation& inv, const std::string& default_title,
+                              ProposalSpec* spec) {
+  spec->title = inv.Has("title") ? inv.Get("title") : default_title;
+  if (spec->title.empty()) {
+    return absl::InvalidArgumentError("--title is empty: say what is decided");
+  }
+  spec->text = inv.Get("text");
+  if (inv.Has("deadline")) {
+    absl::StatusOr<uint64_t> deadline_ms =
+        ParseInstantMs(inv.Get("deadline"), "deadline", absl::Now());
+    if (!deadline_ms.ok()) return deadline_ms.status();
+    spec->deadline_ms = *deadline_ms;
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Output> Propose(const Invocation& inv, CommandContext& context,
+                               const ProposalSpec& spec) {
+  return context.Write(
+      [&](Client& client) {
+        return client.Propose(inv.Get("group"), spec, context.write_options());
+      },
+      ProposalWriteOutput);
+}
+
+absl::StatusOr<Output> ProposalAdmitCommand(const Invocation& inv, CommandContext& context) {
+  absl::StatusOr<OrgCard> card = ReadCardFile(inv.Get("card"));
+  if (!card.ok()) return card.status();
+  AdmitPayload admit;
+  admit.card = *card;
+  admit.role = inv.Has("role") ? inv.Get("role") : "partner";
+  absl::Status status = CheckOneOf("role", admit.role, kRoles);
+  if (!status.ok()) return status;
+  admit.segment = inv.Has("segment") ? inv.Get("segment") : "strategic";
+  status = CheckOneOf("segment", admit.segment, kSegments);
+  if (!status.ok()) return status;
+  if (inv.Has("weight") &&
+      (!absl::SimpleAtoi(inv.Get("weight"), &admit.voting_weight) || admit.voting_weight == 0)) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("--weight '%s' must be a whole number >= 1", inv.Get("weight")));
+  }
+  ProposalSpec spec;
+  spec.decision_type = "admit";
+  const std::string who = card->name.empty() ? ShortId(card->key) : card->name;
+  status = ApplyCommonFlags(inv, absl::StrFormat("Admit %s", who), &spec);
+  if (!status.ok()) return status;
+  if (card->endpoints.empty()) {
+    context.err() << "note: the card lists no endpoints: members will not be able to push "
+                     "events to that org's node until it publishes one (at join)\n";
+  }
+  spec.admit = std::move(admit);
+  return Propose(inv, context, spec);
+}
+
+std::string ProposalAdmitHint(const absl::Status& status, const CommandContext& context) {
+  if (status.code() != absl::StatusCode::kFailedPrecondition) return "";
+  return "the charter may not allow this decision type, or the org is already a member: see "
+         "'constellation group show " +
+         context.invocation().Get("group") + "'";
+}
+
+absl::StatusOr<Output> ProposalExpelCommand(const Invocation& inv, CommandContext& context) {
+  ProposalSpec spec;
+  spec.decision_type = "expel";
+  spec.expel = ExpelPayload{inv.Get("member"), inv.Get("reason")};
+  if (spec.expel->reason.empty()) {
+    return absl::InvalidArgumentError("--reason is empty: members read why they are asked");
+  }
+  absl::Status status =
+      ApplyCommonFlags(inv, absl::StrFormat("Expel %s", ShortId(spec.expel->member)), &spec);
+  if (!status.ok()) return status;
+  return Propose(inv, context, spec);
+}
+
+absl::StatusOr<Output> ProposalCreateCommand(const Invocation& inv, CommandContext& context) {
+  ProposalSpec spec;
+  spec.decision_type = inv.Get("type");
+  if (spec.decision_type == "admit" || spec.decision_type == "expel") {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("--type %s needs a payload: use 'constellation proposal %s'",
+                        spec.decision_type, spec.decision_type));
+  }
+  absl::Status status = CheckOneOf("type", spec.decision_type, kPlainTypes);
+  if (!status.ok()) return status;
+  status = ApplyCommonFlags(inv, "", &spec);
+  if (!status.ok()) return status;
+  if (inv.Has("strategy-version")) {
+    if (spec.decision_type != "adopt_strategy") {
+      return absl::InvalidArgumentError("--strategy-version goes with --type adopt_strategy only");
+    }
+    spec.strategy_version_id = inv.Get("strategy-version");
+  }
+  if (inv.Has("plan")) {
+    if (spec.decision_type != "dissolve") {
+      return absl::InvalidArgumentError("--plan goes with --type dissolve only");
+    }
+    spec.dissolution_plan = inv.Get("plan");
+  }
+  return Propose(inv, context, spec);
+}
+
+absl::StatusOr<uint64_t> AsOfMs(const Invocation& inv) {
+  if (!inv.Has("as-of")) return 0;
+  return ParseInstantMs(inv.Get("as-of"), "as-of", absl::Now());
+}
+
+absl::StatusOr<Output> ProposalListCommand(const Invocation& inv, CommandContext& context) {
+  return context.Read(
+      AsOfMs(inv),
+      [&](Client& client, uint64_t as_of_ms) {
+        return client.ListProposals(inv.Get("group"), inv.Has("open"), as_of_ms);
+      },
+      kProposalFormat);
+}
+
+absl::StatusOr<Output> ProposalShowCommand(const Invocation& inv, CommandContext& context) {
+  return context.Read(
+      AsOfMs(inv),
+      [&](Client& client, uint64_t as_of_ms) {
+        return client.GetProposal(inv.Get("group"), inv.Get("proposal"), as_of_ms);
+      },
+      kProposalFormat);
+}
+
+absl::StatusOr<Output> ProposalVoteCommand(const Invocation& inv, CommandContext& context) {
+  const std::string stance = inv.Get("stance");
+  absl::Status status = CheckOneOf("stance", stance, kStances);
+  if (!status.ok()) return status;
+  if ((stance == "disagree" || stance == "block") && inv.Get("reason").empty()) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "--stance %s needs --reason: the other members need to know what to change", stance));
+  }
+  return context.Write(
+      [&](Client& client) {
+        return client.CastStance(inv.Get("group"), inv.Get("proposal"), stance, inv.Get("reason"),
+                                 context.write_options());
+      },
+      ProposalWriteOutput);
+}
+
+absl::StatusOr<Output> ProposalCloseCommand(const Invocation& inv, CommandContext& context) {
+  return context.Write(
+      [&](Client& client) {
+        return client.CloseProposal(inv.Get("group"), inv.Get("proposal"), context.write_options());
+      },
+      ProposalWriteOutput);
+}
+
+// The hint of a vote or close: after kFailedPrecondition, where to see the proposal's state;
+// after kPermissionDenied, `denied`.
+std::string ProposalStateHint(const absl::Status& status, const CommandContext& context,
+                              const std::string& denied) {
+  if (status.code() == absl::StatusCode::kPermissionDenied) return denied;
+  if (status.code() != absl::StatusCode::kFailedPrecondition) return "";
+  return "see the proposal's state with 'constellation proposal show --group " +
+         context.invocation().Get("group") + " --proposal " + context.invocation().Get("proposal") +
+         "'";
+}
+
+std::string ProposalVoteHint(const absl::Status& status, const CommandContext& context) {
+  return ProposalStateHint(
+      status, context,
+      "only members of the proposal's electorate (fixed when it was made) may vote: see "
+      "'constellation proposal show'");
+}
+
+std::string ProposalCloseHint(const absl::Status& status, const CommandContext& context) {
+  return ProposalStateHint(status, context, "only the proposal's proposer may close it early");
+}
+
+absl::StatusOr<Output> ProposalWaitingCommand(const Invocation& inv, CommandContext& context) {
+  const std::string group_id = inv.Get("group");
+  return context.Read([&](Client& client) { return client.WaitingOn(group_id); }, WaitingOutput);
+}
+
+// --- Membership writes ----------------------------------------------------------------------
+
+absl::StatusOr<Output> GroupJoinCommand(const Invocation& inv, CommandContext& context) {
+  MemberProfile profile;
+  profile.name = inv.Get("name");
+  profile.endpoints = inv.GetAll("advertise");
+  return context.Write(
+      [&](Client& client) {
+        return client.JoinGroup(inv.Get("group"), inv.Get("from"), profile,
+                                context.write_options());
+      },
+      JoinOutput);
+}
+
+std::string GroupJoinHint(const absl::Status& status, const CommandContext& context) {
+  const Invocation& inv = context.invocation();
+  switch (status.code()) {
+    case absl::StatusCode::kFailedPrecondition:
+      return "the admission must be passed and final before joining: ask a member to run "
+             "'constellation proposal show --group " +
+             inv.Get("group") +
+             " --proposal ID' (or 'proposal waiting') and retry once it is final";
+    case absl::StatusCode::kPermissionDenied:
+      return "the peer does not know of a passed admission of this org: check --from names a "
+             "member's node that already holds the admission, or let it sync first ('constellation "
+             "peer sync' on that node)";
+    case absl::StatusCode::kUnavailable:
+      return absl::StrFormat(
+          "the peer %s (or this node) cannot be reached: check the address from the "
+          "invitation and that both nodes run, then rerun with --request-id %s so that the "
+          "join happens once",
+          inv.Get("from"), context.request_id());
+    default:
+      return "";
+  }
+}
+
+absl::StatusOr<Output> MemberNoticeCommand(const Invocation& inv, CommandContext& context) {
+  uint64_t effective_ms = 0;
+  if (inv.Has("effective")) {
+    absl::StatusOr<uint64_t> parsed =
+        ParseInstantMs(inv.Get("effective"), "effective", absl::Now());
+    if (!parsed.ok()) return parsed.status();
+    effective_ms = *parsed;
+  }
+  return context.Write(
+      [&](Client& client) {
+        return client.GiveNotice(inv.Get("group"), inv.Get("reason"), effective_ms,
+                                 context.write_options());
+      },
+      MembershipWriteOutput);
+}
+
+absl::StatusOr<Output> MemberLeaveCommand(const Invocation& inv, CommandContext& context) {
+  return context.Write(
+      [&](Client& client) {
+        return client.Withdraw(inv.Get("group"), inv.Get("reason"), context.write_options());
+      },
+      MembershipWriteOutput);
+}
+
+FlagSpec ProposalFlag() {
+  return {"proposal", "PROPOSAL", "proposal id (64 hex characters)", true};
+}
+FlagSpec TitleFlag() { return {"title", "TEXT", "what is decided, one line"}; }
+FlagSpec TextFlag() { return {"text", "TEXT", "the proposal's full text"}; }
+FlagSpec DeadlineFlag() {
+  return {"deadline", "TIME",
+          "closes at this time at the latest: YYYY-MM-DD, RFC 3339, ms since 1970 or +72h/+7d "
+          "(default: the rule's voting window)"};
+}
+FlagSpec AsOfFlag() {
+  return {"as-of", "TIME", "evaluate deadlines as of this time (default: now)"};
+}
+
+constexpr char kProposalWriteDetails[] =
+    "Prints proposal_id and event_id. JSON keys: proposal_id, event_id, request_id, event, "
+    "proposal (with outcome, outcome_text, provisional, tally, electorate, missing_stances).";
+
+}  // namespace
+
+std::vector<Command> GovernanceCommands() {
+  return {
+      Command("group join", GroupJoinCommand)
+          .Summary(
+              "Join a group this org was admitted to (admin only): fetch it from a member's node")
+          .Required("--group GROUP", "group id (64 hex characters), from the invitation")
+          .Required("--from HOST:PORT", "a member's node that holds the group")
+          .Optional("--name NAME",
+                    "this org's display name in the group (default: the node's org name)")
+          .Repeated("--advertise HOST:PORT",
+                    "endpoint to publish for replication (default: the node's endpoints)")
+          .Details("Works once the admission proposal (proposal admit) is passed and final. This "
+                   "node pulls the group from --from, verifies every event, then records this "
+                   "org's acceptance, which replication sends to the members. JSON keys: group_id, "
+                   "event_id, request_id, event, group, sync.")
+          .Example("constellation group join --group $GROUP --from 10.0.0.7:7400")
+          .Write()
+          .Hint(GroupJoinHint),
+      Command("member notice", MemberNoticeCommand)
+          .Summary("Give notice that this org withdraws from a group (always allowed)")
+          .Flag(GroupFlag())
+          .Optional("--reason TEXT", "why, for the other members")
+          .Optional("--effective TIME",
+                    "when the withdrawal takes effect (default and earliest: now + the charter's "
+                    "notice period): YYYY-MM-DD, RFC 3339, ms or +30d")
+          .Details("The org stays a member until the notice takes effect. JSON keys: group_id, "
+                   "event_id, request_id, event, member.")
+          .Example("constellation member notice --group $GROUP --reason 'strategy change' "
+                   "--effective 2027-06-30")
+          .Write()
+          .Hint(MembershipHint),
+      Command("member leave", MemberLeaveCommand)
+          .Summary(
+              "Withdraw this org from a group now (always allowed; readmission needs a decision)")
+          .Flag(GroupFlag())
+          .Optional("--reason TEXT", "why, for the other members")
+          .Details("Obligations recorded before (pledges, contributions) stay on record. JSON "
+                   "keys: group_id, event_id, request_id, event, member.")
+          .Example("constellation member leave --group $GROUP --reason 'project ended'")
+          .Write()
+          .Hint(MembershipHint),
+      Command("proposal admit", ProposalAdmitCommand)
+          .Summary("Propose admitting an org to a group, from its org card")
+          .Flag(GroupFlag())
+          .Required("--card FILE", "the org card (from 'constellation org card --out FILE')")
+          .Optional("--role ROLE", "lead | partner (default) | affiliate | coordinator | observer")
+          .Optional("--segment SEGMENT", "strategic (default) | funder | advisor | contractor")
+          .Optional("--weight N", "voting weight (default 1)")
+          .Flag(TitleFlag())
+          .Flag(TextFlag())
+          .Flag(DeadlineFlag())
+          .Details(std::string("Title defaults to 'Admit <name>'. Once the outcome is passed and "
+                               "final, the invitee runs 'constellation group join'. ") +
+                   kProposalWriteDetails)
+          .Example("constellation proposal admit --group $GROUP --card river-trust.card.json "
+                   "--role partner --deadline +72h")
+          .Write()
+          .Hint(ProposalAdmitHint),
+      Command("proposal expel", ProposalExpelCommand)
+          .Summary("Propose expelling a member (takes effect only when the outcome is final)")
+          .Flag(GroupFlag())
+          .Required("--member ORG_KEY", "the member's org key (64 hex characters)")
+          .Required("--reason TEXT", "why")
+          .Flag(TitleFlag())
+          .Flag(TextFlag())
+          .Flag(DeadlineFlag())
+          .Details(std::string("Title defaults to 'Expel <key>'. ") + kProposalWriteDetails)
+          .Example("constellation proposal expel --group $GROUP --member $KEY --reason 'left the "
+                   "region'")
+          .Write(),
+      Command("proposal create", ProposalCreateCommand)
+          .Summary("Propose a decision of a type without a required payload")
+          .Flag(GroupFlag())
+          .Required("--type TYPE",
+                    "adopt_strategy | allocate_funds | open_campaign | amend_charter | write_off | "
+                    "dissolve")
+          .Required("--title TEXT", "what is decided, one line")
+          .Flag(TextFlag())
+          .Flag(DeadlineFlag())
+          .Optional("--strategy-version ID", "adopt_strategy: the strategy version to adopt")
+          .Optional("--plan TEXT", "dissolve: the dissolution plan")
+          .Details(std::string("Recorded and decided like any proposal; effects of these types are "
+                               "not applied by the node yet. ") +
+                   kProposalWriteDetails)
+          .Example("constellation proposal create --group $GROUP --type dissolve --title 'Wind "
+                   "down' --plan 'return pooled funds pro rata'")
+          .Write(),
+      Command("proposal list", ProposalListCommand)
+          .Summary("List a group's proposals with their outcomes")
+          .Flag(GroupFlag())
+          .Optional("--open", "only proposals whose outcome is not final yet")
+          .Flag(AsOfFlag())
+          .Details("Outcomes read 'passed (provisional)' until final. CSV columns: proposal_id, "
+                   "type, title, proposer, outcome, stances, deadline.")
+          .Example("constellation proposal list --group $GROUP --open"),
+      Command("proposal show", ProposalShowCommand)
+          .Summary("Show a proposal: electorate with each stance, tally, outcome")
+          .Flag(GroupFlag())
+          .Flag(ProposalFlag())
+          .Flag(AsOfFlag())
+          .Details(
+              "The outcome is provisional until final: every eligible member has written an event "
+              "after the close (DESIGN §3). JSON keys: proposal_id, ..., outcome, outcome_text, "
+              "provisional, closed, final, tally, electorate, missing_stances, effect_applied.")
+          .Example("constellation proposal show --group $GROUP --proposal $PROPOSAL"),
+      Command("proposal vote", ProposalVoteCommand)
+          .Summary("Record this org's stance on a proposal (revisable until the close)")
+          .Flag(GroupFlag())
+          .Flag(ProposalFlag())
+          .Required("--stance STANCE", "agree | abstain | disagree | block")
+          .Optional("--reason TEXT", "why (required for disagree and block)")
+          .Details(kProposalWriteDetails)
+          .Example("constellation proposal vote --group $GROUP --proposal $PROPOSAL --stance agree")
+          .Write()
+          .Hint(ProposalVoteHint),
+      Command("proposal close", ProposalCloseCommand)
+          .Summary("Close your own proposal before its deadline")
+          .Flag(GroupFlag())
+          .Flag(ProposalFlag())
+          .Details(kProposalWriteDetails)
+          .Example("constellation proposal close --group $GROUP --proposal $PROPOSAL")
+          .Write()
+          .Hint(ProposalCloseHint),
+      Command("proposal waiting", ProposalWaitingCommand)
+          .Summary(
+              "What is waiting on whom: proposals that need your stance, and who others wait for")
+          .Optional("--group GROUP",
+                    "only this group (default: every group this org is a member of)")
+          .Details("Rows that need your stance say 'you' under WAITING_ON; closed proposals that "
+                   "are not final yet wait for acknowledgements (sent automatically). JSON: "
+                   "{needs_my_stance: [...], waiting_on_others: [...]}, each proposal with "
+                   "waiting_on (names). CSV columns: group, proposal_id, type, title, waiting_on, "
+                   "outcome, deadline.")
+          .Example("constellation proposal waiting"),
+  };
+}
+
+}  // namespace constellation::cli

@@ -1,0 +1,332 @@
+// cli/governance/render.cc
+#include "cli/governance/render.h"
+
+#include <absl/strings/str_format.h>
+#include <absl/strings/str_join.h>
+
+#include "cli/group/render.h"
+#include "cli/node/render.h"
+#include "cli/values.h"
+
+namespace constellation::cli {
+namespace {
+
+std::string StanceText(const Voter& voter) {
+  return voter.stance.empty() ? "(none yet)" : voter.stance;
+}
+
+// "2/3": stances taken of the eligible members.
+std::string StancesText(const Tally& tally) {
+  return absl::StrFormat("%d/%d", tally.stance_count, tally.eligible_count);
+}
+
+std::string NameOf(const Proposal& proposal, const std::string& key) {
+  for (const Voter& voter : proposal.electorate) {
+    if (voter.key == key && !voter.name.empty()) return voter.name;
+  }
+  return ShortId(key);
+}
+
+std::vector<std::string> MissingNames(const Proposal& proposal) {
+  std::vector<std::string> names;
+  for (const std::string& key : proposal.missing_stances) names.push_back(NameOf(proposal, key));
+  return names;
+}
+
+Json TallyJson(const Tally& tally) {
+  return JsonObject({{"eligible_weight", tally.eligible_weight},
+                     {"stance_weight", tally.stance_weight},
+                     {"agree_weight", tally.agree_weight},
+                     {"abstain_weight", tally.abstain_weight},
+                     {"disagree_weight", tally.disagree_weight},
+                     {"block_weight", tally.block_weight},
+                     {"eligible_count", tally.eligible_count},
+                     {"stance_count", tally.stance_count},
+                     {"quorum_met", tally.quorum_met}});
+}
+
+Json VoterJson(const Voter& voter) {
+  return JsonObject({{"key", voter.key},
+                     {"name", voter.name},
+                     {"weight", voter.weight},
+                     {"decides", voter.decides},
+                     {"stance", voter.stance},
+                     {"reason", voter.reason},
+                     HlcMembers("stance_time", voter.stance_hlc)});
+}
+
+// The decision payloads of a spec, at the end of the proposal's JSON: admit and expel always
+// (null when absent), the others only when present.
+void AddPayloads(const ProposalSpec& spec, Json* json) {
+  (*json)["admit"] = spec.admit.has_value()
+                         ? JsonObject({{"card", ToJson(spec.admit->card)},
+                                       {"role", spec.admit->role},
+                                       {"segment", spec.admit->segment},
+                                       {"voting_weight", spec.admit->voting_weight}})
+                         : Json(nullptr);
+  (*json)["expel"] =
+      spec.expel.has_value()
+          ? JsonObject({{"member", spec.expel->member}, {"reason", spec.expel->reason}})
+          : Json(nullptr);
+  if (!spec.strategy_version_id.empty()) (*json)["strategy_version_id"] = spec.strategy_version_id;
+  if (spec.allocate.has_value()) {
+    (*json)["allocate"] = JsonObject({{"fund_id", spec.allocate->fund_id},
+                                      {"amount", ToJson(spec.allocate->amount)},
+                                      {"recipient", spec.allocate->recipient},
+                                      {"purpose", spec.allocate->purpose},
+                                      {"drawdown_id", spec.allocate->drawdown_id}});
+  }
+  if (spec.campaign.has_value()) {
+    const Money& goal = spec.campaign->goal;
+    (*json)["campaign"] = JsonObject({{"name", spec.campaign->name},
+                                      {"currency", goal.currency},
+                                      AmountMembers("goal", goal.amount_minor, goal.currency),
+                                      TimeMembers("deadline", spec.campaign->deadline_ms)});
+  }
+  if (spec.charter.has_value()) {
+    (*json)["charter"] = JsonObject({{"name", spec.charter->name},
+                                     {"common_agenda", spec.charter->common_agenda},
+                                     {"kind", spec.charter->kind}});
+  }
+  if (spec.write_off.has_value()) {
+    (*json)["write_off"] = JsonObject({{"pledge_id", spec.write_off->pledge_id},
+                                       {"amount", ToJson(spec.write_off->amount)},
+                                       {"reason_code", spec.write_off->reason_code}});
+  }
+  if (!spec.dissolution_plan.empty()) (*json)["dissolution_plan"] = spec.dissolution_plan;
+}
+
+std::string RuleText(const Proposal& proposal) {
+  const DecisionRule& rule = proposal.rule;
+  std::string text = rule.process.empty() ? "(default)" : rule.process;
+  if (rule.process == "supermajority") {
+    text += absl::StrFormat(" %d bps", rule.threshold_bps);
+  }
+  if (rule.quorum_bps != 0) text += absl::StrFormat(", quorum %d bps", rule.quorum_bps);
+  text += proposal.rule_from_charter ? " (charter)" : " (default rule)";
+  return text;
+}
+
+// The lines of the decision payloads in ProposalDetails.
+void AddPayloadDetails(const Proposal& proposal, KeyValues* values) {
+  const ProposalSpec& spec = proposal.spec;
+  if (spec.admit.has_value()) {
+    values->emplace_back("admit",
+                         absl::StrFormat("%s (%s)", spec.admit->card.name, spec.admit->card.key));
+    values->emplace_back(
+        "admit_as",
+        absl::StrFormat("role %s, segment %s, weight %d",
+                        spec.admit->role.empty() ? "-" : spec.admit->role,
+                        spec.admit->segment.empty() ? "-" : spec.admit->segment,
+                        spec.admit->voting_weight == 0 ? 1 : spec.admit->voting_weight));
+    if (!spec.admit->card.endpoints.empty()) {
+      values->emplace_back("admit_endpoints", absl::StrJoin(spec.admit->card.endpoints, " "));
+    }
+  }
+  if (spec.expel.has_value()) {
+    const std::string name = NameOf(proposal, spec.expel->member);
+    values->emplace_back("expel", name == ShortId(spec.expel->member)
+                                      ? spec.expel->member
+                                      : absl::StrFormat("%s (%s)", name, spec.expel->member));
+    values->emplace_back("expel_reason", spec.expel->reason);
+  }
+  if (!spec.strategy_version_id.empty()) {
+    values->emplace_back("strategy_version_id", spec.strategy_version_id);
+  }
+  if (!spec.dissolution_plan.empty()) {
+    values->emplace_back("dissolution_plan", spec.dissolution_plan);
+  }
+}
+
+constexpr Field<Proposal> kProposalColumns[] = {
+    {"proposal_id", [](const Proposal& proposal) { return proposal.proposal_id; }},
+    {"type", [](const Proposal& proposal) { return proposal.spec.decision_type; }},
+    {"title", [](const Proposal& proposal) { return proposal.spec.title; }},
+    {"proposer", [](const Proposal& proposal) { return ShortId(proposal.proposer); }},
+    {"outcome", OutcomeText},
+    {"stances", [](const Proposal& proposal) { return StancesText(proposal.tally); },
+     kRightAligned},
+    {"deadline", [](const Proposal& proposal) { return FormatTimeMs(proposal.deadline_ms); }},
+};
+
+constexpr Field<Voter> kVoterColumns[] = {
+    {"key", [](const Voter& voter) { return voter.key; }},
+    {"name", [](const Voter& voter) { return voter.name; }},
+    {"weight", [](const Voter& voter) { return Count(voter.weight); }, kRightAligned},
+    {"decides", [](const Voter& voter) { return YesNo(voter.decides); }},
+    {"stance", StanceText},
+    {"reason", [](const Voter& voter) { return voter.reason; }},
+    {"time", [](const Voter& voter) { return FormatTimeMs(voter.stance_hlc.wall_ms); }},
+};
+
+constexpr Section<Proposal> kProposalSections[] = {{"Electorate", ElectorateTable}};
+
+// A row of the waiting view: a proposal, and whether it needs this org's stance.
+struct Waiting {
+  const Proposal* proposal;
+  bool mine;
+};
+
+constexpr Field<Waiting> kWaitingColumns[] = {
+    {"group", [](const Waiting& row) { return ShortId(row.proposal->group_id); }},
+    {"proposal_id", [](const Waiting& row) { return row.proposal->proposal_id; }},
+    {"type", [](const Waiting& row) { return row.proposal->spec.decision_type; }},
+    {"title", [](const Waiting& row) { return row.proposal->spec.title; }},
+    {"waiting_on", [](const Waiting& row) { return WaitingOnText(*row.proposal, row.mine); }},
+    {"outcome", [](const Waiting& row) { return OutcomeText(*row.proposal); }},
+    {"deadline", [](const Waiting& row) { return FormatTimeMs(row.proposal->deadline_ms); }},
+};
+
+}  // namespace
+
+Json ToJson(const Proposal& proposal) {
+  const ProposalSpec& spec = proposal.spec;
+  Json rule = ToJson(proposal.rule);
+  rule["from_charter"] = proposal.rule_from_charter;
+  Json json = JsonObject({{"proposal_id", proposal.proposal_id},
+                          {"group_id", proposal.group_id},
+                          {"proposer", proposal.proposer},
+                          {"decision_type", spec.decision_type},
+                          {"title", spec.title},
+                          {"text", spec.text},
+                          HlcMembers("proposed", proposal.hlc),
+                          TimeMembers("deadline", proposal.deadline_ms),
+                          {"outcome", proposal.outcome},
+                          {"outcome_text", OutcomeText(proposal)},
+                          {"provisional", !proposal.final},
+                          {"closed", proposal.closed},
+                          {"final", proposal.final},
+                          {"past_deadline", proposal.past_deadline},
+                          {"close_reason", proposal.close_reason},
+                          HlcMembers("closed_at", proposal.close_hlc),
+                          {"rule", rule},
+                          {"tally", TallyJson(proposal.tally)},
+                          {"electorate", JsonArray(proposal.electorate, VoterJson)},
+                          {"missing_stances", proposal.missing_stances}});
+  AddPayloads(spec, &json);
+  json.update(JsonObject({{"final_at", proposal.final_at},
+                          {"effect_applied", proposal.effect_applied},
+                          {"acceptance", proposal.acceptance}}));
+  return json;
+}
+
+Json ToJson(const WaitingOnResult& waiting) {
+  const auto list = [](const std::vector<Proposal>& proposals, bool mine) {
+    Json json = Json::array();
+    for (const Proposal& proposal : proposals) {
+      Json item = ToJson(proposal);
+      item["waiting_on"] = mine ? std::vector<std::string>{"you"} : MissingNames(proposal);
+      json.push_back(std::move(item));
+    }
+    return json;
+  };
+  return JsonObject({{"needs_my_stance", list(waiting.needs_my_stance, true)},
+                     {"waiting_on_others", list(waiting.waiting_on_others, false)}});
+}
+
+std::string OutcomeText(const Proposal& proposal) {
+  const std::string outcome = proposal.outcome.empty() ? "open" : proposal.outcome;
+  if (proposal.final) return outcome + " (final)";
+  if (proposal.closed) return outcome + " (provisional)";
+  if (proposal.past_deadline) return outcome + " (provisional: past deadline)";
+  return outcome;
+}
+
+std::string WaitingOnText(const Proposal& proposal, bool mine) {
+  if (mine) return "you";
+  if (proposal.final) return "";
+  if (proposal.missing_stances.empty()) return proposal.closed ? "acknowledgements" : "";
+  return absl::StrJoin(MissingNames(proposal), ", ");
+}
+
+const RecordFormat<Proposal> kProposalFormat = {ToJson, kProposalColumns, ProposalDetails,
+                                                kProposalSections};
+
+Table ProposalsTable(const std::vector<Proposal>& proposals) {
+  return kProposalFormat.TableOf(proposals);
+}
+
+Table ElectorateTable(const Proposal& proposal) {
+  return TableOf<Voter>(kVoterColumns, proposal.electorate);
+}
+
+Table WaitingTable(const WaitingOnResult& waiting) {
+  std::vector<Waiting> rows;
+  for (const Proposal& proposal : waiting.needs_my_stance) rows.push_back({&proposal, true});
+  for (const Proposal& proposal : waiting.waiting_on_others) rows.push_back({&proposal, false});
+  return TableOf<Waiting>(kWaitingColumns, rows);
+}
+
+KeyValues ProposalDetails(const Proposal& proposal) {
+  const ProposalSpec& spec = proposal.spec;
+  const Tally& tally = proposal.tally;
+  KeyValues values = {{"proposal_id", proposal.proposal_id},
+                      {"group_id", proposal.group_id},
+                      {"type", spec.decision_type},
+                      {"title", spec.title}};
+  if (!spec.text.empty()) values.emplace_back("text", spec.text);
+  values.emplace_back("proposer", proposal.proposer);
+  values.emplace_back("proposed", FormatTimeMs(proposal.hlc.wall_ms));
+  AddPayloadDetails(proposal, &values);
+  values.emplace_back("rule", RuleText(proposal));
+  values.emplace_back("deadline", FormatTimeMs(proposal.deadline_ms));
+  values.emplace_back("outcome", OutcomeText(proposal));
+  if (proposal.closed) {
+    values.emplace_back("closed",
+                        absl::StrFormat("%s (%s)", FormatTimeMs(proposal.close_hlc.wall_ms),
+                                        proposal.close_reason));
+  }
+  values.emplace_back("stances", StancesText(tally));
+  values.emplace_back(
+      "tally", absl::StrFormat("agree %d, abstain %d, disagree %d, block %d of weight %d%s",
+                               tally.agree_weight, tally.abstain_weight, tally.disagree_weight,
+                               tally.block_weight, tally.eligible_weight,
+                               tally.quorum_met ? " (quorum met)" : " (no quorum yet)"));
+  const std::string waiting = WaitingOnText(proposal, false);
+  if (!waiting.empty()) values.emplace_back("waiting_on", waiting);
+  if (!proposal.final_at.empty()) values.emplace_back("final_at", proposal.final_at);
+  if (spec.admit.has_value() || spec.expel.has_value()) {
+    values.emplace_back("effect_applied", YesNo(proposal.effect_applied));
+  }
+  if (!proposal.acceptance.empty()) values.emplace_back("acceptance", proposal.acceptance);
+  return values;
+}
+
+Output WaitingOutput(const WaitingOnResult& waiting) {
+  Output output = Output::List(ToJson(waiting), WaitingTable(waiting));
+  output.empty_list_text =
+      "nothing is waiting: no proposal needs your stance and every other one is final\n";
+  return output;
+}
+
+Output ProposalWriteOutput(const ProposalWrite& write, std::string_view request_id) {
+  const Proposal& proposal = write.proposal;
+  return WriteOutput("proposal_id", proposal.proposal_id, write.event, request_id, "proposal",
+                     ToJson(proposal),
+                     {{"type", proposal.spec.decision_type},
+                      {"title", proposal.spec.title},
+                      {"outcome", OutcomeText(proposal)},
+                      {"stances", StancesText(proposal.tally)},
+                      {"deadline", FormatTimeMs(proposal.deadline_ms)}});
+}
+
+Output MembershipWriteOutput(const MembershipWrite& write, std::string_view request_id) {
+  return WriteOutput("group_id", write.event.group_id, write.event, request_id, "member",
+                     ToJson(write.member), MemberDetails(write.member));
+}
+
+Output JoinOutput(const JoinResult& join, std::string_view request_id) {
+  const Group& group = join.group;
+  Output output =
+      WriteOutput("group_id", group.group_id, join.event, request_id, "group", ToJson(group),
+                  {{"name", group.charter.name},
+                   {"members", Count(group.members.size())},
+                   {"events_received", Count(join.sync.received)},
+                   {"events_inserted", Count(join.sync.inserted)},
+                   {"state_hash", group.state_hash}});
+  output.json["sync"] = ToJson(join.sync);
+  output.tables.emplace_back("Members", MembersTable(group.members));
+  return output;
+}
+
+}  // namespace constellation::cli

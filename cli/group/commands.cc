@@ -1,0 +1,124 @@
+// cli/group/commands.cc: group and member-list commands.
+#include "cli/group/commands.h"
+
+#include <absl/strings/numbers.h>
+#include <absl/strings/str_format.h>
+#include <constellation/money.h>
+
+#include "cli/group/render.h"
+
+namespace constellation::cli {
+namespace {
+
+absl::StatusOr<Output> GroupCreateCommand(const Invocation& inv, CommandContext& context) {
+  CharterInput charter;
+  charter.name = inv.Get("name");
+  charter.common_agenda = inv.Get("agenda");
+  charter.kind = inv.Has("kind") ? inv.Get("kind") : "partnership";
+  if (charter.kind != "partnership" && charter.kind != "collaboration") {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("--kind '%s' must be partnership or collaboration", charter.kind));
+  }
+  charter.base_currency = inv.Get("currency");
+  if (!charter.base_currency.empty() && !IsKnownCurrency(charter.base_currency)) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("--currency '%s' is not an ISO-4217 code (use upper case, e.g. EUR)",
+                        charter.base_currency));
+  }
+  charter.founder.name = inv.Get("founder-name");
+  return context.Write(
+      [&](Client& client) { return client.CreateGroup(charter, context.write_options()); },
+      GroupCreatedOutput);
+}
+
+absl::StatusOr<Output> GroupListCommand(const Invocation&, CommandContext& context) {
+  return context.Read([](Client& client) { return client.ListGroups(); }, kGroupFormat);
+}
+
+absl::StatusOr<Output> GroupShowCommand(const Invocation& inv, CommandContext& context) {
+  const std::string group_id = inv.Positional(0);
+  return context.Read([&](Client& client) { return client.GetGroup(group_id); }, kGroupFormat);
+}
+
+// --after: a position, 0 when absent.
+absl::StatusOr<uint64_t> AfterPosition(const Invocation& inv) {
+  uint64_t after = 0;
+  if (inv.Has("after") && !absl::SimpleAtoi(inv.Get("after"), &after)) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("--after '%s' must be a position (a whole number >= 0)", inv.Get("after")));
+  }
+  return after;
+}
+
+absl::StatusOr<Output> GroupEventsCommand(const Invocation& inv, CommandContext& context) {
+  return context.Read(
+      AfterPosition(inv),
+      [&](Client& client, uint64_t after) -> absl::StatusOr<std::vector<GroupEventEntry>> {
+        absl::StatusOr<GroupEventStream> stream = client.GroupEvents(inv.Positional(0), after);
+        if (!stream.ok()) return stream.status();
+        return ReadAll<GroupEventEntry>(*stream);
+      },
+      kGroupEventFormat);
+}
+
+absl::StatusOr<Output> MemberListCommand(const Invocation& inv, CommandContext& context) {
+  const std::string group_id = inv.Get("group");
+  return context.Read([&](Client& client) { return client.GetGroup(group_id); },
+                      [](const Group& group) { return kMemberFormat(group.members); });
+}
+
+}  // namespace
+
+std::string MembershipHint(const absl::Status& status, const CommandContext& context) {
+  if (status.code() != absl::StatusCode::kPermissionDenied &&
+      status.code() != absl::StatusCode::kFailedPrecondition) {
+    return "";
+  }
+  return "this org may have left the group already (a notice takes effect after the "
+         "charter's notice period): see 'constellation member list --group " +
+         context.invocation().Get("group") + "'";
+}
+
+std::vector<Command> GroupCommands() {
+  return {
+      Command("group create", GroupCreateCommand)
+          .Summary("Found a group (admin only), with this node's org as founder")
+          .Required("--name NAME", "the group's name")
+          .Optional("--agenda TEXT", "common agenda / vision")
+          .Optional("--kind KIND",
+                    "partnership (default: long-term, pooled resources) | collaboration")
+          .Optional("--currency CODE", "base currency for totals, e.g. EUR")
+          .Optional("--founder-name NAME", "this org's display name in the group")
+          .Details("Prints group_id and event_id. JSON keys: group_id, event_id, request_id, "
+                   "event, group.")
+          .Example("constellation group create --name 'River Basin Partnership' --agenda 'Clean "
+                   "water by 2030' --currency EUR -o json")
+          .Write(),
+      Command("group list", GroupListCommand)
+          .Summary("List the groups this node holds")
+          .Details("CSV columns: group_id, name, kind, currency, members, events.")
+          .Example("constellation group list -o csv"),
+      Command("group show", GroupShowCommand)
+          .Summary("Show a group's charter, members and state hash")
+          .Argument("GROUP", "group id")
+          .Details("JSON keys: group_id, name, common_agenda, kind, base_currency, ..., members, "
+                   "event_count, state_hash.")
+          .Example("constellation group show $GROUP"),
+      Command("group events", GroupEventsCommand)
+          .Summary("List a group's signed events in canonical order (what an auditor re-verifies)")
+          .Argument("GROUP", "group id")
+          .Optional("--after POSITION", "start after this position (default 0: from the genesis)")
+          .Details("JSON adds event_base64 and signature_base64: the exact signed bytes.")
+          .Example("constellation group events $GROUP --after 100 -o json"),
+      Command("member list", MemberListCommand)
+          .Summary("List a group's members with their status, notice and frozen flag")
+          .Flag(GroupFlag())
+          .Details("Status is active, notice_given, withdrawn or expelled (as of now); frozen "
+                   "members forked their chain and have no effect until readmitted. CSV columns: "
+                   "key, name, role, segment, status, weight, notice_effective, frozen.")
+          .Example("constellation member list --group $GROUP")
+          .Hint(MembershipHint),
+  };
+}
+
+}  // namespace constellation::cli

@@ -1,0 +1,40 @@
+// cli/group/render.h
+//
+// How the group domain's values print (conventions in cli/render.h): groups with their charter,
+// members, decision rules and signed events. Other domains reuse the group, member and rule
+// renderings.
+// Thread safety: pure functions and constant data.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <constellation/types.h>
+
+#include "cli/output.h"
+#include "cli/render.h"
+
+namespace constellation::cli {
+
+Json ToJson(const Group& group);
+// `group list` and `group show` (the charter and counts, with the Members table under them).
+extern const RecordFormat<Group> kGroupFormat;
+// After `group create`.
+Output GroupCreatedOutput(const GroupWrite& write, std::string_view request_id);
+
+Json ToJson(const Member& member);
+extern const RecordFormat<Member> kMemberFormat;
+Table MembersTable(const std::vector<Member>& members);
+// key, name, role, status, notice_effective, frozen.
+KeyValues MemberDetails(const Member& member);
+// A member's status for people: "active", "notice_given (effective 2027-01-31)", plus
+// ", frozen (forked its chain)" when frozen.
+std::string MemberStatusText(const Member& member);
+
+Json ToJson(const DecisionRule& rule);
+
+// With event_base64 and signature_base64: the exact signed bytes.
+extern const RecordFormat<GroupEventEntry> kGroupEventFormat;
+
+}  // namespace constellation::cli
