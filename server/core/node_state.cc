@@ -2,6 +2,7 @@
 
 #include <absl/strings/str_format.h>
 
+#include "server/base/enum_names.h"
 #include "server/base/check.h"
 #include "server/base/limits.h"
 #include "server/base/status_macros.h"
@@ -107,21 +108,9 @@ absl::StatusOr<InsertResult> NodeState::Ingest(VerifiedEvent e) {
 }
 
 std::string_view ReceiveOutcomeName(ReceiveOutcome outcome) {
-  switch (outcome) {
-    case ReceiveOutcome::kInserted:
-      return "inserted";
-    case ReceiveOutcome::kDuplicate:
-      return "duplicate";
-    case ReceiveOutcome::kPending:
-      return "pending";
-    case ReceiveOutcome::kHeld:
-      return "held";
-    case ReceiveOutcome::kEvicted:
-      return "evicted";
-    case ReceiveOutcome::kFork:
-      return "fork";
-  }
-  return "unknown";
+  static constexpr std::string_view kNames[] = {"inserted", "duplicate", "pending",
+                                                "held",     "evicted",   "fork"};
+  return EnumName(outcome, kNames);
 }
 
 absl::Status NodeState::CheckGroupCount() const {

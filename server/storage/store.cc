@@ -15,31 +15,14 @@
 namespace constellation::storage {
 
 std::string_view ColumnName(Column column) {
-  switch (column) {
-    case Column::kEvents:
-      return "events";
-    case Column::kById:
-      return "by_id";
-    case Column::kFrontier:
-      return "frontier";
-    case Column::kPending:
-      return "pending";
-    case Column::kForks:
-      return "forks";
-    case Column::kOrder:
-      return "order";
-    case Column::kState:
-      return "state";
-    case Column::kHistory:
-      return "history";
-    case Column::kCheckpoints:
-      return "checkpoints";
-    case Column::kMeta:
-      return "meta";
-  }
+  static constexpr std::string_view kNames[] = {"events", "by_id",   "frontier", "pending",
+                                                "forks",  "order",   "state",    "history",
+                                                "checkpoints", "meta"};
+  static_assert(std::size(kNames) == kColumnCount);
+  const auto i = static_cast<size_t>(column);
   // Only reachable with a value cast from an out-of-range integer: a programmer error.
-  CONSTELLATION_CHECK(false && "unknown Column");
-  return "";
+  CONSTELLATION_CHECK(i < std::size(kNames));
+  return kNames[i];
 }
 
 void WriteBatch::Put(Column column, std::string_view key, std::string_view value) {

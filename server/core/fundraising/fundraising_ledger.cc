@@ -3,6 +3,7 @@
 #include <absl/strings/str_format.h>
 
 #include "server/base/check.h"
+#include "server/base/enum_names.h"
 #include "server/base/status_macros.h"
 #include "server/core/fold/group_state.h"
 #include "server/core/records.h"
@@ -20,11 +21,6 @@ PledgeEntry NewEntry(PledgeEntryKind kind, const VerifiedEvent& e, uint32_t vers
   return entry;
 }
 
-template <size_t N>
-std::string_view NameOf(const std::string_view (&names)[N], size_t i) {
-  return i < N ? names[i] : "unknown";
-}
-
 }  // namespace
 
 const FundraisingLedger& Fundraising(const GroupState& state) {
@@ -34,13 +30,13 @@ const FundraisingLedger& Fundraising(const GroupState& state) {
 std::string_view PledgeEntryKindName(PledgeEntryKind kind) {
   static constexpr std::string_view kNames[] = {"pledge", "amendment", "cancellation", "payment",
                                                 "write_off"};
-  return NameOf(kNames, static_cast<size_t>(kind));
+  return EnumName(kind, kNames);
 }
 
 std::string_view PledgeStatusName(PledgeStatus status) {
   static constexpr std::string_view kNames[] = {"pending",   "in_progress", "overdue",
                                                 "completed", "cancelled",   "conditional"};
-  return NameOf(kNames, static_cast<size_t>(status));
+  return EnumName(status, kNames);
 }
 
 PledgeStatus DerivePledgeStatus(const PledgeState& pledge, uint64_t campaign_deadline_ms,

@@ -5,6 +5,7 @@
 
 #include <absl/strings/str_format.h>
 
+#include "server/base/enum_names.h"
 #include "server/base/check.h"
 
 namespace constellation::core {
@@ -40,75 +41,22 @@ int ClosePriority(CloseReason reason) {
 }  // namespace
 
 std::string_view DecisionOutcomeName(DecisionOutcome outcome) {
-  switch (outcome) {
-    case DecisionOutcome::kOpen:
-      return "open";
-    case DecisionOutcome::kPassed:
-      return "passed";
-    case DecisionOutcome::kRejected:
-      return "rejected";
-    case DecisionOutcome::kNoQuorum:
-      return "no_quorum";
-    case DecisionOutcome::kBlocked:
-      return "blocked";
-  }
-  return "unknown";
+  static constexpr std::string_view kNames[] = {"open", "passed", "rejected", "no_quorum",
+                                                "blocked"};
+  return EnumName(outcome, kNames);
 }
 
 std::string_view CloseReasonName(CloseReason reason) {
-  switch (reason) {
-    case CloseReason::kNone:
-      return "none";
-    case CloseReason::kDeadline:
-      return "deadline";
-    case CloseReason::kProposer:
-      return "proposer";
-    case CloseReason::kAllVoted:
-      return "all_voted";
-  }
-  return "unknown";
+  static constexpr std::string_view kNames[] = {"none", "deadline", "proposer", "all_voted"};
+  return EnumName(reason, kNames);
 }
 
 std::string_view DecisionTypeName(v1::DecisionType type) {
-  switch (type) {
-    case v1::DECISION_TYPE_ADMIT:
-      return "admit";
-    case v1::DECISION_TYPE_EXPEL:
-      return "expel";
-    case v1::DECISION_TYPE_ADOPT_STRATEGY:
-      return "adopt_strategy";
-    case v1::DECISION_TYPE_ALLOCATE_FUNDS:
-      return "allocate_funds";
-    case v1::DECISION_TYPE_OPEN_CAMPAIGN:
-      return "open_campaign";
-    case v1::DECISION_TYPE_AMEND_CHARTER:
-      return "amend_charter";
-    case v1::DECISION_TYPE_WRITE_OFF:
-      return "write_off";
-    case v1::DECISION_TYPE_DISSOLVE:
-      return "dissolve";
-    default:
-      return "unspecified";
-  }
+  return ProtoEnumName<v1::DecisionType_descriptor>(type, "DECISION_TYPE_");
 }
 
 std::string_view DecisionProcessName(v1::DecisionProcess process) {
-  switch (process) {
-    case v1::DECISION_PROCESS_CONSENT:
-      return "consent";
-    case v1::DECISION_PROCESS_CONSENSUS:
-      return "consensus";
-    case v1::DECISION_PROCESS_MAJORITY:
-      return "majority";
-    case v1::DECISION_PROCESS_SUPERMAJORITY:
-      return "supermajority";
-    case v1::DECISION_PROCESS_UNANIMITY:
-      return "unanimity";
-    case v1::DECISION_PROCESS_LEAD_DECIDES:
-      return "lead_decides";
-    default:
-      return "unspecified";
-  }
+  return ProtoEnumName<v1::DecisionProcess_descriptor>(process, "DECISION_PROCESS_");
 }
 
 std::optional<v1::DecisionRule> DefaultDecisionRule(v1::DecisionType type) {

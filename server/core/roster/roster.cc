@@ -3,14 +3,14 @@
 #include <absl/strings/str_format.h>
 
 #include "server/base/check.h"
+#include "server/base/enum_names.h"
 #include "server/core/fold/registry.h"
 
 namespace constellation::core {
 
 std::string_view MemberStatusName(MemberStatus status) {
   static constexpr std::string_view kNames[] = {"active", "notice_given", "withdrawn", "expelled"};
-  const auto i = static_cast<size_t>(status);
-  return i < std::size(kNames) ? kNames[i] : "unknown";
+  return EnumName(status, kNames);
 }
 
 MemberStatus DeriveMemberStatus(const MemberState& m, uint64_t as_of_ms) {
