@@ -112,6 +112,50 @@ void BM_Refold(benchmark::State& state) {
 }
 BENCHMARK(BM_Refold)->Arg(10000)->Unit(benchmark::kMillisecond);
 
+// A late event in a group of range(0) events: an outsider's event whose only dep is the event
+// 100 positions from the end, inserted last, so it sorts among the last events. range(1) = 1
+// replays from the nearest fold checkpoint (DESIGN §3), 0 refolds from the genesis (as before
+// checkpoints). Counter `refolded`: events re-applied per late event.
+void BM_LateEvent(benchmark::State& state) {
+  const int n = static_cast<int>(state.range(0));
+  NodeState node(Key());
+  auto [group, campaign] = Seed(node);
+  for (int i = 0; i < n; ++i) (void)node.AppendOwn(group, PledgeBody(campaign, 100 + i), 10 + i);
+  std::vector<VerifiedEvent> events;
+  node.FindGroup(group)->ForEachInOrder(0, [&](uint64_t, const VerifiedEvent& e) {
+    events.push_back(e);
+    return true;
+  });
+  const VerifiedEvent& anchor = events[events.size() - 100];
+  const SigningKey outsider = *SigningKey::FromSeed(std::string(32, 'o'));
+  v1::Event draft = PledgeBody(campaign, 7);
+  draft.set_format_version(limits::kEventFormatVersion);
+  draft.set_group_id(group.Bytes());
+  draft.set_author(outsider.public_key().Bytes());
+  draft.set_seq(1);
+  draft.add_deps(anchor.id.Bytes());
+  *draft.mutable_hlc() = Hlc{anchor.hlc.wall_ms + 1, 0}.ToProto();
+  const VerifiedEvent late = *SealEvent(draft, outsider);
+  Group base(group);
+  if (state.range(1) == 0) base.set_checkpoint_interval_min(SIZE_MAX);
+  for (const VerifiedEvent& e : events) (void)base.Insert(e);
+  uint64_t refolded = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    Group g = base;
+    state.ResumeTiming();
+    (void)g.Insert(late);
+    benchmark::DoNotOptimize(g.StateHash());
+    refolded = g.events_refolded() - base.events_refolded();
+  }
+  state.counters["refolded"] = static_cast<double>(refolded);
+}
+BENCHMARK(BM_LateEvent)
+    ->Args({100'000, 0})
+    ->Args({100'000, 1})
+    ->Iterations(5)
+    ->Unit(benchmark::kMillisecond);
+
 }  // namespace
 }  // namespace constellation::core
 

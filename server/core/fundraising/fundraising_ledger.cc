@@ -226,79 +226,85 @@ PledgeState& FundraisingLedger::MutablePledge(const std::string& id_bytes) {
 
 void FundraisingLedger::Apply(const VerifiedEvent& e, const GroupState& state, Roster& roster) {
   (void)state, (void)roster;
-  const v1::Event& ev = e.event;
-  PledgeState* touched = nullptr;
-  switch (ev.body_case()) {
-    case v1::Event::kCampaign: {
-      CampaignState c;
-      c.id = e.id;
-      c.opened_by = e.author;
-      c.campaign = ev.campaign();
-      c.fiscal_host = ev.campaign().fiscal_host().empty()
-                          ? e.author
-                          : *OrgKey::FromBytes(ev.campaign().fiscal_host());
-      c.opened_hlc = e.hlc;
-      campaigns_.emplace(e.id, std::move(c));
+  switch (e.event.body_case()) {
+    case v1::Event::kCampaign:
+      ApplyCampaign(e);
       return;
-    }
-    case v1::Event::kPledge: {
-      PledgeState p;
-      p.id = e.id;
-      p.campaign = *EventId::FromBytes(ev.pledge().campaign_id());
-      p.pledger = e.author;
-      p.terms = ev.pledge().terms();
-      p.terms_event = e.id;
-      p.created_hlc = p.updated_hlc = e.hlc;
-      PledgeEntry entry = NewEntry(PledgeEntryKind::kPledge, e, 1);
-      entry.terms = p.terms;
-      p.history.push_back(std::move(entry));
-      campaigns_.at(p.campaign).pledges.push_back(e.id);
-      touched = &pledges_.emplace(e.id, std::move(p)).first->second;
-      break;
-    }
-    case v1::Event::kPledgeAmendment: {
-      const v1::PledgeAmendment& a = ev.pledge_amendment();
-      PledgeState& p = MutablePledge(a.pledge_id());
-      p.terms = a.terms();
-      p.terms_event = e.id;
-      ++p.version;
-      p.updated_hlc = e.hlc;
-      PledgeEntry entry = NewEntry(PledgeEntryKind::kAmendment, e, p.version);
-      entry.terms = a.terms();
-      entry.reason = a.reason();
-      p.history.push_back(std::move(entry));
-      touched = &p;
-      break;
-    }
-    case v1::Event::kPledgeCancellation: {
-      const v1::PledgeCancellation& c = ev.pledge_cancellation();
-      PledgeState& p = MutablePledge(c.pledge_id());
-      p.cancelled = true;
-      p.cancel_reason = c.reason();
-      p.updated_hlc = e.hlc;
-      PledgeEntry entry = NewEntry(PledgeEntryKind::kCancellation, e, p.version);
-      entry.reason = c.reason();
-      p.history.push_back(std::move(entry));
-      touched = &p;
-      break;
-    }
-    case v1::Event::kPaymentReceipt: {
-      const v1::PaymentReceipt& r = ev.payment_receipt();
-      PledgeState& p = MutablePledge(r.pledge_id());
-      p.received_minor += r.amount().amount_minor();
-      p.updated_hlc = e.hlc;
-      PledgeEntry entry = NewEntry(PledgeEntryKind::kPayment, e, p.version);
-      entry.amount = r.amount();
-      entry.external_ref = r.external_ref();
-      entry.received_ms = r.received_ms();
-      p.history.push_back(std::move(entry));
-      touched = &p;
-      break;
-    }
+    case v1::Event::kPledge:
+      CheckPledgeInvariants(ApplyPledge(e));
+      return;
+    case v1::Event::kPledgeAmendment:
+    case v1::Event::kPledgeCancellation:
+    case v1::Event::kPaymentReceipt:
+      CheckPledgeInvariants(ApplyPledgeChange(e));
+      return;
     default:
       CONSTELLATION_CHECK(false);  // Check admits only the record types handled above
   }
-  CheckPledgeInvariants(*touched);
+}
+
+void FundraisingLedger::ApplyCampaign(const VerifiedEvent& e) {
+  CampaignState c;
+  c.id = e.id;
+  c.opened_by = e.author;
+  c.campaign = e.event.campaign();
+  c.fiscal_host = c.campaign.fiscal_host().empty() ? e.author
+                                                   : *OrgKey::FromBytes(c.campaign.fiscal_host());
+  c.opened_hlc = e.hlc;
+  campaigns_.emplace(e.id, std::move(c));
+}
+
+const PledgeState& FundraisingLedger::ApplyPledge(const VerifiedEvent& e) {
+  PledgeState p;
+  p.id = e.id;
+  p.campaign = *EventId::FromBytes(e.event.pledge().campaign_id());
+  p.pledger = e.author;
+  p.terms = e.event.pledge().terms();
+  p.terms_event = e.id;
+  p.created_hlc = p.updated_hlc = e.hlc;
+  PledgeEntry entry = NewEntry(PledgeEntryKind::kPledge, e, 1);
+  entry.terms = p.terms;
+  p.history.push_back(std::move(entry));
+  campaigns_.at(p.campaign).pledges.push_back(e.id);
+  return pledges_.emplace(e.id, std::move(p)).first->second;
+}
+
+const PledgeState& FundraisingLedger::ApplyPledgeChange(const VerifiedEvent& e) {
+  const v1::Event& ev = e.event;
+  if (ev.has_pledge_amendment()) {
+    const v1::PledgeAmendment& a = ev.pledge_amendment();
+    PledgeState& p = MutablePledge(a.pledge_id());
+    p.terms = a.terms();
+    p.terms_event = e.id;
+    ++p.version;
+    p.updated_hlc = e.hlc;
+    PledgeEntry entry = NewEntry(PledgeEntryKind::kAmendment, e, p.version);
+    entry.terms = a.terms();
+    entry.reason = a.reason();
+    p.history.push_back(std::move(entry));
+    return p;
+  }
+  if (ev.has_pledge_cancellation()) {
+    const v1::PledgeCancellation& c = ev.pledge_cancellation();
+    PledgeState& p = MutablePledge(c.pledge_id());
+    p.cancelled = true;
+    p.cancel_reason = c.reason();
+    p.updated_hlc = e.hlc;
+    PledgeEntry entry = NewEntry(PledgeEntryKind::kCancellation, e, p.version);
+    entry.reason = c.reason();
+    p.history.push_back(std::move(entry));
+    return p;
+  }
+  const v1::PaymentReceipt& r = ev.payment_receipt();
+  PledgeState& p = MutablePledge(r.pledge_id());
+  p.received_minor += r.amount().amount_minor();
+  p.updated_hlc = e.hlc;
+  PledgeEntry entry = NewEntry(PledgeEntryKind::kPayment, e, p.version);
+  entry.amount = r.amount();
+  entry.external_ref = r.external_ref();
+  entry.received_ms = r.received_ms();
+  p.history.push_back(std::move(entry));
+  return p;
 }
 
 void FundraisingLedger::CheckPledgeInvariants(const PledgeState& p) const {

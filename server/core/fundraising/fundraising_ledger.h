@@ -117,6 +117,10 @@ class FundraisingLedger final : public Ledger {
                                                     std::string_view field,
                                                     const GroupState& state) const;
   PledgeState& MutablePledge(const std::string& id_bytes);
+  void ApplyCampaign(const VerifiedEvent& e);
+  const PledgeState& ApplyPledge(const VerifiedEvent& e);
+  // An amendment, cancellation or payment; returns the pledge it changed.
+  const PledgeState& ApplyPledgeChange(const VerifiedEvent& e);
   void CheckPledgeInvariants(const PledgeState& p) const;
 
   std::map<EventId, CampaignState> campaigns_;
