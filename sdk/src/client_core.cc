@@ -27,8 +27,16 @@ ClientCore::ClientCore(const ClientOptions& options) : options_(options) {
   // Reconnect on the SDK's own schedule: with gRPC's default (1 s, growing) a retry after a
   // short backoff would find the channel still waiting and fail without trying.
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, ToMillisInt(options_.initial_backoff));
-  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, ToMillisInt(options_.initial_backoff));
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, ToMillisInt(kBackoffMax));
+  // gRPC 1.51 also takes GRPC_ARG_MIN_RECONNECT_BACKOFF_MS as the minimum connect timeout (an
+  // attempt gets the larger of it and the current backoff for its TCP and HTTP/2 handshake).
+  // Set to the initial backoff (100 ms), it made every node with a slower handshake (another
+  // continent, a VPN) unreachable whatever the deadline. Keep gRPC's default, 20 s, rather than
+  // the call deadline: an attempt serves every call on the channel and may outlive the call
+  // that started it, each call is bounded by its own deadline anyway, and a refused or reset
+  // connection still fails at once and is retried after the short backoff above.
+  constexpr int kConnectTimeoutMsMin = 20'000;
+  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, kConnectTimeoutMsMin);
   args.SetUserAgentPrefix(absl::StrFormat("constellation-sdk/%s", SdkVersion()));
   channel_ = grpc::CreateCustomChannel(options_.endpoint, grpc::InsecureChannelCredentials(), args);
   node_ = v1::NodeService::NewStub(channel_);

@@ -1,7 +1,8 @@
 // sdk/src/client_core.h
 //
 // ClientCore: what a Client and its streams share: the options, the gRPC channel and stubs,
-// and the call policy (deadline, bearer token, retries of UNAVAILABLE with backoff). Held by
+// and the pieces of the call policy (deadline and bearer token on each context, backoff, the
+// absl form of a failure) that unary calls (unary_call.h) and streams (streams.h) apply. Held by
 // shared_ptr so that a stream keeps its channel alive after the Client is gone.
 // Thread safety: immutable after construction; gRPC stubs are thread-safe.
 #pragma once
@@ -9,6 +10,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <tuple>
 
 #include <absl/status/status.h>
 #include <absl/time/time.h>
@@ -32,38 +34,11 @@ class ClientCore {
   explicit ClientCore(const ClientOptions& options);
 
   const ClientOptions& options() const { return options_; }
-  v1::NodeService::Stub& node() { return *node_; }
-  v1::TokenService::Stub& tokens() { return *tokens_; }
-  v1::GroupService::Stub& groups() { return *groups_; }
-  v1::FundraisingService::Stub& fundraising() { return *fundraising_; }
-  v1::GovernanceService::Stub& governance() { return *governance_; }
-  v1::MembershipService::Stub& membership() { return *membership_; }
-  v1::PeerService::Stub& peers() { return *peers_; }
-
-  // Runs `attempt(context)` (one RPC on a fresh context with the call deadline and the token)
-  // until it succeeds, fails with a code other than UNAVAILABLE, max_attempts is reached, or
-  // the next wait would pass the deadline. Returns the last status, converted to absl.
-  template <typename Attempt>
-  absl::Status Call(std::string_view method, Attempt&& attempt) {
-    const absl::Time deadline = absl::Now() + options_.deadline;
-    absl::Duration backoff = options_.initial_backoff;
-    grpc::Status status;
-    int attempts = 0;
-    while (true) {
-      grpc::ClientContext context;
-      PrepareContext(&context, deadline);
-      status = attempt(&context);
-      ++attempts;
-      if (status.ok() || status.error_code() != grpc::StatusCode::UNAVAILABLE ||
-          attempts >= options_.max_attempts) {
-        break;
-      }
-      const absl::Duration wait = Jittered(backoff);
-      if (absl::Now() + wait >= deadline) break;
-      absl::SleepFor(wait);
-      backoff = NextBackoff(backoff);
-    }
-    return Failure(method, status, attempts);
+  // The stub of one service of client.proto, e.g. stub<v1::GroupService::Stub>().
+  template <typename Stub>
+  Stub& stub() {
+    return *std::get<std::unique_ptr<Stub>&>(
+        std::tie(node_, tokens_, groups_, fundraising_, governance_, membership_, peers_));
   }
 
   // Sets the deadline and the authorization metadata on a fresh context.

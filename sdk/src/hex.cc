@@ -63,4 +63,12 @@ absl::Status DecodeOptionalId(std::string_view hex, std::string_view field, std:
   return DecodeId(hex, field, bytes);
 }
 
+absl::Status DecodeRecordIds(std::string_view group_id, std::string_view record_id,
+                             std::string_view record_field, std::string* group_bytes,
+                             std::string* record_bytes) {
+  absl::Status status = DecodeId(group_id, "group_id", group_bytes);
+  if (!status.ok()) return status;
+  return DecodeId(record_id, record_field, record_bytes);
+}
+
 }  // namespace constellation::internal

@@ -22,4 +22,11 @@ absl::Status DecodeId(std::string_view hex, std::string_view field, std::string*
 // As DecodeId, but an empty `hex` means "not set" and gives empty *bytes.
 absl::Status DecodeOptionalId(std::string_view hex, std::string_view field, std::string* bytes);
 
+// Decodes the ids that name a record of a group (a proposal, campaign or pledge): `group_id`
+// into *group_bytes, then `record_id` (`record_field` in messages) into *record_bytes. Errors
+// as DecodeId, the group id's first.
+absl::Status DecodeRecordIds(std::string_view group_id, std::string_view record_id,
+                             std::string_view record_field, std::string* group_bytes,
+                             std::string* record_bytes);
+
 }  // namespace constellation::internal

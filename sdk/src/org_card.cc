@@ -1,11 +1,14 @@
 // sdk/src/org_card.cc: the JSON text form of an org card. Hand-written (a small strict JSON
 // reader and writer) so that the SDK needs no JSON library and its public headers stay std and
 // abseil only.
+#include <algorithm>
 #include <cstdint>
+#include <iterator>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include <absl/functional/function_ref.h>
 #include <absl/strings/str_format.h>
 #include <constellation/org_card.h>
 
@@ -26,23 +29,23 @@ struct JsonValue {
   std::vector<std::pair<std::string, JsonValue>> members;
 };
 
-const char* KindName(JsonValue::Kind kind) {
-  switch (kind) {
-    case JsonValue::Kind::kNull:
-      return "null";
-    case JsonValue::Kind::kBool:
-      return "a boolean";
-    case JsonValue::Kind::kNumber:
-      return "a number";
-    case JsonValue::Kind::kString:
-      return "a string";
-    case JsonValue::Kind::kArray:
-      return "an array";
-    case JsonValue::Kind::kObject:
-      return "an object";
-  }
-  return "a value";
-}
+// How error messages name a JSON value of each kind, indexed by JsonValue::Kind.
+constexpr const char* kKindNames[] = {"null",     "a boolean", "a number",
+                                      "a string", "an array",  "an object"};
+
+static_assert(std::size(kKindNames) == static_cast<size_t>(JsonValue::Kind::kObject) + 1);
+
+const char* KindName(JsonValue::Kind kind) { return kKindNames[static_cast<int>(kind)]; }
+
+// The two-character escapes of JSON strings: the letter after the backslash and the character
+// it stands for. Reading also accepts "\/" for '/'; writing escapes only these characters and
+// other control characters (as \u00XX).
+struct JsonEscape {
+  char letter;
+  char character;
+};
+constexpr JsonEscape kJsonEscapes[] = {{'"', '"'},  {'\\', '\\'}, {'b', '\b'}, {'f', '\f'},
+                                       {'n', '\n'}, {'r', '\r'},  {'t', '\t'}};
 
 void AppendUtf8(uint32_t code_point, std::string* out) {
   if (code_point < 0x80) {
@@ -158,12 +161,27 @@ class JsonReader {
     return Error(absl::StrFormat("unexpected character '%c'", c));
   }
 
+  // Reads an object's members or an array's items (the opening character is at pos_):
+  // `read_element` reads one, then a ',' or the `close` character must follow.
+  absl::Status ReadElements(char close, std::string_view container,
+                            absl::FunctionRef<absl::Status()> read_element) {
+    ++pos_;  // '{' or '['
+    SkipSpace();
+    const std::string_view close_text(&close, 1);
+    if (Consume(close_text)) return absl::OkStatus();
+    while (true) {
+      CONSTELLATION_SDK_RETURN_IF_ERROR(read_element());
+      SkipSpace();
+      if (Consume(close_text)) return absl::OkStatus();
+      if (!Consume(",")) {
+        return Error(absl::StrFormat("expected ',' or '%c' in %s", close, std::string(container)));
+      }
+    }
+  }
+
   absl::Status ReadObject(int depth, JsonValue* out) {
     out->kind = JsonValue::Kind::kObject;
-    ++pos_;  // '{'
-    SkipSpace();
-    if (Consume("}")) return absl::OkStatus();
-    while (true) {
+    return ReadElements('}', "an object", [&]() -> absl::Status {
       SkipSpace();
       if (pos_ >= text_.size() || text_[pos_] != '"') return Error("expected a quoted key");
       std::string key;
@@ -176,25 +194,18 @@ class JsonReader {
       JsonValue value;
       CONSTELLATION_SDK_RETURN_IF_ERROR(ReadValue(depth + 1, &value));
       out->members.emplace_back(std::move(key), std::move(value));
-      SkipSpace();
-      if (Consume("}")) return absl::OkStatus();
-      if (!Consume(",")) return Error("expected ',' or '}' in an object");
-    }
+      return absl::OkStatus();
+    });
   }
 
   absl::Status ReadArray(int depth, JsonValue* out) {
     out->kind = JsonValue::Kind::kArray;
-    ++pos_;  // '['
-    SkipSpace();
-    if (Consume("]")) return absl::OkStatus();
-    while (true) {
+    return ReadElements(']', "an array", [&]() -> absl::Status {
       JsonValue item;
       CONSTELLATION_SDK_RETURN_IF_ERROR(ReadValue(depth + 1, &item));
       out->items.push_back(std::move(item));
-      SkipSpace();
-      if (Consume("]")) return absl::OkStatus();
-      if (!Consume(",")) return Error("expected ',' or ']' in an array");
-    }
+      return absl::OkStatus();
+    });
   }
 
   absl::Status ReadNumber() {
@@ -240,6 +251,24 @@ class JsonReader {
     return value;
   }
 
+  // Reads the four hex digits after "\\u" (and a low surrogate's "\\uXXXX" after a high one)
+  // and appends the code point as UTF-8.
+  absl::Status ReadUnicodeEscape(std::string* out) {
+    absl::StatusOr<uint32_t> unit = ReadHex4();
+    if (!unit.ok()) return unit.status();
+    uint32_t code_point = *unit;
+    if (code_point >= 0xDC00 && code_point <= 0xDFFF) return Error("unpaired surrogate");
+    if (code_point >= 0xD800 && code_point <= 0xDBFF) {
+      if (!Consume("\\u")) return Error("unpaired surrogate");
+      absl::StatusOr<uint32_t> low = ReadHex4();
+      if (!low.ok()) return low.status();
+      if (*low < 0xDC00 || *low > 0xDFFF) return Error("unpaired surrogate");
+      code_point = 0x10000 + ((code_point - 0xD800) << 10) + (*low - 0xDC00);
+    }
+    AppendUtf8(code_point, out);
+    return absl::OkStatus();
+  }
+
   absl::Status ReadString(std::string* out) {
     ++pos_;  // opening quote
     while (true) {
@@ -259,45 +288,20 @@ class JsonReader {
       ++pos_;
       if (pos_ >= text_.size()) return Error("unterminated string");
       const char escape = text_[pos_++];
-      switch (escape) {
-        case '"':
-        case '\\':
-        case '/':
-          out->push_back(escape);
-          break;
-        case 'b':
-          out->push_back('\b');
-          break;
-        case 'f':
-          out->push_back('\f');
-          break;
-        case 'n':
-          out->push_back('\n');
-          break;
-        case 'r':
-          out->push_back('\r');
-          break;
-        case 't':
-          out->push_back('\t');
-          break;
-        case 'u': {
-          absl::StatusOr<uint32_t> unit = ReadHex4();
-          if (!unit.ok()) return unit.status();
-          uint32_t code_point = *unit;
-          if (code_point >= 0xDC00 && code_point <= 0xDFFF) return Error("unpaired surrogate");
-          if (code_point >= 0xD800 && code_point <= 0xDBFF) {
-            if (!Consume("\\u")) return Error("unpaired surrogate");
-            absl::StatusOr<uint32_t> low = ReadHex4();
-            if (!low.ok()) return low.status();
-            if (*low < 0xDC00 || *low > 0xDFFF) return Error("unpaired surrogate");
-            code_point = 0x10000 + ((code_point - 0xD800) << 10) + (*low - 0xDC00);
-          }
-          AppendUtf8(code_point, out);
-          break;
-        }
-        default:
-          return Error(absl::StrFormat("unknown escape '\\%c'", escape));
+      if (escape == 'u') {
+        CONSTELLATION_SDK_RETURN_IF_ERROR(ReadUnicodeEscape(out));
+        continue;
       }
+      if (escape == '/') {
+        out->push_back('/');
+        continue;
+      }
+      const JsonEscape* known = std::find_if(std::begin(kJsonEscapes), std::end(kJsonEscapes),
+                                             [escape](JsonEscape e) { return e.letter == escape; });
+      if (known == std::end(kJsonEscapes)) {
+        return Error(absl::StrFormat("unknown escape '\\%c'", escape));
+      }
+      out->push_back(known->character);
     }
   }
 
@@ -308,34 +312,15 @@ class JsonReader {
 void AppendJsonString(std::string_view text, std::string* out) {
   out->push_back('"');
   for (char c : text) {
-    switch (c) {
-      case '"':
-        *out += "\\\"";
-        break;
-      case '\\':
-        *out += "\\\\";
-        break;
-      case '\n':
-        *out += "\\n";
-        break;
-      case '\r':
-        *out += "\\r";
-        break;
-      case '\t':
-        *out += "\\t";
-        break;
-      case '\b':
-        *out += "\\b";
-        break;
-      case '\f':
-        *out += "\\f";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          *out += absl::StrFormat("\\u%04x", static_cast<int>(c));
-        } else {
-          out->push_back(c);
-        }
+    const JsonEscape* known = std::find_if(std::begin(kJsonEscapes), std::end(kJsonEscapes),
+                                           [c](JsonEscape e) { return e.character == c; });
+    if (known != std::end(kJsonEscapes)) {
+      out->push_back('\\');
+      out->push_back(known->letter);
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      *out += absl::StrFormat("\\u%04x", static_cast<int>(c));
+    } else {
+      out->push_back(c);
     }
   }
   out->push_back('"');

@@ -2,22 +2,24 @@
 //
 // Lazy readers over the node's server streams. ServerStream<Response> reads one stream,
 // reopening it after UNAVAILABLE (with backoff, up to max_attempts since the last entry read)
-// when its owner says a reopen can neither repeat nor skip an entry. PledgeHistoryReader and
-// GroupEventReader add the request, the resume rule and the conversion to SDK types.
+// when its owner says a reopen can neither repeat nor skip an entry. StreamReader adds the
+// request, the resume rule and the conversion to SDK types; each domain opens its streams with
+// OpenStream (GroupEvents in sdk/src/group/, PledgeHistory in sdk/src/fundraising/).
 // Thread safety: not thread-safe; one reader per thread.
 #pragma once
 
 #include <functional>
 #include <memory>
+#include <string>
+#include <utility>
 
 #include <absl/status/status.h>
 #include <absl/status/statusor.h>
 #include <absl/time/time.h>
-#include <constellation/types.h>
+#include <constellation/client.h>
 #include <grpcpp/client_context.h>
 #include <grpcpp/support/sync_stream.h>
 
-#include "constellation/v1/client.grpc.pb.h"
 #include "sdk/src/client_core.h"
 
 namespace constellation::internal {
@@ -120,30 +122,73 @@ class ServerStream {
   absl::Status final_status_;
 };
 
-class PledgeHistoryReader {
+// A stream of the client API (an EntryReader behind a PledgeHistoryStream or GroupEventStream):
+// reads `Response`s with ServerStream, opened by `method` with `request`, and decodes each into
+// an `Entry`. An entry that does not decode ends the stream with that error (sticky, like the
+// stream's own errors: skipping an entry would mislead an auditor).
+template <typename Stub, typename Request, typename Response, typename Entry>
+class StreamReader final : public EntryReader<Entry> {
  public:
-  PledgeHistoryReader(std::shared_ptr<ClientCore> core, v1::StreamPledgeHistoryRequest request);
-  absl::StatusOr<bool> Next(PledgeVersionEntry* out);
-  void Cancel() { stream_.Cancel(); }
+  // A server-streaming method of a generated stub, e.g. &v1::GroupService::Stub::StreamEvents.
+  using Method = std::unique_ptr<grpc::ClientReader<Response>> (Stub::*)(grpc::ClientContext*,
+                                                                         const Request&);
+  using Decode = std::function<absl::StatusOr<Entry>(const Response&)>;
+  // The resume rule, called with every response read: returns whether reopening the stream with
+  // *request now neither repeats nor skips an entry, after advancing the request's resume point
+  // past `response` if it has one.
+  using Resume = std::function<bool(const Response& response, Request* request)>;
+
+  StreamReader(std::shared_ptr<ClientCore> core, std::string method_name, Method method,
+               Request request, Decode decode, Resume resume)
+      : request_(std::move(request)),
+        decode_(std::move(decode)),
+        resume_(std::move(resume)),
+        stream_(
+            core, std::move(method_name),
+            [this, core, method](grpc::ClientContext* context) {
+              return (core->stub<Stub>().*method)(context, request_);
+            },
+            [this] { return resumable_; }) {}
+
+  absl::StatusOr<bool> Next(Entry* out) override {
+    if (!error_.ok()) return error_;
+    Response response;
+    absl::StatusOr<bool> read = stream_.Read(&response);
+    if (!read.ok() || !*read) return read;
+    resumable_ = resume_(response, &request_);
+    absl::StatusOr<Entry> entry = decode_(response);
+    if (!entry.ok()) {
+      error_ = entry.status();
+      stream_.Cancel();
+      return error_;
+    }
+    *out = *std::move(entry);
+    return true;
+  }
+
+  void Cancel() override { stream_.Cancel(); }
 
  private:
-  v1::StreamPledgeHistoryRequest request_;
-  // History has no resume point: it is reopened only if nothing was read yet.
-  bool any_read_ = false;
-  ServerStream<v1::StreamPledgeHistoryResponse> stream_;
+  Request request_;  // what a reopen sends
+  Decode decode_;
+  Resume resume_;
+  bool resumable_ = true;  // nothing read yet: a reopen cannot repeat or skip anything
+  absl::Status error_;     // an entry that did not decode
+  ServerStream<Response> stream_;
 };
 
-class GroupEventReader {
- public:
-  GroupEventReader(std::shared_ptr<ClientCore> core, v1::StreamEventsRequest request);
-  absl::StatusOr<bool> Next(GroupEventEntry* out);
-  void Cancel() { stream_.Cancel(); }
-
- private:
-  // after_position advances with every entry read, so a reopen resumes where it stopped.
-  v1::StreamEventsRequest request_;
-  absl::Status error_;  // an entry that did not convert ends the stream
-  ServerStream<v1::StreamEventsResponse> stream_;
-};
+// The reader of a stream of `Entry`s (see StreamReader), for a PledgeHistoryStream or
+// GroupEventStream to own.
+template <typename Entry, typename Stub, typename Request, typename Response>
+std::unique_ptr<EntryReader<Entry>> OpenStream(
+    std::shared_ptr<ClientCore> core, std::string method_name,
+    std::unique_ptr<grpc::ClientReader<Response>> (Stub::*method)(grpc::ClientContext*,
+                                                                  const Request&),
+    Request request, typename StreamReader<Stub, Request, Response, Entry>::Decode decode,
+    typename StreamReader<Stub, Request, Response, Entry>::Resume resume) {
+  return std::make_unique<StreamReader<Stub, Request, Response, Entry>>(
+      std::move(core), std::move(method_name), method, std::move(request), std::move(decode),
+      std::move(resume));
+}
 
 }  // namespace constellation::internal

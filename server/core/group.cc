@@ -78,7 +78,7 @@ v1::ForkProof MakeForkProof(const VerifiedEvent& a, const VerifiedEvent& b) {
   return proof;
 }
 
-absl::StatusOr<InsertResult> Group::TryInsert(VerifiedEvent& e) {
+absl::StatusOr<InsertResult> Group::TryInsert(VerifiedEvent& e, bool checked) {
   if (e.group == id_ && dag_.Find(e.id) == nullptr) {
     // Chain rules that tell a fork, a missing parent and an invalid event apart, whatever
     // branch of the author this node happens to hold (the DAG alone would call an event that
@@ -114,7 +114,11 @@ absl::StatusOr<InsertResult> Group::TryInsert(VerifiedEvent& e) {
   const VerifiedEvent& stored = events_.at(id);
   if (IsFrozen(stored)) return result;  // no effect, wherever it sorts
   if (appends) {
-    state_.Apply(stored);
+    if (checked) {
+      state_.ApplyChecked(stored);
+    } else {
+      state_.Apply(stored);
+    }
     if (state_.NeedsRefold()) Refold();
   } else {
     Refold();

@@ -95,9 +95,13 @@ class Group {
   // held event which is not the author's event seq - 1. On error nothing changes.
   absl::StatusOr<InsertResult> Insert(VerifiedEvent e) { return TryInsert(e); }
 
+  // Insert for an event CheckNext just admitted (a local write): the fold does not check it
+  // again when it appends it.
+  absl::StatusOr<InsertResult> InsertChecked(VerifiedEvent e) { return TryInsert(e, true); }
+
   // Insert, moving from `e` only when it is inserted (admission kReady); otherwise `e` is left
   // intact for the caller (e.g. to hold it in pending).
-  absl::StatusOr<InsertResult> TryInsert(VerifiedEvent& e);
+  absl::StatusOr<InsertResult> TryInsert(VerifiedEvent& e, bool checked = false);
 
   // Records a fork proof received on its own (gossip, storage). Returns true when it changed
   // the freeze (first fork of that author, or a lower seq), in which case the state was

@@ -11,7 +11,8 @@ namespace constellation::core {
 
 absl::StatusOr<const VerifiedEvent*> NodeState::AppendOwn(const std::optional<GroupId>& group,
                                                           const v1::Event& body, uint64_t now_ms) {
-  CONSTELLATION_RETURN_IF_ERROR(ValidateBody(body));
+  // The body is validated once here, by CheckNext (GroupState::Check), before anything is
+  // stored; the RPC edge validates it before posting (docs/ARCHITECTURE.md).
   const bool genesis = body.body_case() == v1::Event::kCharter;
   if (genesis != !group.has_value()) {
     return absl::InvalidArgumentError(
@@ -69,7 +70,7 @@ absl::StatusOr<const VerifiedEvent*> NodeState::AppendOwn(const std::optional<Gr
     target = new_group.get();
   }
   CONSTELLATION_RETURN_IF_ERROR(target->CheckNext(sealed));
-  CONSTELLATION_ASSIGN_OR_RETURN(InsertResult result, target->Insert(sealed));
+  CONSTELLATION_ASSIGN_OR_RETURN(InsertResult result, target->InsertChecked(std::move(sealed)));
   CONSTELLATION_CHECK(result.admission == Admission::kReady);
   clock_ = clock;
   if (genesis) groups_.emplace(target->id(), std::move(new_group));

@@ -44,8 +44,14 @@ PeerClient::PeerClient(std::string endpoint, Backend* backend)
   // asked (gRPC's default grows to minutes), so that a peer back from a restart or a partition
   // is reached on the next round.
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
-  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
+  // Not GRPC_ARG_MIN_RECONNECT_BACKOFF_MS = 100: gRPC 1.51 also takes it as the minimum connect
+  // timeout, and no peer whose handshake took longer (another continent) could be reached
+  // ("timed out before receiving SETTINGS frame"). gRPC's default, 20 s, not the call deadline:
+  // a connection attempt serves every later call to the peer too, each call is bounded by its
+  // own deadline anyway, and a refused or reset connection still fails at once.
+  constexpr int kConnectTimeoutMsMin = 20'000;
+  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, kConnectTimeoutMsMin);
   stub_ = v1::FederationService::NewStub(
       grpc::CreateCustomChannel(endpoint_, grpc::InsecureChannelCredentials(), args));
 }

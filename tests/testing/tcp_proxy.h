@@ -3,7 +3,9 @@
 // TcpProxy: a loopback TCP relay in front of a node, so that integration tests can cut a real
 // network path (a partition) and heal it. A node advertises the proxy's endpoint; while the
 // proxy is cut it closes every relayed connection and every new one at once, so callers see
-// the connection fail, as with a network partition or a peer behind a firewall.
+// the connection fail, as with a network partition or a peer behind a firewall. With delays
+// (TcpProxyDelays) it stands for a distant node instead. It never raises SIGPIPE: a peer that
+// closes mid-write ends that relay only.
 // Thread safety: SetCut and endpoint are thread-safe. One thread accepts; each relayed
 // connection has one thread.
 #pragma once
@@ -14,23 +16,38 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstdint>
+#include <deque>
 #include <list>
 #include <mutex>
 #include <set>
 #include <string>
 #include <thread>
+#include <utility>
 
 #include <absl/strings/str_format.h>
 
 namespace constellation::testing {
 
+// What a TcpProxy holds back, to stand for a distant node (another continent, a slow VPN):
+// each new connection is relayed only after `connection_delay_ms` (a slow handshake), and each
+// chunk read from either side is passed on `chunk_delay_ms` after it arrived (one-way latency;
+// throughput is not limited). Zero: relay at once.
+struct TcpProxyDelays {
+  int64_t connection_delay_ms = 0;
+  int64_t chunk_delay_ms = 0;
+};
+
 class TcpProxy {
  public:
   // Listens on 127.0.0.1 (a free port); relays to 127.0.0.1:`target_port`, which may change
   // (set_target_port) when the node behind it restarts on another port.
-  explicit TcpProxy(int target_port) : target_port_(target_port) {
+  // With `delays`, every new connection and every chunk is held back (TcpProxyDelays).
+  explicit TcpProxy(int target_port, TcpProxyDelays delays = {})
+      : target_port_(target_port), delays_(delays) {
     listen_fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
     int one = 1;
     ::setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
@@ -61,6 +78,7 @@ class TcpProxy {
   }
 
   std::string endpoint() const { return absl::StrFormat("127.0.0.1:%d", port_); }
+  int port() const { return port_; }
   void set_target_port(int port) { target_port_ = port; }
 
   // Cut: relayed connections end before this returns, and new ones are closed at once.
@@ -73,6 +91,15 @@ class TcpProxy {
   }
 
  private:
+  using Clock = std::chrono::steady_clock;
+
+  // One direction of a relayed connection: chunks read from one side, waiting to be written to
+  // `to` at their due time.
+  struct Direction {
+    int to;
+    std::deque<std::pair<Clock::time_point, std::string>> pending;
+  };
+
   void AcceptLoop() {
     while (!stopping_) {
       pollfd p{listen_fd_, POLLIN, 0};
@@ -90,6 +117,9 @@ class TcpProxy {
   }
 
   void Relay(int client) {
+    // A slow handshake: the client's connection is accepted (by the kernel) at once, but
+    // nothing reaches the node, nor comes back, before the delay.
+    std::this_thread::sleep_for(std::chrono::milliseconds(delays_.connection_delay_ms));
     const int upstream = ::socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
@@ -104,31 +134,65 @@ class TcpProxy {
       Close(client, upstream);
       return;
     }
+    Direction directions[2] = {{upstream, {}}, {client, {}}};  // read from client, upstream
     char buffer[16 * 1024];
-    pollfd fds[2] = {{client, POLLIN, 0}, {upstream, POLLIN, 0}};
-    while (!stopping_) {
-      if (::poll(fds, 2, 50) <= 0) continue;
-      bool closed = false;
-      for (int i = 0; i < 2 && !closed; ++i) {
-        if ((fds[i].revents & (POLLIN | POLLHUP | POLLERR)) == 0) continue;
-        const ssize_t n = ::read(fds[i].fd, buffer, sizeof(buffer));
-        if (n <= 0) {
-          closed = true;
-          break;
-        }
-        const int to = fds[1 - i].fd;
-        for (ssize_t sent = 0; sent < n;) {
-          const ssize_t w = ::write(to, buffer + sent, static_cast<size_t>(n - sent));
-          if (w <= 0) {
-            closed = true;
+    // After either side closes, what it sent before is still delivered, then both close.
+    bool reading = true;
+    bool failed = false;
+    while (!stopping_ && !failed &&
+           (reading || !directions[0].pending.empty() || !directions[1].pending.empty())) {
+      const int timeout_ms = PollTimeoutMs(directions);
+      if (!reading) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(timeout_ms));
+      } else {
+        pollfd fds[2] = {{client, POLLIN, 0}, {upstream, POLLIN, 0}};
+        if (::poll(fds, 2, timeout_ms) < 0) continue;
+        for (int i = 0; i < 2 && reading; ++i) {
+          if ((fds[i].revents & (POLLIN | POLLHUP | POLLERR)) == 0) continue;
+          const ssize_t n = ::read(fds[i].fd, buffer, sizeof(buffer));
+          if (n <= 0) {
+            reading = false;
             break;
           }
-          sent += w;
+          directions[i].pending.emplace_back(
+              Clock::now() + std::chrono::milliseconds(delays_.chunk_delay_ms),
+              std::string(buffer, static_cast<size_t>(n)));
         }
       }
-      if (closed) break;
+      for (Direction& d : directions) {
+        if (!SendDue(&d)) failed = true;
+      }
     }
     Close(client, upstream);
+  }
+
+  // How long the relay may wait in poll: until the next pending chunk is due, at most 50 ms
+  // (so that it sees `stopping_`).
+  static int PollTimeoutMs(const Direction (&directions)[2]) {
+    int64_t timeout_ms = 50;
+    for (const Direction& d : directions) {
+      if (d.pending.empty()) continue;
+      const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(
+          d.pending.front().first - Clock::now());
+      timeout_ms = std::clamp<int64_t>(wait.count(), 0, timeout_ms);
+    }
+    return static_cast<int>(timeout_ms);
+  }
+
+  // Writes the chunks that are due; false when the connection failed. MSG_NOSIGNAL: a peer that
+  // has closed (or a cut) fails the send with EPIPE instead of raising SIGPIPE, which would kill
+  // the whole test process.
+  static bool SendDue(Direction* d) {
+    while (!d->pending.empty() && d->pending.front().first <= Clock::now()) {
+      const std::string& chunk = d->pending.front().second;
+      for (size_t sent = 0; sent < chunk.size();) {
+        const ssize_t w = ::send(d->to, chunk.data() + sent, chunk.size() - sent, MSG_NOSIGNAL);
+        if (w <= 0) return false;
+        sent += static_cast<size_t>(w);
+      }
+      d->pending.pop_front();
+    }
+    return true;
   }
 
   void Close(int client, int upstream) {
@@ -140,6 +204,7 @@ class TcpProxy {
   }
 
   std::atomic<int> target_port_;
+  const TcpProxyDelays delays_;
   int listen_fd_ = -1;
   int port_ = 0;
   bool cut_ = false;  // guarded by mu_

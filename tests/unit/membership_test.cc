@@ -14,6 +14,7 @@
 
 #include "server/core/dag.h"
 #include "server/core/fold/group_state.h"
+#include "server/core/group.h"
 #include "server/core/governance/governance_ledger.h"
 #include "server/core/fundraising/fundraising_ledger.h"
 #include "tests/testing/event_factory.h"
@@ -44,6 +45,7 @@ using ::testing::HasSubstr;
 
 constexpr v1::StanceChoice kAgree = v1::STANCE_CHOICE_AGREE;
 constexpr v1::StanceChoice kBlock = v1::STANCE_CHOICE_BLOCK;
+constexpr v1::StanceChoice kDisagree = v1::STANCE_CHOICE_DISAGREE;
 constexpr uint32_t kNoticeDays = 30;
 
 v1::Charter MembershipCharter() {
@@ -335,7 +337,7 @@ TEST_F(MembershipTest, ExpulsionByDecision) {
               StatusIs(absl::StatusCode::kNotFound));
 }
 
-TEST_F(MembershipTest, ExpelledMembersConcurrentStancesStopCounting) {
+TEST_F(MembershipTest, ExpelledMembersConcurrentStanceCountsOnceItsChainPassesTheClose) {
   Admit(bea_);
   Admit(cal_);
   // Consent on a strategy: cal blocks it, without having seen its own expulsion proposal.
@@ -343,19 +345,30 @@ TEST_F(MembershipTest, ExpelledMembersConcurrentStancesStopCounting) {
   EventId x = Ok(founder_, ExpelBody(cal_.public_key()));
   VerifiedEvent block = history_.AppendWithDeps(cal_, StanceBody(y, kBlock, "no"), {y});
   ASSERT_OK(Put(block));
-  Ok(founder_, ProposalCloseBody(y));
-  EXPECT_EQ(Governance(state_).Outcome(state_, y)->outcome, DecisionOutcome::kBlocked);  // provisional
+  const EventId close = Ok(founder_, ProposalCloseBody(y));
+  EXPECT_EQ(Governance(state_).Outcome(state_, y)->outcome, DecisionOutcome::kBlocked);
   Ok(founder_, StanceBody(x, kAgree));
   Ok(bea_, StanceBody(x, kAgree));
   Ok(founder_, AcknowledgementBody({x, y}));
   Ok(bea_, AcknowledgementBody({x, y}));
   ASSERT_EQ(Member(cal_).status, MemberStatus::kExpelled);
-  // y was not final when the expulsion took effect: cal's block no longer counts, and the
-  // expelled cal does not hold y's finality back.
+  // A final outcome never changes (PROTOCOL §5.7): the expulsion does not reach back into y,
+  // so y waits for cal's chain to pass its close (a node that saw cal's acknowledgement before
+  // the expulsion would already show y final, with the block).
+  EXPECT_FALSE(Governance(state_).Outcome(state_, y)->final);
+  EXPECT_EQ(Governance(state_).AcknowledgementsDue(state_, cal_.public_key(), 0),
+            std::vector<EventId>{y})
+      << "an expelled member still acknowledges what it voted on";
+  // cal, still not having seen its expulsion become final, acknowledges past the close.
+  ASSERT_OK(Put(history_.AppendWithDeps(cal_, AcknowledgementBody({y}), {close})));
   ProposalOutcome o = *Governance(state_).Outcome(state_, y);
   EXPECT_TRUE(o.final);
-  EXPECT_EQ(o.outcome, DecisionOutcome::kPassed);
-  EXPECT_EQ(o.tally.block_weight, 0u);
+  EXPECT_EQ(o.outcome, DecisionOutcome::kBlocked);
+  EXPECT_EQ(o.tally.block_weight, 1u);
+  // Once cal has seen its expulsion, its stances have no effect.
+  EventId z = Ok(founder_, ProposalBody(v1::DECISION_TYPE_ADOPT_STRATEGY));
+  EXPECT_THAT(Write(cal_, StanceBody(z, kAgree)),
+              StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("expelled")));
 }
 
 TEST_F(MembershipTest, FinalOutcomesDoNotChangeWhenAVoterIsLaterExpelled) {
@@ -394,20 +407,78 @@ TEST_F(MembershipTest, MutualRemovalsRemoveBoth) {
   for (const SigningKey* k : {&founder_, &dee_, &bea_}) Ok(*k, StanceBody(x_cal, kAgree));
   for (const SigningKey* k : {&founder_, &dee_, &bea_}) Ok(*k, AcknowledgementBody({x_cal}));
   ASSERT_EQ(Member(cal_).status, MemberStatus::kExpelled);
-  // cal still decides its own concurrent expulsion of bea; its other events have no effect.
-  EXPECT_THAT(Write(cal_, CampaignBody(TestCampaign(1'000))),
-              StatusIs(absl::StatusCode::kPermissionDenied));
+  // cal still decides its own concurrent expulsion of bea (not having seen its own expulsion
+  // become final, it agrees); its other events have no effect.
   for (const SigningKey* k : {&founder_, &dee_}) Ok(*k, StanceBody(x_bea, kAgree));
-  EXPECT_OK(Write(cal_, StanceBody(x_bea, kAgree)));
+  EXPECT_OK(Put(history_.AppendWithDeps(cal_, StanceBody(x_bea, kAgree), {})));
   for (const SigningKey* k : {&founder_, &dee_}) Ok(*k, AcknowledgementBody({x_bea}));
   EXPECT_FALSE(Governance(state_).Outcome(state_, x_bea)->final) << "cal's own event past the close is needed";
-  // cal's acknowledgement has no effect, but shows cal is past the close.
-  EXPECT_FALSE(Write(cal_, AcknowledgementBody({x_bea})).ok());
+  // cal's acknowledgement carries its chain past the close.
+  const Hlc past_close{last_.hlc.wall_ms + 100, 0};
+  EXPECT_OK(Put(history_.AppendWithDeps(cal_, AcknowledgementBody({x_bea}), {}, past_close)));
   ProposalOutcome o = *Governance(state_).Outcome(state_, x_bea);
   EXPECT_TRUE(o.final);
   EXPECT_EQ(o.outcome, DecisionOutcome::kPassed);
   EXPECT_EQ(Member(bea_).status, MemberStatus::kExpelled);
   EXPECT_EQ(Member(cal_).status, MemberStatus::kExpelled);
+  EXPECT_THAT(Write(cal_, CampaignBody(TestCampaign(1'000))),
+              StatusIs(absl::StatusCode::kPermissionDenied));
+}
+
+// Simulator seed 28: a voter's stance concurrent with its expulsion was counted by a node that
+// had not yet seen the expulsion (final through the voter's acknowledgement) and not counted by
+// a node that had (final because the voter was expelled). Both showed one final proposal with
+// different tallies. Now finality waits for the voter's own chain on every node, and the stance
+// counts wherever the expulsion sorts.
+TEST_F(MembershipTest, Seed28ConcurrentStanceOfAnExpelledVoterCountsOnEveryNode) {
+  Admit(bea_);
+  constexpr uint64_t kDeadlineMs = 1'000'000;
+  const VerifiedEvent p =
+      history_.Append(founder_, ProposalBody(v1::DECISION_TYPE_ADOPT_STRATEGY, kDeadlineMs));
+  const VerifiedEvent disagree = history_.Append(founder_, StanceBody(p.id, kDisagree, "no"));
+  // bea passes the close (deadline), then expels the founder, who does not see it and agrees.
+  const VerifiedEvent bea_late =
+      history_.AppendAt(bea_, AcknowledgementBody({p.id}), Hlc{kDeadlineMs + 10, 0});
+  const VerifiedEvent x = history_.Append(bea_, ExpelBody(founder_.public_key()));
+  const VerifiedEvent x_agree = history_.Append(bea_, StanceBody(x.id, kAgree));
+  const VerifiedEvent x_ack = history_.Append(bea_, AcknowledgementBody({x.id}));
+  const VerifiedEvent agree = history_.AppendWithDeps(founder_, StanceBody(p.id, kAgree), {},
+                                                      Hlc{kDeadlineMs - 10, 0});
+  const VerifiedEvent founder_late = history_.AppendWithDeps(
+      founder_, AcknowledgementBody({p.id}), {}, Hlc{kDeadlineMs + 20, 0});
+  const std::vector<const VerifiedEvent*> common = {&p, &disagree, &bea_late};
+  const std::vector<const VerifiedEvent*> expulsion = {&x, &x_agree, &x_ack};
+  const std::vector<const VerifiedEvent*> founder_side = {&agree, &founder_late};
+  // Node A learns the founder's side first, node B the expulsion first.
+  std::vector<const VerifiedEvent*> order_a = common, order_b = common;
+  for (auto* e : founder_side) order_a.push_back(e);
+  for (auto* e : expulsion) order_a.push_back(e);
+  for (auto* e : expulsion) order_b.push_back(e);
+  for (auto* e : founder_side) order_b.push_back(e);
+  std::optional<Tally> final_tally;
+  std::vector<std::string> hashes;
+  for (const auto& order : {order_a, order_b}) {
+    Group g(history_.group());
+    for (const VerifiedEvent& e : history_.events()) {
+      if (e.id == p.id) break;
+      ASSERT_TRUE(g.Insert(e).ok());
+    }
+    for (const VerifiedEvent* e : order) {
+      ASSERT_TRUE(g.Insert(*e).ok());
+      absl::StatusOr<ProposalOutcome> o = Governance(g.state()).Outcome(g.state(), p.id);
+      ASSERT_TRUE(o.ok());
+      if (!o->final) continue;
+      if (!final_tally.has_value()) final_tally = o->tally;
+      EXPECT_EQ(o->tally, *final_tally) << "a final outcome changed or differs between nodes";
+    }
+    EXPECT_EQ(g.state().roster().members().at(founder_.public_key()).status,
+              MemberStatus::kExpelled);
+    hashes.push_back(HashHex(g.StateHash()));
+  }
+  ASSERT_TRUE(final_tally.has_value());
+  EXPECT_EQ(final_tally->agree_weight, 1u) << "the founder's latest stance before the close";
+  EXPECT_EQ(final_tally->disagree_weight, 0u);
+  EXPECT_EQ(hashes[0], hashes[1]);
 }
 
 TEST_F(MembershipTest, RemovalBeatsAConcurrentReAdd) {

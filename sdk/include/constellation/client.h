@@ -2,7 +2,9 @@
 //
 // constellation::Client: the typed client of one Constellation node (DESIGN §6), one method per
 // RPC of proto/constellation/v1/client.proto. Member organisations build it into their own
-// systems; the `constellation` CLI is built on it.
+// systems; the `constellation` CLI is built on it. The methods are grouped by record domain, as
+// the types (one header per domain, all included by types.h) and the sources (sdk/src/<domain>/)
+// are: a new domain adds its group of methods here.
 //
 // Guarantees:
 // - Every method returns absl::Status / absl::StatusOr with the node's status code and message
@@ -26,6 +28,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <absl/status/status.h>
@@ -68,51 +71,63 @@ const char* SdkVersion();
 
 namespace internal {
 class ClientCore;
-class PledgeHistoryReader;
-class GroupEventReader;
-}  // namespace internal
 
-// Every version of a pledge's history (or of every pledge of a group or campaign), in canonical
-// order, read lazily from the server stream. Move-only.
-class PledgeHistoryStream {
+// Where a stream's entries come from: inside the SDK, a reader of the node's server stream
+// (sdk/src/streams.h). Not thread-safe.
+template <typename Entry>
+class EntryReader {
  public:
-  PledgeHistoryStream(PledgeHistoryStream&&) noexcept;
-  PledgeHistoryStream& operator=(PledgeHistoryStream&&) noexcept;
-  ~PledgeHistoryStream();  // cancels the RPC if it is still open
+  virtual ~EntryReader() = default;
+  virtual absl::StatusOr<bool> Next(Entry* out) = 0;  // as EntryStream::Next
+  virtual void Cancel() = 0;                          // as EntryStream::Cancel
+};
+
+// What every stream of the client API does: read `Entry`s lazily, one message per Next().
+// Move-only; destroying it cancels the RPC if it is still open.
+template <typename Entry>
+class EntryStream {
+ public:
+  EntryStream(EntryStream&&) noexcept = default;
+  EntryStream& operator=(EntryStream&&) noexcept = default;
+  ~EntryStream() = default;
 
   // Reads the next entry into *out (which must not be null). Returns true when an entry was
   // read, false at the end of the stream, or the stream's error (kNotFound for an unknown
   // group or pledge, kDeadlineExceeded, kUnavailable after retries, kCancelled after
   // Cancel()). After false or an error, further calls return the same result.
-  absl::StatusOr<bool> Next(PledgeVersionEntry* out);
+  absl::StatusOr<bool> Next(Entry* out) {
+    if (reader_ == nullptr) return absl::FailedPreconditionError("stream was moved from");
+    return reader_->Next(out);
+  }
 
   // Stops the stream; the next Next() returns kCancelled. Not thread-safe either: call it from
   // the thread that reads.
-  void Cancel();
+  void Cancel() {
+    if (reader_ != nullptr) reader_->Cancel();
+  }
+
+ protected:
+  explicit EntryStream(std::unique_ptr<EntryReader<Entry>> reader) : reader_(std::move(reader)) {}
 
  private:
+  std::unique_ptr<EntryReader<Entry>> reader_;
+};
+
+}  // namespace internal
+
+// Every version of a pledge's history (or of every pledge of a group or campaign), in canonical
+// order, read lazily from the server stream (Client::PledgeHistory). Move-only.
+class PledgeHistoryStream : public internal::EntryStream<PledgeVersionEntry> {
   friend class Client;
-  explicit PledgeHistoryStream(std::unique_ptr<internal::PledgeHistoryReader> reader);
-  std::unique_ptr<internal::PledgeHistoryReader> reader_;
+  using EntryStream::EntryStream;
 };
 
 // A group's signed events in canonical order, starting after a position, read lazily from the
-// server stream. After kUnavailable it resumes after the last position delivered, so entries
-// are never repeated or skipped. Move-only.
-class GroupEventStream {
- public:
-  GroupEventStream(GroupEventStream&&) noexcept;
-  GroupEventStream& operator=(GroupEventStream&&) noexcept;
-  ~GroupEventStream();
-
-  // As PledgeHistoryStream::Next.
-  absl::StatusOr<bool> Next(GroupEventEntry* out);
-  void Cancel();
-
- private:
+// server stream (Client::GroupEvents). After kUnavailable it resumes after the last position
+// delivered, so entries are never repeated or skipped. Move-only.
+class GroupEventStream : public internal::EntryStream<GroupEventEntry> {
   friend class Client;
-  explicit GroupEventStream(std::unique_ptr<internal::GroupEventReader> reader);
-  std::unique_ptr<internal::GroupEventReader> reader_;
+  using EntryStream::EntryStream;
 };
 
 class Client {
@@ -129,7 +144,7 @@ class Client {
 
   const ClientOptions& options() const;
 
-  // --- Node and tokens -------------------------------------------------------------------
+  // --- Node (node.h, sdk/src/node/): node info, org card, tokens, peers, sync -----------------
 
   // Who the node is (org key, name, endpoints), plus the caller's role. Any valid token.
   absl::StatusOr<NodeInfo> GetNodeInfo();
@@ -146,22 +161,7 @@ class Client {
   // Revokes a token. kNotFound for an unknown id. Admin only.
   absl::Status RevokeToken(std::string_view token_id);
 
-  // --- Groups ----------------------------------------------------------------------------
-
-  // Founds a group with this node's org as founder. Admin only. kInvalidArgument for a
-  // missing name, bad decision rules or an unknown currency.
-  absl::StatusOr<GroupWrite> CreateGroup(const CharterInput& charter,
-                                         const WriteOptions& write = {});
-  // kNotFound for an unknown group (or one an auditor token is not scoped to).
-  absl::StatusOr<Group> GetGroup(std::string_view group_id);
-  // Every group the node holds (auditors: those in scope), ordered by group id.
-  absl::StatusOr<std::vector<Group>> ListGroups();
-  // The group's signed events after `after_position` (0 = from the genesis).
-  // kInvalidArgument for a malformed id; other errors come from Next().
-  absl::StatusOr<GroupEventStream> GroupEvents(std::string_view group_id,
-                                               uint64_t after_position = 0);
-
-  // --- Peers -----------------------------------------------------------------------------
+  // Peers and sync.
 
   // Pulls `group_id` from the node at `peer_endpoint` (host:port) into this node, verifying
   // every event, until the peer has nothing more. Admin only. kInvalidArgument for an empty
@@ -178,7 +178,22 @@ class Client {
   // only those of `group_id` when it is not empty. Admin or member token.
   absl::StatusOr<std::vector<PeerStatus>> ListPeers(std::string_view group_id = "");
 
-  // --- Decisions (DESIGN §3) -----------------------------------------------------------------
+  // --- Group (group.h, sdk/src/group/): charter, members, group events ------------------------
+
+  // Founds a group with this node's org as founder. Admin only. kInvalidArgument for a
+  // missing name, bad decision rules or an unknown currency.
+  absl::StatusOr<GroupWrite> CreateGroup(const CharterInput& charter,
+                                         const WriteOptions& write = {});
+  // kNotFound for an unknown group (or one an auditor token is not scoped to).
+  absl::StatusOr<Group> GetGroup(std::string_view group_id);
+  // Every group the node holds (auditors: those in scope), ordered by group id.
+  absl::StatusOr<std::vector<Group>> ListGroups();
+  // The group's signed events after `after_position` (0 = from the genesis).
+  // kInvalidArgument for a malformed id; other errors come from Next().
+  absl::StatusOr<GroupEventStream> GroupEvents(std::string_view group_id,
+                                               uint64_t after_position = 0);
+
+  // --- Governance (governance.h, sdk/src/governance/): decisions (DESIGN §3) ------------------
 
   // Proposes a decision in a group. `proposal.decision_type` and `title` are required, and for
   // "admit" and "expel" their payload. kInvalidArgument: missing title, type or payload, a
@@ -213,7 +228,7 @@ class Client {
   // node's org is an active member of.
   absl::StatusOr<WaitingOnResult> WaitingOn(std::string_view group_id = "");
 
-  // --- Membership (DESIGN §1, §4) --------------------------------------------------------
+  // Membership (DESIGN §1, §4).
 
   // Joins a group this org was admitted to: this node fetches the group from `peer_endpoint`
   // (host:port of any member's node that holds it), then appends this org's membership
@@ -237,7 +252,7 @@ class Client {
   absl::StatusOr<MembershipWrite> Withdraw(std::string_view group_id, std::string_view reason,
                                            const WriteOptions& write = {});
 
-  // --- Joint fundraising -----------------------------------------------------------------
+  // --- Fundraising (fundraising.h, sdk/src/fundraising/): campaigns, pledges ------------------
 
   absl::StatusOr<CampaignWrite> OpenCampaign(std::string_view group_id,
                                              const CampaignInput& campaign,

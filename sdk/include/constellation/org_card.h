@@ -1,6 +1,6 @@
 // sdk/include/constellation/org_card.h
 //
-// The text form of an org card (DESIGN §4): what an organisation exports with
+// Org cards (DESIGN §4) and their text form: what an organisation exports with
 // `constellation org card --out card.json` and another organisation's coordinator reads to
 // propose admitting it (`constellation proposal admit --card card.json`). The form is one JSON
 // object:
@@ -18,11 +18,19 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <absl/status/statusor.h>
-#include <constellation/types.h>
 
 namespace constellation {
+
+// What an organisation exports so that a group's member can propose admitting it (DESIGN §4):
+// Client::GetOrgCard returns this node's card, and an ADMIT proposal carries the invitee's.
+struct OrgCard {
+  std::string key;  // hex Ed25519 public key: the org's identity
+  std::string name;
+  std::vector<std::string> endpoints;  // host:port of its node
+};
 
 // Largest card text OrgCardFromJson reads.
 inline constexpr size_t kOrgCardJsonSizeBytesMax = 64 * 1024;

@@ -103,13 +103,19 @@ absl::Status GroupState::Check(const VerifiedEvent& e) const {
 }
 
 void GroupState::Apply(const VerifiedEvent& e) {
+  if (borrowed_clocks_ == nullptr) own_clocks_.Add(e);  // idempotent: ApplyWithVerdict adds too
+  ApplyWithVerdict(e, Check(e));
+}
+
+void GroupState::ApplyChecked(const VerifiedEvent& e) { ApplyWithVerdict(e, absl::OkStatus()); }
+
+void GroupState::ApplyWithVerdict(const VerifiedEvent& e, const absl::Status& verdict) {
   hash_.reset();
   ++event_count_;
   if (e.hlc > last_hlc_) last_hlc_ = e.hlc;
   if (borrowed_clocks_ == nullptr) own_clocks_.Add(e);
-  absl::Status s = Check(e);
-  if (!s.ok()) {
-    rejected_.emplace(e.id, std::string(s.message()));
+  if (!verdict.ok()) {
+    rejected_.emplace(e.id, std::string(verdict.message()));
   } else {
     // Check admitted it, so the registry names its domain.
     MutableLedger(*FindRecordKind(e.event.body_case())->domain).Apply(e, *this, MutableRoster());

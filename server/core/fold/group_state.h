@@ -82,6 +82,9 @@ class GroupState {
   // Applies `e` (next in canonical order): its effect if Check passes, else it is recorded
   // as rejected with the reason.
   void Apply(const VerifiedEvent& e);
+  // Apply for an event that Check admitted on this very state (a local write: Group::CheckNext
+  // then Group::Insert), so that an event is checked once.
+  void ApplyChecked(const VerifiedEvent& e);
 
   // SHA-256 over the derived state (docs/PROTOCOL.md §4): a domain tag, the group id, the
   // event count, each ledger's part in Domain order, the rejected event ids. Computed when
@@ -127,6 +130,7 @@ class GroupState {
 
  private:
   std::array<uint8_t, 32> ComputeHash() const;
+  void ApplyWithVerdict(const VerifiedEvent& e, const absl::Status& verdict);
   Ledger& MutableLedger(Domain domain) { return *ledgers_[static_cast<size_t>(domain)]; }
   Roster& MutableRoster() { return static_cast<Roster&>(*ledgers_[0]); }
 

@@ -59,19 +59,25 @@ absl::Status GovernanceLedger::Check(const VerifiedEvent& e, const GroupState& s
 
 bool GovernanceLedger::AdmitsRemovedAuthor(const VerifiedEvent& e,
                                            const GroupState& state) const {
-  // Mutual removals remove both (DESIGN §3): the expelled member still decides its own
-  // concurrent expulsion of the member who proposed its expulsion.
-  const v1::Event::BodyCase body = e.event.body_case();
-  if (body != v1::Event::kStance && body != v1::Event::kProposalClose) return false;
+  // A final outcome never changes (docs/PROTOCOL.md §5.7), so an expulsion does not reach back
+  // into decisions: the expelled member's stances, closes and proposals that did not see the
+  // event at which its expulsion became final keep their effect wherever they sort (mutual
+  // removals remove both), and its acknowledgements always count, since they only show that
+  // its chain has passed a close (finality waits for it).
   const MemberState* m = state.roster().Find(e.author);
-  if (m == nullptr || m->status != MemberStatus::kExpelled || !m->expelled_by.has_value()) {
+  if (m == nullptr || m->status != MemberStatus::kExpelled || !m->removal_event.has_value()) {
     return false;
   }
-  const std::string& id_bytes = body == v1::Event::kStance
-                                    ? e.event.stance().proposal_id()
-                                    : e.event.proposal_close().proposal_id();
-  auto p = proposals_.find(*EventId::FromBytes(id_bytes));
-  return p != proposals_.end() && IsMutualRemoval(p->second, e.author, *m->expelled_by, state);
+  switch (e.event.body_case()) {
+    case v1::Event::kAcknowledgement:
+      return true;
+    case v1::Event::kStance:
+    case v1::Event::kProposalClose:
+    case v1::Event::kProposal:
+      return !state.clocks().HappenedBefore(*m->removal_event, e);
+    default:
+      return false;
+  }
 }
 
 absl::StatusOr<const ProposalState*> GovernanceLedger::ReferencedProposal(
@@ -124,16 +130,6 @@ absl::StatusOr<Electorate> GovernanceLedger::BuildElectorate(const v1::DecisionR
         rule.process() == v1::DECISION_PROCESS_LEAD_DECIDES ? "lead" : "member"));
   }
   return electorate;
-}
-
-bool GovernanceLedger::IsMutualRemoval(const ProposalState& p, const OrgKey& member,
-                                       const EventId& expulsion, const GroupState& state) const {
-  if (p.type() != v1::DECISION_TYPE_EXPEL || p.proposer != member || !p.target.has_value()) {
-    return false;
-  }
-  auto x = proposals_.find(expulsion);
-  return x != proposals_.end() && *p.target == x->second.proposer &&
-         state.clocks().Concurrent(expulsion, p.id);
 }
 
 absl::Status GovernanceLedger::CheckProposal(const VerifiedEvent& e,
@@ -370,35 +366,13 @@ void GovernanceLedger::ApplyAcceptance(const VerifiedEvent& e, Roster& roster) {
   m.joined_event = e.id;
   m.joined_seq = e.seq;
   m.admitted_by = p.id;
-  // A readmission ends the void ranges of an earlier expulsion (the roster ends its own).
-  EndVoidRanges(expelled_ranges_, e.author, e.seq);
-  roster.Admit(std::move(m));
+  roster.Admit(std::move(m));  // a readmission ends the cut ranges of an earlier expulsion
 }
 
 // ---------------------------------------------------------------------------------------------
 // Decisions: derive, finalize, take effect.
 
-std::vector<CastStance> GovernanceLedger::CountableStances(const ProposalState& p,
-                                                           const GroupState& state) const {
-  std::vector<CastStance> out;
-  out.reserve(p.stances.size());
-  for (const CastStance& s : p.stances) {
-    bool excluded = false;
-    auto ranges = expelled_ranges_.find(s.author);
-    if (ranges != expelled_ranges_.end()) {
-      for (const VoidRange& r : ranges->second) {
-        // Concurrent with (or after) the author's expulsion.
-        if (r.Contains(s.seq) && !IsMutualRemoval(p, s.author, r.expulsion, state)) {
-          excluded = true;
-        }
-      }
-    }
-    if (!excluded) out.push_back(s);
-  }
-  return out;
-}
-
-bool GovernanceLedger::Settled(const ProposalState& p, const OrgKey& key, const Hlc& close,
+bool GovernanceLedger::Settled(const OrgKey& key, const Hlc& close,
                                const GroupState& state) const {
   const AuthorProgress* progress = state.Progress(key);
   if (progress != nullptr && close < progress->hlc) return true;
@@ -410,12 +384,15 @@ bool GovernanceLedger::Settled(const ProposalState& p, const OrgKey& key, const 
   }
   const MemberState* m = state.roster().Find(key);
   if (m == nullptr) return false;
-  // Members whose later events have no effect can no longer change the tally.
+  // Members whose own chain says their later events have no effect can no longer change the
+  // tally. An expulsion is not the member's own record: events of its chain that did not see
+  // the expulsion may still arrive and count (AdmitsRemovedAuthor), so finality waits for the
+  // chain to pass the close like any other (docs/PROTOCOL.md §5.7).
   switch (m->status) {
     case MemberStatus::kWithdrawn:
       return true;
     case MemberStatus::kExpelled:
-      return !m->expelled_by.has_value() || !IsMutualRemoval(p, key, *m->expelled_by, state);
+      return false;
     case MemberStatus::kNoticeGiven:
       return progress != nullptr && progress->hlc.wall_ms >= m->notice_effective_ms;
     case MemberStatus::kActive:
@@ -425,14 +402,7 @@ bool GovernanceLedger::Settled(const ProposalState& p, const OrgKey& key, const 
 }
 
 ProposalOutcome GovernanceLedger::Evaluate(const ProposalState& p, const GroupState& state) const {
-  // Copy the stances only when an expulsion excludes some (rare).
-  bool exclusions = false;
-  for (const CastStance& s : p.stances) {
-    exclusions = exclusions || expelled_ranges_.contains(s.author);
-  }
-  std::vector<CastStance> filtered;
-  if (exclusions) filtered = CountableStances(p, state);
-  const std::vector<CastStance>& stances = exclusions ? filtered : p.stances;
+  const std::vector<CastStance>& stances = p.stances;
   ProposalOutcome out;
   std::optional<Hlc> proposer_close;
   if (p.close_event.has_value()) proposer_close = p.close_event_hlc;
@@ -449,9 +419,9 @@ ProposalOutcome GovernanceLedger::Evaluate(const ProposalState& p, const GroupSt
   }
   if (!out.closed) return out;
   out.outcome = Decide(p.rule, out.tally);
-  out.final = Settled(p, p.proposer, out.close.hlc, state);
+  out.final = Settled(p.proposer, out.close.hlc, state);
   for (const auto& [key, voter] : p.electorate) {
-    if (voter.decides) out.final = out.final && Settled(p, key, out.close.hlc, state);
+    if (voter.decides) out.final = out.final && Settled(key, out.close.hlc, state);
   }
   return out;
 }
@@ -495,7 +465,6 @@ bool GovernanceLedger::ApplyEffect(ProposalState& p, const VerifiedEvent& at,
       if (!roster.Expel(*p.target, p.id, at.id)) return false;  // already gone
       const uint64_t kept = state.clocks().SeqInPast(*p.target, p.id);
       found_cuts_[p.id] = RemovalCut{*p.target, kept};
-      expelled_ranges_[*p.target].push_back(VoidRange{p.id, kept, UINT64_MAX});
       p.effect_applied = true;
       return true;
     }
@@ -519,7 +488,7 @@ absl::StatusOr<ProposalOutcome> GovernanceLedger::Outcome(const GroupState& stat
   ProposalOutcome out = p.outcome;
   if (!out.closed && now_ms.has_value() && *now_ms >= p.deadline_ms) {
     out.past_deadline = true;
-    out.tally = CountStances(p.rule, p.electorate, CountableStances(p, state), out.close.hlc);
+    out.tally = CountStances(p.rule, p.electorate, p.stances, out.close.hlc);
     out.outcome = Decide(p.rule, out.tally);
   }
   return out;
@@ -539,7 +508,9 @@ std::vector<EventId> GovernanceLedger::AcknowledgementsDue(const GroupState& sta
                                                            const OrgKey& member,
                                                            uint64_t now_ms) const {
   std::vector<EventId> due;
-  if (!state.roster().IsActiveWriter(member)) return due;
+  // An expelled member acknowledges too: finality waits for its chain (Settled).
+  const MemberState* m = state.roster().Find(member);
+  if (m == nullptr || m->status == MemberStatus::kWithdrawn) return due;
   for (const EventId& id : open_proposals_) {
     const ProposalState& p = proposals_.at(id);
     auto voter = p.electorate.find(member);
@@ -547,7 +518,7 @@ std::vector<EventId> GovernanceLedger::AcknowledgementsDue(const GroupState& sta
         p.proposer == member || (voter != p.electorate.end() && voter->second.decides);
     if (!concerned || p.outcome.final) continue;
     if (!p.outcome.closed && now_ms < p.deadline_ms) continue;
-    if (Settled(p, member, p.outcome.close.hlc, state)) continue;
+    if (Settled(member, p.outcome.close.hlc, state)) continue;
     due.push_back(id);
     if (due.size() == limits::kListFieldCountMax) break;
   }

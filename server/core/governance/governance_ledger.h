@@ -14,10 +14,13 @@
 // at which the outcome is final and passed; proposals turning final at one event are handled
 // in proposal-id order.
 //
-// Removals (DESIGN §3): an expelled member's stances that the expulsion proposal had not seen
-// (concurrent with it) stop counting in every proposal not yet final; the expulsion's cut of
-// its other concurrent records is found here (removal_cuts()) and applied by a second fold
-// (FoldWithRemovalCuts, the roster's cut ranges).
+// Removals (DESIGN §3, docs/PROTOCOL.md §5.7): a final outcome never changes, so removal cuts
+// yield to decisions. An expelled member's decision records (proposals, stances, closes) that
+// did not see the event at which its expulsion became final keep their effect, and finality
+// waits for its chain to pass a close like any member's (its node keeps acknowledging). The
+// expulsion's cut of its other concurrent records (pledges, campaigns, ...) is found here
+// (removal_cuts()) and applied by a second fold (FoldWithRemovalCuts, the roster's cut
+// ranges).
 //
 // Invariants: a final outcome is closed and never changes; open_proposals_ holds exactly the
 // proposals not final; every found cut names an expelled member.
@@ -97,8 +100,8 @@ class GovernanceLedger final : public Ledger {
 
   // The proposals `member` should acknowledge now (DESIGN §3 "automatic acknowledgement"):
   // not final, closed by the events or past their deadline at `now_ms`, `member` is their
-  // proposer or a deciding member of their electorate, and holds no event after the close
-  // yet. An event by `member` appended at `now_ms` settles them. Ordered by id; at most
+  // proposer or a deciding member of their electorate (an expelled member too: finality waits
+  // for its chain), and holds no event after the close yet. An event by `member` appended at `now_ms` settles them. Ordered by id; at most
   // limits::kListFieldCountMax.
   std::vector<EventId> AcknowledgementsDue(const GroupState& state, const OrgKey& member,
                                            uint64_t now_ms) const;
@@ -131,19 +134,16 @@ class GovernanceLedger final : public Ledger {
   absl::StatusOr<Electorate> BuildElectorate(const v1::DecisionRule& rule,
                                              const v1::Proposal& proposal, const VerifiedEvent& e,
                                              const GroupState& state) const;
-  // DESIGN §3 "mutual removals remove both": `p` is `member`'s expulsion of the proposer of
-  // `expulsion` (which expelled `member`), concurrent with it.
-  bool IsMutualRemoval(const ProposalState& p, const OrgKey& member, const EventId& expulsion,
-                       const GroupState& state) const;
 
   void ApplyProposal(const VerifiedEvent& e, const GroupState& state);
   void ApplyAcceptance(const VerifiedEvent& e, Roster& roster);
 
   // Decisions: derive, finalize, take effect.
-  std::vector<CastStance> CountableStances(const ProposalState& p, const GroupState& state) const;
   ProposalOutcome Evaluate(const ProposalState& p, const GroupState& state) const;
-  bool Settled(const ProposalState& p, const OrgKey& key, const Hlc& close,
-               const GroupState& state) const;
+  // Whether `key` can no longer add a stance with hlc <= `close`: its chain here has an event
+  // past the close, it is frozen by a fork and its events before the fork are folded, it
+  // withdrew, or its notice has run out by its own latest event.
+  bool Settled(const OrgKey& key, const Hlc& close, const GroupState& state) const;
   // Applies a final, passed outcome's effect; true when it changed a membership.
   bool ApplyEffect(ProposalState& p, const VerifiedEvent& at, const GroupState& state,
                    Roster& roster);
@@ -151,7 +151,6 @@ class GovernanceLedger final : public Ledger {
   std::map<EventId, ProposalState> proposals_;
   std::set<EventId> open_proposals_;  // not final yet; evaluated in id order
   RemovalCuts found_cuts_;
-  VoidRanges expelled_ranges_;  // stances stop counting
 };
 
 // The governance ledger of `state` (state.ledger<GovernanceLedger>()).

@@ -1,0 +1,125 @@
+// sdk/include/constellation/fundraising.h
+//
+// Joint fundraising domain of the client API (FundraisingService, DESIGN §1): campaigns, pledges
+// with their terms and derived status, payments, and the signed history of every pledge version.
+// Thread safety: plain values.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <constellation/common.h>
+
+namespace constellation {
+
+// A donor restriction; kind "" means unrestricted.
+struct Restriction {
+  std::string kind;  // "purpose" | "time" | "perpetual" | ""
+  std::string text;
+  uint64_t until_ms = 0;  // "time" only
+};
+
+// What a campaign is; the input of OpenCampaign.
+struct CampaignInput {
+  std::string name;
+  Money goal;
+  uint64_t deadline_ms = 0;
+  std::string fiscal_host;  // hex org key of the member holding the money; "" = the author
+  Restriction restriction;
+  // Assurance contract: pledges bind only if the total reaches this by the deadline.
+  std::optional<Money> assurance_threshold;
+  uint64_t assurance_deadline_ms = 0;
+  std::string action_team_id;  // hex, optional
+};
+
+// A campaign as the node derives it. Totals are over pledges that are not cancelled, in the
+// campaign currency.
+struct Campaign {
+  std::string campaign_id;  // hex
+  std::string group_id;     // hex
+  std::string opened_by;    // hex org key
+  CampaignInput definition;
+  std::string fiscal_host;  // hex org key, resolved (never empty)
+  uint32_t pledge_count = 0;
+  int64_t pledged_minor = 0;
+  int64_t received_minor = 0;
+  int64_t outstanding_minor = 0;  // pledged - received - written off
+  int64_t conditional_minor = 0;  // part of pledged that is conditional
+  Hlc opened_hlc;
+};
+
+// One scheduled installment; installments of a pledge sum to its amount.
+struct Installment {
+  uint64_t due_ms = 0;
+  int64_t amount_minor = 0;
+};
+
+// A condition: both a barrier and a right of release (ASC 958-605).
+struct PledgeCondition {
+  std::string barrier;
+  std::string right_of_release;
+};
+
+// The terms of a pledge, as in its first version or an amendment.
+struct PledgeTerms {
+  Money amount;
+  std::vector<Installment> installments;  // empty = one installment due at campaign deadline
+  std::optional<PledgeCondition> condition;
+  Restriction restriction;
+  std::string note;
+  std::string donor_name;       // an external donor the author represents; "" = the author
+  std::string evidence_sha256;  // hex, optional
+};
+
+// A pledge as the node derives it (as of the query time).
+struct Pledge {
+  std::string pledge_id;    // hex
+  std::string group_id;     // hex
+  std::string campaign_id;  // hex
+  std::string pledger;      // hex org key
+  PledgeTerms terms;        // the current version's terms
+  uint32_t version = 0;     // 1 + number of amendments
+  // "pending" | "in_progress" | "overdue" | "completed" | "cancelled" | "conditional"
+  std::string status;
+  int64_t received_minor = 0;
+  int64_t written_off_minor = 0;
+  int64_t outstanding_minor = 0;
+  Hlc created_hlc;
+  Hlc updated_hlc;
+  std::string cancel_reason;
+};
+
+// One entry of a pledge's history, with who signed it.
+struct PledgeVersion {
+  uint32_t version = 0;  // 1 = the pledge itself, 2.. = amendments
+  std::string event_id;  // hex
+  std::string author;    // hex org key: who signed this entry
+  Hlc hlc;
+  std::string kind;  // "pledge" | "amendment" | "cancellation" | "payment" | "write_off"
+  std::optional<PledgeTerms> terms;  // pledge and amendment
+  std::string reason;                // amendment and cancellation
+  std::optional<Money> amount;       // payment and write-off
+  std::string external_ref;
+  uint64_t received_ms = 0;
+};
+
+struct PledgeVersionEntry {
+  std::string pledge_id;  // hex
+  PledgeVersion version;
+};
+
+// A campaign write (OpenCampaign) and the campaign as it is afterwards.
+struct CampaignWrite {
+  EventRef event;
+  Campaign campaign;
+};
+
+// A pledge write (record, amend, cancel, payment) and the pledge as it is afterwards.
+struct PledgeWrite {
+  EventRef event;
+  Pledge pledge;
+};
+
+}  // namespace constellation

@@ -1,0 +1,103 @@
+// sdk/include/constellation/group.h
+//
+// Group domain of the client API (GroupService): a group's charter and decision rules, its
+// members as the node derives them, the group view, its signed events in canonical order, and
+// the result of founding a group.
+// Thread safety: plain values.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <constellation/common.h>
+
+namespace constellation {
+
+// What a member says about itself inside a group.
+struct MemberProfile {
+  std::string name;
+  std::string role;            // "lead" | "partner" | "affiliate" | "coordinator" | "observer" | ""
+  std::string segment;         // "strategic" | "funder" | "advisor" | "contractor" | ""
+  uint32_t voting_weight = 0;  // 0 means 1
+  std::vector<std::string> endpoints;
+};
+
+// How one decision type is decided (integer basis points, never floating point).
+struct DecisionRule {
+  std::string decision_type;  // "admit", "expel", "adopt_strategy", "allocate_funds",
+                              // "open_campaign", "amend_charter", "write_off", "dissolve"
+  std::string process;        // "consent", "consensus", "majority", "supermajority",
+                              // "unanimity", "lead_decides"
+  uint32_t threshold_bps = 0;
+  uint32_t quorum_bps = 0;
+  uint64_t voting_window_ms = 0;
+  bool coordinators_vote = false;
+};
+
+// A group's charter (DESIGN §1). As an input (CharterInput) only `name` is required; the
+// founder profile defaults to this node's organisation.
+struct Charter {
+  std::string name;
+  std::string common_agenda;
+  std::string discovery_hypothesis;
+  std::string kind;  // "partnership" | "collaboration" | ""
+  uint64_t term_start_ms = 0;
+  uint64_t term_end_ms = 0;
+  uint64_t review_ms = 0;
+  std::vector<DecisionRule> decision_rules;
+  uint32_t withdrawal_notice_days = 0;
+  std::string dissolution_rule;
+  std::string inkind_valuation_rules;
+  std::string fx_rate_source;
+  MemberProfile founder;
+  std::string base_currency;  // e.g. "EUR"
+};
+using CharterInput = Charter;
+
+struct Member {
+  std::string key;  // hex org key
+  MemberProfile profile;
+  // "active" | "notice_given" | "withdrawn" | "expelled", as of the query time (a notice whose
+  // effective time has come shows "withdrawn").
+  std::string status;
+  uint64_t last_seq = 0;
+  uint64_t notice_effective_ms = 0;  // notice given: when the withdrawal takes effect
+  // The member forked its chain (DESIGN §2): its events from the fork on have no effect until
+  // it is readmitted.
+  bool frozen = false;
+};
+
+struct Group {
+  std::string group_id;  // hex
+  Charter charter;
+  std::string founder;  // hex org key
+  std::vector<Member> members;
+  uint64_t event_count = 0;
+  // SHA-256 over the group's derived state (hex): equal on every node with the same events.
+  std::string state_hash;
+  Hlc last_hlc;
+};
+
+// One event of a group in canonical order, exactly as signed (GroupService.StreamEvents).
+// `event_bytes` and `signature` are raw bytes: event id = SHA-256(event_bytes), and the
+// signature is Ed25519 by `author` (DESIGN §2), so an auditor can re-verify offline.
+struct GroupEventEntry {
+  uint64_t position = 0;  // 1-based position in canonical order
+  std::string event_id;   // hex
+  std::string author;     // hex, decoded from event_bytes
+  uint64_t seq = 0;
+  Hlc hlc;
+  std::string kind;        // the body's field name in event.proto: "charter", "pledge", ...
+  std::string request_id;  // the client idempotency key, if any
+  std::string event_bytes;
+  std::string signature;
+};
+
+// Client::CreateGroup: the genesis event and the group it founded.
+struct GroupWrite {
+  EventRef event;
+  Group group;
+};
+
+}  // namespace constellation

@@ -1,0 +1,143 @@
+// sdk/src/fundraising/fundraising_client.cc: the joint fundraising domain's Client methods
+// (FundraisingService): campaigns, pledges, payments and the pledge history stream.
+#include <string>
+#include <utility>
+
+#include <constellation/client.h>
+
+#include "sdk/src/convert.h"
+#include "sdk/src/fundraising/fundraising_convert.h"
+#include "sdk/src/hex.h"
+#include "sdk/src/status.h"
+#include "sdk/src/streams.h"
+#include "sdk/src/unary_call.h"
+
+namespace constellation {
+namespace {
+
+using internal::DecodeId, internal::DecodeOptionalId, internal::DecodeRecordIds,
+    internal::FromProto, internal::UnaryCall;
+using FundraisingStub = v1::FundraisingService::Stub;
+
+}  // namespace
+
+absl::StatusOr<CampaignWrite> Client::OpenCampaign(std::string_view group_id,
+                                                   const CampaignInput& campaign,
+                                                   const WriteOptions& write) {
+  v1::OpenCampaignRequest request;
+  CONSTELLATION_SDK_RETURN_IF_ERROR(DecodeId(group_id, "group_id", request.mutable_group_id()));
+  CONSTELLATION_SDK_RETURN_IF_ERROR(internal::ToProto(campaign, request.mutable_campaign()));
+  return UnaryCall<CampaignWrite>(*core_, "OpenCampaign", &FundraisingStub::OpenCampaign,
+                                  std::move(request), write, FromProto);
+}
+
+absl::StatusOr<Campaign> Client::GetCampaign(std::string_view group_id,
+                                             std::string_view campaign_id) {
+  v1::GetCampaignRequest request;
+  CONSTELLATION_SDK_RETURN_IF_ERROR(DecodeRecordIds(group_id, campaign_id, "campaign_id",
+                                                    request.mutable_group_id(),
+                                                    request.mutable_campaign_id()));
+  return UnaryCall<Campaign>(*core_, "GetCampaign", &FundraisingStub::GetCampaign, request,
+                             FromProto);
+}
+
+absl::StatusOr<std::vector<Campaign>> Client::ListCampaigns(std::string_view group_id) {
+  v1::ListCampaignsRequest request;
+  CONSTELLATION_SDK_RETURN_IF_ERROR(DecodeId(group_id, "group_id", request.mutable_group_id()));
+  return UnaryCall<std::vector<Campaign>>(*core_, "ListCampaigns", &FundraisingStub::ListCampaigns,
+                                          request, FromProto);
+}
+
+absl::StatusOr<PledgeWrite> Client::RecordPledge(std::string_view group_id,
+                                                 std::string_view campaign_id,
+                                                 const PledgeTerms& terms,
+                                                 const WriteOptions& write) {
+  v1::RecordPledgeRequest request;
+  CONSTELLATION_SDK_RETURN_IF_ERROR(DecodeRecordIds(group_id, campaign_id, "campaign_id",
+                                                    request.mutable_group_id(),
+                                                    request.mutable_campaign_id()));
+  CONSTELLATION_SDK_RETURN_IF_ERROR(internal::ToProto(terms, request.mutable_terms()));
+  return UnaryCall<PledgeWrite>(*core_, "RecordPledge", &FundraisingStub::RecordPledge,
+                                std::move(request), write, FromProto);
+}
+
+absl::StatusOr<PledgeWrite> Client::AmendPledge(std::string_view group_id,
+                                                std::string_view pledge_id,
+                                                const PledgeTerms& terms, std::string_view reason,
+                                                const WriteOptions& write) {
+  v1::AmendPledgeRequest request;
+  CONSTELLATION_SDK_RETURN_IF_ERROR(DecodeRecordIds(
+      group_id, pledge_id, "pledge_id", request.mutable_group_id(), request.mutable_pledge_id()));
+  CONSTELLATION_SDK_RETURN_IF_ERROR(internal::ToProto(terms, request.mutable_terms()));
+  request.set_reason(std::string(reason));
+  return UnaryCall<PledgeWrite>(*core_, "AmendPledge", &FundraisingStub::AmendPledge,
+                                std::move(request), write, FromProto);
+}
+
+absl::StatusOr<PledgeWrite> Client::CancelPledge(std::string_view group_id,
+                                                 std::string_view pledge_id,
+                                                 std::string_view reason,
+                                                 const WriteOptions& write) {
+  v1::CancelPledgeRequest request;
+  CONSTELLATION_SDK_RETURN_IF_ERROR(DecodeRecordIds(
+      group_id, pledge_id, "pledge_id", request.mutable_group_id(), request.mutable_pledge_id()));
+  request.set_reason(std::string(reason));
+  return UnaryCall<PledgeWrite>(*core_, "CancelPledge", &FundraisingStub::CancelPledge,
+                                std::move(request), write, FromProto);
+}
+
+absl::StatusOr<PledgeWrite> Client::RecordPayment(std::string_view group_id,
+                                                  std::string_view pledge_id, const Money& amount,
+                                                  uint64_t received_ms,
+                                                  std::string_view external_ref,
+                                                  const WriteOptions& write) {
+  v1::RecordPaymentRequest request;
+  CONSTELLATION_SDK_RETURN_IF_ERROR(DecodeRecordIds(
+      group_id, pledge_id, "pledge_id", request.mutable_group_id(), request.mutable_pledge_id()));
+  internal::ToProto(amount, request.mutable_amount());
+  request.set_received_ms(received_ms);
+  request.set_external_ref(std::string(external_ref));
+  return UnaryCall<PledgeWrite>(*core_, "RecordPayment", &FundraisingStub::RecordPayment,
+                                std::move(request), write, FromProto);
+}
+
+absl::StatusOr<Pledge> Client::GetPledge(std::string_view group_id, std::string_view pledge_id,
+                                         uint64_t as_of_ms) {
+  v1::GetPledgeRequest request;
+  CONSTELLATION_SDK_RETURN_IF_ERROR(DecodeRecordIds(
+      group_id, pledge_id, "pledge_id", request.mutable_group_id(), request.mutable_pledge_id()));
+  request.set_as_of_ms(as_of_ms);
+  return UnaryCall<Pledge>(*core_, "GetPledge", &FundraisingStub::GetPledge, request, FromProto);
+}
+
+absl::StatusOr<std::vector<Pledge>> Client::ListPledges(std::string_view group_id,
+                                                        std::string_view campaign_id,
+                                                        uint64_t as_of_ms) {
+  v1::ListPledgesRequest request;
+  CONSTELLATION_SDK_RETURN_IF_ERROR(DecodeId(group_id, "group_id", request.mutable_group_id()));
+  CONSTELLATION_SDK_RETURN_IF_ERROR(
+      DecodeOptionalId(campaign_id, "campaign_id", request.mutable_campaign_id()));
+  request.set_as_of_ms(as_of_ms);
+  return UnaryCall<std::vector<Pledge>>(*core_, "ListPledges", &FundraisingStub::ListPledges,
+                                        request, FromProto);
+}
+
+absl::StatusOr<PledgeHistoryStream> Client::PledgeHistory(std::string_view group_id,
+                                                          std::string_view pledge_id,
+                                                          std::string_view campaign_id) {
+  v1::StreamPledgeHistoryRequest request;
+  CONSTELLATION_SDK_RETURN_IF_ERROR(DecodeId(group_id, "group_id", request.mutable_group_id()));
+  CONSTELLATION_SDK_RETURN_IF_ERROR(
+      DecodeOptionalId(pledge_id, "pledge_id", request.mutable_pledge_id()));
+  CONSTELLATION_SDK_RETURN_IF_ERROR(
+      DecodeOptionalId(campaign_id, "campaign_id", request.mutable_campaign_id()));
+  return PledgeHistoryStream(internal::OpenStream<PledgeVersionEntry>(
+      core_, "StreamPledgeHistory", &FundraisingStub::StreamPledgeHistory, std::move(request),
+      [](const v1::StreamPledgeHistoryResponse& response) { return FromProto(response); },
+      // History has no resume point: it is reopened only if nothing was read yet.
+      [](const v1::StreamPledgeHistoryResponse&, v1::StreamPledgeHistoryRequest*) {
+        return false;
+      }));
+}
+
+}  // namespace constellation
