@@ -20,21 +20,22 @@
 namespace constellation::sim {
 namespace {
 
-// Seeds 1-33 but 28: seed 28 fails invariant 4 in a way not yet explained (a final tally of
-// one voter's stances differs between two nodes; docs/RELIABILITY.md "What it found"). Put it
-// back once that is understood and fixed.
+// Seeds 1-33. (Seed 28, left out while it failed invariant 4, is back: the core fixed that
+// failure, regression test Seed28ConcurrentStanceOfAnExpelledVoterCountsOnEveryNode, and the
+// per-domain action tables changed the run of every seed anyway.)
 std::vector<uint64_t> CtestSeeds() {
   constexpr uint64_t kSeedFirst = 1;
   constexpr uint64_t kSeedLast = 33;
-  constexpr uint64_t kSeedUnexplained = 28;
   std::vector<uint64_t> seeds;
-  for (uint64_t seed = kSeedFirst; seed <= kSeedLast; ++seed) {
-    if (seed != kSeedUnexplained) seeds.push_back(seed);
-  }
+  for (uint64_t seed = kSeedFirst; seed <= kSeedLast; ++seed) seeds.push_back(seed);
   return seeds;
 }
-constexpr uint64_t kForkSeedFirst = 1'001;
-constexpr uint64_t kForkSeedCount = 8;
+
+// Fork seeds 1001-1009 but 1003: in its run no node writes after the backup, so nothing forks
+// and the test would be skipped.
+std::vector<uint64_t> ForkSeeds() {
+  return {1'001, 1'002, 1'004, 1'005, 1'006, 1'007, 1'008, 1'009};
+}
 
 std::optional<uint64_t> EnvNumber(const char* name) {
   const char* value = std::getenv(name);
@@ -92,8 +93,7 @@ TEST_P(SimForkTest, RestoredNodeIsFrozenEverywhere) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Seeds, SimForkTest,
-                         ::testing::Range(kForkSeedFirst, kForkSeedFirst + kForkSeedCount));
+INSTANTIATE_TEST_SUITE_P(Seeds, SimForkTest, ::testing::ValuesIn(ForkSeeds()));
 
 // Runs the seed of CONSTELLATION_SIM_SEED (skipped when unset): the replay of a failure, and
 // what scripts/soak-sim.sh runs for each seed.

@@ -1,0 +1,27 @@
+// tests/sim/domains/registry.cc
+//
+// The registry of simulated domains (sim_domain.h): one line per domain. The order is the order
+// in which reactions run and invariants are checked; the network domain comes first, since its
+// invariants (no honest fork, no lost write, same events same state) are what the others
+// stand on.
+#include "tests/sim/domains/sim_domain.h"
+
+namespace constellation::sim {
+
+// Defined in domains/<domain>_domain.cc.
+SimDomain NetworkDomain();
+SimDomain MembershipDomain();
+SimDomain GovernanceDomain();
+SimDomain FundraisingDomain();
+
+const std::vector<SimDomainFactory>& SimDomainRegistry() {
+  static const auto* const kDomains = new std::vector<SimDomainFactory>{
+      NetworkDomain,
+      MembershipDomain,
+      GovernanceDomain,
+      FundraisingDomain,
+  };
+  return *kDomains;
+}
+
+}  // namespace constellation::sim
