@@ -481,6 +481,55 @@ TEST_F(MembershipTest, Seed28ConcurrentStanceOfAnExpelledVoterCountsOnEveryNode)
   EXPECT_EQ(hashes[0], hashes[1]);
 }
 
+// Simulator seed 100292: membership "in the causal past" of a proposal was judged by the event
+// F at which an expulsion became final in the fold ("F → proposal"). Which event that is
+// depends on where a concurrent witness sorts, so two nodes (or one node before and after a
+// late event) fixed different electorates for one proposal, and a final outcome changed. The
+// rule now reads the proposal's causal past alone (docs/PROTOCOL.md §5.7): the expulsion counts
+// only when it is final and passed there. Fed in two causal orders, the fold fixes the same
+// electorate.
+TEST_F(MembershipTest, Seed100292ElectorateIsTheSameInEveryCausalOrder) {
+  Admit(bea_);
+  Admit(cal_);
+  Admit(dee_);
+  const EventId x = Ok(founder_, ExpelBody(dee_.public_key()));
+  for (const SigningKey* w : {&founder_, &bea_, &cal_}) Ok(*w, StanceBody(x, kAgree));
+  const size_t before = history_.events().size();
+  const EventId cal_stance = history_.Chain(cal_.public_key()).back();
+  const EventId dee_head = history_.Chain(dee_.public_key()).back();
+  // cal passes the close; the founder and bea do too without seeing cal's event, and bea then
+  // proposes: in bea's view the expulsion is not final (cal's chain had not passed the close).
+  const VerifiedEvent cal_ack = history_.Append(cal_, AcknowledgementBody({x}));
+  const VerifiedEvent founder_ack = history_.AppendWithDeps(
+      founder_, AcknowledgementBody({x}), {history_.Chain(bea_.public_key()).back(), cal_stance,
+                                           dee_head});
+  const VerifiedEvent bea_ack = history_.AppendWithDeps(bea_, AcknowledgementBody({x}),
+                                                        {founder_ack.id, cal_stance, dee_head});
+  const VerifiedEvent p = history_.AppendWithDeps(
+      bea_, ProposalBody(v1::DECISION_TYPE_ADOPT_STRATEGY), {founder_ack.id, cal_stance, dee_head});
+  ASSERT_FALSE(state_.HappenedBefore(cal_ack.id, p.id) || p.id == cal_ack.id);
+  const std::vector<const VerifiedEvent*> cal_first = {&cal_ack, &founder_ack, &bea_ack, &p};
+  const std::vector<const VerifiedEvent*> cal_last = {&founder_ack, &bea_ack, &p, &cal_ack};
+  std::vector<std::vector<OrgKey>> electorates;
+  for (const auto& order : {cal_first, cal_last}) {
+    GroupState g(history_.group());
+    for (size_t i = 0; i < before; ++i) g.Apply(history_.events()[i]);
+    for (const VerifiedEvent* e : order) {
+      ASSERT_OK(g.Check(*e));
+      g.Apply(*e);
+    }
+    // Either way the expulsion took effect, at bea's acknowledgement or at cal's.
+    EXPECT_EQ(g.roster().members().at(dee_.public_key()).status, MemberStatus::kExpelled);
+    std::vector<OrgKey>& keys = electorates.emplace_back();
+    for (const auto& [key, voter] : Governance(g).proposals().at(p.id).electorate) {
+      keys.push_back(key);
+    }
+  }
+  EXPECT_EQ(electorates[0], electorates[1]);
+  EXPECT_THAT(electorates[0], ::testing::Contains(dee_.public_key()))
+      << "the expulsion was not final in the proposal's causal past";
+}
+
 TEST_F(MembershipTest, RemovalBeatsAConcurrentReAdd) {
   Admit(bea_);
   Admit(cal_);

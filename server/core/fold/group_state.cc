@@ -24,6 +24,7 @@ GroupState::GroupState(const GroupState& other)
       event_count_(other.event_count_),
       last_hlc_(other.last_hlc_),
       progress_(other.progress_),
+      chain_hlcs_(other.chain_hlcs_),
       input_cuts_(other.input_cuts_),
       borrowed_clocks_(other.borrowed_clocks_),
       frozen_(other.frozen_),
@@ -69,6 +70,17 @@ GroupState FoldWithRemovalCuts(const GroupId& group, const std::function<void(Gr
 const AuthorProgress* GroupState::Progress(const OrgKey& author) const {
   auto it = progress_.find(author);
   return it == progress_.end() ? nullptr : &it->second;
+}
+
+std::optional<Hlc> GroupState::LatestHlcInPast(const OrgKey& author,
+                                               const VerifiedEvent& e) const {
+  auto it = chain_hlcs_.find(author);
+  if (it == chain_hlcs_.end()) return std::nullopt;
+  uint64_t seq = author == e.author ? e.seq - 1 : clocks().SeqInPast(author, e);
+  // Events of a frozen author past its fork seq are in no fold: take the latest folded one.
+  seq = std::min<uint64_t>(seq, it->second.size());
+  if (seq == 0 || it->second[seq - 1] == Hlc{}) return std::nullopt;
+  return it->second[seq - 1];
 }
 
 std::optional<uint64_t> GroupState::FrozenFrom(const OrgKey& author) const {
@@ -123,6 +135,9 @@ void GroupState::ApplyWithVerdict(const VerifiedEvent& e, const absl::Status& ve
   // Any event, with effect or not, shows its author's clock has passed its hlc (finality).
   AuthorProgress& progress = progress_[e.author];
   if (e.seq >= progress.seq) progress = AuthorProgress{e.seq, e.hlc};
+  std::vector<Hlc>& hlcs = chain_hlcs_[e.author];
+  if (hlcs.size() < e.seq) hlcs.resize(e.seq);  // a test may leave events out: holes stay zero
+  hlcs[e.seq - 1] = e.hlc;
   for (const std::unique_ptr<Ledger>& ledger : ledgers_) ledger->AfterEvent(e, *this, MutableRoster());
 }
 

@@ -108,6 +108,10 @@ class GroupState {
   const Hlc& last_hlc() const { return last_hlc_; }
   // The latest event folded of `author` (with or without effect), or nullptr.
   const AuthorProgress* Progress(const OrgKey& author) const;
+  // The hlc of `author`'s latest folded event that happened before `e` (e excluded), or
+  // nullopt when there is none. A function of e's causal past: finality and membership "in the
+  // causal past" (docs/PROTOCOL.md §5.7) read it.
+  std::optional<Hlc> LatestHlcInPast(const OrgKey& author, const VerifiedEvent& e) const;
   // The seq from which `author` is frozen by a fork, if it is.
   std::optional<uint64_t> FrozenFrom(const OrgKey& author) const;
 
@@ -140,6 +144,7 @@ class GroupState {
   uint64_t event_count_ = 0;
   Hlc last_hlc_;
   std::map<OrgKey, AuthorProgress> progress_;
+  std::map<OrgKey, std::vector<Hlc>> chain_hlcs_;  // each author's folded events' hlc, by seq - 1
   RemovalCuts input_cuts_;
   const CausalClocks* borrowed_clocks_ = nullptr;
   FrozenAuthors frozen_;

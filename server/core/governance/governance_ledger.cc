@@ -65,16 +65,14 @@ bool GovernanceLedger::AdmitsRemovedAuthor(const VerifiedEvent& e,
   // removals remove both), and its acknowledgements always count, since they only show that
   // its chain has passed a close (finality waits for it).
   const MemberState* m = state.roster().Find(e.author);
-  if (m == nullptr || m->status != MemberStatus::kExpelled || !m->removal_event.has_value()) {
-    return false;
-  }
+  if (m == nullptr || m->status != MemberStatus::kExpelled) return false;
   switch (e.event.body_case()) {
     case v1::Event::kAcknowledgement:
       return true;
     case v1::Event::kStance:
     case v1::Event::kProposalClose:
     case v1::Event::kProposal:
-      return !state.clocks().HappenedBefore(*m->removal_event, e);
+      return IsMemberInPast(e.author, e, state);
     default:
       return false;
   }
@@ -110,14 +108,15 @@ absl::StatusOr<Electorate> GovernanceLedger::BuildElectorate(const v1::DecisionR
   Electorate electorate;
   bool anyone_decides = false;
   for (const auto& [key, m] : state.roster().members()) {
-    if (!Roster::IsMemberInCausalPast(m, e, state.clocks())) continue;
-    if (m.profile.role() == v1::ROLE_OBSERVER) continue;
-    if (m.profile.role() == v1::ROLE_COORDINATOR && !rule.coordinators_vote()) continue;
+    if (!IsMemberInPast(key, e, state)) continue;
+    // The membership e saw, with the role and weight it was admitted with.
+    const MembershipSpan& span = *state.roster().SpanInPast(key, e, state.clocks());
+    if (span.role == v1::ROLE_OBSERVER) continue;
+    if (span.role == v1::ROLE_COORDINATOR && !rule.coordinators_vote()) continue;
     if (excluded.has_value() && key == *excluded) continue;  // unanimity of the *others*
     Voter v;
-    v.weight = WeightOf(m.profile.voting_weight());
-    v.decides =
-        rule.process() != v1::DECISION_PROCESS_LEAD_DECIDES || m.profile.role() == v1::ROLE_LEAD;
+    v.weight = WeightOf(span.voting_weight);
+    v.decides = rule.process() != v1::DECISION_PROCESS_LEAD_DECIDES || span.role == v1::ROLE_LEAD;
     anyone_decides = anyone_decides || v.decides;
     electorate.emplace(key, v);
   }
@@ -147,8 +146,7 @@ absl::Status GovernanceLedger::CheckProposal(const VerifiedEvent& e,
   }
   if (p.decision_type() == v1::DECISION_TYPE_ADMIT) {
     const OrgKey invitee = *OrgKey::FromBytes(p.admit().card().key());
-    const MemberState* m = roster.Find(invitee);
-    if (m != nullptr && Roster::IsMemberInCausalPast(*m, e, state.clocks())) {
+    if (IsMemberInPast(invitee, e, state)) {
       return absl::AlreadyExistsError(absl::StrFormat(
           "org %s is already a member of group %s", invitee.ShortHex(), state.group().ShortHex()));
     }
@@ -159,16 +157,16 @@ absl::Status GovernanceLedger::CheckProposal(const VerifiedEvent& e,
       return absl::InvalidArgumentError(
           "proposal.expel.member is the proposer; to leave, give notice or withdraw");
     }
-    const MemberState* m = roster.Find(target);
-    if (m == nullptr || !state.clocks().HappenedBefore(m->joined_event, e)) {
+    if (roster.SpanInPast(target, e, state.clocks()) == nullptr) {
       return absl::NotFoundError(
           absl::StrFormat("proposal.expel.member: org %s is not a member of group %s",
                           target.ShortHex(), state.group().ShortHex()));
     }
-    if (!Roster::IsMemberInCausalPast(*m, e, state.clocks())) {
+    if (!IsMemberInPast(target, e, state)) {
       return absl::FailedPreconditionError(absl::StrFormat(
-          "proposal.expel.member: org %s is no longer a member of group %s (%s)",
-          target.ShortHex(), state.group().ShortHex(), std::string(MemberStatusName(m->status))));
+          "proposal.expel.member: org %s is no longer a member of group %s (it left or was "
+          "expelled before this proposal)",
+          target.ShortHex(), state.group().ShortHex()));
     }
   }
   return BuildElectorate(resolved.rule, p, e, state).status();
@@ -185,7 +183,8 @@ absl::Status GovernanceLedger::CheckStance(const VerifiedEvent& e, const GroupSt
   }
   // The electorate holds memberships, not keys: a member that left and was readmitted does
   // not vote again on what was proposed before (DESIGN §3).
-  if (!state.clocks().HappenedBefore(state.roster().members().at(e.author).joined_event, p->id)) {
+  const MembershipSpan* span = state.roster().SpanInPast(e.author, e, state.clocks());
+  if (span == nullptr || !state.clocks().HappenedBefore(span->joined_event, p->id)) {
     return absl::PermissionDeniedError(absl::StrFormat(
         "org %s rejoined group %s after proposal %s was made; its new membership is not in "
         "that proposal's electorate",
@@ -233,8 +232,7 @@ absl::Status GovernanceLedger::CheckAcceptance(const VerifiedEvent& e,
         absl::StrFormat("only the invitee (org %s) may accept admission proposal %s",
                         p->target->ShortHex(), p->id.ShortHex()));
   }
-  const MemberState* m = state.roster().Find(e.author);
-  if (m != nullptr && Roster::IsMemberAt(*m, e.hlc)) {
+  if (IsMemberInPast(e.author, e, state)) {
     return absl::AlreadyExistsError(absl::StrFormat(
         "org %s is already a member of group %s", e.author.ShortHex(), state.group().ShortHex()));
   }
@@ -254,16 +252,16 @@ absl::Status GovernanceLedger::CheckAcceptance(const VerifiedEvent& e,
         absl::StrFormat("admission proposal %s was already accepted (event %s)", p->id.ShortHex(),
                         p->acceptance->ShortHex()));
   }
-  if (m == nullptr) return absl::OkStatus();
-  // A removal beats a concurrent re-add (DESIGN §3): readmission needs an admission decided
-  // after the removal.
-  const std::optional<EventId>& removal =
-      m->removal_event.has_value() ? m->removal_event : m->notice_event;
-  if (removal.has_value() && !state.clocks().HappenedBefore(*removal, p->id)) {
+  // A removal beats a concurrent re-add (DESIGN §3): a readmission must have seen the earlier
+  // membership, whose end it then saw too (the ADMIT was refused were the invitee a member in
+  // its causal past).
+  const MembershipSpan* before = state.roster().SpanInPast(e.author, e, state.clocks());
+  if (before != nullptr && !state.clocks().HappenedBefore(before->joined_event, p->id)) {
     return absl::FailedPreconditionError(absl::StrFormat(
-        "org %s left group %s (event %s) concurrently with admission proposal %s; a removal "
-        "beats a concurrent re-add: propose the admission again",
-        e.author.ShortHex(), state.group().ShortHex(), removal->ShortHex(), p->id.ShortHex()));
+        "org %s was a member of group %s (joined at event %s) concurrently with admission "
+        "proposal %s; a removal beats a concurrent re-add: propose the admission again",
+        e.author.ShortHex(), state.group().ShortHex(), before->joined_event.ShortHex(),
+        p->id.ShortHex()));
   }
   return absl::OkStatus();
 }
@@ -342,6 +340,7 @@ void GovernanceLedger::ApplyProposal(const VerifiedEvent& e, const GroupState& s
   p.electorate = *BuildElectorate(resolved.rule, body, e, state);
   if (body.has_admit()) p.target = *OrgKey::FromBytes(body.admit().card().key());
   if (body.has_expel()) p.target = *OrgKey::FromBytes(body.expel().member());
+  if (p.type() == v1::DECISION_TYPE_EXPEL) expulsions_[*p.target].push_back(e.id);
   p.outcome = Evaluate(p, state);
   open_proposals_.insert(e.id);
   proposals_.emplace(e.id, std::move(p));
@@ -399,6 +398,62 @@ bool GovernanceLedger::Settled(const OrgKey& key, const Hlc& close,
       return false;
   }
   return false;
+}
+
+bool GovernanceLedger::IsMemberInPast(const OrgKey& key, const VerifiedEvent& e,
+                                      const GroupState& state) const {
+  const CausalClocks& clocks = state.clocks();
+  const MembershipSpan* span = state.roster().SpanInPast(key, e, clocks);
+  if (span == nullptr || Roster::LeftInPast(*span, e, clocks)) return false;
+  auto expulsions = expulsions_.find(key);
+  if (expulsions == expulsions_.end()) return true;
+  for (const EventId& id : expulsions->second) {
+    // An expulsion ends the membership it was proposed against (its joined event → the EXPEL).
+    const ProposalState& q = proposals_.at(id);
+    if (clocks.HappenedBefore(span->joined_event, q.id) && FinalAndPassedInPast(q, e, state)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool GovernanceLedger::FinalAndPassedInPast(const ProposalState& q, const VerifiedEvent& e,
+                                            const GroupState& state) const {
+  const CausalClocks& clocks = state.clocks();
+  if (!clocks.HappenedBefore(q.id, e)) return false;
+  std::vector<CastStance> stances;
+  for (const CastStance& stance : q.stances) {
+    if (clocks.HappenedBefore(stance.event, e)) stances.push_back(stance);
+  }
+  std::optional<Hlc> proposer_close;
+  if (q.close_event.has_value() && clocks.HappenedBefore(*q.close_event, e)) {
+    proposer_close = q.close_event_hlc;
+  }
+  const ClosePoint close = ComputeClose(q.deadline_ms, proposer_close, q.electorate, stances);
+  auto past_close = [&](const OrgKey& key) {
+    std::optional<Hlc> latest = state.LatestHlcInPast(key, e);
+    return latest.has_value() && close.hlc < *latest;
+  };
+  bool closed = close.reason != CloseReason::kDeadline || past_close(q.proposer);
+  for (const auto& [key, voter] : q.electorate) closed = closed || past_close(key);
+  if (!closed) return false;
+  // Settled in e's causal past: the same conditions as Settled, each a statement of the
+  // member's own chain before `e` (a fork freeze is not one: it is not used here).
+  auto settled = [&](const OrgKey& key) {
+    if (past_close(key)) return true;
+    const MembershipSpan* span = state.roster().SpanInPast(key, e, clocks);
+    if (span == nullptr) return false;
+    if (span->withdrawal.has_value() && clocks.HappenedBefore(*span->withdrawal, e)) return true;
+    std::optional<Hlc> latest = state.LatestHlcInPast(key, e);
+    return span->notice.has_value() && clocks.HappenedBefore(*span->notice, e) &&
+           latest.has_value() && latest->wall_ms >= span->notice_effective_ms;
+  };
+  if (!settled(q.proposer)) return false;
+  for (const auto& [key, voter] : q.electorate) {
+    if (voter.decides && !settled(key)) return false;
+  }
+  return Decide(q.rule, CountStances(q.rule, q.electorate, stances, close.hlc)) ==
+         DecisionOutcome::kPassed;
 }
 
 ProposalOutcome GovernanceLedger::Evaluate(const ProposalState& p, const GroupState& state) const {

@@ -106,6 +106,14 @@ class GovernanceLedger final : public Ledger {
   std::vector<EventId> AcknowledgementsDue(const GroupState& state, const OrgKey& member,
                                            uint64_t now_ms) const;
 
+  // Whether `key` is a member in `e`'s causal past (docs/PROTOCOL.md §5.7): it has a membership
+  // whose joined event happened before `e`, its own chain had not ended it there (withdrawal,
+  // notice run out at e's time), and no EXPEL of that membership is final and passed in e's
+  // causal past. A function of the events that happened before `e` alone, so every node
+  // judges it the same wherever `e` and concurrent events sort (DESIGN §3: a proposal's
+  // validity and electorate are fixed by its causal past).
+  bool IsMemberInPast(const OrgKey& key, const VerifiedEvent& e, const GroupState& state) const;
+
   // True when `key` is the invitee of a final, passed admission it has not accepted yet (it
   // may fetch the group to accept, docs/PROTOCOL.md §8.6).
   bool IsAdmittedInvitee(const OrgKey& key) const;
@@ -144,12 +152,20 @@ class GovernanceLedger final : public Ledger {
   // past the close, it is frozen by a fork and its events before the fork are folded, it
   // withdrew, or its notice has run out by its own latest event.
   bool Settled(const OrgKey& key, const Hlc& close, const GroupState& state) const;
+  // Whether `q`'s outcome is final and passed when judged on `e`'s causal past alone: its
+  // stances and close that happened before `e`, and for the proposer and every deciding voter
+  // an event before `e` past the close (or its own withdrawal, or its notice run out, before
+  // `e`). When true, every node's fold shows `q` final and passed with the same close and
+  // tally (docs/PROTOCOL.md §5.7).
+  bool FinalAndPassedInPast(const ProposalState& q, const VerifiedEvent& e,
+                            const GroupState& state) const;
   // Applies a final, passed outcome's effect; true when it changed a membership.
   bool ApplyEffect(ProposalState& p, const VerifiedEvent& at, const GroupState& state,
                    Roster& roster);
 
   std::map<EventId, ProposalState> proposals_;
   std::set<EventId> open_proposals_;  // not final yet; evaluated in id order
+  std::map<OrgKey, std::vector<EventId>> expulsions_;  // EXPEL proposals by target (an index)
   RemovalCuts found_cuts_;
 };
 

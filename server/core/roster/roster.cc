@@ -56,12 +56,23 @@ bool Roster::IsActiveWriterAt(const OrgKey& key, const Hlc& hlc) const {
   return m != nullptr && IsMemberAt(*m, hlc) && m->profile.role() != v1::ROLE_OBSERVER;
 }
 
-bool Roster::IsMemberInCausalPast(const MemberState& m, const VerifiedEvent& e,
-                                  const CausalClocks& clocks) {
-  if (!clocks.HappenedBefore(m.joined_event, e)) return false;
-  if (m.removal_event.has_value() && clocks.HappenedBefore(*m.removal_event, e)) return false;
-  return !(m.notice_event.has_value() && clocks.HappenedBefore(*m.notice_event, e) &&
-           e.hlc.wall_ms >= m.notice_effective_ms);
+const MembershipSpan* Roster::SpanInPast(const OrgKey& key, const VerifiedEvent& e,
+                                         const CausalClocks& clocks) const {
+  auto it = spans_.find(key);
+  if (it == spans_.end()) return nullptr;
+  // Spans follow one chain: when a later span's joined event happened before `e`, so did every
+  // earlier one's, so the first hit from the back is the latest.
+  for (auto span = it->second.rbegin(); span != it->second.rend(); ++span) {
+    if (clocks.HappenedBefore(span->joined_event, e)) return &*span;
+  }
+  return nullptr;
+}
+
+bool Roster::LeftInPast(const MembershipSpan& span, const VerifiedEvent& e,
+                        const CausalClocks& clocks) {
+  if (span.withdrawal.has_value() && clocks.HappenedBefore(*span.withdrawal, e)) return true;
+  return span.notice.has_value() && clocks.HappenedBefore(*span.notice, e) &&
+         e.hlc.wall_ms >= span.notice_effective_ms;
 }
 
 absl::Status Roster::CheckAuthor(const VerifiedEvent& e, const GroupId& group,
@@ -121,6 +132,13 @@ void Roster::Admit(MemberState m) {
   EndVoidRanges(cut_ranges_, m.key, m.joined_seq);
   CheckMemberInvariants(m);
   const OrgKey key = m.key;
+  std::vector<MembershipSpan>& spans = spans_[key];
+  CONSTELLATION_CHECK(spans.empty() || spans.back().joined_seq < m.joined_seq);
+  MembershipSpan& span = spans.emplace_back();
+  span.joined_event = m.joined_event;
+  span.joined_seq = m.joined_seq;
+  span.role = m.profile.role();
+  span.voting_weight = m.profile.voting_weight();
   members_[key] = std::move(m);
 }
 
@@ -130,12 +148,16 @@ void Roster::GiveNotice(const OrgKey& key, const EventId& notice, uint64_t effec
   m.status = MemberStatus::kNoticeGiven;
   m.notice_event = notice;
   m.notice_effective_ms = effective_ms;
+  MembershipSpan& span = spans_.at(key).back();
+  span.notice = notice;
+  span.notice_effective_ms = effective_ms;
 }
 
 void Roster::Withdraw(const OrgKey& key, const EventId& withdrawal) {
   MemberState& m = members_.at(key);
   m.status = MemberStatus::kWithdrawn;
   m.removal_event = withdrawal;
+  spans_.at(key).back().withdrawal = withdrawal;
   CheckMemberInvariants(m);
 }
 
@@ -220,7 +242,11 @@ void Roster::CheckInvariants() const {
   for (const auto& [key, m] : members_) {
     CONSTELLATION_CHECK(key == m.key);
     CheckMemberInvariants(m);
+    // The current membership is the latest span.
+    const std::vector<MembershipSpan>& spans = spans_.at(key);
+    CONSTELLATION_CHECK(!spans.empty() && spans.back().joined_event == m.joined_event);
   }
+  CONSTELLATION_CHECK(spans_.size() == members_.size());
 }
 
 }  // namespace constellation::core

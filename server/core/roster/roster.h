@@ -48,6 +48,20 @@ struct MemberState {
   std::optional<EventId> expelled_by;  // the EXPEL proposal
 };
 
+// One membership of an org, as its own chain records it: from its joined event (the genesis for
+// the founder, else an accepted membership_acceptance) to its withdrawal or notice. An org
+// that left and was readmitted has one span per membership. Expulsion is not recorded here:
+// it is a decision, judged by governance (docs/PROTOCOL.md §5.7, "member in the causal past").
+struct MembershipSpan {
+  EventId joined_event;
+  uint64_t joined_seq = 0;
+  v1::Role role = v1::ROLE_UNSPECIFIED;  // as admitted: what an electorate reads
+  uint32_t voting_weight = 1;
+  std::optional<EventId> withdrawal;
+  std::optional<EventId> notice;
+  uint64_t notice_effective_ms = 0;
+};
+
 // The status of `m` as of `as_of_ms`: kWithdrawn once a notice's effective time has come,
 // else m.status (which the fold keeps at kNoticeGiven: the fold reads no clock).
 MemberStatus DeriveMemberStatus(const MemberState& m, uint64_t as_of_ms);
@@ -96,13 +110,15 @@ class Roster final : public Ledger {
   static bool IsMemberAt(const MemberState& m, const Hlc& hlc);
   // IsMemberAt, and not an observer.
   bool IsActiveWriterAt(const OrgKey& key, const Hlc& hlc) const;
-  // Whether `m` is a member in `e`'s causal past (DESIGN §3: a proposal's validity and
-  // electorate are fixed by its causal past, so a late concurrent event cannot change them once
-  // nodes saw it final): its membership happened before `e`, and neither its removal (the
-  // withdrawal, or the event at which its expulsion became final) nor a notice in force at e's
-  // time did.
-  static bool IsMemberInCausalPast(const MemberState& m, const VerifiedEvent& e,
-                                   const CausalClocks& clocks);
+  // The membership of `key` that `e` saw (docs/PROTOCOL.md §5.7): the latest span whose joined
+  // event happened before `e`, or nullptr. A function of e's causal past alone, so every node
+  // finds the same span wherever `e` sorts.
+  const MembershipSpan* SpanInPast(const OrgKey& key, const VerifiedEvent& e,
+                                   const CausalClocks& clocks) const;
+  // Whether `span` had ended by its own chain in `e`'s causal past: its withdrawal happened
+  // before `e`, or its notice did and `e` is stamped at or after the notice's effective time.
+  static bool LeftInPast(const MembershipSpan& span, const VerifiedEvent& e,
+                         const CausalClocks& clocks);
 
   // Whether `e`'s author may write a record of its kind now. `governance_record`: the record
   // is read by decisions and membership (a removal cut never voids it). `removed_admitted`: the
@@ -135,6 +151,9 @@ class Roster final : public Ledger {
   OrgKey founder_;
   std::map<OrgKey, MemberState> members_;
   VoidRanges cut_ranges_;  // from the cuts given: non-governance records void
+  // Every membership of every org that ever joined, in its chain's order. Derived from the
+  // folded membership records (hashed through them), so not hashed itself.
+  std::map<OrgKey, std::vector<MembershipSpan>> spans_;
 };
 
 }  // namespace constellation::core
