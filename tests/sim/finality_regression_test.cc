@@ -24,7 +24,7 @@ using ::constellation::testing::TestCharter;
 using ::constellation::testing::TestKey;
 
 // Bug A (simulator seed 8 with CONSTELLATION_SIM_STEPS=1500; fixed by judging membership on the
-// proposal's causal past, GroupState::IsMemberInCausalPast): a proposal that is final
+// proposal's causal past, GovernanceLedger::IsMemberInPast): a proposal that is final
 // on a node loses its effect when a concurrent event arrives that sorts before it in canonical
 // order and makes it invalid. Here the founder, not yet seeing bea's acceptance of a first
 // ADMIT, proposes to admit bea again, closes and acknowledges it: final (no quorum). bea's

@@ -1,7 +1,7 @@
 // tests/unit/causal_membership_test.cc
 //
-// A proposal's electorate is fixed by its causal past (DESIGN §3; GroupState's private
-// IsMemberInCausalPast, tested through the fold): a member whose withdrawal happened before
+// A proposal's electorate is fixed by its causal past (DESIGN §3; GovernanceLedger::IsMemberInPast,
+// docs/PROTOCOL.md §5.7, tested through the fold): a member whose withdrawal happened before
 // the proposal is not in it, one whose withdrawal is concurrent with it is, even when the
 // withdrawal sorts first in canonical order. Nodes that receive the concurrent events in
 // either order reach the same outcome and state hash (core::Group refolds late events).

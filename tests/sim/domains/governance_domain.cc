@@ -20,7 +20,7 @@
 //   A. A final proposal of the expelled member loses its effect.
 //   B. A final proposal's tally differs between nodes (or changes on a node, or it is no
 //      longer final) because the cut stops counting a stance on one node.
-// Two more the simulator found are fixed in the core (GroupState::IsMemberInCausalPast): a
+// Two more the simulator found are fixed in the core (GovernanceLedger::IsMemberInPast): a
 // second ADMIT losing its effect when the invitee's concurrent acceptance of the first
 // arrived, and electorates differing when a concurrent withdrawal or notice sorted before the
 // proposal on one node only. They now fail like any other violation.
@@ -367,7 +367,7 @@ std::optional<KnownIssueKind> FinalOutcomes::Classify(SimWorld& w,
       return KnownIssueKind::kCutChangedFinalTally;
     }
   }
-  // Electorates are fixed by the proposal's causal past (GroupState::IsMemberInCausalPast), so
+  // Electorates are fixed by the proposal's causal past (GovernanceLedger::IsMemberInPast), so
   // a difference not explained by a removal cut or a freeze is a bug.
   return std::nullopt;
 }
