@@ -393,6 +393,28 @@ TEST(NodeStartTest, SecondNodeOnTheSameDataDirFailsClearly) {
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("stop it first")));
 }
 
+// Issue 11: a second constellationd on a port a running node listens on started without error
+// (gRPC set SO_REUSEPORT) and the kernel then split connections between the two nodes. A port
+// in use is an error at start, and the running node keeps serving.
+TEST(NodeStartTest, SecondNodeOnAPortInUseFailsClearly) {
+  TempDir dir;
+  auto first = TestNode::Create(dir.Sub("first"), "First");
+  ASSERT_NE(first, nullptr);
+  app::InitOptions init;
+  init.data_dir = dir.Sub("second");
+  init.org_name = "Second";
+  init.listen = "127.0.0.1:0";
+  ASSERT_OK(app::InitDataDir(init).status());
+  app::NodeOptions options;
+  options.data_dir = dir.Sub("second");
+  options.listen_address = first->endpoint();
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<app::Node> second, app::Node::Open(options));
+  EXPECT_THAT(second->Start(),
+              StatusIs(absl::StatusCode::kUnavailable, HasSubstr("cannot listen on")));
+  ASSERT_OK_AND_ASSIGN(NodeInfo info, first->NewClient()->GetNodeInfo());
+  EXPECT_EQ(info.org_name, "First");
+}
+
 TEST(NodeStartTest, OpeningADirectoryWithoutInitSaysToRunInit) {
   TempDir dir;
   app::NodeOptions options;
