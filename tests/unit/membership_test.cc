@@ -530,6 +530,64 @@ TEST_F(MembershipTest, Seed100292ElectorateIsTheSameInEveryCausalOrder) {
       << "the expulsion was not final in the proposal's causal past";
 }
 
+// Simulator seed 100465: a voter whose clock ran behind withdrew before the close of a
+// proposal by hlc, so only its withdrawal settled it (PROTOCOL §5.6). Where its concurrent
+// expulsion sorted before the withdrawal, the withdrawal of an expelled member had no effect,
+// the voter was no longer settled, and a proposal a node had shown final became provisional
+// again. A withdrawal is a statement of the member's own chain: it now settles the member
+// whether it sorts before or after the expulsion.
+TEST_F(MembershipTest, Seed100465WithdrawalSettlesAnExpelledVoterInEveryCausalOrder) {
+  Admit(bea_);
+  Admit(cal_);
+  Admit(dee_);
+  const uint64_t t = last_.hlc.wall_ms + 1'000;
+  const size_t before = history_.events().size();
+  const VerifiedEvent p =
+      history_.AppendAt(founder_, ProposalBody(v1::DECISION_TYPE_ADOPT_STRATEGY), Hlc{t, 0});
+  const VerifiedEvent dee_stance = history_.AppendAt(dee_, StanceBody(p.id, kAgree), Hlc{t + 10, 0});
+  const VerifiedEvent withdrawal = history_.AppendAt(dee_, WithdrawalBody(), Hlc{t + 20, 0});
+  // Everything else is written without seeing the withdrawal, later by hlc.
+  std::vector<VerifiedEvent> rest;
+  auto write = [&](const SigningKey& author, const v1::Event& body) {
+    std::vector<EventId> deps = {dee_stance.id};
+    for (const SigningKey* k : {&founder_, &bea_, &cal_}) {
+      if (k != &author) deps.push_back(history_.Chain(k->public_key()).back());
+    }
+    rest.push_back(history_.AppendWithDeps(author, body, deps,
+                                           Hlc{t + 30 + 10 * rest.size(), 0}));
+    return rest.back().id;
+  };
+  for (const SigningKey* k : {&founder_, &bea_, &cal_}) write(*k, StanceBody(p.id, kAgree));
+  const EventId x = write(founder_, ExpelBody(dee_.public_key()));
+  for (const SigningKey* k : {&founder_, &bea_, &cal_}) write(*k, StanceBody(x, kAgree));
+  for (const SigningKey* k : {&founder_, &bea_, &cal_}) write(*k, AcknowledgementBody({x, p.id}));
+  std::vector<const VerifiedEvent*> withdrawal_first = {&p, &dee_stance, &withdrawal};
+  std::vector<const VerifiedEvent*> withdrawal_last = {&p, &dee_stance};
+  for (const VerifiedEvent& e : rest) {
+    withdrawal_first.push_back(&e);
+    withdrawal_last.push_back(&e);
+  }
+  withdrawal_last.push_back(&withdrawal);
+  std::vector<Tally> tallies;
+  for (const auto& order : {withdrawal_first, withdrawal_last}) {
+    GroupState g(history_.group());
+    for (size_t i = 0; i < before; ++i) g.Apply(history_.events()[i]);
+    for (const VerifiedEvent* e : order) {
+      // Last, the withdrawal of an expelled member has no effect, but it ends dee's chain.
+      if (e != &withdrawal || order == withdrawal_first) {
+        ASSERT_OK(g.Check(*e));
+      }
+      g.Apply(*e);
+    }
+    absl::StatusOr<ProposalOutcome> o = Governance(g).Outcome(g, p.id);
+    ASSERT_TRUE(o.ok());
+    EXPECT_TRUE(o->final) << "dee's withdrawal settles it";
+    EXPECT_EQ(o->outcome, DecisionOutcome::kPassed);
+    tallies.push_back(o->tally);
+  }
+  EXPECT_EQ(tallies[0], tallies[1]);
+}
+
 TEST_F(MembershipTest, RemovalBeatsAConcurrentReAdd) {
   Admit(bea_);
   Admit(cal_);

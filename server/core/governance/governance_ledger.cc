@@ -390,8 +390,8 @@ bool GovernanceLedger::Settled(const OrgKey& key, const Hlc& close,
   switch (m->status) {
     case MemberStatus::kWithdrawn:
       return true;
-    case MemberStatus::kExpelled:
-      return false;
+    case MemberStatus::kExpelled:  // unless its chain withdrew (before or after the expulsion)
+      return state.roster().CurrentSpan(key)->withdrawal.has_value();
     case MemberStatus::kNoticeGiven:
       return progress != nullptr && progress->hlc.wall_ms >= m->notice_effective_ms;
     case MemberStatus::kActive:
@@ -483,6 +483,11 @@ ProposalOutcome GovernanceLedger::Evaluate(const ProposalState& p, const GroupSt
 
 void GovernanceLedger::AfterEvent(const VerifiedEvent& e, const GroupState& state,
                                   Roster& roster) {
+  // A withdrawal ends its author's chain as a member whether or not it took effect (an
+  // expelled member's does not): finality and "member in the causal past" read the chain.
+  if (e.event.body_case() == v1::Event::kMembershipWithdrawal) {
+    roster.NoteChainWithdrawal(e.author, e.id);
+  }
   // Re-derive the proposals this event may affect (its author votes or proposed), all of them
   // after a membership changed; repeat while finality changes memberships.
   bool everything = false;
@@ -565,7 +570,7 @@ std::vector<EventId> GovernanceLedger::AcknowledgementsDue(const GroupState& sta
   std::vector<EventId> due;
   // An expelled member acknowledges too: finality waits for its chain (Settled).
   const MemberState* m = state.roster().Find(member);
-  if (m == nullptr || m->status == MemberStatus::kWithdrawn) return due;
+  if (m == nullptr || state.roster().CurrentSpan(member)->withdrawal.has_value()) return due;
   for (const EventId& id : open_proposals_) {
     const ProposalState& p = proposals_.at(id);
     auto voter = p.electorate.find(member);

@@ -68,6 +68,11 @@ const MembershipSpan* Roster::SpanInPast(const OrgKey& key, const VerifiedEvent&
   return nullptr;
 }
 
+const MembershipSpan* Roster::CurrentSpan(const OrgKey& key) const {
+  auto it = spans_.find(key);
+  return it == spans_.end() || it->second.empty() ? nullptr : &it->second.back();
+}
+
 bool Roster::LeftInPast(const MembershipSpan& span, const VerifiedEvent& e,
                         const CausalClocks& clocks) {
   if (span.withdrawal.has_value() && clocks.HappenedBefore(*span.withdrawal, e)) return true;
@@ -157,8 +162,13 @@ void Roster::Withdraw(const OrgKey& key, const EventId& withdrawal) {
   MemberState& m = members_.at(key);
   m.status = MemberStatus::kWithdrawn;
   m.removal_event = withdrawal;
-  spans_.at(key).back().withdrawal = withdrawal;
   CheckMemberInvariants(m);
+}
+
+void Roster::NoteChainWithdrawal(const OrgKey& key, const EventId& withdrawal) {
+  auto it = spans_.find(key);
+  if (it == spans_.end() || it->second.back().withdrawal.has_value()) return;
+  it->second.back().withdrawal = withdrawal;
 }
 
 bool Roster::Expel(const OrgKey& key, const EventId& proposal, const EventId& at) {

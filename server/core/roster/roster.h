@@ -115,6 +115,8 @@ class Roster final : public Ledger {
   // finds the same span wherever `e` sorts.
   const MembershipSpan* SpanInPast(const OrgKey& key, const VerifiedEvent& e,
                                    const CausalClocks& clocks) const;
+  // The current (latest) membership of `key`, or nullptr when it never joined.
+  const MembershipSpan* CurrentSpan(const OrgKey& key) const;
   // Whether `span` had ended by its own chain in `e`'s causal past: its withdrawal happened
   // before `e`, or its notice did and `e` is stamped at or after the notice's effective time.
   static bool LeftInPast(const MembershipSpan& span, const VerifiedEvent& e,
@@ -133,6 +135,10 @@ class Roster final : public Ledger {
   void Admit(MemberState m);
   void GiveNotice(const OrgKey& key, const EventId& notice, uint64_t effective_ms);
   void Withdraw(const OrgKey& key, const EventId& withdrawal);
+  // Records that `key`'s chain withdrew at `withdrawal`, whether or not the withdrawal took
+  // effect (an expelled member's does not): its current membership ends there by its own chain
+  // (docs/PROTOCOL.md §5.6 "k withdrew", §5.7). No-op for an org without a membership.
+  void NoteChainWithdrawal(const OrgKey& key, const EventId& withdrawal);
   // Marks `key` expelled by `proposal`, final at `at`. False when it is no longer a member.
   bool Expel(const OrgKey& key, const EventId& proposal, const EventId& at);
 
