@@ -9,6 +9,7 @@
 // Thread safety: pure functions and constant data.
 #pragma once
 
+#include <concepts>
 #include <cstdint>
 #include <initializer_list>
 #include <span>
@@ -99,6 +100,120 @@ struct Field {
   std::string (*cell)(const Record& record);
   bool right_aligned = false;  // numbers and amounts
 };
+
+// The value of one property of a record (below), in the two forms an object prints in: JSON
+// member(s) and the text of a key/value line (and so of a CSV row).
+class Value {
+ public:
+  // A string: as is in both.
+  Value(const std::string& text);
+  Value(const char* text);
+  // true/false; "yes"/"no".
+  Value(bool flag);
+  // A number; "42".
+  template <std::unsigned_integral Number>
+  Value(Number number) : json_(number), text_(Count(number)) {}
+  // An array; the strings joined by spaces.
+  Value(const std::vector<std::string>& strings);
+  // HlcMembers; the wall time as a date string.
+  Value(const Hlc& hlc);
+  // Anything else: `json` and `text` as given.
+  Value(Json json, std::string text);
+
+  // TimeMembers; the date string.
+  static Value Time(uint64_t ms);
+  // AmountMembers; MoneyText.
+  static Value Amount(int64_t minor, const std::string& currency);
+
+  // The JSON member (or two) this value stands for under `name`.
+  JsonMembers Members(const std::string& name) const;
+  const std::string& text() const { return text_; }
+
+ private:
+  enum class Kind { kPlain, kTime, kAmount, kHlc };
+
+  Kind kind_ = Kind::kPlain;
+  Json json_;
+  std::string text_;
+  Hlc hlc_;               // kTime (wall_ms only) and kHlc
+  int64_t minor_ = 0;     // kAmount
+  std::string currency_;  // kAmount
+};
+
+// Where a property shows: JSON and key/value lines (always, or only when its text is not
+// empty), or only one of them.
+enum class Shown { kBoth, kBothTextWhenSet, kJsonOnly, kTextOnly, kTextOnlyWhenSet };
+
+// One property of a record, declared once for its JSON and its key/value lines: its JSON name (the base of both keys for times, amounts and HLCs),
+// its value, where it shows and, when the key/value line names it otherwise, that key.
+template <typename Record>
+struct Property {
+  using RecordType = Record;
+  std::string_view name;
+  Value (*value)(const Record& record);
+  Shown shown = Shown::kBoth;
+  std::string_view text_key = {};
+};
+
+// The property that is the data member `kMember` as is; TimeOf: a time in ms.
+template <typename>
+struct MemberPointer;
+template <typename Class, typename Type>
+struct MemberPointer<Type Class::*> {
+  using Record = Class;
+};
+template <auto kMember>
+Value Of(const typename MemberPointer<decltype(kMember)>::Record& record) {
+  return Value(record.*kMember);
+}
+template <auto kMember>
+Value TimeOf(const typename MemberPointer<decltype(kMember)>::Record& record) {
+  return Value::Time(record.*kMember);
+}
+
+// The JSON object of `record`'s properties, in order.
+template <typename Record>
+Json PropertiesJson(std::span<const Property<Record>> properties, const Record& record) {
+  Json json = Json::object();
+  for (const Property<Record>& property : properties) {
+    if (property.shown == Shown::kTextOnly || property.shown == Shown::kTextOnlyWhenSet) continue;
+    const JsonMembers members = property.value(record).Members(std::string(property.name));
+    for (const auto& [key, value] : members.members()) json[key] = value;
+  }
+  return json;
+}
+
+// The key/value lines of `record`'s properties, in order.
+template <typename Record>
+KeyValues PropertiesDetails(std::span<const Property<Record>> properties, const Record& record) {
+  KeyValues values;
+  for (const Property<Record>& property : properties) {
+    if (property.shown == Shown::kJsonOnly) continue;
+    std::string text = property.value(record).text();
+    const bool when_set = property.shown == Shown::kBothTextWhenSet ||
+                          property.shown == Shown::kTextOnlyWhenSet;
+    if (when_set && text.empty()) continue;
+    values.emplace_back(property.text_key.empty() ? property.name : property.text_key,
+                        std::move(text));
+  }
+  return values;
+}
+
+// The record type of a property table.
+template <const auto& kProperties>
+using RecordOf =
+    typename std::remove_extent_t<std::remove_cvref_t<decltype(kProperties)>>::RecordType;
+
+// PropertiesJson and PropertiesDetails of one table, as functions of the record alone: the
+// `json` and `details` of a RecordFormat.
+template <const auto& kProperties>
+Json JsonOf(const RecordOf<kProperties>& record) {
+  return PropertiesJson<RecordOf<kProperties>>(kProperties, record);
+}
+template <const auto& kProperties>
+KeyValues DetailsOf(const RecordOf<kProperties>& record) {
+  return PropertiesDetails<RecordOf<kProperties>>(kProperties, record);
+}
 
 // The rows of `records`, one cell per column.
 template <typename Record>
