@@ -90,6 +90,7 @@ JsonMembers Value::Members(const std::string& name) const {
     case Kind::kHlc:
       return HlcMembers(name, hlc_);
     case Kind::kPlain:
+    case Kind::kNumber:
       break;
   }
   return {name, json_};

@@ -112,7 +112,7 @@ class Value {
   Value(bool flag);
   // A number; "42".
   template <std::unsigned_integral Number>
-  Value(Number number) : json_(number), text_(Count(number)) {}
+  Value(Number number) : kind_(Kind::kNumber), json_(number), text_(Count(number)) {}
   // An array; the strings joined by spaces.
   Value(const std::vector<std::string>& strings);
   // HlcMembers; the wall time as a date string.
@@ -128,9 +128,11 @@ class Value {
   // The JSON member (or two) this value stands for under `name`.
   JsonMembers Members(const std::string& name) const;
   const std::string& text() const { return text_; }
+  // In a table: numbers are.
+  bool right_aligned() const { return kind_ == Kind::kNumber; }
 
  private:
-  enum class Kind { kPlain, kTime, kAmount, kHlc };
+  enum class Kind { kPlain, kNumber, kTime, kAmount, kHlc };
 
   Kind kind_ = Kind::kPlain;
   Json json_;
@@ -155,20 +157,32 @@ struct Property {
   std::string_view text_key = {};
 };
 
-// The property that is the data member `kMember` as is; TimeOf: a time in ms.
+// The data member `kMember` of `object`, or the member `kMembers...` of that, in turn.
+template <auto kMember, auto... kMembers, typename Object>
+const auto& MemberAt(const Object& object) {
+  if constexpr (sizeof...(kMembers) == 0) {
+    return object.*kMember;
+  } else {
+    return MemberAt<kMembers...>(object.*kMember);
+  }
+}
+
 template <typename>
 struct MemberPointer;
 template <typename Class, typename Type>
 struct MemberPointer<Type Class::*> {
   using Record = Class;
 };
-template <auto kMember>
+
+// The value of a property that is a data member as is (Of<&Group::charter, &Charter::name>);
+// TimeOf: a time in ms.
+template <auto kMember, auto... kMembers>
 Value Of(const typename MemberPointer<decltype(kMember)>::Record& record) {
-  return Value(record.*kMember);
+  return Value(MemberAt<kMember, kMembers...>(record));
 }
-template <auto kMember>
+template <auto kMember, auto... kMembers>
 Value TimeOf(const typename MemberPointer<decltype(kMember)>::Record& record) {
-  return Value::Time(record.*kMember);
+  return Value::Time(MemberAt<kMember, kMembers...>(record));
 }
 
 // The JSON object of `record`'s properties, in order.
@@ -197,6 +211,28 @@ KeyValues PropertiesDetails(std::span<const Property<Record>> properties, const 
                         std::move(text));
   }
   return values;
+}
+
+// A table of `records` with a column for every property shown as text (headed by its text key),
+// the text of its values in the cells; numbers are right-aligned.
+template <typename Record>
+Table PropertiesTable(std::span<const Property<Record>> properties,
+                      const std::vector<Record>& records) {
+  Table table;
+  for (const Property<Record>& property : properties) {
+    if (property.shown == Shown::kJsonOnly) continue;
+    const bool right_aligned = !records.empty() && property.value(records[0]).right_aligned();
+    table.columns.push_back(
+        {std::string(property.text_key.empty() ? property.name : property.text_key),
+         right_aligned});
+  }
+  for (const Record& record : records) {
+    std::vector<std::string>& row = table.rows.emplace_back();
+    for (const Property<Record>& property : properties) {
+      if (property.shown != Shown::kJsonOnly) row.push_back(property.value(record).text());
+    }
+  }
+  return table;
 }
 
 // The record type of a property table.
@@ -237,23 +273,36 @@ struct Section {
   Table (*table)(const Record& record);
 };
 
-// How one record type prints, declared once per type. With -o json: `json(record)`, or an array
-// of them. A list in the table and CSV formats: `columns`. One record: `details` as key/value
-// lines or CSV rows, with the `sections` under the lines. Called on a list or on one record, it
-// gives that Output, so that it can be the `print` of CommandContext::Read.
+// How one record type prints, declared once per type. With -o json: the record's JSON, or an
+// array of them. A list in the table and CSV formats: `columns`. One record: its details as
+// key/value lines or CSV rows, with the `sections` under the lines. The JSON, the columns and the
+// details come from `properties` unless given: `json`, `columns`, `details` are for records
+// whose formats differ in order or content. Called on a list or on one record, it gives that
+// Output, so that it can be the `print` of CommandContext::Read.
 template <typename Record>
 struct RecordFormat {
-  Json (*json)(const Record& record);
+  std::span<const Property<Record>> properties = {};
+  Json (*json)(const Record& record) = nullptr;
   std::span<const Field<Record>> columns = {};
   KeyValues (*details)(const Record& record) = nullptr;
   std::span<const Section<Record>> sections = {};
 
-  Table TableOf(const std::vector<Record>& records) const { return cli::TableOf(columns, records); }
+  Json ToJson(const Record& record) const {
+    return json != nullptr ? json(record) : PropertiesJson(properties, record);
+  }
+  KeyValues Details(const Record& record) const {
+    return details != nullptr ? details(record) : PropertiesDetails(properties, record);
+  }
+  Table TableOf(const std::vector<Record>& records) const {
+    return columns.empty() ? PropertiesTable(properties, records) : cli::TableOf(columns, records);
+  }
   Output operator()(const std::vector<Record>& records) const {
-    return Output::List(JsonArray(records, json), TableOf(records));
+    Json array = Json::array();
+    for (const Record& record : records) array.push_back(ToJson(record));
+    return Output::List(std::move(array), TableOf(records));
   }
   Output operator()(const Record& record) const {
-    Output output = Output::Object(json(record), details(record));
+    Output output = Output::Object(ToJson(record), Details(record));
     for (const Section<Record>& section : sections) {
       output.tables.emplace_back(std::string(section.title), section.table(record));
     }

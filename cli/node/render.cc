@@ -25,28 +25,21 @@ constexpr Property<OrgCard> kOrgCardProperties[] = {
     {"endpoints", Of<&OrgCard::endpoints>},
 };
 
-constexpr Property<TokenInfo> kTokenProperties[] = {
-    {"token_id", Of<&TokenInfo::token_id>},
-    {"role", Of<&TokenInfo::role>},
-    {"label", Of<&TokenInfo::label>},
-    {"group_ids", Of<&TokenInfo::group_ids>},
-    {"created", TimeOf<&TokenInfo::created_ms>},
-    {"revoked", Of<&TokenInfo::revoked>},
-};
-
 std::string GroupsText(const TokenInfo& token) {
   std::vector<std::string> groups;
   for (const std::string& group_id : token.group_ids) groups.push_back(ShortId(group_id));
   return groups.empty() ? "all" : absl::StrJoin(groups, " ");
 }
 
-constexpr Field<TokenInfo> kTokenColumns[] = {
-    {"token_id", [](const TokenInfo& token) { return token.token_id; }},
-    {"role", [](const TokenInfo& token) { return token.role; }},
-    {"label", [](const TokenInfo& token) { return token.label; }},
-    {"groups", GroupsText},
-    {"created", [](const TokenInfo& token) { return FormatTimeMs(token.created_ms); }},
-    {"revoked", [](const TokenInfo& token) { return YesNo(token.revoked); }},
+constexpr Property<TokenInfo> kTokenProperties[] = {
+    {"token_id", Of<&TokenInfo::token_id>},
+    {"role", Of<&TokenInfo::role>},
+    {"label", Of<&TokenInfo::label>},
+    {"group_ids",
+     [](const TokenInfo& token) { return Value(token.group_ids, GroupsText(token)); },
+     Shown::kBoth, "groups"},
+    {"created", TimeOf<&TokenInfo::created_ms>},
+    {"revoked", Of<&TokenInfo::revoked>},
 };
 
 constexpr Property<PeerStatus> kPeerProperties[] = {
@@ -96,12 +89,11 @@ constexpr Property<SyncResult> kSyncProperties[] = {
 
 }  // namespace
 
-const RecordFormat<NodeInfo> kNodeInfoFormat = {JsonOf<kNodeInfoProperties>, {},
-                                                DetailsOf<kNodeInfoProperties>};
+const RecordFormat<NodeInfo> kNodeInfoFormat = {kNodeInfoProperties};
 
-Json ToJson(const OrgCard& card) { return JsonOf<kOrgCardProperties>(card); }
+Json ToJson(const OrgCard& card) { return kOrgCardFormat.ToJson(card); }
 
-const RecordFormat<OrgCard> kOrgCardFormat = {ToJson, {}, DetailsOf<kOrgCardProperties>};
+const RecordFormat<OrgCard> kOrgCardFormat = {kOrgCardProperties};
 
 Output CardFileOutput(const OrgCard& card, const std::string& path) {
   Output output = kOrgCardFormat(card);
@@ -111,7 +103,7 @@ Output CardFileOutput(const OrgCard& card, const std::string& path) {
   return output;
 }
 
-const RecordFormat<TokenInfo> kTokenFormat = {JsonOf<kTokenProperties>, kTokenColumns};
+const RecordFormat<TokenInfo> kTokenFormat = {kTokenProperties};
 
 Output CreatedTokenOutput(const CreatedToken& token, const std::string& role,
                           const std::string& label, const std::vector<std::string>& group_ids) {
@@ -132,7 +124,7 @@ Output RevokedTokenOutput(const std::string& token_id) {
                         {{"token_id", token_id}, {"revoked", "yes"}});
 }
 
-const RecordFormat<PeerStatus> kPeerFormat = {JsonOf<kPeerProperties>, kPeerColumns};
+const RecordFormat<PeerStatus> kPeerFormat = {.properties = kPeerProperties, .columns = kPeerColumns};
 
 Table PeersTable(const std::vector<PeerStatus>& peers) { return kPeerFormat.TableOf(peers); }
 
