@@ -25,11 +25,10 @@ using MembershipStub = v1::MembershipService::Stub;
 absl::StatusOr<ProposalWrite> Client::Propose(std::string_view group_id,
                                               const ProposalSpec& proposal,
                                               const WriteOptions& write) {
-  v1::ProposeRequest request;
-  CONSTELLATION_SDK_RETURN_IF_ERROR(DecodeId(group_id, "group_id", request.mutable_group_id()));
-  CONSTELLATION_SDK_RETURN_IF_ERROR(internal::ToProto(proposal, request.mutable_proposal()));
-  return UnaryCall<ProposalWrite>(*core_, "Propose", &GovernanceStub::Propose, std::move(request),
-                                  write, FromProto);
+  return internal::GroupWriteCall<ProposalWrite>(*core_, "Propose", &GovernanceStub::Propose,
+                                                 group_id, proposal,
+                                                 &v1::ProposeRequest::mutable_proposal,
+                                                 internal::ToProto, write, FromProto);
 }
 
 absl::StatusOr<ProposalWrite> Client::CastStance(std::string_view group_id,
