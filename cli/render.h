@@ -5,7 +5,9 @@
 // the currency's exponent; times as `<name>_ms` plus a date string, null when unset), in tables
 // (the ids of the listed records in full, other keys shortened to 12 hex characters), and the
 // one way to print records: a RecordFormat, declared once per record type, holds the record's
-// JSON, its column definitions (for both the table and the CSV of a list) and its details.
+// JSON, its column definitions (for both the table and the CSV of a list) and its details, all
+// derived from one table of the record's properties (a name and a Value per field) unless a
+// format differs in order or content.
 // Thread safety: pure functions and constant data.
 #pragma once
 
