@@ -103,8 +103,8 @@ struct Field {
   bool right_aligned = false;  // numbers and amounts
 };
 
-// The value of one property of a record (below), in the two forms an object prints in: JSON
-// member(s) and the text of a key/value line (and so of a CSV row).
+// The value of one property of a record (below), in the two forms it prints in: JSON member(s),
+// and text (a key/value line, a CSV row, a table cell).
 class Value {
  public:
   // A string: as is in both.
@@ -148,8 +148,10 @@ class Value {
 // empty), or only one of them.
 enum class Shown { kBoth, kBothTextWhenSet, kJsonOnly, kTextOnly, kTextOnlyWhenSet };
 
-// One property of a record, declared once for its JSON and its key/value lines: its JSON name (the base of both keys for times, amounts and HLCs),
-// its value, where it shows and, when the key/value line names it otherwise, that key.
+// One property of a record, declared once for its JSON, its key/value lines and its table
+// column: its JSON name (the base of both keys for times, amounts and HLCs), its value, where it
+// shows ("text" is the key/value lines and the columns) and, when the text names it otherwise,
+// that key.
 template <typename Record>
 struct Property {
   using RecordType = Record;
@@ -206,8 +208,8 @@ KeyValues PropertiesDetails(std::span<const Property<Record>> properties, const 
   for (const Property<Record>& property : properties) {
     if (property.shown == Shown::kJsonOnly) continue;
     std::string text = property.value(record).text();
-    const bool when_set = property.shown == Shown::kBothTextWhenSet ||
-                          property.shown == Shown::kTextOnlyWhenSet;
+    const bool when_set =
+        property.shown == Shown::kBothTextWhenSet || property.shown == Shown::kTextOnlyWhenSet;
     if (when_set && text.empty()) continue;
     values.emplace_back(property.text_key.empty() ? property.name : property.text_key,
                         std::move(text));

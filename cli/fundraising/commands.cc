@@ -41,8 +41,7 @@ absl::StatusOr<Output> CampaignOpenCommand(const Invocation& inv, CommandContext
     if (!deadline_ms.ok()) return deadline_ms.status();
     campaign.assurance_deadline_ms = *deadline_ms;
   }
-  return context.WriteCall(&Client::OpenCampaign, CampaignOpenedOutput, inv.Get("group"),
-                           campaign);
+  return context.WriteCall(&Client::OpenCampaign, CampaignOpenedOutput, inv.Get("group"), campaign);
 }
 
 absl::StatusOr<Output> CampaignListCommand(const Invocation& inv, CommandContext& context) {

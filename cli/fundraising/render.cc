@@ -190,10 +190,10 @@ constexpr Property<Pledge> kPledgeProperties[] = {
     {"condition",
      [](const Pledge& pledge) {
        const std::optional<PledgeCondition>& condition = pledge.terms.condition;
-       return Value(condition.has_value() ? absl::StrFormat("barrier: %s; release: %s",
-                                                            condition->barrier,
-                                                            condition->right_of_release)
-                                          : "");
+       return Value(condition.has_value()
+                        ? absl::StrFormat("barrier: %s; release: %s", condition->barrier,
+                                          condition->right_of_release)
+                        : "");
      },
      Shown::kTextOnlyWhenSet},
     {"restriction",
@@ -201,8 +201,7 @@ constexpr Property<Pledge> kPledgeProperties[] = {
      Shown::kTextOnlyWhenSet},
     {"donor", Of<&Pledge::terms, &PledgeTerms::donor_name>, Shown::kTextOnlyWhenSet},
     {"note", Of<&Pledge::terms, &PledgeTerms::note>, Shown::kTextOnlyWhenSet},
-    {"evidence_sha256", Of<&Pledge::terms, &PledgeTerms::evidence_sha256>,
-     Shown::kTextOnlyWhenSet},
+    {"evidence_sha256", Of<&Pledge::terms, &PledgeTerms::evidence_sha256>, Shown::kTextOnlyWhenSet},
     {"cancel_reason", Of<&Pledge::cancel_reason>, Shown::kBothTextWhenSet},
     {"created", Of<&Pledge::created_hlc>},
     {"updated", Of<&Pledge::updated_hlc>},

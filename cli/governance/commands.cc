@@ -172,8 +172,8 @@ absl::StatusOr<Output> ProposalListCommand(const Invocation& inv, CommandContext
 }
 
 absl::StatusOr<Output> ProposalShowCommand(const Invocation& inv, CommandContext& context) {
-  return context.ReadCallAsOf(AsOfMs(inv), &Client::GetProposal, kProposalFormat,
-                              inv.Get("group"), inv.Get("proposal"));
+  return context.ReadCallAsOf(AsOfMs(inv), &Client::GetProposal, kProposalFormat, inv.Get("group"),
+                              inv.Get("proposal"));
 }
 
 absl::StatusOr<Output> ProposalVoteCommand(const Invocation& inv, CommandContext& context) {

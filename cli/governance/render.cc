@@ -174,7 +174,8 @@ constexpr Property<Proposal> kProposalProperties[] = {
        rule["from_charter"] = proposal.rule_from_charter;
        return Value(rule, "");
      }},
-    {"tally", [](const Proposal& proposal) { return Value(JsonOf<kTallyProperties>(proposal.tally), ""); }},
+    {"tally",
+     [](const Proposal& proposal) { return Value(JsonOf<kTallyProperties>(proposal.tally), ""); }},
     {"electorate",
      [](const Proposal& proposal) {
        return Value(JsonArray(proposal.electorate, JsonOf<kVoterProperties>), "");

@@ -35,8 +35,7 @@ constexpr Property<TokenInfo> kTokenProperties[] = {
     {"token_id", Of<&TokenInfo::token_id>},
     {"role", Of<&TokenInfo::role>},
     {"label", Of<&TokenInfo::label>},
-    {"group_ids",
-     [](const TokenInfo& token) { return Value(token.group_ids, GroupsText(token)); },
+    {"group_ids", [](const TokenInfo& token) { return Value(token.group_ids, GroupsText(token)); },
      Shown::kBoth, "groups"},
     {"created", TimeOf<&TokenInfo::created_ms>},
     {"revoked", Of<&TokenInfo::revoked>},
@@ -124,7 +123,8 @@ Output RevokedTokenOutput(const std::string& token_id) {
                         {{"token_id", token_id}, {"revoked", "yes"}});
 }
 
-const RecordFormat<PeerStatus> kPeerFormat = {.properties = kPeerProperties, .columns = kPeerColumns};
+const RecordFormat<PeerStatus> kPeerFormat = {.properties = kPeerProperties,
+                                              .columns = kPeerColumns};
 
 Table PeersTable(const std::vector<PeerStatus>& peers) { return kPeerFormat.TableOf(peers); }
 

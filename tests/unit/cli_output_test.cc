@@ -197,18 +197,17 @@ constexpr Property<Sample> kSampleProperties[] = {
 };
 
 TEST(CliOutputTest, OnePropertyTableGivesJsonDetailsAndColumns) {
-  const Sample sample{"s1", 3, true, {"a", "b"}, 1'801'353'600'000, {25050, "EUR"},
-                      {1'795'132'800'000, 2}, ""};
+  const Sample sample{
+      "s1", 3, true, {"a", "b"}, 1'801'353'600'000, {25050, "EUR"}, {1'795'132'800'000, 2}, ""};
   const Json json = PropertiesJson<Sample>(kSampleProperties, sample);
-  EXPECT_EQ(DumpJson(json),
-            DumpJson(JsonObject({{"id", "s1"},
-                                 {"count", 3},
-                                 {"open", true},
-                                 {"tags", std::vector<std::string>{"a", "b"}},
-                                 TimeMembers("due", 1'801'353'600'000),
-                                 AmountMembers("amount", 25050, "EUR"),
-                                 HlcMembers("time", Hlc{1'795'132'800'000, 2}),
-                                 {"note", ""}})));
+  EXPECT_EQ(DumpJson(json), DumpJson(JsonObject({{"id", "s1"},
+                                                 {"count", 3},
+                                                 {"open", true},
+                                                 {"tags", std::vector<std::string>{"a", "b"}},
+                                                 TimeMembers("due", 1'801'353'600'000),
+                                                 AmountMembers("amount", 25050, "EUR"),
+                                                 HlcMembers("time", Hlc{1'795'132'800'000, 2}),
+                                                 {"note", ""}})));
 
   // Text keys where given; no note while it is empty; JSON-only tags left out.
   EXPECT_THAT(PropertiesDetails<Sample>(kSampleProperties, sample),
@@ -227,8 +226,8 @@ TEST(CliOutputTest, OnePropertyTableGivesJsonDetailsAndColumns) {
   // Every column shown as text, even when empty; numbers right-aligned.
   const Table table = PropertiesTable<Sample>(kSampleProperties, {sample, noted});
   EXPECT_EQ(Lines(RenderCsv(table))[0], "id,n,open,due,amount,currency,time,note");
-  EXPECT_THAT(table.rows[0], ElementsAre("s1", "3", "yes", "2027-01-31", "250.50 EUR", "EUR",
-                                         "2026-11-20", ""));
+  EXPECT_THAT(table.rows[0],
+              ElementsAre("s1", "3", "yes", "2027-01-31", "250.50 EUR", "EUR", "2026-11-20", ""));
   EXPECT_TRUE(table.columns[1].right_aligned);
   EXPECT_FALSE(table.columns[0].right_aligned);
 
