@@ -16,7 +16,7 @@ namespace constellation {
 namespace {
 
 using internal::DecodeId, internal::DecodeOptionalId, internal::DecodeRecordIds,
-    internal::FromProto, internal::UnaryCall;
+    internal::FromProto, internal::GroupWriteCall, internal::UnaryCall;
 using FundraisingStub = v1::FundraisingService::Stub;
 
 }  // namespace
@@ -24,7 +24,7 @@ using FundraisingStub = v1::FundraisingService::Stub;
 absl::StatusOr<CampaignWrite> Client::OpenCampaign(std::string_view group_id,
                                                    const CampaignInput& campaign,
                                                    const WriteOptions& write) {
-  return internal::GroupWriteCall<CampaignWrite>(
+  return GroupWriteCall<CampaignWrite>(
       *core_, "OpenCampaign", &FundraisingStub::OpenCampaign, group_id, campaign,
       &v1::OpenCampaignRequest::mutable_campaign, internal::ToProto, write, FromProto);
 }

@@ -16,7 +16,7 @@ namespace constellation {
 namespace {
 
 using internal::DecodeId, internal::DecodeOptionalId, internal::DecodeRecordIds,
-    internal::FromProto, internal::UnaryCall;
+    internal::FromProto, internal::GroupWriteCall, internal::UnaryCall;
 using GovernanceStub = v1::GovernanceService::Stub;
 using MembershipStub = v1::MembershipService::Stub;
 
@@ -25,9 +25,9 @@ using MembershipStub = v1::MembershipService::Stub;
 absl::StatusOr<ProposalWrite> Client::Propose(std::string_view group_id,
                                               const ProposalSpec& proposal,
                                               const WriteOptions& write) {
-  return internal::GroupWriteCall<ProposalWrite>(
-      *core_, "Propose", &GovernanceStub::Propose, group_id, proposal,
-      &v1::ProposeRequest::mutable_proposal, internal::ToProto, write, FromProto);
+  return GroupWriteCall<ProposalWrite>(*core_, "Propose", &GovernanceStub::Propose, group_id,
+                                       proposal, &v1::ProposeRequest::mutable_proposal,
+                                       internal::ToProto, write, FromProto);
 }
 
 absl::StatusOr<ProposalWrite> Client::CastStance(std::string_view group_id,
