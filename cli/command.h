@@ -85,12 +85,34 @@ class CommandContext {
     return Read([&](Client& client) { return call(client, *input); }, std::forward<Print>(print));
   }
 
+  // A read that is one call of the client, `(client.*method)(args...)`: the most common
+  // command. ReadCallAsOf: `as_of_ms` (parsed from --as-of, checked before connecting) is the
+  // last argument.
+  template <typename Method, typename Print, typename... Args>
+  absl::StatusOr<Output> ReadCall(Method method, Print&& print, const Args&... args) {
+    return Read([&](Client& client) { return (client.*method)(args...); },
+                std::forward<Print>(print));
+  }
+  template <typename Method, typename Print, typename... Args>
+  absl::StatusOr<Output> ReadCallAsOf(const absl::StatusOr<uint64_t>& as_of_ms, Method method,
+                                      Print&& print, const Args&... args) {
+    if (!as_of_ms.ok()) return as_of_ms.status();
+    return ReadCall(method, std::forward<Print>(print), args..., *as_of_ms);
+  }
+
   // A write: as Read, but `print(result, request_id)`, for the request id in the output.
   template <typename Call, typename Print>
   absl::StatusOr<Output> Write(Call&& call, Print&& print) {
     auto result = Connected(std::forward<Call>(call));
     if (!result.ok()) return result.status();
     return print(*result, request_id_);
+  }
+
+  // A write that is one call of the client: `(client.*method)(args..., write_options())`.
+  template <typename Method, typename Print, typename... Args>
+  absl::StatusOr<Output> WriteCall(Method method, Print&& print, const Args&... args) {
+    return Write([&](Client& client) { return (client.*method)(args..., write_options()); },
+                 std::forward<Print>(print));
   }
 
  private:

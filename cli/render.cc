@@ -2,6 +2,7 @@
 #include "cli/render.h"
 
 #include <absl/strings/str_format.h>
+#include <absl/strings/str_join.h>
 #include <constellation/money.h>
 
 #include "cli/values.h"
@@ -51,6 +52,48 @@ JsonMembers AmountMembers(const std::string& name, int64_t minor, const std::str
 JsonMembers HlcMembers(const std::string& name, const Hlc& hlc) {
   return {name + "_hlc", JsonObject({{"wall_ms", hlc.wall_ms}, {"logical", hlc.logical}}), name,
           hlc.wall_ms == 0 ? Json(nullptr) : Json(FormatTimeMs(hlc.wall_ms))};
+}
+
+Value::Value(const std::string& text) : json_(text), text_(text) {}
+
+Value::Value(const char* text) : Value(std::string(text)) {}
+
+Value::Value(bool flag) : json_(flag), text_(YesNo(flag)) {}
+
+Value::Value(const std::vector<std::string>& strings)
+    : json_(strings), text_(absl::StrJoin(strings, " ")) {}
+
+Value::Value(const Hlc& hlc) : kind_(Kind::kHlc), text_(FormatTimeMs(hlc.wall_ms)), hlc_(hlc) {}
+
+Value::Value(Json json, std::string text) : json_(std::move(json)), text_(std::move(text)) {}
+
+Value Value::Time(uint64_t ms) {
+  Value value(Hlc{ms, 0});
+  value.kind_ = Kind::kTime;
+  return value;
+}
+
+Value Value::Amount(int64_t minor, const std::string& currency) {
+  Value value(Json(), MoneyText(minor, currency));
+  value.kind_ = Kind::kAmount;
+  value.minor_ = minor;
+  value.currency_ = currency;
+  return value;
+}
+
+JsonMembers Value::Members(const std::string& name) const {
+  switch (kind_) {
+    case Kind::kTime:
+      return TimeMembers(name, hlc_.wall_ms);
+    case Kind::kAmount:
+      return AmountMembers(name, minor_, currency_);
+    case Kind::kHlc:
+      return HlcMembers(name, hlc_);
+    case Kind::kPlain:
+    case Kind::kNumber:
+      break;
+  }
+  return {name, json_};
 }
 
 Json ToJson(const Money& money) {

@@ -33,7 +33,7 @@ constexpr Field<ContextEntry> kContextColumns[] = {
 
 }  // namespace
 
-const RecordFormat<ContextEntry> kContextFormat = {ContextJson, kContextColumns};
+const RecordFormat<ContextEntry> kContextFormat = {.json = ContextJson, .columns = kContextColumns};
 
 Output ContextSetOutput(const ContextEntry& entry, const std::string& config_path) {
   return Output::Object(JsonObject({{"context", entry.name},

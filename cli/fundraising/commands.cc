@@ -41,23 +41,17 @@ absl::StatusOr<Output> CampaignOpenCommand(const Invocation& inv, CommandContext
     if (!deadline_ms.ok()) return deadline_ms.status();
     campaign.assurance_deadline_ms = *deadline_ms;
   }
-  return context.Write(
-      [&](Client& client) {
-        return client.OpenCampaign(inv.Get("group"), campaign, context.write_options());
-      },
-      CampaignOpenedOutput);
+  return context.WriteCall(&Client::OpenCampaign, CampaignOpenedOutput, inv.Get("group"), campaign);
 }
 
 absl::StatusOr<Output> CampaignListCommand(const Invocation& inv, CommandContext& context) {
   const std::string group_id = inv.Get("group");
-  return context.Read([&](Client& client) { return client.ListCampaigns(group_id); },
-                      kCampaignFormat);
+  return context.ReadCall(&Client::ListCampaigns, kCampaignFormat, group_id);
 }
 
 absl::StatusOr<Output> CampaignShowCommand(const Invocation& inv, CommandContext& context) {
-  return context.Read(
-      [&](Client& client) { return client.GetCampaign(inv.Get("group"), inv.Positional(0)); },
-      kCampaignFormat);
+  return context.ReadCall(&Client::GetCampaign, kCampaignFormat, inv.Get("group"),
+                          inv.Positional(0));
 }
 
 // Applies the terms flags to `terms` (a fresh pledge, or a copy of the current version for an
@@ -107,12 +101,8 @@ absl::StatusOr<Output> PledgeRecordCommand(const Invocation& inv, CommandContext
   PledgeTerms terms;
   absl::Status status = ApplyTermsFlags(inv, inv.Get("currency"), &terms);
   if (!status.ok()) return status;
-  return context.Write(
-      [&](Client& client) {
-        return client.RecordPledge(inv.Get("group"), inv.Get("campaign"), terms,
-                                   context.write_options());
-      },
-      PledgeWriteOutput);
+  return context.WriteCall(&Client::RecordPledge, PledgeWriteOutput, inv.Get("group"),
+                           inv.Get("campaign"), terms);
 }
 
 absl::StatusOr<Output> PledgeAmendCommand(const Invocation& inv, CommandContext& context) {
@@ -133,12 +123,8 @@ absl::StatusOr<Output> PledgeAmendCommand(const Invocation& inv, CommandContext&
 }
 
 absl::StatusOr<Output> PledgeCancelCommand(const Invocation& inv, CommandContext& context) {
-  return context.Write(
-      [&](Client& client) {
-        return client.CancelPledge(inv.Get("group"), inv.Positional(0), inv.Get("reason"),
-                                   context.write_options());
-      },
-      PledgeWriteOutput);
+  return context.WriteCall(&Client::CancelPledge, PledgeWriteOutput, inv.Get("group"),
+                           inv.Positional(0), inv.Get("reason"));
 }
 
 absl::StatusOr<Output> PledgePayCommand(const Invocation& inv, CommandContext& context) {
@@ -165,21 +151,13 @@ absl::StatusOr<Output> PledgePayCommand(const Invocation& inv, CommandContext& c
 }
 
 absl::StatusOr<Output> PledgeListCommand(const Invocation& inv, CommandContext& context) {
-  return context.Read(
-      AsOfMs(inv),
-      [&](Client& client, uint64_t as_of_ms) {
-        return client.ListPledges(inv.Get("group"), inv.Get("campaign"), as_of_ms);
-      },
-      kPledgeFormat);
+  return context.ReadCallAsOf(AsOfMs(inv), &Client::ListPledges, kPledgeFormat, inv.Get("group"),
+                              inv.Get("campaign"));
 }
 
 absl::StatusOr<Output> PledgeShowCommand(const Invocation& inv, CommandContext& context) {
-  return context.Read(
-      AsOfMs(inv),
-      [&](Client& client, uint64_t as_of_ms) {
-        return client.GetPledge(inv.Get("group"), inv.Positional(0), as_of_ms);
-      },
-      kPledgeFormat);
+  return context.ReadCallAsOf(AsOfMs(inv), &Client::GetPledge, kPledgeFormat, inv.Get("group"),
+                              inv.Positional(0));
 }
 
 absl::StatusOr<Output> PledgeHistoryCommand(const Invocation& inv, CommandContext& context) {

@@ -54,6 +54,16 @@ std::string PledgeAmount(const Pledge& pledge) {
   return FormatAmount(pledge.*kMinor, pledge.terms.amount.currency);
 }
 
+// The same as values: JSON `<name>_minor` and `<name>`, "250.50 EUR" as text.
+template <int64_t Campaign::*kMinor>
+Value CampaignMoney(const Campaign& campaign) {
+  return Value::Amount(campaign.*kMinor, campaign.definition.goal.currency);
+}
+template <int64_t Pledge::*kMinor>
+Value PledgeMoney(const Pledge& pledge) {
+  return Value::Amount(pledge.*kMinor, pledge.terms.amount.currency);
+}
+
 constexpr Field<Campaign> kCampaignColumns[] = {
     {"campaign_id", [](const Campaign& campaign) { return campaign.campaign_id; }},
     {"name", [](const Campaign& campaign) { return campaign.definition.name; }},
@@ -159,6 +169,100 @@ Table InstallmentsTable(const Pledge& pledge) {
 
 constexpr Section<Pledge> kPledgeSections[] = {{"Installments", InstallmentsTable}};
 
+// JSON: the amounts, then the terms; the details: the amounts, then the terms that are set.
+constexpr Property<Pledge> kPledgeProperties[] = {
+    {"pledge_id", Of<&Pledge::pledge_id>},
+    {"group_id", Of<&Pledge::group_id>, Shown::kJsonOnly},
+    {"campaign_id", Of<&Pledge::campaign_id>},
+    {"pledger", Of<&Pledge::pledger>},
+    {"status", Of<&Pledge::status>},
+    {"version", Of<&Pledge::version>},
+    {"currency", Of<&Pledge::terms, &PledgeTerms::amount, &Money::currency>, Shown::kJsonOnly},
+    {"amount",
+     [](const Pledge& pledge) {
+       return Value::Amount(pledge.terms.amount.amount_minor, pledge.terms.amount.currency);
+     }},
+    {"received", PledgeMoney<&Pledge::received_minor>},
+    {"written_off", PledgeMoney<&Pledge::written_off_minor>},
+    {"outstanding", PledgeMoney<&Pledge::outstanding_minor>},
+    {"terms", [](const Pledge& pledge) { return Value(TermsJson(pledge.terms), ""); },
+     Shown::kJsonOnly},
+    {"condition",
+     [](const Pledge& pledge) {
+       const std::optional<PledgeCondition>& condition = pledge.terms.condition;
+       return Value(condition.has_value()
+                        ? absl::StrFormat("barrier: %s; release: %s", condition->barrier,
+                                          condition->right_of_release)
+                        : "");
+     },
+     Shown::kTextOnlyWhenSet},
+    {"restriction",
+     [](const Pledge& pledge) { return Value(RestrictionText(pledge.terms.restriction)); },
+     Shown::kTextOnlyWhenSet},
+    {"donor", Of<&Pledge::terms, &PledgeTerms::donor_name>, Shown::kTextOnlyWhenSet},
+    {"note", Of<&Pledge::terms, &PledgeTerms::note>, Shown::kTextOnlyWhenSet},
+    {"evidence_sha256", Of<&Pledge::terms, &PledgeTerms::evidence_sha256>, Shown::kTextOnlyWhenSet},
+    {"cancel_reason", Of<&Pledge::cancel_reason>, Shown::kBothTextWhenSet},
+    {"created", Of<&Pledge::created_hlc>},
+    {"updated", Of<&Pledge::updated_hlc>},
+};
+
+Json AssuranceJson(const Campaign& campaign) {
+  const std::optional<Money>& threshold = campaign.definition.assurance_threshold;
+  if (!threshold.has_value()) return nullptr;
+  return JsonObject({AmountMembers("threshold", threshold->amount_minor, threshold->currency),
+                     TimeMembers("deadline", campaign.definition.assurance_deadline_ms)});
+}
+
+constexpr Property<Campaign> kCampaignProperties[] = {
+    {"campaign_id", Of<&Campaign::campaign_id>},
+    {"group_id", Of<&Campaign::group_id>},
+    {"name", Of<&Campaign::definition, &CampaignInput::name>},
+    {"currency", Of<&Campaign::definition, &CampaignInput::goal, &Money::currency>},
+    {"goal",
+     [](const Campaign& campaign) {
+       const Money& goal = campaign.definition.goal;
+       return Value::Amount(goal.amount_minor, goal.currency);
+     }},
+    {"deadline", TimeOf<&Campaign::definition, &CampaignInput::deadline_ms>},
+    {"opened_by", Of<&Campaign::opened_by>},
+    {"fiscal_host", Of<&Campaign::fiscal_host>},
+    {"restriction",
+     [](const Campaign& campaign) {
+       return Value(RestrictionJson(campaign.definition.restriction), "");
+     }},
+    {"assurance", [](const Campaign& campaign) { return Value(AssuranceJson(campaign), ""); }},
+    {"action_team_id", Of<&Campaign::definition, &CampaignInput::action_team_id>},
+    {"pledge_count", Of<&Campaign::pledge_count>},
+    {"pledged", CampaignMoney<&Campaign::pledged_minor>},
+    {"received", CampaignMoney<&Campaign::received_minor>},
+    {"outstanding", CampaignMoney<&Campaign::outstanding_minor>},
+    {"conditional", CampaignMoney<&Campaign::conditional_minor>},
+    {"opened", Of<&Campaign::opened_hlc>},
+};
+
+constexpr Property<PledgeVersionEntry> kPledgeVersionProperties[] = {
+    {"pledge_id", Of<&PledgeVersionEntry::pledge_id>},
+    {"version", Of<&PledgeVersionEntry::version, &PledgeVersion::version>},
+    {"kind", Of<&PledgeVersionEntry::version, &PledgeVersion::kind>},
+    {"event_id", Of<&PledgeVersionEntry::version, &PledgeVersion::event_id>},
+    {"author", Of<&PledgeVersionEntry::version, &PledgeVersion::author>},
+    {"time", Of<&PledgeVersionEntry::version, &PledgeVersion::hlc>},
+    {"terms",
+     [](const PledgeVersionEntry& entry) {
+       const std::optional<PledgeTerms>& terms = entry.version.terms;
+       return Value(terms.has_value() ? TermsJson(*terms) : Json(nullptr), "");
+     }},
+    {"reason", Of<&PledgeVersionEntry::version, &PledgeVersion::reason>},
+    {"amount",
+     [](const PledgeVersionEntry& entry) {
+       const std::optional<Money>& amount = entry.version.amount;
+       return Value(amount.has_value() ? ToJson(*amount) : Json(nullptr), "");
+     }},
+    {"external_ref", Of<&PledgeVersionEntry::version, &PledgeVersion::external_ref>},
+    {"received", TimeOf<&PledgeVersionEntry::version, &PledgeVersion::received_ms>},
+};
+
 KeyValues CampaignDetails(const Campaign& campaign) {
   const CampaignInput& definition = campaign.definition;
   const std::string& currency = definition.goal.currency;
@@ -188,35 +292,10 @@ KeyValues CampaignDetails(const Campaign& campaign) {
 
 }  // namespace
 
-Json ToJson(const Campaign& campaign) {
-  const CampaignInput& definition = campaign.definition;
-  const std::string& currency = definition.goal.currency;
-  const std::optional<Money>& threshold = definition.assurance_threshold;
-  return JsonObject(
-      {{"campaign_id", campaign.campaign_id},
-       {"group_id", campaign.group_id},
-       {"name", definition.name},
-       {"currency", currency},
-       AmountMembers("goal", definition.goal.amount_minor, currency),
-       TimeMembers("deadline", definition.deadline_ms),
-       {"opened_by", campaign.opened_by},
-       {"fiscal_host", campaign.fiscal_host},
-       {"restriction", RestrictionJson(definition.restriction)},
-       {"assurance",
-        threshold.has_value()
-            ? JsonObject({AmountMembers("threshold", threshold->amount_minor, threshold->currency),
-                          TimeMembers("deadline", definition.assurance_deadline_ms)})
-            : Json(nullptr)},
-       {"action_team_id", definition.action_team_id},
-       {"pledge_count", campaign.pledge_count},
-       AmountMembers("pledged", campaign.pledged_minor, currency),
-       AmountMembers("received", campaign.received_minor, currency),
-       AmountMembers("outstanding", campaign.outstanding_minor, currency),
-       AmountMembers("conditional", campaign.conditional_minor, currency),
-       HlcMembers("opened", campaign.opened_hlc)});
-}
+Json ToJson(const Campaign& campaign) { return kCampaignFormat.ToJson(campaign); }
 
-const RecordFormat<Campaign> kCampaignFormat = {ToJson, kCampaignColumns, CampaignDetails};
+const RecordFormat<Campaign> kCampaignFormat = {
+    .properties = kCampaignProperties, .columns = kCampaignColumns, .details = CampaignDetails};
 
 Output CampaignOpenedOutput(const CampaignWrite& write, std::string_view request_id) {
   const Campaign& campaign = write.campaign;
@@ -228,57 +307,14 @@ Output CampaignOpenedOutput(const CampaignWrite& write, std::string_view request
                       {"fiscal_host", campaign.fiscal_host}});
 }
 
-Json ToJson(const Pledge& pledge) {
-  const std::string& currency = pledge.terms.amount.currency;
-  return JsonObject({{"pledge_id", pledge.pledge_id},
-                     {"group_id", pledge.group_id},
-                     {"campaign_id", pledge.campaign_id},
-                     {"pledger", pledge.pledger},
-                     {"status", pledge.status},
-                     {"version", pledge.version},
-                     {"currency", currency},
-                     AmountMembers("amount", pledge.terms.amount.amount_minor, currency),
-                     AmountMembers("received", pledge.received_minor, currency),
-                     AmountMembers("written_off", pledge.written_off_minor, currency),
-                     AmountMembers("outstanding", pledge.outstanding_minor, currency),
-                     {"terms", TermsJson(pledge.terms)},
-                     {"cancel_reason", pledge.cancel_reason},
-                     HlcMembers("created", pledge.created_hlc),
-                     HlcMembers("updated", pledge.updated_hlc)});
-}
+Json ToJson(const Pledge& pledge) { return kPledgeFormat.ToJson(pledge); }
 
-const RecordFormat<Pledge> kPledgeFormat = {ToJson, kPledgeColumns, PledgeDetails, kPledgeSections};
+const RecordFormat<Pledge> kPledgeFormat = {
+    .properties = kPledgeProperties, .columns = kPledgeColumns, .sections = kPledgeSections};
 
 Table PledgesTable(const std::vector<Pledge>& pledges) { return kPledgeFormat.TableOf(pledges); }
 
-KeyValues PledgeDetails(const Pledge& pledge) {
-  const PledgeTerms& terms = pledge.terms;
-  const std::string& currency = terms.amount.currency;
-  KeyValues values = {{"pledge_id", pledge.pledge_id},
-                      {"campaign_id", pledge.campaign_id},
-                      {"pledger", pledge.pledger},
-                      {"status", pledge.status},
-                      {"version", Count(pledge.version)},
-                      {"amount", MoneyText(terms.amount.amount_minor, currency)},
-                      {"received", MoneyText(pledge.received_minor, currency)},
-                      {"written_off", MoneyText(pledge.written_off_minor, currency)},
-                      {"outstanding", MoneyText(pledge.outstanding_minor, currency)}};
-  if (terms.condition.has_value()) {
-    values.emplace_back("condition",
-                        absl::StrFormat("barrier: %s; release: %s", terms.condition->barrier,
-                                        terms.condition->right_of_release));
-  }
-  if (!terms.restriction.kind.empty()) {
-    values.emplace_back("restriction", RestrictionText(terms.restriction));
-  }
-  if (!terms.donor_name.empty()) values.emplace_back("donor", terms.donor_name);
-  if (!terms.note.empty()) values.emplace_back("note", terms.note);
-  if (!terms.evidence_sha256.empty()) values.emplace_back("evidence_sha256", terms.evidence_sha256);
-  if (!pledge.cancel_reason.empty()) values.emplace_back("cancel_reason", pledge.cancel_reason);
-  values.emplace_back("created", FormatTimeMs(pledge.created_hlc.wall_ms));
-  values.emplace_back("updated", FormatTimeMs(pledge.updated_hlc.wall_ms));
-  return values;
-}
+KeyValues PledgeDetails(const Pledge& pledge) { return kPledgeFormat.Details(pledge); }
 
 Output PledgeWriteOutput(const PledgeWrite& write, std::string_view request_id) {
   const Pledge& pledge = write.pledge;
@@ -292,23 +328,10 @@ Output PledgeWriteOutput(const PledgeWrite& write, std::string_view request_id) 
                       {"outstanding", MoneyText(pledge.outstanding_minor, currency)}});
 }
 
-Json ToJson(const PledgeVersionEntry& entry) {
-  const PledgeVersion& version = entry.version;
-  return JsonObject(
-      {{"pledge_id", entry.pledge_id},
-       {"version", version.version},
-       {"kind", version.kind},
-       {"event_id", version.event_id},
-       {"author", version.author},
-       HlcMembers("time", version.hlc),
-       {"terms", version.terms.has_value() ? TermsJson(*version.terms) : Json(nullptr)},
-       {"reason", version.reason},
-       {"amount", version.amount.has_value() ? ToJson(*version.amount) : Json(nullptr)},
-       {"external_ref", version.external_ref},
-       TimeMembers("received", version.received_ms)});
-}
+Json ToJson(const PledgeVersionEntry& entry) { return kPledgeVersionFormat.ToJson(entry); }
 
-const RecordFormat<PledgeVersionEntry> kPledgeVersionFormat = {ToJson, kPledgeHistoryColumns};
+const RecordFormat<PledgeVersionEntry> kPledgeVersionFormat = {
+    .properties = kPledgeVersionProperties, .columns = kPledgeHistoryColumns};
 
 Table PledgeHistoryTable(const std::vector<PledgeVersionEntry>& entries) {
   return kPledgeVersionFormat.TableOf(entries);

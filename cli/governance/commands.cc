@@ -82,11 +82,7 @@ absl::Status ApplyCommonFlags(const Invocation& inv, const std::string& default_
 
 absl::StatusOr<Output> Propose(const Invocation& inv, CommandContext& context,
                                const ProposalSpec& spec) {
-  return context.Write(
-      [&](Client& client) {
-        return client.Propose(inv.Get("group"), spec, context.write_options());
-      },
-      ProposalWriteOutput);
+  return context.WriteCall(&Client::Propose, ProposalWriteOutput, inv.Get("group"), spec);
 }
 
 absl::StatusOr<Output> ProposalAdmitCommand(const Invocation& inv, CommandContext& context) {
@@ -171,21 +167,13 @@ absl::StatusOr<uint64_t> AsOfMs(const Invocation& inv) {
 }
 
 absl::StatusOr<Output> ProposalListCommand(const Invocation& inv, CommandContext& context) {
-  return context.Read(
-      AsOfMs(inv),
-      [&](Client& client, uint64_t as_of_ms) {
-        return client.ListProposals(inv.Get("group"), inv.Has("open"), as_of_ms);
-      },
-      kProposalFormat);
+  return context.ReadCallAsOf(AsOfMs(inv), &Client::ListProposals, kProposalFormat,
+                              inv.Get("group"), inv.Has("open"));
 }
 
 absl::StatusOr<Output> ProposalShowCommand(const Invocation& inv, CommandContext& context) {
-  return context.Read(
-      AsOfMs(inv),
-      [&](Client& client, uint64_t as_of_ms) {
-        return client.GetProposal(inv.Get("group"), inv.Get("proposal"), as_of_ms);
-      },
-      kProposalFormat);
+  return context.ReadCallAsOf(AsOfMs(inv), &Client::GetProposal, kProposalFormat, inv.Get("group"),
+                              inv.Get("proposal"));
 }
 
 absl::StatusOr<Output> ProposalVoteCommand(const Invocation& inv, CommandContext& context) {
@@ -196,20 +184,13 @@ absl::StatusOr<Output> ProposalVoteCommand(const Invocation& inv, CommandContext
     return absl::InvalidArgumentError(absl::StrFormat(
         "--stance %s needs --reason: the other members need to know what to change", stance));
   }
-  return context.Write(
-      [&](Client& client) {
-        return client.CastStance(inv.Get("group"), inv.Get("proposal"), stance, inv.Get("reason"),
-                                 context.write_options());
-      },
-      ProposalWriteOutput);
+  return context.WriteCall(&Client::CastStance, ProposalWriteOutput, inv.Get("group"),
+                           inv.Get("proposal"), stance, inv.Get("reason"));
 }
 
 absl::StatusOr<Output> ProposalCloseCommand(const Invocation& inv, CommandContext& context) {
-  return context.Write(
-      [&](Client& client) {
-        return client.CloseProposal(inv.Get("group"), inv.Get("proposal"), context.write_options());
-      },
-      ProposalWriteOutput);
+  return context.WriteCall(&Client::CloseProposal, ProposalWriteOutput, inv.Get("group"),
+                           inv.Get("proposal"));
 }
 
 // The hint of a vote or close: after kFailedPrecondition, where to see the proposal's state;
@@ -236,7 +217,7 @@ std::string ProposalCloseHint(const absl::Status& status, const CommandContext& 
 
 absl::StatusOr<Output> ProposalWaitingCommand(const Invocation& inv, CommandContext& context) {
   const std::string group_id = inv.Get("group");
-  return context.Read([&](Client& client) { return client.WaitingOn(group_id); }, WaitingOutput);
+  return context.ReadCall(&Client::WaitingOn, WaitingOutput, group_id);
 }
 
 // --- Membership writes ----------------------------------------------------------------------
@@ -245,12 +226,8 @@ absl::StatusOr<Output> GroupJoinCommand(const Invocation& inv, CommandContext& c
   MemberProfile profile;
   profile.name = inv.Get("name");
   profile.endpoints = inv.GetAll("advertise");
-  return context.Write(
-      [&](Client& client) {
-        return client.JoinGroup(inv.Get("group"), inv.Get("from"), profile,
-                                context.write_options());
-      },
-      JoinOutput);
+  return context.WriteCall(&Client::JoinGroup, JoinOutput, inv.Get("group"), inv.Get("from"),
+                           profile);
 }
 
 std::string GroupJoinHint(const absl::Status& status, const CommandContext& context) {
@@ -284,20 +261,13 @@ absl::StatusOr<Output> MemberNoticeCommand(const Invocation& inv, CommandContext
     if (!parsed.ok()) return parsed.status();
     effective_ms = *parsed;
   }
-  return context.Write(
-      [&](Client& client) {
-        return client.GiveNotice(inv.Get("group"), inv.Get("reason"), effective_ms,
-                                 context.write_options());
-      },
-      MembershipWriteOutput);
+  return context.WriteCall(&Client::GiveNotice, MembershipWriteOutput, inv.Get("group"),
+                           inv.Get("reason"), effective_ms);
 }
 
 absl::StatusOr<Output> MemberLeaveCommand(const Invocation& inv, CommandContext& context) {
-  return context.Write(
-      [&](Client& client) {
-        return client.Withdraw(inv.Get("group"), inv.Get("reason"), context.write_options());
-      },
-      MembershipWriteOutput);
+  return context.WriteCall(&Client::Withdraw, MembershipWriteOutput, inv.Get("group"),
+                           inv.Get("reason"));
 }
 
 FlagSpec ProposalFlag() {

@@ -33,27 +33,28 @@ std::vector<std::string> MissingNames(const Proposal& proposal) {
   return names;
 }
 
-Json TallyJson(const Tally& tally) {
-  return JsonObject({{"eligible_weight", tally.eligible_weight},
-                     {"stance_weight", tally.stance_weight},
-                     {"agree_weight", tally.agree_weight},
-                     {"abstain_weight", tally.abstain_weight},
-                     {"disagree_weight", tally.disagree_weight},
-                     {"block_weight", tally.block_weight},
-                     {"eligible_count", tally.eligible_count},
-                     {"stance_count", tally.stance_count},
-                     {"quorum_met", tally.quorum_met}});
-}
+constexpr Property<Tally> kTallyProperties[] = {
+    {"eligible_weight", Of<&Tally::eligible_weight>},
+    {"stance_weight", Of<&Tally::stance_weight>},
+    {"agree_weight", Of<&Tally::agree_weight>},
+    {"abstain_weight", Of<&Tally::abstain_weight>},
+    {"disagree_weight", Of<&Tally::disagree_weight>},
+    {"block_weight", Of<&Tally::block_weight>},
+    {"eligible_count", Of<&Tally::eligible_count>},
+    {"stance_count", Of<&Tally::stance_count>},
+    {"quorum_met", Of<&Tally::quorum_met>},
+};
 
-Json VoterJson(const Voter& voter) {
-  return JsonObject({{"key", voter.key},
-                     {"name", voter.name},
-                     {"weight", voter.weight},
-                     {"decides", voter.decides},
-                     {"stance", voter.stance},
-                     {"reason", voter.reason},
-                     HlcMembers("stance_time", voter.stance_hlc)});
-}
+// The electorate in JSON and as the Electorate table.
+constexpr Property<Voter> kVoterProperties[] = {
+    {"key", Of<&Voter::key>},
+    {"name", Of<&Voter::name>},
+    {"weight", Of<&Voter::weight>},
+    {"decides", Of<&Voter::decides>},
+    {"stance", [](const Voter& voter) { return Value(voter.stance, StanceText(voter)); }},
+    {"reason", Of<&Voter::reason>},
+    {"stance_time", Of<&Voter::stance_hlc>, Shown::kBoth, "time"},
+};
 
 // The decision payloads of a spec, at the end of the proposal's JSON: admit and expel always
 // (null when absent), the others only when present.
@@ -149,14 +150,37 @@ constexpr Field<Proposal> kProposalColumns[] = {
     {"deadline", [](const Proposal& proposal) { return FormatTimeMs(proposal.deadline_ms); }},
 };
 
-constexpr Field<Voter> kVoterColumns[] = {
-    {"key", [](const Voter& voter) { return voter.key; }},
-    {"name", [](const Voter& voter) { return voter.name; }},
-    {"weight", [](const Voter& voter) { return Count(voter.weight); }, kRightAligned},
-    {"decides", [](const Voter& voter) { return YesNo(voter.decides); }},
-    {"stance", StanceText},
-    {"reason", [](const Voter& voter) { return voter.reason; }},
-    {"time", [](const Voter& voter) { return FormatTimeMs(voter.stance_hlc.wall_ms); }},
+// The JSON of a proposal before its decision payloads.
+constexpr Property<Proposal> kProposalProperties[] = {
+    {"proposal_id", Of<&Proposal::proposal_id>},
+    {"group_id", Of<&Proposal::group_id>},
+    {"proposer", Of<&Proposal::proposer>},
+    {"decision_type", Of<&Proposal::spec, &ProposalSpec::decision_type>},
+    {"title", Of<&Proposal::spec, &ProposalSpec::title>},
+    {"text", Of<&Proposal::spec, &ProposalSpec::text>},
+    {"proposed", Of<&Proposal::hlc>},
+    {"deadline", TimeOf<&Proposal::deadline_ms>},
+    {"outcome", Of<&Proposal::outcome>},
+    {"outcome_text", [](const Proposal& proposal) { return Value(OutcomeText(proposal)); }},
+    {"provisional", [](const Proposal& proposal) { return Value(!proposal.final); }},
+    {"closed", Of<&Proposal::closed>},
+    {"final", Of<&Proposal::final>},
+    {"past_deadline", Of<&Proposal::past_deadline>},
+    {"close_reason", Of<&Proposal::close_reason>},
+    {"closed_at", Of<&Proposal::close_hlc>},
+    {"rule",
+     [](const Proposal& proposal) {
+       Json rule = ToJson(proposal.rule);
+       rule["from_charter"] = proposal.rule_from_charter;
+       return Value(rule, "");
+     }},
+    {"tally",
+     [](const Proposal& proposal) { return Value(JsonOf<kTallyProperties>(proposal.tally), ""); }},
+    {"electorate",
+     [](const Proposal& proposal) {
+       return Value(JsonArray(proposal.electorate, JsonOf<kVoterProperties>), "");
+     }},
+    {"missing_stances", Of<&Proposal::missing_stances>},
 };
 
 constexpr Section<Proposal> kProposalSections[] = {{"Electorate", ElectorateTable}};
@@ -180,30 +204,8 @@ constexpr Field<Waiting> kWaitingColumns[] = {
 }  // namespace
 
 Json ToJson(const Proposal& proposal) {
-  const ProposalSpec& spec = proposal.spec;
-  Json rule = ToJson(proposal.rule);
-  rule["from_charter"] = proposal.rule_from_charter;
-  Json json = JsonObject({{"proposal_id", proposal.proposal_id},
-                          {"group_id", proposal.group_id},
-                          {"proposer", proposal.proposer},
-                          {"decision_type", spec.decision_type},
-                          {"title", spec.title},
-                          {"text", spec.text},
-                          HlcMembers("proposed", proposal.hlc),
-                          TimeMembers("deadline", proposal.deadline_ms),
-                          {"outcome", proposal.outcome},
-                          {"outcome_text", OutcomeText(proposal)},
-                          {"provisional", !proposal.final},
-                          {"closed", proposal.closed},
-                          {"final", proposal.final},
-                          {"past_deadline", proposal.past_deadline},
-                          {"close_reason", proposal.close_reason},
-                          HlcMembers("closed_at", proposal.close_hlc),
-                          {"rule", rule},
-                          {"tally", TallyJson(proposal.tally)},
-                          {"electorate", JsonArray(proposal.electorate, VoterJson)},
-                          {"missing_stances", proposal.missing_stances}});
-  AddPayloads(spec, &json);
+  Json json = JsonOf<kProposalProperties>(proposal);
+  AddPayloads(proposal.spec, &json);
   json.update(JsonObject({{"final_at", proposal.final_at},
                           {"effect_applied", proposal.effect_applied},
                           {"acceptance", proposal.acceptance}}));
@@ -239,15 +241,17 @@ std::string WaitingOnText(const Proposal& proposal, bool mine) {
   return absl::StrJoin(MissingNames(proposal), ", ");
 }
 
-const RecordFormat<Proposal> kProposalFormat = {ToJson, kProposalColumns, ProposalDetails,
-                                                kProposalSections};
+const RecordFormat<Proposal> kProposalFormat = {.json = ToJson,
+                                                .columns = kProposalColumns,
+                                                .details = ProposalDetails,
+                                                .sections = kProposalSections};
 
 Table ProposalsTable(const std::vector<Proposal>& proposals) {
   return kProposalFormat.TableOf(proposals);
 }
 
 Table ElectorateTable(const Proposal& proposal) {
-  return TableOf<Voter>(kVoterColumns, proposal.electorate);
+  return PropertiesTable<Voter>(kVoterProperties, proposal.electorate);
 }
 
 Table WaitingTable(const WaitingOnResult& waiting) {

@@ -26,18 +26,16 @@ absl::StatusOr<Output> GroupCreateCommand(const Invocation& inv, CommandContext&
                         charter.base_currency));
   }
   charter.founder.name = inv.Get("founder-name");
-  return context.Write(
-      [&](Client& client) { return client.CreateGroup(charter, context.write_options()); },
-      GroupCreatedOutput);
+  return context.WriteCall(&Client::CreateGroup, GroupCreatedOutput, charter);
 }
 
 absl::StatusOr<Output> GroupListCommand(const Invocation&, CommandContext& context) {
-  return context.Read([](Client& client) { return client.ListGroups(); }, kGroupFormat);
+  return context.ReadCall(&Client::ListGroups, kGroupFormat);
 }
 
 absl::StatusOr<Output> GroupShowCommand(const Invocation& inv, CommandContext& context) {
   const std::string group_id = inv.Positional(0);
-  return context.Read([&](Client& client) { return client.GetGroup(group_id); }, kGroupFormat);
+  return context.ReadCall(&Client::GetGroup, kGroupFormat, group_id);
 }
 
 // --after: a position, 0 when absent.

@@ -40,81 +40,96 @@ constexpr Field<Group> kGroupColumns[] = {
     {"events", [](const Group& group) { return Count(group.event_count); }, kRightAligned},
 };
 
+constexpr Property<Group> kGroupProperties[] = {
+    {"group_id", Of<&Group::group_id>},
+    {"name", Of<&Group::charter, &Charter::name>},
+    {"common_agenda", Of<&Group::charter, &Charter::common_agenda>},
+    {"discovery_hypothesis", Of<&Group::charter, &Charter::discovery_hypothesis>},
+    {"kind", Of<&Group::charter, &Charter::kind>},
+    {"base_currency", Of<&Group::charter, &Charter::base_currency>},
+    {"term_start", TimeOf<&Group::charter, &Charter::term_start_ms>},
+    {"term_end", TimeOf<&Group::charter, &Charter::term_end_ms>},
+    {"review", TimeOf<&Group::charter, &Charter::review_ms>},
+    {"decision_rules",
+     [](const Group& group) { return Value(JsonArray(group.charter.decision_rules, ToJson), ""); }},
+    {"withdrawal_notice_days", Of<&Group::charter, &Charter::withdrawal_notice_days>},
+    {"dissolution_rule", Of<&Group::charter, &Charter::dissolution_rule>},
+    {"inkind_valuation_rules", Of<&Group::charter, &Charter::inkind_valuation_rules>},
+    {"fx_rate_source", Of<&Group::charter, &Charter::fx_rate_source>},
+    {"founder", Of<&Group::founder>},
+    {"members", [](const Group& group) { return Value(JsonArray(group.members, ToJson), ""); }},
+    {"event_count", Of<&Group::event_count>},
+    {"state_hash", Of<&Group::state_hash>},
+    {"last", Of<&Group::last_hlc>},
+};
+
 constexpr Section<Group> kGroupSections[] = {
     {"Members", [](const Group& group) { return MembersTable(group.members); }},
 };
 
-Json ProfileJson(const MemberProfile& profile) {
-  return JsonObject({{"name", profile.name},
-                     {"role", profile.role},
-                     {"segment", profile.segment},
-                     {"voting_weight", profile.voting_weight},
-                     {"endpoints", profile.endpoints}});
-}
-
-constexpr Field<Member> kMemberColumns[] = {
-    {"key", [](const Member& member) { return member.key; }},
-    {"name", [](const Member& member) { return member.profile.name; }},
-    {"role", [](const Member& member) { return member.profile.role; }},
-    {"segment", [](const Member& member) { return member.profile.segment; }},
-    {"status", [](const Member& member) { return member.status; }},
-    {"weight",
-     [](const Member& member) {
-       return Count(member.profile.voting_weight == 0 ? 1 : member.profile.voting_weight);
-     },
-     kRightAligned},
-    {"notice_effective",
-     [](const Member& member) { return FormatTimeMs(member.notice_effective_ms); }},
-    {"frozen", [](const Member& member) { return YesNo(member.frozen); }},
+constexpr Property<MemberProfile> kProfileProperties[] = {
+    {"name", Of<&MemberProfile::name>},
+    {"role", Of<&MemberProfile::role>},
+    {"segment", Of<&MemberProfile::segment>},
+    {"voting_weight", Of<&MemberProfile::voting_weight>},
+    {"endpoints", Of<&MemberProfile::endpoints>},
 };
 
-Json GroupEventJson(const GroupEventEntry& entry) {
-  return JsonObject({{"position", entry.position},
-                     {"event_id", entry.event_id},
-                     {"author", entry.author},
-                     {"seq", entry.seq},
-                     {"kind", entry.kind},
-                     {"request_id", entry.request_id},
-                     HlcMembers("time", entry.hlc),
-                     {"event_base64", absl::Base64Escape(entry.event_bytes)},
-                     {"signature_base64", absl::Base64Escape(entry.signature)}});
-}
+// JSON: the profile as an object; the table: its name, role, segment and weight.
+constexpr Property<Member> kMemberProperties[] = {
+    {"key", Of<&Member::key>},
+    {"profile",
+     [](const Member& member) {
+       return Value(JsonOf<kProfileProperties>(member.profile), member.profile.name);
+     },
+     Shown::kJsonOnly},
+    {"name", Of<&Member::profile, &MemberProfile::name>, Shown::kTextOnly},
+    {"role", Of<&Member::profile, &MemberProfile::role>, Shown::kTextOnly},
+    {"segment", Of<&Member::profile, &MemberProfile::segment>, Shown::kTextOnly},
+    {"status", Of<&Member::status>},
+    {"weight",
+     [](const Member& member) {
+       return Value(member.profile.voting_weight == 0 ? 1 : member.profile.voting_weight);
+     },
+     Shown::kTextOnly},
+    {"last_seq", Of<&Member::last_seq>, Shown::kJsonOnly},
+    {"notice_effective", TimeOf<&Member::notice_effective_ms>},
+    {"frozen", Of<&Member::frozen>},
+};
 
-constexpr Field<GroupEventEntry> kGroupEventColumns[] = {
-    {"position", [](const GroupEventEntry& entry) { return Count(entry.position); }, kRightAligned},
-    {"event_id", [](const GroupEventEntry& entry) { return entry.event_id; }},
-    {"author", [](const GroupEventEntry& entry) { return ShortId(entry.author); }},
-    {"seq", [](const GroupEventEntry& entry) { return Count(entry.seq); }, kRightAligned},
-    {"kind", [](const GroupEventEntry& entry) { return entry.kind; }},
-    {"time", [](const GroupEventEntry& entry) { return FormatTimeMs(entry.hlc.wall_ms); }},
+// The table shortens the author; JSON adds the exact signed bytes.
+constexpr Property<GroupEventEntry> kGroupEventProperties[] = {
+    {"position", Of<&GroupEventEntry::position>},
+    {"event_id", Of<&GroupEventEntry::event_id>},
+    {"author",
+     [](const GroupEventEntry& entry) { return Value(entry.author, ShortId(entry.author)); }},
+    {"seq", Of<&GroupEventEntry::seq>},
+    {"kind", Of<&GroupEventEntry::kind>},
+    {"request_id", Of<&GroupEventEntry::request_id>, Shown::kJsonOnly},
+    {"time", Of<&GroupEventEntry::hlc>},
+    {"event_base64",
+     [](const GroupEventEntry& entry) { return Value(absl::Base64Escape(entry.event_bytes)); },
+     Shown::kJsonOnly},
+    {"signature_base64",
+     [](const GroupEventEntry& entry) { return Value(absl::Base64Escape(entry.signature)); },
+     Shown::kJsonOnly},
+};
+
+constexpr Property<DecisionRule> kDecisionRuleProperties[] = {
+    {"decision_type", Of<&DecisionRule::decision_type>},
+    {"process", Of<&DecisionRule::process>},
+    {"threshold_bps", Of<&DecisionRule::threshold_bps>},
+    {"quorum_bps", Of<&DecisionRule::quorum_bps>},
+    {"voting_window_ms", Of<&DecisionRule::voting_window_ms>},
+    {"coordinators_vote", Of<&DecisionRule::coordinators_vote>},
 };
 
 }  // namespace
 
-Json ToJson(const Group& group) {
-  const Charter& charter = group.charter;
-  return JsonObject({{"group_id", group.group_id},
-                     {"name", charter.name},
-                     {"common_agenda", charter.common_agenda},
-                     {"discovery_hypothesis", charter.discovery_hypothesis},
-                     {"kind", charter.kind},
-                     {"base_currency", charter.base_currency},
-                     TimeMembers("term_start", charter.term_start_ms),
-                     TimeMembers("term_end", charter.term_end_ms),
-                     TimeMembers("review", charter.review_ms),
-                     {"decision_rules", JsonArray(charter.decision_rules, ToJson)},
-                     {"withdrawal_notice_days", charter.withdrawal_notice_days},
-                     {"dissolution_rule", charter.dissolution_rule},
-                     {"inkind_valuation_rules", charter.inkind_valuation_rules},
-                     {"fx_rate_source", charter.fx_rate_source},
-                     {"founder", group.founder},
-                     {"members", JsonArray(group.members, ToJson)},
-                     {"event_count", group.event_count},
-                     {"state_hash", group.state_hash},
-                     HlcMembers("last", group.last_hlc)});
-}
+Json ToJson(const Group& group) { return JsonOf<kGroupProperties>(group); }
 
-const RecordFormat<Group> kGroupFormat = {ToJson, kGroupColumns, GroupDetails, kGroupSections};
+const RecordFormat<Group> kGroupFormat = {
+    .json = ToJson, .columns = kGroupColumns, .details = GroupDetails, .sections = kGroupSections};
 
 Output GroupCreatedOutput(const GroupWrite& write, std::string_view request_id) {
   const Group& group = write.group;
@@ -124,16 +139,10 @@ Output GroupCreatedOutput(const GroupWrite& write, std::string_view request_id) 
                       {"base_currency", group.charter.base_currency}});
 }
 
-Json ToJson(const Member& member) {
-  return JsonObject({{"key", member.key},
-                     {"profile", ProfileJson(member.profile)},
-                     {"status", member.status},
-                     {"last_seq", member.last_seq},
-                     TimeMembers("notice_effective", member.notice_effective_ms),
-                     {"frozen", member.frozen}});
-}
+Json ToJson(const Member& member) { return kMemberFormat.ToJson(member); }
 
-const RecordFormat<Member> kMemberFormat = {ToJson, kMemberColumns, MemberDetails};
+const RecordFormat<Member> kMemberFormat = {.properties = kMemberProperties,
+                                            .details = MemberDetails};
 
 Table MembersTable(const std::vector<Member>& members) { return kMemberFormat.TableOf(members); }
 
@@ -155,15 +164,8 @@ std::string MemberStatusText(const Member& member) {
   return text;
 }
 
-Json ToJson(const DecisionRule& rule) {
-  return JsonObject({{"decision_type", rule.decision_type},
-                     {"process", rule.process},
-                     {"threshold_bps", rule.threshold_bps},
-                     {"quorum_bps", rule.quorum_bps},
-                     {"voting_window_ms", rule.voting_window_ms},
-                     {"coordinators_vote", rule.coordinators_vote}});
-}
+Json ToJson(const DecisionRule& rule) { return JsonOf<kDecisionRuleProperties>(rule); }
 
-const RecordFormat<GroupEventEntry> kGroupEventFormat = {GroupEventJson, kGroupEventColumns};
+const RecordFormat<GroupEventEntry> kGroupEventFormat = {kGroupEventProperties};
 
 }  // namespace constellation::cli

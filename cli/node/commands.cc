@@ -14,7 +14,7 @@ namespace constellation::cli {
 namespace {
 
 absl::StatusOr<Output> NodeInfoCommand(const Invocation&, CommandContext& context) {
-  return context.Read([](Client& client) { return client.GetNodeInfo(); }, kNodeInfoFormat);
+  return context.ReadCall(&Client::GetNodeInfo, kNodeInfoFormat);
 }
 
 absl::StatusOr<Output> PeerSyncCommand(const Invocation& inv, CommandContext& context) {
@@ -45,7 +45,7 @@ std::string PeerSyncHint(const absl::Status& status, const CommandContext& conte
 
 absl::StatusOr<Output> PeerListCommand(const Invocation& inv, CommandContext& context) {
   const std::string group_id = inv.Get("group");
-  return context.Read([&](Client& client) { return client.ListPeers(group_id); }, kPeerFormat);
+  return context.ReadCall(&Client::ListPeers, kPeerFormat, group_id);
 }
 
 absl::StatusOr<Output> OrgShowCommand(const Invocation&, CommandContext& context) {
@@ -110,7 +110,7 @@ absl::StatusOr<Output> TokenCreateCommand(const Invocation& inv, CommandContext&
 }
 
 absl::StatusOr<Output> TokenListCommand(const Invocation&, CommandContext& context) {
-  return context.Read([](Client& client) { return client.ListTokens(); }, kTokenFormat);
+  return context.ReadCall(&Client::ListTokens, kTokenFormat);
 }
 
 absl::StatusOr<Output> TokenRevokeCommand(const Invocation& inv, CommandContext& context) {

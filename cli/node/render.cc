@@ -9,39 +9,21 @@
 namespace constellation::cli {
 namespace {
 
-Json NodeInfoJson(const NodeInfo& node) {
-  return JsonObject({{"org_key", node.org_key},
-                     {"org_name", node.org_name},
-                     {"endpoints", node.endpoints},
-                     {"version", node.version},
-                     {"group_count", node.group_count},
-                     {"event_count", node.event_count},
-                     {"caller_role", node.caller_role}});
-}
+constexpr Property<NodeInfo> kNodeInfoProperties[] = {
+    {"org_key", Of<&NodeInfo::org_key>},
+    {"org_name", Of<&NodeInfo::org_name>},
+    {"endpoints", Of<&NodeInfo::endpoints>},
+    {"version", Of<&NodeInfo::version>},
+    {"group_count", Of<&NodeInfo::group_count>, Shown::kBoth, "groups"},
+    {"event_count", Of<&NodeInfo::event_count>, Shown::kBoth, "events"},
+    {"caller_role", Of<&NodeInfo::caller_role>},
+};
 
-KeyValues NodeInfoDetails(const NodeInfo& node) {
-  return {{"org_key", node.org_key},
-          {"org_name", node.org_name},
-          {"endpoints", absl::StrJoin(node.endpoints, " ")},
-          {"version", node.version},
-          {"groups", Count(node.group_count)},
-          {"events", Count(node.event_count)},
-          {"caller_role", node.caller_role}};
-}
-
-KeyValues OrgCardDetails(const OrgCard& card) {
-  return {
-      {"key", card.key}, {"name", card.name}, {"endpoints", absl::StrJoin(card.endpoints, " ")}};
-}
-
-Json TokenJson(const TokenInfo& token) {
-  return JsonObject({{"token_id", token.token_id},
-                     {"role", token.role},
-                     {"label", token.label},
-                     {"group_ids", token.group_ids},
-                     TimeMembers("created", token.created_ms),
-                     {"revoked", token.revoked}});
-}
+constexpr Property<OrgCard> kOrgCardProperties[] = {
+    {"key", Of<&OrgCard::key>},
+    {"name", Of<&OrgCard::name>},
+    {"endpoints", Of<&OrgCard::endpoints>},
+};
 
 std::string GroupsText(const TokenInfo& token) {
   std::vector<std::string> groups;
@@ -49,29 +31,30 @@ std::string GroupsText(const TokenInfo& token) {
   return groups.empty() ? "all" : absl::StrJoin(groups, " ");
 }
 
-constexpr Field<TokenInfo> kTokenColumns[] = {
-    {"token_id", [](const TokenInfo& token) { return token.token_id; }},
-    {"role", [](const TokenInfo& token) { return token.role; }},
-    {"label", [](const TokenInfo& token) { return token.label; }},
-    {"groups", GroupsText},
-    {"created", [](const TokenInfo& token) { return FormatTimeMs(token.created_ms); }},
-    {"revoked", [](const TokenInfo& token) { return YesNo(token.revoked); }},
+constexpr Property<TokenInfo> kTokenProperties[] = {
+    {"token_id", Of<&TokenInfo::token_id>},
+    {"role", Of<&TokenInfo::role>},
+    {"label", Of<&TokenInfo::label>},
+    {"group_ids", [](const TokenInfo& token) { return Value(token.group_ids, GroupsText(token)); },
+     Shown::kBoth, "groups"},
+    {"created", TimeOf<&TokenInfo::created_ms>},
+    {"revoked", Of<&TokenInfo::revoked>},
 };
 
-Json PeerJson(const PeerStatus& peer) {
-  return JsonObject({{"org", peer.org},
-                     {"name", peer.name},
-                     {"endpoint", peer.endpoint},
-                     {"group_ids", peer.group_ids},
-                     {"status", peer.status},
-                     TimeMembers("last_success", peer.last_success_ms),
-                     TimeMembers("last_attempt", peer.last_attempt_ms),
-                     {"last_error", peer.last_error},
-                     {"consecutive_failures", peer.consecutive_failures},
-                     TimeMembers("next_attempt", peer.next_attempt_ms),
-                     {"events_sent", peer.events_sent},
-                     {"events_received", peer.events_received}});
-}
+constexpr Property<PeerStatus> kPeerProperties[] = {
+    {"org", Of<&PeerStatus::org>},
+    {"name", Of<&PeerStatus::name>},
+    {"endpoint", Of<&PeerStatus::endpoint>},
+    {"group_ids", Of<&PeerStatus::group_ids>},
+    {"status", Of<&PeerStatus::status>},
+    {"last_success", TimeOf<&PeerStatus::last_success_ms>},
+    {"last_attempt", TimeOf<&PeerStatus::last_attempt_ms>},
+    {"last_error", Of<&PeerStatus::last_error>},
+    {"consecutive_failures", Of<&PeerStatus::consecutive_failures>},
+    {"next_attempt", TimeOf<&PeerStatus::next_attempt_ms>},
+    {"events_sent", Of<&PeerStatus::events_sent>},
+    {"events_received", Of<&PeerStatus::events_received>},
+};
 
 constexpr Field<PeerStatus> kPeerColumns[] = {
     {"org", [](const PeerStatus& peer) { return ShortId(peer.org); }},
@@ -87,15 +70,29 @@ constexpr Field<PeerStatus> kPeerColumns[] = {
     {"last_error", [](const PeerStatus& peer) { return peer.last_error; }},
 };
 
+// The counts and state hash of a round (in JSON and as lines), then its peers (in JSON).
+constexpr Property<SyncResult> kSyncProperties[] = {
+    {"received", Of<&SyncResult::received>},
+    {"inserted", Of<&SyncResult::inserted>},
+    {"duplicate", Of<&SyncResult::duplicate>},
+    {"waiting", Of<&SyncResult::waiting>},
+    {"rounds", Of<&SyncResult::rounds>},
+    {"sent", Of<&SyncResult::sent>},
+    {"state_hash", Of<&SyncResult::state_hash>},
+    {"peers",
+     [](const SyncResult& result) {
+       return Value(JsonArray(result.peers, JsonOf<kPeerProperties>), "");
+     },
+     Shown::kJsonOnly},
+};
+
 }  // namespace
 
-const RecordFormat<NodeInfo> kNodeInfoFormat = {NodeInfoJson, {}, NodeInfoDetails};
+const RecordFormat<NodeInfo> kNodeInfoFormat = {kNodeInfoProperties};
 
-Json ToJson(const OrgCard& card) {
-  return JsonObject({{"key", card.key}, {"name", card.name}, {"endpoints", card.endpoints}});
-}
+Json ToJson(const OrgCard& card) { return kOrgCardFormat.ToJson(card); }
 
-const RecordFormat<OrgCard> kOrgCardFormat = {ToJson, {}, OrgCardDetails};
+const RecordFormat<OrgCard> kOrgCardFormat = {kOrgCardProperties};
 
 Output CardFileOutput(const OrgCard& card, const std::string& path) {
   Output output = kOrgCardFormat(card);
@@ -105,7 +102,7 @@ Output CardFileOutput(const OrgCard& card, const std::string& path) {
   return output;
 }
 
-const RecordFormat<TokenInfo> kTokenFormat = {TokenJson, kTokenColumns};
+const RecordFormat<TokenInfo> kTokenFormat = {kTokenProperties};
 
 Output CreatedTokenOutput(const CreatedToken& token, const std::string& role,
                           const std::string& label, const std::vector<std::string>& group_ids) {
@@ -126,36 +123,20 @@ Output RevokedTokenOutput(const std::string& token_id) {
                         {{"token_id", token_id}, {"revoked", "yes"}});
 }
 
-const RecordFormat<PeerStatus> kPeerFormat = {PeerJson, kPeerColumns};
+const RecordFormat<PeerStatus> kPeerFormat = {.properties = kPeerProperties,
+                                              .columns = kPeerColumns};
 
 Table PeersTable(const std::vector<PeerStatus>& peers) { return kPeerFormat.TableOf(peers); }
 
-Json ToJson(const SyncResult& result) {
-  return JsonObject({{"received", result.received},
-                     {"inserted", result.inserted},
-                     {"duplicate", result.duplicate},
-                     {"waiting", result.waiting},
-                     {"rounds", result.rounds},
-                     {"sent", result.sent},
-                     {"state_hash", result.state_hash},
-                     {"peers", JsonArray(result.peers, PeerJson)}});
-}
+Json ToJson(const SyncResult& result) { return JsonOf<kSyncProperties>(result); }
 
 Output SyncOutput(const std::string& group_id, const std::string& from, const SyncResult& result) {
   Json json =
       JsonObject({{"group_id", group_id}, {"peer", from.empty() ? Json(nullptr) : Json(from)}});
   json.update(ToJson(result));
-  Output output = Output::Object(json,
-                                 {{"group_id", group_id},
-                                  {"peer", from.empty() ? "(every member)" : from},
-                                  {"received", Count(result.received)},
-                                  {"inserted", Count(result.inserted)},
-                                  {"duplicate", Count(result.duplicate)},
-                                  {"waiting", Count(result.waiting)},
-                                  {"rounds", Count(result.rounds)},
-                                  {"sent", Count(result.sent)},
-                                  {"state_hash", result.state_hash}},
-                                 {{"Peers", PeersTable(result.peers)}});
+  KeyValues values = {{"group_id", group_id}, {"peer", from.empty() ? "(every member)" : from}};
+  for (auto& line : DetailsOf<kSyncProperties>(result)) values.push_back(std::move(line));
+  Output output = Output::Object(json, std::move(values), {{"Peers", PeersTable(result.peers)}});
   size_t failing = 0;
   for (const PeerStatus& peer : result.peers) failing += peer.status == "failing" ? 1 : 0;
   if (failing > 0) {

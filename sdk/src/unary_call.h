@@ -17,6 +17,7 @@
 
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 
 #include <absl/functional/function_ref.h>
@@ -27,6 +28,8 @@
 #include <grpcpp/support/status.h>
 
 #include "sdk/src/client_core.h"
+#include "sdk/src/hex.h"
+#include "sdk/src/status.h"
 
 namespace constellation::internal {
 
@@ -84,6 +87,22 @@ absl::StatusOr<Out> UnaryCall(ClientCore& core, std::string_view name,
   if (!request_id.ok()) return request_id.status();
   request.set_request_id(*std::move(request_id));
   return UnaryCall<Out>(core, name, method, request, decode);
+}
+
+// A write of one record to a group (open a campaign, propose): decodes `group_id` into the
+// request (kInvalidArgument naming group_id), converts `input` into the request's payload
+// (`(request.*payload)()`) with `to_proto` (its error as is), then calls as the write above.
+template <typename Out, typename Stub, typename Request, typename Response, typename Input,
+          typename Payload>
+absl::StatusOr<Out> GroupWriteCall(
+    ClientCore& core, std::string_view name, UnaryMethod<Stub, Request, Response> method,
+    std::string_view group_id, const Input& input, Payload* (Request::*payload)(),
+    std::type_identity_t<absl::Status (*)(const Input&, Payload*)> to_proto,
+    const WriteOptions& write, Out (*decode)(const Response&)) {
+  Request request;
+  CONSTELLATION_SDK_RETURN_IF_ERROR(DecodeId(group_id, "group_id", request.mutable_group_id()));
+  CONSTELLATION_SDK_RETURN_IF_ERROR(to_proto(input, (request.*payload)()));
+  return UnaryCall<Out>(core, name, method, std::move(request), write, decode);
 }
 
 }  // namespace constellation::internal

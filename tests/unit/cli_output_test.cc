@@ -1,7 +1,9 @@
 // tests/unit/cli_output_test.cc: tables line up, CSV quotes per RFC 4180, JSON is valid and
 // carries amounts both as minor units and decimals.
+#include <cstdint>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <absl/strings/str_split.h>
@@ -165,6 +167,74 @@ TEST(CliOutputTest, CampaignAndHistoryJson) {
   EXPECT_EQ(history["amount"]["amount"], "1.234");
   EXPECT_EQ(history["terms"], nullptr);
   EXPECT_THAT(RenderTable(PledgeHistoryTable({payment})), HasSubstr("ref SEPA-1"));
+}
+
+// A record for the property table test: one field of every kind a Value has.
+struct Sample {
+  std::string id;
+  uint32_t count = 0;
+  bool open = false;
+  std::vector<std::string> tags;
+  uint64_t due_ms = 0;
+  Money amount;
+  Hlc hlc;
+  std::string note;
+};
+
+constexpr Property<Sample> kSampleProperties[] = {
+    {"id", Of<&Sample::id>},
+    {"count", Of<&Sample::count>, Shown::kBoth, "n"},
+    {"open", Of<&Sample::open>},
+    {"tags", Of<&Sample::tags>, Shown::kJsonOnly},
+    {"due", TimeOf<&Sample::due_ms>},
+    {"amount",
+     [](const Sample& sample) {
+       return Value::Amount(sample.amount.amount_minor, sample.amount.currency);
+     }},
+    {"currency", Of<&Sample::amount, &Money::currency>, Shown::kTextOnly},
+    {"time", Of<&Sample::hlc>},
+    {"note", Of<&Sample::note>, Shown::kBothTextWhenSet},
+};
+
+TEST(CliOutputTest, OnePropertyTableGivesJsonDetailsAndColumns) {
+  const Sample sample{
+      "s1", 3, true, {"a", "b"}, 1'801'353'600'000, {25050, "EUR"}, {1'795'132'800'000, 2}, ""};
+  const Json json = PropertiesJson<Sample>(kSampleProperties, sample);
+  EXPECT_EQ(DumpJson(json), DumpJson(JsonObject({{"id", "s1"},
+                                                 {"count", 3},
+                                                 {"open", true},
+                                                 {"tags", std::vector<std::string>{"a", "b"}},
+                                                 TimeMembers("due", 1'801'353'600'000),
+                                                 AmountMembers("amount", 25050, "EUR"),
+                                                 HlcMembers("time", Hlc{1'795'132'800'000, 2}),
+                                                 {"note", ""}})));
+
+  // Text keys where given; no note while it is empty; JSON-only tags left out.
+  EXPECT_THAT(PropertiesDetails<Sample>(kSampleProperties, sample),
+              ElementsAre(std::pair<std::string, std::string>{"id", "s1"},
+                          std::pair<std::string, std::string>{"n", "3"},
+                          std::pair<std::string, std::string>{"open", "yes"},
+                          std::pair<std::string, std::string>{"due", "2027-01-31"},
+                          std::pair<std::string, std::string>{"amount", "250.50 EUR"},
+                          std::pair<std::string, std::string>{"currency", "EUR"},
+                          std::pair<std::string, std::string>{"time", "2026-11-20"}));
+
+  Sample noted = sample;
+  noted.note = "x";
+  EXPECT_EQ(PropertiesDetails<Sample>(kSampleProperties, noted).back().first, "note");
+
+  // Every column shown as text, even when empty; numbers right-aligned.
+  const Table table = PropertiesTable<Sample>(kSampleProperties, {sample, noted});
+  EXPECT_EQ(Lines(RenderCsv(table))[0], "id,n,open,due,amount,currency,time,note");
+  EXPECT_THAT(table.rows[0],
+              ElementsAre("s1", "3", "yes", "2027-01-31", "250.50 EUR", "EUR", "2026-11-20", ""));
+  EXPECT_TRUE(table.columns[1].right_aligned);
+  EXPECT_FALSE(table.columns[0].right_aligned);
+
+  // A RecordFormat of the table alone prints all three formats from it.
+  const RecordFormat<Sample> format = {kSampleProperties};
+  EXPECT_EQ(DumpJson(format(std::vector<Sample>{sample}).json[0]), DumpJson(json));
+  EXPECT_EQ(format(sample).values, PropertiesDetails<Sample>(kSampleProperties, sample));
 }
 
 TEST(CliOutputTest, HelpersFormatIdsAndMoney) {

@@ -16,7 +16,7 @@ namespace constellation {
 namespace {
 
 using internal::DecodeId, internal::DecodeOptionalId, internal::DecodeRecordIds,
-    internal::FromProto, internal::UnaryCall;
+    internal::FromProto, internal::GroupWriteCall, internal::UnaryCall;
 using FundraisingStub = v1::FundraisingService::Stub;
 
 }  // namespace
@@ -24,11 +24,9 @@ using FundraisingStub = v1::FundraisingService::Stub;
 absl::StatusOr<CampaignWrite> Client::OpenCampaign(std::string_view group_id,
                                                    const CampaignInput& campaign,
                                                    const WriteOptions& write) {
-  v1::OpenCampaignRequest request;
-  CONSTELLATION_SDK_RETURN_IF_ERROR(DecodeId(group_id, "group_id", request.mutable_group_id()));
-  CONSTELLATION_SDK_RETURN_IF_ERROR(internal::ToProto(campaign, request.mutable_campaign()));
-  return UnaryCall<CampaignWrite>(*core_, "OpenCampaign", &FundraisingStub::OpenCampaign,
-                                  std::move(request), write, FromProto);
+  return GroupWriteCall<CampaignWrite>(
+      *core_, "OpenCampaign", &FundraisingStub::OpenCampaign, group_id, campaign,
+      &v1::OpenCampaignRequest::mutable_campaign, internal::ToProto, write, FromProto);
 }
 
 absl::StatusOr<Campaign> Client::GetCampaign(std::string_view group_id,

@@ -16,7 +16,7 @@ namespace constellation {
 namespace {
 
 using internal::DecodeId, internal::DecodeOptionalId, internal::DecodeRecordIds,
-    internal::FromProto, internal::UnaryCall;
+    internal::FromProto, internal::GroupWriteCall, internal::UnaryCall;
 using GovernanceStub = v1::GovernanceService::Stub;
 using MembershipStub = v1::MembershipService::Stub;
 
@@ -25,11 +25,9 @@ using MembershipStub = v1::MembershipService::Stub;
 absl::StatusOr<ProposalWrite> Client::Propose(std::string_view group_id,
                                               const ProposalSpec& proposal,
                                               const WriteOptions& write) {
-  v1::ProposeRequest request;
-  CONSTELLATION_SDK_RETURN_IF_ERROR(DecodeId(group_id, "group_id", request.mutable_group_id()));
-  CONSTELLATION_SDK_RETURN_IF_ERROR(internal::ToProto(proposal, request.mutable_proposal()));
-  return UnaryCall<ProposalWrite>(*core_, "Propose", &GovernanceStub::Propose, std::move(request),
-                                  write, FromProto);
+  return GroupWriteCall<ProposalWrite>(*core_, "Propose", &GovernanceStub::Propose, group_id,
+                                       proposal, &v1::ProposeRequest::mutable_proposal,
+                                       internal::ToProto, write, FromProto);
 }
 
 absl::StatusOr<ProposalWrite> Client::CastStance(std::string_view group_id,
