@@ -143,7 +143,8 @@ TEST_F(GroupStateTest, CampaignDefaultsItsFiscalHostToTheAuthor) {
   EXPECT_EQ(c.id, id);
   EXPECT_EQ(c.opened_by, founder_.public_key());
   EXPECT_EQ(c.fiscal_host, founder_.public_key());
-  EXPECT_EQ(c.campaign.goal().amount_minor(), 1'000'000);
+  EXPECT_EQ(c.goal.amount_minor, 1'000'000);
+  EXPECT_EQ(c.goal.currency.view(), "EUR");
   EXPECT_EQ(c.opened_hlc, history_.Get(id).hlc);
   EXPECT_TRUE(c.pledges.empty());
 }
@@ -192,7 +193,7 @@ TEST_F(GroupStateTest, PledgeJoinsItsCampaign) {
   EXPECT_EQ(p.id, pledge);
   EXPECT_EQ(p.campaign, campaign);
   EXPECT_EQ(p.pledger, founder_.public_key());
-  EXPECT_EQ(p.terms.amount().amount_minor(), 25'000);
+  EXPECT_EQ(p.terms.amount.amount_minor, 25'000);
   EXPECT_EQ(p.terms_event, pledge);
   EXPECT_EQ(p.version, 1u);
   EXPECT_EQ(p.outstanding_minor(), 25'000);
@@ -226,16 +227,19 @@ TEST_F(GroupStateTest, AmendmentIsANewVersion) {
   EventId amendment = Accepted(founder_, AmendmentBody(pledge, terms, "board approved more"));
   const PledgeState& p = PledgeOf(pledge);
   EXPECT_EQ(p.version, 2u);
-  EXPECT_EQ(p.terms.amount().amount_minor(), 1'500);
-  EXPECT_EQ(p.terms.installments_size(), 2);
+  EXPECT_EQ(p.terms.amount.amount_minor, 1'500);
+  EXPECT_EQ(p.terms, CompactTerms(terms));
+  EXPECT_EQ(p.terms.installments.size(), 2u);
   EXPECT_EQ(p.terms_event, amendment);
   EXPECT_EQ(p.created_hlc, history_.Get(pledge).hlc);
   EXPECT_EQ(p.updated_hlc, history_.Get(amendment).hlc);
   ASSERT_EQ(p.history.size(), 2u);
-  EXPECT_EQ(p.history[0].terms.amount().amount_minor(), 1'000);  // the first version stays
+  EXPECT_EQ(p.history[0].amount_minor, 1'000);  // the first version stays
   EXPECT_EQ(p.history[1].kind, PledgeEntryKind::kAmendment);
   EXPECT_EQ(p.history[1].version, 2u);
-  EXPECT_EQ(p.history[1].reason, "board approved more");
+  // The reason stays in the amendment the entry names (the views read it there).
+  EXPECT_EQ(history_.Get(p.history[1].event).event.pledge_amendment().reason(),
+            "board approved more");
   EXPECT_EQ(p.history[1].event, amendment);
 }
 
@@ -251,7 +255,7 @@ TEST_F(GroupStateTest, AmendmentByAnotherOrgIsPermissionDenied) {
   EXPECT_THAT(Write(alice_, AmendmentBody(pledge, TestTerms(5))),
               StatusIs(absl::StatusCode::kPermissionDenied));
   EXPECT_EQ(PledgeOf(pledge).version, 1u);
-  EXPECT_EQ(PledgeOf(pledge).terms.amount().amount_minor(), 1'000);
+  EXPECT_EQ(PledgeOf(pledge).terms.amount.amount_minor, 1'000);
 }
 
 TEST_F(GroupStateTest, AmendmentAfterCancellationIsFailedPrecondition) {
@@ -270,7 +274,7 @@ TEST_F(GroupStateTest, AmendmentBelowWhatWasReceivedIsFailedPrecondition) {
               StatusIs(absl::StatusCode::kFailedPrecondition,
                        AllOf(HasSubstr("has 4.00 EUR received or written off"),
                              HasSubstr("the amended amount 3.99 EUR cannot be lower"))));
-  EXPECT_EQ(PledgeOf(pledge).terms.amount().amount_minor(), 1'000);
+  EXPECT_EQ(PledgeOf(pledge).terms.amount.amount_minor, 1'000);
   // Down to exactly what was received is allowed: the pledge is then complete.
   Accepted(founder_, AmendmentBody(pledge, TestTerms(400)));
   EXPECT_EQ(DerivePledgeStatus(PledgeOf(pledge), 0, 0), PledgeStatus::kCompleted);
@@ -288,7 +292,8 @@ TEST_F(GroupStateTest, CancellationIsTerminal) {
   Accepted(founder_, CancellationBody(pledge, "funding withdrawn"));
   const PledgeState& p = PledgeOf(pledge);
   EXPECT_TRUE(p.cancelled);
-  EXPECT_EQ(p.cancel_reason, "funding withdrawn");
+  EXPECT_EQ(history_.Get(p.history.back().event).event.pledge_cancellation().reason(),
+            "funding withdrawn");
   EXPECT_EQ(p.outstanding_minor(), 0);
   EXPECT_EQ(p.received_minor, 100);  // what was received stays on record
   EXPECT_EQ(p.history.back().kind, PledgeEntryKind::kCancellation);
@@ -328,9 +333,10 @@ TEST_F(GroupStateTest, PaymentIsRecordedAgainstThePledge) {
   const PledgeEntry& entry = p.history[1];
   EXPECT_EQ(entry.kind, PledgeEntryKind::kPayment);
   EXPECT_EQ(entry.event, payment);
-  EXPECT_EQ(entry.amount.amount_minor(), 250);
-  EXPECT_EQ(entry.received_ms, 77'000u);
-  EXPECT_EQ(entry.external_ref, "bank-ref-0001");
+  EXPECT_EQ(entry.amount_minor, 250);
+  const v1::PaymentReceipt& receipt = history_.Get(entry.event).event.payment_receipt();
+  EXPECT_EQ(receipt.received_ms(), 77'000u);
+  EXPECT_EQ(receipt.external_ref(), "bank-ref-0001");
   EXPECT_EQ(PledgeEntryKindName(entry.kind), "payment");
 }
 
@@ -452,7 +458,7 @@ TEST_F(GroupStateTest, TotalsCountLivePledges) {
 // DerivePledgeStatus works on a PledgeState alone.
 PledgeState MakePledge(const v1::PledgeTerms& terms, int64_t received_minor = 0) {
   PledgeState p;
-  p.terms = terms;
+  p.terms = CompactTerms(terms);
   p.received_minor = received_minor;
   return p;
 }

@@ -2,3 +2,6 @@
 constellation_add_test(NAME rpc_write_test LABEL unit
   SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/rpc_write_test.cc
   LIBS constellation_rpc constellation_testing)
+constellation_add_test(NAME fundraising_views_test LABEL unit
+  SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/fundraising_views_test.cc
+  LIBS constellation_rpc constellation_testing constellation_event_factory)

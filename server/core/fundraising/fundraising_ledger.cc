@@ -1,5 +1,7 @@
 #include "server/core/fundraising/fundraising_ledger.h"
 
+#include <algorithm>
+
 #include <absl/strings/str_format.h>
 
 #include "server/base/check.h"
@@ -11,17 +13,76 @@
 namespace constellation::core {
 namespace {
 
-PledgeEntry NewEntry(PledgeEntryKind kind, const VerifiedEvent& e, uint32_t version) {
-  PledgeEntry entry;
-  entry.kind = kind;
-  entry.event = e.id;
-  entry.author = e.author;
-  entry.hlc = e.hlc;
-  entry.version = version;
-  return entry;
+PledgeEntry NewEntry(PledgeEntryKind kind, const VerifiedEvent& e, uint32_t version,
+                     int64_t amount_minor) {
+  return PledgeEntry{.kind = kind,
+                     .version = version,
+                     .event = e.id,
+                     .author = e.author,
+                     .hlc = e.hlc,
+                     .amount_minor = amount_minor};
+}
+
+// `p` against its whole history (O(history)): its versions, terms event and amount are those
+// of its last terms entry; received and written off are the sums of its entries; it is
+// cancelled iff its history holds a cancellation.
+void CheckPledgeHistory(const PledgeState& p) {
+  const PledgeEntry* last_terms = nullptr;
+  uint32_t versions = 0;
+  int64_t received = 0, written_off = 0;
+  bool cancelled = false;
+  for (const PledgeEntry& entry : p.history) {
+    switch (entry.kind) {
+      case PledgeEntryKind::kPledge:
+      case PledgeEntryKind::kAmendment:
+        ++versions;
+        last_terms = &entry;
+        break;
+      case PledgeEntryKind::kPayment:
+        received += entry.amount_minor;
+        break;
+      case PledgeEntryKind::kWriteOff:
+        written_off += entry.amount_minor;
+        break;
+      case PledgeEntryKind::kCancellation:
+        cancelled = true;
+        break;
+    }
+  }
+  CONSTELLATION_CHECK(last_terms != nullptr && versions == p.version);
+  CONSTELLATION_CHECK(last_terms->event == p.terms_event);
+  CONSTELLATION_CHECK(last_terms->amount_minor == p.terms.amount.amount_minor);
+  CONSTELLATION_CHECK(received == p.received_minor && written_off == p.written_off_minor);
+  CONSTELLATION_CHECK(cancelled == p.cancelled);
+}
+
+Money CompactMoney(const v1::Money& money) {
+  return Money{.amount_minor = money.amount_minor(), .currency = CurrencyCode(money.currency())};
 }
 
 }  // namespace
+
+CurrencyCode::CurrencyCode(std::string_view code) {
+  CONSTELLATION_CHECK(code.size() <= code_.size());
+  std::copy(code.begin(), code.end(), code_.begin());
+}
+
+std::string_view CurrencyCode::view() const {
+  size_t size = 0;
+  while (size < code_.size() && code_[size] != '\0') ++size;
+  return std::string_view(code_.data(), size);
+}
+
+PledgeTerms CompactTerms(const v1::PledgeTerms& terms) {
+  PledgeTerms out{.amount = CompactMoney(terms.amount()),
+                  .installments = {},
+                  .conditional = terms.has_condition()};
+  out.installments.reserve(terms.installments_size());
+  for (const v1::Installment& in : terms.installments()) {
+    out.installments.push_back({.due_ms = in.due_ms(), .amount_minor = in.amount_minor()});
+  }
+  return out;
+}
 
 const FundraisingLedger& Fundraising(const GroupState& state) {
   return state.ledger<FundraisingLedger>();
@@ -43,18 +104,18 @@ PledgeStatus DerivePledgeStatus(const PledgeState& pledge, uint64_t campaign_dea
                                 uint64_t as_of_ms) {
   if (pledge.cancelled) return PledgeStatus::kCancelled;
   const int64_t settled = pledge.settled_minor();
-  if (settled >= pledge.terms.amount().amount_minor()) return PledgeStatus::kCompleted;
+  if (settled >= pledge.terms.amount.amount_minor) return PledgeStatus::kCompleted;
   // Conditional promises are not receivable until the condition is met or waived (DOMAIN.md
   // rule 7); nothing can be overdue before that.
-  if (pledge.terms.has_condition()) return PledgeStatus::kConditional;
+  if (pledge.terms.conditional) return PledgeStatus::kConditional;
   int64_t due_by_now = 0;
-  if (pledge.terms.installments_size() == 0) {
+  if (pledge.terms.installments.empty()) {
     if (campaign_deadline_ms != 0 && campaign_deadline_ms <= as_of_ms) {
-      due_by_now = pledge.terms.amount().amount_minor();
+      due_by_now = pledge.terms.amount.amount_minor;
     }
   } else {
-    for (const v1::Installment& in : pledge.terms.installments()) {
-      if (in.due_ms() <= as_of_ms) due_by_now += in.amount_minor();
+    for (const InstallmentDue& in : pledge.terms.installments) {
+      if (in.due_ms <= as_of_ms) due_by_now += in.amount_minor;
     }
   }
   if (due_by_now > settled) return PledgeStatus::kOverdue;
@@ -69,10 +130,10 @@ CampaignTotals FundraisingLedger::Totals(const CampaignState& campaign) const {
     const PledgeState& p = pledges_.at(id);
     if (p.cancelled) continue;
     ++t.pledge_count;
-    pledged += p.terms.amount().amount_minor();
+    pledged += p.terms.amount.amount_minor;
     received += p.received_minor;
     outstanding += p.outstanding_minor();
-    if (p.terms.has_condition()) conditional += p.terms.amount().amount_minor();
+    if (p.terms.conditional) conditional += p.terms.amount.amount_minor;
   }
   auto saturate = [](__int128 v) { return v > INT64_MAX ? INT64_MAX : static_cast<int64_t>(v); };
   t.pledged_minor = saturate(pledged);
@@ -127,7 +188,7 @@ absl::Status FundraisingLedger::CheckPledge(const VerifiedEvent& e,
     return absl::NotFoundError(absl::StrFormat("campaign %s not found in group %s",
                                                campaign_id.ShortHex(), state.group().ShortHex()));
   }
-  const std::string& want = it->second.campaign.goal().currency();
+  const std::string want = it->second.goal.currency.ToString();
   if (pledge.terms().amount().currency() != want) {
     return absl::InvalidArgumentError(absl::StrFormat(
         "pledge.terms.amount.currency is %s but campaign %s is in %s; pledge in %s",
@@ -161,7 +222,7 @@ absl::Status FundraisingLedger::CheckAmendment(const VerifiedEvent& e,
         absl::StrFormat("pledge %s belongs to org %s; only the pledger may amend it",
                         p->id.ShortHex(), p->pledger.ShortHex()));
   }
-  const std::string& currency = p->terms.amount().currency();
+  const std::string currency = p->terms.amount.currency.ToString();
   if (a.terms().amount().currency() != currency) {
     return absl::InvalidArgumentError(
         absl::StrFormat("pledge_amendment.terms.amount.currency must stay %s", currency));
@@ -185,7 +246,7 @@ absl::Status FundraisingLedger::CheckCancellation(const VerifiedEvent& e,
         absl::StrFormat("pledge %s belongs to org %s; only the pledger may cancel it",
                         p->id.ShortHex(), p->pledger.ShortHex()));
   }
-  if (p->settled_minor() >= p->terms.amount().amount_minor()) {
+  if (p->settled_minor() >= p->terms.amount.amount_minor) {
     return absl::FailedPreconditionError(absl::StrFormat(
         "pledge %s is completed; there is nothing left to cancel", p->id.ShortHex()));
   }
@@ -203,10 +264,11 @@ absl::Status FundraisingLedger::CheckPayment(const VerifiedEvent& e,
         "only the campaign's fiscal host (org %s) records payments for pledge %s",
         c.fiscal_host.ShortHex(), p->id.ShortHex()));
   }
-  if (r.amount().currency() != p->terms.amount().currency()) {
+  const std::string currency = p->terms.amount.currency.ToString();
+  if (r.amount().currency() != currency) {
     return absl::InvalidArgumentError(
         absl::StrFormat("payment_receipt.amount.currency is %s but pledge %s is in %s",
-                        r.amount().currency(), p->id.ShortHex(), p->terms.amount().currency()));
+                        r.amount().currency(), p->id.ShortHex(), currency));
   }
   if (r.amount().amount_minor() > p->outstanding_minor()) {
     return absl::FailedPreconditionError(absl::StrFormat(
@@ -244,12 +306,14 @@ void FundraisingLedger::Apply(const VerifiedEvent& e, const GroupState& state, R
 }
 
 void FundraisingLedger::ApplyCampaign(const VerifiedEvent& e) {
+  const v1::Campaign& campaign = e.event.campaign();
   CampaignState c;
   c.id = e.id;
   c.opened_by = e.author;
-  c.campaign = e.event.campaign();
-  c.fiscal_host = c.campaign.fiscal_host().empty() ? e.author
-                                                   : *OrgKey::FromBytes(c.campaign.fiscal_host());
+  c.fiscal_host =
+      campaign.fiscal_host().empty() ? e.author : *OrgKey::FromBytes(campaign.fiscal_host());
+  c.goal = CompactMoney(campaign.goal());
+  c.deadline_ms = campaign.deadline_ms();
   c.opened_hlc = e.hlc;
   campaigns_.emplace(e.id, std::move(c));
 }
@@ -259,12 +323,10 @@ const PledgeState& FundraisingLedger::ApplyPledge(const VerifiedEvent& e) {
   p.id = e.id;
   p.campaign = *EventId::FromBytes(e.event.pledge().campaign_id());
   p.pledger = e.author;
-  p.terms = e.event.pledge().terms();
+  p.terms = CompactTerms(e.event.pledge().terms());
   p.terms_event = e.id;
   p.created_hlc = p.updated_hlc = e.hlc;
-  PledgeEntry entry = NewEntry(PledgeEntryKind::kPledge, e, 1);
-  entry.terms = p.terms;
-  p.history.push_back(std::move(entry));
+  p.history.push_back(NewEntry(PledgeEntryKind::kPledge, e, 1, p.terms.amount.amount_minor));
   campaigns_.at(p.campaign).pledges.push_back(e.id);
   return pledges_.emplace(e.id, std::move(p)).first->second;
 }
@@ -274,45 +336,37 @@ const PledgeState& FundraisingLedger::ApplyPledgeChange(const VerifiedEvent& e) 
   if (ev.has_pledge_amendment()) {
     const v1::PledgeAmendment& a = ev.pledge_amendment();
     PledgeState& p = MutablePledge(a.pledge_id());
-    p.terms = a.terms();
+    p.terms = CompactTerms(a.terms());
     p.terms_event = e.id;
     ++p.version;
     p.updated_hlc = e.hlc;
-    PledgeEntry entry = NewEntry(PledgeEntryKind::kAmendment, e, p.version);
-    entry.terms = a.terms();
-    entry.reason = a.reason();
-    p.history.push_back(std::move(entry));
+    p.history.push_back(
+        NewEntry(PledgeEntryKind::kAmendment, e, p.version, p.terms.amount.amount_minor));
     return p;
   }
   if (ev.has_pledge_cancellation()) {
     const v1::PledgeCancellation& c = ev.pledge_cancellation();
     PledgeState& p = MutablePledge(c.pledge_id());
     p.cancelled = true;
-    p.cancel_reason = c.reason();
     p.updated_hlc = e.hlc;
-    PledgeEntry entry = NewEntry(PledgeEntryKind::kCancellation, e, p.version);
-    entry.reason = c.reason();
-    p.history.push_back(std::move(entry));
+    p.history.push_back(NewEntry(PledgeEntryKind::kCancellation, e, p.version, 0));
     return p;
   }
   const v1::PaymentReceipt& r = ev.payment_receipt();
   PledgeState& p = MutablePledge(r.pledge_id());
   p.received_minor += r.amount().amount_minor();
   p.updated_hlc = e.hlc;
-  PledgeEntry entry = NewEntry(PledgeEntryKind::kPayment, e, p.version);
-  entry.amount = r.amount();
-  entry.external_ref = r.external_ref();
-  entry.received_ms = r.received_ms();
-  p.history.push_back(std::move(entry));
+  p.history.push_back(NewEntry(PledgeEntryKind::kPayment, e, p.version, r.amount().amount_minor()));
   return p;
 }
 
 void FundraisingLedger::CheckPledgeInvariants(const PledgeState& p) const {
   CONSTELLATION_CHECK(p.received_minor >= 0 && p.written_off_minor >= 0);
-  CONSTELLATION_CHECK(p.settled_minor() <= p.terms.amount().amount_minor());
+  CONSTELLATION_CHECK(p.settled_minor() <= p.terms.amount.amount_minor);
   CONSTELLATION_CHECK(!p.history.empty() && p.history.front().kind == PledgeEntryKind::kPledge);
   CONSTELLATION_CHECK(p.history.back().version == p.version);
-  CONSTELLATION_CHECK(campaigns_.contains(p.campaign));
+  auto c = campaigns_.find(p.campaign);
+  CONSTELLATION_CHECK(c != campaigns_.end() && c->second.goal.currency == p.terms.amount.currency);
 }
 
 void FundraisingLedger::CheckInvariants() const {
@@ -325,6 +379,7 @@ void FundraisingLedger::CheckInvariants() const {
   for (const auto& [id, p] : pledges_) {
     CONSTELLATION_CHECK(p.id == id);
     CheckPledgeInvariants(p);
+    CheckPledgeHistory(p);
   }
 }
 

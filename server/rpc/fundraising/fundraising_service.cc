@@ -41,7 +41,7 @@ class FundraisingServiceImpl final : public BoundService<v1::FundraisingService>
                      [](const ApplyContext&, const core::Group& g, const v1::ListCampaignsRequest&,
                         v1::ListCampaignsResponse* out) {
                        for (const auto& [id, c] : core::Fundraising(g.state()).campaigns()) {
-                         *out->add_campaigns() = ToCampaignView(g.state(), c);
+                         *out->add_campaigns() = ToCampaignView(g, c);
                        }
                        return absl::OkStatus();
                      });
@@ -82,7 +82,7 @@ class FundraisingServiceImpl final : public BoundService<v1::FundraisingService>
                         const v1::ListPledgesRequest& r, v1::ListPledgesResponse* out) {
                        const uint64_t as_of_ms = AsOf(apply, r.as_of_ms());
                        return ForEachPledge(g, r.campaign_id(), [&](const core::PledgeState& p) {
-                         *out->add_pledges() = ToPledgeView(g.state(), p, as_of_ms);
+                         *out->add_pledges() = ToPledgeView(g, p, as_of_ms);
                        });
                      });
   }
@@ -100,7 +100,7 @@ class FundraisingServiceImpl final : public BoundService<v1::FundraisingService>
               if (!page.Take()) continue;
               v1::StreamPledgeHistoryResponse& item = out->emplace_back();
               item.set_pledge_id(pledge.id.Bytes());
-              *item.mutable_version() = ToPledgeVersion(entry);
+              *item.mutable_version() = ToPledgeVersion(g, pledge, entry);
             }
           };
           if (!r.pledge_id().empty()) {

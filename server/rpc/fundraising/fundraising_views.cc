@@ -3,6 +3,7 @@
 #include <absl/strings/ascii.h>
 #include <absl/strings/str_format.h>
 
+#include "server/base/check.h"
 #include "server/rpc/request.h"
 
 namespace constellation::rpc {
@@ -17,6 +18,35 @@ v1::PledgeStatus ToProtoStatus(core::PledgeStatus status) {
   return v1::PledgeStatus_Parse(name, &out) ? out : v1::PLEDGE_STATUS_UNSPECIFIED;
 }
 
+// The body of `g`'s event `id`, which its fundraising ledger names: the group holds every event
+// its state was folded from.
+const v1::Event& EventOf(const core::Group& g, const core::EventId& id) {
+  const core::VerifiedEvent* e = g.Find(id);
+  CONSTELLATION_CHECK(e != nullptr);
+  return e->event;
+}
+
+// The terms a pledge or an amendment set.
+const v1::PledgeTerms& TermsOf(const v1::Event& event) {
+  if (event.has_pledge_amendment()) return event.pledge_amendment().terms();
+  CONSTELLATION_CHECK(event.has_pledge());
+  return event.pledge().terms();
+}
+
+// Why `p` was cancelled: the reason of its cancellation entry's event; "" when it is live.
+std::string CancelReason(const core::Group& g, const core::PledgeState& p) {
+  if (!p.cancelled) return "";
+  for (auto it = p.history.rbegin(); it != p.history.rend(); ++it) {
+    if (it->kind == core::PledgeEntryKind::kCancellation) {
+      const v1::Event& event = EventOf(g, it->event);
+      CONSTELLATION_CHECK(event.has_pledge_cancellation());
+      return event.pledge_cancellation().reason();
+    }
+  }
+  CONSTELLATION_CHECK(false);  // the ledger's invariant: cancelled iff a cancellation entry
+  return "";
+}
+
 }  // namespace
 
 absl::StatusOr<const core::CampaignState*> FindCampaign(const core::Group& g,
@@ -29,12 +59,15 @@ absl::StatusOr<const core::PledgeState*> FindPledge(const core::Group& g,
   return FindRecord(core::Fundraising(g.state()).pledges(), g, "pledge", id_bytes);
 }
 
-v1::CampaignView ToCampaignView(const core::GroupState& state, const core::CampaignState& c) {
+v1::CampaignView ToCampaignView(const core::Group& g, const core::CampaignState& c) {
+  const core::GroupState& state = g.state();
+  const v1::Event& event = EventOf(g, c.id);
+  CONSTELLATION_CHECK(event.has_campaign());
   v1::CampaignView v;
   v.set_campaign_id(c.id.Bytes());
   v.set_group_id(state.group().Bytes());
   v.set_opened_by(c.opened_by.Bytes());
-  *v.mutable_campaign() = c.campaign;
+  *v.mutable_campaign() = event.campaign();
   v.set_fiscal_host(c.fiscal_host.Bytes());
   const core::CampaignTotals t = core::Fundraising(state).Totals(c);
   v.set_pledge_count(t.pledge_count);
@@ -46,58 +79,76 @@ v1::CampaignView ToCampaignView(const core::GroupState& state, const core::Campa
   return v;
 }
 
-v1::PledgeView ToPledgeView(const core::GroupState& state, const core::PledgeState& p,
-                            uint64_t as_of_ms) {
+v1::PledgeView ToPledgeView(const core::Group& g, const core::PledgeState& p, uint64_t as_of_ms) {
+  const core::GroupState& state = g.state();
   v1::PledgeView v;
   v.set_pledge_id(p.id.Bytes());
   v.set_group_id(state.group().Bytes());
   v.set_campaign_id(p.campaign.Bytes());
   v.set_pledger(p.pledger.Bytes());
-  *v.mutable_terms() = p.terms;
+  *v.mutable_terms() = TermsOf(EventOf(g, p.terms_event));
   v.set_version(p.version);
-  const uint64_t deadline_ms =
-      core::Fundraising(state).campaigns().at(p.campaign).campaign.deadline_ms();
+  const uint64_t deadline_ms = core::Fundraising(state).campaigns().at(p.campaign).deadline_ms;
   v.set_status(ToProtoStatus(core::DerivePledgeStatus(p, deadline_ms, as_of_ms)));
   v.set_received_minor(p.received_minor);
   v.set_written_off_minor(p.written_off_minor);
   v.set_outstanding_minor(p.outstanding_minor());
   *v.mutable_created_hlc() = p.created_hlc.ToProto();
   *v.mutable_updated_hlc() = p.updated_hlc.ToProto();
-  v.set_cancel_reason(p.cancel_reason);
+  v.set_cancel_reason(CancelReason(g, p));
   return v;
 }
 
-v1::PledgeVersion ToPledgeVersion(const core::PledgeEntry& entry) {
+v1::PledgeVersion ToPledgeVersion(const core::Group& g, const core::PledgeState& pledge,
+                                  const core::PledgeEntry& entry) {
   v1::PledgeVersion v;
   v.set_version(entry.version);
   v.set_event_id(entry.event.Bytes());
   v.set_author(entry.author.Bytes());
   *v.mutable_hlc() = entry.hlc.ToProto();
   v.set_kind(std::string(core::PledgeEntryKindName(entry.kind)));
-  if (entry.kind == core::PledgeEntryKind::kPledge ||
-      entry.kind == core::PledgeEntryKind::kAmendment) {
-    *v.mutable_terms() = entry.terms;
+  const v1::Event& event = EventOf(g, entry.event);
+  switch (entry.kind) {
+    case core::PledgeEntryKind::kPledge:
+      CONSTELLATION_CHECK(event.has_pledge());
+      *v.mutable_terms() = event.pledge().terms();
+      break;
+    case core::PledgeEntryKind::kAmendment:
+      CONSTELLATION_CHECK(event.has_pledge_amendment());
+      *v.mutable_terms() = event.pledge_amendment().terms();
+      v.set_reason(event.pledge_amendment().reason());
+      break;
+    case core::PledgeEntryKind::kCancellation:
+      CONSTELLATION_CHECK(event.has_pledge_cancellation());
+      v.set_reason(event.pledge_cancellation().reason());
+      break;
+    case core::PledgeEntryKind::kPayment: {
+      CONSTELLATION_CHECK(event.has_payment_receipt());
+      const v1::PaymentReceipt& r = event.payment_receipt();
+      *v.mutable_amount() = r.amount();
+      v.set_external_ref(r.external_ref());
+      v.set_received_ms(r.received_ms());
+      break;
+    }
+    case core::PledgeEntryKind::kWriteOff:
+      // Settled in the pledge's currency (the ledger admits no other).
+      v.mutable_amount()->set_amount_minor(entry.amount_minor);
+      v.mutable_amount()->set_currency(pledge.terms.amount.currency.ToString());
+      break;
   }
-  v.set_reason(entry.reason);
-  if (entry.kind == core::PledgeEntryKind::kPayment ||
-      entry.kind == core::PledgeEntryKind::kWriteOff) {
-    *v.mutable_amount() = entry.amount;
-  }
-  v.set_external_ref(entry.external_ref);
-  v.set_received_ms(entry.received_ms);
   return v;
 }
 
 absl::StatusOr<v1::CampaignView> CampaignViewOf(const core::Group& group,
                                                 const std::string& campaign_id, uint64_t) {
   CONSTELLATION_ASSIGN_OR_RETURN(const core::CampaignState* c, FindCampaign(group, campaign_id));
-  return ToCampaignView(group.state(), *c);
+  return ToCampaignView(group, *c);
 }
 
 absl::StatusOr<v1::PledgeView> PledgeViewOf(const core::Group& group, const std::string& pledge_id,
                                             uint64_t as_of_ms) {
   CONSTELLATION_ASSIGN_OR_RETURN(const core::PledgeState* pledge, FindPledge(group, pledge_id));
-  return ToPledgeView(group.state(), *pledge, as_of_ms);
+  return ToPledgeView(group, *pledge, as_of_ms);
 }
 
 }  // namespace constellation::rpc

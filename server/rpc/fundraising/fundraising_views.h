@@ -2,7 +2,10 @@
 //
 // Fundraising's views (client.proto CampaignView, PledgeView, PledgeVersion) from the core's
 // FundraisingLedger, and its lookups: a campaign or pledge by id. Statuses are derived as of a
-// time, never stored. Pure functions of their arguments.
+// time, never stored. The ledger keeps numbers and ids only: what the views show of a record's
+// text (a campaign, a pledge's terms, reasons, payment references) they read from the event
+// the ledger names, which the group holds (core::Group::Find). Pure functions of their
+// arguments.
 #pragma once
 
 #include <cstdint>
@@ -22,11 +25,12 @@ absl::StatusOr<const core::CampaignState*> FindCampaign(const core::Group& g,
 absl::StatusOr<const core::PledgeState*> FindPledge(const core::Group& g,
                                                     const std::string& id_bytes);
 
-v1::CampaignView ToCampaignView(const core::GroupState& state, const core::CampaignState& c);
+// The views of records of `g`'s fundraising ledger (`c`, `p`, `entry` of `pledge`).
+v1::CampaignView ToCampaignView(const core::Group& g, const core::CampaignState& c);
 // A pledge with its status derived as of `as_of_ms`.
-v1::PledgeView ToPledgeView(const core::GroupState& state, const core::PledgeState& p,
-                            uint64_t as_of_ms);
-v1::PledgeVersion ToPledgeVersion(const core::PledgeEntry& entry);
+v1::PledgeView ToPledgeView(const core::Group& g, const core::PledgeState& p, uint64_t as_of_ms);
+v1::PledgeVersion ToPledgeVersion(const core::Group& g, const core::PledgeState& pledge,
+                                  const core::PledgeEntry& entry);
 
 // write.h RecordViews: the campaign `campaign_id` (its totals are as of now: they have no
 // time), the pledge `pledge_id` with its status as of `as_of_ms`.

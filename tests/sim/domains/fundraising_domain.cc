@@ -6,16 +6,18 @@
 //     outstanding).
 //   * invariant "fundraising sums reconcile" (after every step, on every node that is up): each
 //     pledge's received and written-off amounts are the sums of its payment and write-off
-//     entries, its version and terms are those of its last terms entry, it is cancelled iff its
-//     history holds a cancellation, and what it settled is within its amount; each campaign
-//     lists exactly its pledges, and its totals (FundraisingLedger::Totals) are the sums over
-//     its live pledges, with pledged = received + written off + outstanding.
+//     entries, its version, terms event and amount are those of its last terms entry, its
+//     terms are those its terms event set, it is cancelled iff its history holds a
+//     cancellation, and what it settled is within its amount; each campaign lists exactly its
+//     pledges, and its totals (FundraisingLedger::Totals) are the sums over its live pledges,
+//     with pledged = received + written off + outstanding.
 #include <string>
 #include <vector>
 
 #include <absl/strings/str_format.h>
 
 #include "server/core/fundraising/fundraising_ledger.h"
+#include "server/core/group.h"
 #include "tests/sim/domains/sim_domain.h"
 #include "tests/testing/event_factory.h"
 
@@ -109,8 +111,15 @@ void RecordPayment(SimWorld& w, const Member& m) {
 
 // ---- Invariant ----
 
-// What is wrong with `p` against its own history, or "" when it reconciles.
-std::string PledgeMismatch(const core::PledgeState& p) {
+// The terms `event` (a pledge or an amendment) set, as the ledger keeps them.
+core::PledgeTerms TermsOf(const core::VerifiedEvent& event) {
+  return core::CompactTerms(event.event.has_pledge_amendment()
+                                ? event.event.pledge_amendment().terms()
+                                : event.event.pledge().terms());
+}
+
+// What is wrong with `p` of `group` against its own history, or "" when it reconciles.
+std::string PledgeMismatch(const core::Group& group, const core::PledgeState& p) {
   int64_t received = 0, written_off = 0;
   uint32_t versions = 0;
   bool cancelled = false;
@@ -123,10 +132,10 @@ std::string PledgeMismatch(const core::PledgeState& p) {
         last_terms = &entry;
         break;
       case core::PledgeEntryKind::kPayment:
-        received += entry.amount.amount_minor();
+        received += entry.amount_minor;
         break;
       case core::PledgeEntryKind::kWriteOff:
-        written_off += entry.amount.amount_minor();
+        written_off += entry.amount_minor;
         break;
       case core::PledgeEntryKind::kCancellation:
         cancelled = true;
@@ -138,16 +147,21 @@ std::string PledgeMismatch(const core::PledgeState& p) {
                            p.received_minor, p.written_off_minor, received, written_off);
   }
   if (last_terms == nullptr || versions != p.version || last_terms->event != p.terms_event ||
-      last_terms->terms.SerializeAsString() != p.terms.SerializeAsString()) {
+      last_terms->amount_minor != p.terms.amount.amount_minor) {
     return absl::StrFormat("version %d, but its history holds %d versions of its terms", p.version,
                            versions);
+  }
+  const core::VerifiedEvent* terms_event = group.Find(p.terms_event);
+  if (terms_event == nullptr || TermsOf(*terms_event) != p.terms) {
+    return absl::StrFormat("its terms are not those of its terms event %s",
+                           p.terms_event.ShortHex());
   }
   if (cancelled != p.cancelled) {
     return absl::StrFormat("cancelled is %d, but its history says %d", p.cancelled, cancelled);
   }
-  if (p.settled_minor() < 0 || p.settled_minor() > p.terms.amount().amount_minor()) {
+  if (p.settled_minor() < 0 || p.settled_minor() > p.terms.amount.amount_minor) {
     return absl::StrFormat("settled %d of an amount of %d", p.settled_minor(),
-                           p.terms.amount().amount_minor());
+                           p.terms.amount.amount_minor);
   }
   return "";
 }
@@ -164,12 +178,10 @@ std::string CampaignMismatch(const core::FundraisingLedger& ledger, const core::
     }
     if (p->second.cancelled) continue;
     ++sums.pledge_count;
-    sums.pledged_minor += p->second.terms.amount().amount_minor();
+    sums.pledged_minor += p->second.terms.amount.amount_minor;
     sums.received_minor += p->second.received_minor;
     sums.outstanding_minor += p->second.outstanding_minor();
-    if (p->second.terms.has_condition()) {
-      sums.conditional_minor += p->second.terms.amount().amount_minor();
-    }
+    if (p->second.terms.conditional) sums.conditional_minor += p->second.terms.amount.amount_minor;
     written_off += p->second.written_off_minor;
   }
   const core::CampaignTotals t = ledger.Totals(c);
@@ -213,7 +225,7 @@ absl::Status CheckSumsReconcile(SimWorld& w) {
             i, group_id.ShortHex(), ledger.pledges().size(), listed));
       }
       for (const auto& [id, p] : ledger.pledges()) {
-        if (std::string why = PledgeMismatch(p); !why.empty()) {
+        if (std::string why = PledgeMismatch(*group, p); !why.empty()) {
           return absl::InternalError(
               absl::StrFormat("fundraising (sums reconcile): on node %d, pledge %s of group %s: %s",
                               i, id.ShortHex(), group_id.ShortHex(), why));
