@@ -5,7 +5,7 @@
 // Replay one seed, e.g. a failure printed by CTest or scripts/soak-sim.sh:
 //   CONSTELLATION_SIM_SEED=123 build/tests/sim/sim_test --gtest_filter='*ReplaySeed*'
 // (CONSTELLATION_SIM_FORK=1 replays it as the fork scenario; CONSTELLATION_SIM_STEPS changes
-// the workload length. Runs are strict by default: every invariant violation fails, the known
+// the workload length; CONSTELLATION_SIM_TRACE=1 prints every action as it happens. Runs are strict by default: every invariant violation fails, the known
 // core issues included; CONSTELLATION_SIM_STRICT=0 counts those (tests/sim/domains/
 // governance_domain.cc) instead.)
 #include <cstdint>
@@ -50,6 +50,7 @@ SimOptions Options(uint64_t seed, bool fork) {
   options.restore_from_old_backup = fork;
   options.strict = EnvNumber("CONSTELLATION_SIM_STRICT").value_or(1) != 0;
   options.proofs_on_hint_only = EnvNumber("CONSTELLATION_SIM_PROOFS_ON_HINT_ONLY").value_or(0) != 0;
+  options.trace_all = EnvNumber("CONSTELLATION_SIM_TRACE").value_or(0) != 0;
   if (std::optional<uint64_t> steps = EnvNumber("CONSTELLATION_SIM_STEPS")) {
     options.workload_steps = static_cast<int>(*steps);
   }

@@ -70,6 +70,9 @@ struct SimOptions {
   // Send fork proofs only on a fork hint, as PROTOCOL §8.4 says, not also to peers holding a
   // frozen author's chain beyond its fork seq (see Simulator::ServePull).
   bool proofs_on_hint_only = false;
+  // Print every trace line to stderr as it happens (not only the last actions of a failure),
+  // after a line naming each node's org key: for diagnosing a seed.
+  bool trace_all = false;
 };
 
 class Simulator final : private SimWorld {

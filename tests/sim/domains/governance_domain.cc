@@ -156,6 +156,17 @@ std::string DescribeStances(const SimNode& node, const core::GroupId& group_id,
     std::optional<std::string> reason = group->NoEffectReason(proposal_id);
     return out + " proposal has no effect: " + reason.value_or("not held");
   }
+  out += absl::StrFormat(" [proposer %s; electorate", it->second.proposer.ShortHex());
+  // Per voter what finality reads: whether it decides, its status and its chain's progress.
+  for (const auto& [voter, v] : it->second.electorate) {
+    const core::MemberState* m = group->state().roster().Find(voter);
+    const core::AuthorProgress* progress = group->state().Progress(voter);
+    out += absl::StrFormat(
+        " %s(%s%s, seq %d at %d)", voter.ShortHex(), v.decides ? "" : "advises, ",
+        m == nullptr ? "not a member" : std::string(core::MemberStatusName(m->status)),
+        progress == nullptr ? 0 : progress->seq, progress == nullptr ? 0 : progress->hlc.wall_ms);
+  }
+  out += "]";
   for (const core::CastStance& st : it->second.stances) {
     out += absl::StrFormat(" [stance %s by %s seq %d at (%d,%d) choice %d]", st.event.ShortHex(),
                            st.author.ShortHex(), st.seq, st.hlc.wall_ms, st.hlc.logical,
