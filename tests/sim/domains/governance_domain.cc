@@ -26,8 +26,13 @@
 // proposal on one node only. They now fail like any other violation.
 //   D. (fork scenario) A forked author's stances and acknowledgements differ between its
 //      branches, and freezing it from its fork seq (PROTOCOL §3.1) takes them out of the fold,
-//      so outcomes that were final with them differ or change. Inherent in forks; recorded,
-//      not failed, even when strict.
+//      so outcomes that were final with them differ or change; and so do the outcomes decided
+//      on their effects: an expulsion or admission that loses its effect changes the roster,
+//      and with it the electorates of later proposals (seed 100373). Inherent in forks;
+//      recorded, not failed, even when strict. The second kind is recognised only when the
+//      node learned a fork and its roster changed since it recorded the outcome, so that a
+//      freeze that changes an electorate without changing a membership still fails (the
+//      causal-clock bug of seed 100245, fixed in core::Group).
 // Unless strict, these are recorded (SimStats::known_issues) and the proposal is no longer
 // checked; anything else is a failure.
 #include <map>
@@ -199,6 +204,28 @@ std::vector<core::EventId> StanceIds(const SimNode& node, const core::GroupId& g
 enum class KnownIssueKind { kFinalProposalLostEffect, kCutChangedFinalTally, kFreezeChangedFinal };
 constexpr std::string_view kKnownIssueLabels[] = {"A", "B", "D"};
 
+// What a freeze changes in one node's view of a group: the forks it knows and its roster
+// (each member's status and joined event).
+struct FreezeView {
+  std::map<core::OrgKey, uint64_t> forks;
+  std::map<core::OrgKey, std::pair<core::MemberStatus, core::EventId>> roster;
+};
+
+FreezeView ViewOf(const core::Group& group) {
+  FreezeView view;
+  for (const auto& [author, record] : group.forks()) view.forks.emplace(author, record.seq);
+  for (const auto& [key, m] : group.state().roster().members()) {
+    view.roster.emplace(key, std::make_pair(m.status, m.joined_event));
+  }
+  return view;
+}
+
+// Known issue D, second kind: between `then` and `now` a fork became known and the roster
+// changed, so decisions judged on the roster may differ.
+bool FreezeChangedTheRoster(const FreezeView& then, const FreezeView& now) {
+  return then.forks != now.forks && then.roster != now.roster;
+}
+
 // Invariant 4, with what it remembers over the run: the final outcomes every node showed (per
 // node since its last crash, and over all nodes) and the proposals hit by a known issue.
 class FinalOutcomes {
@@ -212,6 +239,7 @@ class FinalOutcomes {
     core::ClosePoint close;
     core::Tally tally;
     int first_node = 0;  // the first node seen showing it final
+    FreezeView view;     // of the group on that node, then (known issue D)
     friend bool operator==(const FinalOutcome& a, const FinalOutcome& b) {
       return a.outcome == b.outcome && a.close == b.close && a.tally == b.tally;
     }
@@ -284,7 +312,7 @@ absl::Status FinalOutcomes::CheckNode(SimWorld& w, int i) {
       const ProposalKey key{group_id, proposal_id};
       if (!o.final || known_issues_.contains(key)) continue;
       last_proposal_ = key;
-      const FinalOutcome now{o.outcome, o.close, o.tally, i};
+      const FinalOutcome now{o.outcome, o.close, o.tally, i, ViewOf(*group)};
       auto [global, first] = final_outcomes_.emplace(key, now);
       if (!first && !(global->second == now)) {
         absl::Status violation = absl::InternalError(absl::StrFormat(
@@ -295,7 +323,9 @@ absl::Status FinalOutcomes::CheckNode(SimWorld& w, int i) {
             DescribeOutcome(global->second.outcome, global->second.close, global->second.tally)));
         const SimNode& other = w.node(global->second.first_node);
         std::optional<KnownIssueKind> kind =
-            Classify(w, {&node, other.up() ? &other : nullptr}, key);
+            FreezeChangedTheRoster(global->second.view, now.view)
+                ? std::optional(KnownIssueKind::kFreezeChangedFinal)
+                : Classify(w, {&node, other.up() ? &other : nullptr}, key);
         if (!kind) return violation;
         CONSTELLATION_RETURN_IF_ERROR(KnownIssue(w, *kind, key, std::move(violation)));
         continue;
@@ -308,7 +338,10 @@ absl::Status FinalOutcomes::CheckNode(SimWorld& w, int i) {
             proposal_id.ShortHex(), group_id.ShortHex(), i,
             DescribeOutcome(mine->second.outcome, mine->second.close, mine->second.tally),
             DescribeOutcome(now.outcome, now.close, now.tally)));
-        std::optional<KnownIssueKind> kind = Classify(w, {&node}, key);
+        std::optional<KnownIssueKind> kind =
+            FreezeChangedTheRoster(mine->second.view, now.view)
+                ? std::optional(KnownIssueKind::kFreezeChangedFinal)
+                : Classify(w, {&node}, key);
         if (!kind) return violation;
         CONSTELLATION_RETURN_IF_ERROR(KnownIssue(w, *kind, key, std::move(violation)));
       }
@@ -335,7 +368,8 @@ absl::Status FinalOutcomes::CheckNode(SimWorld& w, int i) {
               : "not final: [" +
                     DescribeOutcome(p->outcome.outcome, p->outcome.close, p->outcome.tally) + "]"));
       std::optional<KnownIssueKind> kind;
-      if (ExplainedByFreeze(w, node, key)) {
+      if (ExplainedByFreeze(w, node, key) ||
+          (group != nullptr && FreezeChangedTheRoster(was.view, ViewOf(*group)))) {
         kind = KnownIssueKind::kFreezeChangedFinal;
       } else if (p == nullptr && group != nullptr &&
                  group->NoEffectReason(key.second).value_or("").find("expelled") !=
