@@ -607,6 +607,11 @@ const core::Group* Simulator::ReferenceView(const core::GroupId& g) const {
   return reference;
 }
 
+bool Simulator::MustConverge(int i, const core::GroupId& g) const {
+  const core::Group* reference = ReferenceView(g);
+  return reference != nullptr && Served(*reference, nodes_[i]->org());
+}
+
 bool Simulator::Converged(std::string* why) const {
   if (network_.in_flight() > 0) {
     *why = "messages still in flight";

@@ -33,6 +33,11 @@
 //      node learned a fork and its roster changed since it recorded the outcome, so that a
 //      freeze that changes an electorate without changing a membership still fails (the
 //      causal-clock bug of seed 100245, fixed in core::Group).
+//   F. (fork scenario, liveness) A proposal that names, or follows in its author's chain, an
+//      event of the forked author's branch that a deciding voter's node does not hold can
+//      never be inserted there (PROTOCOL §3.1 "Agreement"): that voter never acknowledges it,
+//      and it stays provisional (seed 101404). Inherent in the protocol as it is; recorded,
+//      not failed, even when strict.
 // Unless strict, these are recorded (SimStats::known_issues) and the proposal is no longer
 // checked; anything else is a failure.
 #include <map>
@@ -201,8 +206,13 @@ std::vector<core::EventId> StanceIds(const SimNode& node, const core::GroupId& g
   return ids;
 }
 
-enum class KnownIssueKind { kFinalProposalLostEffect, kCutChangedFinalTally, kFreezeChangedFinal };
-constexpr std::string_view kKnownIssueLabels[] = {"A", "B", "D"};
+enum class KnownIssueKind {
+  kFinalProposalLostEffect,
+  kCutChangedFinalTally,
+  kFreezeChangedFinal,
+  kProposalBeyondOtherBranch,
+};
+constexpr std::string_view kKnownIssueLabels[] = {"A", "B", "D", "F"};
 
 // What a freeze changes in one node's view of a group: the forks it knows and its roster
 // (each member's status and joined event).
@@ -458,6 +468,34 @@ bool Concerned(const core::ProposalState& p, const core::OrgKey& org) {
   return voter != p.electorate.end() && voter->second.decides;
 }
 
+// Whether `view` (of node `holder`) has events waiting in pending in a fork run: once settled,
+// they wait for the forked author's other branch, which that node will never hold (the
+// Simulator's Converged() allows exactly that).
+bool BlockedByOtherBranch(SimWorld& w, int holder, const core::GroupId& g) {
+  const core::PendingBuffer* pending = w.node(holder).state().FindPending(g);
+  return w.mutable_stats().forked_node.has_value() && pending != nullptr && !pending->empty();
+}
+
+// Known issue F for proposal `p` and the concerned node i (a settled run): node i lacks `p`
+// (it holds p's proposer's chain only below p) because its chain is blocked by the other
+// branch, or the reference view lacks node i's events past some seq for the same reason (so
+// it never sees i's stances or acknowledgement).
+bool BeyondOtherBranch(SimWorld& w, int i, const core::GroupId& g, const core::ProposalState& p) {
+  if (!w.honest(i)) return false;
+  const core::Group* own = w.node(i).state().FindGroup(g);
+  const core::Group* reference = w.ReferenceView(g);
+  if (own == nullptr || reference == nullptr) return false;
+  if (own->dag().ChainLength(p.proposer) < p.proposer_seq && BlockedByOtherBranch(w, i, g)) {
+    return true;
+  }
+  const core::OrgKey& org = w.node(i).org();
+  if (reference->dag().ChainLength(org) >= own->dag().ChainLength(org)) return false;
+  for (int holder = 0; holder < w.node_count(); ++holder) {
+    if (w.node(holder).state().FindGroup(g) == reference) return BlockedByOtherBranch(w, holder, g);
+  }
+  return false;
+}
+
 absl::Status CheckSettledProposalsFinal(SimWorld& w) {
   // Every served node holds the same state now (the Simulator checked that it converged):
   // check the reference view.
@@ -471,6 +509,7 @@ absl::Status CheckSettledProposalsFinal(SimWorld& w) {
         continue;
       }
       bool all_active = true;
+      bool beyond_other_branch = false;
       for (int i = 0; i < w.node_count(); ++i) {
         const core::OrgKey& org = w.node(i).org();
         if (!Concerned(p, org)) continue;
@@ -478,6 +517,13 @@ absl::Status CheckSettledProposalsFinal(SimWorld& w) {
         all_active = all_active && m != state.roster().members().end() &&
                      m->second.status == core::MemberStatus::kActive && w.honest(i) &&
                      !group->FrozenFrom(org).has_value();
+        beyond_other_branch = beyond_other_branch || BeyondOtherBranch(w, i, g, p);
+      }
+      if (all_active && beyond_other_branch) {
+        const std::string_view label =
+            kKnownIssueLabels[static_cast<int>(KnownIssueKind::kProposalBeyondOtherBranch)];
+        ++w.mutable_stats().known_issues[std::string(label)];
+        continue;
       }
       if (all_active) {
         return absl::InternalError(absl::StrFormat(
