@@ -5,9 +5,9 @@
 // Replay one seed, e.g. a failure printed by CTest or scripts/soak-sim.sh:
 //   CONSTELLATION_SIM_SEED=123 build/tests/sim/sim_test --gtest_filter='*ReplaySeed*'
 // (CONSTELLATION_SIM_FORK=1 replays it as the fork scenario; CONSTELLATION_SIM_STEPS changes
-// the workload length; CONSTELLATION_SIM_TRACE=1 prints every action as it happens. Runs are strict by default: every invariant violation fails, the known
-// core issues included; CONSTELLATION_SIM_STRICT=0 counts those (tests/sim/domains/
-// governance_domain.cc) instead.)
+// the workload length; CONSTELLATION_SIM_TRACE=1 prints every action as it happens. Runs are
+// strict by default: every invariant violation fails, the known core issues included;
+// CONSTELLATION_SIM_STRICT=0 counts those (tests/sim/domains/governance_domain.cc) instead.)
 #include <cstdint>
 #include <cstdlib>
 #include <optional>

@@ -265,7 +265,7 @@ TEST_F(ForkTest, Seed100245ElectorateKeepsAMemberSeenOnlyThroughAFrozenEvent) {
       h_.AppendWithDeps(founder_, ProposalBody(v1::DECISION_TYPE_ADOPT_STRATEGY), {pulse.id});
   const VerifiedEvent rival = h_.AppendBranch(bea, accepted.id, PulseCheckBody(1));
   const v1::ForkProof proof = MakeForkProof(pulse, rival);
-  const std::vector<const VerifiedEvent*> events = {&h_.genesis(), &admit,  &agree,   &ack,
+  const std::vector<const VerifiedEvent*> events = {&h_.genesis(), &admit, &agree,   &ack,
                                                     &accepted,     &pulse, &proposal};
 
   Group g = GroupWith(events);

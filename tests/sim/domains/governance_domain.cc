@@ -468,7 +468,7 @@ bool Concerned(const core::ProposalState& p, const core::OrgKey& org) {
   return voter != p.electorate.end() && voter->second.decides;
 }
 
-// Whether `view` (of node `holder`) has events waiting in pending in a fork run: once settled,
+// Whether node `holder` has events of `g` waiting in pending in a fork run: once settled,
 // they wait for the forked author's other branch, which that node will never hold (the
 // Simulator's Converged() allows exactly that).
 bool BlockedByOtherBranch(SimWorld& w, int holder, const core::GroupId& g) {
