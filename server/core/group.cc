@@ -118,7 +118,18 @@ absl::StatusOr<InsertResult> Group::TryInsert(VerifiedEvent& e, bool checked) {
   EventId id = e.id;
   events_.emplace(id, std::move(e));
   const VerifiedEvent& stored = events_.at(id);
-  if (IsFrozen(stored)) return result;  // no effect, wherever it sorts
+  if (IsFrozen(stored)) {
+    // No effect, wherever it sorts; but what it saw is in the causal past of the events that
+    // will name it (PROTOCOL §3.1). Sorting before applied events, the checkpoints after it
+    // lack its clock: replay from before it (rare: only a forked author's events past its
+    // fork are frozen).
+    if (appends) {
+      state_.RecordFrozen(stored);
+    } else {
+      RefoldFrom(result.key);
+    }
+    return result;
+  }
   if (appends) {
     if (checked) {
       state_.ApplyChecked(stored);
@@ -220,7 +231,10 @@ void Group::Replay(GroupState& state, const OrderKey* from, uint64_t position) {
   for (; it != order_.end(); ++it) {
     ++position;
     const VerifiedEvent& e = events_.at(it->second);
-    if (IsFrozen(e)) continue;
+    if (IsFrozen(e)) {
+      state.RecordFrozen(e);  // causal clocks only (PROTOCOL §3.1)
+      continue;
+    }
     state.Apply(e);
     ++events_refolded_;
     MaybeCheckpoint(state, it->first, position);

@@ -16,7 +16,10 @@
 // nodes holding the same non-frozen events and the same fork seqs agree, whichever branch
 // arrived first. Events of other authors keep their own effects even when they name a
 // frozen event as a dep; what they build on a frozen event's effect fails the fold's own
-// rules, identically on every node.
+// rules, identically on every node. What they saw through it still counts: frozen events
+// enter the fold's causal clocks (GroupState::RecordFrozen), so freezing an author never
+// changes which events precede an honest one (e.g. a member's acceptance seen only through
+// the forked member's later event keeps that member in a proposal's electorate).
 //
 // Invariants: order_ and events_ hold exactly the DAG's events; the state is the fold, in
 // canonical order, of the events that are not frozen; an author appears in forks_ only with

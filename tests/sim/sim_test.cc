@@ -5,9 +5,9 @@
 // Replay one seed, e.g. a failure printed by CTest or scripts/soak-sim.sh:
 //   CONSTELLATION_SIM_SEED=123 build/tests/sim/sim_test --gtest_filter='*ReplaySeed*'
 // (CONSTELLATION_SIM_FORK=1 replays it as the fork scenario; CONSTELLATION_SIM_STEPS changes
-// the workload length. Runs are strict by default: every invariant violation fails, the known
-// core issues included; CONSTELLATION_SIM_STRICT=0 counts those (tests/sim/domains/
-// governance_domain.cc) instead.)
+// the workload length; CONSTELLATION_SIM_TRACE=1 prints every action as it happens. Runs are
+// strict by default: every invariant violation fails, the known core issues included;
+// CONSTELLATION_SIM_STRICT=0 counts those (tests/sim/domains/governance_domain.cc) instead.)
 #include <cstdint>
 #include <cstdlib>
 #include <optional>
@@ -32,10 +32,15 @@ std::vector<uint64_t> CtestSeeds() {
   return seeds;
 }
 
-// Fork seeds 1001-1009 but 1003: in its run no node writes after the backup, so nothing forks
-// and the test would be skipped.
+// Fork seeds 1001-1009 but 1003 (in its run no node writes after the backup, so nothing forks
+// and the test would be skipped), plus soak seeds that failed (docs/RELIABILITY.md):
+//   100025, 100239, 100245, 100350, 100438: a freeze changed what honest events saw (fixed in
+//     core::Group; ForkTest.Seed100245ElectorateKeepsAMemberSeenOnlyThroughAFrozenEvent);
+//   100339: an invitee of a frozen ADMIT, never served again, was the reference view;
+//   100373: a freeze undid an expulsion, and a later electorate changed with it (known issue D).
 std::vector<uint64_t> ForkSeeds() {
-  return {1'001, 1'002, 1'004, 1'005, 1'006, 1'007, 1'008, 1'009};
+  return {1'001,   1'002,   1'004,   1'005,   1'006,   1'007,   1'008,  1'009,
+          100'025, 100'239, 100'245, 100'339, 100'350, 100'373, 100'438};
 }
 
 std::optional<uint64_t> EnvNumber(const char* name) {
@@ -50,6 +55,7 @@ SimOptions Options(uint64_t seed, bool fork) {
   options.restore_from_old_backup = fork;
   options.strict = EnvNumber("CONSTELLATION_SIM_STRICT").value_or(1) != 0;
   options.proofs_on_hint_only = EnvNumber("CONSTELLATION_SIM_PROOFS_ON_HINT_ONLY").value_or(0) != 0;
+  options.trace_all = EnvNumber("CONSTELLATION_SIM_TRACE").value_or(0) != 0;
   if (std::optional<uint64_t> steps = EnvNumber("CONSTELLATION_SIM_STEPS")) {
     options.workload_steps = static_cast<int>(*steps);
   }
@@ -72,8 +78,9 @@ INSTANTIATE_TEST_SUITE_P(Seeds, SimSeedTest, ::testing::ValuesIn(CtestSeeds()));
 
 class SimForkTest : public ::testing::TestWithParam<uint64_t> {};
 
-// A node restored from an old backup writes again and forks its chain: every honest node
-// freezes it at the same seq and ends with the same state (DESIGN §2, PROTOCOL §3.1).
+// A node restored from an old backup writes again and forks its chain: every honest node the
+// group is still served to freezes it at the same seq and ends with the same state (DESIGN §2,
+// PROTOCOL §3.1; an invitee of a frozen ADMIT is served no more, PROTOCOL §8.6).
 TEST_P(SimForkTest, RestoredNodeIsFrozenEverywhere) {
   Simulator sim(Options(GetParam(), /*fork=*/true));
   absl::Status status = sim.Run();
@@ -85,7 +92,7 @@ TEST_P(SimForkTest, RestoredNodeIsFrozenEverywhere) {
   for (int i = 0; i < sim.node_count(); ++i) {
     if (i == forked) continue;
     const core::Group* group = sim.node(i).state().FindGroup(g);
-    if (group == nullptr) continue;
+    if (group == nullptr || !sim.MustConverge(i, g)) continue;
     std::optional<uint64_t> seq = group->FrozenFrom(sim.node(forked).org());
     ASSERT_TRUE(seq.has_value()) << "node " << i << " did not freeze node " << forked << "; "
                                  << sim.StatsLine();

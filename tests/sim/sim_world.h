@@ -82,7 +82,8 @@ class SimWorld {
   virtual const AcknowledgedWrites& acknowledged(int i) const = 0;
   // The groups founded in this run, in founding order.
   virtual const std::vector<core::GroupId>& groups() const = 0;
-  // The honest node's view of `g` with the most events (nullptr when no honest node holds it).
+  // The most informed honest view of `g`: knowing the most forks, then holding the most events
+  // (nullptr when no honest node holds it).
   virtual const core::Group* ReferenceView(const core::GroupId& g) const = 0;
 
   // ---- Writes ----

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <set>
 #include <utility>
@@ -111,6 +112,7 @@ uint64_t Simulator::NowMs(int node) const {
 
 void Simulator::Trace(std::string line) {
   trace_.push_back(absl::StrFormat("[step %d, t=%d] %s", step_, global_ms_ - kStartMs, line));
+  if (options_.trace_all) std::fprintf(stderr, "%s\n", trace_.back().c_str());
   if (trace_.size() > kTraceLinesMax) trace_.pop_front();
 }
 
@@ -201,6 +203,11 @@ absl::Status Simulator::Run() {
     sigaction(SIGABRT, &previous, nullptr);
     running_simulator = nullptr;
   };
+  if (options_.trace_all) {
+    for (int i = 0; i < node_count_; ++i) {
+      std::fprintf(stderr, "node %d is org %s\n", i, nodes_[i]->org().ShortHex().c_str());
+    }
+  }
   for (int i = 0; i < options_.workload_steps && violation_.ok(); ++i) Step();
   if (violation_.ok()) Fail(Settle());
   stats_.network = network_.stats();
@@ -584,14 +591,25 @@ absl::Status Simulator::Settle() {
 }
 
 const core::Group* Simulator::ReferenceView(const core::GroupId& g) const {
+  // The most informed honest view: the one knowing the most forks, then holding the most
+  // events. A fork is knowledge that the event count does not show: a node that never learned
+  // it (e.g. an invitee of a frozen ADMIT, which no node that knows the fork serves any more)
+  // may hold as many events, and must not be the view the others are judged by.
   const core::Group* reference = nullptr;
   for (int i = 0; i < node_count_; ++i) {
     const core::Group* group = honest(i) ? nodes_[i]->state().FindGroup(g) : nullptr;
-    if (group != nullptr && (reference == nullptr || group->size() > reference->size())) {
+    if (group == nullptr) continue;
+    if (reference == nullptr || std::make_pair(group->forks().size(), group->size()) >
+                                    std::make_pair(reference->forks().size(), reference->size())) {
       reference = group;
     }
   }
   return reference;
+}
+
+bool Simulator::MustConverge(int i, const core::GroupId& g) const {
+  const core::Group* reference = ReferenceView(g);
+  return reference != nullptr && Served(*reference, nodes_[i]->org());
 }
 
 bool Simulator::Converged(std::string* why) const {
@@ -600,10 +618,12 @@ bool Simulator::Converged(std::string* why) const {
     return false;
   }
   for (const core::GroupId& g : groups_) {
-    // The reference view: the honest node holding the most events of the group. The nodes that
-    // must agree are those it serves (ServePull): members, whatever their status, and invitees.
-    // A node that holds a copy but is no longer served (an admission that lost its effect,
-    // known issue A) is left out.
+    // The reference view (ReferenceView: the most forks known, then the most events). The nodes
+    // that must agree are those it serves (ServePull): members, whatever their status, and
+    // invitees. A node that holds a copy but is no longer served (an admission that lost its
+    // effect: known issue A, or an ADMIT by a forked author frozen since, whose invitee no node
+    // that knows the fork serves, so it never learns the fork: docs/PROTOCOL.md §8.6) is left
+    // out.
     const core::Group* reference = ReferenceView(g);
     if (reference == nullptr) continue;
     std::vector<int> holders;

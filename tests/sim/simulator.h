@@ -70,6 +70,9 @@ struct SimOptions {
   // Send fork proofs only on a fork hint, as PROTOCOL §8.4 says, not also to peers holding a
   // frozen author's chain beyond its fork seq (see Simulator::ServePull).
   bool proofs_on_hint_only = false;
+  // Print every trace line to stderr as it happens (not only the last actions of a failure),
+  // after a line naming each node's org key: for diagnosing a seed.
+  bool trace_all = false;
 };
 
 class Simulator final : private SimWorld {
@@ -85,6 +88,10 @@ class Simulator final : private SimWorld {
   const std::vector<core::GroupId>& groups() const override { return groups_; }
   const SimNode& node(int i) const override { return *nodes_[i]; }
   int node_count() const override { return node_count_; }
+  // Whether node i is one the run must settle on for `g`: the reference view (ReferenceView)
+  // serves it. A node that holds a copy nobody serves any more (e.g. the invitee of an ADMIT by
+  // a forked author, frozen since: docs/PROTOCOL.md §8.6) is not.
+  bool MustConverge(int i, const core::GroupId& g) const;
 
  private:
   // SimWorld (sim_world.h), for the domains.

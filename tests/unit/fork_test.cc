@@ -247,6 +247,49 @@ TEST_F(ForkTest, OtherAuthorsEventsThatDependOnAFrozenEventKeepTheirEffects) {
   EXPECT_EQ(g.NoEffectReason(campaign.id), std::nullopt);
 }
 
+// Regression (fork simulator seeds 100025, 100239, 100245, 100350, 100438): the fold kept
+// causal clocks of the events it applied only, so an honest event lost what it had seen
+// through a frozen event. A member whose acceptance a proposal saw only through the forked
+// member's later event dropped out of its electorate when the fork became known, and final
+// outcomes changed. Frozen events have no effect but are still what the honest author saw
+// (docs/PROTOCOL.md §3.1): the fold judges causality on every held event.
+TEST_F(ForkTest, Seed100245ElectorateKeepsAMemberSeenOnlyThroughAFrozenEvent) {
+  const SigningKey bea = TestKey('c');
+  const VerifiedEvent admit = h_.Append(founder_, AdmitBody(bea.public_key()));
+  const VerifiedEvent agree = h_.Append(founder_, StanceBody(admit.id, v1::STANCE_CHOICE_AGREE));
+  const VerifiedEvent ack = h_.Append(founder_, AcknowledgementBody({admit.id}));
+  const VerifiedEvent accepted = h_.Append(bea, AcceptanceBody(admit.id));
+  // bea's seq 2, later frozen: the founder's proposal sees bea's acceptance only through it.
+  const VerifiedEvent pulse = h_.Append(bea, PulseCheckBody(4));
+  const VerifiedEvent proposal =
+      h_.AppendWithDeps(founder_, ProposalBody(v1::DECISION_TYPE_ADOPT_STRATEGY), {pulse.id});
+  const VerifiedEvent rival = h_.AppendBranch(bea, accepted.id, PulseCheckBody(1));
+  const v1::ForkProof proof = MakeForkProof(pulse, rival);
+  const std::vector<const VerifiedEvent*> events = {&h_.genesis(), &admit, &agree,   &ack,
+                                                    &accepted,     &pulse, &proposal};
+
+  Group g = GroupWith(events);
+  auto electorate_size = [&proposal](const Group& group) {
+    return Governance(group.state()).proposals().at(proposal.id).electorate.size();
+  };
+  ASSERT_EQ(electorate_size(g), 2u);
+  ASSERT_OK_AND_ASSIGN(bool changed, g.AddForkProof(proof));
+  ASSERT_TRUE(changed);
+  ASSERT_EQ(g.FrozenFrom(bea.public_key()), 2u);
+  EXPECT_EQ(electorate_size(g), 2u) << "bea's acceptance is in the proposal's causal past";
+
+  // A node that knew the fork before it received the events agrees.
+  Group proof_first(h_.group());
+  ASSERT_OK(proof_first.Insert(h_.genesis()).status());
+  ASSERT_OK(proof_first.AddForkProof(proof).status());
+  for (size_t i = 1; i < events.size(); ++i) {
+    ASSERT_OK_AND_ASSIGN(InsertResult r, proof_first.Insert(*events[i]));
+    ASSERT_EQ(r.admission, Admission::kReady) << i;
+  }
+  EXPECT_EQ(electorate_size(proof_first), 2u);
+  EXPECT_EQ(HashHex(proof_first.StateHash()), HashHex(g.StateHash()));
+}
+
 TEST_F(ForkTest, GenesisIsNeverFrozen) {
   // The founder signs a second seq-1 event for its own group: a fork at seq 1. The genesis is
   // the group's identity and keeps its effect; everything else of the founder is frozen.

@@ -119,6 +119,10 @@ void GroupState::Apply(const VerifiedEvent& e) {
   ApplyWithVerdict(e, Check(e));
 }
 
+void GroupState::RecordFrozen(const VerifiedEvent& e) {
+  if (borrowed_clocks_ == nullptr) own_clocks_.Add(e);
+}
+
 void GroupState::ApplyChecked(const VerifiedEvent& e) { ApplyWithVerdict(e, absl::OkStatus()); }
 
 void GroupState::ApplyWithVerdict(const VerifiedEvent& e, const absl::Status& verdict) {

@@ -82,6 +82,11 @@ class GroupState {
   // Applies `e` (next in canonical order): its effect if Check passes, else it is recorded
   // as rejected with the reason.
   void Apply(const VerifiedEvent& e);
+  // Records `e`, an event of an author frozen by a fork at e's seq (Group feeds no such event
+  // to Apply), in the causal clocks only: it has no effect, but the honest events that name it
+  // as a parent saw what it saw, and the fold judges their causal past on every held event
+  // (docs/PROTOCOL.md §3.1). Nothing else changes, the state hash included.
+  void RecordFrozen(const VerifiedEvent& e);
   // Apply for an event that Check admitted on this very state (a local write: Group::CheckNext
   // then Group::Insert), so that an event is checked once.
   void ApplyChecked(const VerifiedEvent& e);

@@ -26,7 +26,17 @@
 // proposal on one node only. They now fail like any other violation.
 //   D. (fork scenario) A forked author's stances and acknowledgements differ between its
 //      branches, and freezing it from its fork seq (PROTOCOL §3.1) takes them out of the fold,
-//      so outcomes that were final with them differ or change. Inherent in forks; recorded,
+//      so outcomes that were final with them differ or change; and so do the outcomes decided
+//      on their effects: an expulsion or admission that loses its effect changes the roster,
+//      and with it the electorates of later proposals (seed 100373). Inherent in forks;
+//      recorded, not failed, even when strict. The second kind is recognised only when the
+//      node learned a fork and its roster changed since it recorded the outcome, so that a
+//      freeze that changes an electorate without changing a membership still fails (the
+//      causal-clock bug of seed 100245, fixed in core::Group).
+//   F. (fork scenario, liveness) A proposal that names, or follows in its author's chain, an
+//      event of the forked author's branch that a deciding voter's node does not hold can
+//      never be inserted there (PROTOCOL §3.1 "Agreement"): that voter never acknowledges it,
+//      and it stays provisional (seed 101404). Inherent in the protocol as it is; recorded,
 //      not failed, even when strict.
 // Unless strict, these are recorded (SimStats::known_issues) and the proposal is no longer
 // checked; anything else is a failure.
@@ -156,6 +166,17 @@ std::string DescribeStances(const SimNode& node, const core::GroupId& group_id,
     std::optional<std::string> reason = group->NoEffectReason(proposal_id);
     return out + " proposal has no effect: " + reason.value_or("not held");
   }
+  out += absl::StrFormat(" [proposer %s; electorate", it->second.proposer.ShortHex());
+  // Per voter what finality reads: whether it decides, its status and its chain's progress.
+  for (const auto& [voter, v] : it->second.electorate) {
+    const core::MemberState* m = group->state().roster().Find(voter);
+    const core::AuthorProgress* progress = group->state().Progress(voter);
+    out += absl::StrFormat(
+        " %s(%s%s, seq %d at %d)", voter.ShortHex(), v.decides ? "" : "advises, ",
+        m == nullptr ? "not a member" : std::string(core::MemberStatusName(m->status)),
+        progress == nullptr ? 0 : progress->seq, progress == nullptr ? 0 : progress->hlc.wall_ms);
+  }
+  out += "]";
   for (const core::CastStance& st : it->second.stances) {
     out += absl::StrFormat(" [stance %s by %s seq %d at (%d,%d) choice %d]", st.event.ShortHex(),
                            st.author.ShortHex(), st.seq, st.hlc.wall_ms, st.hlc.logical,
@@ -185,8 +206,35 @@ std::vector<core::EventId> StanceIds(const SimNode& node, const core::GroupId& g
   return ids;
 }
 
-enum class KnownIssueKind { kFinalProposalLostEffect, kCutChangedFinalTally, kFreezeChangedFinal };
-constexpr std::string_view kKnownIssueLabels[] = {"A", "B", "D"};
+enum class KnownIssueKind {
+  kFinalProposalLostEffect,
+  kCutChangedFinalTally,
+  kFreezeChangedFinal,
+  kProposalBeyondOtherBranch,
+};
+constexpr std::string_view kKnownIssueLabels[] = {"A", "B", "D", "F"};
+
+// What a freeze changes in one node's view of a group: the forks it knows and its roster
+// (each member's status and joined event).
+struct FreezeView {
+  std::map<core::OrgKey, uint64_t> forks;
+  std::map<core::OrgKey, std::pair<core::MemberStatus, core::EventId>> roster;
+};
+
+FreezeView ViewOf(const core::Group& group) {
+  FreezeView view;
+  for (const auto& [author, record] : group.forks()) view.forks.emplace(author, record.seq);
+  for (const auto& [key, m] : group.state().roster().members()) {
+    view.roster.emplace(key, std::make_pair(m.status, m.joined_event));
+  }
+  return view;
+}
+
+// Known issue D, second kind: between `then` and `now` a fork became known and the roster
+// changed, so decisions judged on the roster may differ.
+bool FreezeChangedTheRoster(const FreezeView& then, const FreezeView& now) {
+  return then.forks != now.forks && then.roster != now.roster;
+}
 
 // Invariant 4, with what it remembers over the run: the final outcomes every node showed (per
 // node since its last crash, and over all nodes) and the proposals hit by a known issue.
@@ -201,6 +249,7 @@ class FinalOutcomes {
     core::ClosePoint close;
     core::Tally tally;
     int first_node = 0;  // the first node seen showing it final
+    FreezeView view;     // of the group on that node, then (known issue D)
     friend bool operator==(const FinalOutcome& a, const FinalOutcome& b) {
       return a.outcome == b.outcome && a.close == b.close && a.tally == b.tally;
     }
@@ -273,7 +322,7 @@ absl::Status FinalOutcomes::CheckNode(SimWorld& w, int i) {
       const ProposalKey key{group_id, proposal_id};
       if (!o.final || known_issues_.contains(key)) continue;
       last_proposal_ = key;
-      const FinalOutcome now{o.outcome, o.close, o.tally, i};
+      const FinalOutcome now{o.outcome, o.close, o.tally, i, ViewOf(*group)};
       auto [global, first] = final_outcomes_.emplace(key, now);
       if (!first && !(global->second == now)) {
         absl::Status violation = absl::InternalError(absl::StrFormat(
@@ -284,7 +333,9 @@ absl::Status FinalOutcomes::CheckNode(SimWorld& w, int i) {
             DescribeOutcome(global->second.outcome, global->second.close, global->second.tally)));
         const SimNode& other = w.node(global->second.first_node);
         std::optional<KnownIssueKind> kind =
-            Classify(w, {&node, other.up() ? &other : nullptr}, key);
+            FreezeChangedTheRoster(global->second.view, now.view)
+                ? std::optional(KnownIssueKind::kFreezeChangedFinal)
+                : Classify(w, {&node, other.up() ? &other : nullptr}, key);
         if (!kind) return violation;
         CONSTELLATION_RETURN_IF_ERROR(KnownIssue(w, *kind, key, std::move(violation)));
         continue;
@@ -297,7 +348,10 @@ absl::Status FinalOutcomes::CheckNode(SimWorld& w, int i) {
             proposal_id.ShortHex(), group_id.ShortHex(), i,
             DescribeOutcome(mine->second.outcome, mine->second.close, mine->second.tally),
             DescribeOutcome(now.outcome, now.close, now.tally)));
-        std::optional<KnownIssueKind> kind = Classify(w, {&node}, key);
+        std::optional<KnownIssueKind> kind =
+            FreezeChangedTheRoster(mine->second.view, now.view)
+                ? std::optional(KnownIssueKind::kFreezeChangedFinal)
+                : Classify(w, {&node}, key);
         if (!kind) return violation;
         CONSTELLATION_RETURN_IF_ERROR(KnownIssue(w, *kind, key, std::move(violation)));
       }
@@ -324,7 +378,8 @@ absl::Status FinalOutcomes::CheckNode(SimWorld& w, int i) {
               : "not final: [" +
                     DescribeOutcome(p->outcome.outcome, p->outcome.close, p->outcome.tally) + "]"));
       std::optional<KnownIssueKind> kind;
-      if (ExplainedByFreeze(w, node, key)) {
+      if (ExplainedByFreeze(w, node, key) ||
+          (group != nullptr && FreezeChangedTheRoster(was.view, ViewOf(*group)))) {
         kind = KnownIssueKind::kFreezeChangedFinal;
       } else if (p == nullptr && group != nullptr &&
                  group->NoEffectReason(key.second).value_or("").find("expelled") !=
@@ -413,6 +468,34 @@ bool Concerned(const core::ProposalState& p, const core::OrgKey& org) {
   return voter != p.electorate.end() && voter->second.decides;
 }
 
+// Whether node `holder` has events of `g` waiting in pending in a fork run: once settled,
+// they wait for the forked author's other branch, which that node will never hold (the
+// Simulator's Converged() allows exactly that).
+bool BlockedByOtherBranch(SimWorld& w, int holder, const core::GroupId& g) {
+  const core::PendingBuffer* pending = w.node(holder).state().FindPending(g);
+  return w.mutable_stats().forked_node.has_value() && pending != nullptr && !pending->empty();
+}
+
+// Known issue F for proposal `p` and the concerned node i (a settled run): node i lacks `p`
+// (it holds p's proposer's chain only below p) because its chain is blocked by the other
+// branch, or the reference view lacks node i's events past some seq for the same reason (so
+// it never sees i's stances or acknowledgement).
+bool BeyondOtherBranch(SimWorld& w, int i, const core::GroupId& g, const core::ProposalState& p) {
+  if (!w.honest(i)) return false;
+  const core::Group* own = w.node(i).state().FindGroup(g);
+  const core::Group* reference = w.ReferenceView(g);
+  if (own == nullptr || reference == nullptr) return false;
+  if (own->dag().ChainLength(p.proposer) < p.proposer_seq && BlockedByOtherBranch(w, i, g)) {
+    return true;
+  }
+  const core::OrgKey& org = w.node(i).org();
+  if (reference->dag().ChainLength(org) >= own->dag().ChainLength(org)) return false;
+  for (int holder = 0; holder < w.node_count(); ++holder) {
+    if (w.node(holder).state().FindGroup(g) == reference) return BlockedByOtherBranch(w, holder, g);
+  }
+  return false;
+}
+
 absl::Status CheckSettledProposalsFinal(SimWorld& w) {
   // Every served node holds the same state now (the Simulator checked that it converged):
   // check the reference view.
@@ -426,6 +509,7 @@ absl::Status CheckSettledProposalsFinal(SimWorld& w) {
         continue;
       }
       bool all_active = true;
+      bool beyond_other_branch = false;
       for (int i = 0; i < w.node_count(); ++i) {
         const core::OrgKey& org = w.node(i).org();
         if (!Concerned(p, org)) continue;
@@ -433,6 +517,13 @@ absl::Status CheckSettledProposalsFinal(SimWorld& w) {
         all_active = all_active && m != state.roster().members().end() &&
                      m->second.status == core::MemberStatus::kActive && w.honest(i) &&
                      !group->FrozenFrom(org).has_value();
+        beyond_other_branch = beyond_other_branch || BeyondOtherBranch(w, i, g, p);
+      }
+      if (all_active && beyond_other_branch) {
+        const std::string_view label =
+            kKnownIssueLabels[static_cast<int>(KnownIssueKind::kProposalBeyondOtherBranch)];
+        ++w.mutable_stats().known_issues[std::string(label)];
+        continue;
       }
       if (all_active) {
         return absl::InternalError(absl::StrFormat(
