@@ -15,20 +15,12 @@ PendingStats& PendingStats::operator+=(const PendingStats& other) {
 
 PendingBuffer::AddOutcome PendingBuffer::AddWaiting(VerifiedEvent e, const EventId& waiting_for) {
   const EventId id = e.id;
-  Entry entry;
-  entry.event = std::move(e);
-  entry.held = false;
-  entry.waiting_for = waiting_for;
-  return Add(id, std::move(entry));
+  return Add(id, Entry{.event = std::move(e), .held = false, .waiting_for = waiting_for});
 }
 
 PendingBuffer::AddOutcome PendingBuffer::AddHeld(VerifiedEvent e, uint64_t release_at_ms) {
   const EventId id = e.id;
-  Entry entry;
-  entry.event = std::move(e);
-  entry.held = true;
-  entry.release_at_ms = release_at_ms;
-  return Add(id, std::move(entry));
+  return Add(id, Entry{.event = std::move(e), .held = true, .release_at_ms = release_at_ms});
 }
 
 PendingBuffer::AddOutcome PendingBuffer::Add(const EventId& id, Entry entry) {

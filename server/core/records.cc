@@ -132,26 +132,20 @@ absl::Status ValidateAdmit(const v1::AdmitPayload& a, std::string_view field) {
 
 // The payload a proposal of each decision type carries.
 v1::Proposal::PayloadCase PayloadOf(v1::DecisionType type) {
-  switch (type) {
-    case v1::DECISION_TYPE_ADMIT:
-      return v1::Proposal::kAdmit;
-    case v1::DECISION_TYPE_EXPEL:
-      return v1::Proposal::kExpel;
-    case v1::DECISION_TYPE_ADOPT_STRATEGY:
-      return v1::Proposal::kStrategyVersionId;
-    case v1::DECISION_TYPE_ALLOCATE_FUNDS:
-      return v1::Proposal::kAllocate;
-    case v1::DECISION_TYPE_OPEN_CAMPAIGN:
-      return v1::Proposal::kCampaign;
-    case v1::DECISION_TYPE_AMEND_CHARTER:
-      return v1::Proposal::kCharter;
-    case v1::DECISION_TYPE_WRITE_OFF:
-      return v1::Proposal::kWriteOff;
-    case v1::DECISION_TYPE_DISSOLVE:
-      return v1::Proposal::kDissolutionPlan;
-    default:
-      return v1::Proposal::PAYLOAD_NOT_SET;
+  static constexpr std::pair<v1::DecisionType, v1::Proposal::PayloadCase> kPayloads[] = {
+      {v1::DECISION_TYPE_ADMIT, v1::Proposal::kAdmit},
+      {v1::DECISION_TYPE_EXPEL, v1::Proposal::kExpel},
+      {v1::DECISION_TYPE_ADOPT_STRATEGY, v1::Proposal::kStrategyVersionId},
+      {v1::DECISION_TYPE_ALLOCATE_FUNDS, v1::Proposal::kAllocate},
+      {v1::DECISION_TYPE_OPEN_CAMPAIGN, v1::Proposal::kCampaign},
+      {v1::DECISION_TYPE_AMEND_CHARTER, v1::Proposal::kCharter},
+      {v1::DECISION_TYPE_WRITE_OFF, v1::Proposal::kWriteOff},
+      {v1::DECISION_TYPE_DISSOLVE, v1::Proposal::kDissolutionPlan},
+  };
+  for (const auto& [decision, payload] : kPayloads) {
+    if (decision == type) return payload;
   }
+  return v1::Proposal::PAYLOAD_NOT_SET;
 }
 
 absl::Status ValidateStanceBody(const v1::Stance& s) {

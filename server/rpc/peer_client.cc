@@ -8,6 +8,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include "server/base/limits.h"
+#include "server/base/status_macros.h"
 #include "server/rpc/status_map.h"
 
 namespace constellation::rpc {
@@ -67,15 +68,22 @@ void PeerClient::Sign(grpc::ClientContext* ctx, std::string_view method, const R
                     std::chrono::milliseconds(limits::kRpcDeadlineMsDefault));
 }
 
+template <typename Request, typename Response>
+absl::StatusOr<Response> PeerClient::Call(std::string_view method, const Request& request,
+                                          grpc::Status (v1::FederationService::Stub::*rpc)(
+                                              grpc::ClientContext*, const Request&, Response*)) {
+  grpc::ClientContext ctx;
+  Sign(&ctx, method, request);
+  Response response;
+  grpc::Status s = (stub_.get()->*rpc)(&ctx, request, &response);
+  if (!s.ok()) return FromGrpc(s, endpoint_);
+  return response;
+}
+
 absl::StatusOr<v1::Frontier> PeerClient::GetFrontier(const core::GroupId& group) {
   v1::GetFrontierRequest request;
   request.set_group_id(group.Bytes());
-  grpc::ClientContext ctx;
-  Sign(&ctx, kGetFrontier, request);
-  v1::Frontier frontier;
-  grpc::Status s = stub_->GetFrontier(&ctx, request, &frontier);
-  if (!s.ok()) return FromGrpc(s, endpoint_);
-  return frontier;
+  return Call(kGetFrontier, request, &v1::FederationService::Stub::GetFrontier);
 }
 
 absl::StatusOr<std::vector<v1::SignedEvent>> PeerClient::Pull(const v1::Frontier& frontier,
@@ -107,12 +115,7 @@ absl::StatusOr<v1::PushEventsResponse> PeerClient::Push(
   v1::PushEventsRequest request;
   request.set_group_id(group.Bytes());
   for (const v1::SignedEvent& e : events) *request.add_events() = e;
-  grpc::ClientContext ctx;
-  Sign(&ctx, kPushEvents, request);
-  v1::PushEventsResponse response;
-  grpc::Status s = stub_->PushEvents(&ctx, request, &response);
-  if (!s.ok()) return FromGrpc(s, endpoint_);
-  return response;
+  return Call(kPushEvents, request, &v1::FederationService::Stub::PushEvents);
 }
 
 absl::StatusOr<bool> PeerClient::GossipForkProof(const core::GroupId& group,
@@ -120,11 +123,9 @@ absl::StatusOr<bool> PeerClient::GossipForkProof(const core::GroupId& group,
   v1::GossipForkProofRequest request;
   request.set_group_id(group.Bytes());
   *request.mutable_proof() = proof;
-  grpc::ClientContext ctx;
-  Sign(&ctx, kGossipForkProof, request);
-  v1::GossipForkProofResponse response;
-  grpc::Status s = stub_->GossipForkProof(&ctx, request, &response);
-  if (!s.ok()) return FromGrpc(s, endpoint_);
+  CONSTELLATION_ASSIGN_OR_RETURN(
+      v1::GossipForkProofResponse response,
+      Call(kGossipForkProof, request, &v1::FederationService::Stub::GossipForkProof));
   return response.changed();
 }
 

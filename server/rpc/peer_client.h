@@ -44,6 +44,11 @@ class PeerClient {
  private:
   template <typename Request>
   void Sign(grpc::ClientContext* ctx, std::string_view method, const Request& request);
+  // One signed unary federation call: `rpc` is the stub's method named `method`.
+  template <typename Request, typename Response>
+  absl::StatusOr<Response> Call(std::string_view method, const Request& request,
+                                grpc::Status (v1::FederationService::Stub::*rpc)(
+                                    grpc::ClientContext*, const Request&, Response*));
 
   std::string endpoint_;
   Backend* backend_;

@@ -171,21 +171,15 @@ Tally CountStances(const v1::DecisionRule& rule, const Electorate& electorate,
     }
     ++t.stance_count;
     t.stance_weight += voter.weight;
-    switch (stance->choice) {
-      case v1::STANCE_CHOICE_AGREE:
-        t.agree_weight += voter.weight;
-        break;
-      case v1::STANCE_CHOICE_ABSTAIN:
-        t.abstain_weight += voter.weight;
-        break;
-      case v1::STANCE_CHOICE_DISAGREE:
-        t.disagree_weight += voter.weight;
-        break;
-      case v1::STANCE_CHOICE_BLOCK:
-        t.block_weight += voter.weight;
-        break;
-      default:
-        break;  // records.cc admits only the four choices
+    // records.cc admits only the four choices.
+    static constexpr std::pair<v1::StanceChoice, uint64_t Tally::*> kWeightOf[] = {
+        {v1::STANCE_CHOICE_AGREE, &Tally::agree_weight},
+        {v1::STANCE_CHOICE_ABSTAIN, &Tally::abstain_weight},
+        {v1::STANCE_CHOICE_DISAGREE, &Tally::disagree_weight},
+        {v1::STANCE_CHOICE_BLOCK, &Tally::block_weight},
+    };
+    for (const auto& [choice, weight] : kWeightOf) {
+      if (choice == stance->choice) t.*weight += voter.weight;
     }
   }
   // 128-bit products: weights are bounded, but the number of members is not.
