@@ -15,10 +15,10 @@
 #include "server/base/check.h"
 #include "server/base/limits.h"
 #include "server/base/status_macros.h"
+#include "server/core/governance/governance_ledger.h"
 #include "server/rpc/services.h"
 #include "server/storage/event_store.h"
 #include "server/storage/rocks_store.h"
-#include "server/core/governance/governance_ledger.h"
 
 namespace constellation::app {
 
@@ -371,9 +371,9 @@ void Node::TickerLoop() {
   while (true) {
     {
       absl::MutexLock lock(&ticker_mu_);
-      ticker_mu_.AwaitWithTimeout(absl::Condition(&ticker_stopping_),
-                                  absl::Milliseconds(static_cast<int64_t>(
-                                      options_.housekeeping_interval_ms)));
+      ticker_mu_.AwaitWithTimeout(
+          absl::Condition(&ticker_stopping_),
+          absl::Milliseconds(static_cast<int64_t>(options_.housekeeping_interval_ms)));
       if (ticker_stopping_) return;
     }
     // Refused only while shutting down or when the queue is full: the next tick retries.
@@ -390,12 +390,14 @@ void Node::Housekeeping(Context& ctx) {
   std::vector<std::pair<core::GroupId, std::vector<core::EventId>>> due;
   for (const auto& [id, g] : state_->groups()) {
     if (g->FrozenFrom(state_->org()).has_value()) continue;
-    std::vector<core::EventId> proposals = Governance(g->state()).AcknowledgementsDue(g->state(), state_->org(), now);
+    std::vector<core::EventId> proposals =
+        Governance(g->state()).AcknowledgementsDue(g->state(), state_->org(), now);
     if (!proposals.empty()) due.emplace_back(id, std::move(proposals));
   }
   for (const auto& [group, proposals] : due) {
     v1::Event body;
-    for (const core::EventId& p : proposals) body.mutable_acknowledgement()->add_proposal_ids(p.Bytes());
+    for (const core::EventId& p : proposals)
+      body.mutable_acknowledgement()->add_proposal_ids(p.Bytes());
     absl::StatusOr<const core::VerifiedEvent*> e = ctx.AppendOwn(group, body);
     if (!e.ok()) {
       LogError("automatic acknowledgement failed",

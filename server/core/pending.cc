@@ -20,7 +20,10 @@ PendingBuffer::AddOutcome PendingBuffer::AddWaiting(VerifiedEvent e, const Event
 
 PendingBuffer::AddOutcome PendingBuffer::AddHeld(VerifiedEvent e, uint64_t release_at_ms) {
   const EventId id = e.id;
-  return Add(id, Entry{.event = std::move(e), .held = true, .release_at_ms = release_at_ms});
+  return Add(
+      id,
+      Entry{
+          .event = std::move(e), .held = true, .waiting_for = {}, .release_at_ms = release_at_ms});
 }
 
 PendingBuffer::AddOutcome PendingBuffer::Add(const EventId& id, Entry entry) {

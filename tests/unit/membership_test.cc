@@ -14,9 +14,9 @@
 
 #include "server/core/dag.h"
 #include "server/core/fold/group_state.h"
-#include "server/core/group.h"
-#include "server/core/governance/governance_ledger.h"
 #include "server/core/fundraising/fundraising_ledger.h"
+#include "server/core/governance/governance_ledger.h"
+#include "server/core/group.h"
 #include "tests/testing/event_factory.h"
 #include "tests/testing/status_matchers.h"
 
@@ -119,7 +119,9 @@ class MembershipTest : public ::testing::Test {
     return x;
   }
 
-  const MemberState& Member(const SigningKey& key) { return state_.roster().members().at(key.public_key()); }
+  const MemberState& Member(const SigningKey& key) {
+    return state_.roster().members().at(key.public_key());
+  }
 
   const SigningKey founder_ = TestKey('a');
   const SigningKey bea_ = TestKey('b');
@@ -138,7 +140,8 @@ TEST_F(MembershipTest, AdmissionEndToEnd) {
   admit.mutable_proposal()->mutable_admit()->set_segment(v1::SEGMENT_FUNDER);
   EventId p = Ok(founder_, admit);
   EXPECT_FALSE(Governance(state_).proposals().at(p).rule_from_charter);
-  EXPECT_EQ(Governance(state_).proposals().at(p).rule.process(), v1::DECISION_PROCESS_SUPERMAJORITY);
+  EXPECT_EQ(Governance(state_).proposals().at(p).rule.process(),
+            v1::DECISION_PROCESS_SUPERMAJORITY);
   // The founder agrees: every member has voted, so it closes, passed but provisional.
   EventId vote = Ok(founder_, StanceBody(p, kAgree));
   ProposalOutcome o = *Governance(state_).Outcome(state_, p);
@@ -412,7 +415,8 @@ TEST_F(MembershipTest, MutualRemovalsRemoveBoth) {
   for (const SigningKey* k : {&founder_, &dee_}) Ok(*k, StanceBody(x_bea, kAgree));
   EXPECT_OK(Put(history_.AppendWithDeps(cal_, StanceBody(x_bea, kAgree), {})));
   for (const SigningKey* k : {&founder_, &dee_}) Ok(*k, AcknowledgementBody({x_bea}));
-  EXPECT_FALSE(Governance(state_).Outcome(state_, x_bea)->final) << "cal's own event past the close is needed";
+  EXPECT_FALSE(Governance(state_).Outcome(state_, x_bea)->final)
+      << "cal's own event past the close is needed";
   // cal's acknowledgement carries its chain past the close.
   const Hlc past_close{last_.hlc.wall_ms + 100, 0};
   EXPECT_OK(Put(history_.AppendWithDeps(cal_, AcknowledgementBody({x_bea}), {}, past_close)));
@@ -442,10 +446,10 @@ TEST_F(MembershipTest, Seed28ConcurrentStanceOfAnExpelledVoterCountsOnEveryNode)
   const VerifiedEvent x = history_.Append(bea_, ExpelBody(founder_.public_key()));
   const VerifiedEvent x_agree = history_.Append(bea_, StanceBody(x.id, kAgree));
   const VerifiedEvent x_ack = history_.Append(bea_, AcknowledgementBody({x.id}));
-  const VerifiedEvent agree = history_.AppendWithDeps(founder_, StanceBody(p.id, kAgree), {},
-                                                      Hlc{kDeadlineMs - 10, 0});
-  const VerifiedEvent founder_late = history_.AppendWithDeps(
-      founder_, AcknowledgementBody({p.id}), {}, Hlc{kDeadlineMs + 20, 0});
+  const VerifiedEvent agree =
+      history_.AppendWithDeps(founder_, StanceBody(p.id, kAgree), {}, Hlc{kDeadlineMs - 10, 0});
+  const VerifiedEvent founder_late =
+      history_.AppendWithDeps(founder_, AcknowledgementBody({p.id}), {}, Hlc{kDeadlineMs + 20, 0});
   const std::vector<const VerifiedEvent*> common = {&p, &disagree, &bea_late};
   const std::vector<const VerifiedEvent*> expulsion = {&x, &x_agree, &x_ack};
   const std::vector<const VerifiedEvent*> founder_side = {&agree, &founder_late};
@@ -500,9 +504,9 @@ TEST_F(MembershipTest, Seed100292ElectorateIsTheSameInEveryCausalOrder) {
   // cal passes the close; the founder and bea do too without seeing cal's event, and bea then
   // proposes: in bea's view the expulsion is not final (cal's chain had not passed the close).
   const VerifiedEvent cal_ack = history_.Append(cal_, AcknowledgementBody({x}));
-  const VerifiedEvent founder_ack = history_.AppendWithDeps(
-      founder_, AcknowledgementBody({x}), {history_.Chain(bea_.public_key()).back(), cal_stance,
-                                           dee_head});
+  const VerifiedEvent founder_ack =
+      history_.AppendWithDeps(founder_, AcknowledgementBody({x}),
+                              {history_.Chain(bea_.public_key()).back(), cal_stance, dee_head});
   const VerifiedEvent bea_ack = history_.AppendWithDeps(bea_, AcknowledgementBody({x}),
                                                         {founder_ack.id, cal_stance, dee_head});
   const VerifiedEvent p = history_.AppendWithDeps(
@@ -544,7 +548,8 @@ TEST_F(MembershipTest, Seed100465WithdrawalSettlesAnExpelledVoterInEveryCausalOr
   const size_t before = history_.events().size();
   const VerifiedEvent p =
       history_.AppendAt(founder_, ProposalBody(v1::DECISION_TYPE_ADOPT_STRATEGY), Hlc{t, 0});
-  const VerifiedEvent dee_stance = history_.AppendAt(dee_, StanceBody(p.id, kAgree), Hlc{t + 10, 0});
+  const VerifiedEvent dee_stance =
+      history_.AppendAt(dee_, StanceBody(p.id, kAgree), Hlc{t + 10, 0});
   const VerifiedEvent withdrawal = history_.AppendAt(dee_, WithdrawalBody(), Hlc{t + 20, 0});
   // Everything else is written without seeing the withdrawal, later by hlc.
   std::vector<VerifiedEvent> rest;
@@ -553,8 +558,7 @@ TEST_F(MembershipTest, Seed100465WithdrawalSettlesAnExpelledVoterInEveryCausalOr
     for (const SigningKey* k : {&founder_, &bea_, &cal_}) {
       if (k != &author) deps.push_back(history_.Chain(k->public_key()).back());
     }
-    rest.push_back(history_.AppendWithDeps(author, body, deps,
-                                           Hlc{t + 30 + 10 * rest.size(), 0}));
+    rest.push_back(history_.AppendWithDeps(author, body, deps, Hlc{t + 30 + 10 * rest.size(), 0}));
     return rest.back().id;
   };
   for (const SigningKey* k : {&founder_, &bea_, &cal_}) write(*k, StanceBody(p.id, kAgree));
@@ -654,7 +658,8 @@ TEST_F(MembershipTest, RefoldWithRemovalCutsVoidsRecordsConcurrentWithTheExpulsi
   EXPECT_THAT(refolded.rejected_events().at(pledge.id), HasSubstr("had not seen"));
   EXPECT_EQ(refolded.roster().members().at(cal_.public_key()).status, MemberStatus::kExpelled);
   // Decisions are the same in both folds.
-  EXPECT_EQ(Governance(refolded).Outcome(refolded, x)->final_at, Governance(state_).Outcome(state_, x)->final_at);
+  EXPECT_EQ(Governance(refolded).Outcome(refolded, x)->final_at,
+            Governance(state_).Outcome(state_, x)->final_at);
   EXPECT_NE(HashHex(refolded.Hash()), HashHex(state_.Hash()));
   // Without expulsions the refold is the plain fold.
   HistoryBuilder quiet(founder_, MembershipCharter());

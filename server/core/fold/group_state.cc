@@ -72,8 +72,7 @@ const AuthorProgress* GroupState::Progress(const OrgKey& author) const {
   return it == progress_.end() ? nullptr : &it->second;
 }
 
-std::optional<Hlc> GroupState::LatestHlcInPast(const OrgKey& author,
-                                               const VerifiedEvent& e) const {
+std::optional<Hlc> GroupState::LatestHlcInPast(const OrgKey& author, const VerifiedEvent& e) const {
   auto it = chain_hlcs_.find(author);
   if (it == chain_hlcs_.end()) return std::nullopt;
   uint64_t seq = author == e.author ? e.seq - 1 : clocks().SeqInPast(author, e);
@@ -142,7 +141,8 @@ void GroupState::ApplyWithVerdict(const VerifiedEvent& e, const absl::Status& ve
   std::vector<Hlc>& hlcs = chain_hlcs_[e.author];
   if (hlcs.size() < e.seq) hlcs.resize(e.seq);  // a test may leave events out: holes stay zero
   hlcs[e.seq - 1] = e.hlc;
-  for (const std::unique_ptr<Ledger>& ledger : ledgers_) ledger->AfterEvent(e, *this, MutableRoster());
+  for (const std::unique_ptr<Ledger>& ledger : ledgers_)
+    ledger->AfterEvent(e, *this, MutableRoster());
 }
 
 void GroupState::CheckInvariants() const {

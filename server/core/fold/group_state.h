@@ -145,7 +145,7 @@ class GroupState {
 
   GroupId group_;
   std::array<std::unique_ptr<Ledger>, kDomainCount> ledgers_;  // by Domain
-  std::map<EventId, std::string> rejected_;  // event id -> why it had no effect
+  std::map<EventId, std::string> rejected_;                    // event id -> why it had no effect
   uint64_t event_count_ = 0;
   Hlc last_hlc_;
   std::map<OrgKey, AuthorProgress> progress_;

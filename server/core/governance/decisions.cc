@@ -5,8 +5,8 @@
 
 #include <absl/strings/str_format.h>
 
-#include "server/base/enum_names.h"
 #include "server/base/check.h"
+#include "server/base/enum_names.h"
 
 namespace constellation::core {
 namespace {

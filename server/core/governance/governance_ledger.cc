@@ -57,8 +57,7 @@ absl::Status GovernanceLedger::Check(const VerifiedEvent& e, const GroupState& s
   }
 }
 
-bool GovernanceLedger::AdmitsRemovedAuthor(const VerifiedEvent& e,
-                                           const GroupState& state) const {
+bool GovernanceLedger::AdmitsRemovedAuthor(const VerifiedEvent& e, const GroupState& state) const {
   // A final outcome never changes (docs/PROTOCOL.md §5.7), so an expulsion does not reach back
   // into decisions: the expelled member's stances, closes and proposals that did not see the
   // event at which its expulsion became final keep their effect wherever they sort (mutual
@@ -205,8 +204,8 @@ absl::Status GovernanceLedger::CheckClose(const VerifiedEvent& e, const GroupSta
                                                     "proposal_close.proposal_id", e, state));
   if (p->proposer != e.author) {
     return absl::PermissionDeniedError(
-        absl::StrFormat("only the proposer (org %s) may close proposal %s",
-                        p->proposer.ShortHex(), p->id.ShortHex()));
+        absl::StrFormat("only the proposer (org %s) may close proposal %s", p->proposer.ShortHex(),
+                        p->id.ShortHex()));
   }
   if (p->close_event.has_value() || p->outcome.final || p->outcome.close.hlc < e.hlc) {
     return absl::FailedPreconditionError(absl::StrFormat(
@@ -233,8 +232,8 @@ absl::Status GovernanceLedger::CheckAcceptance(const VerifiedEvent& e,
                         p->target->ShortHex(), p->id.ShortHex()));
   }
   if (IsMemberInPast(e.author, e, state)) {
-    return absl::AlreadyExistsError(absl::StrFormat(
-        "org %s is already a member of group %s", e.author.ShortHex(), state.group().ShortHex()));
+    return absl::AlreadyExistsError(absl::StrFormat("org %s is already a member of group %s",
+                                                    e.author.ShortHex(), state.group().ShortHex()));
   }
   if (!p->outcome.final) {
     return absl::FailedPreconditionError(absl::StrFormat(
@@ -312,9 +311,9 @@ void GovernanceLedger::Apply(const VerifiedEvent& e, const GroupState& state, Ro
       ApplyAcceptance(e, roster);
       return;
     case v1::Event::kMembershipNotice:
-      roster.GiveNotice(e.author, e.id,
-                        std::max(ev.membership_notice().effective_ms(),
-                                 EarliestNoticeMs(e, roster.charter())));
+      roster.GiveNotice(
+          e.author, e.id,
+          std::max(ev.membership_notice().effective_ms(), EarliestNoticeMs(e, roster.charter())));
       return;
     case v1::Event::kMembershipWithdrawal:
       roster.Withdraw(e.author, e.id);
@@ -371,8 +370,7 @@ void GovernanceLedger::ApplyAcceptance(const VerifiedEvent& e, Roster& roster) {
 // ---------------------------------------------------------------------------------------------
 // Decisions: derive, finalize, take effect.
 
-bool GovernanceLedger::Settled(const OrgKey& key, const Hlc& close,
-                               const GroupState& state) const {
+bool GovernanceLedger::Settled(const OrgKey& key, const Hlc& close, const GroupState& state) const {
   const AuthorProgress* progress = state.Progress(key);
   if (progress != nullptr && close < progress->hlc) return true;
   // A member frozen by a fork (DESIGN §2): none of its events from the fork seq on take effect,
@@ -481,8 +479,7 @@ ProposalOutcome GovernanceLedger::Evaluate(const ProposalState& p, const GroupSt
   return out;
 }
 
-void GovernanceLedger::AfterEvent(const VerifiedEvent& e, const GroupState& state,
-                                  Roster& roster) {
+void GovernanceLedger::AfterEvent(const VerifiedEvent& e, const GroupState& state, Roster& roster) {
   // A withdrawal ends its author's chain as a member whether or not it took effect (an
   // expelled member's does not): finality and "member in the causal past" read the chain.
   if (e.event.body_case() == v1::Event::kMembershipWithdrawal) {

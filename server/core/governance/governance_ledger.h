@@ -101,8 +101,8 @@ class GovernanceLedger final : public Ledger {
   // The proposals `member` should acknowledge now (DESIGN §3 "automatic acknowledgement"):
   // not final, closed by the events or past their deadline at `now_ms`, `member` is their
   // proposer or a deciding member of their electorate (an expelled member too: finality waits
-  // for its chain), and holds no event after the close yet. An event by `member` appended at `now_ms` settles them. Ordered by id; at most
-  // limits::kListFieldCountMax.
+  // for its chain), and holds no event after the close yet. An event by `member` appended at
+  // `now_ms` settles them. Ordered by id; at most limits::kListFieldCountMax.
   std::vector<EventId> AcknowledgementsDue(const GroupState& state, const OrgKey& member,
                                            uint64_t now_ms) const;
 
@@ -164,7 +164,7 @@ class GovernanceLedger final : public Ledger {
                    Roster& roster);
 
   std::map<EventId, ProposalState> proposals_;
-  std::set<EventId> open_proposals_;  // not final yet; evaluated in id order
+  std::set<EventId> open_proposals_;                   // not final yet; evaluated in id order
   std::map<OrgKey, std::vector<EventId>> expulsions_;  // EXPEL proposals by target (an index)
   RemovalCuts found_cuts_;
 };
