@@ -39,11 +39,36 @@ std::string Join(std::string_view a, std::string_view b) {
   return absl::StrFormat("%s.%s", std::string(a), std::string(b));
 }
 
+// One line (names, titles, codes, references) or free text that may hold line breaks and tabs.
+enum class TextKind { kLine, kMultiline };
+
+// The first control character of UTF-8 `s` (docs/PROTOCOL.md §5.1 "Times and text"): a code
+// point below U+0020 (but line feed, carriage return and tab in free text), U+007F or
+// U+0080–U+009F, which UTF-8 writes as 0xC2 0x80–0x9F. Returns its code point, or -1.
+int FirstControlCharacter(std::string_view s, TextKind kind) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const bool line_break = c == '\n' || c == '\r' || c == '\t';
+    if ((c < 0x20 && !(kind == TextKind::kMultiline && line_break)) || c == 0x7F) return c;
+    if (c == 0xC2 && i + 1 < s.size()) {
+      const auto next = static_cast<unsigned char>(s[i + 1]);
+      if (next >= 0x80 && next <= 0x9F) return next;
+    }
+  }
+  return -1;
+}
+
 absl::Status CheckText(const std::string& s, size_t max, std::string_view field,
-                       std::string_view limit_name) {
+                       std::string_view limit_name, TextKind kind = TextKind::kLine) {
   if (s.size() > max) {
     return Invalid(field, absl::StrFormat("is %d bytes; the limit %s is %d", s.size(),
                                           std::string(limit_name), max));
+  }
+  if (int c = FirstControlCharacter(s, kind); c >= 0) {
+    return Invalid(field, absl::StrFormat("holds the control character U+%04X; %s", c,
+                                          kind == TextKind::kLine
+                                              ? "text of one line may hold none"
+                                              : "free text may hold line breaks and tabs only"));
   }
   return absl::OkStatus();
 }
@@ -55,7 +80,15 @@ absl::Status CheckShort(const std::string& s, std::string_view field) {
   return CheckText(s, limits::kShortTextSizeBytesMax, field, "kShortTextSizeBytesMax");
 }
 absl::Status CheckLong(const std::string& s, std::string_view field) {
-  return CheckText(s, limits::kTextSizeBytesMax, field, "kTextSizeBytesMax");
+  return CheckText(s, limits::kTextSizeBytesMax, field, "kTextSizeBytesMax", TextKind::kMultiline);
+}
+
+// Every time in a record is at most kHlcWallMsMax (the year 9999).
+absl::Status CheckTime(uint64_t ms, std::string_view field) {
+  if (ms <= limits::kHlcWallMsMax) return absl::OkStatus();
+  return Invalid(field, absl::StrFormat("is %d, after 9999-12-31T23:59:59.999Z (the limit "
+                                        "kHlcWallMsMax is %d ms)",
+                                        ms, limits::kHlcWallMsMax));
 }
 
 absl::Status CheckId(const std::string& id, std::string_view field, bool required) {
@@ -82,6 +115,7 @@ absl::Status CheckRestriction(const v1::Restriction& r, std::string_view field) 
       r.kind() != v1::RESTRICTION_KIND_TIME) {
     return Invalid(field, "a purpose or perpetual restriction needs a text saying what it is");
   }
+  CONSTELLATION_RETURN_IF_ERROR(CheckTime(r.until_ms(), Join(field, "until_ms")));
   if (r.kind() == v1::RESTRICTION_KIND_TIME && r.until_ms() == 0) {
     return Invalid(field, "a time restriction needs until_ms");
   }
@@ -115,9 +149,9 @@ absl::Status CheckProfile(const v1::MemberProfile& p, std::string_view field) {
 }
 
 absl::Status CheckRequiredText(const std::string& s, size_t max, std::string_view field,
-                               std::string_view limit_name) {
+                               std::string_view limit_name, TextKind kind = TextKind::kLine) {
   if (s.empty()) return Invalid(field, "is required");
-  return CheckText(s, max, field, limit_name);
+  return CheckText(s, max, field, limit_name, kind);
 }
 
 absl::Status ValidateAdmit(const v1::AdmitPayload& a, std::string_view field) {
@@ -160,7 +194,7 @@ absl::Status ValidateStanceBody(const v1::Stance& s) {
                    "rule 11)");
   }
   return CheckText(s.reason(), limits::kStanceReasonSizeBytesMax, "stance.reason",
-                   "kStanceReasonSizeBytesMax");
+                   "kStanceReasonSizeBytesMax", TextKind::kMultiline);
 }
 
 absl::Status ValidateAcknowledgement(const v1::Acknowledgement& a) {
@@ -224,6 +258,9 @@ absl::Status ValidateCharter(const v1::Charter& c, std::string_view field) {
   if (!v1::GroupKind_IsValid(c.kind()) || c.kind() == v1::GROUP_KIND_UNSPECIFIED) {
     return Invalid(Join(field, "kind"), "must be partnership or collaboration");
   }
+  CONSTELLATION_RETURN_IF_ERROR(CheckTime(c.term_start_ms(), Join(field, "term_start_ms")));
+  CONSTELLATION_RETURN_IF_ERROR(CheckTime(c.term_end_ms(), Join(field, "term_end_ms")));
+  CONSTELLATION_RETURN_IF_ERROR(CheckTime(c.review_ms(), Join(field, "review_ms")));
   if (c.term_end_ms() != 0 && c.term_end_ms() < c.term_start_ms()) {
     return Invalid(Join(field, "term_end_ms"), "is before term_start_ms");
   }
@@ -275,6 +312,9 @@ absl::Status ValidateCampaign(const v1::Campaign& c, std::string_view field) {
   if (c.name().empty()) return Invalid(Join(field, "name"), "is required");
   CONSTELLATION_RETURN_IF_ERROR(CheckName(c.name(), Join(field, "name")));
   CONSTELLATION_RETURN_IF_ERROR(ValidatePositiveMoney(c.goal(), Join(field, "goal")));
+  CONSTELLATION_RETURN_IF_ERROR(CheckTime(c.deadline_ms(), Join(field, "deadline_ms")));
+  CONSTELLATION_RETURN_IF_ERROR(
+      CheckTime(c.assurance_deadline_ms(), Join(field, "assurance_deadline_ms")));
   CONSTELLATION_RETURN_IF_ERROR(CheckId(c.fiscal_host(), Join(field, "fiscal_host"), false));
   CONSTELLATION_RETURN_IF_ERROR(CheckRestriction(c.restriction(), Join(field, "restriction")));
   CONSTELLATION_RETURN_IF_ERROR(CheckId(c.action_team_id(), Join(field, "action_team_id"), false));
@@ -309,6 +349,7 @@ absl::Status ValidatePledgeTerms(const v1::PledgeTerms& t, std::string_view fiel
                                         limits::kMoneyAmountMinorMax, in.amount_minor()));
     }
     if (in.due_ms() == 0) return Invalid(f, "due_ms is required");
+    CONSTELLATION_RETURN_IF_ERROR(CheckTime(in.due_ms(), Join(f, "due_ms")));
     if (in.due_ms() < previous_due_ms) return Invalid(f, "installments must be in due-date order");
     previous_due_ms = in.due_ms();
     sum += in.amount_minor();
@@ -342,6 +383,7 @@ absl::Status ValidateProposal(const v1::Proposal& p, std::string_view field) {
                                                   Join(field, "title"),
                                                   "kProposalTitleSizeBytesMax"));
   CONSTELLATION_RETURN_IF_ERROR(CheckLong(p.text(), Join(field, "text")));
+  CONSTELLATION_RETURN_IF_ERROR(CheckTime(p.deadline_ms(), Join(field, "deadline_ms")));
   if (p.payload_case() != PayloadOf(p.decision_type())) {
     return Invalid(field,
                    absl::StrFormat("a proposal of type %s needs its payload (field number %d)",
@@ -382,7 +424,8 @@ absl::Status ValidateProposal(const v1::Proposal& p, std::string_view field) {
     }
     case v1::Proposal::kDissolutionPlan:
       return CheckRequiredText(p.dissolution_plan(), limits::kTextSizeBytesMax,
-                               Join(field, "dissolution_plan"), "kTextSizeBytesMax");
+                               Join(field, "dissolution_plan"), "kTextSizeBytesMax",
+                               TextKind::kMultiline);
     case v1::Proposal::PAYLOAD_NOT_SET:
       break;
   }
@@ -413,6 +456,8 @@ absl::Status ValidateBody(const v1::Event& e) {
           CheckId(e.payment_receipt().pledge_id(), "payment_receipt.pledge_id", true));
       CONSTELLATION_RETURN_IF_ERROR(
           CheckShort(e.payment_receipt().external_ref(), "payment_receipt.external_ref"));
+      CONSTELLATION_RETURN_IF_ERROR(
+          CheckTime(e.payment_receipt().received_ms(), "payment_receipt.received_ms"));
       return ValidatePositiveMoney(e.payment_receipt().amount(), "payment_receipt.amount");
     case v1::Event::kProposal:
       return ValidateProposal(e.proposal(), "proposal");
@@ -431,12 +476,7 @@ absl::Status ValidateBody(const v1::Event& e) {
     case v1::Event::kMembershipNotice:
       CONSTELLATION_RETURN_IF_ERROR(
           CheckShort(e.membership_notice().reason(), "membership_notice.reason"));
-      if (e.membership_notice().effective_ms() > limits::kHlcWallMsMax) {
-        return Invalid(
-            "membership_notice.effective_ms",
-            absl::StrFormat("is after the year 9999 (kHlcWallMsMax is %d)", limits::kHlcWallMsMax));
-      }
-      return absl::OkStatus();
+      return CheckTime(e.membership_notice().effective_ms(), "membership_notice.effective_ms");
     case v1::Event::kMembershipWithdrawal:
       return CheckShort(e.membership_withdrawal().reason(), "membership_withdrawal.reason");
     case v1::Event::BODY_NOT_SET:

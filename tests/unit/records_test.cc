@@ -347,6 +347,47 @@ TEST(ValidateBodyTest, ChecksEachFoldedRecordType) {
   EXPECT_THAT(ValidateBody(campaign), StatusIs(kInvalid, HasSubstr("campaign.goal.currency")));
 }
 
+// Issue 11: a raw RecordPledge with an installment due_ms of 2^64-1 was signed into the record
+// for good (and shown as 1969), and control characters and terminal escapes in names were
+// accepted and printed raw by `group show`. Every time in a record is at most kHlcWallMsMax,
+// and text holds no control characters (free text: line breaks and tabs only).
+TEST(ValidateBodyTest, TimesAfterTheYear9999AndControlCharactersAreRefused) {
+  v1::PledgeTerms terms = TestTerms(10);
+  v1::Installment* in = terms.add_installments();
+  in->set_amount_minor(10);
+  in->set_due_ms(UINT64_MAX);
+  EXPECT_THAT(ValidateBody(PledgeBody(kSomeId, terms)),
+              StatusIs(kInvalid, HasSubstr("pledge.terms.installments[0].due_ms: is "
+                                           "18446744073709551615, after 9999-12-31")));
+  in->set_due_ms(limits::kHlcWallMsMax);
+  EXPECT_OK(ValidateBody(PledgeBody(kSomeId, terms)));
+  v1::Event campaign;
+  *campaign.mutable_campaign() = TestCampaign(5);
+  campaign.mutable_campaign()->set_deadline_ms(limits::kHlcWallMsMax + 1);
+  EXPECT_THAT(ValidateBody(campaign), StatusIs(kInvalid, HasSubstr("campaign.deadline_ms")));
+  EXPECT_THAT(ValidateBody(PaymentBody(kSomeId, 5, "EUR", limits::kHlcWallMsMax + 1)),
+              StatusIs(kInvalid, HasSubstr("payment_receipt.received_ms")));
+
+  v1::Event charter;
+  *charter.mutable_charter() = TestCharter();
+  charter.mutable_charter()->set_name("Food \x1b[2J\x1b[31mPartnership");
+  EXPECT_THAT(ValidateBody(charter),
+              StatusIs(kInvalid, HasSubstr("charter.name: holds the control character U+001B")));
+  charter.mutable_charter()->set_name("Food Partnership\n");
+  EXPECT_THAT(ValidateBody(charter), StatusIs(kInvalid, HasSubstr("U+000A")));
+  charter.mutable_charter()->set_name("Caf\xc3\xa9 \xc2\x9b Partnership");  // U+009B (CSI)
+  EXPECT_THAT(ValidateBody(charter), StatusIs(kInvalid, HasSubstr("U+009B")));
+  charter.mutable_charter()->set_name("Caf\xc3\xa9 Partnership \xe2\x80\x94 north");
+  EXPECT_OK(ValidateBody(charter)) << "other UTF-8 is text";
+  charter.mutable_charter()->set_common_agenda("Line one\nLine two\twith a tab\r\n");
+  EXPECT_OK(ValidateBody(charter)) << "free text may hold line breaks and tabs";
+  charter.mutable_charter()->set_common_agenda("bell \a");
+  EXPECT_THAT(ValidateBody(charter),
+              StatusIs(kInvalid, HasSubstr("charter.common_agenda: holds the control character "
+                                           "U+0007; free text may hold line breaks and tabs "
+                                           "only")));
+}
+
 TEST(ValidateBodyTest, UnfoldedRecordTypesPassAndMissingBodyFails) {
   EXPECT_OK(ValidateBody(PulseCheckBody()));
   EXPECT_THAT(ValidateBody(v1::Event()), StatusIs(kInvalid, HasSubstr("no body")));
