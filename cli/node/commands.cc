@@ -143,7 +143,7 @@ std::vector<Command> NodeCommands() {
                    "member's node is tried; one that cannot be reached shows as failing in the "
                    "Peers table and does not fail the command. Every event is verified. JSON keys: "
                    "group_id, peer (null for a round with every member), received, inserted, "
-                   "duplicate, waiting, rounds, sent, state_hash, peers.")
+                   "duplicate, dropped, waiting, rounds, sent, state_hash, peers.")
           .Example("constellation peer sync --group $GROUP --from 10.0.0.7:7400")
           .Hint(PeerSyncHint),
       Command("peer list", PeerListCommand)

@@ -75,6 +75,7 @@ constexpr Property<SyncResult> kSyncProperties[] = {
     {"received", Of<&SyncResult::received>},
     {"inserted", Of<&SyncResult::inserted>},
     {"duplicate", Of<&SyncResult::duplicate>},
+    {"dropped", Of<&SyncResult::dropped>},
     {"waiting", Of<&SyncResult::waiting>},
     {"rounds", Of<&SyncResult::rounds>},
     {"sent", Of<&SyncResult::sent>},

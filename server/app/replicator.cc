@@ -228,6 +228,7 @@ absl::Status Replicator::RoundWith(const core::GroupId& group, const PeerTarget&
   out->set_received(out->received() + round.received());
   out->set_inserted(out->inserted() + round.inserted());
   out->set_duplicate(out->duplicate() + round.duplicate());
+  out->set_dropped(out->dropped() + round.dropped());
   out->set_waiting(out->waiting() + round.waiting());
   out->set_rounds(out->rounds() + round.rounds());
   out->set_sent(out->sent() + round.sent());

@@ -80,8 +80,12 @@ absl::Status IngestOne(ApplyContext& apply, const core::GroupId& group,
     case core::ReceiveOutcome::kHeld:
       out->set_pending(out->pending() + 1);
       break;
-    default:  // duplicate, evicted, fork branch: nothing new here (PROTOCOL.md §8)
+    case core::ReceiveOutcome::kDuplicate:
       out->set_duplicate(out->duplicate() + 1);
+      break;
+    case core::ReceiveOutcome::kEvicted:
+    case core::ReceiveOutcome::kFork:  // not kept (PROTOCOL.md §8.3)
+      out->set_dropped(out->dropped() + 1);
       break;
   }
   return absl::OkStatus();
@@ -120,6 +124,7 @@ absl::Status PullFromPeer(Backend& backend, PeerClient& peer, const core::GroupI
             }));
     out->set_inserted(out->inserted() + counts.accepted());
     out->set_duplicate(out->duplicate() + counts.duplicate());
+    out->set_dropped(out->dropped() + counts.dropped());
     out->set_waiting(counts.pending());
     if (events.size() < limits::kFederationPullEventsMax || counts.accepted() == 0) {
       return absl::OkStatus();

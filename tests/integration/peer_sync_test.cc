@@ -91,6 +91,25 @@ TEST_F(PeerSyncTest, ASecondNodeOfTheSameOrgPullsTheGroupAndConverges) {
   EXPECT_EQ(StateHash(*replica_admin), hash);
 }
 
+// Issue 11: events a node received but did not keep (a pending flood's evictions, a forked
+// branch) were reported as "duplicates". They are counted as dropped.
+TEST_F(PeerSyncTest, AForkedBranchIsReportedDroppedNotDuplicate) {
+  auto replica = TestNode::Create(dir_.Sub("replica"), "Riverside Food Bank", origin_.get());
+  ASSERT_NE(replica, nullptr);
+  auto replica_admin = replica->NewClient();
+  ASSERT_OK(replica_admin->SyncGroup(origin_->endpoint(), group_).status());
+  // Both nodes of the one org write its next seq: a fork.
+  RecordPledge(7);
+  PledgeTerms terms;
+  terms.amount = Money{8, "EUR"};
+  ASSERT_OK(replica_admin->RecordPledge(group_, campaign_, terms).status());
+  ASSERT_OK_AND_ASSIGN(SyncResult result, replica_admin->SyncGroup(origin_->endpoint(), group_));
+  EXPECT_EQ(result.inserted, 0u);
+  EXPECT_EQ(result.dropped, 1u) << "the origin's branch at the fork seq is not kept";
+  EXPECT_EQ(result.duplicate + result.dropped + result.waiting, result.received);
+  EXPECT_EQ(result.duplicate, result.received - 1);
+}
+
 TEST_F(PeerSyncTest, ManyEventsArriveOverSeveralRounds) {
   for (int i = 0; i < 100; ++i) RecordPledge(1 + i);
   auto replica = TestNode::Create(dir_.Sub("replica"), "Riverside Food Bank", origin_.get());

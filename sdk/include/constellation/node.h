@@ -70,6 +70,7 @@ struct SyncResult {
   uint64_t sent = 0;       // events sent to peers (rounds with every member only)
   // Rounds with every member: one entry per member endpoint tried.
   std::vector<PeerStatus> peers;
+  uint64_t dropped = 0;  // received but not kept: pending was full, or a forked branch
 };
 
 }  // namespace constellation

@@ -64,7 +64,8 @@ SyncResult FromProto(const v1::SyncGroupResponse& proto) {
   return SyncResult{proto.received(),  proto.inserted(),
                     proto.duplicate(), proto.waiting(),
                     proto.rounds(),    HexEncode(proto.state_hash()),
-                    proto.sent(),      FromList<PeerStatus>(proto.peers(), FromProto)};
+                    proto.sent(),      FromList<PeerStatus>(proto.peers(), FromProto),
+                    proto.dropped()};
 }
 
 }  // namespace constellation::internal
