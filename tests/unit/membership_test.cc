@@ -592,6 +592,50 @@ TEST_F(MembershipTest, Seed100465WithdrawalSettlesAnExpelledVoterInEveryCausalOr
   EXPECT_EQ(tallies[0], tallies[1]);
 }
 
+// Review of the membership spans (2026-12-04): a notice ended a membership only when it took
+// effect, and whether it did depended on where the member's concurrent expulsion sorted. So an
+// EXPEL proposal that saw the notice (run out by then) counted the member in its electorate on
+// one node and not on another. A notice is a statement of the member's own chain: it ends the
+// membership span whether or not it took effect.
+TEST_F(MembershipTest, NoticeEndsTheMembershipInEveryCausalOrder) {
+  Admit(bea_);
+  Admit(cal_);
+  const uint64_t t = last_.hlc.wall_ms + 1'000;
+  const size_t before = history_.events().size();
+  const VerifiedEvent x =
+      history_.AppendAt(founder_, ExpelBody(cal_.public_key()), Hlc{t, 0});
+  const VerifiedEvent founder_agree =
+      history_.AppendAt(founder_, StanceBody(x.id, kAgree), Hlc{t + 10, 0});
+  const VerifiedEvent bea_agree = history_.AppendAt(bea_, StanceBody(x.id, kAgree), Hlc{t + 11, 0});
+  const VerifiedEvent founder_ack =
+      history_.AppendAt(founder_, AcknowledgementBody({x.id}), Hlc{t + 12, 0});
+  const VerifiedEvent bea_ack = history_.AppendAt(bea_, AcknowledgementBody({x.id}), Hlc{t + 13, 0});
+  // cal, seeing none of it, gives notice; a month later the founder, having seen the notice but
+  // not bea's acknowledgement, proposes to expel bea.
+  const VerifiedEvent notice = history_.AppendWithDeps(cal_, NoticeBody(), {}, Hlc{t + 15, 0});
+  const uint64_t later_ms = t + 15 + uint64_t{kNoticeDays + 1} * kDayMs;
+  const VerifiedEvent q = history_.AppendWithDeps(founder_, ExpelBody(bea_.public_key()),
+                                                  {bea_agree.id, notice.id}, Hlc{later_ms, 0});
+  const std::vector<const VerifiedEvent*> prefix = {&x, &founder_agree, &bea_agree, &founder_ack};
+  std::vector<const VerifiedEvent*> ack_first = prefix, notice_first = prefix;
+  for (const VerifiedEvent* e : {&bea_ack, &notice, &q}) ack_first.push_back(e);
+  for (const VerifiedEvent* e : {&notice, &bea_ack, &q}) notice_first.push_back(e);
+  std::vector<std::vector<OrgKey>> electorates;
+  for (const auto& order : {ack_first, notice_first}) {
+    GroupState g(history_.group());
+    for (size_t i = 0; i < before; ++i) g.Apply(history_.events()[i]);
+    for (const VerifiedEvent* e : order) g.Apply(*e);
+    ASSERT_FALSE(g.rejected_events().contains(q.id)) << g.rejected_events().at(q.id);
+    std::vector<OrgKey>& keys = electorates.emplace_back();
+    for (const auto& [key, voter] : Governance(g).proposals().at(q.id).electorate) {
+      keys.push_back(key);
+    }
+  }
+  EXPECT_EQ(electorates[0], electorates[1]);
+  EXPECT_EQ(electorates[0], std::vector<OrgKey>{founder_.public_key()})
+      << "cal's notice had run out in the proposal's causal past";
+}
+
 TEST_F(MembershipTest, RemovalBeatsAConcurrentReAdd) {
   Admit(bea_);
   Admit(cal_);

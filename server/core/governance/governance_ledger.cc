@@ -1,5 +1,8 @@
 #include "server/core/governance/governance_ledger.h"
 
+#include <algorithm>
+#include <functional>
+
 #include <absl/strings/str_format.h>
 
 #include "server/base/check.h"
@@ -19,6 +22,21 @@ uint64_t WeightOf(uint32_t voting_weight) { return voting_weight == 0 ? 1 : voti
 // The earliest time a notice written at `e` may take effect under the charter.
 uint64_t EarliestNoticeMs(const VerifiedEvent& e, const v1::Charter& charter) {
   return e.hlc.wall_ms + uint64_t{charter.withdrawal_notice_days()} * kDayMs;
+}
+
+// When the notice `e` takes effect: its effective_ms, but never before the charter allows.
+uint64_t NoticeEffectiveMs(const VerifiedEvent& e, const v1::Charter& charter) {
+  return std::max(e.event.membership_notice().effective_ms(), EarliestNoticeMs(e, charter));
+}
+
+// Whether `span` had ended by its member's own chain, as far as the events `seen` go: its
+// withdrawal is seen, or its notice is seen and `latest` (the hlc of the member's latest seen
+// event) is at or after the notice's effective time (docs/PROTOCOL.md §5.6).
+bool EndedByOwnChain(const MembershipSpan& span, const std::optional<Hlc>& latest,
+                     const std::function<bool(const EventId&)>& seen) {
+  if (span.withdrawal.has_value() && seen(*span.withdrawal)) return true;
+  return span.notice.has_value() && seen(*span.notice) && latest.has_value() &&
+         latest->wall_ms >= span.notice_effective_ms;
 }
 
 }  // namespace
@@ -251,6 +269,14 @@ absl::Status GovernanceLedger::CheckAcceptance(const VerifiedEvent& e,
         absl::StrFormat("admission proposal %s was already accepted (event %s)", p->id.ShortHex(),
                         p->acceptance->ShortHex()));
   }
+  // Which memberships exist must not depend on where the acceptance sorts: the admission is
+  // final and passed in the acceptance's own causal past (docs/PROTOCOL.md §5.2).
+  if (!FinalAndPassedInPast(*p, e, state)) {
+    return absl::FailedPreconditionError(absl::StrFormat(
+        "admission proposal %s is final, but not in this acceptance's causal past; accept from a "
+        "node that holds every event that made it final",
+        p->id.ShortHex()));
+  }
   // A removal beats a concurrent re-add (DESIGN §3): a readmission must have seen the earlier
   // membership, whose end it then saw too (the ADMIT was refused were the invitee a member in
   // its causal past).
@@ -311,9 +337,7 @@ void GovernanceLedger::Apply(const VerifiedEvent& e, const GroupState& state, Ro
       ApplyAcceptance(e, roster);
       return;
     case v1::Event::kMembershipNotice:
-      roster.GiveNotice(
-          e.author, e.id,
-          std::max(ev.membership_notice().effective_ms(), EarliestNoticeMs(e, roster.charter())));
+      roster.GiveNotice(e.author, e.id, NoticeEffectiveMs(e, roster.charter()));
       return;
     case v1::Event::kMembershipWithdrawal:
       roster.Withdraw(e.author, e.id);
@@ -370,7 +394,8 @@ void GovernanceLedger::ApplyAcceptance(const VerifiedEvent& e, Roster& roster) {
 // ---------------------------------------------------------------------------------------------
 // Decisions: derive, finalize, take effect.
 
-bool GovernanceLedger::Settled(const OrgKey& key, const Hlc& close, const GroupState& state) const {
+bool GovernanceLedger::Settled(const ProposalState& p, const OrgKey& key, const Hlc& close,
+                               const GroupState& state) const {
   const AuthorProgress* progress = state.Progress(key);
   if (progress != nullptr && close < progress->hlc) return true;
   // A member frozen by a fork (DESIGN §2): none of its events from the fork seq on take effect,
@@ -379,23 +404,16 @@ bool GovernanceLedger::Settled(const OrgKey& key, const Hlc& close, const GroupS
     const uint64_t folded_seq = progress == nullptr ? 0 : progress->seq;
     if (folded_seq + 1 >= *frozen) return true;
   }
-  const MemberState* m = state.roster().Find(key);
-  if (m == nullptr) return false;
-  // Members whose own chain says their later events have no effect can no longer change the
-  // tally. An expulsion is not the member's own record: events of its chain that did not see
-  // the expulsion may still arrive and count (AdmitsRemovedAuthor), so finality waits for the
-  // chain to pass the close like any other (docs/PROTOCOL.md §5.7).
-  switch (m->status) {
-    case MemberStatus::kWithdrawn:
-      return true;
-    case MemberStatus::kExpelled:  // unless its chain withdrew (before or after the expulsion)
-      return state.roster().CurrentSpan(key)->withdrawal.has_value();
-    case MemberStatus::kNoticeGiven:
-      return progress != nullptr && progress->hlc.wall_ms >= m->notice_effective_ms;
-    case MemberStatus::kActive:
-      return false;
-  }
-  return false;
+  // The membership `p` saw, ended by the member's own chain (withdrawal, notice run out): its
+  // later events have no effect on `p`. Judged on that membership, whatever the member's status
+  // is now (expelled, readmitted): an expulsion is not the member's own record, and events of
+  // its chain that did not see it may still arrive and count (AdmitsRemovedAuthor), so
+  // finality waits for the chain like any other (docs/PROTOCOL.md §5.7).
+  const MembershipSpan* span = state.roster().SpanInPast(key, p.id, state.clocks());
+  if (span == nullptr) return false;
+  std::optional<Hlc> latest;
+  if (progress != nullptr) latest = progress->hlc;
+  return EndedByOwnChain(*span, latest, [](const EventId&) { return true; });
 }
 
 bool GovernanceLedger::IsMemberInPast(const OrgKey& key, const VerifiedEvent& e,
@@ -439,12 +457,10 @@ bool GovernanceLedger::FinalAndPassedInPast(const ProposalState& q, const Verifi
   // member's own chain before `e` (a fork freeze is not one: it is not used here).
   auto settled = [&](const OrgKey& key) {
     if (past_close(key)) return true;
-    const MembershipSpan* span = state.roster().SpanInPast(key, e, clocks);
-    if (span == nullptr) return false;
-    if (span->withdrawal.has_value() && clocks.HappenedBefore(*span->withdrawal, e)) return true;
-    std::optional<Hlc> latest = state.LatestHlcInPast(key, e);
-    return span->notice.has_value() && clocks.HappenedBefore(*span->notice, e) &&
-           latest.has_value() && latest->wall_ms >= span->notice_effective_ms;
+    const MembershipSpan* span = state.roster().SpanInPast(key, q.id, clocks);
+    return span != nullptr &&
+           EndedByOwnChain(*span, state.LatestHlcInPast(key, e),
+                           [&](const EventId& id) { return clocks.HappenedBefore(id, e); });
   };
   if (!settled(q.proposer)) return false;
   for (const auto& [key, voter] : q.electorate) {
@@ -472,9 +488,9 @@ ProposalOutcome GovernanceLedger::Evaluate(const ProposalState& p, const GroupSt
   }
   if (!out.closed) return out;
   out.outcome = Decide(p.rule, out.tally);
-  out.final = Settled(p.proposer, out.close.hlc, state);
+  out.final = Settled(p, p.proposer, out.close.hlc, state);
   for (const auto& [key, voter] : p.electorate) {
-    if (voter.decides) out.final = out.final && Settled(key, out.close.hlc, state);
+    if (voter.decides) out.final = out.final && Settled(p, key, out.close.hlc, state);
   }
   return out;
 }
@@ -484,6 +500,9 @@ void GovernanceLedger::AfterEvent(const VerifiedEvent& e, const GroupState& stat
   // expelled member's does not): finality and "member in the causal past" read the chain.
   if (e.event.body_case() == v1::Event::kMembershipWithdrawal) {
     roster.NoteChainWithdrawal(e.author, e.id);
+  }
+  if (e.event.body_case() == v1::Event::kMembershipNotice) {
+    roster.NoteChainNotice(e.author, e.id, NoticeEffectiveMs(e, roster.charter()));
   }
   // Re-derive the proposals this event may affect (its author votes or proposed), all of them
   // after a membership changed; repeat while finality changes memberships.
@@ -519,6 +538,11 @@ bool GovernanceLedger::ApplyEffect(ProposalState& p, const VerifiedEvent& at,
       p.effect_applied = true;  // the invitee may now accept
       return false;
     case v1::DECISION_TYPE_EXPEL: {
+      // An expulsion ends the membership it was proposed against, not a later one.
+      const MembershipSpan* current = roster.CurrentSpan(*p.target);
+      if (current == nullptr || !state.clocks().HappenedBefore(current->joined_event, p.id)) {
+        return false;
+      }
       if (!roster.Expel(*p.target, p.id, at.id)) return false;  // already gone
       const uint64_t kept = state.clocks().SeqInPast(*p.target, p.id);
       found_cuts_[p.id] = RemovalCut{*p.target, kept};
@@ -575,7 +599,7 @@ std::vector<EventId> GovernanceLedger::AcknowledgementsDue(const GroupState& sta
         p.proposer == member || (voter != p.electorate.end() && voter->second.decides);
     if (!concerned || p.outcome.final) continue;
     if (!p.outcome.closed && now_ms < p.deadline_ms) continue;
-    if (Settled(member, p.outcome.close.hlc, state)) continue;
+    if (Settled(p, member, p.outcome.close.hlc, state)) continue;
     due.push_back(id);
     if (due.size() == limits::kListFieldCountMax) break;
   }

@@ -148,10 +148,12 @@ class GovernanceLedger final : public Ledger {
 
   // Decisions: derive, finalize, take effect.
   ProposalOutcome Evaluate(const ProposalState& p, const GroupState& state) const;
-  // Whether `key` can no longer add a stance with hlc <= `close`: its chain here has an event
-  // past the close, it is frozen by a fork and its events before the fork are folded, it
-  // withdrew, or its notice has run out by its own latest event.
-  bool Settled(const OrgKey& key, const Hlc& close, const GroupState& state) const;
+  // Whether `key` can no longer add a stance to `p` with hlc <= `close`: its chain here has an
+  // event past the close, it is frozen by a fork and its events before the fork are folded, or
+  // the membership `p` saw ended by its own chain (withdrawal, or notice run out by its latest
+  // event), whether or not that record took effect.
+  bool Settled(const ProposalState& p, const OrgKey& key, const Hlc& close,
+               const GroupState& state) const;
   // Whether `q`'s outcome is final and passed when judged on `e`'s causal past alone: its
   // stances and close that happened before `e`, and for the proposer and every deciding voter
   // an event before `e` past the close (or its own withdrawal, or its notice run out, before

@@ -56,16 +56,32 @@ bool Roster::IsActiveWriterAt(const OrgKey& key, const Hlc& hlc) const {
   return m != nullptr && IsMemberAt(*m, hlc) && m->profile.role() != v1::ROLE_OBSERVER;
 }
 
-const MembershipSpan* Roster::SpanInPast(const OrgKey& key, const VerifiedEvent& e,
-                                         const CausalClocks& clocks) const {
-  auto it = spans_.find(key);
-  if (it == spans_.end()) return nullptr;
-  // Spans follow one chain: when a later span's joined event happened before `e`, so did every
-  // earlier one's, so the first hit from the back is the latest.
-  for (auto span = it->second.rbegin(); span != it->second.rend(); ++span) {
+namespace {
+
+// The latest of `spans` whose joined event happened before `e` (an id or an event). Spans follow
+// one chain: when a later span's joined event happened before `e`, so did every earlier one's,
+// so the first hit from the back is the latest.
+template <typename Event>
+const MembershipSpan* LatestSpanBefore(const std::vector<MembershipSpan>& spans, const Event& e,
+                                       const CausalClocks& clocks) {
+  for (auto span = spans.rbegin(); span != spans.rend(); ++span) {
     if (clocks.HappenedBefore(span->joined_event, e)) return &*span;
   }
   return nullptr;
+}
+
+}  // namespace
+
+const MembershipSpan* Roster::SpanInPast(const OrgKey& key, const VerifiedEvent& e,
+                                         const CausalClocks& clocks) const {
+  auto it = spans_.find(key);
+  return it == spans_.end() ? nullptr : LatestSpanBefore(it->second, e, clocks);
+}
+
+const MembershipSpan* Roster::SpanInPast(const OrgKey& key, const EventId& id,
+                                         const CausalClocks& clocks) const {
+  auto it = spans_.find(key);
+  return it == spans_.end() ? nullptr : LatestSpanBefore(it->second, id, clocks);
 }
 
 const MembershipSpan* Roster::CurrentSpan(const OrgKey& key) const {
@@ -153,9 +169,6 @@ void Roster::GiveNotice(const OrgKey& key, const EventId& notice, uint64_t effec
   m.status = MemberStatus::kNoticeGiven;
   m.notice_event = notice;
   m.notice_effective_ms = effective_ms;
-  MembershipSpan& span = spans_.at(key).back();
-  span.notice = notice;
-  span.notice_effective_ms = effective_ms;
 }
 
 void Roster::Withdraw(const OrgKey& key, const EventId& withdrawal) {
@@ -169,6 +182,15 @@ void Roster::NoteChainWithdrawal(const OrgKey& key, const EventId& withdrawal) {
   auto it = spans_.find(key);
   if (it == spans_.end() || it->second.back().withdrawal.has_value()) return;
   it->second.back().withdrawal = withdrawal;
+}
+
+void Roster::NoteChainNotice(const OrgKey& key, const EventId& notice, uint64_t effective_ms) {
+  auto it = spans_.find(key);
+  if (it == spans_.end()) return;
+  MembershipSpan& span = it->second.back();
+  if (span.withdrawal.has_value() || span.notice.has_value()) return;
+  span.notice = notice;
+  span.notice_effective_ms = effective_ms;
 }
 
 bool Roster::Expel(const OrgKey& key, const EventId& proposal, const EventId& at) {

@@ -115,6 +115,9 @@ class Roster final : public Ledger {
   // finds the same span wherever `e` sorts.
   const MembershipSpan* SpanInPast(const OrgKey& key, const VerifiedEvent& e,
                                    const CausalClocks& clocks) const;
+  // The same for a folded event `id` (e.g. the proposal whose electorate saw the span).
+  const MembershipSpan* SpanInPast(const OrgKey& key, const EventId& id,
+                                   const CausalClocks& clocks) const;
   // The current (latest) membership of `key`, or nullptr when it never joined.
   const MembershipSpan* CurrentSpan(const OrgKey& key) const;
   // Whether `span` had ended by its own chain in `e`'s causal past: its withdrawal happened
@@ -139,6 +142,10 @@ class Roster final : public Ledger {
   // effect (an expelled member's does not): its current membership ends there by its own chain
   // (docs/PROTOCOL.md §5.6 "k withdrew", §5.7). No-op for an org without a membership.
   void NoteChainWithdrawal(const OrgKey& key, const EventId& withdrawal);
+  // Records that `key`'s chain gave notice at `notice`, effective at `effective_ms`, whether or
+  // not the notice took effect; the first notice of a membership counts. No-op for an org
+  // without a membership or whose membership already ended by its chain.
+  void NoteChainNotice(const OrgKey& key, const EventId& notice, uint64_t effective_ms);
   // Marks `key` expelled by `proposal`, final at `at`. False when it is no longer a member.
   bool Expel(const OrgKey& key, const EventId& proposal, const EventId& at);
 
