@@ -119,6 +119,71 @@ class MembershipTest : public ::testing::Test {
     return x;
   }
 
+  // Seeds 100465 and the review of the membership spans: dee agrees with a proposal, then ends
+  // its membership by its own chain with `ending` (bodies with hlc offsets; a stance body with
+  // an empty proposal id stands for "agree again with the proposal"), which no one else sees.
+  // The others agree from offset `others_at` (so the close is later than dee's ending), expel
+  // dee and acknowledge both. Fed with dee's ending first and last, the proposal is final and
+  // passed with the same tally: dee's own chain settles it, whether or not the ending took
+  // effect (it does not where the expulsion sorts first).
+  void ExpectChainEndSettlesExpelledVoter(const std::vector<std::pair<v1::Event, uint64_t>>& ending,
+                                          uint64_t others_at) {
+    Admit(bea_);
+    Admit(cal_);
+    Admit(dee_);
+    const uint64_t t = last_.hlc.wall_ms + 1'000;
+    const size_t before = history_.events().size();
+    const VerifiedEvent p =
+        history_.AppendAt(founder_, ProposalBody(v1::DECISION_TYPE_ADOPT_STRATEGY), Hlc{t, 0});
+    const VerifiedEvent dee_stance =
+        history_.AppendAt(dee_, StanceBody(p.id, kAgree), Hlc{t + 10, 0});
+    std::vector<VerifiedEvent> dee_ending;
+    for (auto [body, offset] : ending) {
+      if (body.has_stance()) body = StanceBody(p.id, kAgree);
+      dee_ending.push_back(history_.AppendWithDeps(dee_, body, {p.id}, Hlc{t + offset, 0}));
+    }
+    std::vector<VerifiedEvent> rest;  // written without seeing dee's ending, later by hlc
+    auto write = [&](const SigningKey& author, const v1::Event& body) {
+      std::vector<EventId> deps = {dee_stance.id};
+      for (const SigningKey* k : {&founder_, &bea_, &cal_}) {
+        if (k != &author) deps.push_back(history_.Chain(k->public_key()).back());
+      }
+      rest.push_back(
+          history_.AppendWithDeps(author, body, deps, Hlc{t + others_at + 10 * rest.size(), 0}));
+      return rest.back().id;
+    };
+    for (const SigningKey* k : {&founder_, &bea_, &cal_}) write(*k, StanceBody(p.id, kAgree));
+    const EventId x = write(founder_, ExpelBody(dee_.public_key()));
+    for (const SigningKey* k : {&founder_, &bea_, &cal_}) write(*k, StanceBody(x, kAgree));
+    for (const SigningKey* k : {&founder_, &bea_, &cal_}) {
+      write(*k, AcknowledgementBody({x, p.id}));
+    }
+    std::vector<const VerifiedEvent*> ending_first = {&p, &dee_stance};
+    std::vector<const VerifiedEvent*> ending_last = {&p, &dee_stance};
+    for (const VerifiedEvent& e : dee_ending) ending_first.push_back(&e);
+    for (const VerifiedEvent& e : rest) {
+      ending_first.push_back(&e);
+      ending_last.push_back(&e);
+    }
+    for (const VerifiedEvent& e : dee_ending) ending_last.push_back(&e);
+    std::vector<Tally> tallies;
+    for (const auto& order : {ending_first, ending_last}) {
+      GroupState g(history_.group());
+      for (size_t i = 0; i < before; ++i) g.Apply(history_.events()[i]);
+      for (const VerifiedEvent* e : order) g.Apply(*e);
+      absl::StatusOr<ProposalOutcome> o = Governance(g).Outcome(g, p.id);
+      ASSERT_TRUE(o.ok());
+      EXPECT_TRUE(o->final) << "dee's own chain settles it";
+      EXPECT_EQ(o->outcome, DecisionOutcome::kPassed);
+      if (order == ending_last) {
+        EXPECT_EQ(g.roster().members().at(dee_.public_key()).status, MemberStatus::kExpelled)
+            << "the expulsion sorted first: dee's ending had no effect";
+      }
+      tallies.push_back(o->tally);
+    }
+    EXPECT_EQ(tallies[0], tallies[1]);
+  }
+
   const MemberState& Member(const SigningKey& key) {
     return state_.roster().members().at(key.public_key());
   }
@@ -541,55 +606,16 @@ TEST_F(MembershipTest, Seed100292ElectorateIsTheSameInEveryCausalOrder) {
 // again. A withdrawal is a statement of the member's own chain: it now settles the member
 // whether it sorts before or after the expulsion.
 TEST_F(MembershipTest, Seed100465WithdrawalSettlesAnExpelledVoterInEveryCausalOrder) {
-  Admit(bea_);
-  Admit(cal_);
-  Admit(dee_);
-  const uint64_t t = last_.hlc.wall_ms + 1'000;
-  const size_t before = history_.events().size();
-  const VerifiedEvent p =
-      history_.AppendAt(founder_, ProposalBody(v1::DECISION_TYPE_ADOPT_STRATEGY), Hlc{t, 0});
-  const VerifiedEvent dee_stance =
-      history_.AppendAt(dee_, StanceBody(p.id, kAgree), Hlc{t + 10, 0});
-  const VerifiedEvent withdrawal = history_.AppendAt(dee_, WithdrawalBody(), Hlc{t + 20, 0});
-  // Everything else is written without seeing the withdrawal, later by hlc.
-  std::vector<VerifiedEvent> rest;
-  auto write = [&](const SigningKey& author, const v1::Event& body) {
-    std::vector<EventId> deps = {dee_stance.id};
-    for (const SigningKey* k : {&founder_, &bea_, &cal_}) {
-      if (k != &author) deps.push_back(history_.Chain(k->public_key()).back());
-    }
-    rest.push_back(history_.AppendWithDeps(author, body, deps, Hlc{t + 30 + 10 * rest.size(), 0}));
-    return rest.back().id;
-  };
-  for (const SigningKey* k : {&founder_, &bea_, &cal_}) write(*k, StanceBody(p.id, kAgree));
-  const EventId x = write(founder_, ExpelBody(dee_.public_key()));
-  for (const SigningKey* k : {&founder_, &bea_, &cal_}) write(*k, StanceBody(x, kAgree));
-  for (const SigningKey* k : {&founder_, &bea_, &cal_}) write(*k, AcknowledgementBody({x, p.id}));
-  std::vector<const VerifiedEvent*> withdrawal_first = {&p, &dee_stance, &withdrawal};
-  std::vector<const VerifiedEvent*> withdrawal_last = {&p, &dee_stance};
-  for (const VerifiedEvent& e : rest) {
-    withdrawal_first.push_back(&e);
-    withdrawal_last.push_back(&e);
-  }
-  withdrawal_last.push_back(&withdrawal);
-  std::vector<Tally> tallies;
-  for (const auto& order : {withdrawal_first, withdrawal_last}) {
-    GroupState g(history_.group());
-    for (size_t i = 0; i < before; ++i) g.Apply(history_.events()[i]);
-    for (const VerifiedEvent* e : order) {
-      // Last, the withdrawal of an expelled member has no effect, but it ends dee's chain.
-      if (e != &withdrawal || order == withdrawal_first) {
-        ASSERT_OK(g.Check(*e));
-      }
-      g.Apply(*e);
-    }
-    absl::StatusOr<ProposalOutcome> o = Governance(g).Outcome(g, p.id);
-    ASSERT_TRUE(o.ok());
-    EXPECT_TRUE(o->final) << "dee's withdrawal settles it";
-    EXPECT_EQ(o->outcome, DecisionOutcome::kPassed);
-    tallies.push_back(o->tally);
-  }
-  EXPECT_EQ(tallies[0], tallies[1]);
+  ExpectChainEndSettlesExpelledVoter({{WithdrawalBody(), 20}}, 30);
+}
+
+// The same with a notice (review of the membership spans): a voter settled only by its notice
+// having run out was no longer settled where its concurrent expulsion sorted first.
+TEST_F(MembershipTest, NoticeRunOutSettlesAnExpelledVoterInEveryCausalOrder) {
+  const uint64_t notice_days_ms = uint64_t{kNoticeDays} * kDayMs;
+  ExpectChainEndSettlesExpelledVoter(
+      {{NoticeBody(), 20}, {StanceBody(EventId{}, kAgree), 20 + notice_days_ms}},
+      30 + notice_days_ms);
 }
 
 // Review of the membership spans (2026-12-04): a notice ended a membership only when it took
@@ -602,14 +628,14 @@ TEST_F(MembershipTest, NoticeEndsTheMembershipInEveryCausalOrder) {
   Admit(cal_);
   const uint64_t t = last_.hlc.wall_ms + 1'000;
   const size_t before = history_.events().size();
-  const VerifiedEvent x =
-      history_.AppendAt(founder_, ExpelBody(cal_.public_key()), Hlc{t, 0});
+  const VerifiedEvent x = history_.AppendAt(founder_, ExpelBody(cal_.public_key()), Hlc{t, 0});
   const VerifiedEvent founder_agree =
       history_.AppendAt(founder_, StanceBody(x.id, kAgree), Hlc{t + 10, 0});
   const VerifiedEvent bea_agree = history_.AppendAt(bea_, StanceBody(x.id, kAgree), Hlc{t + 11, 0});
   const VerifiedEvent founder_ack =
       history_.AppendAt(founder_, AcknowledgementBody({x.id}), Hlc{t + 12, 0});
-  const VerifiedEvent bea_ack = history_.AppendAt(bea_, AcknowledgementBody({x.id}), Hlc{t + 13, 0});
+  const VerifiedEvent bea_ack =
+      history_.AppendAt(bea_, AcknowledgementBody({x.id}), Hlc{t + 13, 0});
   // cal, seeing none of it, gives notice; a month later the founder, having seen the notice but
   // not bea's acknowledgement, proposes to expel bea.
   const VerifiedEvent notice = history_.AppendWithDeps(cal_, NoticeBody(), {}, Hlc{t + 15, 0});
