@@ -27,13 +27,13 @@ namespace {
 // Plus soak seeds that failed (docs/RELIABILITY.md "Deterministic simulation", finding F):
 // 100292 (an electorate changed with the event at which an expulsion became final), 100465 (an
 // expelled voter's withdrawal did not settle it), 100519 (a withdrawal concurrent with an
-// expulsion the proposal had seen).
+// expulsion the proposal had seen), 100026 (a readmitted proposer closed its old proposal).
 std::vector<uint64_t> CtestSeeds() {
   constexpr uint64_t kSeedFirst = 1;
   constexpr uint64_t kSeedLast = 33;
   std::vector<uint64_t> seeds;
   for (uint64_t seed = kSeedFirst; seed <= kSeedLast; ++seed) seeds.push_back(seed);
-  for (uint64_t seed : {100'292, 100'465, 100'519}) seeds.push_back(seed);
+  for (uint64_t seed : {100'026, 100'292, 100'465, 100'519}) seeds.push_back(seed);
   return seeds;
 }
 

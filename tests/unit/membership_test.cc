@@ -662,6 +662,23 @@ TEST_F(MembershipTest, NoticeEndsTheMembershipInEveryCausalOrder) {
       << "cal's notice had run out in the proposal's causal past";
 }
 
+// Simulator seed 100026: a proposer that withdrew and was readmitted closed its old proposal
+// from its new membership. A node holding the withdrawal but not yet the close showed the
+// proposal final (the withdrawal ends the membership that proposed it, which settles it); a node
+// holding the close showed another close and outcome. Like a stance, a close from a later
+// membership is refused.
+TEST_F(MembershipTest, Seed100026ReadmittedProposerCannotCloseItsOldProposal) {
+  Admit(bea_);
+  const EventId p = Ok(bea_, ProposalBody(v1::DECISION_TYPE_ADOPT_STRATEGY));
+  Ok(bea_, WithdrawalBody());
+  std::erase(writers_, &bea_);
+  Admit(bea_);
+  EXPECT_THAT(Write(bea_, ProposalCloseBody(p)),
+              StatusIs(absl::StatusCode::kPermissionDenied,
+                       HasSubstr("its new membership cannot close it")));
+  EXPECT_FALSE(Governance(state_).proposals().at(p).close_event.has_value());
+}
+
 TEST_F(MembershipTest, RemovalBeatsAConcurrentReAdd) {
   Admit(bea_);
   Admit(cal_);

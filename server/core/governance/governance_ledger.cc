@@ -225,6 +225,15 @@ absl::Status GovernanceLedger::CheckClose(const VerifiedEvent& e, const GroupSta
         absl::StrFormat("only the proposer (org %s) may close proposal %s", p->proposer.ShortHex(),
                         p->id.ShortHex()));
   }
+  // Like a stance (CheckStance): a proposer that left and was readmitted does not act on what
+  // its earlier membership proposed, so that membership's withdrawal or notice settles it
+  // (Settled).
+  const MembershipSpan* span = state.roster().SpanInPast(e.author, e, state.clocks());
+  if (span == nullptr || !state.clocks().HappenedBefore(span->joined_event, p->id)) {
+    return absl::PermissionDeniedError(absl::StrFormat(
+        "org %s rejoined group %s after proposing %s; its new membership cannot close it",
+        e.author.ShortHex(), state.group().ShortHex(), p->id.ShortHex()));
+  }
   if (p->close_event.has_value() || p->outcome.final || p->outcome.close.hlc < e.hlc) {
     return absl::FailedPreconditionError(absl::StrFormat(
         "proposal %s is already closed (%s at hlc %s)", p->id.ShortHex(),
