@@ -175,6 +175,7 @@ v1::Proposal::PayloadCase PayloadOf(v1::DecisionType type) {
       {v1::DECISION_TYPE_AMEND_CHARTER, v1::Proposal::kCharter},
       {v1::DECISION_TYPE_WRITE_OFF, v1::Proposal::kWriteOff},
       {v1::DECISION_TYPE_DISSOLVE, v1::Proposal::kDissolutionPlan},
+      {v1::DECISION_TYPE_CREATE_FUND, v1::Proposal::kFund},
   };
   for (const auto& [decision, payload] : kPayloads) {
     if (decision == type) return payload;
@@ -332,6 +333,16 @@ absl::Status ValidateCampaign(const v1::Campaign& c, std::string_view field) {
   return absl::OkStatus();
 }
 
+absl::Status ValidateFund(const v1::Fund& f, std::string_view field) {
+  if (f.name().empty()) return Invalid(Join(field, "name"), "is required");
+  CONSTELLATION_RETURN_IF_ERROR(CheckName(f.name(), Join(field, "name")));
+  CONSTELLATION_RETURN_IF_ERROR(CheckId(f.fiscal_host(), Join(field, "fiscal_host"), true));
+  CONSTELLATION_RETURN_IF_ERROR(CheckCurrency(f.currency(), Join(field, "currency")));
+  CONSTELLATION_RETURN_IF_ERROR(CheckRestriction(f.restriction(), Join(field, "restriction")));
+  CONSTELLATION_RETURN_IF_ERROR(CheckId(f.action_team_id(), Join(field, "action_team_id"), false));
+  return CheckId(f.proposal_id(), Join(field, "proposal_id"), false);
+}
+
 absl::Status ValidatePledgeTerms(const v1::PledgeTerms& t, std::string_view field) {
   CONSTELLATION_RETURN_IF_ERROR(ValidatePositiveMoney(t.amount(), Join(field, "amount")));
   if (static_cast<size_t>(t.installments_size()) > limits::kInstallmentCountMax) {
@@ -426,6 +437,12 @@ absl::Status ValidateProposal(const v1::Proposal& p, std::string_view field) {
       return CheckRequiredText(p.dissolution_plan(), limits::kTextSizeBytesMax,
                                Join(field, "dissolution_plan"), "kTextSizeBytesMax",
                                TextKind::kMultiline);
+    case v1::Proposal::kFund:
+      if (!p.fund().proposal_id().empty()) {
+        return Invalid(Join(field, "fund.proposal_id"),
+                       "must be empty in a proposal: the fund names its proposal when created");
+      }
+      return ValidateFund(p.fund(), Join(field, "fund"));
     case v1::Proposal::PAYLOAD_NOT_SET:
       break;
   }

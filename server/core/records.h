@@ -28,6 +28,7 @@ absl::Status ValidatePositiveMoney(const v1::Money& money, std::string_view fiel
 
 absl::Status ValidateCharter(const v1::Charter& charter, std::string_view field);
 absl::Status ValidateCampaign(const v1::Campaign& campaign, std::string_view field);
+absl::Status ValidateFund(const v1::Fund& fund, std::string_view field);
 absl::Status ValidatePledgeTerms(const v1::PledgeTerms& terms, std::string_view field);
 
 // A proposal: type, title, and the payload its type needs (AdmitPayload for ADMIT, ...).

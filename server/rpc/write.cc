@@ -34,7 +34,8 @@ bool SameWrite(const core::VerifiedEvent& original, const std::optional<core::Gr
 }
 
 // Copies the singular field `from` of `request` into the field `to` of `record`, of the same
-// type: the scalar types the write records use (bytes and strings, uint64, enums) and messages.
+// type: the scalar types the write records use (bytes and strings, integers, bools, enums) and
+// messages.
 void CopyField(const google::protobuf::Message& request, const FieldDescriptor* from,
                google::protobuf::Message* record, const FieldDescriptor* to) {
   const google::protobuf::Reflection* in = request.GetReflection();
@@ -44,6 +45,12 @@ void CopyField(const google::protobuf::Message& request, const FieldDescriptor* 
       return out->SetString(record, to, in->GetString(request, from));
     case FieldDescriptor::CPPTYPE_UINT64:
       return out->SetUInt64(record, to, in->GetUInt64(request, from));
+    case FieldDescriptor::CPPTYPE_INT64:
+      return out->SetInt64(record, to, in->GetInt64(request, from));
+    case FieldDescriptor::CPPTYPE_UINT32:
+      return out->SetUInt32(record, to, in->GetUInt32(request, from));
+    case FieldDescriptor::CPPTYPE_BOOL:
+      return out->SetBool(record, to, in->GetBool(request, from));
     case FieldDescriptor::CPPTYPE_ENUM:
       return out->SetEnumValue(record, to, in->GetEnumValue(request, from));
     case FieldDescriptor::CPPTYPE_MESSAGE:

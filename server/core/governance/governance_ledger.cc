@@ -114,6 +114,37 @@ absl::StatusOr<const ProposalState*> GovernanceLedger::ReferencedProposal(
   return &it->second;
 }
 
+absl::StatusOr<const ProposalState*> GovernanceLedger::PassedDecisionInPast(
+    const std::string& id_bytes, std::string_view field, v1::DecisionType type,
+    const VerifiedEvent& e, const GroupState& state) const {
+  CONSTELLATION_ASSIGN_OR_RETURN(const ProposalState* p,
+                                 ReferencedProposal(id_bytes, field, e, state));
+  if (p->type() != type) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "%s: proposal %s is a %s proposal, not %s", std::string(field), p->id.ShortHex(),
+        std::string(DecisionTypeName(p->type())), std::string(DecisionTypeName(type))));
+  }
+  if (!p->outcome.final) {
+    return absl::FailedPreconditionError(absl::StrFormat(
+        "%s: proposal %s is not final yet (provisional outcome: %s); its effect can be recorded "
+        "once every deciding member has an event after its close",
+        std::string(field), p->id.ShortHex(),
+        std::string(DecisionOutcomeName(p->outcome.outcome))));
+  }
+  if (p->outcome.outcome != DecisionOutcome::kPassed) {
+    return absl::FailedPreconditionError(
+        absl::StrFormat("%s: proposal %s did not pass (outcome: %s)", std::string(field),
+                        p->id.ShortHex(), std::string(DecisionOutcomeName(p->outcome.outcome))));
+  }
+  if (!FinalAndPassedInPast(*p, e, state)) {
+    return absl::FailedPreconditionError(absl::StrFormat(
+        "%s: proposal %s is final, but not in this event's causal past; record it from a node "
+        "that holds every event that made it final",
+        std::string(field), p->id.ShortHex()));
+  }
+  return p;
+}
+
 absl::StatusOr<Electorate> GovernanceLedger::BuildElectorate(const v1::DecisionRule& rule,
                                                              const v1::Proposal& proposal,
                                                              const VerifiedEvent& e,

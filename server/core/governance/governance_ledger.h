@@ -114,6 +114,18 @@ class GovernanceLedger final : public Ledger {
   // validity and electorate are fixed by its causal past).
   bool IsMemberInPast(const OrgKey& key, const VerifiedEvent& e, const GroupState& state) const;
 
+  // The proposal `id_bytes` names, when it is of `type` and its outcome is final and passed in
+  // `e`'s causal past (docs/PROTOCOL.md §5.7): what a record that executes a decision checks
+  // (a fund, a disbursement, a write-off, a campaign opened by decision). Errors: kNotFound (no
+  // such proposal), kInvalidArgument (a proposal of another type), kFailedPrecondition (not in
+  // e's causal past, not final, not passed, or final only by events e's author had not seen).
+  // `field` names the id in messages. A function of e's causal past: every node agrees.
+  absl::StatusOr<const ProposalState*> PassedDecisionInPast(const std::string& id_bytes,
+                                                            std::string_view field,
+                                                            v1::DecisionType type,
+                                                            const VerifiedEvent& e,
+                                                            const GroupState& state) const;
+
   // True when `key` is the invitee of a final, passed admission it has not accepted yet (it
   // may fetch the group to accept, docs/PROTOCOL.md §8.6).
   bool IsAdmittedInvitee(const OrgKey& key) const;
