@@ -26,6 +26,13 @@ absl::StatusOr<Output> GroupCreateCommand(const Invocation& inv, CommandContext&
                         charter.base_currency));
   }
   charter.founder.name = inv.Get("founder-name");
+  // The default charter lets a member open a campaign alone (docs/PROTOCOL.md §5.10.1); without
+  // this rule a campaign needs an OPEN_CAMPAIGN decision.
+  DecisionRule open_campaign;
+  open_campaign.decision_type = "open_campaign";
+  open_campaign.process = "consent";
+  open_campaign.member_acts_alone = true;
+  charter.decision_rules.push_back(open_campaign);
   return context.WriteCall(&Client::CreateGroup, GroupCreatedOutput, charter);
 }
 

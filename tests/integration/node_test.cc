@@ -29,11 +29,7 @@ PledgeTerms Terms(int64_t amount_minor, const std::string& currency = "EUR") {
   return t;
 }
 
-CharterInput Named(const std::string& name) {
-  CharterInput c;
-  c.name = name;
-  return c;
-}
+CharterInput Named(const std::string& name) { return CampaignCharter(name); }
 
 class NodeTest : public ::testing::Test {
  protected:
@@ -41,8 +37,7 @@ class NodeTest : public ::testing::Test {
     node_ = TestNode::Create(dir_.Sub("node"), "Riverside Food Bank");
     ASSERT_NE(node_, nullptr);
     admin_ = node_->NewClient();
-    CharterInput charter;
-    charter.name = "Northside Food Partnership";
+    CharterInput charter = CampaignCharter("Northside Food Partnership");
     charter.common_agenda = "No household in the north side goes hungry";
     charter.base_currency = "EUR";
     ASSERT_OK_AND_ASSIGN(GroupWrite g, admin_->CreateGroup(charter));

@@ -30,6 +30,8 @@ constexpr RecordKind kRecordKinds[] = {
     {Body::kPledgeAmendment, Domain::kFundraising, false},
     {Body::kPledgeCancellation, Domain::kFundraising, false},
     {Body::kPaymentReceipt, Domain::kFundraising, false},
+    {Body::kWriteOff, Domain::kFundraising, false},
+    {Body::kPledgeCondition, Domain::kFundraising, false},
 };
 
 // One line per domain (the roster is made by GroupState).
