@@ -203,7 +203,7 @@ absl::Status PooledLedger::CheckFund(const VerifiedEvent& e, const GroupState& s
                                              v1::DECISION_TYPE_CREATE_FUND, e, state));
   v1::Fund without_proposal = fund;
   without_proposal.clear_proposal_id();
-  if (!google::protobuf::util::MessageDifferencer::Equals(without_proposal, p->proposal.fund())) {
+  if (!google::protobuf::util::MessageDifferencer::Equivalent(without_proposal, p->proposal.fund())) {
     return absl::InvalidArgumentError(absl::StrFormat(
         "fund differs from the payload of proposal %s; record exactly the fund decided",
         p->id.ShortHex()));
