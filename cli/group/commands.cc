@@ -26,6 +26,18 @@ absl::StatusOr<Output> GroupCreateCommand(const Invocation& inv, CommandContext&
                         charter.base_currency));
   }
   charter.founder.name = inv.Get("founder-name");
+  // --rule TYPE=PROCESS: a decision rule of the charter (the node validates the names).
+  for (const std::string& rule : inv.GetAll("rule")) {
+    const size_t equals = rule.find('=');
+    if (equals == std::string::npos || equals == 0 || equals + 1 == rule.size()) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "--rule '%s' must be TYPE=PROCESS, e.g. allocate_funds=consent", rule));
+    }
+    DecisionRule r;
+    r.decision_type = rule.substr(0, equals);
+    r.process = rule.substr(equals + 1);
+    charter.decision_rules.push_back(r);
+  }
   return context.WriteCall(&Client::CreateGroup, GroupCreatedOutput, charter);
 }
 
@@ -87,6 +99,9 @@ std::vector<Command> GroupCommands() {
                     "partnership (default: long-term, pooled resources) | collaboration")
           .Optional("--currency CODE", "base currency for totals, e.g. EUR")
           .Optional("--founder-name NAME", "this org's display name in the group")
+          .Repeated("--rule TYPE=PROCESS",
+                    "a decision rule, e.g. allocate_funds=consent (types without a rule use "
+                    "their default, if any)")
           .Details("Prints group_id and event_id. JSON keys: group_id, event_id, request_id, "
                    "event, group.")
           .Example("constellation group create --name 'River Basin Partnership' --agenda 'Clean "
