@@ -98,7 +98,7 @@ expect_eq "$(echo "$usd" | jq -r .contribution.entry.fx.source)" "ECB reference 
 wrong=$("$cli" pool contribute --group "$group" --kind cash --value 70.00 --currency EUR -o json | jq -r .contribution_id)
 
 hash_before=$("$cli" group show "$group" -o json | jq -r .state_hash)
-expect_exit 3 "contribution without kind" -- "$cli" pool contribute --group "$group" --value 5 --currency EUR
+expect_exit 2 "contribution without kind (a required flag)" -- "$cli" pool contribute --group "$group" --value 5 --currency EUR
 expect_exit 3 "converted without rate and source" -- "$cli" pool contribute --group "$group" --kind cash --currency EUR --original 10 --original-currency USD
 expect_exit 3 "value not matching quantity x rate" -- "$cli" pool contribute --group "$group" --kind staff_time --quantity 2 --unit hour --rate 10.00 --value 25.00 --currency EUR
 expect_exit 3 "cash in another currency than the fund" -- "$cli" pool contribute --group "$group" --kind cash --value 5 --currency USD --fund "$fund"

@@ -108,8 +108,8 @@ class PooledClusterTest : public ::testing::Test {
                                 MemberProfile{"", "", "", 0, {invitee->node->endpoint()}})
                     .status());
       voters.push_back(invitee);
-      ExpectConverged();
     }
+    ExpectConverged();
   }
 
   std::string StateHash(Org& org) {
