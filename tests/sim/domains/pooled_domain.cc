@@ -49,7 +49,7 @@ constexpr uint32_t kRequestWeight = 150;
 constexpr uint32_t kDisburseWeight = 250;
 
 constexpr int64_t kCashMinorMax = 20'000;
-constexpr int64_t kDrawdownMinorMax = 30'000;
+constexpr int64_t kDrawdownMinorMax = 8'000;
 
 int64_t Between(SimWorld& w, int64_t low, int64_t high) {
   return static_cast<int64_t>(
@@ -65,7 +65,9 @@ std::vector<core::EventId> Funds(const Member& m) {
 // ---- Actions ----
 
 void ProposeFund(SimWorld& w, const Member& m) {
-  w.Write(m.node, m.group, CreateFundProposalBody(TestFund(m.org)), "propose a fund");
+  v1::Event body = CreateFundProposalBody(TestFund(m.org));
+  body.mutable_proposal()->set_deadline_ms(DrawDeadlineMs(w, m));
+  w.Write(m.node, m.group, body, "propose a fund");
 }
 
 // As fiscal host: the fund of a passed CREATE_FUND proposal that has none yet.
@@ -142,7 +144,9 @@ void RequestDrawdown(SimWorld& w, const Member& m) {
   if (funds.empty()) return;
   const core::EventId f = w.random().Pick(funds);
   const int64_t amount = Between(w, 1, kDrawdownMinorMax);
-  w.Write(m.node, m.group, DrawdownBody(f, amount, m.org),
+  v1::Event body = DrawdownBody(f, amount, m.org);
+  body.mutable_proposal()->set_deadline_ms(DrawDeadlineMs(w, m));
+  w.Write(m.node, m.group, body,
           absl::StrFormat("request a drawdown of %d from %s", amount, f.ShortHex()));
 }
 
