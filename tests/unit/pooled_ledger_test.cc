@@ -16,6 +16,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "server/base/limits.h"
 #include "server/core/fold/group_state.h"
 #include "server/core/governance/governance_ledger.h"
 #include "server/core/group.h"
@@ -267,6 +268,28 @@ TEST_F(PooledLedgerTest, CorrectionsAreReversingEntries) {
   // The corrected entry is a new contribution.
   Ok(bea_, CashContributionBody(6'000));
   EXPECT_EQ(Pooled(state()).net_contributed().at({bea_.public_key(), "EUR"}), 6'000);
+}
+
+// Amounts are bounded, counts are not: a contribution that would take a member's total past
+// int64 is refused naming the limit, never wrapped or saturated.
+TEST(PooledOverflowTest, TotalsBeyondInt64AreRefused) {
+  const SigningKey founder = TestKey('a');
+  HistoryBuilder history(founder, PooledCharter());
+  GroupState state(history.group());
+  state.Apply(history.genesis());
+  const int64_t max = limits::kMoneyAmountMinorMax;
+  const int64_t fits = INT64_MAX / max;  // 9223 contributions of the largest amount fit
+  for (int64_t i = 0; i < fits; ++i) {
+    VerifiedEvent e = history.Append(founder, CashContributionBody(max));
+    ASSERT_OK(state.Check(e));
+    state.Apply(e);
+  }
+  VerifiedEvent over = history.Append(founder, CashContributionBody(max));
+  EXPECT_THAT(state.Check(over),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("would exceed int64")));
+  EXPECT_EQ(Pooled(state).net_contributed().at({founder.public_key(), "EUR"}), fits * max);
+  // Another currency has its own total.
+  EXPECT_OK(state.Check(history.Append(founder, CashContributionBody(max, "USD"))));
 }
 
 // ---------------------------------------------------------------------------------------------
