@@ -492,9 +492,9 @@ void PooledLedger::CheckInvariants() const {
 void PooledLedger::HashInto(StateHasher& h) const {
   // An empty ledger writes nothing, so histories without pooled records keep their hashes
   // (docs/PROTOCOL.md §5.10).
-  if (contributions_.empty() && funds_.empty() && disbursements_.empty() && drawdowns_.empty()) {
-    return;
-  }
+  // The drawdown list and the join order are indexes of governance and roster facts, which
+  // those ledgers hash; they are not hashed again.
+  if (contributions_.empty() && funds_.empty() && disbursements_.empty()) return;
   h.Bytes("constellation/v1/pooled");
   h.U64(entries_.size());
   for (const PooledEntry& entry : entries_) {
@@ -532,8 +532,6 @@ void PooledLedger::HashInto(StateHasher& h) const {
     h.Id(d.fund);
     h.I64(d.amount_minor);
   }
-  h.U64(drawdowns_.size());
-  for (const EventId& id : drawdowns_) h.Id(id);
   h.U64(net_contributed_.size());
   for (const auto& [key, net] : net_contributed_) {
     h.Id(key.first);

@@ -121,7 +121,8 @@ class PooledLedger final : public Ledger {
   // Disbursements by the proposal (drawdown) they execute.
   const std::map<EventId, DisbursementState>& disbursements() const { return disbursements_; }
   const std::vector<PooledEntry>& entries() const { return entries_; }
-  // ALLOCATE_FUNDS proposals that took effect, in canonical order.
+  // ALLOCATE_FUNDS proposals that took effect, in canonical order (an index of governance
+  // facts, so not part of this ledger's hash).
   const std::vector<EventId>& drawdown_proposals() const { return drawdowns_; }
   // Net contributed value (contributions − reversals) per member and currency.
   const std::map<std::pair<OrgKey, std::string>, int64_t>& net_contributed() const {
