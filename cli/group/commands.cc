@@ -38,6 +38,24 @@ absl::StatusOr<Output> GroupCreateCommand(const Invocation& inv, CommandContext&
     r.process = rule.substr(equals + 1);
     charter.decision_rules.push_back(r);
   }
+  // --standard-rate KIND:UNIT=AMOUNT, in the base currency (docs/PROTOCOL.md §5.10).
+  for (const std::string& text : inv.GetAll("standard-rate")) {
+    const size_t colon = text.find(':');
+    const size_t equals = text.find('=', colon == std::string::npos ? 0 : colon);
+    if (colon == std::string::npos || equals == std::string::npos || charter.base_currency.empty()) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "--standard-rate '%s' must be KIND:UNIT=AMOUNT, e.g. staff_time:hour=85.00, with "
+          "--currency for the amount",
+          text));
+    }
+    absl::StatusOr<int64_t> amount =
+        ParseAmount(text.substr(equals + 1), charter.base_currency);
+    if (!amount.ok()) return amount.status();
+    charter.standard_rates.push_back(StandardRate{text.substr(0, colon),
+                                                  text.substr(colon + 1, equals - colon - 1),
+                                                  Money{*amount, charter.base_currency}});
+  }
+  charter.benefit_share_basis = inv.Get("benefit-basis");
   return context.WriteCall(&Client::CreateGroup, GroupCreatedOutput, charter);
 }
 
@@ -102,6 +120,10 @@ std::vector<Command> GroupCommands() {
           .Repeated("--rule TYPE=PROCESS",
                     "a decision rule, e.g. allocate_funds=consent (types without a rule use "
                     "their default, if any)")
+          .Repeated("--standard-rate KIND:UNIT=AMOUNT",
+                    "a standard rate for in-kind contributions, in --currency, e.g. "
+                    "staff_time:hour=85.00")
+          .Optional("--benefit-basis BASIS", "benefit shares: equal (default) | contributed_value")
           .Details("Prints group_id and event_id. JSON keys: group_id, event_id, request_id, "
                    "event, group.")
           .Example("constellation group create --name 'River Basin Partnership' --agenda 'Clean "

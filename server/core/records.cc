@@ -199,6 +199,35 @@ absl::Status ValidateStanceBody(const v1::Stance& s) {
                    "kStanceReasonSizeBytesMax", TextKind::kMultiline);
 }
 
+// The charter's standard rates (docs/PROTOCOL.md §5.10): a known kind, a unit, a positive rate,
+// at most one per (kind, unit); and a known benefit share basis.
+absl::Status ValidateStandardRates(const v1::Charter& c, std::string_view field) {
+  if (!v1::BenefitShareBasis_IsValid(c.benefit_share_basis())) {
+    return Invalid(Join(field, "benefit_share_basis"), "unknown basis");
+  }
+  const std::string f = Join(field, "standard_rates");
+  if (static_cast<size_t>(c.standard_rates_size()) > limits::kListFieldCountMax) {
+    return Invalid(f, absl::StrFormat("has %d entries; the limit kListFieldCountMax is %d",
+                                      c.standard_rates_size(), limits::kListFieldCountMax));
+  }
+  for (int i = 0; i < c.standard_rates_size(); ++i) {
+    const v1::StandardRate& r = c.standard_rates(i);
+    if (!v1::ContributionKind_IsValid(r.kind()) || r.kind() == v1::CONTRIBUTION_KIND_UNSPECIFIED) {
+      return Invalid(f, "kind is required");
+    }
+    CONSTELLATION_RETURN_IF_ERROR(CheckRequiredText(r.unit(), limits::kNameSizeBytesMax,
+                                                    Join(f, "unit"), "kNameSizeBytesMax"));
+    CONSTELLATION_RETURN_IF_ERROR(ValidatePositiveMoney(r.rate(), Join(f, "rate")));
+    for (int j = 0; j < i; ++j) {
+      if (c.standard_rates(j).kind() == r.kind() && c.standard_rates(j).unit() == r.unit()) {
+        return Invalid(f, absl::StrFormat("has two rates for one kind and unit '%s'; keep one",
+                                          r.unit()));
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ValidateAcknowledgement(const v1::Acknowledgement& a) {
   const std::string field = "acknowledgement.proposal_ids";
   if (a.proposal_ids_size() == 0) return Invalid(field, "needs at least one proposal id");
@@ -303,6 +332,7 @@ absl::Status ValidateCharter(const v1::Charter& c, std::string_view field) {
   if (!c.base_currency().empty()) {
     CONSTELLATION_RETURN_IF_ERROR(CheckCurrency(c.base_currency(), Join(field, "base_currency")));
   }
+  CONSTELLATION_RETURN_IF_ERROR(ValidateStandardRates(c, field));
   if (c.founder().role() == v1::ROLE_OBSERVER) {
     return Invalid(Join(field, "founder.role"),
                    "the founder cannot be an observer: nobody could write to the group");

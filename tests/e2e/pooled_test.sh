@@ -72,8 +72,12 @@ expect_exit 2 "unknown pool verb" -- "$cli" pool frobnicate --group x
 
 me=$("$cli" node info -o json | jq -r .org_key)
 group=$("$cli" group create --name "Estuary Partnership" --currency EUR \
-  --rule allocate_funds=consent -o json | jq -r .group_id)
+  --rule allocate_funds=consent --standard-rate staff_time:hour=85.00 \
+  --benefit-basis contributed_value -o json | jq -r .group_id)
 [ ${#group} -eq 64 ] || fail "group id '$group'"
+
+expect_exit 3 "group with two standard rates for one kind and unit" -- "$cli" group create --name X --currency EUR --standard-rate staff_time:hour=1 --standard-rate staff_time:hour=2
+expect_exit 3 "standard rate without a currency" -- "$cli" group create --name X --standard-rate staff_time:hour=1
 
 # A fund by decision: propose (CREATE_FUND, consent by default), agree, record it.
 proposal=$("$cli" pool fund create --group "$group" --name "Estuary pool" --currency EUR -o json | jq -r .proposal_id)
@@ -91,6 +95,8 @@ cash=$("$cli" pool contribute --group "$group" --kind cash --value 500.00 --curr
 [ ${#cash} -eq 64 ] || fail "contribution id '$cash'"
 hours=$("$cli" pool contribute --group "$group" --kind staff_time --quantity 12.5 --unit hour --rate 85.00 --currency EUR -o json)
 expect_eq "$(echo "$hours" | jq -r .contribution.entry.value.amount_minor)" 106250 "staff time valued quantity x rate"
+standard=$("$cli" pool contribute --group "$group" --kind staff_time --quantity 2 --unit hour --rate 85.00 --valuation standard_rate --currency EUR -o json)
+expect_eq "$(echo "$standard" | jq -r .contribution.entry.value.amount_minor)" 17000 "staff time at the charter's standard rate"
 usd=$("$cli" pool contribute --group "$group" --kind cash --currency EUR --original 1000.00 \
   --original-currency USD --fx-rate 0.92 --fx-source "ECB reference rate" --fx-date 2026-11-30 -o json)
 expect_eq "$(echo "$usd" | jq -r .contribution.entry.value.amount_minor)" 92000 "converted value"
@@ -102,7 +108,8 @@ expect_exit 2 "contribution without kind (a required flag)" -- "$cli" pool contr
 expect_exit 3 "converted without rate and source" -- "$cli" pool contribute --group "$group" --kind cash --currency EUR --original 10 --original-currency USD
 expect_exit 3 "value not matching quantity x rate" -- "$cli" pool contribute --group "$group" --kind staff_time --quantity 2 --unit hour --rate 10.00 --value 25.00 --currency EUR
 expect_exit 3 "cash in another currency than the fund" -- "$cli" pool contribute --group "$group" --kind cash --value 5 --currency USD --fund "$fund"
-expect_exit 8 "standard rate the charter lacks" -- "$cli" pool contribute --group "$group" --kind staff_time --quantity 1 --unit hour --rate 10.00 --valuation standard_rate --currency EUR
+expect_exit 8 "standard rate the charter lacks" -- "$cli" pool contribute --group "$group" --kind staff_time --quantity 1 --unit day --rate 10.00 --valuation standard_rate --currency EUR
+expect_exit 3 "a standard rate other than the charter's" -- "$cli" pool contribute --group "$group" --kind staff_time --quantity 1 --unit hour --rate 90.00 --valuation standard_rate --currency EUR
 expect_exit 4 "receipt of an unknown contribution" -- "$cli" pool receipt --group "$group" "$(printf 'c%.0s' $(seq 64))"
 expect_exit 3 "overflowing amount" -- "$cli" pool contribute --group "$group" --kind cash --value 99999999999999999999 --currency EUR
 expect_eq "$("$cli" group show "$group" -o json | jq -r .state_hash)" "$hash_before" "state unchanged by bad input"
@@ -145,12 +152,12 @@ expect_eq "$(echo "$fund_json" | jq -r '.[0].balance_minor')" 20000 "balance = r
 
 # The ledger, totals and shares in every format.
 kinds=$("$cli" pool ledger --group "$group" -o json | jq -r '[.entries[].kind] | join(",")')
-expect_eq "$kinds" "fund,contribution,contribution,contribution,contribution,reversal,contribution,receipt,disbursement" "ledger kinds"
+expect_eq "$kinds" "fund,contribution,contribution,contribution,contribution,contribution,reversal,contribution,receipt,disbursement" "ledger kinds"
 expect_exit 0 "ledger table" -- "$cli" pool ledger --group "$group"
 grep -q "disbursement" "$work/out" || fail "ledger table lacks the disbursement"
 expect_exit 0 "ledger csv" -- "$cli" pool ledger --group "$group" -o csv
 head -1 "$work/out" | grep -q "^event_id,kind,author" || fail "ledger csv header: $(head -1 "$work/out")"
-expect_eq "$("$cli" pool ledger --group "$group" --totals -o json | jq -r '.[0].net_contributed_minor')" 255750 "net contributed"
+expect_eq "$("$cli" pool ledger --group "$group" --totals -o json | jq -r '.[0].net_contributed_minor')" 272750 "net contributed"
 expect_eq "$("$cli" pool ledger --group "$group" --fund "$fund" -o json | jq -r '.entries | length')" 4 "ledger of one fund"
 expect_eq "$("$cli" pool ledger --group "$group" --member "$me" -o json | jq -r '.totals | length')" 1 "ledger of one member"
 expect_exit 0 "fund list table" -- "$cli" pool fund list --group "$group"
@@ -159,7 +166,9 @@ grep -q "Estuary pool" "$work/out" || fail "fund list csv"
 expect_exit 0 "drawdowns table" -- "$cli" pool drawdowns --group "$group"
 grep -q "refused" "$work/out" || fail "drawdowns table lacks the refused one"
 shares=$("$cli" pool shares --group "$group" -o json)
-expect_eq "$(echo "$shares" | jq -r .basis)" equal "share basis"
+expect_eq "$(echo "$shares" | jq -r .basis)" contributed_value "share basis"
+expect_eq "$(echo "$shares" | jq -r '.currencies[0].currency')" EUR "shares per currency"
+expect_eq "$(echo "$shares" | jq -r '.currencies[0].shares[0].contributed_minor')" 272750 "shares on net contributed value"
 expect_eq "$(echo "$shares" | jq -r '.currencies[0].shares[0].share_bps')" 10000 "one member holds every share"
 expect_exit 0 "shares csv" -- "$cli" pool shares --group "$group" -o csv
 expect_exit 4 "drawdowns of an unknown fund" -- "$cli" pool drawdowns --group "$group" --fund "$(printf 'd%.0s' $(seq 64))"

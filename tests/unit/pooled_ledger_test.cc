@@ -246,6 +246,19 @@ TEST_F(PooledLedgerTest, StandardRateIsTheCharters) {
                                          HasSubstr("no standard rate")));
 }
 
+TEST(PooledCharterTest, StandardRatesAreOnePerKindAndUnit) {
+  v1::Charter c = PooledCharter();
+  EXPECT_OK(ValidateCharter(c, "charter"));
+  *c.add_standard_rates() = c.standard_rates(0);
+  EXPECT_THAT(ValidateCharter(c, "charter"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("two rates")));
+  c.mutable_standard_rates(1)->set_unit("day");
+  EXPECT_OK(ValidateCharter(c, "charter"));
+  c.mutable_standard_rates(1)->mutable_rate()->set_amount_minor(0);
+  EXPECT_THAT(ValidateCharter(c, "charter"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("standard_rates.rate")));
+}
+
 TEST_F(PooledLedgerTest, CorrectionsAreReversingEntries) {
   v1::Event body = CashContributionBody(7'000);
   EventId c = Ok(bea_, body);
