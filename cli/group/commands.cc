@@ -30,8 +30,8 @@ absl::StatusOr<Output> GroupCreateCommand(const Invocation& inv, CommandContext&
   for (const std::string& rule : inv.GetAll("rule")) {
     const size_t equals = rule.find('=');
     if (equals == std::string::npos || equals == 0 || equals + 1 == rule.size()) {
-      return absl::InvalidArgumentError(absl::StrFormat(
-          "--rule '%s' must be TYPE=PROCESS, e.g. allocate_funds=consent", rule));
+      return absl::InvalidArgumentError(
+          absl::StrFormat("--rule '%s' must be TYPE=PROCESS, e.g. allocate_funds=consent", rule));
     }
     DecisionRule r;
     r.decision_type = rule.substr(0, equals);
@@ -42,14 +42,14 @@ absl::StatusOr<Output> GroupCreateCommand(const Invocation& inv, CommandContext&
   for (const std::string& text : inv.GetAll("standard-rate")) {
     const size_t colon = text.find(':');
     const size_t equals = text.find('=', colon == std::string::npos ? 0 : colon);
-    if (colon == std::string::npos || equals == std::string::npos || charter.base_currency.empty()) {
+    if (colon == std::string::npos || equals == std::string::npos ||
+        charter.base_currency.empty()) {
       return absl::InvalidArgumentError(absl::StrFormat(
           "--standard-rate '%s' must be KIND:UNIT=AMOUNT, e.g. staff_time:hour=85.00, with "
           "--currency for the amount",
           text));
     }
-    absl::StatusOr<int64_t> amount =
-        ParseAmount(text.substr(equals + 1), charter.base_currency);
+    absl::StatusOr<int64_t> amount = ParseAmount(text.substr(equals + 1), charter.base_currency);
     if (!amount.ok()) return amount.status();
     charter.standard_rates.push_back(StandardRate{text.substr(0, colon),
                                                   text.substr(colon + 1, equals - colon - 1),

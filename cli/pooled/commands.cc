@@ -17,8 +17,8 @@ namespace {
 // 10^decimals: "12.5" with 3 -> 12500. kInvalidArgument names `flag`.
 absl::StatusOr<int64_t> ParseScaled(std::string_view text, int decimals, std::string_view flag) {
   const auto invalid = [&](std::string_view why) {
-    return absl::InvalidArgumentError(absl::StrFormat("--%s '%s': %s", std::string(flag),
-                                                      std::string(text), std::string(why)));
+    return absl::InvalidArgumentError(
+        absl::StrFormat("--%s '%s': %s", std::string(flag), std::string(text), std::string(why)));
   };
   const size_t point = text.find('.');
   const std::string_view whole = text.substr(0, point);
@@ -74,14 +74,12 @@ absl::Status ApplyContributionFlags(const Invocation& inv, ContributionInput* c)
     absl::StatusOr<uint64_t> as_of = ParseDateMs(inv.Get("fx-date"), "fx-date");
     if (!as_of.ok()) return as_of.status();
     fx.as_of_ms = *as_of;
-    absl::StatusOr<Money> original =
-        ParseMoney(inv.Get("original"), fx.from_currency, "original");
+    absl::StatusOr<Money> original = ParseMoney(inv.Get("original"), fx.from_currency, "original");
     if (!original.ok()) return original.status();
     c->original_value = *original;
     c->fx = fx;
   }
-  const std::string base_currency =
-      c->fx.has_value() ? c->fx->from_currency : c->value.currency;
+  const std::string base_currency = c->fx.has_value() ? c->fx->from_currency : c->value.currency;
   if (inv.Has("quantity")) {
     absl::StatusOr<int64_t> quantity = ParseScaled(inv.Get("quantity"), 3, "quantity");
     if (!quantity.ok()) return quantity.status();
@@ -134,8 +132,8 @@ absl::StatusOr<Output> ContributeCommand(const Invocation& inv, CommandContext& 
   ContributionInput c;
   absl::Status status = ApplyContributionFlags(inv, &c);
   if (!status.ok()) return status;
-  return context.WriteCall(&Client::RecordContribution, ContributionWriteOutput,
-                           inv.Get("group"), c);
+  return context.WriteCall(&Client::RecordContribution, ContributionWriteOutput, inv.Get("group"),
+                           c);
 }
 
 absl::StatusOr<Output> CorrectCommand(const Invocation& inv, CommandContext& context) {
@@ -167,11 +165,11 @@ absl::StatusOr<Output> CorrectCommand(const Invocation& inv, CommandContext& con
   if (!replace) return output;
   absl::StatusOr<ContributionWrite> entry = (*client)->RecordContribution(group, corrected);
   if (!entry.ok()) {
-    return absl::Status(entry.status().code(),
-                        absl::StrFormat("reversed as %s, but the corrected entry failed: %s; "
-                                        "record it with `pool contribute`",
-                                        reversal->contribution.contribution_id,
-                                        entry.status().message()));
+    return absl::Status(
+        entry.status().code(),
+        absl::StrFormat("reversed as %s, but the corrected entry failed: %s; "
+                        "record it with `pool contribute`",
+                        reversal->contribution.contribution_id, entry.status().message()));
   }
   Output corrected_output = ContributionWriteOutput(*entry, "");
   corrected_output.json["reversal"] = output.json;
@@ -294,8 +292,8 @@ absl::StatusOr<Output> DisburseCommand(const Invocation& inv, CommandContext& co
         if (!drawdowns.ok()) return drawdowns.status();
         for (const Drawdown& d : *drawdowns) {
           if (d.proposal_id != absl::AsciiStrToLower(inv.Positional(0))) continue;
-          return client.Disburse(inv.Get("group"), d.proposal_id, d.amount, inv.Get("ref"),
-                                 paid_ms, context.write_options());
+          return client.Disburse(inv.Get("group"), d.proposal_id, d.amount, inv.Get("ref"), paid_ms,
+                                 context.write_options());
         }
         return absl::NotFoundError(absl::StrFormat(
             "drawdown %s not found in group %s: give the id of an ALLOCATE_FUNDS proposal "
@@ -314,7 +312,8 @@ absl::StatusOr<Output> ReceiptCommand(const Invocation& inv, CommandContext& con
   }
   return context.Write(
       [&](Client& client) -> absl::StatusOr<ContributionWrite> {
-        absl::StatusOr<Contribution> c = client.GetContribution(inv.Get("group"), inv.Positional(0));
+        absl::StatusOr<Contribution> c =
+            client.GetContribution(inv.Get("group"), inv.Positional(0));
         if (!c.ok()) return c.status();
         return client.RecordReceipt(inv.Get("group"), c->contribution_id, c->entry.value,
                                     received_ms, inv.Get("ref"), context.write_options());

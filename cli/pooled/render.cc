@@ -14,8 +14,8 @@ std::string Decimal(int64_t value, int decimals) {
   int64_t scale = 1;
   for (int i = 0; i < decimals; ++i) scale *= 10;
   const uint64_t magnitude = value < 0 ? 0 - static_cast<uint64_t>(value) : value;
-  std::string text = absl::StrFormat("%s%d.%0*d", value < 0 ? "-" : "", magnitude / scale,
-                                     decimals, magnitude % scale);
+  std::string text = absl::StrFormat("%s%d.%0*d", value < 0 ? "-" : "", magnitude / scale, decimals,
+                                     magnitude % scale);
   while (text.back() == '0') text.pop_back();
   if (text.back() == '.') text.pop_back();
   return text;
@@ -87,8 +87,7 @@ std::string FxText(const ContributionInput& c) {
   if (!c.fx.has_value() || !c.original_value.has_value()) return "";
   return absl::StrFormat("%s at %s (%s, %s)",
                          MoneyText(c.original_value->amount_minor, c.original_value->currency),
-                         Decimal(c.fx->rate_micros, 6), c.fx->source,
-                         FormatTimeMs(c.fx->as_of_ms));
+                         Decimal(c.fx->rate_micros, 6), c.fx->source, FormatTimeMs(c.fx->as_of_ms));
 }
 
 Json ContributionJson(const ContributionInput& c) {
@@ -164,8 +163,8 @@ Json EntryJson(const PooledEntry& e) {
                      {"contribution", e.contribution.has_value() ? ContributionJson(*e.contribution)
                                                                  : Json(nullptr)},
                      {"fund", e.fund.has_value() ? JsonObject({{"name", e.fund->name},
-                                                                {"fiscal_host", e.fund->fiscal_host},
-                                                                {"currency", e.fund->currency}})
+                                                               {"fiscal_host", e.fund->fiscal_host},
+                                                               {"currency", e.fund->currency}})
                                                  : Json(nullptr)},
                      {"contribution_id", e.contribution_id},
                      {"proposal_id", e.proposal_id},
@@ -215,7 +214,8 @@ constexpr Field<Drawdown> kDrawdownColumns[] = {
     {"proposal_id", [](const Drawdown& d) { return d.proposal_id; }},
     {"fund", [](const Drawdown& d) { return ShortId(d.fund_id); }},
     {"status", [](const Drawdown& d) { return d.status; }},
-    {"amount", [](const Drawdown& d) { return FormatAmount(d.amount.amount_minor, d.amount.currency); },
+    {"amount",
+     [](const Drawdown& d) { return FormatAmount(d.amount.amount_minor, d.amount.currency); },
      kRightAligned},
     {"currency", [](const Drawdown& d) { return d.amount.currency; }},
     {"recipient", [](const Drawdown& d) { return ShortId(d.recipient); }},
@@ -259,10 +259,10 @@ Output FundWriteOutput(const FundWrite& write, std::string_view request_id) {
 Output TotalsOutput(const PooledLedger& ledger);
 
 Output LedgerOutput(const PooledLedger& ledger) {
-  Json json = JsonObject({{"entries", JsonArray<PooledEntry>(ledger.entries, EntryJson)},
-                          {"contributions",
-                           JsonArray<Contribution>(ledger.contributions, ContributionViewJson)},
-                          {"totals", TotalsOutput(ledger).json}});
+  Json json = JsonObject(
+      {{"entries", JsonArray<PooledEntry>(ledger.entries, EntryJson)},
+       {"contributions", JsonArray<Contribution>(ledger.contributions, ContributionViewJson)},
+       {"totals", TotalsOutput(ledger).json}});
   return Output::List(std::move(json), TableOf<PooledEntry>(kEntryColumns, ledger.entries));
 }
 
@@ -288,8 +288,8 @@ Output ContributionWriteOutput(const ContributionWrite& write, std::string_view 
   if (c.reversed_after_receipt) {
     values.emplace_back("note", "reversed after receipt: a refund is owed");
   }
-  return WriteOutput("contribution_id", c.contribution_id, write.event, request_id,
-                     "contribution", ContributionViewJson(c), std::move(values));
+  return WriteOutput("contribution_id", c.contribution_id, write.event, request_id, "contribution",
+                     ContributionViewJson(c), std::move(values));
 }
 
 const RecordFormat<Drawdown> kDrawdownFormat = {.properties = kDrawdownProperties,

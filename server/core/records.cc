@@ -220,8 +220,8 @@ absl::Status ValidateStandardRates(const v1::Charter& c, std::string_view field)
     CONSTELLATION_RETURN_IF_ERROR(ValidatePositiveMoney(r.rate(), Join(f, "rate")));
     for (int j = 0; j < i; ++j) {
       if (c.standard_rates(j).kind() == r.kind() && c.standard_rates(j).unit() == r.unit()) {
-        return Invalid(f, absl::StrFormat("has two rates for one kind and unit '%s'; keep one",
-                                          r.unit()));
+        return Invalid(
+            f, absl::StrFormat("has two rates for one kind and unit '%s'; keep one", r.unit()));
       }
     }
   }
@@ -405,9 +405,9 @@ absl::Status CheckFx(const v1::Contribution& c, std::string_view field) {
                                    c.original_value().currency(), fx.from_currency()));
   }
   if (c.value().currency() != fx.to_currency()) {
-    return Invalid(Join(field, "value.currency"),
-                   absl::StrFormat("is %s but fx.to_currency is %s", c.value().currency(),
-                                   fx.to_currency()));
+    return Invalid(
+        Join(field, "value.currency"),
+        absl::StrFormat("is %s but fx.to_currency is %s", c.value().currency(), fx.to_currency()));
   }
   if (fx.rate_micros() <= 0 || fx.rate_micros() > limits::kFxRateMicrosMax) {
     return Invalid(Join(f, "rate_micros"),
@@ -464,11 +464,10 @@ absl::Status ValidateContribution(const v1::Contribution& c, std::string_view fi
   if (c.has_unit_rate()) {
     CONSTELLATION_RETURN_IF_ERROR(ValidatePositiveMoney(c.unit_rate(), Join(field, "unit_rate")));
   }
-  for (const auto& [id, name] : {std::pair{&c.evidence_sha256(), "evidence_sha256"},
-                                 std::pair{&c.action_team_id(), "action_team_id"},
-                                 std::pair{&c.pledge_id(), "pledge_id"},
-                                 std::pair{&c.reverses(), "reverses"},
-                                 std::pair{&c.fund_id(), "fund_id"}}) {
+  for (const auto& [id, name] :
+       {std::pair{&c.evidence_sha256(), "evidence_sha256"},
+        std::pair{&c.action_team_id(), "action_team_id"}, std::pair{&c.pledge_id(), "pledge_id"},
+        std::pair{&c.reverses(), "reverses"}, std::pair{&c.fund_id(), "fund_id"}}) {
     CONSTELLATION_RETURN_IF_ERROR(CheckId(*id, Join(field, name), false));
   }
   const bool cash = c.kind() == v1::CONTRIBUTION_KIND_CASH;
@@ -509,7 +508,8 @@ absl::Status ValidateContribution(const v1::Contribution& c, std::string_view fi
                      absl::StrFormat("is %s but the value before conversion is in %s",
                                      c.unit_rate().currency(), base.currency()));
     }
-    std::optional<int64_t> valued = ValuationMinor(c.quantity_milli(), c.unit_rate().amount_minor());
+    std::optional<int64_t> valued =
+        ValuationMinor(c.quantity_milli(), c.unit_rate().amount_minor());
     if (!valued.has_value() || *valued != base.amount_minor()) {
       return Invalid(
           Join(field, c.has_fx() ? "original_value" : "value"),
@@ -599,7 +599,8 @@ absl::Status ValidateProposal(const v1::Proposal& p, std::string_view field) {
       CONSTELLATION_RETURN_IF_ERROR(
           CheckId(a.recipient(), Join(field, "allocate.recipient"), true));
       CONSTELLATION_RETURN_IF_ERROR(CheckShort(a.purpose(), Join(field, "allocate.purpose")));
-      CONSTELLATION_RETURN_IF_ERROR(CheckName(a.budget_line(), Join(field, "allocate.budget_line")));
+      CONSTELLATION_RETURN_IF_ERROR(
+          CheckName(a.budget_line(), Join(field, "allocate.budget_line")));
       return CheckId(a.drawdown_id(), Join(field, "allocate.drawdown_id"), false);
     }
     case v1::Proposal::kCampaign:
@@ -669,8 +670,7 @@ absl::Status ValidateBody(const v1::Event& e) {
           CheckId(r.contribution_id(), "contribution_receipt.contribution_id", true));
       CONSTELLATION_RETURN_IF_ERROR(
           CheckShort(r.external_ref(), "contribution_receipt.external_ref"));
-      CONSTELLATION_RETURN_IF_ERROR(
-          CheckTime(r.received_ms(), "contribution_receipt.received_ms"));
+      CONSTELLATION_RETURN_IF_ERROR(CheckTime(r.received_ms(), "contribution_receipt.received_ms"));
       return ValidatePositiveMoney(r.amount(), "contribution_receipt.amount");
     }
     case v1::Event::kDisbursement: {

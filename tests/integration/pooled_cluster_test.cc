@@ -83,7 +83,8 @@ class PooledClusterTest : public ::testing::Test {
       EXPECT_TRUE(Eventually([&] {
         absl::StatusOr<Proposal> view = voter->client->GetProposal(group_, id);
         return view.ok() && view->final;
-      })) << "proposal " << id << " never became final";
+      })) << "proposal "
+          << id << " never became final";
     }
     return id;
   }
@@ -203,14 +204,14 @@ TEST_F(PooledClusterTest, ContributionsFundDrawdownsAndConcurrentOverdraw) {
   const uint64_t before_bad = LastSeq(a(), a().key);
   ContributionInput silent = hours;
   silent.original_value = Money{115'000, "USD"};
-  EXPECT_THAT(a().client->RecordContribution(group_, silent),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("converted without rate and source")));
+  EXPECT_THAT(
+      a().client->RecordContribution(group_, silent),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("converted without rate and source")));
   EXPECT_EQ(LastSeq(a(), a().key), before_bad);
 
   for (size_t i = 0; i < 3; ++i) {
-    ASSERT_TRUE(Eventually(
-        [&] { return b().client->GetContribution(group_, contributions[i]).ok(); }));
+    ASSERT_TRUE(
+        Eventually([&] { return b().client->GetContribution(group_, contributions[i]).ok(); }));
     ASSERT_OK(b().client
                   ->RecordReceipt(group_, contributions[i], Money{amounts[i], "EUR"}, 1'000,
                                   "SEPA-" + std::to_string(i))

@@ -204,8 +204,8 @@ TEST_F(PooledLedgerTest, StatelessRulesRefuseBadContributions) {
 }
 
 TEST_F(PooledLedgerTest, ValuationRoundsHalfUp) {
-  EXPECT_EQ(ValuationMinor(1'500, 3), 5);   // 4.5 -> 5
-  EXPECT_EQ(ValuationMinor(1'499, 3), 4);   // 4.497 -> 4
+  EXPECT_EQ(ValuationMinor(1'500, 3), 5);  // 4.5 -> 5
+  EXPECT_EQ(ValuationMinor(1'499, 3), 4);  // 4.497 -> 4
   EXPECT_EQ(ValuationMinor(12'500, 8'500), 106'250);
 }
 
@@ -242,8 +242,8 @@ TEST_F(PooledLedgerTest, StandardRateIsTheCharters) {
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("standard rate")));
   v1::Event day = StaffTimeBody(2'000, 8'500, v1::VALUATION_METHOD_STANDARD_RATE);
   day.mutable_contribution()->set_unit("day");
-  EXPECT_THAT(Write(bea_, day), StatusIs(absl::StatusCode::kFailedPrecondition,
-                                         HasSubstr("no standard rate")));
+  EXPECT_THAT(Write(bea_, day),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("no standard rate")));
 }
 
 TEST(PooledCharterTest, StandardRatesAreOnePerKindAndUnit) {
@@ -467,8 +467,8 @@ TEST_F(PooledLedgerTest, ConcurrentDrawdownsOverdrawingTheFundExactlyOneWins) {
     }
     return deps;
   };
-  VerifiedEvent a = history_.AppendWithDeps(cal_, DrawdownBody(fund, 7'000, cal_.public_key()),
-                                            others(cal_));
+  VerifiedEvent a =
+      history_.AppendWithDeps(cal_, DrawdownBody(fund, 7'000, cal_.public_key()), others(cal_));
   VerifiedEvent b = history_.AppendWithDeps(
       founder_, DrawdownBody(fund, 6'000, founder_.public_key()), others(founder_));
   ASSERT_OK(Put(a));
@@ -517,9 +517,9 @@ TEST_F(PooledLedgerTest, ConcurrentDrawdownsOverdrawingTheFundExactlyOneWins) {
   // The host disburses the winner; the loser stays refused and its disbursement is refused.
   const SigningKey& winner_host = bea_;
   Ok(winner_host, DisbursementBody(drawdowns[0].proposal, drawdowns[0].amount.amount_minor));
-  EXPECT_THAT(Write(bea_, DisbursementBody(drawdowns[1].proposal,
-                                           drawdowns[1].amount.amount_minor)),
-              StatusIs(absl::StatusCode::kFailedPrecondition));
+  EXPECT_THAT(
+      Write(bea_, DisbursementBody(drawdowns[1].proposal, drawdowns[1].amount.amount_minor)),
+      StatusIs(absl::StatusCode::kFailedPrecondition));
   EXPECT_EQ(DrawdownOf(drawdowns[1].proposal).status, DrawdownStatus::kRefused);
 }
 

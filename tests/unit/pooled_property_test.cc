@@ -25,8 +25,8 @@ using namespace ::constellation::testing;  // NOLINT: test bodies
 
 class PooledWorld {
  public:
-  explicit PooledWorld(uint64_t seed) : rng_(seed), history_(keys_[0], Charter()),
-                                        state_(history_.group()) {
+  explicit PooledWorld(uint64_t seed)
+      : rng_(seed), history_(keys_[0], Charter()), state_(history_.group()) {
     state_.Apply(history_.genesis());
     for (size_t i = 1; i < keys_.size(); ++i) {
       EventId p = Put(keys_[0], AdmitBody(keys_[i].public_key()));
@@ -46,8 +46,8 @@ class PooledWorld {
     switch (rng_() % 4) {
       case 0: {  // cash into a random fund
         const EventId& fund = funds_[rng_() % funds_.size()];
-        v1::Event body = CashContributionBody(1 + static_cast<int64_t>(rng_() % 5'000), "EUR",
-                                              &fund);
+        v1::Event body =
+            CashContributionBody(1 + static_cast<int64_t>(rng_() % 5'000), "EUR", &fund);
         EventId c = Put(keys_[who], body);
         bodies_[c] = body;
         break;

@@ -29,7 +29,7 @@ struct FxRate {
 
 // What a contribution is: the input of RecordContribution, and the entry of a Contribution.
 struct ContributionInput {
-  std::string kind;  // "cash" | "goods" | "services" | "staff_time" | "facilities"
+  std::string kind;            // "cash" | "goods" | "services" | "staff_time" | "facilities"
   int64_t quantity_milli = 0;  // quantity × 1000 (hours, items, ...); in kind only
   std::string unit;            // "hour", "day", "item", ...
   std::optional<Money> unit_rate;
@@ -95,8 +95,8 @@ struct Drawdown {
   std::string title;
   std::string purpose;
   std::string budget_line;
-  std::string status;  // "proposed" | "rejected" | "approved" | "refused" | "disbursed"
-  std::string reason;  // refused: why
+  std::string status;           // "proposed" | "rejected" | "approved" | "refused" | "disbursed"
+  std::string reason;           // refused: why
   std::string disbursement_id;  // hex, once disbursed
   std::string outcome;          // the proposal's outcome
   bool final = false;
@@ -108,7 +108,7 @@ struct PooledEntry {
   std::string kind;      // "contribution" | "reversal" | "fund" | "receipt" | "disbursement"
   std::string author;    // hex org key
   Hlc hlc;
-  std::string fund_id;  // hex, the fund it concerns; "" for none
+  std::string fund_id;                            // hex, the fund it concerns; "" for none
   std::optional<ContributionInput> contribution;  // contribution and reversal
   std::optional<FundInput> fund;                  // fund
   std::string contribution_id;                    // receipt: hex
@@ -137,7 +137,7 @@ struct BenefitShare {
   int64_t contributed_minor = 0;  // "contributed_value": the net value it is based on
 };
 struct SharesInCurrency {
-  std::string currency;  // "" for "equal"
+  std::string currency;              // "" for "equal"
   std::vector<BenefitShare> shares;  // sum to 10000 basis points
 };
 struct BenefitShares {

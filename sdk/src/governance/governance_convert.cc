@@ -28,8 +28,8 @@ static ExpelPayload FromProto(const v1::ExpelPayload& proto) {
 }
 
 static AllocatePayload FromProto(const v1::AllocatePayload& proto) {
-  return AllocatePayload{HexEncode(proto.fund_id()), FromProto(proto.amount()),
-                         HexEncode(proto.recipient()), proto.purpose(),
+  return AllocatePayload{HexEncode(proto.fund_id()),     FromProto(proto.amount()),
+                         HexEncode(proto.recipient()),   proto.purpose(),
                          HexEncode(proto.drawdown_id()), proto.budget_line()};
 }
 
@@ -63,11 +63,10 @@ absl::Status ToProto(const ProposalSpec& spec, v1::Proposal* proto) {
   proto->set_title(spec.title);
   proto->set_text(spec.text);
   proto->set_deadline_ms(spec.deadline_ms);
-  const int payloads = spec.admit.has_value() + spec.expel.has_value() +
-                       !spec.strategy_version_id.empty() + spec.allocate.has_value() +
-                       spec.campaign.has_value() + spec.charter.has_value() +
-                       spec.write_off.has_value() + !spec.dissolution_plan.empty() +
-                       spec.fund.has_value();
+  const int payloads =
+      spec.admit.has_value() + spec.expel.has_value() + !spec.strategy_version_id.empty() +
+      spec.allocate.has_value() + spec.campaign.has_value() + spec.charter.has_value() +
+      spec.write_off.has_value() + !spec.dissolution_plan.empty() + spec.fund.has_value();
   if (payloads > 1) {
     return absl::InvalidArgumentError(
         absl::StrFormat("proposal has %d payloads: set only the one of its decision type '%s'",

@@ -36,9 +36,9 @@ absl::StatusOr<ContributionWrite> Client::ReverseContribution(std::string_view g
   absl::StatusOr<Contribution> original = GetContribution(group_id, contribution_id);
   if (!original.ok()) return original.status();
   if (!original->entry.reverses.empty()) {
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "contribution %s is itself a reversal; record the entry again instead",
-        std::string(contribution_id)));
+    return absl::InvalidArgumentError(
+        absl::StrFormat("contribution %s is itself a reversal; record the entry again instead",
+                        std::string(contribution_id)));
   }
   ContributionInput reversal = original->entry;
   reversal.reverses = original->contribution_id;
@@ -73,9 +73,9 @@ absl::StatusOr<FundWrite> Client::CreateFund(std::string_view group_id,
   absl::StatusOr<Proposal> proposal = GetProposal(group_id, proposal_id);
   if (!proposal.ok()) return proposal.status();
   if (!proposal->spec.fund.has_value()) {
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "proposal %s is a %s proposal, not create_fund", std::string(proposal_id),
-        proposal->spec.decision_type));
+    return absl::InvalidArgumentError(
+        absl::StrFormat("proposal %s is a %s proposal, not create_fund", std::string(proposal_id),
+                        proposal->spec.decision_type));
   }
   v1::CreateFundRequest request;
   CONSTELLATION_SDK_RETURN_IF_ERROR(DecodeId(group_id, "group_id", request.mutable_group_id()));

@@ -25,8 +25,7 @@ std::optional<EventId> OptionalEventId(const std::string& bytes) {
 }
 
 std::string KindName(v1::ContributionKind kind) {
-  return std::string(
-      ProtoEnumName<v1::ContributionKind_descriptor>(kind, "CONTRIBUTION_KIND_"));
+  return std::string(ProtoEnumName<v1::ContributionKind_descriptor>(kind, "CONTRIBUTION_KIND_"));
 }
 
 // Basis points for `weights` (all >= 0, in order of precedence: earliest-joined first) by the
@@ -135,9 +134,8 @@ absl::Status PooledLedger::CheckContribution(const VerifiedEvent& e,
     }
     if (c.value().currency() != f->second.currency.view()) {
       return absl::InvalidArgumentError(absl::StrFormat(
-          "contribution.value is in %s but fund %s holds %s; pay it in %s",
-          c.value().currency(), fund_id.ShortHex(), f->second.currency.ToString(),
-          f->second.currency.ToString()));
+          "contribution.value is in %s but fund %s holds %s; pay it in %s", c.value().currency(),
+          fund_id.ShortHex(), f->second.currency.ToString(), f->second.currency.ToString()));
     }
   }
   if (!c.reverses().empty()) return CheckReversal(e, state);
@@ -170,13 +168,11 @@ absl::Status PooledLedger::CheckReversal(const VerifiedEvent& e, const GroupStat
   }
   if (t.is_reversal()) {
     return absl::InvalidArgumentError(absl::StrFormat(
-        "contribution %s is itself a reversal; record the entry again instead",
-        target.ShortHex()));
+        "contribution %s is itself a reversal; record the entry again instead", target.ShortHex()));
   }
   if (t.reversed_by.has_value()) {
-    return absl::AlreadyExistsError(absl::StrFormat(
-        "contribution %s was already reversed by %s", target.ShortHex(),
-        t.reversed_by->ShortHex()));
+    return absl::AlreadyExistsError(absl::StrFormat("contribution %s was already reversed by %s",
+                                                    target.ShortHex(), t.reversed_by->ShortHex()));
   }
   if (t.kind != c.kind() || t.value != CompactValue(c.value()) ||
       t.fund != OptionalEventId(c.fund_id())) {
@@ -203,16 +199,17 @@ absl::Status PooledLedger::CheckFund(const VerifiedEvent& e, const GroupState& s
                                              v1::DECISION_TYPE_CREATE_FUND, e, state));
   v1::Fund without_proposal = fund;
   without_proposal.clear_proposal_id();
-  if (!google::protobuf::util::MessageDifferencer::Equivalent(without_proposal, p->proposal.fund())) {
+  if (!google::protobuf::util::MessageDifferencer::Equivalent(without_proposal,
+                                                              p->proposal.fund())) {
     return absl::InvalidArgumentError(absl::StrFormat(
         "fund differs from the payload of proposal %s; record exactly the fund decided",
         p->id.ShortHex()));
   }
   const OrgKey host = *OrgKey::FromBytes(fund.fiscal_host());
   if (host != e.author) {
-    return absl::PermissionDeniedError(absl::StrFormat(
-        "fund of proposal %s is held by org %s; only its fiscal host records it",
-        p->id.ShortHex(), host.ShortHex()));
+    return absl::PermissionDeniedError(
+        absl::StrFormat("fund of proposal %s is held by org %s; only its fiscal host records it",
+                        p->id.ShortHex(), host.ShortHex()));
   }
   if (!Governance(state).IsMemberInPast(host, e, state)) {
     return absl::PermissionDeniedError(absl::StrFormat(
@@ -236,10 +233,10 @@ absl::StatusOr<const FundState*> PooledLedger::HostedFund(const std::string& id_
         absl::StrFormat("fund %s not found in group %s", id.ShortHex(), state.group().ShortHex()));
   }
   if (it->second.fiscal_host != e.author) {
-    return absl::PermissionDeniedError(absl::StrFormat(
-        "fund %s is held by org %s; only its fiscal host records its receipts and "
-        "disbursements",
-        id.ShortHex(), it->second.fiscal_host.ShortHex()));
+    return absl::PermissionDeniedError(
+        absl::StrFormat("fund %s is held by org %s; only its fiscal host records its receipts and "
+                        "disbursements",
+                        id.ShortHex(), it->second.fiscal_host.ShortHex()));
   }
   return &it->second;
 }
@@ -260,20 +257,20 @@ absl::Status PooledLedger::CheckReceipt(const VerifiedEvent& e, const GroupState
         id.ShortHex()));
   }
   if (!c.fund.has_value() || c.is_reversal()) {
-    return absl::FailedPreconditionError(absl::StrFormat(
-        "contribution %s is not cash paid into a fund; there is nothing to receipt",
-        id.ShortHex()));
+    return absl::FailedPreconditionError(
+        absl::StrFormat("contribution %s is not cash paid into a fund; there is nothing to receipt",
+                        id.ShortHex()));
   }
-  CONSTELLATION_ASSIGN_OR_RETURN(
-      const FundState* f, HostedFund(c.fund->Bytes(), "contribution.fund_id", e, state));
+  CONSTELLATION_ASSIGN_OR_RETURN(const FundState* f,
+                                 HostedFund(c.fund->Bytes(), "contribution.fund_id", e, state));
   if (c.reversed_by.has_value() && state.clocks().HappenedBefore(*c.reversed_by, e)) {
     return absl::FailedPreconditionError(absl::StrFormat(
         "contribution %s was reversed by its contributor (%s); the cash is not owed to fund %s",
         id.ShortHex(), c.reversed_by->ShortHex(), f->id.ShortHex()));
   }
   if (c.receipt.has_value()) {
-    return absl::AlreadyExistsError(absl::StrFormat(
-        "contribution %s was already receipted (%s)", id.ShortHex(), c.receipt->ShortHex()));
+    return absl::AlreadyExistsError(absl::StrFormat("contribution %s was already receipted (%s)",
+                                                    id.ShortHex(), c.receipt->ShortHex()));
   }
   if (CompactValue(r.amount()) != c.value) {
     return absl::InvalidArgumentError(absl::StrFormat(
@@ -288,9 +285,9 @@ absl::Status PooledLedger::CheckReceipt(const VerifiedEvent& e, const GroupState
         r.received_ms(), e.hlc.wall_ms));
   }
   if (static_cast<__int128>(f->received_minor) + c.value.amount_minor > INT64_MAX) {
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "fund %s's receipts would exceed int64 (9223372036854775807 minor units)",
-        f->id.ShortHex()));
+    return absl::InvalidArgumentError(
+        absl::StrFormat("fund %s's receipts would exceed int64 (9223372036854775807 minor units)",
+                        f->id.ShortHex()));
   }
   return absl::OkStatus();
 }
@@ -322,9 +319,9 @@ absl::Status PooledLedger::CheckDisbursement(const VerifiedEvent& e,
                                                     p->id.ShortHex(), it->second.id.ShortHex()));
   }
   if (f->restriction == v1::RESTRICTION_KIND_TIME && e.hlc.wall_ms < f->until_ms) {
-    return absl::FailedPreconditionError(absl::StrFormat(
-        "fund %s is restricted until %d ms; disburse on or after that time", f->id.ShortHex(),
-        f->until_ms));
+    return absl::FailedPreconditionError(
+        absl::StrFormat("fund %s is restricted until %d ms; disburse on or after that time",
+                        f->id.ShortHex(), f->until_ms));
   }
   if (f->balance_minor() < a.amount().amount_minor()) {
     return absl::FailedPreconditionError(absl::StrFormat(
@@ -438,10 +435,9 @@ void PooledLedger::AfterEvent(const VerifiedEvent& e, const GroupState& state, R
       Governance(state).proposals().contains(e.id)) {
     drawdowns_.push_back(e.id);
   }
-  const bool joined =
-      (ev.has_charter() && state.roster().charter_event() == e.id) ||
-      (ev.has_membership_acceptance() && state.roster().Find(e.author) != nullptr &&
-       state.roster().Find(e.author)->joined_event == e.id);
+  const bool joined = (ev.has_charter() && state.roster().charter_event() == e.id) ||
+                      (ev.has_membership_acceptance() && state.roster().Find(e.author) != nullptr &&
+                       state.roster().Find(e.author)->joined_event == e.id);
   if (joined) {
     std::erase(join_order_, e.author);
     join_order_.push_back(e.author);

@@ -41,8 +41,8 @@ struct ContributionState {
   EventId id;
   OrgKey contributor;
   v1::ContributionKind kind = v1::CONTRIBUTION_KIND_UNSPECIFIED;
-  Money value;  // in the currency of the value (after conversion, when converted)
-  std::optional<EventId> fund;         // cash paid into this fund
+  Money value;                  // in the currency of the value (after conversion, when converted)
+  std::optional<EventId> fund;  // cash paid into this fund
   std::optional<EventId> reverses;     // this entry reverses that contribution
   std::optional<EventId> reversed_by;  // the reversal of this contribution
   std::optional<EventId> receipt;      // the fiscal host's receipt of its cash
@@ -96,8 +96,8 @@ struct DrawdownView {
   OrgKey recipient;
   Money amount;
   DrawdownStatus status = DrawdownStatus::kProposed;
-  std::string reason;                       // refused: why
-  std::optional<EventId> disbursement;      // disbursed: the disbursement event
+  std::string reason;                   // refused: why
+  std::optional<EventId> disbursement;  // disbursed: the disbursement event
 };
 
 // One member's benefit share in basis points (docs/PROTOCOL.md §5.10).

@@ -52,7 +52,8 @@ class PooledServiceImpl final : public BoundService<v1::PooledService> {
           if (!r.member().empty()) {
             CONSTELLATION_ASSIGN_OR_RETURN(member, core::OrgKey::FromBytes(r.member(), "member"));
           }
-          if (!r.fund_id().empty()) CONSTELLATION_RETURN_IF_ERROR(FindFund(g, r.fund_id()).status());
+          if (!r.fund_id().empty())
+            CONSTELLATION_RETURN_IF_ERROR(FindFund(g, r.fund_id()).status());
           const core::PooledLedger& pooled = core::Pooled(g.state());
           for (const core::PooledEntry& entry : pooled.entries()) {
             v1::PooledEntryView v = ToEntryView(g, entry);
@@ -93,8 +94,7 @@ class PooledServiceImpl final : public BoundService<v1::PooledService> {
     return ReadGroup(ctx, req, resp,
                      [](const ApplyContext&, const core::Group& g, const v1::ListFundsRequest&,
                         v1::ListFundsResponse* out) {
-                       const std::vector<core::DrawdownView> drawdowns =
-                           core::Drawdowns(g.state());
+                       const std::vector<core::DrawdownView> drawdowns = core::Drawdowns(g.state());
                        for (const auto& [id, f] : core::Pooled(g.state()).funds()) {
                          *out->add_funds() = ToFundView(g, f, drawdowns);
                        }
@@ -127,21 +127,20 @@ class PooledServiceImpl final : public BoundService<v1::PooledService> {
 
   UnaryReactor* ListDrawdowns(CallContext* ctx, const v1::ListDrawdownsRequest* req,
                               v1::ListDrawdownsResponse* resp) override {
-    return ReadGroup(ctx, req, resp,
-                     [](const ApplyContext&, const core::Group& g,
-                        const v1::ListDrawdownsRequest& r,
-                        v1::ListDrawdownsResponse* out) -> absl::Status {
-                       std::optional<core::EventId> fund;
-                       if (!r.fund_id().empty()) {
-                         CONSTELLATION_ASSIGN_OR_RETURN(const core::FundState* f,
-                                                        FindFund(g, r.fund_id()));
-                         fund = f->id;
-                       }
-                       for (const core::DrawdownView& d : core::Drawdowns(g.state(), fund)) {
-                         *out->add_drawdowns() = ToDrawdownView(g, d);
-                       }
-                       return absl::OkStatus();
-                     });
+    return ReadGroup(
+        ctx, req, resp,
+        [](const ApplyContext&, const core::Group& g, const v1::ListDrawdownsRequest& r,
+           v1::ListDrawdownsResponse* out) -> absl::Status {
+          std::optional<core::EventId> fund;
+          if (!r.fund_id().empty()) {
+            CONSTELLATION_ASSIGN_OR_RETURN(const core::FundState* f, FindFund(g, r.fund_id()));
+            fund = f->id;
+          }
+          for (const core::DrawdownView& d : core::Drawdowns(g.state(), fund)) {
+            *out->add_drawdowns() = ToDrawdownView(g, d);
+          }
+          return absl::OkStatus();
+        });
   }
 
   UnaryReactor* GetShares(CallContext* ctx, const v1::GetSharesRequest* req,

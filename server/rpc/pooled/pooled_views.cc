@@ -40,8 +40,7 @@ absl::StatusOr<const core::ContributionState*> FindContribution(const core::Grou
   return FindRecord(core::Pooled(g.state()).contributions(), g, "contribution", id_bytes);
 }
 
-absl::StatusOr<const core::FundState*> FindFund(const core::Group& g,
-                                                const std::string& id_bytes) {
+absl::StatusOr<const core::FundState*> FindFund(const core::Group& g, const std::string& id_bytes) {
   return FindRecord(core::Pooled(g.state()).funds(), g, "fund", id_bytes);
 }
 
@@ -169,16 +168,15 @@ absl::StatusOr<v1::FundView> FundViewOf(const core::Group& group, const std::str
 }
 
 absl::StatusOr<v1::DrawdownView> DrawdownViewOf(const core::Group& group,
-                                                const std::string& proposal_id,
-                                                uint64_t as_of_ms) {
+                                                const std::string& proposal_id, uint64_t as_of_ms) {
   (void)as_of_ms;
   CONSTELLATION_ASSIGN_OR_RETURN(core::EventId id, ParseEventId(proposal_id, "proposal_id"));
   for (const core::DrawdownView& d : core::Drawdowns(group.state())) {
     if (d.proposal == id) return ToDrawdownView(group, d);
   }
-  return absl::NotFoundError(absl::StrFormat(
-      "drawdown %s not found in group %s: no ALLOCATE_FUNDS proposal with that id", id.Hex(),
-      group.id().Hex()));
+  return absl::NotFoundError(
+      absl::StrFormat("drawdown %s not found in group %s: no ALLOCATE_FUNDS proposal with that id",
+                      id.Hex(), group.id().Hex()));
 }
 
 }  // namespace constellation::rpc

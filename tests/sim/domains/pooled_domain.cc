@@ -158,8 +158,8 @@ void Disburse(SimWorld& w, const Member& m) {
   for (const core::DrawdownView& d : core::Drawdowns(*m.state)) {
     auto f = pooled.funds().find(d.fund);
     if (f == pooled.funds().end() || f->second.fiscal_host != m.org) continue;
-    if (d.status == (try_refused ? core::DrawdownStatus::kRefused
-                                 : core::DrawdownStatus::kApproved)) {
+    if (d.status ==
+        (try_refused ? core::DrawdownStatus::kRefused : core::DrawdownStatus::kApproved)) {
       candidates.push_back(d);
     }
   }
