@@ -165,6 +165,11 @@ absl::StatusOr<Invocation> ParseArgs(const std::vector<std::string>& args,
       } else if (verb.empty()) {
         verb = arg;
         inv.command = FindCommand(commands, inv.noun, verb);
+      } else if (inv.command == nullptr &&
+                 FindCommand(commands, inv.noun, verb + " " + arg) != nullptr) {
+        // A verb of two words ("pool fund create").
+        verb += " " + arg;
+        inv.command = FindCommand(commands, inv.noun, verb);
       } else {
         inv.positionals.push_back(arg);
       }

@@ -16,6 +16,7 @@
 #include "cli/group/commands.h"
 #include "cli/help.h"
 #include "cli/node/commands.h"
+#include "cli/pooled/commands.h"
 
 namespace constellation::cli {
 namespace {
@@ -38,6 +39,7 @@ constexpr NounEntry kNouns[] = {
     {"member", GovernanceCommands},
     {"proposal", GovernanceCommands},
     {"pledge", FundraisingCommands},
+    {"pool", PooledCommands},
 };
 
 // The leading words of `args` that name a known noun (and verb), for "run ... --help".

@@ -1,6 +1,8 @@
 // cli/group/commands.cc: group and member-list commands.
 #include "cli/group/commands.h"
 
+#include <algorithm>
+
 #include <absl/strings/numbers.h>
 #include <absl/strings/str_format.h>
 #include <constellation/money.h>
@@ -26,13 +28,48 @@ absl::StatusOr<Output> GroupCreateCommand(const Invocation& inv, CommandContext&
                         charter.base_currency));
   }
   charter.founder.name = inv.Get("founder-name");
-  // The default charter lets a member open a campaign alone (docs/PROTOCOL.md §5.10.1); without
-  // this rule a campaign needs an OPEN_CAMPAIGN decision.
-  DecisionRule open_campaign;
-  open_campaign.decision_type = "open_campaign";
-  open_campaign.process = "consent";
-  open_campaign.member_acts_alone = true;
-  charter.decision_rules.push_back(open_campaign);
+  // --rule TYPE=PROCESS: a decision rule of the charter (the node validates the names).
+  for (const std::string& rule : inv.GetAll("rule")) {
+    const size_t equals = rule.find('=');
+    if (equals == std::string::npos || equals == 0 || equals + 1 == rule.size()) {
+      return absl::InvalidArgumentError(
+          absl::StrFormat("--rule '%s' must be TYPE=PROCESS, e.g. allocate_funds=consent", rule));
+    }
+    DecisionRule r;
+    r.decision_type = rule.substr(0, equals);
+    r.process = rule.substr(equals + 1);
+    charter.decision_rules.push_back(r);
+  }
+  // --standard-rate KIND:UNIT=AMOUNT, in the base currency (docs/PROTOCOL.md §5.10).
+  for (const std::string& text : inv.GetAll("standard-rate")) {
+    const size_t colon = text.find(':');
+    const size_t equals = text.find('=', colon == std::string::npos ? 0 : colon);
+    if (colon == std::string::npos || equals == std::string::npos ||
+        charter.base_currency.empty()) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "--standard-rate '%s' must be KIND:UNIT=AMOUNT, e.g. staff_time:hour=85.00, with "
+          "--currency for the amount",
+          text));
+    }
+    absl::StatusOr<int64_t> amount = ParseAmount(text.substr(equals + 1), charter.base_currency);
+    if (!amount.ok()) return amount.status();
+    charter.standard_rates.push_back(StandardRate{text.substr(0, colon),
+                                                  text.substr(colon + 1, equals - colon - 1),
+                                                  Money{*amount, charter.base_currency}});
+  }
+  charter.benefit_share_basis = inv.Get("benefit-basis");
+  // The default charter lets a member open a campaign alone (docs/PROTOCOL.md §5.11.1) unless
+  // --rule says how OPEN_CAMPAIGN is decided; without such a rule a campaign needs a decision.
+  const bool open_campaign_ruled =
+      std::any_of(charter.decision_rules.begin(), charter.decision_rules.end(),
+                  [](const DecisionRule& r) { return r.decision_type == "open_campaign"; });
+  if (!open_campaign_ruled) {
+    DecisionRule open_campaign;
+    open_campaign.decision_type = "open_campaign";
+    open_campaign.process = "consent";
+    open_campaign.member_acts_alone = true;
+    charter.decision_rules.push_back(open_campaign);
+  }
   return context.WriteCall(&Client::CreateGroup, GroupCreatedOutput, charter);
 }
 
@@ -94,6 +131,13 @@ std::vector<Command> GroupCommands() {
                     "partnership (default: long-term, pooled resources) | collaboration")
           .Optional("--currency CODE", "base currency for totals, e.g. EUR")
           .Optional("--founder-name NAME", "this org's display name in the group")
+          .Repeated("--rule TYPE=PROCESS",
+                    "a decision rule, e.g. allocate_funds=consent (types without a rule use "
+                    "their default, if any)")
+          .Repeated("--standard-rate KIND:UNIT=AMOUNT",
+                    "a standard rate for in-kind contributions, in --currency, e.g. "
+                    "staff_time:hour=85.00")
+          .Optional("--benefit-basis BASIS", "benefit shares: equal (default) | contributed_value")
           .Details("Prints group_id and event_id. JSON keys: group_id, event_id, request_id, "
                    "event, group.")
           .Example("constellation group create --name 'River Basin Partnership' --agenda 'Clean "

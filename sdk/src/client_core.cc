@@ -46,6 +46,7 @@ ClientCore::ClientCore(const ClientOptions& options) : options_(options) {
   governance_ = v1::GovernanceService::NewStub(channel_);
   membership_ = v1::MembershipService::NewStub(channel_);
   peers_ = v1::PeerService::NewStub(channel_);
+  pooled_ = v1::PooledService::NewStub(channel_);
 }
 
 void ClientCore::PrepareContext(grpc::ClientContext* context, absl::Time deadline) const {

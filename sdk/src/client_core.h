@@ -38,7 +38,8 @@ class ClientCore {
   template <typename Stub>
   Stub& stub() {
     return *std::get<std::unique_ptr<Stub>&>(
-        std::tie(node_, tokens_, groups_, fundraising_, governance_, membership_, peers_));
+        std::tie(node_, tokens_, groups_, fundraising_, governance_, membership_, peers_,
+                 pooled_));
   }
 
   // Sets the deadline and the authorization metadata on a fresh context.
@@ -61,6 +62,7 @@ class ClientCore {
   std::unique_ptr<v1::GovernanceService::Stub> governance_;
   std::unique_ptr<v1::MembershipService::Stub> membership_;
   std::unique_ptr<v1::PeerService::Stub> peers_;
+  std::unique_ptr<v1::PooledService::Stub> pooled_;
 };
 
 }  // namespace constellation::internal

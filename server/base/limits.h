@@ -36,6 +36,12 @@ inline constexpr size_t kListFieldCountMax = 256;
 // up to kInstallmentCountMax such amounts still fits int64.
 inline constexpr int64_t kMoneyAmountMinorMax = 1'000'000'000'000'000;
 
+// Pooled resources (docs/PROTOCOL.md §5.10): a contribution's quantity in thousandths of its
+// unit (a billion units), and an exchange rate in millionths (a rate of a billion). Their
+// products with an amount stay within 128 bits (the valuation and FX formulas).
+inline constexpr int64_t kQuantityMilliMax = 1'000'000'000'000;
+inline constexpr int64_t kFxRateMicrosMax = 1'000'000'000'000'000;
+
 // Hybrid logical clock.
 inline constexpr uint32_t kHlcLogicalMax = 0xFFFF'FFF0;
 // 9999-12-31T23:59:59.999Z. An event stamped later is invalid, so no clock can be pushed to
@@ -110,6 +116,9 @@ static_assert(kNameSizeBytesMax <= kShortTextSizeBytesMax);
 static_assert(kStanceReasonSizeBytesMax < kEventSizeBytesMax);
 // Any sum of kInstallmentCountMax amounts fits int64 (the installment sum is checked exactly).
 static_assert(kMoneyAmountMinorMax <= INT64_MAX / static_cast<int64_t>(kInstallmentCountMax));
+// The valuation (quantity x rate) and FX (amount x rate x 10^exponent) products fit 128 bits.
+static_assert(static_cast<double>(kMoneyAmountMinorMax) * kFxRateMicrosMax * 1e4 < 1.7e38);
+static_assert(static_cast<double>(kQuantityMilliMax) * kMoneyAmountMinorMax < 1.7e38);
 // Voting weights summed over every member of a group stay far from uint64 overflow, and their
 // products with basis points (tally thresholds) stay within 128 bits.
 static_assert(uint64_t{kVotingWeightMax} * kFrontierHeadsCountMax * 10'000 < UINT64_MAX);

@@ -1,6 +1,7 @@
 #include "server/core/records.h"
 
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -198,6 +199,35 @@ absl::Status ValidateStanceBody(const v1::Stance& s) {
                    "kStanceReasonSizeBytesMax", TextKind::kMultiline);
 }
 
+// The charter's standard rates (docs/PROTOCOL.md §5.10): a known kind, a unit, a positive rate,
+// at most one per (kind, unit); and a known benefit share basis.
+absl::Status ValidateStandardRates(const v1::Charter& c, std::string_view field) {
+  if (!v1::BenefitShareBasis_IsValid(c.benefit_share_basis())) {
+    return Invalid(Join(field, "benefit_share_basis"), "unknown basis");
+  }
+  const std::string f = Join(field, "standard_rates");
+  if (static_cast<size_t>(c.standard_rates_size()) > limits::kListFieldCountMax) {
+    return Invalid(f, absl::StrFormat("has %d entries; the limit kListFieldCountMax is %d",
+                                      c.standard_rates_size(), limits::kListFieldCountMax));
+  }
+  for (int i = 0; i < c.standard_rates_size(); ++i) {
+    const v1::StandardRate& r = c.standard_rates(i);
+    if (!v1::ContributionKind_IsValid(r.kind()) || r.kind() == v1::CONTRIBUTION_KIND_UNSPECIFIED) {
+      return Invalid(f, "kind is required");
+    }
+    CONSTELLATION_RETURN_IF_ERROR(CheckRequiredText(r.unit(), limits::kNameSizeBytesMax,
+                                                    Join(f, "unit"), "kNameSizeBytesMax"));
+    CONSTELLATION_RETURN_IF_ERROR(ValidatePositiveMoney(r.rate(), Join(f, "rate")));
+    for (int j = 0; j < i; ++j) {
+      if (c.standard_rates(j).kind() == r.kind() && c.standard_rates(j).unit() == r.unit()) {
+        return Invalid(
+            f, absl::StrFormat("has two rates for one kind and unit '%s'; keep one", r.unit()));
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ValidateAcknowledgement(const v1::Acknowledgement& a) {
   const std::string field = "acknowledgement.proposal_ids";
   if (a.proposal_ids_size() == 0) return Invalid(field, "needs at least one proposal id");
@@ -302,6 +332,7 @@ absl::Status ValidateCharter(const v1::Charter& c, std::string_view field) {
   if (!c.base_currency().empty()) {
     CONSTELLATION_RETURN_IF_ERROR(CheckCurrency(c.base_currency(), Join(field, "base_currency")));
   }
+  CONSTELLATION_RETURN_IF_ERROR(ValidateStandardRates(c, field));
   if (c.founder().role() == v1::ROLE_OBSERVER) {
     return Invalid(Join(field, "founder.role"),
                    "the founder cannot be an observer: nobody could write to the group");
@@ -358,6 +389,156 @@ absl::Status ValidateFund(const v1::Fund& f, std::string_view field) {
   CONSTELLATION_RETURN_IF_ERROR(CheckRestriction(f.restriction(), Join(field, "restriction")));
   CONSTELLATION_RETURN_IF_ERROR(CheckId(f.action_team_id(), Join(field, "action_team_id"), false));
   return CheckId(f.proposal_id(), Join(field, "proposal_id"), false);
+}
+
+namespace {
+
+// floor((2n + d) / (2d)): n / d rounded half up, for n >= 0 and d > 0.
+std::optional<int64_t> RoundHalfUp(__int128 n, __int128 d) {
+  const __int128 q = (2 * n + d) / (2 * d);
+  if (q > INT64_MAX) return std::nullopt;
+  return static_cast<int64_t>(q);
+}
+
+__int128 Pow10(int exponent) {
+  __int128 p = 1;
+  for (int i = 0; i < exponent; ++i) p *= 10;
+  return p;
+}
+
+absl::Status CheckFx(const v1::Contribution& c, std::string_view field) {
+  const v1::FxRate& fx = c.fx();
+  const std::string f = Join(field, "fx");
+  CONSTELLATION_RETURN_IF_ERROR(
+      ValidatePositiveMoney(c.original_value(), Join(field, "original_value")));
+  CONSTELLATION_RETURN_IF_ERROR(CheckCurrency(fx.from_currency(), Join(f, "from_currency")));
+  CONSTELLATION_RETURN_IF_ERROR(CheckCurrency(fx.to_currency(), Join(f, "to_currency")));
+  if (fx.from_currency() == fx.to_currency()) {
+    return Invalid(f, "from_currency and to_currency are the same; leave fx unset");
+  }
+  if (c.original_value().currency() != fx.from_currency()) {
+    return Invalid(Join(field, "original_value.currency"),
+                   absl::StrFormat("is %s but fx.from_currency is %s",
+                                   c.original_value().currency(), fx.from_currency()));
+  }
+  if (c.value().currency() != fx.to_currency()) {
+    return Invalid(
+        Join(field, "value.currency"),
+        absl::StrFormat("is %s but fx.to_currency is %s", c.value().currency(), fx.to_currency()));
+  }
+  if (fx.rate_micros() <= 0 || fx.rate_micros() > limits::kFxRateMicrosMax) {
+    return Invalid(Join(f, "rate_micros"),
+                   absl::StrFormat("must be in [1, %d] (the limit kFxRateMicrosMax), got %d",
+                                   limits::kFxRateMicrosMax, fx.rate_micros()));
+  }
+  CONSTELLATION_RETURN_IF_ERROR(CheckRequiredText(fx.source(), limits::kNameSizeBytesMax,
+                                                  Join(f, "source"), "kNameSizeBytesMax"));
+  if (fx.as_of_ms() == 0) return Invalid(Join(f, "as_of_ms"), "is required: the rate's date");
+  CONSTELLATION_RETURN_IF_ERROR(CheckTime(fx.as_of_ms(), Join(f, "as_of_ms")));
+  std::optional<int64_t> converted = ConvertedMinor(c.original_value().amount_minor(), fx);
+  if (!converted.has_value() || *converted != c.value().amount_minor()) {
+    return Invalid(
+        Join(field, "value"),
+        absl::StrFormat("is %s but %s at %d micros converts to %s (round half up)",
+                        FormatMoney(c.value().amount_minor(), c.value().currency()),
+                        FormatMoney(c.original_value().amount_minor(), fx.from_currency()),
+                        fx.rate_micros(),
+                        converted.has_value() ? FormatMoney(*converted, fx.to_currency())
+                                              : std::string("more than int64")));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+std::optional<int64_t> ValuationMinor(int64_t quantity_milli, int64_t rate_minor) {
+  return RoundHalfUp(static_cast<__int128>(quantity_milli) * rate_minor, 1000);
+}
+
+std::optional<int64_t> ConvertedMinor(int64_t original_minor, const v1::FxRate& fx) {
+  const CurrencyInfo* from = FindCurrency(fx.from_currency());
+  const CurrencyInfo* to = FindCurrency(fx.to_currency());
+  if (from == nullptr || to == nullptr) return std::nullopt;
+  return RoundHalfUp(static_cast<__int128>(original_minor) * fx.rate_micros() * Pow10(to->exponent),
+                     Pow10(6 + from->exponent));
+}
+
+absl::Status ValidateContribution(const v1::Contribution& c, std::string_view field) {
+  if (!v1::ContributionKind_IsValid(c.kind()) || c.kind() == v1::CONTRIBUTION_KIND_UNSPECIFIED) {
+    return Invalid(Join(field, "kind"),
+                   "is required: cash, goods, services, staff_time or facilities");
+  }
+  if (!v1::ValuationMethod_IsValid(c.valuation_method())) {
+    return Invalid(Join(field, "valuation_method"), "unknown valuation method");
+  }
+  CONSTELLATION_RETURN_IF_ERROR(ValidatePositiveMoney(c.value(), Join(field, "value")));
+  if (c.quantity_milli() < 0 || c.quantity_milli() > limits::kQuantityMilliMax) {
+    return Invalid(Join(field, "quantity_milli"),
+                   absl::StrFormat("must be in [0, %d] (the limit kQuantityMilliMax), got %d",
+                                   limits::kQuantityMilliMax, c.quantity_milli()));
+  }
+  CONSTELLATION_RETURN_IF_ERROR(CheckName(c.unit(), Join(field, "unit")));
+  if (c.has_unit_rate()) {
+    CONSTELLATION_RETURN_IF_ERROR(ValidatePositiveMoney(c.unit_rate(), Join(field, "unit_rate")));
+  }
+  for (const auto& [id, name] :
+       {std::pair{&c.evidence_sha256(), "evidence_sha256"},
+        std::pair{&c.action_team_id(), "action_team_id"}, std::pair{&c.pledge_id(), "pledge_id"},
+        std::pair{&c.reverses(), "reverses"}, std::pair{&c.fund_id(), "fund_id"}}) {
+    CONSTELLATION_RETURN_IF_ERROR(CheckId(*id, Join(field, name), false));
+  }
+  const bool cash = c.kind() == v1::CONTRIBUTION_KIND_CASH;
+  if (cash && c.valuation_method() != v1::VALUATION_METHOD_UNSPECIFIED) {
+    return Invalid(Join(field, "valuation_method"), "is for in-kind contributions; cash has none");
+  }
+  if (!cash) {
+    if (c.quantity_milli() == 0) {
+      return Invalid(Join(field, "quantity_milli"),
+                     "is required for an in-kind contribution (quantity × 1000)");
+    }
+    if (c.unit().empty()) {
+      return Invalid(Join(field, "unit"), "is required for an in-kind contribution");
+    }
+    if (c.valuation_method() == v1::VALUATION_METHOD_UNSPECIFIED) {
+      return Invalid(Join(field, "valuation_method"),
+                     "is required for an in-kind contribution: actual_cost or standard_rate");
+    }
+    if (!c.fund_id().empty()) {
+      return Invalid(Join(field, "fund_id"), "only cash can be paid into a fund");
+    }
+    if (c.valuation_method() == v1::VALUATION_METHOD_STANDARD_RATE && !c.has_unit_rate()) {
+      return Invalid(Join(field, "unit_rate"),
+                     "is required with standard_rate: the charter's rate for this kind and unit");
+    }
+  }
+  if (c.has_original_value() && !c.has_fx()) {
+    return Invalid(Join(field, "original_value"),
+                   "converted without rate and source: set fx (rate, source and date) or leave "
+                   "original_value unset");
+  }
+  if (c.has_fx()) CONSTELLATION_RETURN_IF_ERROR(CheckFx(c, field));
+  // The value before conversion, which the valuation formula gives (§5.10).
+  const v1::Money& base = c.has_fx() ? c.original_value() : c.value();
+  if (!cash && c.has_unit_rate()) {
+    if (c.unit_rate().currency() != base.currency()) {
+      return Invalid(Join(field, "unit_rate.currency"),
+                     absl::StrFormat("is %s but the value before conversion is in %s",
+                                     c.unit_rate().currency(), base.currency()));
+    }
+    std::optional<int64_t> valued =
+        ValuationMinor(c.quantity_milli(), c.unit_rate().amount_minor());
+    if (!valued.has_value() || *valued != base.amount_minor()) {
+      return Invalid(
+          Join(field, c.has_fx() ? "original_value" : "value"),
+          absl::StrFormat("is %s but %d/1000 %s at %s is %s (round half up)",
+                          FormatMoney(base.amount_minor(), base.currency()), c.quantity_milli(),
+                          c.unit(),
+                          FormatMoney(c.unit_rate().amount_minor(), c.unit_rate().currency()),
+                          valued.has_value() ? FormatMoney(*valued, base.currency())
+                                             : std::string("more than int64")));
+    }
+  }
+  return absl::OkStatus();
 }
 
 absl::Status ValidatePledgeTerms(const v1::PledgeTerms& t, std::string_view field) {
@@ -435,6 +616,8 @@ absl::Status ValidateProposal(const v1::Proposal& p, std::string_view field) {
       CONSTELLATION_RETURN_IF_ERROR(
           CheckId(a.recipient(), Join(field, "allocate.recipient"), true));
       CONSTELLATION_RETURN_IF_ERROR(CheckShort(a.purpose(), Join(field, "allocate.purpose")));
+      CONSTELLATION_RETURN_IF_ERROR(
+          CheckName(a.budget_line(), Join(field, "allocate.budget_line")));
       return CheckId(a.drawdown_id(), Join(field, "allocate.drawdown_id"), false);
     }
     case v1::Proposal::kCampaign:
@@ -515,6 +698,31 @@ absl::Status ValidateBody(const v1::Event& e) {
         return Invalid("pledge_condition.outcome", "must be MET, WAIVED or RELEASED");
       }
       return CheckShort(r.note(), "pledge_condition.note");
+    }
+    case v1::Event::kContribution:
+      return ValidateContribution(e.contribution(), "contribution");
+    case v1::Event::kFund:
+      CONSTELLATION_RETURN_IF_ERROR(CheckId(e.fund().proposal_id(), "fund.proposal_id", true));
+      return ValidateFund(e.fund(), "fund");
+    case v1::Event::kContributionReceipt: {
+      const v1::ContributionReceipt& r = e.contribution_receipt();
+      CONSTELLATION_RETURN_IF_ERROR(
+          CheckId(r.contribution_id(), "contribution_receipt.contribution_id", true));
+      CONSTELLATION_RETURN_IF_ERROR(
+          CheckShort(r.external_ref(), "contribution_receipt.external_ref"));
+      CONSTELLATION_RETURN_IF_ERROR(CheckTime(r.received_ms(), "contribution_receipt.received_ms"));
+      return ValidatePositiveMoney(r.amount(), "contribution_receipt.amount");
+    }
+    case v1::Event::kDisbursement: {
+      const v1::Disbursement& d = e.disbursement();
+      CONSTELLATION_RETURN_IF_ERROR(CheckId(d.proposal_id(), "disbursement.proposal_id", true));
+      if (!d.drawdown_id().empty() && d.drawdown_id() != d.proposal_id()) {
+        return Invalid("disbursement.drawdown_id",
+                       "must be empty or equal to proposal_id (the drawdown is the proposal)");
+      }
+      CONSTELLATION_RETURN_IF_ERROR(CheckShort(d.external_ref(), "disbursement.external_ref"));
+      CONSTELLATION_RETURN_IF_ERROR(CheckTime(d.paid_ms(), "disbursement.paid_ms"));
+      return ValidatePositiveMoney(d.amount(), "disbursement.amount");
     }
     case v1::Event::kProposal:
       return ValidateProposal(e.proposal(), "proposal");

@@ -8,6 +8,8 @@
 // Pure; thread-safe.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -29,6 +31,15 @@ absl::Status ValidatePositiveMoney(const v1::Money& money, std::string_view fiel
 absl::Status ValidateCharter(const v1::Charter& charter, std::string_view field);
 absl::Status ValidateCampaign(const v1::Campaign& campaign, std::string_view field);
 absl::Status ValidateFund(const v1::Fund& fund, std::string_view field);
+// Pooled resources (docs/PROTOCOL.md §5.10). round_half_up(quantity_milli × rate_minor /
+// 1000), computed exactly; nullopt when it does not fit int64. Arguments are non-negative.
+std::optional<int64_t> ValuationMinor(int64_t quantity_milli, int64_t rate_minor);
+// round_half_up(original_minor × fx.rate_micros × 10^e_to / (10^6 × 10^e_from)) with the
+// minor-unit exponents of fx.to_currency and fx.from_currency; nullopt when a currency is
+// unknown or the result does not fit int64. Arguments are non-negative.
+std::optional<int64_t> ConvertedMinor(int64_t original_minor, const v1::FxRate& fx);
+absl::Status ValidateContribution(const v1::Contribution& c, std::string_view field);
+
 absl::Status ValidatePledgeTerms(const v1::PledgeTerms& terms, std::string_view field);
 
 // A proposal: type, title, and the payload its type needs (AdmitPayload for ADMIT, ...).

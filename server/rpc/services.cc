@@ -7,6 +7,7 @@ namespace {
 constexpr Services (*kServiceFactories[])(Backend*) = {
     MakeNodeServices,        MakeGroupServices,      MakeGovernanceServices,
     MakeFundraisingServices, MakeFederationServices,
+    MakePooledServices,
 };
 
 }  // namespace

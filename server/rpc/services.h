@@ -33,6 +33,7 @@ Services MakeNodeServices(Backend* backend);         // NodeService, TokenServic
 Services MakeGroupServices(Backend* backend);        // GroupService
 Services MakeGovernanceServices(Backend* backend);   // GovernanceService, MembershipService
 Services MakeFundraisingServices(Backend* backend);  // FundraisingService
+Services MakePooledServices(Backend* backend);       // PooledService
 Services MakeFederationServices(Backend* backend);   // FederationService (node to node)
 
 }  // namespace constellation::rpc

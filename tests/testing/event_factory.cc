@@ -40,7 +40,7 @@ v1::Charter TestCharter(const std::string& name, const std::string& founder_name
   c.set_kind(v1::GROUP_KIND_PARTNERSHIP);
   c.set_base_currency("EUR");
   c.mutable_founder()->set_name(founder_name);
-  // Members open campaigns alone in tests (docs/PROTOCOL.md §5.10.1); a charter without this
+  // Members open campaigns alone in tests (docs/PROTOCOL.md §5.11.1); a charter without this
   // rule requires an OPEN_CAMPAIGN decision.
   v1::DecisionRule* open_campaign = c.add_decision_rules();
   open_campaign->set_decision_type(v1::DECISION_TYPE_OPEN_CAMPAIGN);

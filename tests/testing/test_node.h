@@ -18,7 +18,7 @@
 namespace constellation::testing {
 
 // A charter named `name` whose OPEN_CAMPAIGN rule lets a member open a campaign alone
-// (docs/PROTOCOL.md §5.10.1), as the CLI's default charter does.
+// (docs/PROTOCOL.md §5.11.1), as the CLI's default charter does.
 inline CharterInput CampaignCharter(const std::string& name) {
   CharterInput charter;
   charter.name = name;

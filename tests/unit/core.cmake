@@ -3,7 +3,8 @@
 # Signed events for tests: keys from fixed seeds, record bodies, chains of one group.
 # Reusable by integration and simulation tests.
 add_library(constellation_event_factory STATIC
-  ${PROJECT_SOURCE_DIR}/tests/testing/event_factory.cc)
+  ${PROJECT_SOURCE_DIR}/tests/testing/event_factory.cc
+  ${PROJECT_SOURCE_DIR}/tests/testing/pooled_events.cc)
 target_link_libraries(constellation_event_factory PUBLIC constellation_core constellation_testing)
 
 foreach(name
@@ -26,7 +27,9 @@ foreach(name
     acknowledgement_test
     causal_membership_test
     state_hash_vector_test
-    fold_checkpoint_test)
+    fold_checkpoint_test
+    pooled_ledger_test
+    pooled_property_test)
   constellation_add_test(NAME ${name} LABEL unit
     SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/${name}.cc
     LIBS constellation_core constellation_testing constellation_event_factory)

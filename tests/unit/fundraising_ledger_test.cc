@@ -1,6 +1,6 @@
 // tests/unit/fundraising_ledger_test.cc
 //
-// FundraisingLedger (server/core/fundraising/fundraising_ledger.h, docs/PROTOCOL.md §5.9–5.11):
+// FundraisingLedger (server/core/fundraising/fundraising_ledger.h, docs/PROTOCOL.md §5.9, 5.11–5.12):
 // campaigns by decision or alone, accepted currencies, assurance thresholds, installments,
 // amendments, cancellations, payments (applied and unapplied), write-offs by decision,
 // condition resolutions, every derived status, the refusals of issue 8's "Bad input" list
@@ -445,7 +445,7 @@ TEST_F(FundraisingLedgerTest, InstallmentIsNeverBothPaidAndWrittenOffInTheSamePa
 }
 
 // ---------------------------------------------------------------------------------------------
-// Assurance threshold (PROTOCOL §5.10.2)
+// Assurance threshold (PROTOCOL §5.11.2)
 
 TEST_F(FundraisingLedgerTest, ThresholdMetMakesPledgesBind) {
   v1::Campaign campaign = TestCampaign(1'000'000);
@@ -496,7 +496,7 @@ TEST_F(FundraisingLedgerTest, ThresholdNotMetLapsesEveryPledge) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Concurrency: the same state in every fold order (PROTOCOL §5.10.9).
+// Concurrency: the same state in every fold order (PROTOCOL §5.11.9).
 
 // Every linear extension of `events` (a causal order) among `tries` seeded shuffles: events are
 // taken in random order among those whose parents were taken.

@@ -291,6 +291,49 @@ class Client {
                                                     std::string_view pledge_id = "",
                                                     std::string_view campaign_id = "");
 
+  // --- Pooled resources (pooled.h, sdk/src/pooled/): contributions, funds, drawdowns --------
+
+  // Records a contribution by this node's org (cash, or in kind with its valuation), or a
+  // reversing entry (`reverses` set). See client.proto PooledService for the error codes.
+  absl::StatusOr<ContributionWrite> RecordContribution(std::string_view group_id,
+                                                       const ContributionInput& contribution,
+                                                       const WriteOptions& write = {});
+  // Corrects this org's contribution by a reversing entry (the same kind, value and fund,
+  // counted negative). Record the corrected entry with RecordContribution.
+  // kPermissionDenied: another org's entry. kAlreadyExists: already reversed.
+  // kFailedPrecondition: its cash was receipted into a fund.
+  absl::StatusOr<ContributionWrite> ReverseContribution(std::string_view group_id,
+                                                        std::string_view contribution_id,
+                                                        const WriteOptions& write = {});
+  absl::StatusOr<Contribution> GetContribution(std::string_view group_id,
+                                               std::string_view contribution_id);
+  // The ledger in canonical order, the contributions and the totals per member and currency;
+  // of one member and/or one fund when given.
+  absl::StatusOr<PooledLedger> ListContributions(std::string_view group_id,
+                                                 std::string_view member = "",
+                                                 std::string_view fund_id = "");
+  // Records the fund a final, passed CREATE_FUND proposal decided (its fiscal host only).
+  // kFailedPrecondition: not final or not passed. kAlreadyExists: already created.
+  absl::StatusOr<FundWrite> CreateFund(std::string_view group_id, std::string_view proposal_id,
+                                       const WriteOptions& write = {});
+  absl::StatusOr<Fund> GetFund(std::string_view group_id, std::string_view fund_id);
+  absl::StatusOr<std::vector<Fund>> ListFunds(std::string_view group_id);
+  // Confirms a contribution's cash arrived in the fund (the fund's fiscal host only).
+  absl::StatusOr<ContributionWrite> RecordReceipt(std::string_view group_id,
+                                                  std::string_view contribution_id,
+                                                  const Money& amount, uint64_t received_ms,
+                                                  std::string_view external_ref,
+                                                  const WriteOptions& write = {});
+  // Records the disbursement of a final, passed drawdown (the fund's fiscal host only).
+  // kFailedPrecondition: not final or passed, balance too low, refused by the queue.
+  absl::StatusOr<DrawdownWrite> Disburse(std::string_view group_id, std::string_view proposal_id,
+                                         const Money& amount, std::string_view external_ref,
+                                         uint64_t paid_ms = 0, const WriteOptions& write = {});
+  // Drawdowns (ALLOCATE_FUNDS proposals) with their status, of one fund when given.
+  absl::StatusOr<std::vector<Drawdown>> ListDrawdowns(std::string_view group_id,
+                                                      std::string_view fund_id = "");
+  absl::StatusOr<BenefitShares> GetShares(std::string_view group_id);
+
  private:
   explicit Client(std::shared_ptr<internal::ClientCore> core);
   std::shared_ptr<internal::ClientCore> core_;

@@ -16,6 +16,7 @@
 #include <constellation/group.h>
 #include <constellation/node.h>
 #include <constellation/org_card.h>
+#include <constellation/pooled.h>
 
 namespace constellation {
 
@@ -40,6 +41,7 @@ struct AllocatePayload {
   std::string recipient;  // hex org key
   std::string purpose;
   std::string drawdown_id;  // hex, optional
+  std::string budget_line;
 };
 
 // WRITE_OFF: part of a pledge that will not be collected.
@@ -53,7 +55,7 @@ struct WriteOffPayload {
 // At most one payload is set, the one of `decision_type`; ADMIT and EXPEL require theirs.
 struct ProposalSpec {
   // "admit", "expel", "adopt_strategy", "allocate_funds", "open_campaign", "amend_charter",
-  // "write_off", "dissolve".
+  // "write_off", "dissolve", "create_fund".
   std::string decision_type;
   std::string title;
   std::string text;
@@ -67,6 +69,7 @@ struct ProposalSpec {
   std::optional<Charter> charter;         // AMEND_CHARTER: the new charter
   std::optional<WriteOffPayload> write_off;
   std::string dissolution_plan;  // DISSOLVE; "" = not set
+  std::optional<FundInput> fund;  // CREATE_FUND
 };
 
 // One member of a proposal's electorate, fixed when the proposal was made.

@@ -37,6 +37,14 @@ struct DecisionRule {
   bool member_acts_alone = false;
 };
 
+// A standard rate for in-kind contributions valued "standard_rate" (pooled.h): `rate` per one
+// `unit` of `kind` (e.g. "staff_time", "hour", 85.00 EUR).
+struct StandardRate {
+  std::string kind;  // "goods" | "services" | "staff_time" | "facilities" | "cash"
+  std::string unit;
+  Money rate;
+};
+
 // A group's charter (DESIGN §1). As an input (CharterInput) only `name` is required; the
 // founder profile defaults to this node's organisation.
 struct Charter {
@@ -54,6 +62,8 @@ struct Charter {
   std::string fx_rate_source;
   MemberProfile founder;
   std::string base_currency;  // e.g. "EUR"
+  std::vector<StandardRate> standard_rates;  // at most one per (kind, unit)
+  std::string benefit_share_basis;           // "equal" | "contributed_value" | "" (= equal)
 };
 using CharterInput = Charter;
 

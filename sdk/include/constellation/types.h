@@ -22,3 +22,4 @@
 #include <constellation/group.h>        // charter, members, group, group events
 #include <constellation/node.h>         // node info, tokens, peers, sync
 #include <constellation/org_card.h>     // OrgCard and its JSON text form
+#include <constellation/pooled.h>       // contributions, funds, drawdowns, shares

@@ -10,6 +10,7 @@
 #include "sdk/src/group/group_convert.h"
 #include "sdk/src/hex.h"
 #include "sdk/src/node/node_convert.h"
+#include "sdk/src/pooled/pooled_convert.h"
 #include "sdk/src/status.h"
 
 namespace constellation::internal {
@@ -27,9 +28,9 @@ static ExpelPayload FromProto(const v1::ExpelPayload& proto) {
 }
 
 static AllocatePayload FromProto(const v1::AllocatePayload& proto) {
-  return AllocatePayload{HexEncode(proto.fund_id()), FromProto(proto.amount()),
-                         HexEncode(proto.recipient()), proto.purpose(),
-                         HexEncode(proto.drawdown_id())};
+  return AllocatePayload{HexEncode(proto.fund_id()),     FromProto(proto.amount()),
+                         HexEncode(proto.recipient()),   proto.purpose(),
+                         HexEncode(proto.drawdown_id()), proto.budget_line()};
 }
 
 static WriteOffPayload FromProto(const v1::WriteOffPayload& proto) {
@@ -52,7 +53,8 @@ static ProposalSpec FromProto(const v1::Proposal& proto) {
       FromOptional<CampaignInput>(proto.has_campaign(), proto.campaign(), FromProto),
       FromOptional<Charter>(proto.has_charter(), proto.charter(), FromProto),
       FromOptional<WriteOffPayload>(proto.has_write_off(), proto.write_off(), FromProto),
-      proto.dissolution_plan()};
+      proto.dissolution_plan(),
+      FromOptional<FundInput>(proto.has_fund(), proto.fund(), FromProto)};
 }
 
 absl::Status ToProto(const ProposalSpec& spec, v1::Proposal* proto) {
@@ -61,10 +63,10 @@ absl::Status ToProto(const ProposalSpec& spec, v1::Proposal* proto) {
   proto->set_title(spec.title);
   proto->set_text(spec.text);
   proto->set_deadline_ms(spec.deadline_ms);
-  const int payloads = spec.admit.has_value() + spec.expel.has_value() +
-                       !spec.strategy_version_id.empty() + spec.allocate.has_value() +
-                       spec.campaign.has_value() + spec.charter.has_value() +
-                       spec.write_off.has_value() + !spec.dissolution_plan.empty();
+  const int payloads =
+      spec.admit.has_value() + spec.expel.has_value() + !spec.strategy_version_id.empty() +
+      spec.allocate.has_value() + spec.campaign.has_value() + spec.charter.has_value() +
+      spec.write_off.has_value() + !spec.dissolution_plan.empty() + spec.fund.has_value();
   if (payloads > 1) {
     return absl::InvalidArgumentError(
         absl::StrFormat("proposal has %d payloads: set only the one of its decision type '%s'",
@@ -99,6 +101,7 @@ absl::Status ToProto(const ProposalSpec& spec, v1::Proposal* proto) {
     CONSTELLATION_SDK_RETURN_IF_ERROR(DecodeId(
         spec.allocate->recipient, "proposal.allocate.recipient", allocate->mutable_recipient()));
     allocate->set_purpose(spec.allocate->purpose);
+    allocate->set_budget_line(spec.allocate->budget_line);
     CONSTELLATION_SDK_RETURN_IF_ERROR(DecodeOptionalId(spec.allocate->drawdown_id,
                                                        "proposal.allocate.drawdown_id",
                                                        allocate->mutable_drawdown_id()));
@@ -117,6 +120,9 @@ absl::Status ToProto(const ProposalSpec& spec, v1::Proposal* proto) {
     write_off->set_reason_code(spec.write_off->reason_code);
   }
   if (!spec.dissolution_plan.empty()) proto->set_dissolution_plan(spec.dissolution_plan);
+  if (spec.fund.has_value()) {
+    CONSTELLATION_SDK_RETURN_IF_ERROR(ToProto(*spec.fund, "proposal.fund", proto->mutable_fund()));
+  }
   return absl::OkStatus();
 }
 

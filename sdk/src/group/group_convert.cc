@@ -40,6 +40,10 @@ static MemberProfile FromProto(const v1::MemberProfile& proto) {
                        proto.voting_weight(), StringList(proto.endpoints())};
 }
 
+static StandardRate FromProto(const v1::StandardRate& proto) {
+  return StandardRate{EnumName(proto.kind()), proto.unit(), FromProto(proto.rate())};
+}
+
 Charter FromProto(const v1::Charter& proto) {
   return Charter{proto.name(),
                  proto.common_agenda(),
@@ -54,7 +58,9 @@ Charter FromProto(const v1::Charter& proto) {
                  proto.inkind_valuation_rules(),
                  proto.fx_rate_source(),
                  FromProto(proto.founder()),
-                 proto.base_currency()};
+                 proto.base_currency(),
+                 FromList<StandardRate>(proto.standard_rates(), FromProto),
+                 EnumName(proto.benefit_share_basis())};
 }
 
 absl::Status ToProto(const CharterInput& charter, v1::Charter* proto) {
@@ -76,7 +82,15 @@ absl::Status ToProto(const CharterInput& charter, v1::Charter* proto) {
   CONSTELLATION_SDK_RETURN_IF_ERROR(
       ToProto(charter.founder, "charter.founder", proto->mutable_founder()));
   proto->set_base_currency(charter.base_currency);
-  return absl::OkStatus();
+  for (const StandardRate& rate : charter.standard_rates) {
+    v1::StandardRate* r = proto->add_standard_rates();
+    CONSTELLATION_SDK_RETURN_IF_ERROR(
+        SetEnum(rate.kind, "charter.standard_rates.kind", r, &v1::StandardRate::set_kind));
+    r->set_unit(rate.unit);
+    ToProto(rate.rate, r->mutable_rate());
+  }
+  return SetEnum(charter.benefit_share_basis, "charter.benefit_share_basis", proto,
+                 &v1::Charter::set_benefit_share_basis);
 }
 
 absl::Status ToProto(const MemberProfile& profile, std::string_view field,

@@ -7,6 +7,7 @@
 #include "server/base/check.h"
 #include "server/core/fundraising/fundraising_ledger.h"
 #include "server/core/governance/governance_ledger.h"
+#include "server/core/pooled/pooled_ledger.h"
 
 namespace constellation::core {
 namespace {
@@ -32,6 +33,10 @@ constexpr RecordKind kRecordKinds[] = {
     {Body::kPaymentReceipt, Domain::kFundraising, false},
     {Body::kWriteOff, Domain::kFundraising, false},
     {Body::kPledgeCondition, Domain::kFundraising, false},
+    {Body::kContribution, Domain::kPooled, false},
+    {Body::kFund, Domain::kPooled, false},
+    {Body::kContributionReceipt, Domain::kPooled, false},
+    {Body::kDisbursement, Domain::kPooled, false},
 };
 
 // One line per domain (the roster is made by GroupState).
@@ -44,9 +49,11 @@ constexpr std::array<LedgerFactory, kDomainCount> kLedgerFactories = {
     nullptr,                   // Domain::kRoster
     &Make<GovernanceLedger>,   // Domain::kGovernance
     &Make<FundraisingLedger>,  // Domain::kFundraising
+    &Make<PooledLedger>,       // Domain::kPooled
 };
 static_assert(GovernanceLedger::kDomain == Domain::kGovernance);
 static_assert(FundraisingLedger::kDomain == Domain::kFundraising);
+static_assert(PooledLedger::kDomain == Domain::kPooled);
 
 }  // namespace
 

@@ -24,7 +24,7 @@ Money CompactMoney(const v1::Money& money) {
   return Money{.amount_minor = money.amount_minor(), .currency = CurrencyCode(money.currency())};
 }
 
-// The last hlc counting as "by the deadline" (PROTOCOL §5.10.2): wall_ms <= deadline_ms.
+// The last hlc counting as "by the deadline" (PROTOCOL §5.11.2): wall_ms <= deadline_ms.
 Hlc DeadlinePoint(uint64_t deadline_ms) { return Hlc{deadline_ms, UINT32_MAX}; }
 
 bool ByDeadline(const Hlc& hlc, uint64_t deadline_ms) { return hlc.wall_ms <= deadline_ms; }
@@ -34,7 +34,7 @@ bool EarlierStamp(const PledgeEntry& a, const PledgeEntry& b) {
   return std::tie(a.hlc, a.event) < std::tie(b.hlc, b.event);
 }
 
-// The money state of a pledge computed from a set of its records (PROTOCOL §5.10.9).
+// The money state of a pledge computed from a set of its records (PROTOCOL §5.11.9).
 struct Settlement {
   int64_t amount_minor = 0;
   int64_t received_minor = 0;
@@ -151,7 +151,7 @@ TotalSums& operator+=(TotalSums& a, const TotalSums& b) {
   return a;
 }
 
-// `p`'s part of its campaign's totals (PROTOCOL §5.10.10).
+// `p`'s part of its campaign's totals (PROTOCOL §5.11.10).
 TotalSums PartOf(const PledgeState& p) {
   TotalSums t;
   const int64_t amount = p.terms.amount.amount_minor;
@@ -575,7 +575,7 @@ static absl::Status OpenInPast(const PledgeState& p, const PastView& past, std::
   return absl::OkStatus();
 }
 
-// `p` as its records in e's causal past show it (PROTOCOL §5.10.9, last paragraph).
+// `p` as its records in e's causal past show it (PROTOCOL §5.11.9, last paragraph).
 static PastView PastOf(const PledgeState& p, bool lapsed_by_threshold, const VerifiedEvent& e,
                        const GroupState& state) {
   PastView past;
@@ -978,7 +978,7 @@ void FundraisingLedger::MaybeSettleThreshold(CampaignState& c, const GroupState&
   for (const OrgKey& key : c.assurance_set) {
     if (!ChainSettled(key, c.id, point, state)) return;
   }
-  // Settled: every counting record is folded (PROTOCOL §5.10.2).
+  // Settled: every counting record is folded (PROTOCOL §5.11.2).
   __int128 counted = 0;
   std::set<OrgKey> pledgers;
   for (const EventId& id : c.pledges) {

@@ -1,13 +1,13 @@
 // server/core/fundraising/fundraising_ledger.h
 //
 // FundraisingLedger: joint fundraising campaigns and pledges (DESIGN §1, DOMAIN.md,
-// docs/PROTOCOL.md §5.9–5.11): campaigns opened by decision or by one member when the charter
+// docs/PROTOCOL.md §5.9, 5.11–5.12): campaigns opened by decision or by one member when the charter
 // allows it, with accepted currencies and an optional assurance threshold; pledges with
 // installments, amendments as new versions, cancellations, payments (applied or unapplied),
 // write-offs backed by a final WRITE_OFF decision, and condition resolutions. Statuses are
 // derived, never set.
 //
-// Check is causal, Apply resolves concurrency (PROTOCOL §5.10): every rule reads the event's
+// Check is causal, Apply resolves concurrency (PROTOCOL §5.11): every rule reads the event's
 // causal past; a pledge's money state (what is applied, unapplied, written off) is recomputed
 // from the *set* of its records whenever one is folded, so concurrent records give the same
 // state in every fold order, and money that cannot be applied is kept as unapplied, never lost.
@@ -17,7 +17,7 @@
 // the state names by id (CampaignState::id, PledgeState::terms_event, PledgeEntry::event).
 //
 // Totals per campaign and currency, and per campaign, pledger and currency, are kept as
-// records apply (CampaignState::totals, member_totals; PROTOCOL §5.10.10): a read never
+// records apply (CampaignState::totals, member_totals; PROTOCOL §5.11.10): a read never
 // iterates pledges. They are 128-bit sums; TotalsOf converts them for reading.
 //
 // Invariants (checked after every Apply for what it changed, and by CheckInvariants for all):
@@ -87,12 +87,12 @@ struct PledgeTerms {
 };
 PledgeTerms CompactTerms(const v1::PledgeTerms& terms);
 
-// The state of a campaign's assurance threshold (PROTOCOL §5.10.2).
+// The state of a campaign's assurance threshold (PROTOCOL §5.11.2).
 enum class ThresholdState { kNone = 0, kPending = 1, kMet = 2, kNotMet = 3 };
 std::string_view ThresholdStateName(ThresholdState state);
 
-// Totals of pledges in one currency (PROTOCOL §5.10.10), as the fold keeps them: exact 128-bit
-// sums (a concurrent set of records may exceed int64 together, §5.10.9).
+// Totals of pledges in one currency (PROTOCOL §5.11.10), as the fold keeps them: exact 128-bit
+// sums (a concurrent set of records may exceed int64 together, §5.11.9).
 struct TotalSums {
   uint64_t pledge_count = 0;  // live pledges (neither cancelled nor lapsed)
   __int128 pledged = 0;       // Σ amount, live
@@ -123,7 +123,7 @@ struct CampaignTotals {
   int64_t unapplied_minor = 0;
 };
 // `sums` in int64; kOutOfRange naming the total when one exceeds INT64_MAX (never wrapped or
-// saturated, PROTOCOL §5.10.9).
+// saturated, PROTOCOL §5.11.9).
 absl::StatusOr<CampaignTotals> TotalsOf(const TotalSums& sums);
 
 struct CampaignState {
@@ -135,7 +135,7 @@ struct CampaignState {
   std::vector<CurrencyCode> accepted_currencies;  // besides the goal's, in the record's order
   uint64_t deadline_ms = 0;                       // 0 = none
   Hlc opened_hlc;
-  // Assurance threshold (PROTOCOL §5.10.2); threshold == kNone when the campaign has none.
+  // Assurance threshold (PROTOCOL §5.11.2); threshold == kNone when the campaign has none.
   int64_t threshold_minor = 0;         // in the goal's currency; 0 = no amount threshold
   uint32_t threshold_member_count = 0;  // 0 = no member-count threshold
   uint64_t assurance_deadline_ms = 0;
@@ -176,7 +176,7 @@ struct PledgeEntry {
   // the pledge's currency); kCancellation, kCondition: 0.
   int64_t amount_minor = 0;
   // kPayment: the part applied to the pledge (the rest is unapplied); kWriteOff: the part that
-  // took effect (PROTOCOL §5.10.9). Recomputed by the fold; 0 for other kinds.
+  // took effect (PROTOCOL §5.11.9). Recomputed by the fold; 0 for other kinds.
   int64_t applied_minor = 0;
   bool unapplied_requested = false;  // kPayment: recorded with unapplied = true
   ConditionOutcome outcome = ConditionOutcome::kNone;  // kCondition
@@ -227,7 +227,7 @@ struct PledgeState {
   bool conditional() const { return condition_pending() || threshold_pending; }
 };
 
-// One line of a pledge's schedule (PROTOCOL §5.10.3): an installment with its paid part
+// One line of a pledge's schedule (PROTOCOL §5.11.3): an installment with its paid part
 // (payments fill oldest first), written-off part (newest first), outstanding part and, for a
 // cancelled or lapsed pledge, the part dropped. paid + written_off + outstanding + dropped =
 // amount.
@@ -269,7 +269,7 @@ class FundraisingLedger final : public Ledger {
   const std::map<EventId, CampaignState>& campaigns() const { return campaigns_; }
   const std::map<EventId, PledgeState>& pledges() const { return pledges_; }
 
-  // The totals of `campaign` in its goal currency (PROTOCOL §5.10.10), O(log currencies): the
+  // The totals of `campaign` in its goal currency (PROTOCOL §5.11.10), O(log currencies): the
   // fold keeps them. kOutOfRange as TotalsOf.
   absl::StatusOr<CampaignTotals> Totals(const CampaignState& campaign) const;
   // The totals of `campaign` in `currency` (zero when it has no pledge in it); kOutOfRange as
@@ -321,7 +321,7 @@ class FundraisingLedger final : public Ledger {
   bool ThresholdSettledInPast(const CampaignState& c, const VerifiedEvent& e,
                               const GroupState& state) const;
   // kInvalidArgument when `amount_minor` more in `currency` would take the campaign's gross
-  // sum in e's causal past above INT64_MAX (PROTOCOL §5.10.9 "totals bound").
+  // sum in e's causal past above INT64_MAX (PROTOCOL §5.11.9 "totals bound").
   absl::Status CheckTotalsBound(const CampaignState& c, const CurrencyCode& currency,
                                 int64_t amount_minor, const VerifiedEvent& e,
                                 const GroupState& state) const;
@@ -329,7 +329,7 @@ class FundraisingLedger final : public Ledger {
   void ApplyCampaign(const VerifiedEvent& e, const GroupState& state);
   void ApplyPledge(const VerifiedEvent& e, const GroupState& state);
   void ApplyPledgeRecord(const VerifiedEvent& e, const GroupState& state);
-  // Recomputes `p`'s money state from its records and moves its totals (PROTOCOL §5.10.9);
+  // Recomputes `p`'s money state from its records and moves its totals (PROTOCOL §5.11.9);
   // `counted`: p's previous state is in the totals (false for a new pledge).
   void Resettle(PledgeState& p, const GroupState& state, bool counted);
   // Adds (sign +1) or removes (sign -1) `p`'s part of its campaign's totals.
@@ -343,7 +343,7 @@ class FundraisingLedger final : public Ledger {
   std::map<EventId, EventId> campaign_of_proposal_;  // OPEN_CAMPAIGN proposal -> campaign
   std::map<EventId, EventId> write_off_of_proposal_;  // WRITE_OFF proposal -> write-off event
   // Per campaign and currency, Σ of each pledge's largest amount and of every payment: the
-  // upper bound of every total the totals-bound check reads first (PROTOCOL §5.10.9).
+  // upper bound of every total the totals-bound check reads first (PROTOCOL §5.11.9).
   std::map<std::pair<EventId, CurrencyCode>, __int128> gross_bound_;
   std::vector<EventId> pending_thresholds_;  // campaigns whose threshold is kPending
 };

@@ -191,7 +191,7 @@ const GovernanceLedger& Governance(const GroupState& state);
 // is frozen by a fork and its events before the fork are folded; or the membership of `key`
 // that event `seen_by` saw ended by its own chain (withdrawal, or notice run out by its latest
 // event). What finality asks of every voter at a close, and fundraising of every member of a
-// campaign's assurance set at its deadline (§5.10.2).
+// campaign's assurance set at its deadline (§5.11.2).
 bool ChainSettled(const OrgKey& key, const EventId& seen_by, const Hlc& point,
                   const GroupState& state);
 // The same judged on `e`'s causal past alone (its latest event in past(e), its withdrawal or

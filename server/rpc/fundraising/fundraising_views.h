@@ -27,7 +27,7 @@ absl::StatusOr<const core::PledgeState*> FindPledge(const core::Group& g,
 
 // The views of records of `g`'s fundraising ledger (`c`, `p`, `entry` of `pledge`). A
 // campaign's totals are in its goal currency; kOutOfRange when one exceeds int64
-// (docs/PROTOCOL.md §5.10.9).
+// (docs/PROTOCOL.md §5.11.9).
 absl::StatusOr<v1::CampaignView> ToCampaignView(const core::Group& g,
                                                 const core::CampaignState& c);
 // A pledge with its status derived as of `as_of_ms`.

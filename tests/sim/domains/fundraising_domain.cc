@@ -1,7 +1,7 @@
 // tests/sim/domains/fundraising_domain.cc
 //
 // The fundraising domain of the simulation (sim_domain.h; server/core/fundraising/,
-// docs/PROTOCOL.md §5.9–5.11):
+// docs/PROTOCOL.md §5.9, 5.11–5.12):
 //   * actions: open a campaign alone (its opener is the fiscal host; some with an accepted
 //     second currency, some with an assurance threshold by amount or member count), open a
 //     campaign decided by a final, passed OPEN_CAMPAIGN proposal, pledge (some conditional,
@@ -298,7 +298,7 @@ core::PledgeTerms TermsOf(const core::VerifiedEvent& event) {
                                 : event.event.pledge().terms());
 }
 
-// What is wrong with `p` of `group`, or "" when it reconciles (PROTOCOL §5.10.9).
+// What is wrong with `p` of `group`, or "" when it reconciles (PROTOCOL §5.11.9).
 std::string PledgeMismatch(const core::Group& group, const core::CampaignState& c,
                            const core::PledgeState& p) {
   const int64_t amount = p.terms.amount.amount_minor;

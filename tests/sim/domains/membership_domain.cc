@@ -30,8 +30,8 @@ using ::constellation::testing::AcceptanceBody;
 using ::constellation::testing::AdmitBody;
 using ::constellation::testing::CharterBody;
 using ::constellation::testing::ExpelBody;
-using ::constellation::testing::NoticeBody;
 using ::constellation::testing::MakeDecisionRule;
+using ::constellation::testing::NoticeBody;
 using ::constellation::testing::TestCharter;
 using ::constellation::testing::WithdrawalBody;
 
@@ -51,6 +51,9 @@ v1::Charter SimCharter(int founder) {
   v1::Charter c = TestCharter(absl::StrFormat("Sim partnership of node %d", founder),
                               absl::StrFormat("Org %d", founder));
   c.set_withdrawal_notice_days(kNoticeDays);
+  // Drawdowns (pooled_domain.cc) need a rule: ALLOCATE_FUNDS has no default.
+  *c.add_decision_rules() =
+      MakeDecisionRule(v1::DECISION_TYPE_ALLOCATE_FUNDS, v1::DECISION_PROCESS_CONSENT);
   // The fundraising domain proposes and executes write-offs: they need a charter rule.
   *c.add_decision_rules() =
       MakeDecisionRule(v1::DECISION_TYPE_WRITE_OFF, v1::DECISION_PROCESS_CONSENT);

@@ -13,6 +13,7 @@ SimDomain NetworkDomain();
 SimDomain MembershipDomain();
 SimDomain GovernanceDomain();
 SimDomain FundraisingDomain();
+SimDomain PooledDomain();
 
 const std::vector<SimDomainFactory>& SimDomainRegistry() {
   static const auto* const kDomains = new std::vector<SimDomainFactory>{
@@ -20,6 +21,7 @@ const std::vector<SimDomainFactory>& SimDomainRegistry() {
       MembershipDomain,
       GovernanceDomain,
       FundraisingDomain,
+      PooledDomain,
   };
   return *kDomains;
 }
