@@ -1,6 +1,8 @@
 // cli/group/commands.cc: group and member-list commands.
 #include "cli/group/commands.h"
 
+#include <algorithm>
+
 #include <absl/strings/numbers.h>
 #include <absl/strings/str_format.h>
 #include <constellation/money.h>
@@ -56,6 +58,18 @@ absl::StatusOr<Output> GroupCreateCommand(const Invocation& inv, CommandContext&
                                                   Money{*amount, charter.base_currency}});
   }
   charter.benefit_share_basis = inv.Get("benefit-basis");
+  // The default charter lets a member open a campaign alone (docs/PROTOCOL.md §5.11.1) unless
+  // --rule says how OPEN_CAMPAIGN is decided; without such a rule a campaign needs a decision.
+  const bool open_campaign_ruled =
+      std::any_of(charter.decision_rules.begin(), charter.decision_rules.end(),
+                  [](const DecisionRule& r) { return r.decision_type == "open_campaign"; });
+  if (!open_campaign_ruled) {
+    DecisionRule open_campaign;
+    open_campaign.decision_type = "open_campaign";
+    open_campaign.process = "consent";
+    open_campaign.member_acts_alone = true;
+    charter.decision_rules.push_back(open_campaign);
+  }
   return context.WriteCall(&Client::CreateGroup, GroupCreatedOutput, charter);
 }
 

@@ -28,6 +28,8 @@ inline constexpr size_t kRequestIdSizeBytesMax = 128;
 inline constexpr size_t kEndpointCountMax = 8;
 inline constexpr size_t kDecisionRuleCountMax = 16;
 inline constexpr size_t kInstallmentCountMax = 240;
+// Currencies a campaign accepts besides its goal's (docs/PROTOCOL.md §5.10.1).
+inline constexpr size_t kAcceptedCurrencyCountMax = 16;
 inline constexpr size_t kListFieldCountMax = 256;
 
 // Money: minor units. 10^15 minor units is ten trillion in a two-decimal currency; any sum of

@@ -356,12 +356,29 @@ absl::Status ValidateCampaign(const v1::Campaign& c, std::string_view field) {
     if (c.assurance_threshold().currency() != c.goal().currency()) {
       return Invalid(Join(field, "assurance_threshold"), "must be in the goal's currency");
     }
-    if (c.assurance_deadline_ms() == 0) {
-      return Invalid(Join(field, "assurance_deadline_ms"),
-                     "is required with an assurance threshold");
+  }
+  if ((c.has_assurance_threshold() || c.assurance_member_count() > 0) &&
+      c.assurance_deadline_ms() == 0) {
+    return Invalid(Join(field, "assurance_deadline_ms"), "is required with an assurance threshold");
+  }
+  if (static_cast<size_t>(c.accepted_currencies_size()) > limits::kAcceptedCurrencyCountMax) {
+    return Invalid(Join(field, "accepted_currencies"),
+                   absl::StrFormat("has %d entries; the limit kAcceptedCurrencyCountMax is %d",
+                                   c.accepted_currencies_size(),
+                                   limits::kAcceptedCurrencyCountMax));
+  }
+  for (int i = 0; i < c.accepted_currencies_size(); ++i) {
+    const std::string& code = c.accepted_currencies(i);
+    const std::string f = absl::StrFormat("%s.accepted_currencies[%d]", std::string(field), i);
+    CONSTELLATION_RETURN_IF_ERROR(CheckCurrency(code, f));
+    if (code == c.goal().currency()) {
+      return Invalid(f, "is the goal's currency; list only the other currencies pledges may use");
+    }
+    for (int j = 0; j < i; ++j) {
+      if (c.accepted_currencies(j) == code) return Invalid(f, "is listed twice");
     }
   }
-  return absl::OkStatus();
+  return CheckId(c.proposal_id(), Join(field, "proposal_id"), false);
 }
 
 absl::Status ValidateFund(const v1::Fund& f, std::string_view field) {
@@ -604,6 +621,10 @@ absl::Status ValidateProposal(const v1::Proposal& p, std::string_view field) {
       return CheckId(a.drawdown_id(), Join(field, "allocate.drawdown_id"), false);
     }
     case v1::Proposal::kCampaign:
+      if (!p.campaign().proposal_id().empty()) {
+        return Invalid(Join(field, "campaign.proposal_id"),
+                       "must be empty in a proposal: the campaign names its proposal when opened");
+      }
       return ValidateCampaign(p.campaign(), Join(field, "campaign"));
     case v1::Proposal::kCharter:
       return ValidateCharter(p.charter(), Join(field, "charter"));
@@ -659,6 +680,25 @@ absl::Status ValidateBody(const v1::Event& e) {
       CONSTELLATION_RETURN_IF_ERROR(
           CheckTime(e.payment_receipt().received_ms(), "payment_receipt.received_ms"));
       return ValidatePositiveMoney(e.payment_receipt().amount(), "payment_receipt.amount");
+    case v1::Event::kWriteOff: {
+      const v1::WriteOff& w = e.write_off();
+      CONSTELLATION_RETURN_IF_ERROR(CheckId(w.pledge_id(), "write_off.pledge_id", true));
+      CONSTELLATION_RETURN_IF_ERROR(CheckId(w.proposal_id(), "write_off.proposal_id", true));
+      CONSTELLATION_RETURN_IF_ERROR(ValidatePositiveMoney(w.amount(), "write_off.amount"));
+      CONSTELLATION_RETURN_IF_ERROR(CheckRequiredText(w.reason_code(), limits::kNameSizeBytesMax,
+                                                      "write_off.reason_code",
+                                                      "kNameSizeBytesMax"));
+      return CheckTime(w.effective_ms(), "write_off.effective_ms");
+    }
+    case v1::Event::kPledgeCondition: {
+      const v1::PledgeConditionResolution& r = e.pledge_condition();
+      CONSTELLATION_RETURN_IF_ERROR(CheckId(r.pledge_id(), "pledge_condition.pledge_id", true));
+      if (r.outcome() != v1::CONDITION_OUTCOME_MET && r.outcome() != v1::CONDITION_OUTCOME_WAIVED &&
+          r.outcome() != v1::CONDITION_OUTCOME_RELEASED) {
+        return Invalid("pledge_condition.outcome", "must be MET, WAIVED or RELEASED");
+      }
+      return CheckShort(r.note(), "pledge_condition.note");
+    }
     case v1::Event::kContribution:
       return ValidateContribution(e.contribution(), "contribution");
     case v1::Event::kFund:

@@ -19,6 +19,7 @@
 namespace constellation {
 namespace {
 
+using ::constellation::testing::CampaignCharter;
 using ::constellation::testing::StatusIs;
 using ::constellation::testing::TcpProxy;
 using ::constellation::testing::TempDir;
@@ -106,8 +107,7 @@ class ClusterTest : public ::testing::Test {
 
   // A founds the group; A admits B; A and B admit C; each joins from a member's node.
   void FormGroup() {
-    CharterInput charter;
-    charter.name = "Northside Food Partnership";
+    CharterInput charter = CampaignCharter("Northside Food Partnership");
     charter.founder.endpoints = {a().endpoint()};
     ASSERT_OK_AND_ASSIGN(GroupWrite g, a().client->CreateGroup(charter));
     group_ = g.group.group_id;
@@ -202,8 +202,7 @@ TEST_F(ClusterTest, FormsGroupByDecisionAcrossNodes) {
 }
 
 TEST_F(ClusterTest, BadGovernanceInputIsRefusedAndChangesNothingAnywhere) {
-  CharterInput charter;
-  charter.name = "Northside Food Partnership";
+  CharterInput charter = CampaignCharter("Northside Food Partnership");
   charter.founder.endpoints = {a().endpoint()};
   ASSERT_OK_AND_ASSIGN(GroupWrite g, a().client->CreateGroup(charter));
   group_ = g.group.group_id;
@@ -281,8 +280,7 @@ TEST_F(ClusterTest, BadGovernanceInputIsRefusedAndChangesNothingAnywhere) {
 }
 
 TEST_F(ClusterTest, InviteeCannotJoinBeforeTheDecisionIsFinal) {
-  CharterInput charter;
-  charter.name = "Northside Food Partnership";
+  CharterInput charter = CampaignCharter("Northside Food Partnership");
   charter.founder.endpoints = {a().endpoint()};
   ASSERT_OK_AND_ASSIGN(GroupWrite g, a().client->CreateGroup(charter));
   group_ = g.group.group_id;

@@ -18,6 +18,7 @@
 namespace constellation {
 namespace {
 
+using ::constellation::testing::CampaignCharter;
 using ::constellation::testing::StatusIs;
 using ::constellation::testing::TempDir;
 using ::constellation::testing::TestNode;
@@ -29,8 +30,7 @@ class PeerSyncTest : public ::testing::Test {
     origin_ = TestNode::Create(dir_.Sub("origin"), "Riverside Food Bank");
     ASSERT_NE(origin_, nullptr);
     admin_ = origin_->NewClient();
-    CharterInput charter;
-    charter.name = "Northside Food Partnership";
+    CharterInput charter = CampaignCharter("Northside Food Partnership");
     ASSERT_OK_AND_ASSIGN(GroupWrite g, admin_->CreateGroup(charter));
     group_ = g.group.group_id;
     CampaignInput campaign;

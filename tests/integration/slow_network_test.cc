@@ -26,6 +26,7 @@ extern char** environ;
 namespace constellation {
 namespace {
 
+using ::constellation::testing::CampaignCharter;
 using ::constellation::testing::TcpProxy;
 using ::constellation::testing::TcpProxyDelays;
 using ::constellation::testing::TempDir;
@@ -125,8 +126,7 @@ TEST_F(SlowHandshakeTest, SlowHandshakeSdkCallsReachADistantNode) {
   ASSERT_NE(client, nullptr);
   ASSERT_OK_AND_ASSIGN(NodeInfo info, client->GetNodeInfo());
   EXPECT_EQ(info.org_name, "Riverside Food Bank");
-  CharterInput charter;
-  charter.name = "Transatlantic Food Partnership";
+  CharterInput charter = CampaignCharter("Transatlantic Food Partnership");
   ASSERT_OK_AND_ASSIGN(GroupWrite created, client->CreateGroup(charter));
 
   // After the path breaks, the client reconnects through the slow handshake again.
@@ -155,8 +155,7 @@ TEST_F(SlowHandshakeTest, SlowHandshakeCliCommandsReachADistantNode) {
 // could not pull a group from a distant peer ("timed out before receiving SETTINGS frame").
 TEST_F(SlowHandshakeTest, SlowHandshakePeerSyncPullsFromADistantNode) {
   std::unique_ptr<Client> origin_admin = origin_->NewClient();
-  CharterInput charter;
-  charter.name = "Transatlantic Food Partnership";
+  CharterInput charter = CampaignCharter("Transatlantic Food Partnership");
   ASSERT_OK_AND_ASSIGN(GroupWrite g, origin_admin->CreateGroup(charter));
   const std::string group = g.group.group_id;
   CampaignInput campaign;

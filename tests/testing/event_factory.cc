@@ -40,6 +40,12 @@ v1::Charter TestCharter(const std::string& name, const std::string& founder_name
   c.set_kind(v1::GROUP_KIND_PARTNERSHIP);
   c.set_base_currency("EUR");
   c.mutable_founder()->set_name(founder_name);
+  // Members open campaigns alone in tests (docs/PROTOCOL.md §5.11.1); a charter without this
+  // rule requires an OPEN_CAMPAIGN decision.
+  v1::DecisionRule* open_campaign = c.add_decision_rules();
+  open_campaign->set_decision_type(v1::DECISION_TYPE_OPEN_CAMPAIGN);
+  open_campaign->set_process(v1::DECISION_PROCESS_CONSENT);
+  open_campaign->set_member_acts_alone(true);
   return c;
 }
 
@@ -114,6 +120,47 @@ v1::Event PaymentBody(const core::EventId& pledge, int64_t amount_minor,
   *r->mutable_amount() = MakeMoney(amount_minor, currency);
   r->set_received_ms(received_ms);
   r->set_external_ref("bank-ref-0001");
+  return e;
+}
+
+v1::Event UnappliedPaymentBody(const core::EventId& pledge, int64_t amount_minor,
+                               const std::string& currency) {
+  v1::Event e = PaymentBody(pledge, amount_minor, currency);
+  e.mutable_payment_receipt()->set_unapplied(true);
+  return e;
+}
+
+v1::Event WriteOffBody(const core::EventId& pledge, const core::EventId& proposal,
+                       int64_t amount_minor, const std::string& currency) {
+  v1::Event e;
+  v1::WriteOff* w = e.mutable_write_off();
+  w->set_pledge_id(pledge.Bytes());
+  w->set_proposal_id(proposal.Bytes());
+  *w->mutable_amount() = MakeMoney(amount_minor, currency);
+  w->set_reason_code("uncollectible");
+  return e;
+}
+
+v1::Event WriteOffProposalBody(const core::EventId& pledge, int64_t amount_minor,
+                               const std::string& currency) {
+  v1::Event e = ProposalBody(v1::DECISION_TYPE_WRITE_OFF);
+  e.mutable_proposal()->mutable_write_off()->set_pledge_id(pledge.Bytes());
+  *e.mutable_proposal()->mutable_write_off()->mutable_amount() =
+      MakeMoney(amount_minor, currency);
+  return e;
+}
+
+v1::Event OpenCampaignProposalBody(const v1::Campaign& campaign) {
+  v1::Event e = ProposalBody(v1::DECISION_TYPE_OPEN_CAMPAIGN);
+  *e.mutable_proposal()->mutable_campaign() = campaign;
+  return e;
+}
+
+v1::Event ConditionBody(const core::EventId& pledge, v1::ConditionOutcome outcome) {
+  v1::Event e;
+  e.mutable_pledge_condition()->set_pledge_id(pledge.Bytes());
+  e.mutable_pledge_condition()->set_outcome(outcome);
+  e.mutable_pledge_condition()->set_note("board decided");
   return e;
 }
 

@@ -70,7 +70,8 @@ core::SigningKey TestKey(char fill);
 
 v1::Money MakeMoney(int64_t amount_minor, const std::string& currency = "EUR");
 
-// A valid charter: name, kind partnership, founder profile named `founder_name`.
+// A valid charter: name, kind partnership, founder profile named `founder_name`, and an
+// OPEN_CAMPAIGN rule with member_acts_alone (members open campaigns without a decision).
 v1::Charter TestCharter(const std::string& name = "Coastal Resilience Partnership",
                         const std::string& founder_name = "Harbour Trust");
 
@@ -94,7 +95,21 @@ v1::Event AmendmentBody(const core::EventId& pledge, const v1::PledgeTerms& term
                         const std::string& reason = "revised budget");
 v1::Event CancellationBody(const core::EventId& pledge, const std::string& reason = "board veto");
 v1::Event PaymentBody(const core::EventId& pledge, int64_t amount_minor,
-                      const std::string& currency = "EUR", uint64_t received_ms = 5'000);
+                      const std::string& currency = "EUR", uint64_t received_ms = 1'000);
+// (received_ms defaults to HistoryBuilder's genesis time: never after the payment's own time.)
+// A payment kept as an unapplied receipt (payment_receipt.unapplied).
+v1::Event UnappliedPaymentBody(const core::EventId& pledge, int64_t amount_minor,
+                               const std::string& currency = "EUR");
+// A write-off of `amount_minor` of `pledge` executing WRITE_OFF proposal `proposal`.
+v1::Event WriteOffBody(const core::EventId& pledge, const core::EventId& proposal,
+                       int64_t amount_minor, const std::string& currency = "EUR");
+// A WRITE_OFF proposal naming `pledge` and `amount_minor`.
+v1::Event WriteOffProposalBody(const core::EventId& pledge, int64_t amount_minor,
+                               const std::string& currency = "EUR");
+// An OPEN_CAMPAIGN proposal whose payload is `campaign`.
+v1::Event OpenCampaignProposalBody(const v1::Campaign& campaign);
+// The resolution of a conditional pledge's condition.
+v1::Event ConditionBody(const core::EventId& pledge, v1::ConditionOutcome outcome);
 // A record type this version does not fold yet (a pulse check).
 v1::Event PulseCheckBody(uint32_t alignment = 4);
 

@@ -17,6 +17,19 @@
 
 namespace constellation::testing {
 
+// A charter named `name` whose OPEN_CAMPAIGN rule lets a member open a campaign alone
+// (docs/PROTOCOL.md §5.11.1), as the CLI's default charter does.
+inline CharterInput CampaignCharter(const std::string& name) {
+  CharterInput charter;
+  charter.name = name;
+  DecisionRule open_campaign;
+  open_campaign.decision_type = "open_campaign";
+  open_campaign.process = "consent";
+  open_campaign.member_acts_alone = true;
+  charter.decision_rules.push_back(open_campaign);
+  return charter;
+}
+
 class TestNode {
  public:
   // Initialises a data directory in `dir` (which must not hold a node yet) and starts the node.

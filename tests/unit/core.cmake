@@ -18,6 +18,7 @@ foreach(name
     membership_test
     governance_property_test
     group_state_test
+    fundraising_ledger_test
     node_state_test
     fold_property_test
     pending_test

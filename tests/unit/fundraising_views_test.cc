@@ -10,6 +10,7 @@
 #include "server/core/group.h"
 #include "server/rpc/fundraising/fundraising_views.h"
 #include "tests/testing/event_factory.h"
+#include "tests/testing/status_matchers.h"
 
 namespace constellation::rpc {
 namespace {
@@ -44,6 +45,12 @@ class FundraisingViewsTest : public ::testing::Test {
     Insert(e);
     return history_.Get(e.id);
   }
+  // Write at `hlc` (a payment received at a time must be recorded at or after it).
+  const core::VerifiedEvent& WriteAt(const v1::Event& body, core::Hlc hlc) {
+    const core::VerifiedEvent e = history_.AppendAt(founder_, body, hlc);
+    Insert(e);
+    return history_.Get(e.id);
+  }
   const core::PledgeState& PledgeOf(const core::EventId& id) {
     return core::Fundraising(group_.state()).pledges().at(id);
   }
@@ -59,8 +66,9 @@ TEST_F(FundraisingViewsTest, CampaignViewShowsTheCampaignAsOpened) {
   campaign.mutable_restriction()->set_text("coastal schools only");
   const core::VerifiedEvent& opened = Write(CampaignBody(campaign));
 
-  const v1::CampaignView v =
-      ToCampaignView(group_, core::Fundraising(group_.state()).campaigns().at(opened.id));
+  ASSERT_OK_AND_ASSIGN(
+      const v1::CampaignView v,
+      ToCampaignView(group_, core::Fundraising(group_.state()).campaigns().at(opened.id)));
   EXPECT_TRUE(MessageDifferencer::Equals(v.campaign(), campaign)) << v.DebugString();
   EXPECT_EQ(v.campaign_id(), opened.id.Bytes());
   EXPECT_EQ(v.fiscal_host(), founder_.public_key().Bytes());
@@ -78,7 +86,7 @@ TEST_F(FundraisingViewsTest, PledgeViewsShowEveryVersionAsSigned) {
   second.set_note("board approved more");
   const core::EventId amendment =
       Write(AmendmentBody(pledge, second, "budget grew after the storm")).id;
-  const core::EventId payment = Write(PaymentBody(pledge, 250, "EUR", 77'000)).id;
+  const core::EventId payment = WriteAt(PaymentBody(pledge, 250, "EUR", 77'000), core::Hlc{77'000, 0}).id;
   Write(CancellationBody(pledge, "funding withdrawn"));
 
   const core::PledgeState& p = PledgeOf(pledge);

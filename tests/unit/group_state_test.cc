@@ -6,6 +6,7 @@
 #include "server/core/fold/group_state.h"
 #include "server/core/fundraising/fundraising_ledger.h"
 
+#include <optional>
 #include <string>
 
 #include <gmock/gmock.h>
@@ -46,8 +47,9 @@ class GroupStateTest : public ::testing::Test {
   // Writes `author`'s next event, applies it and returns the fold's verdict, checking that
   // the event is listed as rejected exactly when the verdict is an error, with its message.
   absl::Status Write(const SigningKey& author, const v1::Event& body,
-                     VerifiedEvent* written = nullptr) {
-    VerifiedEvent e = history_.Append(author, body);
+                     VerifiedEvent* written = nullptr, std::optional<Hlc> hlc = std::nullopt) {
+    VerifiedEvent e = hlc.has_value() ? history_.AppendAt(author, body, *hlc)
+                                      : history_.Append(author, body);
     absl::Status verdict = state_.Check(e);
     const uint64_t count = state_.event_count();
     state_.Apply(e);
@@ -64,10 +66,11 @@ class GroupStateTest : public ::testing::Test {
     return verdict;
   }
 
-  // Writes an event that must be accepted and returns its id.
-  EventId Accepted(const SigningKey& author, const v1::Event& body) {
+  // Writes an event that must be accepted (at `hlc` when given) and returns its id.
+  EventId Accepted(const SigningKey& author, const v1::Event& body,
+                   std::optional<Hlc> hlc = std::nullopt) {
     VerifiedEvent e;
-    absl::Status s = Write(author, body, &e);
+    absl::Status s = Write(author, body, &e, hlc);
     EXPECT_TRUE(s.ok()) << s;
     return e.id;
   }
@@ -323,7 +326,7 @@ TEST_F(GroupStateTest, CancellationByAnotherOrgIsPermissionDenied) {
 
 TEST_F(GroupStateTest, PaymentIsRecordedAgainstThePledge) {
   EventId pledge = Pledge(OpenCampaign(), 1'000);
-  EventId payment = Accepted(founder_, PaymentBody(pledge, 250, "EUR", 77'000));
+  EventId payment = Accepted(founder_, PaymentBody(pledge, 250, "EUR", 77'000), Hlc{77'000, 0});
   const PledgeState& p = PledgeOf(pledge);
   EXPECT_EQ(p.received_minor, 250);
   EXPECT_EQ(p.settled_minor(), 250);
@@ -446,7 +449,8 @@ TEST_F(GroupStateTest, TotalsCountLivePledges) {
   EXPECT_FALSE(Write(alice_, PledgeBody(campaign, TestTerms(9'999))).ok());
   EXPECT_FALSE(Write(founder_, PledgeBody(campaign, TestTerms(9'999, "USD"))).ok());
 
-  CampaignTotals t = Fundraising(state_).Totals(Fundraising(state_).campaigns().at(campaign));
+  ASSERT_OK_AND_ASSIGN(CampaignTotals t,
+                       Fundraising(state_).Totals(Fundraising(state_).campaigns().at(campaign)));
   EXPECT_EQ(t.pledge_count, 3u);
   EXPECT_EQ(t.pledged_minor, 1'000 + 500 + 200);
   EXPECT_EQ(t.received_minor, 400 + 200);
@@ -505,7 +509,9 @@ TEST(DerivePledgeStatusTest, WriteOffsCountAsSettled) {
   p.written_off_minor = 30;
   EXPECT_EQ(DerivePledgeStatus(p, 0, 150), PledgeStatus::kInProgress);
   p.received_minor = 70;
-  EXPECT_EQ(DerivePledgeStatus(p, 0, 300), PledgeStatus::kCompleted);
+  // Settled in full with a write-off: "written off", not "completed" (issue 8's status list;
+  // PROTOCOL §5.9). Completed means everything was received.
+  EXPECT_EQ(DerivePledgeStatus(p, 0, 300), PledgeStatus::kWrittenOff);
 }
 
 TEST(DerivePledgeStatusTest, CompletedWhenFullyPaid) {

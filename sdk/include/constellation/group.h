@@ -33,6 +33,8 @@ struct DecisionRule {
   uint32_t quorum_bps = 0;
   uint64_t voting_window_ms = 0;
   bool coordinators_vote = false;
+  // OPEN_CAMPAIGN only: a member may open a campaign alone, without a decision.
+  bool member_acts_alone = false;
 };
 
 // A standard rate for in-kind contributions valued "standard_rate" (pooled.h): `rate` per one

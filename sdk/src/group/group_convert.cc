@@ -18,7 +18,8 @@ namespace constellation::internal {
 DecisionRule FromProto(const v1::DecisionRule& proto) {
   return DecisionRule{EnumName(proto.decision_type()), EnumName(proto.process()),
                       proto.threshold_bps(),           proto.quorum_bps(),
-                      proto.voting_window_ms(),        proto.coordinators_vote()};
+                      proto.voting_window_ms(),        proto.coordinators_vote(),
+                      proto.member_acts_alone()};
 }
 
 static absl::Status ToProto(const DecisionRule& rule, v1::DecisionRule* proto) {
@@ -30,6 +31,7 @@ static absl::Status ToProto(const DecisionRule& rule, v1::DecisionRule* proto) {
   proto->set_quorum_bps(rule.quorum_bps);
   proto->set_voting_window_ms(rule.voting_window_ms);
   proto->set_coordinators_vote(rule.coordinators_vote);
+  proto->set_member_acts_alone(rule.member_acts_alone);
   return absl::OkStatus();
 }
 

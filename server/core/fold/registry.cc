@@ -31,6 +31,8 @@ constexpr RecordKind kRecordKinds[] = {
     {Body::kPledgeAmendment, Domain::kFundraising, false},
     {Body::kPledgeCancellation, Domain::kFundraising, false},
     {Body::kPaymentReceipt, Domain::kFundraising, false},
+    {Body::kWriteOff, Domain::kFundraising, false},
+    {Body::kPledgeCondition, Domain::kFundraising, false},
     {Body::kContribution, Domain::kPooled, false},
     {Body::kFund, Domain::kPooled, false},
     {Body::kContributionReceipt, Domain::kPooled, false},

@@ -436,24 +436,40 @@ void GovernanceLedger::ApplyAcceptance(const VerifiedEvent& e, Roster& roster) {
 
 bool GovernanceLedger::Settled(const ProposalState& p, const OrgKey& key, const Hlc& close,
                                const GroupState& state) const {
+  return ChainSettled(key, p.id, close, state);
+}
+
+bool ChainSettled(const OrgKey& key, const EventId& seen_by, const Hlc& point,
+                  const GroupState& state) {
   const AuthorProgress* progress = state.Progress(key);
-  if (progress != nullptr && close < progress->hlc) return true;
+  if (progress != nullptr && point < progress->hlc) return true;
   // A member frozen by a fork (DESIGN §2): none of its events from the fork seq on take effect,
   // so once those before it are folded (chains are contiguous) its stances are all known.
   if (std::optional<uint64_t> frozen = state.FrozenFrom(key); frozen.has_value()) {
     const uint64_t folded_seq = progress == nullptr ? 0 : progress->seq;
     if (folded_seq + 1 >= *frozen) return true;
   }
-  // The membership `p` saw, ended by the member's own chain (withdrawal, notice run out): its
-  // later events have no effect on `p`. Judged on that membership, whatever the member's status
-  // is now (expelled, readmitted): an expulsion is not the member's own record, and events of
-  // its chain that did not see it may still arrive and count (AdmitsRemovedAuthor), so
-  // finality waits for the chain like any other (docs/PROTOCOL.md §5.7).
-  const MembershipSpan* span = state.roster().SpanInPast(key, p.id, state.clocks());
+  // The membership `seen_by` saw, ended by the member's own chain (withdrawal, notice run out):
+  // its later events have no effect on it. Judged on that membership, whatever the member's
+  // status is now (expelled, readmitted): an expulsion is not the member's own record, and
+  // events of its chain that did not see it may still arrive and count (AdmitsRemovedAuthor),
+  // so finality waits for the chain like any other (docs/PROTOCOL.md §5.7).
+  const MembershipSpan* span = state.roster().SpanInPast(key, seen_by, state.clocks());
   if (span == nullptr) return false;
   std::optional<Hlc> latest;
   if (progress != nullptr) latest = progress->hlc;
   return EndedByOwnChain(*span, latest, [](const EventId&) { return true; });
+}
+
+bool ChainSettledInPast(const OrgKey& key, const EventId& seen_by, const Hlc& point,
+                        const VerifiedEvent& e, const GroupState& state) {
+  const std::optional<Hlc> latest = state.LatestHlcInPast(key, e);
+  if (latest.has_value() && point < *latest) return true;
+  const CausalClocks& clocks = state.clocks();
+  const MembershipSpan* span = state.roster().SpanInPast(key, seen_by, clocks);
+  return span != nullptr &&
+         EndedByOwnChain(*span, latest,
+                         [&](const EventId& id) { return clocks.HappenedBefore(id, e); });
 }
 
 bool GovernanceLedger::IsMemberInPast(const OrgKey& key, const VerifiedEvent& e,
@@ -496,11 +512,7 @@ bool GovernanceLedger::FinalAndPassedInPast(const ProposalState& q, const Verifi
   // Settled in e's causal past: the same conditions as Settled, each a statement of the
   // member's own chain before `e` (a fork freeze is not one: it is not used here).
   auto settled = [&](const OrgKey& key) {
-    if (past_close(key)) return true;
-    const MembershipSpan* span = state.roster().SpanInPast(key, q.id, clocks);
-    return span != nullptr &&
-           EndedByOwnChain(*span, state.LatestHlcInPast(key, e),
-                           [&](const EventId& id) { return clocks.HappenedBefore(id, e); });
+    return ChainSettledInPast(key, q.id, close.hlc, e, state);
   };
   if (!settled(q.proposer)) return false;
   for (const auto& [key, voter] : q.electorate) {

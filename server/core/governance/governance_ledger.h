@@ -186,4 +186,17 @@ class GovernanceLedger final : public Ledger {
 // The governance ledger of `state` (state.ledger<GovernanceLedger>()).
 const GovernanceLedger& Governance(const GroupState& state);
 
+// Whether `key`'s chain can no longer add an event stamped at or before `point`, as far as the
+// fold goes (docs/PROTOCOL.md §5.6): the fold holds an event of `key` with hlc > point; `key`
+// is frozen by a fork and its events before the fork are folded; or the membership of `key`
+// that event `seen_by` saw ended by its own chain (withdrawal, or notice run out by its latest
+// event). What finality asks of every voter at a close, and fundraising of every member of a
+// campaign's assurance set at its deadline (§5.11.2).
+bool ChainSettled(const OrgKey& key, const EventId& seen_by, const Hlc& point,
+                  const GroupState& state);
+// The same judged on `e`'s causal past alone (its latest event in past(e), its withdrawal or
+// notice in past(e)); a fork freeze does not count. A function of past(e): every node agrees.
+bool ChainSettledInPast(const OrgKey& key, const EventId& seen_by, const Hlc& point,
+                        const VerifiedEvent& e, const GroupState& state);
+
 }  // namespace constellation::core

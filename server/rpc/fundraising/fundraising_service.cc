@@ -41,7 +41,8 @@ class FundraisingServiceImpl final : public BoundService<v1::FundraisingService>
                      [](const ApplyContext&, const core::Group& g, const v1::ListCampaignsRequest&,
                         v1::ListCampaignsResponse* out) {
                        for (const auto& [id, c] : core::Fundraising(g.state()).campaigns()) {
-                         *out->add_campaigns() = ToCampaignView(g, c);
+                         CONSTELLATION_ASSIGN_OR_RETURN(*out->add_campaigns(),
+                                                        ToCampaignView(g, c));
                        }
                        return absl::OkStatus();
                      });

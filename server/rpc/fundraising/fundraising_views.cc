@@ -33,8 +33,10 @@ const v1::PledgeTerms& TermsOf(const v1::Event& event) {
   return event.pledge().terms();
 }
 
-// Why `p` was cancelled: the reason of its cancellation entry's event; "" when it is live.
+// Why `p` was cancelled: the reason of its cancellation entry's event; why it lapsed; "" when
+// it is live.
 std::string CancelReason(const core::Group& g, const core::PledgeState& p) {
+  if (p.lapsed() && !p.cancelled) return std::string(core::LapseReasonText(p.lapse));
   if (!p.cancelled) return "";
   for (auto it = p.history.rbegin(); it != p.history.rend(); ++it) {
     if (it->kind == core::PledgeEntryKind::kCancellation) {
@@ -59,7 +61,8 @@ absl::StatusOr<const core::PledgeState*> FindPledge(const core::Group& g,
   return FindRecord(core::Fundraising(g.state()).pledges(), g, "pledge", id_bytes);
 }
 
-v1::CampaignView ToCampaignView(const core::Group& g, const core::CampaignState& c) {
+absl::StatusOr<v1::CampaignView> ToCampaignView(const core::Group& g,
+                                                const core::CampaignState& c) {
   const core::GroupState& state = g.state();
   const v1::Event& event = EventOf(g, c.id);
   CONSTELLATION_CHECK(event.has_campaign());
@@ -69,7 +72,7 @@ v1::CampaignView ToCampaignView(const core::Group& g, const core::CampaignState&
   v.set_opened_by(c.opened_by.Bytes());
   *v.mutable_campaign() = event.campaign();
   v.set_fiscal_host(c.fiscal_host.Bytes());
-  const core::CampaignTotals t = core::Fundraising(state).Totals(c);
+  CONSTELLATION_ASSIGN_OR_RETURN(const core::CampaignTotals t, core::Fundraising(state).Totals(c));
   v.set_pledge_count(t.pledge_count);
   v.set_pledged_minor(t.pledged_minor);
   v.set_received_minor(t.received_minor);
@@ -101,6 +104,7 @@ v1::PledgeView ToPledgeView(const core::Group& g, const core::PledgeState& p, ui
 
 v1::PledgeVersion ToPledgeVersion(const core::Group& g, const core::PledgeState& pledge,
                                   const core::PledgeEntry& entry) {
+  (void)pledge;  // every entry's amount and currency are in its event
   v1::PledgeVersion v;
   v.set_version(entry.version);
   v.set_event_id(entry.event.Bytes());
@@ -131,9 +135,13 @@ v1::PledgeVersion ToPledgeVersion(const core::Group& g, const core::PledgeState&
       break;
     }
     case core::PledgeEntryKind::kWriteOff:
-      // Settled in the pledge's currency (the ledger admits no other).
-      v.mutable_amount()->set_amount_minor(entry.amount_minor);
-      v.mutable_amount()->set_currency(pledge.terms.amount.currency.ToString());
+      CONSTELLATION_CHECK(event.has_write_off());
+      *v.mutable_amount() = event.write_off().amount();
+      v.set_reason(event.write_off().reason_code());
+      break;
+    case core::PledgeEntryKind::kCondition:
+      CONSTELLATION_CHECK(event.has_pledge_condition());
+      v.set_reason(event.pledge_condition().note());
       break;
   }
   return v;

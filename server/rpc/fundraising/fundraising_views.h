@@ -25,8 +25,11 @@ absl::StatusOr<const core::CampaignState*> FindCampaign(const core::Group& g,
 absl::StatusOr<const core::PledgeState*> FindPledge(const core::Group& g,
                                                     const std::string& id_bytes);
 
-// The views of records of `g`'s fundraising ledger (`c`, `p`, `entry` of `pledge`).
-v1::CampaignView ToCampaignView(const core::Group& g, const core::CampaignState& c);
+// The views of records of `g`'s fundraising ledger (`c`, `p`, `entry` of `pledge`). A
+// campaign's totals are in its goal currency; kOutOfRange when one exceeds int64
+// (docs/PROTOCOL.md §5.11.9).
+absl::StatusOr<v1::CampaignView> ToCampaignView(const core::Group& g,
+                                                const core::CampaignState& c);
 // A pledge with its status derived as of `as_of_ms`.
 v1::PledgeView ToPledgeView(const core::Group& g, const core::PledgeState& p, uint64_t as_of_ms);
 v1::PledgeVersion ToPledgeVersion(const core::Group& g, const core::PledgeState& pledge,

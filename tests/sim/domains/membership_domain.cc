@@ -54,6 +54,9 @@ v1::Charter SimCharter(int founder) {
   // Drawdowns (pooled_domain.cc) need a rule: ALLOCATE_FUNDS has no default.
   *c.add_decision_rules() =
       MakeDecisionRule(v1::DECISION_TYPE_ALLOCATE_FUNDS, v1::DECISION_PROCESS_CONSENT);
+  // The fundraising domain proposes and executes write-offs: they need a charter rule.
+  *c.add_decision_rules() =
+      MakeDecisionRule(v1::DECISION_TYPE_WRITE_OFF, v1::DECISION_PROCESS_CONSENT);
   return c;
 }
 
