@@ -72,7 +72,7 @@ run "$cli" pledge amend --group "$group" "$p1" --amount 15000.00 \
   --installment 2026-12-15=7500 --installment 2027-01-15=7500 --reason "board approved an increase"
 
 step "Record money received against it"
-run "$cli" pledge pay --group "$group" "$p1" --amount 7500.00 --received 2026-12-14 --ref "bank-2026-1214-07"
+run "$cli" pledge pay --group "$group" "$p1" --amount 7500.00 --received 2026-11-30 --ref "bank-2026-1130-07"
 
 step "Pledges and the campaign totals"
 run "$cli" pledge list --group "$group"

@@ -19,6 +19,7 @@
 namespace constellation {
 namespace {
 
+using ::constellation::testing::CampaignCharter;
 using ::constellation::testing::StatusIs;
 using ::constellation::testing::TcpProxy;
 using ::constellation::testing::TempDir;

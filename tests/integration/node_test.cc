@@ -16,12 +16,15 @@
 namespace constellation {
 namespace {
 
+using ::constellation::testing::CampaignCharter;
 using ::constellation::testing::StatusIs;
 using ::constellation::testing::TempDir;
 using ::constellation::testing::TestNode;
 using ::testing::HasSubstr;
 
 constexpr uint64_t kJan2027Ms = 1798761600000;  // 2027-01-01T00:00:00Z
+// A payment is recorded once received: its date is never in the future (PROTOCOL §5.10.6).
+constexpr uint64_t kNov2026Ms = 1793491200000;  // 2026-11-01T00:00:00Z
 
 PledgeTerms Terms(int64_t amount_minor, const std::string& currency = "EUR") {
   PledgeTerms t;
@@ -94,7 +97,7 @@ TEST_F(NodeTest, GroupCampaignPledgeScenarioEndToEnd) {
   EXPECT_EQ(a.pledge.terms.amount.amount_minor, 150'000);
 
   ASSERT_OK_AND_ASSIGN(PledgeWrite paid, admin_->RecordPayment(group_, pledge, Money{50'000, "EUR"},
-                                                               kJan2027Ms, "bank-ref-17"));
+                                                               kNov2026Ms, "bank-ref-17"));
   EXPECT_EQ(paid.pledge.received_minor, 50'000);
   EXPECT_EQ(paid.pledge.outstanding_minor, 100'000);
   EXPECT_EQ(paid.pledge.status, "in_progress");

@@ -18,6 +18,7 @@
 namespace constellation {
 namespace {
 
+using ::constellation::testing::CampaignCharter;
 using ::constellation::testing::StatusIs;
 using ::constellation::testing::TempDir;
 using ::constellation::testing::TestNode;

@@ -26,6 +26,7 @@ extern char** environ;
 namespace constellation {
 namespace {
 
+using ::constellation::testing::CampaignCharter;
 using ::constellation::testing::TcpProxy;
 using ::constellation::testing::TcpProxyDelays;
 using ::constellation::testing::TempDir;

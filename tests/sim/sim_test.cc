@@ -8,6 +8,7 @@
 // the workload length; CONSTELLATION_SIM_TRACE=1 prints every action as it happens. Runs are
 // strict by default: every invariant violation fails, the known core issues included;
 // CONSTELLATION_SIM_STRICT=0 counts those (tests/sim/domains/governance_domain.cc) instead.)
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <optional>
@@ -98,11 +99,30 @@ TEST_P(SimForkTest, RestoredNodeIsFrozenEverywhere) {
   if (!sim.stats().forked_node) GTEST_SKIP() << "no node wrote after the backup with this seed";
   const int forked = *sim.stats().forked_node;
   const core::GroupId g = sim.groups().front();
+  // The events the restored node wrote again at seqs it had used before: its new branch.
+  std::vector<core::EventId> new_branch;
+  const core::Group* restored = sim.node(forked).state().FindGroup(g);
+  auto acks = sim.AcknowledgedOf(forked).find(g);
+  if (acks != sim.AcknowledgedOf(forked).end() && restored != nullptr) {
+    for (const auto& [seq, ids] : acks->second) {
+      if (ids.size() < 2) continue;
+      for (const core::EventId& id : ids) {
+        if (restored->Find(id) != nullptr) new_branch.push_back(id);
+      }
+    }
+  }
   std::optional<uint64_t> frozen_from;
   for (int i = 0; i < sim.node_count(); ++i) {
     if (i == forked) continue;
     const core::Group* group = sim.node(i).state().FindGroup(g);
     if (group == nullptr || !sim.MustConverge(i, g)) continue;
+    // A fork is evidence only where both branches meet: a node that holds none of the new
+    // branch (e.g. the invitee of an admission on the lost branch, the group's only other
+    // holder, to which no member replicates: PROTOCOL §8.6–8.7) cannot detect it.
+    const bool met_new_branch =
+        std::any_of(new_branch.begin(), new_branch.end(),
+                    [&](const core::EventId& id) { return group->Find(id) != nullptr; });
+    if (!met_new_branch && !group->FrozenFrom(sim.node(forked).org()).has_value()) continue;
     std::optional<uint64_t> seq = group->FrozenFrom(sim.node(forked).org());
     ASSERT_TRUE(seq.has_value()) << "node " << i << " did not freeze node " << forked << "; "
                                  << sim.StatsLine();

@@ -92,6 +92,8 @@ class Simulator final : private SimWorld {
   // serves it. A node that holds a copy nobody serves any more (e.g. the invitee of an ADMIT by
   // a forked author, frozen since: docs/PROTOCOL.md §8.6) is not.
   bool MustConverge(int i, const core::GroupId& g) const;
+  // Node i's acknowledged own events (SimWorld::acknowledged), for the tests' checks.
+  const AcknowledgedWrites& AcknowledgedOf(int i) const { return acknowledged_[i]; }
 
  private:
   // SimWorld (sim_world.h), for the domains.

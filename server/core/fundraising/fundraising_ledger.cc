@@ -575,31 +575,51 @@ static absl::Status OpenInPast(const PledgeState& p, const PastView& past, std::
   return absl::OkStatus();
 }
 
-absl::Status FundraisingLedger::CheckAmendment(const VerifiedEvent& e,
-                                               const GroupState& state) const {
-  const v1::PledgeAmendment& a = e.event.pledge_amendment();
-  CONSTELLATION_ASSIGN_OR_RETURN(EventId id,
-                                 EventId::FromBytes(a.pledge_id(), "pledge_amendment.pledge_id"));
+// `p` as its records in e's causal past show it (PROTOCOL §5.10.9, last paragraph).
+static PastView PastOf(const PledgeState& p, bool lapsed_by_threshold, const VerifiedEvent& e,
+                       const GroupState& state) {
+  PastView past;
+  past.lapsed_by_threshold = lapsed_by_threshold;
+  past.settlement = Settle(
+      p, [&](const PledgeEntry& entry) { return state.clocks().HappenedBefore(entry.event, e); },
+      lapsed_by_threshold, state.clocks());
+  past.released = past.settlement.condition == ConditionOutcome::kReleased;
+  return past;
+}
+
+absl::StatusOr<const PledgeState*> FundraisingLedger::OwnPledge(const std::string& id_bytes,
+                                                                std::string_view field,
+                                                                std::string_view verb,
+                                                                const VerifiedEvent& e,
+                                                                const GroupState& state) const {
+  CONSTELLATION_ASSIGN_OR_RETURN(EventId id, EventId::FromBytes(id_bytes, field));
   auto it = pledges_.find(id);
   if (it == pledges_.end()) {
     return absl::NotFoundError(absl::StrFormat("pledge %s not found in group %s", id.ShortHex(),
                                                state.group().ShortHex()));
   }
-  const PledgeState& p = it->second;
-  if (p.pledger != e.author) {
+  if (it->second.pledger != e.author) {
     return absl::PermissionDeniedError(
-        absl::StrFormat("pledge %s belongs to org %s; only the pledger may amend it",
-                        p.id.ShortHex(), p.pledger.ShortHex()));
+        absl::StrFormat("pledge %s belongs to org %s; only the pledger may %s it",
+                        id.ShortHex(), it->second.pledger.ShortHex(), std::string(verb)));
   }
+  return &it->second;
+}
+
+bool FundraisingLedger::LapsedInPast(const CampaignState& c, const VerifiedEvent& e,
+                                     const GroupState& state) const {
+  return c.threshold == ThresholdState::kNotMet && ThresholdSettledInPast(c, e, state);
+}
+
+absl::Status FundraisingLedger::CheckAmendment(const VerifiedEvent& e,
+                                               const GroupState& state) const {
+  const v1::PledgeAmendment& a = e.event.pledge_amendment();
+  CONSTELLATION_ASSIGN_OR_RETURN(
+      const PledgeState* own,
+      OwnPledge(a.pledge_id(), "pledge_amendment.pledge_id", "amend", e, state));
+  const PledgeState& p = *own;
   const CampaignState& c = campaigns_.at(p.campaign);
-  PastView past;
-  auto in_past = [&](const PledgeEntry& entry) {
-    return state.clocks().HappenedBefore(entry.event, e);
-  };
-  past.lapsed_by_threshold =
-      c.threshold == ThresholdState::kNotMet && ThresholdSettledInPast(c, e, state);
-  past.settlement = Settle(p, in_past, past.lapsed_by_threshold, state.clocks());
-  past.released = past.settlement.condition == ConditionOutcome::kReleased;
+  const PastView past = PastOf(p, LapsedInPast(c, e, state), e, state);
   CONSTELLATION_RETURN_IF_ERROR(OpenInPast(p, past, "it cannot be amended"));
   const std::string currency = p.terms.amount.currency.ToString();
   if (a.terms().amount().currency() != currency) {
@@ -638,27 +658,10 @@ absl::Status FundraisingLedger::CheckAmendment(const VerifiedEvent& e,
 absl::Status FundraisingLedger::CheckCancellation(const VerifiedEvent& e,
                                                   const GroupState& state) const {
   CONSTELLATION_ASSIGN_OR_RETURN(
-      EventId id,
-      EventId::FromBytes(e.event.pledge_cancellation().pledge_id(), "pledge_cancellation.pledge_id"));
-  auto it = pledges_.find(id);
-  if (it == pledges_.end()) {
-    return absl::NotFoundError(absl::StrFormat("pledge %s not found in group %s", id.ShortHex(),
-                                               state.group().ShortHex()));
-  }
-  const PledgeState& p = it->second;
-  if (p.pledger != e.author) {
-    return absl::PermissionDeniedError(
-        absl::StrFormat("pledge %s belongs to org %s; only the pledger may cancel it",
-                        p.id.ShortHex(), p.pledger.ShortHex()));
-  }
-  const CampaignState& c = campaigns_.at(p.campaign);
-  PastView past;
-  past.lapsed_by_threshold =
-      c.threshold == ThresholdState::kNotMet && ThresholdSettledInPast(c, e, state);
-  past.settlement = Settle(
-      p, [&](const PledgeEntry& entry) { return state.clocks().HappenedBefore(entry.event, e); },
-      past.lapsed_by_threshold, state.clocks());
-  past.released = past.settlement.condition == ConditionOutcome::kReleased;
+      const PledgeState* own, OwnPledge(e.event.pledge_cancellation().pledge_id(),
+                                        "pledge_cancellation.pledge_id", "cancel", e, state));
+  const PledgeState& p = *own;
+  const PastView past = PastOf(p, LapsedInPast(campaigns_.at(p.campaign), e, state), e, state);
   CONSTELLATION_RETURN_IF_ERROR(OpenInPast(p, past, "it cannot be cancelled again"));
   if (past.settled_minor() >= past.settlement.amount_minor) {
     return absl::FailedPreconditionError(absl::StrFormat(
@@ -697,11 +700,7 @@ absl::Status FundraisingLedger::CheckPayment(const VerifiedEvent& e,
       "record the money as an unapplied receipt (payment_receipt.unapplied) to refund or "
       "re-allocate it";
   CONSTELLATION_RETURN_IF_ERROR(ThresholdMetInPast(c, e, state, kUnapplied));
-  PastView past;
-  past.settlement = Settle(
-      *p, [&](const PledgeEntry& entry) { return state.clocks().HappenedBefore(entry.event, e); },
-      false, state.clocks());
-  past.released = past.settlement.condition == ConditionOutcome::kReleased;
+  const PastView past = PastOf(*p, /*lapsed_by_threshold=*/false, e, state);  // met: checked
   CONSTELLATION_RETURN_IF_ERROR(OpenInPast(*p, past, std::string(kUnapplied)));
   if (r.amount().amount_minor() > past.outstanding_minor()) {
     return absl::FailedPreconditionError(absl::StrFormat(
@@ -748,11 +747,7 @@ absl::Status FundraisingLedger::CheckWriteOff(const VerifiedEvent& e,
   }
   constexpr std::string_view kWhat = "nothing can be written off";
   CONSTELLATION_RETURN_IF_ERROR(ThresholdMetInPast(c, e, state, kWhat));
-  PastView past;
-  past.settlement = Settle(
-      *p, [&](const PledgeEntry& entry) { return state.clocks().HappenedBefore(entry.event, e); },
-      false, state.clocks());
-  past.released = past.settlement.condition == ConditionOutcome::kReleased;
+  const PastView past = PastOf(*p, /*lapsed_by_threshold=*/false, e, state);  // met: checked
   CONSTELLATION_RETURN_IF_ERROR(OpenInPast(*p, past, std::string(kWhat)));
   const std::string currency = p->terms.amount.currency.ToString();
   if (w.amount().amount_minor() > past.outstanding_minor()) {
@@ -776,12 +771,7 @@ absl::Status FundraisingLedger::CheckCondition(const VerifiedEvent& e,
         "of pledge %s",
         p->pledger.ShortHex(), c.fiscal_host.ShortHex(), p->id.ShortHex()));
   }
-  PastView past;
-  past.lapsed_by_threshold =
-      c.threshold == ThresholdState::kNotMet && ThresholdSettledInPast(c, e, state);
-  past.settlement = Settle(
-      *p, [&](const PledgeEntry& entry) { return state.clocks().HappenedBefore(entry.event, e); },
-      past.lapsed_by_threshold, state.clocks());
+  const PastView past = PastOf(*p, LapsedInPast(c, e, state), e, state);
   if (past.settlement.condition != ConditionOutcome::kNone) {
     return absl::AlreadyExistsError(absl::StrFormat(
         "the condition of pledge %s is already resolved (%s)", p->id.ShortHex(),

@@ -306,6 +306,14 @@ class FundraisingLedger final : public Ledger {
                                                       std::string_view field,
                                                       const VerifiedEvent& e,
                                                       const GroupState& state) const;
+  // The pledge `id_bytes` names (kNotFound), whose pledger must be e's author
+  // (kPermissionDenied: "only the pledger may `verb` it").
+  absl::StatusOr<const PledgeState*> OwnPledge(const std::string& id_bytes,
+                                               std::string_view field, std::string_view verb,
+                                               const VerifiedEvent& e,
+                                               const GroupState& state) const;
+  // The campaign's threshold is settled and not met in e's causal past.
+  bool LapsedInPast(const CampaignState& c, const VerifiedEvent& e, const GroupState& state) const;
   // kFailedPrecondition unless the campaign's threshold (if any) is settled and met in e's
   // causal past; `what` says what needs it.
   absl::Status ThresholdMetInPast(const CampaignState& c, const VerifiedEvent& e,

@@ -61,7 +61,7 @@ constexpr int64_t kCampaignGoalMinorMin = 10'000;
 constexpr int64_t kCampaignGoalMinorMax = 1'000'000;
 constexpr int64_t kPledgeMinorMin = 100;
 constexpr int64_t kPledgeMinorMax = 50'000;
-constexpr uint64_t kAssuranceWindowMsMax = 20'000;
+constexpr uint64_t kAssuranceWindowMsMax = 120'000;
 constexpr uint64_t kInstallmentGapMsMax = 30'000;
 
 int64_t Between(SimWorld& w, int64_t low, int64_t high) {
@@ -157,8 +157,16 @@ void OpenDecidedCampaign(SimWorld& w, const Member& m) {
 }
 
 void Pledge(SimWorld& w, const Member& m) {
+  // Mostly campaigns that take pledges in this view; sometimes any (a refusal to exercise).
   std::vector<core::EventId> campaigns;
-  for (const auto& [id, c] : Fundraising(*m.state).campaigns()) campaigns.push_back(id);
+  const bool any = w.random().Chance(100);
+  for (const auto& [id, c] : Fundraising(*m.state).campaigns()) {
+    const bool open = c.threshold == core::ThresholdState::kNone ||
+                      c.threshold == core::ThresholdState::kMet ||
+                      (c.threshold == core::ThresholdState::kPending &&
+                       m.now_ms <= c.assurance_deadline_ms);
+    if (open || any) campaigns.push_back(id);
+  }
   if (campaigns.empty()) return;
   const core::EventId id = w.random().Pick(campaigns);
   const core::CampaignState& c = Fundraising(*m.state).campaigns().at(id);
