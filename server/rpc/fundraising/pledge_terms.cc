@@ -126,6 +126,21 @@ absl::StatusOr<v1::PledgeTerms> MergeTermsPatch(const v1::PledgeTerms& current,
           ExpandInstallments(patch.remaining_schedule(), static_cast<int64_t>(remainder)));
       for (const v1::Installment& in : rest) *out.add_installments() = in;
     }
+  } else if (patch.has_amount() && !out.installments().empty()) {
+    // The amount changes and the schedule is not given: the difference goes to the last
+    // installment (its date kept), unless it is paid or would not stay positive.
+    const int paid = FullyPaidCount(current.installments(), pledge.received_minor);
+    const __int128 last = out.installments(out.installments_size() - 1).amount_minor() +
+                          (amount_minor - static_cast<__int128>(SumOf(out.installments())));
+    if (paid == out.installments_size() || last <= 0) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "the amount changes to %d minor units and the last installment cannot take the "
+          "difference (it is paid, or would not stay positive): give the installments again, "
+          "or a schedule for the remainder",
+          amount_minor));
+    }
+    out.mutable_installments(out.installments_size() - 1)
+        ->set_amount_minor(static_cast<int64_t>(last));
   }
   if (!out.installments().empty() && SumOf(out.installments()) != amount_minor) {
     return absl::InvalidArgumentError(absl::StrFormat(

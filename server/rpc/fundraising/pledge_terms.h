@@ -26,7 +26,8 @@ absl::StatusOr<v1::PledgeTerms> WithSchedule(v1::PledgeTerms terms,
                                              const v1::InstallmentSchedule& schedule);
 
 // `patch` merged onto `current`, the terms of `pledge`'s current version: what the patch sets
-// replaces, the rest is kept. kInvalidArgument: more than one schedule form, a condition both
+// replaces, the rest is kept; a new amount without a schedule changes the last installment by
+// the difference. kInvalidArgument: more than one schedule form, a condition both
 // set and cleared, a currency change, a remainder schedule with nothing left to schedule, or
 // installments that do not sum to the resulting amount (the message says which flag to give).
 absl::StatusOr<v1::PledgeTerms> MergeTermsPatch(const v1::PledgeTerms& current,
