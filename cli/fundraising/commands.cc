@@ -216,16 +216,16 @@ absl::StatusOr<Output> PledgeRecordCommand(const Invocation& inv, CommandContext
   if (!status.ok()) return status;
   absl::StatusOr<std::optional<InstallmentSchedule>> schedule = ScheduleFlags(inv);
   if (!schedule.ok()) return schedule.status();
-  if (schedule->has_value()) {
-    return context.Write(
-        [&](Client& client) {
+  return context.Write(
+      [&](Client& client) {
+        if (schedule->has_value()) {
           return client.RecordPledge(inv.Get("group"), inv.Get("campaign"), terms, **schedule,
                                      context.write_options());
-        },
-        PledgeWriteOutput);
-  }
-  return context.WriteCall(&Client::RecordPledge, PledgeWriteOutput, inv.Get("group"),
-                           inv.Get("campaign"), terms);
+        }
+        return client.RecordPledge(inv.Get("group"), inv.Get("campaign"), terms,
+                                   context.write_options());
+      },
+      PledgeWriteOutput);
 }
 
 // The patch the flags of `pledge amend` describe: only the terms given change. --amount is

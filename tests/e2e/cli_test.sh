@@ -168,7 +168,7 @@ expect_eq "$("$cli" pledge show --group "$group" "$cond" -o json | jq -r .condit
 expect_exit 3 "bad outcome" -- "$cli" pledge release --group "$group" "$cond" --outcome maybe
 expect_exit 0 "condition met" -- "$cli" pledge release --group "$group" "$cond" --outcome met --note "match raised"
 expect_eq "$("$cli" pledge show --group "$group" "$cond" -o json | jq -r .condition_outcome)" met "condition outcome"
-expect_exit 8 "resolved twice" -- "$cli" pledge release --group "$group" "$cond" --outcome released
+expect_exit 5 "resolved twice" -- "$cli" pledge release --group "$group" "$cond" --outcome released
 # Unapplied receipts for a cancelled pledge.
 expect_exit 0 "cancel the USD pledge" -- "$cli" pledge cancel --group "$group" "$usd" --reason changed
 expect_exit 8 "pay a cancelled pledge" -- "$cli" pledge pay --group "$group" "$usd" --amount 5
