@@ -296,6 +296,17 @@ absl::StatusOr<Output> PledgeAmendCommand(const Invocation& inv, CommandContext&
       PledgeWriteOutput);
 }
 
+// --amount in --currency, or in the currency of the pledge (the first argument) when none.
+absl::StatusOr<Money> PledgeAmountFlag(const Invocation& inv, Client& client) {
+  std::string currency = inv.Get("currency");
+  if (currency.empty()) {
+    absl::StatusOr<Pledge> pledge = client.GetPledge(inv.Get("group"), inv.Positional(0));
+    if (!pledge.ok()) return pledge.status();
+    currency = pledge->terms.amount.currency;
+  }
+  return ParseMoney(inv.Get("amount"), currency, "amount");
+}
+
 absl::StatusOr<Output> PledgeCancelCommand(const Invocation& inv, CommandContext& context) {
   return context.WriteCall(&Client::CancelPledge, PledgeWriteOutput, inv.Get("group"),
                            inv.Positional(0), inv.Get("reason"));
@@ -304,13 +315,7 @@ absl::StatusOr<Output> PledgeCancelCommand(const Invocation& inv, CommandContext
 absl::StatusOr<Output> PledgePayCommand(const Invocation& inv, CommandContext& context) {
   return context.Write(
       [&](Client& client) -> absl::StatusOr<PledgeWrite> {
-        std::string currency = inv.Get("currency");
-        if (currency.empty()) {
-          absl::StatusOr<Pledge> pledge = client.GetPledge(inv.Get("group"), inv.Positional(0));
-          if (!pledge.ok()) return pledge.status();
-          currency = pledge->terms.amount.currency;
-        }
-        absl::StatusOr<Money> amount = ParseMoney(inv.Get("amount"), currency, "amount");
+        absl::StatusOr<Money> amount = PledgeAmountFlag(inv, client);
         if (!amount.ok()) return amount.status();
         uint64_t received_ms = static_cast<uint64_t>(absl::ToUnixMillis(absl::Now()));
         if (inv.Has("received")) {
@@ -343,13 +348,7 @@ absl::StatusOr<Output> PledgeWriteOffCommand(const Invocation& inv, CommandConte
     }
     return context.Write(
         [&](Client& client) -> absl::StatusOr<ProposalWrite> {
-          std::string currency = inv.Get("currency");
-          if (currency.empty()) {
-            absl::StatusOr<Pledge> pledge = client.GetPledge(inv.Get("group"), inv.Positional(0));
-            if (!pledge.ok()) return pledge.status();
-            currency = pledge->terms.amount.currency;
-          }
-          absl::StatusOr<Money> amount = ParseMoney(inv.Get("amount"), currency, "amount");
+          absl::StatusOr<Money> amount = PledgeAmountFlag(inv, client);
           if (!amount.ok()) return amount.status();
           ProposalSpec spec;
           spec.decision_type = "write_off";

@@ -46,17 +46,35 @@ absl::StatusOr<std::vector<Campaign>> Client::ListCampaigns(std::string_view gro
                                           request, FromProto);
 }
 
-absl::StatusOr<PledgeWrite> Client::RecordPledge(std::string_view group_id,
-                                                 std::string_view campaign_id,
-                                                 const PledgeTerms& terms,
-                                                 const WriteOptions& write) {
+namespace {
+
+// The RecordPledge request for `terms`, with `schedule` when set.
+absl::StatusOr<v1::RecordPledgeRequest> PledgeRequest(std::string_view group_id,
+                                                      std::string_view campaign_id,
+                                                      const PledgeTerms& terms,
+                                                      const InstallmentSchedule* schedule) {
   v1::RecordPledgeRequest request;
   CONSTELLATION_SDK_RETURN_IF_ERROR(DecodeRecordIds(group_id, campaign_id, "campaign_id",
                                                     request.mutable_group_id(),
                                                     request.mutable_campaign_id()));
   CONSTELLATION_SDK_RETURN_IF_ERROR(internal::ToProto(terms, request.mutable_terms()));
+  if (schedule != nullptr) {
+    CONSTELLATION_SDK_RETURN_IF_ERROR(internal::ToProto(*schedule, request.mutable_schedule()));
+  }
+  return request;
+}
+
+}  // namespace
+
+absl::StatusOr<PledgeWrite> Client::RecordPledge(std::string_view group_id,
+                                                 std::string_view campaign_id,
+                                                 const PledgeTerms& terms,
+                                                 const WriteOptions& write) {
+  absl::StatusOr<v1::RecordPledgeRequest> request =
+      PledgeRequest(group_id, campaign_id, terms, nullptr);
+  if (!request.ok()) return request.status();
   return UnaryCall<PledgeWrite>(*core_, "RecordPledge", &FundraisingStub::RecordPledge,
-                                std::move(request), write, FromProto);
+                                *std::move(request), write, FromProto);
 }
 
 absl::StatusOr<PledgeWrite> Client::RecordPledge(std::string_view group_id,
@@ -64,14 +82,11 @@ absl::StatusOr<PledgeWrite> Client::RecordPledge(std::string_view group_id,
                                                  const PledgeTerms& terms,
                                                  const InstallmentSchedule& schedule,
                                                  const WriteOptions& write) {
-  v1::RecordPledgeRequest request;
-  CONSTELLATION_SDK_RETURN_IF_ERROR(DecodeRecordIds(group_id, campaign_id, "campaign_id",
-                                                    request.mutable_group_id(),
-                                                    request.mutable_campaign_id()));
-  CONSTELLATION_SDK_RETURN_IF_ERROR(internal::ToProto(terms, request.mutable_terms()));
-  CONSTELLATION_SDK_RETURN_IF_ERROR(internal::ToProto(schedule, request.mutable_schedule()));
+  absl::StatusOr<v1::RecordPledgeRequest> request =
+      PledgeRequest(group_id, campaign_id, terms, &schedule);
+  if (!request.ok()) return request.status();
   return UnaryCall<PledgeWrite>(*core_, "RecordPledge", &FundraisingStub::RecordPledge,
-                                std::move(request), write, FromProto);
+                                *std::move(request), write, FromProto);
 }
 
 absl::StatusOr<PledgeWrite> Client::AmendPledge(std::string_view group_id,

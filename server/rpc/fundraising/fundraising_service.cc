@@ -1,5 +1,6 @@
-// FundraisingService (client.proto): campaigns, pledges with their amendments, cancellations
-// and payments (each write answered with the record it concerns), and the auditors' reads:
+// FundraisingService (client.proto): campaigns, pledges with their amendments (whole terms, or a
+// patch merged onto the current terms), cancellations, payments, write-offs and condition
+// resolutions (each write answered with the record it concerns), and the auditors' reads:
 // pledges as of a date and every version of a pledge's history with who signed it.
 #include "constellation/v1/client.grpc.pb.h"
 #include "server/rpc/fundraising/fundraising_views.h"
