@@ -1,16 +1,23 @@
 // cli/fundraising/commands.cc: campaign and pledge commands.
 #include "cli/fundraising/commands.h"
 
+#include <optional>
+#include <string_view>
+#include <utility>
+
+#include <absl/strings/numbers.h>
 #include <absl/strings/str_format.h>
 #include <absl/time/clock.h>
 
 #include "cli/fundraising/render.h"
+#include "cli/governance/render.h"
 #include "cli/values.h"
 
 namespace constellation::cli {
 namespace {
 
-absl::StatusOr<Output> CampaignOpenCommand(const Invocation& inv, CommandContext& context) {
+// The campaign the flags of `campaign open` describe.
+absl::StatusOr<CampaignInput> CampaignFromFlags(const Invocation& inv) {
   CampaignInput campaign;
   campaign.name = inv.Get("name");
   const std::string currency = inv.Get("currency");
@@ -41,7 +48,80 @@ absl::StatusOr<Output> CampaignOpenCommand(const Invocation& inv, CommandContext
     if (!deadline_ms.ok()) return deadline_ms.status();
     campaign.assurance_deadline_ms = *deadline_ms;
   }
-  return context.WriteCall(&Client::OpenCampaign, CampaignOpenedOutput, inv.Get("group"), campaign);
+  for (const std::string& code : inv.GetAll("accept-currency")) {
+    campaign.accepted_currencies.push_back(code);
+  }
+  if (inv.Has("threshold") && inv.Has("assurance")) {
+    return absl::InvalidArgumentError("--threshold and --assurance are the same: give one");
+  }
+  const bool by_threshold = inv.Has("threshold") || inv.Has("threshold-members");
+  if (by_threshold != inv.Has("threshold-deadline")) {
+    return absl::InvalidArgumentError(
+        "an assurance threshold needs --threshold AMOUNT and/or --threshold-members N, and "
+        "--threshold-deadline DATE");
+  }
+  if (inv.Has("threshold")) {
+    absl::StatusOr<Money> threshold = ParseMoney(inv.Get("threshold"), currency, "threshold");
+    if (!threshold.ok()) return threshold.status();
+    campaign.assurance_threshold = *threshold;
+  }
+  if (inv.Has("threshold-members")) {
+    uint32_t members = 0;
+    if (!absl::SimpleAtoi(inv.Get("threshold-members"), &members) || members == 0) {
+      return absl::InvalidArgumentError("--threshold-members needs a positive whole number");
+    }
+    campaign.assurance_member_count = members;
+  }
+  if (by_threshold) {
+    absl::StatusOr<uint64_t> deadline_ms =
+        ParseDateMs(inv.Get("threshold-deadline"), "threshold-deadline");
+    if (!deadline_ms.ok()) return deadline_ms.status();
+    campaign.assurance_deadline_ms = *deadline_ms;
+  }
+  return campaign;
+}
+
+// `campaign open`: alone (the charter lets a member), --propose (an OPEN_CAMPAIGN proposal
+// with the campaign as its payload) or --proposal P (opens the campaign a final, passed
+// proposal decided).
+absl::StatusOr<Output> CampaignOpenCommand(const Invocation& inv, CommandContext& context) {
+  if (inv.Has("proposal")) {
+    if (inv.Has("propose") || inv.Has("name")) {
+      return absl::InvalidArgumentError(
+          "--proposal opens the campaign the proposal decided: give no campaign flags with it");
+    }
+    return context.Write(
+        [&](Client& client) -> absl::StatusOr<CampaignWrite> {
+          absl::StatusOr<Proposal> proposal = client.GetProposal(inv.Get("group"), inv.Get("proposal"));
+          if (!proposal.ok()) return proposal.status();
+          if (!proposal->spec.campaign.has_value()) {
+            return absl::InvalidArgumentError(absl::StrFormat(
+                "proposal %s is not an OPEN_CAMPAIGN proposal", inv.Get("proposal")));
+          }
+          CampaignInput campaign = *proposal->spec.campaign;
+          campaign.proposal_id = proposal->proposal_id;
+          return client.OpenCampaign(inv.Get("group"), campaign, context.write_options());
+        },
+        CampaignOpenedOutput);
+  }
+  for (const char* flag : {"name", "goal", "currency"}) {
+    if (!inv.Has(flag)) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "--%s is required (or --proposal P to open a campaign a proposal decided)", flag));
+    }
+  }
+  absl::StatusOr<CampaignInput> campaign = CampaignFromFlags(inv);
+  if (!campaign.ok()) return campaign.status();
+  if (inv.Has("propose")) {
+    ProposalSpec spec;
+    spec.decision_type = "open_campaign";
+    spec.title = inv.Has("title") ? inv.Get("title") : "Open campaign " + campaign->name;
+    spec.text = inv.Get("text");
+    spec.campaign = *campaign;
+    return context.WriteCall(&Client::Propose, ProposalWriteOutput, inv.Get("group"), spec);
+  }
+  return context.WriteCall(&Client::OpenCampaign, CampaignOpenedOutput, inv.Get("group"),
+                           *campaign);
 }
 
 absl::StatusOr<Output> CampaignListCommand(const Invocation& inv, CommandContext& context) {
@@ -97,29 +177,134 @@ absl::StatusOr<uint64_t> AsOfMs(const Invocation& inv) {
   return ParseDateMs(inv.Get("as-of"), "as-of");
 }
 
+// The schedule of --installments N --every FREQ --start DATE; nullopt when none is given.
+absl::StatusOr<std::optional<InstallmentSchedule>> ScheduleFlags(const Invocation& inv) {
+  const bool any = inv.Has("installments") || inv.Has("every") || inv.Has("start");
+  if (!any) return std::nullopt;
+  if (!inv.Has("installments") || !inv.Has("every") || !inv.Has("start")) {
+    return absl::InvalidArgumentError(
+        "a schedule needs --installments N, --every week|month|quarter|year and --start DATE");
+  }
+  if (inv.Has("installment")) {
+    return absl::InvalidArgumentError(
+        "give either --installment DATE=AMOUNT flags or a schedule (--installments N), not both");
+  }
+  InstallmentSchedule schedule;
+  if (!absl::SimpleAtoi(inv.Get("installments"), &schedule.count) || schedule.count == 0) {
+    return absl::InvalidArgumentError("--installments needs a positive whole number");
+  }
+  static constexpr std::pair<std::string_view, std::string_view> kFrequencies[] = {
+      {"week", "weekly"},       {"weekly", "weekly"},       {"month", "monthly"},
+      {"monthly", "monthly"},   {"quarter", "quarterly"},   {"quarterly", "quarterly"},
+      {"year", "yearly"},       {"yearly", "yearly"}};
+  for (const auto& [name, frequency] : kFrequencies) {
+    if (inv.Get("every") == name) schedule.frequency = std::string(frequency);
+  }
+  if (schedule.frequency.empty()) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "--every %s: give week, month, quarter or year", inv.Get("every")));
+  }
+  absl::StatusOr<uint64_t> start_ms = ParseDateMs(inv.Get("start"), "start");
+  if (!start_ms.ok()) return start_ms.status();
+  schedule.start_ms = *start_ms;
+  return schedule;
+}
+
 absl::StatusOr<Output> PledgeRecordCommand(const Invocation& inv, CommandContext& context) {
   PledgeTerms terms;
   absl::Status status = ApplyTermsFlags(inv, inv.Get("currency"), &terms);
   if (!status.ok()) return status;
-  return context.WriteCall(&Client::RecordPledge, PledgeWriteOutput, inv.Get("group"),
-                           inv.Get("campaign"), terms);
+  absl::StatusOr<std::optional<InstallmentSchedule>> schedule = ScheduleFlags(inv);
+  if (!schedule.ok()) return schedule.status();
+  return context.Write(
+      [&](Client& client) {
+        if (schedule->has_value()) {
+          return client.RecordPledge(inv.Get("group"), inv.Get("campaign"), terms, **schedule,
+                                     context.write_options());
+        }
+        return client.RecordPledge(inv.Get("group"), inv.Get("campaign"), terms,
+                                   context.write_options());
+      },
+      PledgeWriteOutput);
+}
+
+// The patch the flags of `pledge amend` describe: only the terms given change. --amount is
+// parsed in `currency`.
+absl::StatusOr<PledgeTermsPatch> PatchFromFlags(const Invocation& inv,
+                                                const std::string& currency) {
+  PledgeTermsPatch patch;
+  if (inv.Has("amount")) {
+    absl::StatusOr<Money> amount = ParseMoney(inv.Get("amount"), currency, "amount");
+    if (!amount.ok()) return amount.status();
+    patch.amount = *amount;
+  }
+  if (inv.Has("installment")) {
+    std::vector<Installment> installments;
+    for (const std::string& text : inv.GetAll("installment")) {
+      absl::StatusOr<Installment> installment = ParseInstallment(text, currency);
+      if (!installment.ok()) return installment.status();
+      installments.push_back(*installment);
+    }
+    if (inv.Has("remaining")) {
+      patch.remaining_installments = std::move(installments);
+    } else {
+      patch.installments = std::move(installments);
+    }
+  }
+  absl::StatusOr<std::optional<InstallmentSchedule>> schedule = ScheduleFlags(inv);
+  if (!schedule.ok()) return schedule.status();
+  if (schedule->has_value()) patch.remaining_schedule = **schedule;
+  if (inv.Has("condition-barrier") != inv.Has("condition-release")) {
+    return absl::InvalidArgumentError(
+        "a condition needs both --condition-barrier and --condition-release (a barrier to "
+        "overcome and a right of release)");
+  }
+  if (inv.Has("condition-barrier")) {
+    if (inv.Has("unconditional")) {
+      return absl::InvalidArgumentError(
+          "--unconditional and --condition-barrier contradict each other: give one");
+    }
+    patch.condition = PledgeCondition{inv.Get("condition-barrier"), inv.Get("condition-release")};
+  }
+  patch.clear_condition = inv.Has("unconditional");
+  if (inv.Has("restriction")) {
+    absl::StatusOr<Restriction> restriction = ParseRestriction(inv.Get("restriction"));
+    if (!restriction.ok()) return restriction.status();
+    patch.restriction = *restriction;
+  }
+  if (inv.Has("note")) patch.note = inv.Get("note");
+  if (inv.Has("donor")) patch.donor_name = inv.Get("donor");
+  if (inv.Has("evidence-sha256")) patch.evidence_sha256 = inv.Get("evidence-sha256");
+  return patch;
 }
 
 absl::StatusOr<Output> PledgeAmendCommand(const Invocation& inv, CommandContext& context) {
   return context.Write(
       [&](Client& client) -> absl::StatusOr<PledgeWrite> {
-        // An amendment is a whole new version of the terms: start from the current one.
-        absl::StatusOr<Pledge> current = client.GetPledge(inv.Get("group"), inv.Positional(0));
-        if (!current.ok()) return current.status();
-        PledgeTerms terms = current->terms;
-        const std::string currency =
-            inv.Has("currency") ? inv.Get("currency") : current->terms.amount.currency;
-        absl::Status status = ApplyTermsFlags(inv, currency, &terms);
-        if (!status.ok()) return status;
-        return client.AmendPledge(inv.Get("group"), inv.Positional(0), terms, inv.Get("reason"),
+        // Only the flags given change: the node merges the patch onto the current terms.
+        std::string currency = inv.Get("currency");
+        if (currency.empty() && (inv.Has("amount") || inv.Has("installment"))) {
+          absl::StatusOr<Pledge> current = client.GetPledge(inv.Get("group"), inv.Positional(0));
+          if (!current.ok()) return current.status();
+          currency = current->terms.amount.currency;
+        }
+        absl::StatusOr<PledgeTermsPatch> patch = PatchFromFlags(inv, currency);
+        if (!patch.ok()) return patch.status();
+        return client.AmendPledge(inv.Get("group"), inv.Positional(0), *patch, inv.Get("reason"),
                                   context.write_options());
       },
       PledgeWriteOutput);
+}
+
+// --amount in --currency, or in the currency of the pledge (the first argument) when none.
+absl::StatusOr<Money> PledgeAmountFlag(const Invocation& inv, Client& client) {
+  std::string currency = inv.Get("currency");
+  if (currency.empty()) {
+    absl::StatusOr<Pledge> pledge = client.GetPledge(inv.Get("group"), inv.Positional(0));
+    if (!pledge.ok()) return pledge.status();
+    currency = pledge->terms.amount.currency;
+  }
+  return ParseMoney(inv.Get("amount"), currency, "amount");
 }
 
 absl::StatusOr<Output> PledgeCancelCommand(const Invocation& inv, CommandContext& context) {
@@ -130,13 +315,7 @@ absl::StatusOr<Output> PledgeCancelCommand(const Invocation& inv, CommandContext
 absl::StatusOr<Output> PledgePayCommand(const Invocation& inv, CommandContext& context) {
   return context.Write(
       [&](Client& client) -> absl::StatusOr<PledgeWrite> {
-        std::string currency = inv.Get("currency");
-        if (currency.empty()) {
-          absl::StatusOr<Pledge> pledge = client.GetPledge(inv.Get("group"), inv.Positional(0));
-          if (!pledge.ok()) return pledge.status();
-          currency = pledge->terms.amount.currency;
-        }
-        absl::StatusOr<Money> amount = ParseMoney(inv.Get("amount"), currency, "amount");
+        absl::StatusOr<Money> amount = PledgeAmountFlag(inv, client);
         if (!amount.ok()) return amount.status();
         uint64_t received_ms = static_cast<uint64_t>(absl::ToUnixMillis(absl::Now()));
         if (inv.Has("received")) {
@@ -144,10 +323,77 @@ absl::StatusOr<Output> PledgePayCommand(const Invocation& inv, CommandContext& c
           if (!parsed.ok()) return parsed.status();
           received_ms = *parsed;
         }
+        if (inv.Has("unapplied")) {
+          return client.RecordUnappliedReceipt(inv.Get("group"), inv.Positional(0), *amount,
+                                               received_ms, inv.Get("ref"),
+                                               context.write_options());
+        }
         return client.RecordPayment(inv.Get("group"), inv.Positional(0), *amount, received_ms,
                                     inv.Get("ref"), context.write_options());
       },
       PledgeWriteOutput);
+}
+
+// `pledge write-off`: --propose (a WRITE_OFF proposal) or --proposal P (the fiscal host
+// records the write-off the final, passed proposal decided).
+absl::StatusOr<Output> PledgeWriteOffCommand(const Invocation& inv, CommandContext& context) {
+  if (inv.Has("propose") == inv.Has("proposal")) {
+    return absl::InvalidArgumentError(
+        "give --propose (with --amount and --reason-code) to propose a write-off, or "
+        "--proposal P to record one a proposal decided");
+  }
+  if (inv.Has("propose")) {
+    if (!inv.Has("amount") || !inv.Has("reason-code")) {
+      return absl::InvalidArgumentError("--propose needs --amount AMOUNT and --reason-code CODE");
+    }
+    return context.Write(
+        [&](Client& client) -> absl::StatusOr<ProposalWrite> {
+          absl::StatusOr<Money> amount = PledgeAmountFlag(inv, client);
+          if (!amount.ok()) return amount.status();
+          ProposalSpec spec;
+          spec.decision_type = "write_off";
+          spec.title = inv.Has("title")
+                           ? inv.Get("title")
+                           : absl::StrFormat("Write off %s of pledge %s (%s)",
+                                             MoneyText(amount->amount_minor, amount->currency),
+                                             ShortId(inv.Positional(0)), inv.Get("reason-code"));
+          spec.text = inv.Get("text");
+          spec.write_off = WriteOffPayload{inv.Positional(0), *amount, inv.Get("reason-code")};
+          return client.Propose(inv.Get("group"), spec, context.write_options());
+        },
+        ProposalWriteOutput);
+  }
+  if (inv.Has("amount") || inv.Has("reason-code")) {
+    return absl::InvalidArgumentError(
+        "--proposal records the amount and reason code the proposal decided: give neither "
+        "--amount nor --reason-code with it");
+  }
+  return context.Write(
+      [&](Client& client) -> absl::StatusOr<PledgeWrite> {
+        absl::StatusOr<Proposal> proposal =
+            client.GetProposal(inv.Get("group"), inv.Get("proposal"));
+        if (!proposal.ok()) return proposal.status();
+        if (!proposal->spec.write_off.has_value()) {
+          return absl::InvalidArgumentError(
+              absl::StrFormat("proposal %s is not a WRITE_OFF proposal", inv.Get("proposal")));
+        }
+        const WriteOffPayload& payload = *proposal->spec.write_off;
+        uint64_t effective_ms = 0;
+        if (inv.Has("effective")) {
+          absl::StatusOr<uint64_t> parsed = ParseDateMs(inv.Get("effective"), "effective");
+          if (!parsed.ok()) return parsed.status();
+          effective_ms = *parsed;
+        }
+        return client.RecordWriteOff(inv.Get("group"), inv.Positional(0), proposal->proposal_id,
+                                     payload.amount, payload.reason_code, effective_ms,
+                                     context.write_options());
+      },
+      PledgeWriteOutput);
+}
+
+absl::StatusOr<Output> PledgeReleaseCommand(const Invocation& inv, CommandContext& context) {
+  return context.WriteCall(&Client::ResolveCondition, PledgeWriteOutput, inv.Get("group"),
+                           inv.Positional(0), inv.Get("outcome"), inv.Get("note"));
 }
 
 absl::StatusOr<Output> PledgeListCommand(const Invocation& inv, CommandContext& context) {
@@ -174,7 +420,10 @@ absl::StatusOr<Output> PledgeHistoryCommand(const Invocation& inv, CommandContex
 // The flags that describe pledge terms, shared by record and amend.
 std::vector<FlagSpec> TermsFlags(bool amend) {
   std::vector<FlagSpec> flags = {
-      {"amount", "AMOUNT", "pledged amount as a decimal, e.g. 250.00", true},
+      {"amount", "AMOUNT",
+       amend ? "new amount as a decimal (default: unchanged)"
+             : "pledged amount as a decimal, e.g. 250.00",
+       !amend},
       {"currency", "CODE",
        amend ? "currency of --amount (default: the pledge's)" : "ISO-4217 code, e.g. EUR", !amend},
       {"installment", "DATE=AMOUNT",
@@ -187,9 +436,17 @@ std::vector<FlagSpec> TermsFlags(bool amend) {
       {"note", "TEXT", "free text"},
       {"donor", "NAME", "external donor this org represents (display only)"},
       {"evidence-sha256", "HEX", "SHA-256 of a supporting document (64 hex characters)"},
+      {"installments", "N",
+       amend ? "a schedule of N installments for what is not yet paid (with --every, --start)"
+             : "a schedule of N installments (with --every and --start)"},
+      {"every", "FREQ", "schedule frequency: week | month | quarter | year"},
+      {"start", "DATE", "schedule: the first installment's due date"},
   };
   if (amend) {
     flags.push_back({"unconditional", "", "drop the current condition (it was met or waived)"});
+    flags.push_back({"remaining", "",
+                     "--installment flags schedule only what is not yet paid (paid "
+                     "installments are kept first)"});
   }
   return flags;
 }
@@ -199,17 +456,30 @@ std::vector<FlagSpec> TermsFlags(bool amend) {
 std::vector<Command> FundraisingCommands() {
   return {
       Command("campaign open", CampaignOpenCommand)
-          .Summary("Open a fundraising campaign in a group")
+          .Summary("Open a fundraising campaign in a group, or propose opening one")
           .Flag(GroupFlag())
-          .Required("--name NAME", "campaign name")
-          .Required("--goal AMOUNT", "goal as a decimal, e.g. 1000.00")
-          .Required("--currency CODE", "ISO-4217 currency of the goal and its pledges")
+          .Optional("--name NAME", "campaign name (required unless --proposal)")
+          .Optional("--goal AMOUNT", "goal as a decimal, e.g. 1000.00 (required unless --proposal)")
+          .Optional("--currency CODE",
+                    "ISO-4217 currency of the goal and its pledges (required unless --proposal)")
+          .Repeated("--accept-currency CODE", "another currency pledges may use (totals stay per "
+                                              "currency)")
           .Optional("--deadline DATE", "YYYY-MM-DD or RFC 3339")
           .Optional("--fiscal-host ORG_KEY", "member holding the money (default: this org)")
           .Optional("--restriction KIND:TEXT", "purpose:TEXT | perpetual[:TEXT] | time:DATE")
           .Optional("--assurance AMOUNT", "assurance threshold: pledges bind only if reached")
           .Optional("--assurance-deadline DATE", "by when the assurance threshold must be reached")
-          .Details("Prints campaign_id and event_id. JSON keys: campaign_id, event_id, request_id, "
+          .Optional("--threshold AMOUNT", "assurance threshold (same as --assurance)")
+          .Optional("--threshold-members N", "assurance by count: N members must pledge")
+          .Optional("--threshold-deadline DATE", "by when --threshold/--threshold-members must "
+                                                 "be reached; otherwise every pledge lapses")
+          .Optional("--propose", "propose opening it (an OPEN_CAMPAIGN proposal) instead")
+          .Optional("--proposal PROPOSAL", "open the campaign a final, passed proposal decided")
+          .Optional("--title TEXT", "--propose: the proposal's title")
+          .Optional("--text TEXT", "--propose: the proposal's text")
+          .Details("Opens the campaign when the charter lets a member open one alone; otherwise "
+                   "use --propose, vote, then --proposal P.\nPrints campaign_id and event_id "
+                   "(--propose: proposal_id). JSON keys: campaign_id, event_id, request_id, "
                    "event, campaign.")
           .Example("constellation campaign open --group $GROUP --name 'Wells 2027' --goal 1000.00 "
                    "--currency EUR --deadline 2027-03-31 --restriction 'purpose:wells'")
@@ -244,8 +514,10 @@ std::vector<Command> FundraisingCommands() {
           .Flag(GroupFlag())
           .Flags(TermsFlags(true))
           .Required("--reason TEXT", "why the terms change")
-          .Details("The new version starts from the current terms: flags given replace them, "
-                   "except installments, which are exactly the --installment flags given.\nJSON "
+          .Details("Only the terms given change; the node keeps every other term of the current "
+                   "version (installments included). --installment flags replace the schedule; "
+                   "with --remaining, or a schedule (--installments N --every month --start "
+                   "DATE), they schedule what is not yet paid after the paid installments.\nJSON "
                    "keys: pledge_id, event_id, request_id, event, pledge.")
           .Example("constellation pledge amend --group $GROUP $PLEDGE --amount 300.00 --reason "
                    "'board approved more'")
@@ -266,9 +538,42 @@ std::vector<Command> FundraisingCommands() {
           .Optional("--currency CODE", "currency of --amount (default: the pledge's)")
           .Optional("--received DATE", "when it was received (default: now)")
           .Optional("--ref EXT", "external reference, e.g. the bank transfer id")
+          .Optional("--unapplied", "keep it as an unapplied receipt (cancelled, lapsed or "
+                                   "threshold-pending pledge): to refund or re-allocate")
           .Details("JSON keys: pledge_id, event_id, request_id, event, pledge.")
           .Example("constellation pledge pay --group $GROUP $PLEDGE --amount 100.00 --currency EUR "
                    "--received 2026-11-20 --ref SEPA-4711")
+          .Write(),
+      Command("pledge write-off", PledgeWriteOffCommand)
+          .Summary("Propose writing off part of a pledge, or record a decided write-off")
+          .Argument("PLEDGE", "pledge id")
+          .Flag(GroupFlag())
+          .Optional("--propose", "propose it (a WRITE_OFF proposal)")
+          .Optional("--amount AMOUNT", "--propose: the amount to write off, as a decimal")
+          .Optional("--currency CODE", "--propose: currency of --amount (default: the pledge's)")
+          .Optional("--reason-code CODE", "--propose: why, e.g. uncollectible")
+          .Optional("--title TEXT", "--propose: the proposal's title")
+          .Optional("--text TEXT", "--propose: the proposal's text")
+          .Optional("--proposal PROPOSAL",
+                    "record the write-off this final, passed proposal decided (fiscal host)")
+          .Optional("--effective DATE", "--proposal: the write-off date (default: now)")
+          .Details("--propose prints proposal_id; --proposal records the amount and reason code "
+                   "of the proposal (only the campaign's fiscal host, once the outcome is "
+                   "final).\nJSON keys: pledge_id, event_id, request_id, event, pledge.")
+          .Example("constellation pledge write-off --group $GROUP $PLEDGE --propose --amount "
+                   "50.00 --reason-code uncollectible")
+          .Write(),
+      Command("pledge release", PledgeReleaseCommand)
+          .Summary("Record how a conditional pledge's condition ended")
+          .Argument("PLEDGE", "pledge id")
+          .Flag(GroupFlag())
+          .Required("--outcome OUTCOME",
+                    "met | waived (the pledge binds) | released (the pledge lapses)")
+          .Optional("--note TEXT", "free text")
+          .Details("The pledger or the campaign's fiscal host.\nJSON keys: pledge_id, event_id, "
+                   "request_id, event, pledge.")
+          .Example("constellation pledge release --group $GROUP $PLEDGE --outcome met --note "
+                   "'matching grant awarded'")
           .Write(),
       Command("pledge list", PledgeListCommand)
           .Summary("List pledges with status and totals")

@@ -1,6 +1,10 @@
 // cli/fundraising/render.cc
 #include "cli/fundraising/render.h"
 
+#include <unistd.h>
+
+#include <algorithm>
+
 #include <absl/strings/str_format.h>
 #include <constellation/money.h>
 
@@ -144,27 +148,47 @@ Json TermsJson(const PledgeTerms& terms) {
        {"evidence_sha256", terms.evidence_sha256}});
 }
 
-// One installment of a pledge, with the pledge's currency.
+// One line of a pledge's schedule, with the pledge's currency.
 struct InstallmentRow {
-  Installment installment;
+  InstallmentLine line;
   std::string currency;
 };
 
+// The amount at `kMinor` of an installment line.
+template <int64_t InstallmentLine::*kMinor>
+std::string LineAmount(const InstallmentRow& row) {
+  return FormatAmount(row.line.*kMinor, row.currency);
+}
+
 constexpr Field<InstallmentRow> kInstallmentColumns[] = {
-    {"due", [](const InstallmentRow& row) { return FormatTimeMs(row.installment.due_ms); }},
-    {"amount",
-     [](const InstallmentRow& row) {
-       return FormatAmount(row.installment.amount_minor, row.currency);
-     },
-     kRightAligned},
+    {"due", [](const InstallmentRow& row) { return FormatTimeMs(row.line.due_ms); }},
+    {"amount", LineAmount<&InstallmentLine::amount_minor>, kRightAligned},
+    {"paid", LineAmount<&InstallmentLine::paid_minor>, kRightAligned},
+    {"written_off", LineAmount<&InstallmentLine::written_off_minor>, kRightAligned},
+    {"outstanding", LineAmount<&InstallmentLine::outstanding_minor>, kRightAligned},
+    {"dropped", LineAmount<&InstallmentLine::dropped_minor>, kRightAligned},
 };
 
 Table InstallmentsTable(const Pledge& pledge) {
   std::vector<InstallmentRow> installments;
-  for (const Installment& installment : pledge.terms.installments) {
-    installments.push_back({installment, pledge.terms.amount.currency});
+  for (const InstallmentLine& line : pledge.installments) {
+    installments.push_back({line, pledge.terms.amount.currency});
   }
   return TableOf<InstallmentRow>(kInstallmentColumns, installments);
+}
+
+Json InstallmentLinesJson(const Pledge& pledge) {
+  const std::string& currency = pledge.terms.amount.currency;
+  Json lines = Json::array();
+  for (const InstallmentLine& line : pledge.installments) {
+    lines.push_back(JsonObject({TimeMembers("due", line.due_ms),
+                                AmountMembers("amount", line.amount_minor, currency),
+                                AmountMembers("paid", line.paid_minor, currency),
+                                AmountMembers("written_off", line.written_off_minor, currency),
+                                AmountMembers("outstanding", line.outstanding_minor, currency),
+                                AmountMembers("dropped", line.dropped_minor, currency)}));
+  }
+  return lines;
 }
 
 constexpr Section<Pledge> kPledgeSections[] = {{"Installments", InstallmentsTable}};
@@ -185,7 +209,14 @@ constexpr Property<Pledge> kPledgeProperties[] = {
     {"received", PledgeMoney<&Pledge::received_minor>},
     {"written_off", PledgeMoney<&Pledge::written_off_minor>},
     {"outstanding", PledgeMoney<&Pledge::outstanding_minor>},
+    {"unapplied", PledgeMoney<&Pledge::unapplied_minor>},
+    {"conditional_reason", Of<&Pledge::conditional_reason>, Shown::kBothTextWhenSet},
+    {"lapse_reason", Of<&Pledge::lapse_reason>, Shown::kBothTextWhenSet},
+    {"condition_outcome", Of<&Pledge::condition_outcome>, Shown::kBothTextWhenSet},
+    {"threshold", Of<&Pledge::threshold_state>, Shown::kJsonOnly},
     {"terms", [](const Pledge& pledge) { return Value(TermsJson(pledge.terms), ""); },
+     Shown::kJsonOnly},
+    {"installments", [](const Pledge& pledge) { return Value(InstallmentLinesJson(pledge), ""); },
      Shown::kJsonOnly},
     {"condition",
      [](const Pledge& pledge) {
@@ -206,6 +237,55 @@ constexpr Property<Pledge> kPledgeProperties[] = {
     {"created", Of<&Pledge::created_hlc>},
     {"updated", Of<&Pledge::updated_hlc>},
 };
+
+Json TotalsJson(const std::vector<CampaignTotals>& totals) {
+  Json out = Json::array();
+  for (const CampaignTotals& t : totals) {
+    Json row = JsonObject({{"currency", t.currency},
+                           {"pledge_count", t.pledge_count},
+                           AmountMembers("pledged", t.pledged_minor, t.currency),
+                           AmountMembers("received", t.received_minor, t.currency),
+                           AmountMembers("written_off", t.written_off_minor, t.currency),
+                           AmountMembers("outstanding", t.outstanding_minor, t.currency),
+                           AmountMembers("conditional", t.conditional_minor, t.currency),
+                           AmountMembers("cancelled", t.cancelled_minor, t.currency),
+                           AmountMembers("lapsed", t.lapsed_minor, t.currency),
+                           AmountMembers("unapplied", t.unapplied_minor, t.currency)});
+    if (!t.member.empty()) row["member"] = t.member;
+    out.push_back(std::move(row));
+  }
+  return out;
+}
+
+// The amount at `kMinor` of a totals row.
+template <int64_t CampaignTotals::*kMinor>
+std::string TotalsAmount(const CampaignTotals& t) {
+  return FormatAmount(t.*kMinor, t.currency);
+}
+
+constexpr Field<CampaignTotals> kTotalsColumns[] = {
+    {"member", [](const CampaignTotals& t) { return t.member.empty() ? "all" : ShortId(t.member); }},
+    {"currency", [](const CampaignTotals& t) { return t.currency; }},
+    {"pledges", [](const CampaignTotals& t) { return Count(t.pledge_count); }, kRightAligned},
+    {"pledged", TotalsAmount<&CampaignTotals::pledged_minor>, kRightAligned},
+    {"conditional", TotalsAmount<&CampaignTotals::conditional_minor>, kRightAligned},
+    {"received", TotalsAmount<&CampaignTotals::received_minor>, kRightAligned},
+    {"outstanding", TotalsAmount<&CampaignTotals::outstanding_minor>, kRightAligned},
+    {"written_off", TotalsAmount<&CampaignTotals::written_off_minor>, kRightAligned},
+    {"lapsed", TotalsAmount<&CampaignTotals::lapsed_minor>, kRightAligned},
+    {"cancelled", TotalsAmount<&CampaignTotals::cancelled_minor>, kRightAligned},
+    {"unapplied", TotalsAmount<&CampaignTotals::unapplied_minor>, kRightAligned},
+};
+
+Table CurrencyTotalsTable(const Campaign& campaign) {
+  return TableOf<CampaignTotals>(kTotalsColumns, campaign.totals);
+}
+Table MemberTotalsTable(const Campaign& campaign) {
+  return TableOf<CampaignTotals>(kTotalsColumns, campaign.member_totals);
+}
+
+constexpr Section<Campaign> kCampaignSections[] = {{"Totals per currency", CurrencyTotalsTable},
+                                                   {"Totals per member", MemberTotalsTable}};
 
 Json AssuranceJson(const Campaign& campaign) {
   const std::optional<Money>& threshold = campaign.definition.assurance_threshold;
@@ -238,6 +318,20 @@ constexpr Property<Campaign> kCampaignProperties[] = {
     {"received", CampaignMoney<&Campaign::received_minor>},
     {"outstanding", CampaignMoney<&Campaign::outstanding_minor>},
     {"conditional", CampaignMoney<&Campaign::conditional_minor>},
+    {"written_off", CampaignMoney<&Campaign::written_off_minor>},
+    {"lapsed", CampaignMoney<&Campaign::lapsed_minor>},
+    {"cancelled", CampaignMoney<&Campaign::cancelled_minor>},
+    {"unapplied", CampaignMoney<&Campaign::unapplied_minor>},
+    {"threshold", Of<&Campaign::threshold_state>},
+    {"accepted_currencies",
+     [](const Campaign& campaign) {
+       return Value(Json(campaign.definition.accepted_currencies), "");
+     }},
+    {"assurance_member_count", Of<&Campaign::definition, &CampaignInput::assurance_member_count>},
+    {"proposal_id", Of<&Campaign::definition, &CampaignInput::proposal_id>},
+    {"totals", [](const Campaign& campaign) { return Value(TotalsJson(campaign.totals), ""); }},
+    {"member_totals",
+     [](const Campaign& campaign) { return Value(TotalsJson(campaign.member_totals), ""); }},
     {"opened", Of<&Campaign::opened_hlc>},
 };
 
@@ -263,6 +357,35 @@ constexpr Property<PledgeVersionEntry> kPledgeVersionProperties[] = {
     {"received", TimeOf<&PledgeVersionEntry::version, &PledgeVersion::received_ms>},
 };
 
+}  // namespace
+
+std::string ProgressBar(int64_t received_minor, int64_t pledged_minor, int64_t goal_minor,
+                        bool colour) {
+  constexpr int kWidth = 20;
+  if (goal_minor <= 0) return "";
+  // Cells: '#' received, '+' pledged but not received, '.' the rest of the goal.
+  auto cells = [&](int64_t minor) {
+    const __int128 scaled = static_cast<__int128>(std::max<int64_t>(minor, 0)) * kWidth / goal_minor;
+    return static_cast<int>(std::min<__int128>(scaled, kWidth));
+  };
+  const int received = cells(received_minor);
+  const int pledged = std::max(cells(pledged_minor), received);
+  const std::string done(received, '#');
+  const std::string promised(pledged - received, '+');
+  const std::string rest(kWidth - pledged, '.');
+  const int percent = static_cast<int>(
+      std::min<__int128>(static_cast<__int128>(std::max<int64_t>(pledged_minor, 0)) * 100 /
+                             goal_minor,
+                         999));
+  if (colour) {
+    return absl::StrFormat("[\033[32m%s\033[33m%s\033[0m%s] %d%% pledged", done, promised, rest,
+                           percent);
+  }
+  return absl::StrFormat("[%s%s%s] %d%% pledged", done, promised, rest, percent);
+}
+
+namespace {
+
 KeyValues CampaignDetails(const Campaign& campaign) {
   const CampaignInput& definition = campaign.definition;
   const std::string& currency = definition.goal.currency;
@@ -286,6 +409,27 @@ KeyValues CampaignDetails(const Campaign& campaign) {
   values.emplace_back("received", MoneyText(campaign.received_minor, currency));
   values.emplace_back("outstanding", MoneyText(campaign.outstanding_minor, currency));
   values.emplace_back("conditional", MoneyText(campaign.conditional_minor, currency));
+  values.emplace_back("written_off", MoneyText(campaign.written_off_minor, currency));
+  if (campaign.lapsed_minor != 0) {
+    values.emplace_back("lapsed", MoneyText(campaign.lapsed_minor, currency));
+  }
+  if (campaign.unapplied_minor != 0) {
+    values.emplace_back("unapplied", MoneyText(campaign.unapplied_minor, currency));
+  }
+  if (definition.assurance_member_count != 0) {
+    values.emplace_back("assurance_members", Count(definition.assurance_member_count));
+  }
+  if (campaign.threshold_state != "none") values.emplace_back("threshold", campaign.threshold_state);
+  if (!definition.accepted_currencies.empty()) {
+    std::string codes;
+    for (const std::string& code : definition.accepted_currencies) {
+      codes += (codes.empty() ? "" : ", ") + code;
+    }
+    values.emplace_back("also_accepts", codes);
+  }
+  values.emplace_back("progress", ProgressBar(campaign.received_minor, campaign.pledged_minor,
+                                              definition.goal.amount_minor,
+                                              isatty(STDOUT_FILENO) != 0));
   values.emplace_back("opened", FormatTimeMs(campaign.opened_hlc.wall_ms));
   return values;
 }
@@ -295,7 +439,10 @@ KeyValues CampaignDetails(const Campaign& campaign) {
 Json ToJson(const Campaign& campaign) { return kCampaignFormat.ToJson(campaign); }
 
 const RecordFormat<Campaign> kCampaignFormat = {
-    .properties = kCampaignProperties, .columns = kCampaignColumns, .details = CampaignDetails};
+    .properties = kCampaignProperties,
+    .columns = kCampaignColumns,
+    .details = CampaignDetails,
+    .sections = kCampaignSections};
 
 Output CampaignOpenedOutput(const CampaignWrite& write, std::string_view request_id) {
   const Campaign& campaign = write.campaign;

@@ -5,6 +5,8 @@
 // Thread safety: pure functions and constant data.
 #pragma once
 
+#include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -14,6 +16,11 @@
 #include "cli/render.h"
 
 namespace constellation::cli {
+
+// A text progress bar toward `goal_minor`: '#' received, '+' pledged, '.' the rest, then the
+// pledged percentage; ANSI colour when `colour` (stdout is a terminal). "" without a goal.
+std::string ProgressBar(int64_t received_minor, int64_t pledged_minor, int64_t goal_minor,
+                        bool colour);
 
 Json ToJson(const Campaign& campaign);
 // `campaign list` and `campaign show`.

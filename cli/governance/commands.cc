@@ -142,6 +142,11 @@ absl::StatusOr<Output> ProposalCreateCommand(const Invocation& inv, CommandConte
         absl::StrFormat("--type %s needs a payload: use 'constellation proposal %s'",
                         spec.decision_type, spec.decision_type));
   }
+  if (spec.decision_type == "open_campaign" || spec.decision_type == "write_off") {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "--type %s needs a payload: use 'constellation %s --propose'", spec.decision_type,
+        spec.decision_type == "open_campaign" ? "campaign open" : "pledge write-off PLEDGE"));
+  }
   absl::Status status = CheckOneOf("type", spec.decision_type, kPlainTypes);
   if (!status.ok()) return status;
   status = ApplyCommonFlags(inv, "", &spec);

@@ -70,6 +70,17 @@ absl::StatusOr<Output> GroupCreateCommand(const Invocation& inv, CommandContext&
     open_campaign.member_acts_alone = true;
     charter.decision_rules.push_back(open_campaign);
   }
+  // Write-offs of pledges are decided by consent (docs/PROTOCOL.md §5.11.7) unless --rule says
+  // how WRITE_OFF is decided; without a rule the charter allows none.
+  const bool write_off_ruled =
+      std::any_of(charter.decision_rules.begin(), charter.decision_rules.end(),
+                  [](const DecisionRule& r) { return r.decision_type == "write_off"; });
+  if (!write_off_ruled) {
+    DecisionRule write_off;
+    write_off.decision_type = "write_off";
+    write_off.process = "consent";
+    charter.decision_rules.push_back(write_off);
+  }
   return context.WriteCall(&Client::CreateGroup, GroupCreatedOutput, charter);
 }
 

@@ -112,6 +112,90 @@ expect_eq "$("$cli" group show "$group" -o json | jq -r .state_hash)" "$hash_bef
 expect_exit 0 "cancel" -- "$cli" pledge cancel --group "$group" "$pledge" --reason "donor withdrew"
 expect_exit 8 "amend a cancelled pledge" -- "$cli" pledge amend --group "$group" "$pledge" --amount 2000 --reason more
 
+# Fundraising verbs (issue 8): schedules, amend that keeps terms, write-offs by decision,
+# conditions, unapplied receipts, campaigns by proposal, thresholds, totals per currency/member.
+for verb in "pledge write-off" "pledge release" "pledge pay" "pledge amend" "campaign open"; do
+  expect_exit 0 "cli $verb --help" -- "$cli" $verb --help
+done
+"$cli" campaign open --help | grep -q -- "--threshold-members" || fail "campaign open --help lacks --threshold-members"
+"$cli" pledge write-off --help | grep -q -- "--reason-code" || fail "pledge write-off --help lacks --reason-code"
+# wait_final PROPOSAL: the proposal's outcome is final (a one-member group acknowledges itself).
+wait_final() {
+  for _ in $(seq 1 50); do
+    [ "$("$cli" proposal show --group "$group" --proposal "$1" -o json | jq -r .final)" = "true" ] && return 0
+    sleep 0.1
+  done
+  fail "proposal $1 not final"
+}
+fund=$("$cli" campaign open --group "$group" --name "Roof fund" --goal 1000 --currency EUR \
+  --accept-currency USD -o json | jq -r .campaign_id)
+[ ${#fund} -eq 64 ] || fail "campaign id '$fund'"
+sched=$("$cli" pledge record --group "$group" --campaign "$fund" --amount 100 --currency EUR \
+  --installments 3 --every month --start 2027-01-31 --donor "Quay Trust" -o json | jq -r .pledge_id)
+shown=$("$cli" pledge show --group "$group" "$sched" -o json)
+expect_eq "$(echo "$shown" | jq -c '[.terms.installments[].amount_minor]')" "[3333,3333,3334]" "schedule amounts"
+expect_eq "$(echo "$shown" | jq -r '.terms.installments[1].due')" "2027-02-28" "schedule clamps to the month's end"
+expect_eq "$(echo "$shown" | jq -r '.installments | length')" 3 "installment lines"
+# Regression: amend dropped the installment schedule / cleared the donor.
+expect_exit 0 "amend only the note" -- "$cli" pledge amend --group "$group" "$sched" --note "confirmed by letter" --reason note
+shown=$("$cli" pledge show --group "$group" "$sched" -o json)
+expect_eq "$(echo "$shown" | jq -r '.terms.installments | length')" 3 "amend keeps the installments"
+expect_eq "$(echo "$shown" | jq -r .terms.donor_name)" "Quay Trust" "amend keeps the donor"
+expect_eq "$(echo "$shown" | jq -r .terms.note)" "confirmed by letter" "amend changes the note"
+expect_exit 0 "pay the first installment" -- "$cli" pledge pay --group "$group" "$sched" --amount 33.33 --received 2026-11-30
+expect_exit 0 "amend with a schedule of the remainder" -- "$cli" pledge amend --group "$group" "$sched" --amount 130 --installments 2 --every quarter --start 2027-06-01 --reason more
+expect_eq "$("$cli" pledge show --group "$group" "$sched" -o json | jq -c '[.terms.installments[].amount_minor]')" "[3333,4833,4834]" "paid prefix kept, remainder rescheduled"
+expect_exit 3 "schedule without --start" -- "$cli" pledge record --group "$group" --campaign "$fund" --amount 10 --currency EUR --installments 2 --every month
+expect_exit 3 "unknown frequency" -- "$cli" pledge record --group "$group" --campaign "$fund" --amount 10 --currency EUR --installments 2 --every fortnight --start 2027-01-01
+usd=$("$cli" pledge record --group "$group" --campaign "$fund" --amount 50 --currency USD -o json | jq -r .pledge_id)
+[ ${#usd} -eq 64 ] || fail "USD pledge '$usd'"
+expect_exit 3 "currency the campaign does not accept" -- "$cli" pledge record --group "$group" --campaign "$fund" --amount 5 --currency GBP
+# Write-off: proposed, decided, then recorded by the fiscal host.
+wo=$("$cli" pledge write-off --group "$group" "$sched" --propose --amount 10 --reason-code uncollectible -o json | jq -r .proposal_id)
+[ ${#wo} -eq 64 ] || fail "write-off proposal '$wo'"
+expect_exit 8 "write-off before the decision" -- "$cli" pledge write-off --group "$group" "$sched" --proposal "$wo"
+expect_exit 0 "vote the write-off" -- "$cli" proposal vote --group "$group" --proposal "$wo" --stance agree
+wait_final "$wo"
+expect_exit 0 "record the write-off" -- "$cli" pledge write-off --group "$group" "$sched" --proposal "$wo"
+expect_eq "$("$cli" pledge show --group "$group" "$sched" -o json | jq -r .written_off_minor)" 1000 "written off"
+expect_exit 3 "write-off without a mode" -- "$cli" pledge write-off --group "$group" "$sched"
+expect_exit 3 "proposal create points to the verb" -- "$cli" proposal create --group "$group" --type write_off --title x
+grep -q "pledge write-off" "$work/err" || fail "proposal create --type write_off does not point to pledge write-off"
+# Conditions.
+cond=$("$cli" pledge record --group "$group" --campaign "$fund" --amount 20 --currency EUR \
+  --condition-barrier "match raised" --condition-release "if no match by June" -o json | jq -r .pledge_id)
+expect_eq "$("$cli" pledge show --group "$group" "$cond" -o json | jq -r .conditional_reason)" condition "conditional reason"
+expect_exit 3 "bad outcome" -- "$cli" pledge release --group "$group" "$cond" --outcome maybe
+expect_exit 0 "condition met" -- "$cli" pledge release --group "$group" "$cond" --outcome met --note "match raised"
+expect_eq "$("$cli" pledge show --group "$group" "$cond" -o json | jq -r .condition_outcome)" met "condition outcome"
+expect_exit 5 "resolved twice" -- "$cli" pledge release --group "$group" "$cond" --outcome released
+# Unapplied receipts for a cancelled pledge.
+expect_exit 0 "cancel the USD pledge" -- "$cli" pledge cancel --group "$group" "$usd" --reason changed
+expect_exit 8 "pay a cancelled pledge" -- "$cli" pledge pay --group "$group" "$usd" --amount 5
+expect_exit 0 "unapplied receipt" -- "$cli" pledge pay --group "$group" "$usd" --amount 5 --unapplied --ref late
+expect_eq "$("$cli" pledge show --group "$group" "$usd" -o json | jq -r .unapplied_minor)" 500 "unapplied"
+totals=$("$cli" campaign show --group "$group" "$fund" -o json)
+expect_eq "$(echo "$totals" | jq -r '[.totals[].currency] | join(",")')" "EUR,USD" "totals per currency"
+expect_eq "$(echo "$totals" | jq -r '.member_totals | length')" 2 "totals per member and currency"
+"$cli" campaign show --group "$group" "$fund" >"$work/out"
+grep -q "progress.*\[" "$work/out" || fail "campaign show lacks the progress bar"
+grep -q $'\033' "$work/out" && fail "colour when stdout is not a terminal"
+grep -q "Totals per member" "$work/out" || fail "campaign show lacks totals per member"
+"$cli" campaign show --group "$group" "$fund" -o csv >"$work/out" || fail "campaign show -o csv"
+# Campaigns by proposal, and an assurance threshold by member count.
+oc=$("$cli" campaign open --group "$group" --propose --name "Van" --goal 500 --currency EUR \
+  --threshold-members 2 --threshold-deadline 2027-03-01 -o json | jq -r .proposal_id)
+[ ${#oc} -eq 64 ] || fail "open_campaign proposal '$oc'"
+expect_exit 0 "vote the campaign" -- "$cli" proposal vote --group "$group" --proposal "$oc" --stance agree
+wait_final "$oc"
+van=$("$cli" campaign open --group "$group" --proposal "$oc" -o json | jq -r .campaign_id)
+[ ${#van} -eq 64 ] || fail "campaign by proposal '$van'"
+expect_eq "$("$cli" campaign show --group "$group" "$van" -o json | jq -r .threshold)" pending "threshold pending"
+vp=$("$cli" pledge record --group "$group" --campaign "$van" --amount 40 --currency EUR -o json | jq -r .pledge_id)
+expect_eq "$("$cli" pledge show --group "$group" "$vp" -o json | jq -r .conditional_reason)" threshold "conditional on threshold"
+expect_exit 8 "pay before the threshold" -- "$cli" pledge pay --group "$group" "$vp" --amount 5
+expect_exit 3 "threshold without deadline" -- "$cli" campaign open --group "$group" --name X --goal 5 --currency EUR --threshold-members 2
+
 # Restart: everything acknowledged is still there.
 hash=$("$cli" group show "$group" -o json | jq -r .state_hash)
 events=$("$cli" group show "$group" -o json | jq -r .event_count)

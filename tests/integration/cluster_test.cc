@@ -7,6 +7,8 @@
 #include <functional>
 #include <thread>
 
+#include <absl/time/clock.h>
+#include <absl/time/time.h>
 #include <constellation/client.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -320,6 +322,107 @@ TEST_F(ClusterTest, ConcurrentPledgesOnEveryNodeConverge) {
         << "pledged on one node: " << Pledged(*org, campaign);
   }
   ExpectConverged();
+}
+
+// Issue 8: each org pledges (one by a monthly schedule), a write-off is decided by all three
+// and recorded by the fiscal host, a campaign below its assurance threshold lapses on every
+// node, and every node shows the same totals and state hash.
+TEST_F(ClusterTest, PledgesWriteOffAndThresholdLapseConvergeOnEveryNode) {
+  FormGroup();
+  const std::string campaign = OpenCampaign(a());  // A is the fiscal host
+  for (Org* org : {&b(), &c()}) {
+    ASSERT_TRUE(Eventually([&] { return org->client->GetCampaign(group_, campaign).ok(); }));
+  }
+  const uint64_t now_ms = static_cast<uint64_t>(absl::ToUnixMillis(absl::Now()));
+  PledgeTerms scheduled;
+  scheduled.amount = Money{10'000, "EUR"};
+  ASSERT_OK_AND_ASSIGN(
+      PledgeWrite by_a,
+      a().client->RecordPledge(group_, campaign, scheduled,
+                               InstallmentSchedule{3, "monthly", now_ms + 86'400'000}));
+  EXPECT_EQ(by_a.pledge.terms.installments.size(), 3u);
+  EXPECT_EQ(by_a.pledge.terms.installments[2].amount_minor, 3334);
+  ASSERT_OK(Pledge(b(), campaign, 20'000));
+  ASSERT_OK(Pledge(c(), campaign, 30'000));
+  for (Org* org : {&a(), &b(), &c()}) {
+    ASSERT_TRUE(Eventually([&] { return Pledged(*org, campaign) == 60'000; }));
+  }
+  ASSERT_OK_AND_ASSIGN(std::vector<constellation::Pledge> pledges,
+                       a().client->ListPledges(group_, campaign));
+  std::string c_pledge;
+  for (const constellation::Pledge& p : pledges) {
+    if (p.pledger == c().key) c_pledge = p.pledge_id;
+  }
+  ASSERT_FALSE(c_pledge.empty());
+
+  // A write-off of 50.00 of C's pledge: proposed by A, decided by all, recorded by A.
+  ProposalSpec spec;
+  spec.decision_type = "write_off";
+  spec.title = "Write off part of Eastgate's pledge";
+  spec.write_off = WriteOffPayload{c_pledge, Money{5'000, "EUR"}, "hardship"};
+  ASSERT_OK_AND_ASSIGN(ProposalWrite proposed, a().client->Propose(group_, spec));
+  const std::string wo = proposed.proposal.proposal_id;
+  EXPECT_THAT(
+      a().client->RecordWriteOff(group_, c_pledge, wo, Money{5'000, "EUR"}, "hardship", 0)
+          .status(),
+      StatusIs(absl::StatusCode::kFailedPrecondition));
+  for (Org* org : {&a(), &b(), &c()}) {
+    ASSERT_TRUE(Eventually([&] { return org->client->GetProposal(group_, wo).ok(); }));
+    ASSERT_OK(org->client->CastStance(group_, wo, "agree").status());
+  }
+  ASSERT_TRUE(Eventually([&] {
+    absl::StatusOr<Proposal> view = a().client->GetProposal(group_, wo);
+    return view.ok() && view->final;
+  }));
+  EXPECT_THAT(
+      b().client->RecordWriteOff(group_, c_pledge, wo, Money{5'000, "EUR"}, "hardship", 0)
+          .status(),
+      StatusIs(absl::StatusCode::kPermissionDenied));
+  ASSERT_OK_AND_ASSIGN(
+      PledgeWrite written,
+      a().client->RecordWriteOff(group_, c_pledge, wo, Money{5'000, "EUR"}, "hardship", 0));
+  EXPECT_EQ(written.pledge.written_off_minor, 5'000);
+  EXPECT_EQ(written.pledge.outstanding_minor, 25'000);
+
+  // A campaign whose threshold (all three members) is not met by its deadline.
+  CampaignInput assured;
+  assured.name = "Van";
+  assured.goal = Money{100'000, "EUR"};
+  assured.assurance_member_count = 3;
+  assured.assurance_deadline_ms = static_cast<uint64_t>(absl::ToUnixMillis(absl::Now())) + 3'000;
+  ASSERT_OK_AND_ASSIGN(CampaignWrite van, a().client->OpenCampaign(group_, assured));
+  const std::string van_id = van.campaign.campaign_id;
+  EXPECT_EQ(van.campaign.threshold_state, "pending");
+  ASSERT_TRUE(Eventually([&] { return b().client->GetCampaign(group_, van_id).ok(); }));
+  PledgeTerms van_terms;
+  van_terms.amount = Money{7'000, "EUR"};
+  ASSERT_OK_AND_ASSIGN(PledgeWrite van_pledge, b().client->RecordPledge(group_, van_id, van_terms));
+  EXPECT_EQ(van_pledge.pledge.status, "conditional");
+  EXPECT_EQ(van_pledge.pledge.conditional_reason, "threshold");
+  std::this_thread::sleep_for(std::chrono::milliseconds(3'500));
+  // Every member writes after the deadline: the threshold settles (not met) everywhere.
+  for (Org* org : {&a(), &b(), &c()}) ASSERT_OK(Pledge(*org, campaign, 100));
+  for (Org* org : {&a(), &b(), &c()}) {
+    EXPECT_TRUE(Eventually([&] {
+      absl::StatusOr<constellation::Pledge> p =
+          org->client->GetPledge(group_, van_pledge.pledge.pledge_id);
+      return p.ok() && p->status == "lapsed";
+    })) << "the pledge did not lapse on every node";
+  }
+  ExpectConverged();
+  ASSERT_OK_AND_ASSIGN(Campaign on_a, a().client->GetCampaign(group_, campaign));
+  EXPECT_EQ(on_a.written_off_minor, 5'000);
+  for (Org* org : {&b(), &c()}) {
+    ASSERT_OK_AND_ASSIGN(Campaign there, org->client->GetCampaign(group_, campaign));
+    EXPECT_EQ(there.pledged_minor, on_a.pledged_minor);
+    EXPECT_EQ(there.received_minor, on_a.received_minor);
+    EXPECT_EQ(there.written_off_minor, on_a.written_off_minor);
+    EXPECT_EQ(there.outstanding_minor, on_a.outstanding_minor);
+    EXPECT_EQ(there.member_totals.size(), on_a.member_totals.size());
+    ASSERT_OK_AND_ASSIGN(Campaign van_there, org->client->GetCampaign(group_, van_id));
+    EXPECT_EQ(van_there.threshold_state, "not_met");
+    EXPECT_EQ(van_there.lapsed_minor, 7'000);
+  }
 }
 
 TEST_F(ClusterTest, StoppedNodeCatchesUpAfterRestart) {

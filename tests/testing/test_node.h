@@ -27,6 +27,12 @@ inline CharterInput CampaignCharter(const std::string& name) {
   open_campaign.process = "consent";
   open_campaign.member_acts_alone = true;
   charter.decision_rules.push_back(open_campaign);
+  // Write-offs of pledges are decided by consent (docs/PROTOCOL.md §5.10.7); without this rule
+  // the charter allows none.
+  DecisionRule write_off;
+  write_off.decision_type = "write_off";
+  write_off.process = "consent";
+  charter.decision_rules.push_back(write_off);
   return charter;
 }
 

@@ -19,6 +19,7 @@ foreach(name
     governance_property_test
     group_state_test
     fundraising_ledger_test
+    fundraising_schedule_test
     node_state_test
     fold_property_test
     pending_test

@@ -264,10 +264,23 @@ class Client {
   absl::StatusOr<PledgeWrite> RecordPledge(std::string_view group_id, std::string_view campaign_id,
                                            const PledgeTerms& terms,
                                            const WriteOptions& write = {});
-  // A new version of this org's own pledge. kFailedPrecondition if cancelled or the amount is
-  // below what was received; kPermissionDenied for another org's pledge.
+  // Records a pledge whose installments the node expands from `schedule` (terms.installments
+  // must be empty). kInvalidArgument for a bad schedule.
+  absl::StatusOr<PledgeWrite> RecordPledge(std::string_view group_id, std::string_view campaign_id,
+                                           const PledgeTerms& terms,
+                                           const InstallmentSchedule& schedule,
+                                           const WriteOptions& write = {});
+  // A new version of this org's own pledge: exactly `terms` (terms not given are dropped).
+  // kFailedPrecondition if cancelled or the amount is below what was received;
+  // kPermissionDenied for another org's pledge.
   absl::StatusOr<PledgeWrite> AmendPledge(std::string_view group_id, std::string_view pledge_id,
                                           const PledgeTerms& terms, std::string_view reason,
+                                          const WriteOptions& write = {});
+  // A new version of this org's own pledge: the current terms with `patch` merged on by the
+  // node (every term the patch does not set is kept). Errors as above, and kInvalidArgument
+  // for a contradictory patch.
+  absl::StatusOr<PledgeWrite> AmendPledge(std::string_view group_id, std::string_view pledge_id,
+                                          const PledgeTermsPatch& patch, std::string_view reason,
                                           const WriteOptions& write = {});
   // Cancels this org's own pledge. kFailedPrecondition if already cancelled or completed.
   absl::StatusOr<PledgeWrite> CancelPledge(std::string_view group_id, std::string_view pledge_id,
@@ -278,6 +291,27 @@ class Client {
                                             const Money& amount, uint64_t received_ms,
                                             std::string_view external_ref,
                                             const WriteOptions& write = {});
+  // Records money for a pledge as an unapplied receipt (to refund or re-allocate), e.g. for a
+  // cancelled or lapsed pledge (the campaign's fiscal host only).
+  absl::StatusOr<PledgeWrite> RecordUnappliedReceipt(std::string_view group_id,
+                                                     std::string_view pledge_id,
+                                                     const Money& amount, uint64_t received_ms,
+                                                     std::string_view external_ref,
+                                                     const WriteOptions& write = {});
+  // Writes off part of a pledge (the campaign's fiscal host), executing the final, passed
+  // WRITE_OFF proposal `proposal_id` with the same pledge, amount and reason code.
+  // `effective_ms` 0 = now. kFailedPrecondition: not final or not passed; kPermissionDenied:
+  // not the fiscal host; kAlreadyExists: the proposal is already executed.
+  absl::StatusOr<PledgeWrite> RecordWriteOff(std::string_view group_id, std::string_view pledge_id,
+                                             std::string_view proposal_id, const Money& amount,
+                                             std::string_view reason_code, uint64_t effective_ms,
+                                             const WriteOptions& write = {});
+  // Records how a conditional pledge's condition ended: "met", "waived" (it binds) or
+  // "released" (it lapses). kFailedPrecondition: no condition, or already resolved.
+  absl::StatusOr<PledgeWrite> ResolveCondition(std::string_view group_id,
+                                               std::string_view pledge_id,
+                                               std::string_view outcome, std::string_view note,
+                                               const WriteOptions& write = {});
   // The pledge with its status derived as of `as_of_ms` (0 = now).
   absl::StatusOr<Pledge> GetPledge(std::string_view group_id, std::string_view pledge_id,
                                    uint64_t as_of_ms = 0);

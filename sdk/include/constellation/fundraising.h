@@ -32,6 +32,30 @@ struct CampaignInput {
   std::optional<Money> assurance_threshold;
   uint64_t assurance_deadline_ms = 0;
   std::string action_team_id;  // hex, optional
+  // The final, passed OPEN_CAMPAIGN proposal this campaign executes (hex); "" when the
+  // charter lets a member open one alone.
+  std::string proposal_id;
+  std::vector<std::string> accepted_currencies;  // besides the goal's
+  // Assurance contract by count: pledges bind only if this many members pledge by the
+  // assurance deadline (either threshold met suffices); 0 = none.
+  uint32_t assurance_member_count = 0;
+};
+
+// A campaign's totals in one currency, of all its pledges or of one member's.
+struct CampaignTotals {
+  std::string currency;
+  std::string member;  // hex org key; "" = the whole campaign
+  uint32_t pledge_count = 0;  // live pledges
+  int64_t pledged_minor = 0;
+  int64_t received_minor = 0;
+  int64_t written_off_minor = 0;
+  int64_t outstanding_minor = 0;
+  int64_t conditional_minor = 0;
+  int64_t cancelled_minor = 0;  // remainder dropped by cancellations
+  int64_t lapsed_minor = 0;     // remainder dropped by lapses
+  int64_t unapplied_minor = 0;
+  int64_t closed_received_minor = 0;
+  int64_t closed_written_off_minor = 0;
 };
 
 // A campaign as the node derives it. Totals are over pledges that are not cancelled, in the
@@ -48,12 +72,37 @@ struct Campaign {
   int64_t outstanding_minor = 0;  // pledged - received - written off
   int64_t conditional_minor = 0;  // part of pledged that is conditional
   Hlc opened_hlc;
+  std::string threshold_state;  // "none" | "pending" | "met" | "not_met"
+  int64_t written_off_minor = 0;
+  int64_t lapsed_minor = 0;
+  int64_t cancelled_minor = 0;
+  int64_t unapplied_minor = 0;
+  std::vector<CampaignTotals> totals;         // per currency, the goal's first
+  std::vector<CampaignTotals> member_totals;  // per member and currency
 };
 
 // One scheduled installment; installments of a pledge sum to its amount.
 struct Installment {
   uint64_t due_ms = 0;
   int64_t amount_minor = 0;
+};
+
+// An installment schedule the node expands into explicit installments: `count` of
+// floor(amount / count), the last taking the remainder, every `frequency` from `start_ms`.
+struct InstallmentSchedule {
+  uint32_t count = 0;
+  std::string frequency;  // "weekly" | "monthly" | "quarterly" | "yearly"
+  uint64_t start_ms = 0;
+};
+
+// One line of a pledge's schedule: paid + written_off + outstanding + dropped = amount.
+struct InstallmentLine {
+  uint64_t due_ms = 0;  // 0 = never due
+  int64_t amount_minor = 0;
+  int64_t paid_minor = 0;
+  int64_t written_off_minor = 0;
+  int64_t outstanding_minor = 0;
+  int64_t dropped_minor = 0;  // cancelled or lapsed
 };
 
 // A condition: both a barrier and a right of release (ASC 958-605).
@@ -73,6 +122,24 @@ struct PledgeTerms {
   std::string evidence_sha256;  // hex, optional
 };
 
+// A change of a pledge's terms (Client::AmendPledge): what is set replaces the current term,
+// the rest is kept by the node. At most one of installments, remaining_installments and
+// remaining_schedule; for the remaining forms, installments already fully paid are kept as
+// the prefix. A new amount without any of them changes the last installment by the
+// difference (kInvalidArgument when it is paid or would not stay positive).
+struct PledgeTermsPatch {
+  std::optional<Money> amount;  // currency "" = the pledge's
+  std::optional<std::vector<Installment>> installments;  // the whole schedule
+  std::optional<PledgeCondition> condition;
+  bool clear_condition = false;
+  std::optional<Restriction> restriction;
+  std::optional<std::string> evidence_sha256;  // hex
+  std::optional<std::string> note;
+  std::optional<std::string> donor_name;
+  std::optional<std::vector<Installment>> remaining_installments;
+  std::optional<InstallmentSchedule> remaining_schedule;
+};
+
 // A pledge as the node derives it (as of the query time).
 struct Pledge {
   std::string pledge_id;    // hex
@@ -81,7 +148,8 @@ struct Pledge {
   std::string pledger;      // hex org key
   PledgeTerms terms;        // the current version's terms
   uint32_t version = 0;     // 1 + number of amendments
-  // "pending" | "in_progress" | "overdue" | "completed" | "cancelled" | "conditional"
+  // "pending" | "in_progress" | "overdue" | "completed" | "cancelled" | "conditional" |
+  // "written_off" | "lapsed"
   std::string status;
   int64_t received_minor = 0;
   int64_t written_off_minor = 0;
@@ -89,6 +157,12 @@ struct Pledge {
   Hlc created_hlc;
   Hlc updated_hlc;
   std::string cancel_reason;
+  std::string conditional_reason;  // "condition" | "threshold" | ""
+  std::string lapse_reason;        // "" unless lapsed
+  int64_t unapplied_minor = 0;
+  std::vector<InstallmentLine> installments;
+  std::string condition_outcome;  // "" | "met" | "waived" | "released"
+  std::string threshold_state;    // its campaign's
 };
 
 // One entry of a pledge's history, with who signed it.
@@ -97,7 +171,8 @@ struct PledgeVersion {
   std::string event_id;  // hex
   std::string author;    // hex org key: who signed this entry
   Hlc hlc;
-  std::string kind;  // "pledge" | "amendment" | "cancellation" | "payment" | "write_off"
+  // "pledge" | "amendment" | "cancellation" | "payment" | "write_off" | "condition"
+  std::string kind;
   std::optional<PledgeTerms> terms;  // pledge and amendment
   std::string reason;                // amendment and cancellation
   std::optional<Money> amount;       // payment and write-off

@@ -46,16 +46,60 @@ absl::StatusOr<std::vector<Campaign>> Client::ListCampaigns(std::string_view gro
                                           request, FromProto);
 }
 
-absl::StatusOr<PledgeWrite> Client::RecordPledge(std::string_view group_id,
-                                                 std::string_view campaign_id,
-                                                 const PledgeTerms& terms,
-                                                 const WriteOptions& write) {
+namespace {
+
+// The RecordPledge request for `terms`, with `schedule` when set.
+absl::StatusOr<v1::RecordPledgeRequest> PledgeRequest(std::string_view group_id,
+                                                      std::string_view campaign_id,
+                                                      const PledgeTerms& terms,
+                                                      const InstallmentSchedule* schedule) {
   v1::RecordPledgeRequest request;
   CONSTELLATION_SDK_RETURN_IF_ERROR(DecodeRecordIds(group_id, campaign_id, "campaign_id",
                                                     request.mutable_group_id(),
                                                     request.mutable_campaign_id()));
   CONSTELLATION_SDK_RETURN_IF_ERROR(internal::ToProto(terms, request.mutable_terms()));
+  if (schedule != nullptr) {
+    CONSTELLATION_SDK_RETURN_IF_ERROR(internal::ToProto(*schedule, request.mutable_schedule()));
+  }
+  return request;
+}
+
+}  // namespace
+
+absl::StatusOr<PledgeWrite> Client::RecordPledge(std::string_view group_id,
+                                                 std::string_view campaign_id,
+                                                 const PledgeTerms& terms,
+                                                 const WriteOptions& write) {
+  absl::StatusOr<v1::RecordPledgeRequest> request =
+      PledgeRequest(group_id, campaign_id, terms, nullptr);
+  if (!request.ok()) return request.status();
   return UnaryCall<PledgeWrite>(*core_, "RecordPledge", &FundraisingStub::RecordPledge,
+                                *std::move(request), write, FromProto);
+}
+
+absl::StatusOr<PledgeWrite> Client::RecordPledge(std::string_view group_id,
+                                                 std::string_view campaign_id,
+                                                 const PledgeTerms& terms,
+                                                 const InstallmentSchedule& schedule,
+                                                 const WriteOptions& write) {
+  absl::StatusOr<v1::RecordPledgeRequest> request =
+      PledgeRequest(group_id, campaign_id, terms, &schedule);
+  if (!request.ok()) return request.status();
+  return UnaryCall<PledgeWrite>(*core_, "RecordPledge", &FundraisingStub::RecordPledge,
+                                *std::move(request), write, FromProto);
+}
+
+absl::StatusOr<PledgeWrite> Client::AmendPledge(std::string_view group_id,
+                                                std::string_view pledge_id,
+                                                const PledgeTermsPatch& patch,
+                                                std::string_view reason,
+                                                const WriteOptions& write) {
+  v1::AmendPledgeRequest request;
+  CONSTELLATION_SDK_RETURN_IF_ERROR(DecodeRecordIds(
+      group_id, pledge_id, "pledge_id", request.mutable_group_id(), request.mutable_pledge_id()));
+  CONSTELLATION_SDK_RETURN_IF_ERROR(internal::ToProto(patch, request.mutable_patch()));
+  request.set_reason(std::string(reason));
+  return UnaryCall<PledgeWrite>(*core_, "AmendPledge", &FundraisingStub::AmendPledge,
                                 std::move(request), write, FromProto);
 }
 
@@ -96,6 +140,60 @@ absl::StatusOr<PledgeWrite> Client::RecordPayment(std::string_view group_id,
   request.set_received_ms(received_ms);
   request.set_external_ref(std::string(external_ref));
   return UnaryCall<PledgeWrite>(*core_, "RecordPayment", &FundraisingStub::RecordPayment,
+                                std::move(request), write, FromProto);
+}
+
+absl::StatusOr<PledgeWrite> Client::RecordUnappliedReceipt(std::string_view group_id,
+                                                           std::string_view pledge_id,
+                                                           const Money& amount,
+                                                           uint64_t received_ms,
+                                                           std::string_view external_ref,
+                                                           const WriteOptions& write) {
+  v1::RecordPaymentRequest request;
+  CONSTELLATION_SDK_RETURN_IF_ERROR(DecodeRecordIds(
+      group_id, pledge_id, "pledge_id", request.mutable_group_id(), request.mutable_pledge_id()));
+  internal::ToProto(amount, request.mutable_amount());
+  request.set_received_ms(received_ms);
+  request.set_external_ref(std::string(external_ref));
+  request.set_unapplied(true);
+  return UnaryCall<PledgeWrite>(*core_, "RecordPayment", &FundraisingStub::RecordPayment,
+                                std::move(request), write, FromProto);
+}
+
+absl::StatusOr<PledgeWrite> Client::RecordWriteOff(std::string_view group_id,
+                                                   std::string_view pledge_id,
+                                                   std::string_view proposal_id,
+                                                   const Money& amount,
+                                                   std::string_view reason_code,
+                                                   uint64_t effective_ms,
+                                                   const WriteOptions& write) {
+  v1::RecordWriteOffRequest request;
+  CONSTELLATION_SDK_RETURN_IF_ERROR(DecodeRecordIds(
+      group_id, pledge_id, "pledge_id", request.mutable_group_id(), request.mutable_pledge_id()));
+  CONSTELLATION_SDK_RETURN_IF_ERROR(
+      DecodeId(proposal_id, "proposal_id", request.mutable_proposal_id()));
+  internal::ToProto(amount, request.mutable_amount());
+  request.set_reason_code(std::string(reason_code));
+  request.set_effective_ms(effective_ms);
+  return UnaryCall<PledgeWrite>(*core_, "RecordWriteOff", &FundraisingStub::RecordWriteOff,
+                                std::move(request), write, FromProto);
+}
+
+absl::StatusOr<PledgeWrite> Client::ResolveCondition(std::string_view group_id,
+                                                     std::string_view pledge_id,
+                                                     std::string_view outcome,
+                                                     std::string_view note,
+                                                     const WriteOptions& write) {
+  v1::ResolveConditionRequest request;
+  CONSTELLATION_SDK_RETURN_IF_ERROR(DecodeRecordIds(
+      group_id, pledge_id, "pledge_id", request.mutable_group_id(), request.mutable_pledge_id()));
+  if (outcome.empty()) {
+    return absl::InvalidArgumentError("outcome: give met, waived or released");
+  }
+  CONSTELLATION_SDK_RETURN_IF_ERROR(internal::SetEnum(outcome, "outcome", &request,
+                                                      &v1::ResolveConditionRequest::set_outcome));
+  request.set_note(std::string(note));
+  return UnaryCall<PledgeWrite>(*core_, "ResolveCondition", &FundraisingStub::ResolveCondition,
                                 std::move(request), write, FromProto);
 }
 

@@ -29,6 +29,10 @@ CampaignWrite FromProto(const v1::OpenCampaignResponse& proto);
 
 // kInvalidArgument for a malformed evidence hash or an unknown restriction kind.
 absl::Status ToProto(const PledgeTerms& terms, v1::PledgeTerms* proto);
+// kInvalidArgument for an unknown frequency.
+absl::Status ToProto(const InstallmentSchedule& schedule, v1::InstallmentSchedule* proto);
+// kInvalidArgument for malformed hex, an unknown restriction kind or frequency.
+absl::Status ToProto(const PledgeTermsPatch& patch, v1::PledgeTermsPatch* proto);
 
 Pledge FromProto(const v1::PledgeView& proto);
 std::vector<Pledge> FromProto(const v1::ListPledgesResponse& proto);

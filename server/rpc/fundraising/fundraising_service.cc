@@ -1,8 +1,10 @@
-// FundraisingService (client.proto): campaigns, pledges with their amendments, cancellations
-// and payments (each write answered with the record it concerns), and the auditors' reads:
+// FundraisingService (client.proto): campaigns, pledges with their amendments (whole terms, or a
+// patch merged onto the current terms), cancellations, payments, write-offs and condition
+// resolutions (each write answered with the record it concerns), and the auditors' reads:
 // pledges as of a date and every version of a pledge's history with who signed it.
 #include "constellation/v1/client.grpc.pb.h"
 #include "server/rpc/fundraising/fundraising_views.h"
+#include "server/rpc/fundraising/pledge_terms.h"
 #include "server/rpc/service.h"
 #include "server/rpc/services.h"
 
@@ -25,6 +27,27 @@ absl::Status ForEachPledge(const core::Group& g, const std::string& campaign_id,
 }
 
 class FundraisingServiceImpl final : public BoundService<v1::FundraisingService> {
+  // The write template (write.h) for a pledge write whose body needs the group's state:
+  // `make(group, request)` builds the body on the apply loop (after ReadableGroup), then it is
+  // validated, appended and answered with the view of `subject` (empty: the new pledge) as
+  // Write does. Errors: ReadableGroup's, `make`'s, then Write's.
+  template <typename Request, typename Make>
+  UnaryReactor* WriteFromState(CallContext* ctx, const Request* req, v1::PledgeWriteResponse* resp,
+                               std::string subject, Make make) {
+    return Unary(ctx, req, resp, Access::kWrite,
+                 [subject = std::move(subject), make](ApplyContext& apply, const Principal& p,
+                                                      const Request& r,
+                                                      v1::PledgeWriteResponse* out) -> absl::Status {
+                   CONSTELLATION_ASSIGN_OR_RETURN(const core::Group* g,
+                                                  ReadableGroup(apply, p, r.group_id()));
+                   CONSTELLATION_ASSIGN_OR_RETURN(v1::Event body, make(*g, r));
+                   body.set_request_id(r.request_id());
+                   CONSTELLATION_ASSIGN_OR_RETURN(const PreparedWrite write,
+                                                  PrepareWrite(&r.group_id(), std::move(body)));
+                   return AnswerWrite(apply, write, subject, PledgeViewOf, out);
+                 });
+  }
+
   UnaryReactor* OpenCampaign(CallContext* ctx, const v1::OpenCampaignRequest* req,
                              v1::OpenCampaignResponse* resp) override {
     return Write(ctx, req, resp, BodyFrom(*req, &v1::Event::mutable_campaign), "", CampaignViewOf);
@@ -50,13 +73,42 @@ class FundraisingServiceImpl final : public BoundService<v1::FundraisingService>
 
   UnaryReactor* RecordPledge(CallContext* ctx, const v1::RecordPledgeRequest* req,
                              v1::PledgeWriteResponse* resp) override {
-    return Write(ctx, req, resp, BodyFrom(*req, &v1::Event::mutable_pledge), "", PledgeViewOf);
+    if (!req->has_schedule()) {
+      return Write(ctx, req, resp, BodyFrom(*req, &v1::Event::mutable_pledge), "", PledgeViewOf);
+    }
+    return WriteFromState(
+        ctx, req, resp, "",
+        [](const core::Group&, const v1::RecordPledgeRequest& r) -> absl::StatusOr<v1::Event> {
+          v1::Event body = BodyFrom(r, &v1::Event::mutable_pledge);
+          CONSTELLATION_ASSIGN_OR_RETURN(*body.mutable_pledge()->mutable_terms(),
+                                         WithSchedule(r.terms(), r.schedule()));
+          return body;
+        });
   }
 
+  // With a patch, the new version is the current terms with the patch merged on (the pledge's
+  // current terms are read from the event that set them, on the apply loop).
   UnaryReactor* AmendPledge(CallContext* ctx, const v1::AmendPledgeRequest* req,
                             v1::PledgeWriteResponse* resp) override {
-    return Write(ctx, req, resp, BodyFrom(*req, &v1::Event::mutable_pledge_amendment),
-                 req->pledge_id(), PledgeViewOf);
+    if (!req->has_patch()) {
+      return Write(ctx, req, resp, BodyFrom(*req, &v1::Event::mutable_pledge_amendment),
+                   req->pledge_id(), PledgeViewOf);
+    }
+    return WriteFromState(
+        ctx, req, resp, req->pledge_id(),
+        [](const core::Group& g, const v1::AmendPledgeRequest& r) -> absl::StatusOr<v1::Event> {
+          if (r.has_terms()) {
+            return absl::InvalidArgumentError(
+                "an amendment gives either the whole terms or a patch, not both");
+          }
+          CONSTELLATION_ASSIGN_OR_RETURN(const core::PledgeState* pledge,
+                                         FindPledge(g, r.pledge_id()));
+          v1::Event body = BodyFrom(r, &v1::Event::mutable_pledge_amendment);
+          CONSTELLATION_ASSIGN_OR_RETURN(
+              *body.mutable_pledge_amendment()->mutable_terms(),
+              MergeTermsPatch(CurrentTerms(g, *pledge), *pledge, r.patch()));
+          return body;
+        });
   }
 
   UnaryReactor* CancelPledge(CallContext* ctx, const v1::CancelPledgeRequest* req,
@@ -68,6 +120,18 @@ class FundraisingServiceImpl final : public BoundService<v1::FundraisingService>
   UnaryReactor* RecordPayment(CallContext* ctx, const v1::RecordPaymentRequest* req,
                               v1::PledgeWriteResponse* resp) override {
     return Write(ctx, req, resp, BodyFrom(*req, &v1::Event::mutable_payment_receipt),
+                 req->pledge_id(), PledgeViewOf);
+  }
+
+  UnaryReactor* RecordWriteOff(CallContext* ctx, const v1::RecordWriteOffRequest* req,
+                               v1::PledgeWriteResponse* resp) override {
+    return Write(ctx, req, resp, BodyFrom(*req, &v1::Event::mutable_write_off), req->pledge_id(),
+                 PledgeViewOf);
+  }
+
+  UnaryReactor* ResolveCondition(CallContext* ctx, const v1::ResolveConditionRequest* req,
+                                 v1::PledgeWriteResponse* resp) override {
+    return Write(ctx, req, resp, BodyFrom(*req, &v1::Event::mutable_pledge_condition),
                  req->pledge_id(), PledgeViewOf);
   }
 

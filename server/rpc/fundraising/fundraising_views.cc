@@ -49,7 +49,39 @@ std::string CancelReason(const core::Group& g, const core::PledgeState& p) {
   return "";
 }
 
+// `t` as a totals view in `currency` of `member` (empty: the whole campaign).
+v1::CampaignTotalsView ToTotalsView(const core::CampaignTotals& t, const core::CurrencyCode& currency,
+                                    const std::string& member) {
+  v1::CampaignTotalsView v;
+  v.set_currency(currency.ToString());
+  v.set_member(member);
+  v.set_pledge_count(t.pledge_count);
+  v.set_pledged_minor(t.pledged_minor);
+  v.set_received_minor(t.received_minor);
+  v.set_written_off_minor(t.written_off_minor);
+  v.set_outstanding_minor(t.outstanding_minor);
+  v.set_conditional_minor(t.conditional_minor);
+  v.set_cancelled_minor(t.cancelled_minor);
+  v.set_lapsed_minor(t.lapsed_minor);
+  v.set_unapplied_minor(t.unapplied_minor);
+  v.set_closed_received_minor(t.closed_received_minor);
+  v.set_closed_written_off_minor(t.closed_written_off_minor);
+  return v;
+}
+
+// Why a conditional pledge is conditional: "condition" (its own, unresolved) first, else
+// "threshold" (its campaign's, not settled); "" when it is not.
+std::string ConditionalReason(const core::PledgeState& p) {
+  if (p.condition_pending()) return "condition";
+  if (p.threshold_pending) return "threshold";
+  return "";
+}
+
 }  // namespace
+
+const v1::PledgeTerms& CurrentTerms(const core::Group& g, const core::PledgeState& p) {
+  return TermsOf(EventOf(g, p.terms_event));
+}
 
 absl::StatusOr<const core::CampaignState*> FindCampaign(const core::Group& g,
                                                         const std::string& id_bytes) {
@@ -72,13 +104,29 @@ absl::StatusOr<v1::CampaignView> ToCampaignView(const core::Group& g,
   v.set_opened_by(c.opened_by.Bytes());
   *v.mutable_campaign() = event.campaign();
   v.set_fiscal_host(c.fiscal_host.Bytes());
-  CONSTELLATION_ASSIGN_OR_RETURN(const core::CampaignTotals t, core::Fundraising(state).Totals(c));
+  const core::FundraisingLedger& ledger = core::Fundraising(state);
+  CONSTELLATION_ASSIGN_OR_RETURN(const core::CampaignTotals t, ledger.Totals(c));
   v.set_pledge_count(t.pledge_count);
   v.set_pledged_minor(t.pledged_minor);
   v.set_received_minor(t.received_minor);
   v.set_outstanding_minor(t.outstanding_minor);
   v.set_conditional_minor(t.conditional_minor);
+  v.set_written_off_minor(t.written_off_minor);
+  v.set_lapsed_minor(t.lapsed_minor);
+  v.set_cancelled_minor(t.cancelled_minor);
+  v.set_unapplied_minor(t.unapplied_minor);
   *v.mutable_opened_hlc() = c.opened_hlc.ToProto();
+  v.set_threshold_state(std::string(core::ThresholdStateName(c.threshold)));
+  *v.add_totals() = ToTotalsView(t, c.goal.currency, "");
+  for (const auto& [currency, sums] : c.totals) {
+    if (currency == c.goal.currency) continue;
+    CONSTELLATION_ASSIGN_OR_RETURN(const core::CampaignTotals in, core::TotalsOf(sums));
+    *v.add_totals() = ToTotalsView(in, currency, "");
+  }
+  for (const auto& [key, sums] : c.member_totals) {
+    CONSTELLATION_ASSIGN_OR_RETURN(const core::CampaignTotals in, core::TotalsOf(sums));
+    *v.add_member_totals() = ToTotalsView(in, key.second, key.first.Bytes());
+  }
   return v;
 }
 
@@ -89,9 +137,10 @@ v1::PledgeView ToPledgeView(const core::Group& g, const core::PledgeState& p, ui
   v.set_group_id(state.group().Bytes());
   v.set_campaign_id(p.campaign.Bytes());
   v.set_pledger(p.pledger.Bytes());
-  *v.mutable_terms() = TermsOf(EventOf(g, p.terms_event));
+  *v.mutable_terms() = CurrentTerms(g, p);
   v.set_version(p.version);
-  const uint64_t deadline_ms = core::Fundraising(state).campaigns().at(p.campaign).deadline_ms;
+  const core::CampaignState& campaign = core::Fundraising(state).campaigns().at(p.campaign);
+  const uint64_t deadline_ms = campaign.deadline_ms;
   v.set_status(ToProtoStatus(core::DerivePledgeStatus(p, deadline_ms, as_of_ms)));
   v.set_received_minor(p.received_minor);
   v.set_written_off_minor(p.written_off_minor);
@@ -99,6 +148,22 @@ v1::PledgeView ToPledgeView(const core::Group& g, const core::PledgeState& p, ui
   *v.mutable_created_hlc() = p.created_hlc.ToProto();
   *v.mutable_updated_hlc() = p.updated_hlc.ToProto();
   v.set_cancel_reason(CancelReason(g, p));
+  v.set_conditional_reason(ConditionalReason(p));
+  v.set_lapse_reason(std::string(core::LapseReasonText(p.lapse)));
+  v.set_unapplied_minor(p.unapplied_minor);
+  for (const core::InstallmentPosition& line : core::DeriveInstallments(p, deadline_ms)) {
+    v1::InstallmentLine& out = *v.add_installments();
+    out.set_due_ms(line.due_ms);
+    out.set_amount_minor(line.amount_minor);
+    out.set_paid_minor(line.paid_minor);
+    out.set_written_off_minor(line.written_off_minor);
+    out.set_outstanding_minor(line.outstanding_minor);
+    out.set_dropped_minor(line.dropped_minor);
+  }
+  if (p.condition != core::ConditionOutcome::kNone) {
+    v.set_condition_outcome(std::string(core::ConditionOutcomeName(p.condition)));
+  }
+  v.set_threshold_state(std::string(core::ThresholdStateName(campaign.threshold)));
   return v;
 }
 

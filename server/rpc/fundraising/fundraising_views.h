@@ -25,8 +25,12 @@ absl::StatusOr<const core::CampaignState*> FindCampaign(const core::Group& g,
 absl::StatusOr<const core::PledgeState*> FindPledge(const core::Group& g,
                                                     const std::string& id_bytes);
 
+// The terms of `p`'s current version, from the event that set them.
+const v1::PledgeTerms& CurrentTerms(const core::Group& g, const core::PledgeState& p);
+
 // The views of records of `g`'s fundraising ledger (`c`, `p`, `entry` of `pledge`). A
-// campaign's totals are in its goal currency; kOutOfRange when one exceeds int64
+// campaign's top-level totals are in its goal currency, with totals per currency and per
+// member and currency besides; kOutOfRange when one exceeds int64
 // (docs/PROTOCOL.md §5.11.9).
 absl::StatusOr<v1::CampaignView> ToCampaignView(const core::Group& g,
                                                 const core::CampaignState& c);
