@@ -4,6 +4,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include "server/base/check.h"
 #include "server/base/limits.h"
 #include "server/core/codec.h"
 #include "server/core/fundraising/fundraising_ledger.h"
@@ -29,6 +30,11 @@ std::pair<GroupId, EventId> Seed(NodeState& node) {
   v1::Event charter;
   charter.mutable_charter()->set_name("Bench partnership");
   charter.mutable_charter()->set_kind(v1::GROUP_KIND_PARTNERSHIP);
+  // A member opens campaigns alone (docs/PROTOCOL.md §5.11.1).
+  v1::DecisionRule* rule = charter.mutable_charter()->add_decision_rules();
+  rule->set_decision_type(v1::DECISION_TYPE_OPEN_CAMPAIGN);
+  rule->set_process(v1::DECISION_PROCESS_CONSENT);
+  rule->set_member_acts_alone(true);
   const VerifiedEvent* genesis = *node.AppendOwn(std::nullopt, charter, 1);
   v1::Event campaign;
   campaign.mutable_campaign()->set_name("Appeal");
@@ -187,6 +193,25 @@ BENCHMARK(BM_CheckpointCopy)
     ->Args({100'000, 0})
     ->Args({100'000, 1})
     ->Unit(benchmark::kMillisecond);
+
+// What reading a campaign's totals costs with range(0) pledges (issue 8: the same with 10k
+// pledges as with 100): the ledger keeps them as events apply, so a read is a map lookup per
+// currency, never a walk over the pledges.
+void BM_CampaignTotals(benchmark::State& state) {
+  NodeState node(Key());
+  auto [group, campaign] = Seed(node);
+  for (int i = 0; i < state.range(0); ++i) {
+    (void)node.AppendOwn(group, PledgeBody(campaign, 100 + i), 10 + i);
+  }
+  const FundraisingLedger& ledger = Fundraising(node.FindGroup(group)->state());
+  const CampaignState& c = ledger.campaigns().at(campaign);
+  CONSTELLATION_CHECK(ledger.Totals(c)->pledge_count == static_cast<uint32_t>(state.range(0)));
+  for (auto _ : state) {
+    absl::StatusOr<CampaignTotals> totals = ledger.Totals(c);
+    benchmark::DoNotOptimize(totals);
+  }
+}
+BENCHMARK(BM_CampaignTotals)->Arg(100)->Arg(10'000);
 
 }  // namespace
 }  // namespace constellation::core

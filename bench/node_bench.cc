@@ -36,6 +36,10 @@ struct Fixture {
     auto client = NewClient();
     CharterInput charter;
     charter.name = "Bench partnership";
+    // A member opens campaigns alone (docs/PROTOCOL.md §5.11.1).
+    charter.decision_rules.push_back(DecisionRule{.decision_type = "open_campaign",
+                                                  .process = "consent",
+                                                  .member_acts_alone = true});
     group = client->CreateGroup(charter)->group.group_id;
     CampaignInput c;
     c.name = "Appeal";
@@ -79,6 +83,34 @@ BENCHMARK(BM_RecordPledge)
     ->Threads(32)
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
+
+// What a client pays to read a campaign's totals (GetCampaign: totals, per currency and per
+// member) with range(0) pledges in it (issue 8: the same with 10k pledges as with 100). Each
+// size has its own campaign in the shared group, filled once before timing.
+void BM_GetCampaign(benchmark::State& state) {
+  const Fixture& fixture = Shared();
+  auto client = fixture.NewClient();
+  CampaignInput c;
+  c.name = "Read appeal";
+  c.goal = Money{100'000'000, "EUR"};
+  const std::string campaign = client->OpenCampaign(fixture.group, c)->campaign.campaign_id;
+  PledgeTerms terms;
+  terms.amount = Money{100, "EUR"};
+  for (int64_t i = 0; i < state.range(0); ++i) {
+    if (!client->RecordPledge(fixture.group, campaign, terms).ok()) {
+      state.SkipWithError("filling the campaign failed");
+      return;
+    }
+  }
+  for (auto _ : state) {
+    absl::StatusOr<Campaign> read = client->GetCampaign(fixture.group, campaign);
+    if (!read.ok() || read->pledge_count != static_cast<uint32_t>(state.range(0))) {
+      state.SkipWithError("read failed");
+      break;
+    }
+  }
+}
+BENCHMARK(BM_GetCampaign)->Arg(100)->Arg(10'000)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 }  // namespace constellation

@@ -234,6 +234,10 @@ class Cluster {
     CharterInput charter;
     charter.name = "Northside Food Partnership";
     charter.founder.endpoints = {a().endpoint()};
+    // A member opens campaigns alone (docs/PROTOCOL.md §5.11.1).
+    charter.decision_rules.push_back(DecisionRule{.decision_type = "open_campaign",
+                                                  .process = "consent",
+                                                  .member_acts_alone = true});
     group_ = Must(a().client().CreateGroup(charter), "create group").group.group_id;
     Admit(b(), {&a()});
     Must(b().client()

@@ -20,6 +20,7 @@ foreach(name
     group_state_test
     fundraising_ledger_test
     fundraising_schedule_test
+    money_worked_example_test
     node_state_test
     fold_property_test
     pending_test

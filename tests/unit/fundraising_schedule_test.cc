@@ -1,4 +1,4 @@
-// Unit tests of installment schedules (server/core/fundraising/schedule.h, PROTOCOL §5.10.3).
+// Unit tests of installment schedules (server/core/fundraising/schedule.h, PROTOCOL §5.11.3).
 #include "server/core/fundraising/schedule.h"
 
 #include <numeric>

@@ -507,7 +507,10 @@ TEST(DerivePledgeStatusTest, OverdueByInstallment) {
 TEST(DerivePledgeStatusTest, WriteOffsCountAsSettled) {
   PledgeState p = MakePledge(TestTermsWithInstallments({{100, 30}, {200, 70}}));
   p.written_off_minor = 30;
-  EXPECT_EQ(DerivePledgeStatus(p, 0, 150), PledgeStatus::kInProgress);
+  // The write-off takes the latest installment (PROTOCOL §5.11.3), so the first one, due at
+  // 100, is still unpaid at 150: overdue, though 30 is settled in all (PROTOCOL §5.9 rule 6).
+  EXPECT_EQ(DerivePledgeStatus(p, 0, 150), PledgeStatus::kOverdue);
+  EXPECT_EQ(DerivePledgeStatus(p, 0, 50), PledgeStatus::kInProgress);
   p.received_minor = 70;
   // Settled in full with a write-off: "written off", not "completed" (issue 8's status list;
   // PROTOCOL §5.9). Completed means everything was received.

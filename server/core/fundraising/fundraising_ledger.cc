@@ -325,11 +325,14 @@ PledgeStatus DerivePledgeStatus(const PledgeState& pledge, uint64_t campaign_dea
   // Conditional promises are not receivable until the condition is met or waived (DOMAIN.md
   // rule 7), nor pledges to a campaign whose threshold is unsettled: nothing is overdue then.
   if (pledge.conditional()) return PledgeStatus::kConditional;
-  int64_t due_by_now = 0;
-  for (const InstallmentDue& in : ScheduleOf(pledge.terms, campaign_deadline_ms)) {
-    if (in.due_ms != 0 && in.due_ms <= as_of_ms) due_by_now += in.amount_minor;
+  // Overdue: an installment due by then still has an outstanding part. Payments fill the oldest
+  // installments and write-offs the latest (§5.11.3), so a write-off of a later installment does
+  // not excuse an earlier one.
+  for (const InstallmentPosition& line : DeriveInstallments(pledge, campaign_deadline_ms)) {
+    if (line.due_ms != 0 && line.due_ms <= as_of_ms && line.outstanding_minor > 0) {
+      return PledgeStatus::kOverdue;
+    }
   }
-  if (due_by_now > settled) return PledgeStatus::kOverdue;
   return settled > 0 ? PledgeStatus::kInProgress : PledgeStatus::kPending;
 }
 
