@@ -11,6 +11,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libtomlplusplus-dev nlohmann-json3-dev
   jq procps   # the demo and the end-to-end tests read CLI JSON output and manage processes
+  clang libclang-rt-14-dev   # libFuzzer and the sanitizers for the fuzz targets (scripts/fuzz.sh)
 )
 
 missing=()

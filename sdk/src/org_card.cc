@@ -21,12 +21,21 @@ namespace {
 // Nesting deeper than this is rejected: a card is flat, and the reader recurses.
 constexpr int kJsonDepthMax = 32;
 
+struct JsonMember;
+
 struct JsonValue {
   enum class Kind { kNull, kBool, kNumber, kString, kArray, kObject };
   Kind kind = Kind::kNull;
   std::string text;  // kString: the decoded string
   std::vector<JsonValue> items;
-  std::vector<std::pair<std::string, JsonValue>> members;
+  // A named struct rather than std::pair: a pair needs JsonValue complete here, which the
+  // standard does not promise (clang refuses it).
+  std::vector<JsonMember> members;
+};
+
+struct JsonMember {
+  std::string name;
+  JsonValue value;
 };
 
 // How error messages name a JSON value of each kind, indexed by JsonValue::Kind.
@@ -193,7 +202,7 @@ class JsonReader {
       if (!Consume(":")) return Error("expected ':' after a key");
       JsonValue value;
       CONSTELLATION_SDK_RETURN_IF_ERROR(ReadValue(depth + 1, &value));
-      out->members.emplace_back(std::move(key), std::move(value));
+      out->members.push_back(JsonMember{std::move(key), std::move(value)});
       return absl::OkStatus();
     });
   }
