@@ -38,10 +38,13 @@ std::vector<uint64_t> CtestSeeds() {
   return seeds;
 }
 
-// Fork seeds 1001-1009 but 1003 (in its run no node writes after the backup, so nothing forks
+// Fork seeds 1001-1010 but 1003 (in its run no node writes after the backup, so nothing forks
 // and the test would be skipped), plus soak seeds that failed (docs/RELIABILITY.md):
-//   100025, 100239, 100245, 100350, 100438: a freeze changed what honest events saw (fixed in
+//   100025, 100239, 100245, 100350: a freeze changed what honest events saw (fixed in
 //     core::Group; ForkTest.Seed100245ElectorateKeepsAMemberSeenOnlyThroughAFrozenEvent);
+//     100438 failed the same way, but since the money domains changed every run's workload no
+//     node writes after the backup in it (nothing forks: it would only skip), so 1010 took its
+//     place;
 //   100339: an invitee of a frozen ADMIT, never served again, was the reference view;
 //   100373: a freeze undid an expulsion, and a later electorate changed with it (known issue D);
 //   100372: a concurrent withdrawal sorted before an expulsion the proposal had seen (fixed by
@@ -50,8 +53,8 @@ std::vector<uint64_t> CtestSeeds() {
 //     action tables changed every run, so that run cannot be replayed; it passes now, and the
 //     liveness limit the fork scenario still has is known issue F in docs/RELIABILITY.md).
 std::vector<uint64_t> ForkSeeds() {
-  return {1'001,   1'002,   1'004,   1'005,   1'006,   1'007,   1'008,   1'009,  100'025,
-          100'056, 100'239, 100'245, 100'339, 100'350, 100'372, 100'373, 100'438};
+  return {1'001,   1'002,   1'004,   1'005,   1'006,   1'007,   1'008,   1'009,  1'010,
+          100'025, 100'056, 100'239, 100'245, 100'339, 100'350, 100'372, 100'373};
 }
 
 std::optional<uint64_t> EnvNumber(const char* name) {
