@@ -46,7 +46,7 @@ fail() {
   exit 1
 }
 quiet() { local org=$1; shift; "$cli" --endpoint "127.0.0.1:${port[$org]}" --token "${token[$org]}" "$@"; }
-# Polls a condition for up to 120 s.
+# Polls a condition 1200 times, 0.1 s apart (at least 2 minutes).
 wait_for() {
   local what=$1; shift
   for _ in $(seq 1 1200); do if "$@" >/dev/null 2>&1; then return 0; fi; sleep 0.1; done
