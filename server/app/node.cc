@@ -12,6 +12,7 @@
 
 #include "server/app/keyfile.h"
 #include "server/app/log.h"
+#include "server/app/verify.h"
 #include "server/base/check.h"
 #include "server/base/limits.h"
 #include "server/base/status_macros.h"
@@ -193,33 +194,8 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Open(NodeOptions options) {
 }
 
 absl::Status Node::Load() {
-  auto state = std::make_unique<core::NodeState>(key_);
-  CONSTELLATION_RETURN_IF_ERROR(
-      storage::LoadEvents(*store_, [&](core::VerifiedEvent e) -> absl::Status {
-        const std::string id = e.id.Hex();
-        absl::StatusOr<core::InsertResult> r = state->Ingest(std::move(e));
-        if (!r.ok()) {
-          return absl::DataLossError(
-              absl::StrFormat("stored event %s does not fit its group (%s); restore from a backup",
-                              id, std::string(r.status().message())));
-        }
-        if (r->admission != core::Admission::kReady) {
-          return absl::DataLossError(absl::StrFormat(
-              "stored event %s does not fit its group's chain; restore from a backup", id));
-        }
-        return absl::OkStatus();
-      }));
-  // Freezes learned from proofs alone (gossip) survive a restart (DESIGN §2).
-  CONSTELLATION_RETURN_IF_ERROR(
-      storage::LoadForkProofs(*store_, [&](v1::ForkProof proof) -> absl::Status {
-        absl::StatusOr<core::GroupChanges> r = state->ReceiveForkProof(proof);
-        if (!r.ok()) {
-          return absl::DataLossError(absl::StrFormat(
-              "a stored fork proof does not fit its group (%s); restore from a backup",
-              std::string(r.status().message())));
-        }
-        return absl::OkStatus();
-      }));
+  CONSTELLATION_ASSIGN_OR_RETURN(std::unique_ptr<core::NodeState> state,
+                                 LoadNodeState(*store_, key_));
   absl::flat_hash_map<std::string, v1::TokenInfo> tokens;
   CONSTELLATION_RETURN_IF_ERROR(storage::LoadTokens(
       *store_,
