@@ -3,7 +3,9 @@
 #include <sodium.h>
 
 #include <chrono>
+#include <filesystem>
 #include <map>
+#include <system_error>
 
 #include <absl/strings/str_format.h>
 #include <absl/time/time.h>
@@ -553,6 +555,9 @@ void Node::EnterReadOnly(const absl::Status& commit) {
 }
 
 void Node::ProbeDiskSpace() {
+  std::error_code error;
+  const std::filesystem::space_info space = std::filesystem::space(options_.data_dir, error);
+  if (!error && space.available < options_.disk_free_bytes_to_resume_min) return;
   absl::StatusOr<std::unique_ptr<storage::Store>> store = OpenStore(options_);
   if (store.ok()) {
     // Opening may succeed where a write does not: try a synced write that changes nothing.

@@ -59,6 +59,10 @@ struct NodeOptions {
   uint64_t housekeeping_interval_ms = 1'000;
   // Options of the RocksDB store in data_dir/db (tests inject a file system that fills up).
   storage::RocksStoreOptions store;
+  // Disk full (docs/RELIABILITY.md): a read-only node tries to reopen its store only once the
+  // disk of its data directory has at least this much free space, so that it neither replays
+  // its WAL every tick on a full disk nor resumes only to fill it again at once.
+  uint64_t disk_free_bytes_to_resume_min = 4 * 1024 * 1024;
 };
 
 class Node final : public rpc::Backend {
