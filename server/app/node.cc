@@ -493,7 +493,8 @@ void Node::RunBatch(std::vector<Task> tasks) {
   replies.reserve(tasks.size());
   for (Task& task : tasks) replies.push_back(task(ctx));
   if (!ctx.batch().empty()) {
-    // Never null here: while read-only (store closed) no task can stage anything.
+    // While read-only the store is closed, and no task can stage anything.
+    CONSTELLATION_CHECK(store_ != nullptr);
     absl::Status commit = store_->Write(ctx.batch(), storage::WriteOptions{.sync = true});
     if (!commit.ok() && storage::IsDiskFull(commit)) {
       // Nothing of the batch was acknowledged or sent; every reply says "disk full" (a read in

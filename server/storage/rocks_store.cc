@@ -65,8 +65,8 @@ absl::Status OpenError(const std::string& dir, const rocksdb::Status& rocks_stat
   if (IsDiskFull(status)) {
     return DiskFullError(absl::StrFormat(
         "cannot open database in %s: no space left on device; free space on that disk, then "
-        "start the node again (%s)",
-        dir, status.message()));
+        "start the node again (rocksdb: %s)",
+        dir, rocks_status.ToString()));
   }
   // RocksDB reports a held LOCK file as an IOError whose message names ".../LOCK", both for
   // another process ("While lock file") and for this process ("lock hold by current

@@ -109,12 +109,22 @@ Campaign OpenCampaign(Client& client) {
   return out;
 }
 
-TEST(DiskFullTest, WritesAreRefusedUnavailableAndResumeWhenSpaceReturns) {
-  TempDir dir;
-  auto disk = std::make_shared<FullDiskFileSystem>();
-  const std::string data_dir = dir.Sub("node");
-  std::unique_ptr<TestNode> node =
-      TestNode::Create(data_dir, "Riverside Food Bank", nullptr, {.file_system = disk});
+class DiskFullTest : public ::testing::Test {
+ protected:
+  // A node in data_dir_ whose RocksDB writes through disk_.
+  std::unique_ptr<TestNode> CreateNode() {
+    return TestNode::Create(data_dir_, "Riverside Food Bank", nullptr, {.file_system = disk_});
+  }
+
+  TempDir dir_;
+  const std::string data_dir_ = dir_.Sub("node");
+  const std::shared_ptr<FullDiskFileSystem> disk_ = std::make_shared<FullDiskFileSystem>();
+};
+
+TEST_F(DiskFullTest, WritesAreRefusedUnavailableAndResumeWhenSpaceReturns) {
+  const std::string& data_dir = data_dir_;
+  FullDiskFileSystem* disk = disk_.get();
+  std::unique_ptr<TestNode> node = CreateNode();
   ASSERT_NE(node, nullptr);
   std::unique_ptr<Client> client = SingleAttemptClient(*node);
   ASSERT_NE(client, nullptr);
@@ -164,12 +174,10 @@ TEST(DiskFullTest, WritesAreRefusedUnavailableAndResumeWhenSpaceReturns) {
   EXPECT_EQ(restarted.state_hash, after.state_hash);
 }
 
-TEST(DiskFullTest, StartOnAFullDiskSaysNoSpace) {
-  TempDir dir;
-  auto disk = std::make_shared<FullDiskFileSystem>();
-  const std::string data_dir = dir.Sub("node");
-  std::unique_ptr<TestNode> node =
-      TestNode::Create(data_dir, "Riverside Food Bank", nullptr, {.file_system = disk});
+TEST_F(DiskFullTest, StartOnAFullDiskSaysNoSpace) {
+  const std::string& data_dir = data_dir_;
+  FullDiskFileSystem* disk = disk_.get();
+  std::unique_ptr<TestNode> node = CreateNode();
   ASSERT_NE(node, nullptr);
   std::string pledge;
   Campaign c;
@@ -237,12 +245,12 @@ class TmpfsDisk {
   std::string error_;
 };
 
-TEST(DiskFullTest, RealTmpfsFillsAndFreesWithoutLosingAcknowledgedWrites) {
+TEST_F(DiskFullTest, RealTmpfsFillsAndFreesWithoutLosingAcknowledgedWrites) {
   if (::geteuid() != 0) {
     GTEST_SKIP() << "mounting a tmpfs needs root; the FullDiskFileSystem tests above cover the "
                     "same behaviour without it";
   }
-  TempDir dir;
+  const TempDir& dir = dir_;
   TmpfsDisk disk(dir.Sub("mnt"));
   if (!disk.mounted()) {
     GTEST_SKIP() << "cannot mount a tmpfs here (" << disk.error()
