@@ -32,7 +32,7 @@ namespace {
 constexpr char kVersion[] = "0.1.0";
 
 // Exit codes of constellationd.
-enum ExitCode { kOk = 0, kError = 1, kUsage = 2 };
+enum ExitCode { kOk = 0, kError = 1, kUsage = 2, kDiskFull = 3 };
 
 constexpr char kUsageText[] =
     R"(constellationd - a Constellation node: one per member organisation.
@@ -60,7 +60,8 @@ Usage:
   constellationd version
   constellationd help | --help | -h
 
-Exit codes: 0 ok, 1 error (the message says what to fix), 2 usage error.
+Exit codes: 0 ok, 1 error (the message says what to fix), 2 usage error, 3 disk full (the
+disk of the data directory has no space left: free space, then start again).
 )";
 
 struct Args {
@@ -106,7 +107,7 @@ std::string Flag(const Args& args, const std::string& name, const std::string& f
 
 int Fail(const absl::Status& status) {
   std::fprintf(stderr, "error: %s\n", std::string(status.message()).c_str());
-  return kError;
+  return storage::IsDiskFull(status) ? kDiskFull : kError;
 }
 
 int Usage(const std::string& message) {

@@ -3,7 +3,9 @@
 #include <sodium.h>
 
 #include <chrono>
+#include <filesystem>
 #include <map>
+#include <system_error>
 
 #include <absl/strings/str_format.h>
 #include <absl/time/time.h>
@@ -59,6 +61,7 @@ class Node::Context final : public rpc::ApplyContext {
 
   absl::StatusOr<const core::VerifiedEvent*> AppendOwn(const std::optional<core::GroupId>& group,
                                                        const v1::Event& body) override {
+    if (node_->read_only_) return node_->DiskFullError();
     CONSTELLATION_ASSIGN_OR_RETURN(const core::VerifiedEvent* e,
                                    node_->state_->AppendOwn(group, body, NowMs()));
     const core::DagNode* dag_node = node_->state_->FindGroup(e->group)->dag().Find(e->id);
@@ -68,6 +71,7 @@ class Node::Context final : public rpc::ApplyContext {
   }
 
   absl::StatusOr<core::ReceiveResult> IngestRemote(core::VerifiedEvent e) override {
+    if (node_->read_only_) return node_->DiskFullError();
     CONSTELLATION_ASSIGN_OR_RETURN(core::ReceiveResult r,
                                    node_->state_->Receive(std::move(e), NowMs()));
     StageChanges(r.changes);
@@ -75,6 +79,7 @@ class Node::Context final : public rpc::ApplyContext {
   }
 
   absl::StatusOr<core::GroupChanges> IngestForkProof(const v1::ForkProof& proof) override {
+    if (node_->read_only_) return node_->DiskFullError();
     CONSTELLATION_ASSIGN_OR_RETURN(core::GroupChanges changes,
                                    node_->state_->ReceiveForkProof(proof));
     StageChanges(changes);
@@ -121,6 +126,7 @@ class Node::Context final : public rpc::ApplyContext {
 
   absl::StatusOr<v1::CreateTokenResponse> CreateToken(rpc::Role role, std::string label,
                                                       std::vector<core::GroupId> groups) override {
+    if (node_->read_only_) return node_->DiskFullError();
     {
       absl::MutexLock lock(&node_->tokens_mu_);
       size_t live = token_changes_.size();
@@ -141,6 +147,7 @@ class Node::Context final : public rpc::ApplyContext {
   }
 
   absl::Status RevokeToken(const std::string& token_id) override {
+    if (node_->read_only_) return node_->DiskFullError();
     absl::MutexLock lock(&node_->tokens_mu_);
     for (const auto& [hash, info] : node_->tokens_) {
       if (info.token_id() != token_id) continue;
@@ -182,12 +189,21 @@ Node::Node(NodeOptions options, std::unique_ptr<storage::Store> store, core::Sig
   if (!options_.now_ms) options_.now_ms = SystemNowMs;
 }
 
+namespace {
+
+// Opens the store of a data directory and checks (or writes) its schema version.
+absl::StatusOr<std::unique_ptr<storage::Store>> OpenStore(const NodeOptions& options) {
+  CONSTELLATION_ASSIGN_OR_RETURN(std::unique_ptr<storage::RocksStore> store,
+                                 storage::RocksStore::Open(options.data_dir + "/db", options.store));
+  CONSTELLATION_RETURN_IF_ERROR(storage::InitSchema(*store));
+  return std::unique_ptr<storage::Store>(std::move(store));
+}
+
+}  // namespace
+
 absl::StatusOr<std::unique_ptr<Node>> Node::Open(NodeOptions options) {
   CONSTELLATION_ASSIGN_OR_RETURN(core::SigningKey key, ReadKeyFile(options.data_dir + "/org.key"));
-  CONSTELLATION_ASSIGN_OR_RETURN(
-      std::unique_ptr<storage::RocksStore> store,
-      storage::RocksStore::Open(options.data_dir + "/db", storage::RocksStoreOptions{}));
-  CONSTELLATION_RETURN_IF_ERROR(storage::InitSchema(*store));
+  CONSTELLATION_ASSIGN_OR_RETURN(std::unique_ptr<storage::Store> store, OpenStore(options));
   std::unique_ptr<Node> node(new Node(std::move(options), std::move(store), std::move(key)));
   CONSTELLATION_RETURN_IF_ERROR(node->Load());
   return node;
@@ -355,12 +371,17 @@ void Node::TickerLoop() {
     // Refused only while shutting down or when the queue is full: the next tick retries.
     Post([this](rpc::ApplyContext& apply) -> rpc::Reply {
       Housekeeping(static_cast<Context&>(apply));
-      return [] {};
+      return [](const absl::Status&) {};
     }).IgnoreError();
   }
 }
 
 void Node::Housekeeping(Context& ctx) {
+  if (read_only_) {
+    // Releasing held events and acknowledging would write: only look for space instead.
+    ProbeDiskSpace();
+    return;
+  }
   const uint64_t now = ctx.NowMs();
   for (const core::GroupChanges& changes : state_->ReleaseHeld(now)) ctx.StageChanges(changes);
   std::vector<std::pair<core::GroupId, std::vector<core::EventId>>> due;
@@ -448,13 +469,24 @@ void Node::RunBatch(std::vector<Task> tasks) {
   replies.reserve(tasks.size());
   for (Task& task : tasks) replies.push_back(task(ctx));
   if (!ctx.batch().empty()) {
+    // While read-only the store is closed, and no task can stage anything.
+    CONSTELLATION_CHECK(store_ != nullptr);
     absl::Status commit = store_->Write(ctx.batch(), storage::WriteOptions{.sync = true});
+    if (!commit.ok() && storage::IsDiskFull(commit)) {
+      // Nothing of the batch was acknowledged or sent; every reply says "disk full" (a read in
+      // the batch may have seen the batch's events, so it is refused too).
+      EnterReadOnly(commit);
+      const absl::Status refused = DiskFullError();
+      for (rpc::Reply& reply : replies) reply(refused);
+      return;
+    }
     if (!commit.ok()) {
       // A failed synced write does not prove that nothing reached the disk, and memory already
       // holds the batch's events: neither can be trusted. Stop (fail-stop). On restart, WAL
       // recovery decides what is durable; clients retry with the same request_id and get the
       // original event if it survived, or a new one if it did not. Nothing was acknowledged.
-      LogError("commit failed; stopping the node", {{"error", commit.ToString()}});
+      LogError("commit failed; stopping the node",
+               {{"data_dir", options_.data_dir}, {"error", commit.ToString()}});
       std::abort();
     }
   }
@@ -462,9 +494,73 @@ void Node::RunBatch(std::vector<Task> tasks) {
     absl::MutexLock lock(&tokens_mu_);
     for (auto& [hash, info] : ctx.token_changes()) tokens_[hash] = std::move(info);
   }
-  for (rpc::Reply& reply : replies) reply();
+  for (rpc::Reply& reply : replies) reply(absl::OkStatus());
   // Only durable events leave the node (DESIGN §2).
   Replicate(ctx);
+}
+
+absl::Status Node::DiskFullError() const {
+  return storage::DiskFullError(absl::StrFormat(
+      "the node cannot write to its data directory %s and is read-only; free space on that "
+      "disk: the node resumes writes by itself (reads are served meanwhile); retry then",
+      options_.data_dir));
+}
+
+// Why dropping the failed batch's events cannot create a fork that anyone sees (DESIGN §2):
+// an event of this org signed in the failed batch (seq N) was never acknowledged, never served
+// (every reply of the batch is refused) and never sent (Replicate runs only after a successful
+// commit): it never left this process. Below, memory forgets it; while read-only nothing is
+// signed. On reopen RocksDB's recovery settles it for good: if its WAL record reached the file
+// whole, it is replayed and flushed (durable; the state rebuilt from the store then holds it
+// and the next own event is N+1), otherwise it is gone and seq N will be signed again with
+// other content, which is no fork because no other process ever held the first one.
+void Node::EnterReadOnly(const absl::Status& commit) {
+  LogError("disk full: a commit failed for lack of space; the node is read-only until space "
+           "is freed on the disk of its data directory",
+           {{"data_dir", options_.data_dir}, {"error", commit.ToString()}});
+  read_only_ = true;
+  // The store still reads (RocksDB keeps serving reads in its background-error state) and
+  // holds exactly the committed batches: rebuild from it, as a restart would.
+  if (absl::Status loaded = Load(); !loaded.ok()) {
+    LogError("cannot reload the state after a failed commit; stopping the node",
+             {{"data_dir", options_.data_dir}, {"error", loaded.ToString()}});
+    std::abort();
+  }
+  // Closed, so that the reopen in ProbeDiskSpace starts from a clean recovery (RocksDB's
+  // in-place Resume() waits for its own free-space threshold, the write buffer size).
+  store_.reset();
+}
+
+void Node::ProbeDiskSpace() {
+  std::error_code error;
+  const std::filesystem::space_info space = std::filesystem::space(options_.data_dir, error);
+  if (!error && space.available < options_.disk_free_bytes_to_resume_min) return;
+  absl::StatusOr<std::unique_ptr<storage::Store>> store = OpenStore(options_);
+  if (store.ok()) {
+    // Opening may succeed where a write does not: try a synced write that changes nothing.
+    storage::WriteBatch probe;
+    probe.Delete(storage::Column::kMeta, "disk_probe");
+    absl::Status written = (*store)->Write(probe, storage::WriteOptions{.sync = true});
+    if (!written.ok()) store = written;
+  }
+  if (!store.ok()) {
+    if (!storage::IsDiskFull(store.status())) {
+      LogError("disk full: cannot reopen the store yet; retrying",
+               {{"data_dir", options_.data_dir}, {"error", store.status().ToString()}});
+    }
+    return;
+  }
+  store_ = *std::move(store);
+  // RocksDB's recovery decided what of the failed batch is durable: memory follows it.
+  if (absl::Status loaded = Load(); !loaded.ok()) {
+    LogError("cannot reload the state after the disk was full; stopping the node",
+             {{"data_dir", options_.data_dir}, {"error", loaded.ToString()}});
+    std::abort();
+  }
+  read_only_ = false;
+  LogInfo("disk space returned; writes resumed",
+          {{"data_dir", options_.data_dir},
+           {"events", absl::StrFormat("%d", state_->event_count())}});
 }
 
 }  // namespace constellation::app

@@ -6,9 +6,17 @@
 // The apply loop is one thread. It takes up to limits::kApplyBatchSizeMax queued tasks, runs
 // them in order against the NodeState (each may stage events and token changes into one
 // WriteBatch), writes that batch with sync=true (group commit), and only then replies to every
-// task of the batch. If that write fails the node stops (fail-stop, docs/RELIABILITY.md):
-// nothing of the batch was acknowledged, and on restart RocksDB's recovery decides what is
-// durable.
+// task of the batch. Nothing of a batch is acknowledged or sent to a peer before that write
+// returns. If it fails:
+//  - disk full (storage::IsDiskFull): every reply of the batch gets kUnavailable "disk full",
+//    the in-memory state is rebuilt from the store (dropping the batch's events, which are
+//    not durable), the store is closed and the node turns read-only: writes and received peer
+//    events are refused kUnavailable "disk full" while reads are served. Each housekeeping
+//    tick then tries to reopen the store and make a synced write; when that succeeds the state
+//    is rebuilt again from what the store holds and writes resume (docs/RELIABILITY.md,
+//    "Disk full");
+//  - any other error: the node stops (fail-stop): nothing of the batch was acknowledged, and
+//    on restart RocksDB's recovery decides what is durable.
 //
 // Thread safety: Authenticate() and Post() are thread-safe; Start() and Shutdown() are called
 // by the owner thread.
@@ -32,6 +40,7 @@
 #include "server/core/federation_auth.h"
 #include "server/core/node_state.h"
 #include "server/rpc/backend.h"
+#include "server/storage/rocks_store.h"
 #include "server/storage/store.h"
 
 namespace constellation::app {
@@ -48,6 +57,12 @@ struct NodeOptions {
   // Housekeeping on the apply loop this often: release held events whose time has come and
   // append automatic acknowledgements of closed proposals (DESIGN §3).
   uint64_t housekeeping_interval_ms = 1'000;
+  // Options of the RocksDB store in data_dir/db (tests inject a file system that fills up).
+  storage::RocksStoreOptions store;
+  // Disk full (docs/RELIABILITY.md): a read-only node tries to reopen its store only once the
+  // disk of its data directory has at least this much free space, so that it neither replays
+  // its WAL every tick on a full disk nor resumes only to fill it again at once.
+  uint64_t disk_free_bytes_to_resume_min = 4 * 1024 * 1024;
 };
 
 class Node final : public rpc::Backend {
@@ -98,11 +113,22 @@ class Node final : public rpc::Backend {
   void Housekeeping(Context& ctx);
   // After a batch's commit: hands its new own events and fork proofs to the replicator.
   void Replicate(Context& ctx);
+  // Disk full (see the top of this file): after a commit failed with `commit`, rebuilds the
+  // state from the store, closes it and turns read-only. Apply loop only.
+  void EnterReadOnly(const absl::Status& commit);
+  // While read-only, on each housekeeping tick: reopens the store and tries a synced write;
+  // on success rebuilds the state from the store and leaves read-only mode. Apply loop only.
+  void ProbeDiskSpace();
+  // The kUnavailable "disk full" answer to a write while read-only.
+  absl::Status DiskFullError() const;
 
   NodeOptions options_;
   std::unique_ptr<storage::Store> store_;
   core::SigningKey key_;
   std::unique_ptr<core::NodeState> state_;  // apply loop only
+  // Disk full: writes are refused; store_ is null until ProbeDiskSpace reopens it. Apply loop
+  // only.
+  bool read_only_ = false;
 
   mutable absl::Mutex tokens_mu_;
   absl::flat_hash_map<std::string, v1::TokenInfo> tokens_ ABSL_GUARDED_BY(tokens_mu_);

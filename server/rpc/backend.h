@@ -6,7 +6,9 @@
 // state and returns a Reply; the loop commits every event staged by the tasks of one batch
 // with one synced write (group commit) and only then calls each Reply, which finishes the RPC.
 // So nothing is acknowledged before it is durable, and a read never reports state that is not
-// yet durable. (If the commit fails the node stops; no Reply of that batch runs.)
+// yet durable. If the commit fails for a full disk, each Reply of the batch is called with
+// that kUnavailable "disk full" status instead and must answer it, not its own result; on any
+// other commit failure the node stops and no Reply of that batch runs.
 #pragma once
 
 #include <cstdint>
@@ -44,8 +46,9 @@ struct Principal {
   bool CanRead(const core::GroupId& group) const;
 };
 
-// Called on the apply loop once everything the batch staged is durable.
-using Reply = std::function<void()>;
+// Called on the apply loop after the batch's commit: with OK once everything the batch staged
+// is durable, or with the commit's error (kUnavailable "disk full"), which is then the answer.
+using Reply = std::function<void(const absl::Status& commit)>;
 
 // What a task may do on the apply loop.
 class ApplyContext {
@@ -131,7 +134,9 @@ absl::StatusOr<T> RunOnLoop(Backend& backend, std::function<absl::StatusOr<T>(Ap
   std::future<absl::StatusOr<T>> result = done->get_future();
   absl::Status posted = backend.Post([fn = std::move(fn), done](ApplyContext& apply) -> Reply {
     auto value = std::make_shared<absl::StatusOr<T>>(fn(apply));
-    return [done, value] { done->set_value(std::move(*value)); };
+    return [done, value](const absl::Status& commit) {
+      done->set_value(commit.ok() ? std::move(*value) : absl::StatusOr<T>(commit));
+    };
   });
   if (!posted.ok()) return posted;
   return result.get();

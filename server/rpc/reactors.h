@@ -50,7 +50,9 @@ grpc::ServerUnaryReactor* RunUnary(Backend* backend, grpc::CallbackServerContext
     status = backend->Post([reactor, request, response, prepared, c = *std::move(caller),
                             body](ApplyContext& apply) -> Reply {
       absl::Status result = body(apply, c, *request, *prepared, response);
-      return [reactor, result] { reactor->Finish(ToGrpcStatus(result)); };
+      return [reactor, result](const absl::Status& commit) {
+        reactor->Finish(ToGrpcStatus(commit.ok() ? result : commit));
+      };
     });
   }
   if (!status.ok()) reactor->Finish(ToGrpcStatus(status));
@@ -129,9 +131,9 @@ class PagedWriter : public grpc::ServerWriteReactor<Response> {
       auto page = std::make_shared<std::vector<Response>>();
       bool more = false;
       absl::Status result = page_(apply, caller_, *request_, sent_, page.get(), &more);
-      return [this, result, page, more] {
-        if (!result.ok()) {
-          this->Finish(ToGrpcStatus(result));
+      return [this, result, page, more](const absl::Status& commit) {
+        if (!commit.ok() || !result.ok()) {
+          this->Finish(ToGrpcStatus(commit.ok() ? result : commit));
           return;
         }
         page_items_ = std::move(*page);

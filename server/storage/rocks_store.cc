@@ -3,6 +3,8 @@
 // The one place where rocksdb::Status becomes absl::Status (STYLE.md, "convert once per edge").
 #include "server/storage/rocks_store.h"
 
+#include <cstdarg>
+#include <cstdio>
 #include <filesystem>
 #include <system_error>
 #include <utility>
@@ -11,8 +13,13 @@
 #include <absl/status/status.h>
 #include <absl/strings/match.h>
 #include <absl/strings/str_format.h>
+#include <absl/synchronization/mutex.h>
+#include <absl/time/clock.h>
+#include <absl/time/time.h>
 #include <rocksdb/cache.h>
 #include <rocksdb/db.h>
+#include <rocksdb/env.h>
+#include <rocksdb/file_system.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/iterator.h>
 #include <rocksdb/options.h>
@@ -32,6 +39,9 @@ namespace {
 absl::Status FromRocks(const rocksdb::Status& status) {
   if (status.ok()) return absl::OkStatus();
   std::string message = absl::StrFormat("rocksdb: %s", status.ToString());
+  // A full disk passes once space is freed; the node tells it from other I/O errors
+  // (docs/RELIABILITY.md, "Disk full").
+  if (status.IsNoSpace()) return DiskFullError(message);
   switch (status.code()) {
     case rocksdb::Status::kIOError:
     case rocksdb::Status::kBusy:
@@ -52,6 +62,12 @@ absl::Status FromRocks(const rocksdb::Status& status) {
 // Converts a failed DB::Open into a status that names `dir` and says what to do.
 absl::Status OpenError(const std::string& dir, const rocksdb::Status& rocks_status) {
   const absl::Status status = FromRocks(rocks_status);
+  if (IsDiskFull(status)) {
+    return DiskFullError(absl::StrFormat(
+        "cannot open database in %s: no space left on device; free space on that disk, then "
+        "start the node again (rocksdb: %s)",
+        dir, rocks_status.ToString()));
+  }
   // RocksDB reports a held LOCK file as an IOError whose message names ".../LOCK", both for
   // another process ("While lock file") and for this process ("lock hold by current
   // process"). Retrying will not help until that holder stops, hence kFailedPrecondition.
@@ -78,6 +94,49 @@ absl::Status OpenError(const std::string& dir, const rocksdb::Status& rocks_stat
                                                      advice, status.message()));
 }
 
+// RocksDB's diagnostic LOG, written with stdio. Write errors are ignored: a line lost on a full
+// disk is better than RocksDB's own file logger, which asserts when it writes again after a
+// failed write (see rocks_store.h). Thread-safe: RocksDB logs from several threads.
+class InfoLog final : public rocksdb::Logger {
+ public:
+  // Opens `path` for appending; without it (the disk may be full) lines are dropped.
+  explicit InfoLog(const std::string& path) : file_(std::fopen(path.c_str(), "a")) {}
+  ~InfoLog() override {
+    if (file_ != nullptr) std::fclose(file_);
+  }
+
+  using rocksdb::Logger::Logv;
+  void Logv(const char* format, va_list ap) override {
+    if (file_ == nullptr) return;
+    const std::string time = absl::FormatTime("%Y/%m/%d-%H:%M:%E6S ", absl::Now(),
+                                              absl::UTCTimeZone());
+    absl::MutexLock lock(&mu_);
+    std::fputs(time.c_str(), file_);
+    std::vfprintf(file_, format, ap);
+    std::fputc('\n', file_);
+    std::fflush(file_);
+  }
+
+ private:
+  absl::Mutex mu_;
+  std::FILE* const file_;
+};
+
+// The LOG in `dir` (created if missing; its parent must exist), appended to across runs. Once
+// it exceeds kInfoLogSizeBytesMax at an open it becomes LOG.old (replacing the one before), so
+// the two stay bounded.
+constexpr uintmax_t kInfoLogSizeBytesMax = 16 * 1024 * 1024;
+std::shared_ptr<rocksdb::Logger> NewInfoLog(const std::string& dir) {
+  std::error_code error;
+  std::filesystem::create_directory(dir, error);
+  const std::string path = dir + "/LOG";
+  const uintmax_t size = std::filesystem::file_size(path, error);
+  if (!error && size > kInfoLogSizeBytesMax) {
+    std::filesystem::rename(path, dir + "/LOG.old", error);
+  }
+  return std::make_shared<InfoLog>(path);
+}
+
 rocksdb::ColumnFamilyOptions MakeColumnFamilyOptions(const RocksStoreOptions& options) {
   rocksdb::BlockBasedTableOptions table_options;
   // One cache shared by all column families, so its size is a bound for the whole store.
@@ -101,8 +160,12 @@ absl::StatusOr<std::unique_ptr<RocksStore>> RocksStore::Open(const std::string& 
   db_options.create_if_missing = true;
   // A new version may add a Column: create its family in an existing database.
   db_options.create_missing_column_families = true;
-  // Keep a few of RocksDB's own info LOG files for diagnosis, not an unbounded number.
-  db_options.keep_log_file_num = 10;
+  db_options.info_log = NewInfoLog(dir);
+  std::unique_ptr<rocksdb::Env> env;
+  if (options.file_system != nullptr) {
+    env = rocksdb::NewCompositeEnv(options.file_system);
+    db_options.env = env.get();
+  }
 
   // RocksDB requires every existing family to be opened, "default" included.
   const rocksdb::ColumnFamilyOptions column_options = MakeColumnFamilyOptions(options);
@@ -123,13 +186,18 @@ absl::StatusOr<std::unique_ptr<RocksStore>> RocksStore::Open(const std::string& 
   for (int i = 0; i < kColumnCount; ++i) {
     columns[i] = handles[i + 1];  // handles[0] is "default"
   }
-  return std::unique_ptr<RocksStore>(new RocksStore(dir, db, columns, handles[0]));
+  return std::unique_ptr<RocksStore>(
+      new RocksStore(dir, std::move(env), db, columns, handles[0]));
 }
 
-RocksStore::RocksStore(std::string dir, rocksdb::DB* db,
+RocksStore::RocksStore(std::string dir, std::unique_ptr<rocksdb::Env> env, rocksdb::DB* db,
                        std::array<rocksdb::ColumnFamilyHandle*, kColumnCount> columns,
                        rocksdb::ColumnFamilyHandle* default_column)
-    : dir_(std::move(dir)), db_(db), columns_(columns), default_column_(default_column) {}
+    : dir_(std::move(dir)),
+      env_(std::move(env)),
+      db_(db),
+      columns_(columns),
+      default_column_(default_column) {}
 
 RocksStore::~RocksStore() {
   // RocksDB requires the handles to be released before the DB is deleted.

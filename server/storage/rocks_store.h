@@ -6,9 +6,15 @@
 // bounded with `iterate_upper_bound` instead, which is correct for every key layout.
 //
 // Errors: RocksDB statuses are converted to absl::Status in rocks_store.cc only (STYLE.md):
-// IOError/Busy/TimedOut/TryAgain -> kUnavailable, Corruption -> kDataLoss, NotFound ->
+// IOError with subcode NoSpace -> kUnavailable "disk full: rocksdb: ..." (storage::IsDiskFull),
+// other IOError/Busy/TimedOut/TryAgain -> kUnavailable, Corruption -> kDataLoss, NotFound ->
 // kNotFound, InvalidArgument -> kInvalidArgument, anything else -> kInternal; messages start
 // with "rocksdb: ".
+//
+// RocksDB's own diagnostic log is the LOG file in the database directory (the previous run's is
+// LOG.old). It is written by a logger of ours that ignores write errors: RocksDB's file logger
+// asserts (`sync_without_flush_called_`, an abort in Debian's build) when it logs again after a
+// failed write, which is exactly what a full disk causes.
 // Thread safety: all methods are safe to call concurrently (RocksDB's DB is thread-safe and
 // the column family handles are immutable between Open and destruction).
 #pragma once
@@ -27,6 +33,8 @@
 namespace rocksdb {
 class ColumnFamilyHandle;
 class DB;
+class Env;
+class FileSystem;
 }  // namespace rocksdb
 
 namespace constellation::storage {
@@ -35,6 +43,10 @@ struct RocksStoreOptions {
   // Size of the LRU block cache shared by all column families. Modest by default: the node's
   // hot data (frontiers, recent events) is small, and the OS page cache holds the rest.
   size_t block_cache_size_bytes = 64 * 1024 * 1024;
+  // The file system RocksDB writes through; null = the default (POSIX) one. A seam for fault
+  // injection (like LevelDB's Env): tests pass a wrapper whose writes fail with NoSpace
+  // (tests/testing/full_disk.h).
+  std::shared_ptr<rocksdb::FileSystem> file_system;
 };
 
 class RocksStore final : public Store {
@@ -44,7 +56,9 @@ class RocksStore final : public Store {
   //   kFailedPrecondition: another process or RocksStore holds `dir` open (RocksDB's LOCK
   //     file); do not retry until it is stopped. The message names `dir`.
   //   kDataLoss: the database is corrupt; restore from a backup.
-  //   kUnavailable: an I/O error (permissions, disk full, missing parent directory).
+  //   kUnavailable: an I/O error (permissions, missing parent directory); a full disk is
+  //     kUnavailable "disk full: cannot open database in <dir>: no space left on device ..."
+  //     (IsDiskFull).
   //   kInvalidArgument: `dir` is empty, or the database has a column family this version does
   //     not know.
   static absl::StatusOr<std::unique_ptr<RocksStore>> Open(const std::string& dir,
@@ -74,13 +88,14 @@ class RocksStore final : public Store {
   const std::string& dir() const { return dir_; }
 
  private:
-  RocksStore(std::string dir, rocksdb::DB* db,
+  RocksStore(std::string dir, std::unique_ptr<rocksdb::Env> env, rocksdb::DB* db,
              std::array<rocksdb::ColumnFamilyHandle*, kColumnCount> columns,
              rocksdb::ColumnFamilyHandle* default_column);
 
   rocksdb::ColumnFamilyHandle* Handle(Column column) const;
 
   const std::string dir_;
+  const std::unique_ptr<rocksdb::Env> env_;  // null, or the Env over options.file_system
   rocksdb::DB* const db_;  // owned; deleted in the destructor after the handles
   const std::array<rocksdb::ColumnFamilyHandle*, kColumnCount> columns_;  // owned
   rocksdb::ColumnFamilyHandle* const default_column_;                     // owned

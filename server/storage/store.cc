@@ -8,6 +8,7 @@
 
 #include <absl/status/status.h>
 #include <absl/strings/escaping.h>
+#include <absl/strings/match.h>
 #include <absl/strings/str_format.h>
 
 #include "server/base/check.h"
@@ -23,6 +24,19 @@ std::string_view ColumnName(Column column) {
   // Only reachable with a value cast from an out-of-range integer: a programmer error.
   CONSTELLATION_CHECK(i < std::size(kNames));
   return kNames[i];
+}
+
+namespace {
+constexpr char kDiskFullPrefix[] = "disk full: ";
+}  // namespace
+
+absl::Status DiskFullError(std::string_view detail) {
+  return absl::UnavailableError(absl::StrFormat("%s%s", kDiskFullPrefix, detail));
+}
+
+bool IsDiskFull(const absl::Status& status) {
+  return status.code() == absl::StatusCode::kUnavailable &&
+         absl::StartsWith(status.message(), kDiskFullPrefix);
 }
 
 void WriteBatch::Put(Column column, std::string_view key, std::string_view value) {

@@ -82,7 +82,8 @@ class Store {
   virtual ~Store() = default;
 
   // Applies every op of `batch` atomically, in order (a later op on the same key wins).
-  // kUnavailable / kInternal on I/O errors (nothing of the batch is visible then).
+  // kUnavailable / kInternal on I/O errors (nothing of the batch is visible then); a full disk
+  // is kUnavailable with the "disk full: " prefix (IsDiskFull).
   virtual absl::Status Write(const WriteBatch& batch, WriteOptions options) = 0;
 
   // The value at `key`, or kNotFound.
@@ -100,6 +101,13 @@ class Store {
 // The kNotFound status both stores return from Get for a missing key; the message names the
 // column and the key (C-escaped), so that both implementations report it identically.
 absl::Status KeyNotFoundError(Column column, std::string_view key);
+
+// Disk full (docs/RELIABILITY.md, "Disk full"): a store that could not write because the disk
+// holding it has no space left reports kUnavailable with a message that starts with
+// "disk full: ", so that callers can tell it from other I/O errors (which may not pass by
+// themselves) without knowing the store's implementation.
+absl::Status DiskFullError(std::string_view detail);
+bool IsDiskFull(const absl::Status& status);
 
 // The smallest key greater than every key that starts with `prefix` ("" if none exists, i.e.
 // the prefix is all 0xff bytes): the exclusive upper bound of a prefix scan.

@@ -40,9 +40,11 @@ class TestNode {
  public:
   // Initialises a data directory in `dir` (which must not hold a node yet) and starts the node.
   // With `same_org_as`, the node gets that node's org key: a second node of the same org (as
-  // after a restore from backup).
+  // after a restore from backup). `store` configures its RocksDB store (tests inject a file
+  // system that fills up, full_disk.h).
   static std::unique_ptr<TestNode> Create(const std::string& dir, const std::string& name,
-                                          const TestNode* same_org_as = nullptr) {
+                                          const TestNode* same_org_as = nullptr,
+                                          storage::RocksStoreOptions store = {}) {
     app::InitOptions init;
     init.data_dir = dir;
     init.org_name = name;
@@ -56,6 +58,7 @@ class TestNode {
       r->org_key = same_org_as->org_key();
     }
     auto node = std::unique_ptr<TestNode>(new TestNode(dir, name, *r));
+    node->store_ = std::move(store);
     absl::Status s = node->Start();
     EXPECT_TRUE(s.ok()) << s;
     return s.ok() ? std::move(node) : nullptr;
@@ -73,6 +76,7 @@ class TestNode {
     options.listen_address = port_ == 0 ? "127.0.0.1:0" : absl::StrFormat("127.0.0.1:%d", port_);
     options.anti_entropy_interval_ms = kAntiEntropyIntervalMs;
     options.housekeeping_interval_ms = kHousekeepingIntervalMs;
+    options.store = store_;
     absl::StatusOr<std::unique_ptr<app::Node>> node = app::Node::Open(options);
     if (!node.ok()) return node.status();
     if (absl::Status s = (*node)->Start(); !s.ok()) return s;
@@ -111,6 +115,7 @@ class TestNode {
   std::string dir_;
   std::string name_;
   app::InitResult init_;
+  storage::RocksStoreOptions store_;
   std::unique_ptr<app::Node> node_;
   int port_ = 0;
 };

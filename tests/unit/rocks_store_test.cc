@@ -11,6 +11,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "tests/testing/full_disk.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
 
@@ -71,6 +72,44 @@ TEST(RocksStoreTest, SecondOpenOfTheSameDirectoryFailsClearly) {
   // Once the holder is closed, the directory opens again.
   store.reset();
   EXPECT_OK(RocksStore::Open(dir, {}));
+}
+
+// Issue 11: on a full disk RocksDB's own file logger asserted (`sync_without_flush_called_`)
+// on its next line after a failed write. A full disk must be a "disk full" status, repeatedly,
+// and the store must open again once space returns, holding every synced write.
+TEST(RocksStoreTest, DiskFullIsAStatusNotAnAbort) {
+  TempDir temp_dir;
+  const std::string dir = temp_dir.Sub("db");
+  auto disk = std::make_shared<testing::FullDiskFileSystem>();
+  {
+    ASSERT_OK_AND_ASSIGN(std::unique_ptr<RocksStore> store,
+                         RocksStore::Open(dir, {.file_system = disk}));
+    ASSERT_OK(store->Write(OneOfEachColumn("v1"), WriteOptions{.sync = true}));
+    disk->SetFull(true);
+    for (int i = 0; i < 3; ++i) {
+      const absl::Status failed = store->Write(OneOfEachColumn("v2"), WriteOptions{.sync = true});
+      EXPECT_TRUE(IsDiskFull(failed)) << failed;
+      EXPECT_THAT(failed, StatusIs(absl::StatusCode::kUnavailable, HasSubstr("disk full: ")));
+    }
+    ExpectOneOfEachColumn(*store, "v1");  // reads still work
+  }
+  EXPECT_THAT(RocksStore::Open(dir, {.file_system = disk}),
+              StatusIs(absl::StatusCode::kUnavailable,
+                       HasSubstr("disk full: cannot open database in " + dir +
+                                 ": no space left on device")));
+  disk->SetFull(false);
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<RocksStore> store,
+                       RocksStore::Open(dir, {.file_system = disk}));
+  ExpectOneOfEachColumn(*store, "v1");
+  ASSERT_OK(store->Write(OneOfEachColumn("v3"), WriteOptions{.sync = true}));
+  ExpectOneOfEachColumn(*store, "v3");
+}
+
+// Other I/O errors are not "disk full".
+TEST(RocksStoreTest, OnlyNoSpaceIsDiskFull) {
+  EXPECT_TRUE(IsDiskFull(DiskFullError("x")));
+  EXPECT_FALSE(IsDiskFull(absl::UnavailableError("rocksdb: IO error: x")));
+  EXPECT_FALSE(IsDiskFull(absl::InternalError("disk full: x")));
 }
 
 TEST(RocksStoreTest, OpenErrorsNameTheDirectory) {

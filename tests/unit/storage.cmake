@@ -4,7 +4,7 @@ constellation_add_test(NAME store_contract_test LABEL unit
   LIBS constellation_storage constellation_testing)
 constellation_add_test(NAME rocks_store_test LABEL unit
   SOURCES rocks_store_test.cc
-  LIBS constellation_storage constellation_testing)
+  LIBS constellation_storage constellation_testing RocksDB::rocksdb-shared)
 constellation_add_test(NAME memory_store_test LABEL unit
   SOURCES memory_store_test.cc
   LIBS constellation_storage constellation_testing)
