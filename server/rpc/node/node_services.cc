@@ -112,11 +112,11 @@ class PeerServiceImpl final : public BoundService<v1::PeerService> {
   UnaryReactor* SyncGroup(CallContext* ctx, const v1::SyncGroupRequest* req,
                           v1::SyncGroupResponse* resp) override {
     const absl::StatusOr<core::GroupId> group = ParseGroupId(req->group_id(), "group_id");
-    absl::Status checked = AuthenticateClient(ctx, *backend_, Access::kAdmin,
-                                              "syncing a group with peers needs an admin token")
-                               .status();
-    if (checked.ok()) checked = group.status();
-    return RunDetached(ctx, checked, [this, req, resp, group](Finish finish) {
+    return RunDetached(
+        backend_, ctx,
+        AuthenticateClient(ctx, *backend_, Access::kAdmin,
+                           "syncing a group with peers needs an admin token"),
+        group.status(), [this, req, resp, group](Finish finish) {
       if (req->peer_endpoint().empty()) {
         return backend_->SyncWithMembers(
             *group, [resp, finish](absl::StatusOr<v1::SyncGroupResponse> result) {
