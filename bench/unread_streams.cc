@@ -3,13 +3,15 @@
 // docs/RELIABILITY.md "Concurrent calls and memory").
 //
 //   unread_streams --daemon build/server/app/constellationd [--streams 800] [--tokens 1]
-//                  [--pledges 600] [--note-bytes 1024] [--gdb-trim 1]
+//                  [--pledges 600] [--note-bytes 1024] [--window-bytes 65536]
+//                  [--gdb-trim 1]
 //
 // Initialises a node in a temporary directory, runs the daemon as a child process, records
 // `--pledges` pledges with notes of `--note-bytes`, creates `--tokens` auditor tokens, then
 // opens `--streams` StreamPledgeHistory streams spread over the tokens (one channel per token,
-// gRPC's default channel settings), reads the first item of each and stops reading. Prints the
-// daemon's VmRSS before, with the streams open, and after they are cancelled, and its VmHWM.
+// a fixed client window of `--window-bytes`, default 64 KiB), reads the first item of each and
+// stops reading. Prints the daemon's VmRSS before, with the streams open, and after they are
+// cancelled, and its VmHWM.
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -53,7 +55,8 @@ long ProcKib(pid_t pid, const std::string& field) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/status");
   std::string line;
   while (std::getline(in, line)) {
-    if (line.rfind(field + ":", 0) == 0) return std::strtol(line.c_str() + field.size() + 1, nullptr, 10);
+    if (line.rfind(field + ":", 0) == 0)
+      return std::strtol(line.c_str() + field.size() + 1, nullptr, 10);
   }
   return -1;
 }
@@ -80,8 +83,8 @@ int main(int argc, char** argv) {
   const pid_t pid = fork();
   if (pid == 0) {
     const std::string port_file = dir + "/port";
-    execl(daemon.c_str(), daemon.c_str(), "run", "--data-dir", (dir + "/node").c_str(),
-          "--listen", "127.0.0.1:0", "--port-file", port_file.c_str(), static_cast<char*>(nullptr));
+    execl(daemon.c_str(), daemon.c_str(), "run", "--data-dir", (dir + "/node").c_str(), "--listen",
+          "127.0.0.1:0", "--port-file", port_file.c_str(), static_cast<char*>(nullptr));
     _exit(127);
   }
   std::string port;
@@ -139,9 +142,18 @@ int main(int argc, char** argv) {
     std::unique_ptr<grpc::ClientReader<constellation::v1::StreamPledgeHistoryResponse>> reader;
   };
   std::vector<std::unique_ptr<constellation::v1::FundraisingService::Stub>> stubs;
+  // --window-bytes N: the client's HTTP/2 stream window, fixed (no BDP growth), as a client
+  // that reads slowly or not at all may set it. 0: gRPC's defaults, whose window grows to
+  // megabytes on loopback, so that a short history ends in the client's buffers.
+  const int window_bytes = std::stoi(Flag(flags, "window-bytes", "65536"));
+  grpc::ChannelArguments args;
+  if (window_bytes > 0) {
+    args.SetInt(GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES, window_bytes);
+    args.SetInt(GRPC_ARG_HTTP2_BDP_PROBE, 0);
+  }
   for (int t = 0; t < tokens; ++t) {
     stubs.push_back(constellation::v1::FundraisingService::NewStub(
-        grpc::CreateChannel(endpoint, grpc::InsecureChannelCredentials())));
+        grpc::CreateCustomChannel(endpoint, grpc::InsecureChannelCredentials(), args)));
   }
   std::vector<std::unique_ptr<Stream>> open;
   std::map<std::string, int> refused;
@@ -161,6 +173,7 @@ int main(int argc, char** argv) {
   }
   std::this_thread::sleep_for(std::chrono::seconds(2));
   const long with = ProcKib(pid, "VmRSS");
+  const long client_with = ProcKib(getpid(), "VmRSS");
 
   for (auto& s : open) s->context.TryCancel();
   for (auto& s : open) {
@@ -179,17 +192,20 @@ int main(int argc, char** argv) {
   // through gdb), to tell memory still in use from free memory the allocator keeps.
   long trimmed = -1;
   if (Flag(flags, "gdb-trim", "0") == "1") {
-    const std::string gdb = "gdb -p " + std::to_string(pid) +
-                            " -batch -ex 'call (int)malloc_trim(0)' > /dev/null 2>&1";
+    const std::string gdb =
+        "gdb -p " + std::to_string(pid) + " -batch -ex 'call (int)malloc_trim(0)' > /dev/null 2>&1";
     if (std::system(gdb.c_str()) == 0) trimmed = ProcKib(pid, "VmRSS");
   }
 
   std::printf("streams asked %d, open %zu, tokens %d, pledges %d x %zu B notes\n", streams, held,
               tokens, pledges, note_bytes);
-  for (const auto& [message, count] : refused) std::printf("  refused %d: %s...\n", count, message.c_str());
-  std::printf("daemon VmRSS: before %ld MiB, with streams open %ld MiB, after closing %ld MiB; "
-              "VmHWM %ld MiB\n",
-              before / 1024, with / 1024, after / 1024, peak / 1024);
+  for (const auto& [message, count] : refused)
+    std::printf("  refused %d: %s...\n", count, message.c_str());
+  std::printf(
+      "daemon VmRSS: before %ld MiB, with streams open %ld MiB, after closing %ld MiB; "
+      "VmHWM %ld MiB\n",
+      before / 1024, with / 1024, after / 1024, peak / 1024);
+  std::printf("this client's VmRSS with the streams open: %ld MiB\n", client_with / 1024);
   if (trimmed >= 0) std::printf("after malloc_trim(0): %ld MiB\n", trimmed / 1024);
   kill(pid, SIGTERM);
   waitpid(pid, nullptr, 0);

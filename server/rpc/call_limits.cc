@@ -65,6 +65,14 @@ void CallLimits::Release(CallKind kind, const std::string& key) {
   CONSTELLATION_CHECK(it != counts.per_caller.end() && it->second > 0 && counts.node > 0);
   if (--it->second == 0) counts.per_caller.erase(it);
   --counts.node;
+  if (kind == CallKind::kStream) ++streams_closed_since_trim_;
+}
+
+bool CallLimits::TakeMemoryTrimDue() {
+  absl::MutexLock lock(&mu_);
+  if (streams_closed_since_trim_ < kStreamsClosedPerMemoryTrim) return false;
+  streams_closed_since_trim_ = 0;
+  return true;
 }
 
 size_t CallLimits::Held(CallKind kind) const {

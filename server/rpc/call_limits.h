@@ -18,10 +18,18 @@
 #include <absl/status/statusor.h>
 #include <absl/synchronization/mutex.h>
 
+#include "server/base/limits.h"
 #include "server/core/ids.h"
 #include "server/rpc/backend.h"
 
 namespace constellation::rpc {
+
+// Once this many streams have closed since the last time, the node asks the allocator to give
+// free memory back to the system (malloc_trim, on the housekeeping ticker): glibc keeps what
+// closed streams freed in its per-thread arenas, so without it the node's resident size stayed
+// at its peak (docs/RELIABILITY.md). A tuning constant, not a limit a caller meets: a token's
+// worth of streams, and at most one trim per housekeeping tick.
+inline constexpr size_t kStreamsClosedPerMemoryTrim = limits::kStreamsPerTokenMax;
 
 // A server stream (held open until the client has read it or gone), or a unary request.
 enum class CallKind { kStream, kUnary };
@@ -61,6 +69,10 @@ class CallLimits {
   // Places held now, of `kind`, on the whole node. For tests and diagnostics.
   size_t Held(CallKind kind) const;
 
+  // True once kStreamsClosedPerMemoryTrim streams have closed since it last returned
+  // true: time for the node to hand the memory they freed back to the system.
+  bool TakeMemoryTrimDue();
+
  private:
   friend class CallSlot;
   void Release(CallKind kind, const std::string& key);
@@ -76,6 +88,7 @@ class CallLimits {
   mutable absl::Mutex mu_;
   Counts streams_ ABSL_GUARDED_BY(mu_);
   Counts unary_ ABSL_GUARDED_BY(mu_);
+  size_t streams_closed_since_trim_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace constellation::rpc

@@ -108,9 +108,8 @@ grpc::ServerUnaryReactor* RunDetached(Backend* backend, grpc::CallbackServerCont
     if (s.ok()) slot = *std::move(s);
   }
   if (checked.ok()) {
-    checked = start(Finish([reactor, slot](const absl::Status& s) {
-      reactor->Finish(ToGrpcStatus(s));
-    }));
+    checked =
+        start(Finish([reactor, slot](const absl::Status& s) { reactor->Finish(ToGrpcStatus(s)); }));
   }
   if (!checked.ok()) reactor->Finish(ToGrpcStatus(checked));
   return reactor;

@@ -2,8 +2,6 @@
 // a node (concurrent streams and requests, limits.h kStreamsPer{Token,Node}Max), and requests
 // whose bytes do not parse. A real node; raw gRPC calls where the SDK would not do what a
 // hostile client does (leave streams unread, send junk bytes).
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -13,13 +11,15 @@
 #include <string>
 #include <vector>
 
-#include <constellation/client.h>
-#include <gmock/gmock.h>
 #include <absl/cleanup/cleanup.h>
 #include <absl/synchronization/notification.h>
+#include <arpa/inet.h>
+#include <constellation/client.h>
+#include <gmock/gmock.h>
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
 
 #include "constellation/v1/client.grpc.pb.h"
 #include "server/base/limits.h"
@@ -74,8 +74,8 @@ class CallCapsTest : public ::testing::Test {
     grpc::ChannelArguments args;
     args.SetInt(GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES, kWindowBytes);
     args.SetInt(GRPC_ARG_HTTP2_BDP_PROBE, 0);
-    channel_ = grpc::CreateCustomChannel(node_->endpoint(), grpc::InsecureChannelCredentials(),
-                                         args);
+    channel_ =
+        grpc::CreateCustomChannel(node_->endpoint(), grpc::InsecureChannelCredentials(), args);
     stub_ = v1::GroupService::NewStub(channel_);
   }
 
@@ -87,7 +87,8 @@ class CallCapsTest : public ::testing::Test {
 
   // Opens a history stream with `token` and reads its first item: OK when the node took the
   // stream, else the status the node finished it with.
-  grpc::Status OpenUnread(const std::string& token, std::vector<std::unique_ptr<UnreadStream>>* open) {
+  grpc::Status OpenUnread(const std::string& token,
+                          std::vector<std::unique_ptr<UnreadStream>>* open) {
     auto stream = std::make_unique<UnreadStream>();
     stream->context.AddMetadata("authorization", "Bearer " + token);
     v1::StreamEventsRequest request;
@@ -217,12 +218,11 @@ TEST_F(InFlightCapTest, RequestsInFlightOnOneTokenAreRefusedByName) {
     call->context.AddMetadata("authorization", "Bearer " + node_->admin_token());
     call->request.set_peer_endpoint(peer.endpoint());
     call->request.set_group_id(group_bytes_);
-    stub->async()->SyncGroup(&call->context, &call->request, &call->response,
-                             [&](grpc::Status s) {
-                               std::lock_guard<std::mutex> lock(mu);
-                               finished.push_back(std::move(s));
-                               changed.notify_all();
-                             });
+    stub->async()->SyncGroup(&call->context, &call->request, &call->response, [&](grpc::Status s) {
+      std::lock_guard<std::mutex> lock(mu);
+      finished.push_back(std::move(s));
+      changed.notify_all();
+    });
     calls.push_back(std::move(call));
   };
   auto refusal = [&]() -> const grpc::Status* {
@@ -295,8 +295,8 @@ TEST_F(UnparseableRequestTest, JunkBytesAreInvalidArgumentWithAMessage) {
   grpc::ByteBuffer response;
   absl::Notification done;
   grpc::Status status;
-  stub.UnaryCall(&context, "/constellation.v1.FundraisingService/NoSuchMethod",
-                 grpc::StubOptions(), &request, &response, [&](grpc::Status s) {
+  stub.UnaryCall(&context, "/constellation.v1.FundraisingService/NoSuchMethod", grpc::StubOptions(),
+                 &request, &response, [&](grpc::Status s) {
                    status = std::move(s);
                    done.Notify();
                  });

@@ -78,8 +78,7 @@ TEST(ExitCodeTest, EmptyStatusMessageIsNeverPrintedBare) {
     const std::string text = ErrorText(absl::Status(code, ""));
     EXPECT_NE(text.find(absl::StatusCodeToString(code)), std::string::npos) << text;
     EXPECT_NE(text.find("the node sent no message"), std::string::npos) << text;
-    EXPECT_NE(text.find("exit code " + std::to_string(ToInt(ExitCodeFor(code)))),
-              std::string::npos)
+    EXPECT_NE(text.find("exit code " + std::to_string(ToInt(ExitCodeFor(code)))), std::string::npos)
         << text;
   }
   EXPECT_EQ(ErrorText(absl::Status(absl::StatusCode::kUnimplemented, "")),
