@@ -31,6 +31,18 @@
 
 namespace constellation::rpc {
 
+// Takes a place of the node's call caps (call_limits.h) for a call of `kind` by `caller` into
+// `*slot`; kResourceExhausted naming the cap when there is none.
+template <typename Caller>
+absl::Status TakePlace(Backend& backend, CallKind kind, const Caller& caller,
+                       std::shared_ptr<CallSlot>* slot) {
+  absl::StatusOr<std::shared_ptr<CallSlot>> taken =
+      backend.calls().Acquire(kind, CallerIdOf(caller));
+  if (!taken.ok()) return taken.status();
+  *slot = *std::move(taken);
+  return absl::OkStatus();
+}
+
 // The one shape of a unary RPC. In the reaction: `caller` (who calls, or the error
 // authentication gave), then `prepare(request)`, which validates the request without state
 // and returns what the body needs (absl::StatusOr<T>); then, on the apply loop,
@@ -48,12 +60,7 @@ grpc::ServerUnaryReactor* RunUnary(Backend* backend, grpc::CallbackServerContext
   absl::Status status = caller.status();
   std::shared_ptr<Prepared> prepared;
   std::shared_ptr<CallSlot> slot;
-  if (status.ok()) {
-    absl::StatusOr<std::shared_ptr<CallSlot>> s =
-        backend->calls().Acquire(CallKind::kUnary, CallerIdOf(*caller));
-    status = s.status();
-    if (s.ok()) slot = *std::move(s);
-  }
+  if (status.ok()) status = TakePlace(*backend, CallKind::kUnary, *caller, &slot);
   if (status.ok()) {
     absl::StatusOr<Prepared> p = prepare(*request);
     status = p.status();
@@ -101,12 +108,7 @@ grpc::ServerUnaryReactor* RunDetached(Backend* backend, grpc::CallbackServerCont
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
   if (!caller.ok()) checked = caller.status();
   std::shared_ptr<CallSlot> slot;
-  if (checked.ok()) {
-    absl::StatusOr<std::shared_ptr<CallSlot>> s =
-        backend->calls().Acquire(CallKind::kUnary, CallerIdOf(*caller));
-    checked = s.status();
-    if (s.ok()) slot = *std::move(s);
-  }
+  if (checked.ok()) checked = TakePlace(*backend, CallKind::kUnary, *caller, &slot);
   if (checked.ok()) {
     checked =
         start(Finish([reactor, slot](const absl::Status& s) { reactor->Finish(ToGrpcStatus(s)); }));
@@ -139,13 +141,11 @@ class PagedWriter : public grpc::ServerWriteReactor<Response> {
       this->Finish(ToGrpcStatus(caller.status()));
       return;
     }
-    absl::StatusOr<std::shared_ptr<CallSlot>> slot =
-        backend_->calls().Acquire(CallKind::kStream, CallerIdOf(*caller));
-    if (!slot.ok()) {
-      this->Finish(ToGrpcStatus(slot.status()));
+    if (absl::Status taken = TakePlace(*backend_, CallKind::kStream, *caller, &slot_);
+        !taken.ok()) {
+      this->Finish(ToGrpcStatus(taken));
       return;
     }
-    slot_ = *std::move(slot);
     caller_ = *std::move(caller);
     FetchPage();
   }
