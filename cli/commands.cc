@@ -195,7 +195,7 @@ int RunCli(const std::vector<std::string>& args, const EnvLookup& env, std::ostr
   }
   out.flush();
   if (status.ok()) return ToInt(ExitCode::kOk);
-  err << "error: " << status.message() << "\n";
+  err << "error: " << ErrorText(status) << "\n";
   const std::string hint = Hint(status, command, context);
   if (!hint.empty()) err << "hint: " << hint << "\n";
   return ToInt(ExitCodeFor(status.code()));

@@ -4,6 +4,8 @@
 #include <iterator>
 #include <utility>
 
+#include <absl/strings/str_format.h>
+
 namespace constellation::cli {
 namespace {
 
@@ -53,6 +55,20 @@ ExitCode ExitCodeFor(absl::StatusCode code) {
     if (status_code == code) return exit_code;
   }
   return ExitCode::kInternal;
+}
+
+std::string ErrorText(const absl::Status& status) {
+  if (!status.message().empty()) return std::string(status.message());
+  const ExitCode exit_code = ExitCodeFor(status.code());
+  std::string_view meaning;
+  for (const ExitCodeInfo& info : kExitCodes) {
+    if (info.code == exit_code) meaning = info.meaning;
+  }
+  return absl::StrFormat(
+      "%s (the node sent no message; exit code %d: %s). Check that the node runs the same "
+      "version as this CLI ('constellation --version', 'constellation node info') and look in "
+      "the node's log",
+      absl::StatusCodeToString(status.code()), static_cast<int>(exit_code), meaning);
 }
 
 const std::vector<ExitCodeInfo>& AllExitCodes() {

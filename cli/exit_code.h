@@ -6,6 +6,7 @@
 // Thread safety: pure functions over constant data.
 #pragma once
 
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -44,5 +45,10 @@ struct ExitCodeInfo {
 
 // Every exit code with its meaning, in increasing order (for --help and tests).
 const std::vector<ExitCodeInfo>& AllExitCodes();
+
+// What the CLI prints after "error: " for a failed `status`: its message, or, when the message
+// is empty (a node or proxy that said nothing), the code's name, what the code means and where
+// to look, so that no error line is ever bare.
+std::string ErrorText(const absl::Status& status);
 
 }  // namespace constellation::cli

@@ -41,6 +41,7 @@
 #include "server/core/node_state.h"
 #include "server/rpc/backend.h"
 #include "server/storage/rocks_store.h"
+#include "server/rpc/call_limits.h"
 #include "server/storage/store.h"
 
 namespace constellation::app {
@@ -98,6 +99,7 @@ class Node final : public rpc::Backend {
   absl::Status SyncWithMembers(
       const core::GroupId& group,
       std::function<void(absl::StatusOr<v1::SyncGroupResponse>)> done) override;
+  rpc::CallLimits& calls() override { return calls_; }
 
  private:
   class Context;
@@ -123,6 +125,8 @@ class Node final : public rpc::Backend {
   absl::Status DiskFullError() const;
 
   NodeOptions options_;
+  // First, so that it outlives every task and reactor that holds a place of it.
+  rpc::CallLimits calls_;
   std::unique_ptr<storage::Store> store_;
   core::SigningKey key_;
   std::unique_ptr<core::NodeState> state_;  // apply loop only

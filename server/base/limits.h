@@ -58,6 +58,25 @@ inline constexpr size_t kTokenCountMax = 10'000;
 inline constexpr size_t kGroupCountMax = 10'000;
 inline constexpr uint64_t kRpcDeadlineMsDefault = 10'000;
 
+// Concurrent calls (server/rpc/call_limits.h; docs/PROTOCOL.md §6.1). A call over a cap is refused
+// at once with kResourceExhausted naming the cap; the count is released when the call ends however
+// it ends (finished, failed, cancelled, client gone). Streams are counted apart from unary calls
+// because a stream can be held open by a client that does not read: each one holds at most a
+// byte-bounded page (kStreamPageSizeBytesMax) plus gRPC's per-stream buffers, measured at ~125 KiB
+// resident each (docs/RELIABILITY.md "Concurrent calls and memory"), so the node cap bounds what
+// unread streams can pin to ~64 MiB. A token (or, for federation, a peer org) gets an eighth of the
+// node's streams, enough for a dashboard or a CLI script running histories in parallel, while eight
+// tokens are needed to fill the node. Unary calls are short (they queue on the apply loop,
+// kApplyQueueDepthMax) except those that wait on other nodes (SyncGroup, admissions); the per-token
+// cap keeps one token from filling the loop's queue by itself.
+inline constexpr size_t kStreamsPerNodeMax = 512;
+inline constexpr size_t kStreamsPerTokenMax = 64;
+inline constexpr size_t kInFlightRequestsPerNodeMax = 4'096;
+inline constexpr size_t kInFlightRequestsPerTokenMax = 512;
+// Bytes of items a server stream reads from the apply loop at a time (besides
+// kStreamPageSizeMax items); a page holds at least one item, whatever its size.
+inline constexpr size_t kStreamPageSizeBytesMax = 64 * 1024;
+
 // Federation calls (federation_auth.h): accepted timestamps are within this of the receiver's
 // clock, and each (caller, nonce) is accepted once within the window.
 inline constexpr uint64_t kFederationClockSkewMsMax = 5 * 60 * 1000;
@@ -125,6 +144,10 @@ static_assert(uint64_t{kVotingWeightMax} * kFrontierHeadsCountMax * 10'000 < UIN
 // A batch fits the queue; a stream page fits a pull answer's worth of work.
 static_assert(kApplyBatchSizeMax <= kApplyQueueDepthMax);
 static_assert(kFederationPullEventsMax <= kSyncPullEventsMax);
+// A caller's cap is below the node's, and no token alone can fill the apply queue.
+static_assert(kStreamsPerTokenMax < kStreamsPerNodeMax);
+static_assert(kInFlightRequestsPerTokenMax < kInFlightRequestsPerNodeMax);
+static_assert(kInFlightRequestsPerTokenMax < kApplyQueueDepthMax);
 // A voting window fits the clock: the latest deadline is still a valid hlc.
 static_assert(kVotingWindowMsMax < kHlcWallMsMax);
 // The pending buffer holds at least one maximal pull answer.

@@ -31,6 +31,8 @@
 
 namespace constellation::rpc {
 
+class CallLimits;  // call_limits.h
+
 enum class Role { kAdmin, kMember, kAuditor };
 std::string_view RoleName(Role role);
 absl::StatusOr<Role> ParseRole(std::string_view name);
@@ -108,6 +110,10 @@ class Backend {
   virtual absl::Status AuthenticatePeer(const core::CallCredentials& credentials,
                                         std::string_view method,
                                         std::string_view request_bytes) = 0;
+
+  // The caps on this node's concurrent calls (call_limits.h), which the reactors take places
+  // from. Lives as long as the Backend. Thread-safe.
+  virtual CallLimits& calls() = 0;
 
   // Signs an outgoing federation call as this node's org (fresh nonce, current time).
   virtual core::CallCredentials SignPeerCall(std::string_view method,

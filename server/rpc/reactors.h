@@ -5,7 +5,10 @@
 //                 apply loop, finished from the loop after the commit;
 //   RunDetached - a unary call whose work waits on other nodes, handed to a worker;
 //   RunPaged    - a server stream that reads its items from the apply loop one page at a time.
-// Each maps its absl::Status to gRPC once (ToGrpcStatus). `Caller` is who is calling: a client
+// Each takes a place of the node's call caps (call_limits.h) once the caller is known, and holds
+// it until the call ends, however it ends (the place goes with the last task or callback of
+// the call, or with the stream reactor in OnDone). Each maps its absl::Status to gRPC once
+// (ToGrpcStatus). `Caller` is who is calling: a client
 // Principal or a peer's org key. The client forms (service.h BoundService: Unary, ReadGroup,
 // GetRecord, StreamGroup, Write) bind the caller to a bearer token.
 // Thread safety: gRPC may call these from any thread; bodies run on the loop.
@@ -23,16 +26,31 @@
 #include <grpcpp/grpcpp.h>
 
 #include "server/rpc/backend.h"
+#include "server/rpc/call_limits.h"
 #include "server/rpc/status_map.h"
 
 namespace constellation::rpc {
+
+// Takes a place of the node's call caps (call_limits.h) for a call of `kind` by `caller` into
+// `*slot`; kResourceExhausted naming the cap when there is none.
+template <typename Caller>
+absl::Status TakePlace(Backend& backend, CallKind kind, const Caller& caller,
+                       std::shared_ptr<CallSlot>* slot) {
+  absl::StatusOr<std::shared_ptr<CallSlot>> taken =
+      backend.calls().Acquire(kind, CallerIdOf(caller));
+  if (!taken.ok()) return taken.status();
+  *slot = *std::move(taken);
+  return absl::OkStatus();
+}
 
 // The one shape of a unary RPC. In the reaction: `caller` (who calls, or the error
 // authentication gave), then `prepare(request)`, which validates the request without state
 // and returns what the body needs (absl::StatusOr<T>); then, on the apply loop,
 // `body(apply, caller, request, prepared, response)`. The RPC finishes from the loop after the
 // commit with the body's status; at once with the first error before it, or with Post's
-// (kUnavailable, kResourceExhausted) if the loop refuses the task.
+// (kUnavailable, kResourceExhausted) if the loop refuses the task. Over a call cap
+// (kInFlightRequestsPer{Token,Node}Max): kResourceExhausted after authentication, before
+// `prepare`.
 template <typename Caller, typename Request, typename Response, typename Prepare, typename Body>
 grpc::ServerUnaryReactor* RunUnary(Backend* backend, grpc::CallbackServerContext* ctx,
                                    const Request* request, Response* response,
@@ -41,16 +59,18 @@ grpc::ServerUnaryReactor* RunUnary(Backend* backend, grpc::CallbackServerContext
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
   absl::Status status = caller.status();
   std::shared_ptr<Prepared> prepared;
+  std::shared_ptr<CallSlot> slot;
+  if (status.ok()) status = TakePlace(*backend, CallKind::kUnary, *caller, &slot);
   if (status.ok()) {
     absl::StatusOr<Prepared> p = prepare(*request);
     status = p.status();
     if (p.ok()) prepared = std::make_shared<Prepared>(*std::move(p));
   }
   if (status.ok()) {
-    status = backend->Post([reactor, request, response, prepared, c = *std::move(caller),
-                            body](ApplyContext& apply) -> Reply {
+    status = backend->Post([reactor, request, response, prepared, c = *std::move(caller), body,
+                            slot](ApplyContext& apply) -> Reply {
       absl::Status result = body(apply, c, *request, *prepared, response);
-      return [reactor, result](const absl::Status& commit) {
+      return [reactor, result, slot](const absl::Status& commit) {
         reactor->Finish(ToGrpcStatus(commit.ok() ? result : commit));
       };
     });
@@ -77,30 +97,41 @@ grpc::ServerUnaryReactor* RunUnary(Backend* backend, grpc::CallbackServerContext
 using Finish = std::function<void(const absl::Status&)>;
 
 // A unary RPC whose work waits on other nodes, so that it runs on a worker, never in the
-// reaction or on the loop. In the reaction: `checked` (authentication and validation; the RPC
-// finishes with it at once when it is an error), then `start(finish)`, which hands the work to
-// a worker (Backend::RunInBackground, SyncWithMembers) and returns that hand-over's status. The
-// worker calls `finish` once; if `start` fails, the RPC finishes with its error at once.
-template <typename Start>
-grpc::ServerUnaryReactor* RunDetached(grpc::CallbackServerContext* ctx, absl::Status checked,
+// reaction or on the loop. In the reaction: `caller` (who calls, or the error authentication
+// gave), then `checked` (validation; the RPC finishes with the first error at once), then a
+// place of the call caps as RunUnary takes, then `start(finish)`, which hands the work to a
+// worker (Backend::RunInBackground, SyncWithMembers) and returns that hand-over's status. The
+// worker calls `finish` once; if `start` fails, the RPC finishes with its error at once. The
+// place is held until the worker lets go of `finish`.
+template <typename Caller, typename Start>
+grpc::ServerUnaryReactor* RunDetached(Backend* backend, grpc::CallbackServerContext* ctx,
+                                      const absl::StatusOr<Caller>& caller, absl::Status checked,
                                       Start start) {
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  if (!caller.ok()) checked = caller.status();
+  std::shared_ptr<CallSlot> slot;
+  if (checked.ok()) checked = TakePlace(*backend, CallKind::kUnary, *caller, &slot);
   if (checked.ok()) {
-    checked = start(Finish([reactor](const absl::Status& s) { reactor->Finish(ToGrpcStatus(s)); }));
+    checked =
+        start(Finish([reactor, slot](const absl::Status& s) { reactor->Finish(ToGrpcStatus(s)); }));
   }
   if (!checked.ok()) reactor->Finish(ToGrpcStatus(checked));
   return reactor;
 }
 
-// Fills `out` with the stream's items number `skip` + 1 onwards, at most
-// limits::kStreamPageSizeMax of them, and sets `*more` when items remain after those.
+// Fills `out` with the stream's items number `skip` + 1 onwards until the page is full
+// (request.h PageFull: kStreamPageSizeMax items or kStreamPageSizeBytesMax bytes), and sets
+// `*more` when items remain after those.
 template <typename Caller, typename Request, typename Response>
 using PageFn = std::function<absl::Status(ApplyContext&, const Caller&, const Request&,
                                           uint64_t skip, std::vector<Response>* out, bool* more)>;
 
 // A server-streaming reactor that reads its items from the apply loop one page at a time
 // (so a long history neither stalls the loop nor sits in memory whole) and writes them one
-// by one. Each page is a consistent read; the stream as a whole is not a snapshot.
+// by one. Each page is a consistent read; the stream as a whole is not a snapshot. The stream
+// holds a place of the call caps (kStreamsPer{Token,Node}Max) from Begin until OnDone, so a
+// stream that the client neither reads nor closes keeps its place; over a cap it finishes at
+// once with kResourceExhausted.
 template <typename Caller, typename Request, typename Response>
 class PagedWriter : public grpc::ServerWriteReactor<Response> {
  public:
@@ -110,6 +141,11 @@ class PagedWriter : public grpc::ServerWriteReactor<Response> {
   void Begin(absl::StatusOr<Caller> caller) {
     if (!caller.ok()) {
       this->Finish(ToGrpcStatus(caller.status()));
+      return;
+    }
+    if (absl::Status taken = TakePlace(*backend_, CallKind::kStream, *caller, &slot_);
+        !taken.ok()) {
+      this->Finish(ToGrpcStatus(taken));
       return;
     }
     caller_ = *std::move(caller);
@@ -123,6 +159,7 @@ class PagedWriter : public grpc::ServerWriteReactor<Response> {
     }
     WriteNext();
   }
+  // The last callback of the stream, however it ended: the place (slot_) goes with it.
   void OnDone() override { delete this; }
 
  private:
@@ -160,6 +197,7 @@ class PagedWriter : public grpc::ServerWriteReactor<Response> {
   const Request* request_;
   PageFn<Caller, Request, Response> page_;
   Caller caller_{};
+  std::shared_ptr<CallSlot> slot_;
   std::vector<Response> page_items_;
   size_t next_ = 0;
   uint64_t sent_ = 0;

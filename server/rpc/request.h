@@ -74,26 +74,36 @@ absl::StatusOr<const Record*> FindRecord(const std::map<core::EventId, Record>& 
 // `requested_ms`, or now when it is 0.
 uint64_t AsOf(const ApplyContext& ctx, uint64_t requested_ms);
 
-// Collects items `skip` + 1 .. `skip` + kStreamPageSizeMax of a sequence being visited.
+// Whether a stream page of `items` items and `bytes` serialized bytes is full: it holds
+// kStreamPageSizeMax items, or kStreamPageSizeBytesMax bytes (at least one item, whatever its
+// size). A page is what an open stream holds on the node (reactors.h PagedWriter).
+inline bool PageFull(size_t items, size_t bytes) {
+  return items >= limits::kStreamPageSizeMax || bytes >= limits::kStreamPageSizeBytesMax;
+}
+
+// Collects items `skip` + 1 .. of a sequence being visited, until the page is full (PageFull).
 class PageCollector {
  public:
   explicit PageCollector(uint64_t skip) : skip_(skip) {}
   // Whether the item at the current index belongs to the page; advances the index. Sets more()
-  // when an item past the page exists (the visit can stop then).
+  // when an item past the full page exists (the visit can stop then). The caller adds the size
+  // of each item taken (Taken).
   bool Take() {
     const uint64_t index = index_++;
     if (index < skip_) return false;
-    if (index >= skip_ + limits::kStreamPageSizeMax) {
+    if (PageFull(index - skip_, bytes_)) {
       more_ = true;
       return false;
     }
     return true;
   }
+  void Taken(size_t bytes) { bytes_ += bytes; }
   bool more() const { return more_; }
 
  private:
   uint64_t skip_;
   uint64_t index_ = 0;
+  size_t bytes_ = 0;
   bool more_ = false;
 };
 

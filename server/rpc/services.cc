@@ -1,5 +1,9 @@
 #include "server/rpc/services.h"
 
+#include <vector>
+
+#include "server/rpc/unparsed_request.h"
+
 namespace constellation::rpc {
 namespace {
 
@@ -20,6 +24,10 @@ Services RegisterServices(Backend* backend, grpc::ServerBuilder& builder) {
       services.push_back(std::move(service));
     }
   }
+  // Requests that do not parse get INVALID_ARGUMENT with a message (unparsed_request.h).
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
+  creators.push_back(MakeUnparsedRequestInterceptorFactory());
+  builder.experimental().SetInterceptorCreators(std::move(creators));
   return services;
 }
 

@@ -24,7 +24,8 @@ namespace constellation::rpc {
 
 using Services = std::vector<std::unique_ptr<grpc::Service>>;
 
-// Creates every service, bound to `backend`, and registers it with `builder`. The services
+// Creates every service, bound to `backend`, and registers it with `builder`, with the
+// interceptor that answers unparseable requests (unparsed_request.h). The services
 // must outlive the server built from `builder`, and `backend` the services.
 Services RegisterServices(Backend* backend, grpc::ServerBuilder& builder);
 

@@ -2,6 +2,7 @@
 #include "cli/exit_code.h"
 
 #include <set>
+#include <string>
 
 #include <gtest/gtest.h>
 
@@ -67,6 +68,26 @@ TEST(ExitCodeTest, CodesScriptsReactToAreTheirOwn) {
 
 TEST(ExitCodeTest, UnknownNumericCodesAreInternal) {
   EXPECT_EQ(ExitCodeFor(static_cast<absl::StatusCode>(99)), ExitCode::kInternal);
+}
+
+// Issue 11: a node answered UNIMPLEMENTED with an empty message and the CLI printed a bare
+// "error: ". Every code with an empty message now prints its name, its exit code and a hint.
+TEST(ExitCodeTest, EmptyStatusMessageIsNeverPrintedBare) {
+  for (absl::StatusCode code : AllStatusCodes()) {
+    if (code == absl::StatusCode::kOk) continue;
+    const std::string text = ErrorText(absl::Status(code, ""));
+    EXPECT_NE(text.find(absl::StatusCodeToString(code)), std::string::npos) << text;
+    EXPECT_NE(text.find("the node sent no message"), std::string::npos) << text;
+    EXPECT_NE(text.find("exit code " + std::to_string(ToInt(ExitCodeFor(code)))), std::string::npos)
+        << text;
+  }
+  EXPECT_EQ(ErrorText(absl::Status(absl::StatusCode::kUnimplemented, "")),
+            "UNIMPLEMENTED (the node sent no message; exit code 15: the node does not implement "
+            "this call). Check that the node runs the same version as this CLI ('constellation "
+            "--version', 'constellation node info') and look in the node's log");
+  // A message is printed as it is.
+  EXPECT_EQ(ErrorText(absl::InvalidArgumentError("amount must be positive")),
+            "amount must be positive");
 }
 
 }  // namespace

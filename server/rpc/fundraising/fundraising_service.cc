@@ -166,6 +166,7 @@ class FundraisingServiceImpl final : public BoundService<v1::FundraisingService>
               v1::StreamPledgeHistoryResponse& item = out->emplace_back();
               item.set_pledge_id(pledge.id.Bytes());
               *item.mutable_version() = ToPledgeVersion(g, pledge, entry);
+              page.Taken(item.ByteSizeLong());
             }
           };
           if (!r.pledge_id().empty()) {

@@ -91,14 +91,14 @@ class MembershipServiceImpl final : public BoundService<v1::MembershipService> {
   // Validated here; the pull from the peer and the acceptance run on the background worker.
   UnaryReactor* JoinGroup(CallContext* ctx, const v1::JoinGroupRequest* req,
                           v1::JoinGroupResponse* resp) override {
-    absl::Status checked = AuthenticateClient(ctx, *backend_, Access::kAdmin).status();
-    if (checked.ok()) checked = CheckRequestId(req->request_id());
+    const absl::StatusOr<Principal> caller = AuthenticateClient(ctx, *backend_, Access::kAdmin);
+    absl::Status checked = CheckRequestId(req->request_id());
     if (checked.ok()) checked = ParseGroupId(req->group_id(), "group_id").status();
     if (checked.ok() && req->peer_endpoint().empty()) {
       checked = absl::InvalidArgumentError(
           "peer_endpoint is required: host:port of a member's node that holds the group");
     }
-    return RunDetached(ctx, checked, [this, req, resp](Finish finish) {
+    return RunDetached(backend_, ctx, caller, checked, [this, req, resp](Finish finish) {
       return backend_->RunInBackground([this, req, resp, finish] { finish(Join(*req, resp)); });
     });
   }

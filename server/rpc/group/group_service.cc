@@ -53,9 +53,10 @@ class GroupServiceImpl final : public BoundService<v1::GroupService> {
         ctx, req,
         [](const ApplyContext&, const core::Group& g, const v1::StreamEventsRequest& r,
            uint64_t skip, std::vector<v1::StreamEventsResponse>* out, bool* more) {
+          size_t bytes = 0;
           g.ForEachInOrder(r.after_position() + skip,
                            [&](uint64_t position, const core::VerifiedEvent& e) {
-                             if (out->size() == limits::kStreamPageSizeMax) {
+                             if (PageFull(out->size(), bytes)) {
                                *more = true;
                                return false;
                              }
@@ -63,6 +64,7 @@ class GroupServiceImpl final : public BoundService<v1::GroupService> {
                              item.set_position(position);
                              item.set_event_id(e.id.Bytes());
                              *item.mutable_signed_event() = e.ToSignedEvent();
+                             bytes += item.ByteSizeLong();
                              return true;
                            });
           return absl::OkStatus();

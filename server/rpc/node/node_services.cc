@@ -112,22 +112,21 @@ class PeerServiceImpl final : public BoundService<v1::PeerService> {
   UnaryReactor* SyncGroup(CallContext* ctx, const v1::SyncGroupRequest* req,
                           v1::SyncGroupResponse* resp) override {
     const absl::StatusOr<core::GroupId> group = ParseGroupId(req->group_id(), "group_id");
-    absl::Status checked = AuthenticateClient(ctx, *backend_, Access::kAdmin,
-                                              "syncing a group with peers needs an admin token")
-                               .status();
-    if (checked.ok()) checked = group.status();
-    return RunDetached(ctx, checked, [this, req, resp, group](Finish finish) {
-      if (req->peer_endpoint().empty()) {
-        return backend_->SyncWithMembers(
-            *group, [resp, finish](absl::StatusOr<v1::SyncGroupResponse> result) {
-              if (result.ok()) *resp = *std::move(result);
-              finish(result.status());
-            });
-      }
-      return backend_->RunInBackground([this, req, resp, group, finish] {
-        finish(SyncFromPeer(*backend_, req->peer_endpoint(), *group, resp));
-      });
-    });
+    const absl::StatusOr<Principal> caller = AuthenticateClient(
+        ctx, *backend_, Access::kAdmin, "syncing a group with peers needs an admin token");
+    return RunDetached(
+        backend_, ctx, caller, group.status(), [this, req, resp, group](Finish finish) {
+          if (req->peer_endpoint().empty()) {
+            return backend_->SyncWithMembers(
+                *group, [resp, finish](absl::StatusOr<v1::SyncGroupResponse> result) {
+                  if (result.ok()) *resp = *std::move(result);
+                  finish(result.status());
+                });
+          }
+          return backend_->RunInBackground([this, req, resp, group, finish] {
+            finish(SyncFromPeer(*backend_, req->peer_endpoint(), *group, resp));
+          });
+        });
   }
 
   UnaryReactor* ListPeers(CallContext* ctx, const v1::ListPeersRequest* req,
