@@ -46,8 +46,7 @@ absl::StatusOr<std::vector<Entry>> ReadAll(Stream& stream) {
 class CommandContext {
  public:
   // `out` is stdout, for lists printed page by page (ReadPages); `err` stderr.
-  CommandContext(const Invocation& invocation, EnvLookup env, std::ostream& out,
-                 std::ostream& err);
+  CommandContext(const Invocation& invocation, EnvLookup env, std::ostream& out, std::ostream& err);
 
   const Invocation& invocation() const { return invocation_; }
   OutputFormat format() const { return invocation_.global.output; }

@@ -87,7 +87,8 @@ std::string EscapeControls(std::string_view text, EscapeStyle style) {
         continue;
       }
     }
-    out += style == EscapeStyle::kJson ? absl::StrFormat("\\u%04x", c) : absl::StrFormat("\\x%02x", c);
+    out +=
+        style == EscapeStyle::kJson ? absl::StrFormat("\\u%04x", c) : absl::StrFormat("\\x%02x", c);
   }
   return out;
 }

@@ -115,8 +115,8 @@ class ListWriter {
  private:
   std::ostream& out_;
   OutputFormat format_;
-  bool started_ = false;   // json: "[" written; csv: header written
-  std::optional<Output> kept_;  // the table format's rows, and the first page's columns
+  bool started_ = false;         // json: "[" written; csv: header written
+  std::optional<Output> kept_;   // the table format's rows, and the first page's columns
   std::optional<Output> empty_;  // the first page, for an empty list
 };
 

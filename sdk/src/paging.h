@@ -25,8 +25,8 @@ namespace constellation::internal {
 
 // The bytes of a page token given in hex. kInvalidArgument when it is not hex.
 inline absl::StatusOr<std::string> DecodePageToken(std::string_view hex) {
-  const bool valid = hex.size() % 2 == 0 && hex.find_first_not_of("0123456789abcdefABCDEF") ==
-                                                std::string_view::npos;
+  const bool valid = hex.size() % 2 == 0 &&
+                     hex.find_first_not_of("0123456789abcdefABCDEF") == std::string_view::npos;
   if (!valid) {
     return absl::InvalidArgumentError(
         "page_token is not one a list call returned; start again with an empty token");

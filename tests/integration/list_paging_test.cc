@@ -149,9 +149,9 @@ TEST_F(ListPagingTest, PledgeListRefusesAPageTokenItDidNotReturn) {
   ASSERT_OK(admin_->RecordPledge(group_, campaign_, LongNoteTerms(2)).status());
   PageOptions garbage;
   garbage.page_token = "00ff00ff00ff00ff00ff00ff";
-  EXPECT_THAT(admin_->ListPledgesPage(group_, "", 0, garbage),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("start again with an empty token")));
+  EXPECT_THAT(
+      admin_->ListPledgesPage(group_, "", 0, garbage),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("start again with an empty token")));
   garbage.page_token = "not hex";
   EXPECT_THAT(admin_->ListPledgesPage(group_, "", 0, garbage),
               StatusIs(absl::StatusCode::kInvalidArgument));

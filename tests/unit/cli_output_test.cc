@@ -252,7 +252,8 @@ void ExpectNoRawControls(const std::string& printed, const std::string& where) {
   for (size_t i = 0; i < printed.size();) {
     const unsigned char c = static_cast<unsigned char>(printed[i]);
     if (c < 0x80) {
-      EXPECT_FALSE(c < 0x20 && c != '\n' && c != '\t') << where << ": byte " << int{c} << " at " << i;
+      EXPECT_FALSE(c < 0x20 && c != '\n' && c != '\t')
+          << where << ": byte " << int{c} << " at " << i;
       EXPECT_NE(c, 0x7f) << where << ": DEL at " << i;
       ++i;
       continue;
@@ -271,7 +272,10 @@ void ExpectNoRawControls(const std::string& printed, const std::string& where) {
 }
 
 TEST(CliOutputTest, HostileNamesAreEscapedInTablesAndCsv) {
-  const std::string hostile = "Evil\x1b[2J\x1b]0;pwned\x07 Org\x7f\xc2\x9b" "31m\x9b" "1m\tend\r";
+  const std::string hostile =
+      "Evil\x1b[2J\x1b]0;pwned\x07 Org\x7f\xc2\x9b"
+      "31m\x9b"
+      "1m\tend\r";
   Table table{{{"name"}, {"amount", true}}, {}};
   table.rows.push_back({hostile, "5.00"});
   const std::string rendered = RenderTable(table);
@@ -309,7 +313,8 @@ TEST(CliOutputTest, ListPrintedPageByPageEqualsTheWholeList) {
     Json json = Json::array();
     Table table{{{"id"}, {"name"}, {"n", true}}, {}};
     for (int id : ids) {
-      json.push_back(Json{{"id", id}, {"name", "org " + std::to_string(id)}, {"nested", {{"a", 1}}}});
+      json.push_back(
+          Json{{"id", id}, {"name", "org " + std::to_string(id)}, {"nested", {{"a", 1}}}});
       table.rows.push_back({std::to_string(id), "org\x1b " + std::to_string(id), "7"});
     }
     return Output::List(std::move(json), std::move(table));

@@ -8,9 +8,9 @@
 #include "sdk/src/convert.h"
 #include "sdk/src/fundraising/fundraising_convert.h"
 #include "sdk/src/hex.h"
+#include "sdk/src/paging.h"
 #include "sdk/src/status.h"
 #include "sdk/src/streams.h"
-#include "sdk/src/paging.h"
 #include "sdk/src/unary_call.h"
 
 namespace constellation {

@@ -9,8 +9,8 @@
 #include "sdk/src/governance/governance_convert.h"
 #include "sdk/src/group/group_convert.h"
 #include "sdk/src/hex.h"
-#include "sdk/src/status.h"
 #include "sdk/src/paging.h"
+#include "sdk/src/status.h"
 #include "sdk/src/unary_call.h"
 
 namespace constellation {
@@ -79,8 +79,8 @@ absl::StatusOr<std::vector<Proposal>> Client::ListProposals(std::string_view gro
                                         request, FromProto);
 }
 
-absl::StatusOr<Page<Proposal>> Client::ListProposalsPage(std::string_view group_id,
-                                                         bool open_only, uint64_t as_of_ms,
+absl::StatusOr<Page<Proposal>> Client::ListProposalsPage(std::string_view group_id, bool open_only,
+                                                         uint64_t as_of_ms,
                                                          const PageOptions& page) {
   v1::ListProposalsRequest request;
   CONSTELLATION_SDK_RETURN_IF_ERROR(DecodeId(group_id, "group_id", request.mutable_group_id()));

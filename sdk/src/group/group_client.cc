@@ -6,9 +6,9 @@
 
 #include "sdk/src/group/group_convert.h"
 #include "sdk/src/hex.h"
+#include "sdk/src/paging.h"
 #include "sdk/src/status.h"
 #include "sdk/src/streams.h"
-#include "sdk/src/paging.h"
 #include "sdk/src/unary_call.h"
 
 namespace constellation {

@@ -9,9 +9,9 @@
 
 #include "sdk/src/convert.h"
 #include "sdk/src/hex.h"
+#include "sdk/src/paging.h"
 #include "sdk/src/pooled/pooled_convert.h"
 #include "sdk/src/status.h"
-#include "sdk/src/paging.h"
 #include "sdk/src/unary_call.h"
 
 namespace constellation {
@@ -174,8 +174,8 @@ absl::StatusOr<Page<Drawdown>> Client::ListDrawdownsPage(std::string_view group_
   CONSTELLATION_SDK_RETURN_IF_ERROR(DecodeId(group_id, "group_id", request.mutable_group_id()));
   CONSTELLATION_SDK_RETURN_IF_ERROR(
       DecodeOptionalId(fund_id, "fund_id", request.mutable_fund_id()));
-  return internal::PageCall<Drawdown>(*core_, "ListDrawdowns", &PooledStub::ListDrawdowns,
-                                      request, page, FromProto);
+  return internal::PageCall<Drawdown>(*core_, "ListDrawdowns", &PooledStub::ListDrawdowns, request,
+                                      page, FromProto);
 }
 
 absl::StatusOr<BenefitShares> Client::GetShares(std::string_view group_id) {

@@ -2,6 +2,11 @@
 // patch merged onto the current terms), cancellations, payments, write-offs and condition
 // resolutions (each write answered with the record it concerns), and the auditors' reads:
 // pledges as of a date and every version of a pledge's history with who signed it.
+#include <algorithm>
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "constellation/v1/client.grpc.pb.h"
 #include "server/rpc/fundraising/fundraising_views.h"
 #include "server/rpc/fundraising/pledge_terms.h"
@@ -101,26 +106,26 @@ class FundraisingServiceImpl final : public BoundService<v1::FundraisingService>
 
   UnaryReactor* ListCampaigns(CallContext* ctx, const v1::ListCampaignsRequest* req,
                               v1::ListCampaignsResponse* resp) override {
-    return ReadGroup(ctx, req, resp,
-                     [](const ApplyContext&, const core::Group& g, const v1::ListCampaignsRequest& r,
-                        v1::ListCampaignsResponse* out) -> absl::Status {
-                       const auto& campaigns = core::Fundraising(g.state()).campaigns();
-                       CONSTELLATION_ASSIGN_OR_RETURN(
-                           const ListPage page,
-                           ListPage::Open("ListCampaigns", kIdPageKeySizeBytes, r.page_size(),
-                                          r.page_token()));
-                       CONSTELLATION_ASSIGN_OR_RETURN(
-                           *out->mutable_next_page_token(),
-                           page.Fill(
-                               campaigns.begin(), campaigns.end(),
-                               [](const auto& item) { return PageKey(item.first); },
-                               [&](const auto& item) -> absl::StatusOr<size_t> {
-                                 v1::CampaignView* view = out->add_campaigns();
-                                 CONSTELLATION_ASSIGN_OR_RETURN(*view, ToCampaignView(g, item.second));
-                                 return view->ByteSizeLong();
-                               }));
-                       return absl::OkStatus();
-                     });
+    return ReadGroup(
+        ctx, req, resp,
+        [](const ApplyContext&, const core::Group& g, const v1::ListCampaignsRequest& r,
+           v1::ListCampaignsResponse* out) -> absl::Status {
+          const auto& campaigns = core::Fundraising(g.state()).campaigns();
+          CONSTELLATION_ASSIGN_OR_RETURN(
+              const ListPage page,
+              ListPage::Open("ListCampaigns", kIdPageKeySizeBytes, r.page_size(), r.page_token()));
+          CONSTELLATION_ASSIGN_OR_RETURN(*out->mutable_next_page_token(),
+                                         page.Fill(
+                                             campaigns.begin(), campaigns.end(),
+                                             [](const auto& item) { return PageKey(item.first); },
+                                             [&](const auto& item) -> absl::StatusOr<size_t> {
+                                               v1::CampaignView* view = out->add_campaigns();
+                                               CONSTELLATION_ASSIGN_OR_RETURN(
+                                                   *view, ToCampaignView(g, item.second));
+                                               return view->ByteSizeLong();
+                                             }));
+          return absl::OkStatus();
+        });
   }
 
   UnaryReactor* RecordPledge(CallContext* ctx, const v1::RecordPledgeRequest* req,

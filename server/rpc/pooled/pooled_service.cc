@@ -128,26 +128,26 @@ class PooledServiceImpl final : public BoundService<v1::PooledService> {
 
   UnaryReactor* ListFunds(CallContext* ctx, const v1::ListFundsRequest* req,
                           v1::ListFundsResponse* resp) override {
-    return ReadGroup(ctx, req, resp,
-                     [](const ApplyContext&, const core::Group& g, const v1::ListFundsRequest& r,
-                        v1::ListFundsResponse* out) -> absl::Status {
-                       CONSTELLATION_ASSIGN_OR_RETURN(
-                           const ListPage page, ListPage::Open("ListFunds", kIdPageKeySizeBytes,
-                                                               r.page_size(), r.page_token()));
-                       const std::vector<core::DrawdownView> drawdowns = core::Drawdowns(g.state());
-                       const auto& funds = core::Pooled(g.state()).funds();
-                       CONSTELLATION_ASSIGN_OR_RETURN(
-                           *out->mutable_next_page_token(),
-                           page.Fill(
-                               funds.begin(), funds.end(),
-                               [](const auto& item) { return PageKey(item.first); },
-                               [&](const auto& item) {
-                                 v1::FundView* view = out->add_funds();
-                                 *view = ToFundView(g, item.second, drawdowns);
-                                 return view->ByteSizeLong();
-                               }));
-                       return absl::OkStatus();
-                     });
+    return ReadGroup(
+        ctx, req, resp,
+        [](const ApplyContext&, const core::Group& g, const v1::ListFundsRequest& r,
+           v1::ListFundsResponse* out) -> absl::Status {
+          CONSTELLATION_ASSIGN_OR_RETURN(
+              const ListPage page,
+              ListPage::Open("ListFunds", kIdPageKeySizeBytes, r.page_size(), r.page_token()));
+          const std::vector<core::DrawdownView> drawdowns = core::Drawdowns(g.state());
+          const auto& funds = core::Pooled(g.state()).funds();
+          CONSTELLATION_ASSIGN_OR_RETURN(
+              *out->mutable_next_page_token(),
+              page.Fill(
+                  funds.begin(), funds.end(), [](const auto& item) { return PageKey(item.first); },
+                  [&](const auto& item) {
+                    v1::FundView* view = out->add_funds();
+                    *view = ToFundView(g, item.second, drawdowns);
+                    return view->ByteSizeLong();
+                  }));
+          return absl::OkStatus();
+        });
   }
 
   UnaryReactor* RecordReceipt(CallContext* ctx, const v1::RecordReceiptRequest* req,
@@ -184,9 +184,9 @@ class PooledServiceImpl final : public BoundService<v1::PooledService> {
             CONSTELLATION_ASSIGN_OR_RETURN(const core::FundState* f, FindFund(g, r.fund_id()));
             fund = f->id;
           }
-          CONSTELLATION_ASSIGN_OR_RETURN(
-              const ListPage page, ListPage::Open("ListDrawdowns", kOrderPageKeySizeBytes,
-                                                  r.page_size(), r.page_token()));
+          CONSTELLATION_ASSIGN_OR_RETURN(const ListPage page,
+                                         ListPage::Open("ListDrawdowns", kOrderPageKeySizeBytes,
+                                                        r.page_size(), r.page_token()));
           const std::vector<core::DrawdownView> drawdowns = core::Drawdowns(g.state(), fund);
           CONSTELLATION_ASSIGN_OR_RETURN(
               *out->mutable_next_page_token(),
