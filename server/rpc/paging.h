@@ -43,6 +43,14 @@ std::string PageKey(const core::Id32<Tag>& id) {
   return id.Bytes();
 }
 
+// Sets `*slot` (a view just added to an answer's list) to `view`; returns its size in bytes,
+// what ListPage::Fill's `add` returns.
+template <typename View>
+size_t Appended(View* slot, View view) {
+  *slot = std::move(view);
+  return slot->ByteSizeLong();
+}
+
 // One page of a list RPC, filled on the apply loop.
 class ListPage {
  public:

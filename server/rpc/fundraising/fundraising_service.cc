@@ -39,9 +39,7 @@ absl::Status PledgesPage(const core::Group& g, const v1::ListPledgesRequest& r, 
                          v1::ListPledgesResponse* out) {
   const auto& pledges = core::Fundraising(g.state()).pledges();
   auto add = [&](const core::PledgeState& p) {
-    v1::PledgeView* view = out->add_pledges();
-    *view = ToPledgeView(g, p, as_of_ms);
-    return view->ByteSizeLong();
+    return Appended(out->add_pledges(), ToPledgeView(g, p, as_of_ms));
   };
   if (r.campaign_id().empty()) {
     CONSTELLATION_ASSIGN_OR_RETURN(

@@ -63,9 +63,7 @@ class GovernanceServiceImpl final : public BoundService<v1::GovernanceService> {
                     return PageKey(core::OrderKey{g.dag().Find(p->id)->depth, p->id});
                   },
                   [&](const core::ProposalState* p) {
-                    v1::ProposalView* view = out->add_proposals();
-                    *view = ToProposalView(g, *p, as_of_ms);
-                    return view->ByteSizeLong();
+                    return Appended(out->add_proposals(), ToProposalView(g, *p, as_of_ms));
                   }));
           return absl::OkStatus();
         });

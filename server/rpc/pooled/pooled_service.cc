@@ -96,13 +96,10 @@ class PooledServiceImpl final : public BoundService<v1::PooledService> {
                   items.begin(), items.end(), [](const LedgerItem& item) { return item.key; },
                   [&](const LedgerItem& item) -> size_t {
                     if (item.entry != nullptr) {
-                      v1::PooledEntryView* view = out->add_entries();
-                      *view = ToEntryView(g, *item.entry);
-                      return view->ByteSizeLong();
+                      return Appended(out->add_entries(), ToEntryView(g, *item.entry));
                     }
-                    v1::ContributionView* view = out->add_contributions();
-                    *view = ToContributionView(g, *item.contribution);
-                    return view->ByteSizeLong();
+                    return Appended(out->add_contributions(),
+                                    ToContributionView(g, *item.contribution));
                   }));
           if (!r.page_token().empty()) return absl::OkStatus();  // totals: the first page only
           for (const auto& [key, net] : pooled.net_contributed()) {
@@ -142,9 +139,7 @@ class PooledServiceImpl final : public BoundService<v1::PooledService> {
               page.Fill(
                   funds.begin(), funds.end(), [](const auto& item) { return PageKey(item.first); },
                   [&](const auto& item) {
-                    v1::FundView* view = out->add_funds();
-                    *view = ToFundView(g, item.second, drawdowns);
-                    return view->ByteSizeLong();
+                    return Appended(out->add_funds(), ToFundView(g, item.second, drawdowns));
                   }));
           return absl::OkStatus();
         });
@@ -196,9 +191,7 @@ class PooledServiceImpl final : public BoundService<v1::PooledService> {
                     return PageKey(core::OrderKey{g.dag().Find(d.proposal)->depth, d.proposal});
                   },
                   [&](const core::DrawdownView& d) {
-                    v1::DrawdownView* view = out->add_drawdowns();
-                    *view = ToDrawdownView(g, d);
-                    return view->ByteSizeLong();
+                    return Appended(out->add_drawdowns(), ToDrawdownView(g, d));
                   }));
           return absl::OkStatus();
         });
