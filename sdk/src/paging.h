@@ -31,7 +31,7 @@ inline absl::StatusOr<std::string> DecodePageToken(std::string_view hex) {
     return absl::InvalidArgumentError(
         "page_token is not one a list call returned; start again with an empty token");
   }
-  return absl::HexStringToBytes(hex);
+  return absl::HexStringToBytes(absl::string_view(hex.data(), hex.size()));
 }
 
 // Reads the page `page` names of the list `method` answers to `request` (its paging fields
