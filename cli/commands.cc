@@ -197,7 +197,7 @@ int RunCli(const std::vector<std::string>& args, const EnvLookup& env, std::ostr
   }
   out.flush();
   if (status.ok()) return ToInt(ExitCode::kOk);
-  err << "error: " << EscapeControls(status.message(), EscapeStyle::kLines) << "\n";
+  err << "error: " << EscapeControls(std::string(status.message()), EscapeStyle::kLines) << "\n";
   const std::string hint = Hint(status, command, context);
   if (!hint.empty()) err << "hint: " << EscapeControls(hint, EscapeStyle::kLines) << "\n";
   return ToInt(ExitCodeFor(status.code()));
