@@ -17,8 +17,9 @@ FlagSpec FlagOfUsage(std::string_view usage, std::string help) {
 
 }  // namespace
 
-CommandContext::CommandContext(const Invocation& invocation, EnvLookup env, std::ostream& err)
-    : invocation_(invocation), env_(std::move(env)), err_(err) {}
+CommandContext::CommandContext(const Invocation& invocation, EnvLookup env, std::ostream& out,
+                               std::ostream& err)
+    : invocation_(invocation), env_(std::move(env)), out_(out), err_(err) {}
 
 absl::StatusOr<std::string> CommandContext::config_path() { return ConfigPath(env_); }
 

@@ -45,7 +45,8 @@ absl::StatusOr<std::vector<Entry>> ReadAll(Stream& stream) {
 // What a running command has at hand.
 class CommandContext {
  public:
-  CommandContext(const Invocation& invocation, EnvLookup env, std::ostream& err);
+  // `out` is stdout, for lists printed page by page (ReadPages); `err` stderr.
+  CommandContext(const Invocation& invocation, EnvLookup env, std::ostream& out, std::ostream& err);
 
   const Invocation& invocation() const { return invocation_; }
   OutputFormat format() const { return invocation_.global.output; }
@@ -100,6 +101,27 @@ class CommandContext {
     return ReadCall(method, std::forward<Print>(print), args..., *as_of_ms);
   }
 
+  // A list read page by page (client.proto "Paged lists"): connects, then calls
+  // `call(client, page)` (a List*Page method of the client, returning Page<Record>) from the
+  // first page until the last, and prints each page as it arrives with `print` (a
+  // RecordFormat) through a ListWriter: -o json and -o csv stream, the table waits for the
+  // last page to align its columns. Returns what is left to print. On an error after the first
+  // page, what was printed stays (incomplete) and the command fails with that error.
+  template <typename Call, typename Print>
+  absl::StatusOr<Output> ReadPages(Call&& call, Print&& print) {
+    absl::StatusOr<Client*> connected = client();
+    if (!connected.ok()) return connected.status();
+    ListWriter writer(out_, format());
+    PageOptions page;
+    do {
+      auto next = call(**connected, page);
+      if (!next.ok()) return next.status();
+      writer.Add(print(next->items));
+      page.page_token = std::move(next->next_page_token);
+    } while (!page.page_token.empty());
+    return writer.Finish();
+  }
+
   // A write: as Read, but `print(result, request_id)`, for the request id in the output.
   template <typename Call, typename Print>
   absl::StatusOr<Output> Write(Call&& call, Print&& print) {
@@ -125,6 +147,7 @@ class CommandContext {
 
   const Invocation& invocation_;
   EnvLookup env_;
+  std::ostream& out_;
   std::ostream& err_;
   std::optional<Config> config_;
   std::optional<Connection> connection_;

@@ -180,14 +180,16 @@ int RunCli(const std::vector<std::string>& args, const EnvLookup& env, std::ostr
     return ToInt(ExitCode::kOk);
   }
   const Command& command = FindCommand(*invocation->command);
-  CommandContext context(*invocation, env, err);
+  CommandContext context(*invocation, env, out, err);
   absl::Status status;
   try {
     absl::StatusOr<Output> output = command.run(*invocation, context);
     status = output.status();
     if (output.ok()) {
       out << RenderOutput(*output, context.format());
-      for (const std::string& note : output->notes) err << "note: " << note << "\n";
+      for (const std::string& note : output->notes) {
+        err << "note: " << EscapeControls(note, EscapeStyle::kLines) << "\n";
+      }
     }
   } catch (const std::exception& error) {
     // Libraries that throw (JSON, TOML) are caught here at the latest, never past main.
@@ -195,9 +197,9 @@ int RunCli(const std::vector<std::string>& args, const EnvLookup& env, std::ostr
   }
   out.flush();
   if (status.ok()) return ToInt(ExitCode::kOk);
-  err << "error: " << ErrorText(status) << "\n";
+  err << "error: " << EscapeControls(ErrorText(status), EscapeStyle::kLines) << "\n";
   const std::string hint = Hint(status, command, context);
-  if (!hint.empty()) err << "hint: " << hint << "\n";
+  if (!hint.empty()) err << "hint: " << EscapeControls(hint, EscapeStyle::kLines) << "\n";
   return ToInt(ExitCodeFor(status.code()));
 }
 

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include <absl/strings/ascii.h>
+#include <absl/strings/str_format.h>
 
 namespace constellation::cli {
 namespace {
@@ -13,12 +14,84 @@ void Pad(std::string* out, size_t count) { out->append(count, ' '); }
 void AppendCsvRow(std::string* out, const std::vector<std::string>& cells) {
   for (size_t i = 0; i < cells.size(); ++i) {
     if (i > 0) out->push_back(',');
-    out->append(CsvField(cells[i]));
+    out->append(CsvField(EscapeControls(cells[i], EscapeStyle::kLines)));
   }
   out->push_back('\n');
 }
 
+// The length of the valid UTF-8 sequence at the start of `text` (1..4), or 0 when the first
+// byte does not start one (a stray continuation byte, a bad lead, a truncated or overlong
+// sequence, a surrogate).
+size_t Utf8SequenceLength(std::string_view text) {
+  const auto byte = [&](size_t i) { return static_cast<unsigned char>(text[i]); };
+  const unsigned char lead = byte(0);
+  size_t length = 0;
+  uint32_t code_point = 0;
+  if (lead < 0x80) return 1;
+  if ((lead & 0xE0) == 0xC0) {
+    length = 2;
+    code_point = lead & 0x1F;
+  } else if ((lead & 0xF0) == 0xE0) {
+    length = 3;
+    code_point = lead & 0x0F;
+  } else if ((lead & 0xF8) == 0xF0) {
+    length = 4;
+    code_point = lead & 0x07;
+  } else {
+    return 0;
+  }
+  if (text.size() < length) return 0;
+  for (size_t i = 1; i < length; ++i) {
+    if ((byte(i) & 0xC0) != 0x80) return 0;
+    code_point = (code_point << 6) | (byte(i) & 0x3F);
+  }
+  static constexpr uint32_t kMinimum[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (code_point < kMinimum[length] || code_point > 0x10FFFF ||
+      (code_point >= 0xD800 && code_point <= 0xDFFF)) {
+    return 0;
+  }
+  return length;
+}
+
 }  // namespace
+
+std::string EscapeControls(std::string_view text, EscapeStyle style) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size();) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    const size_t length = Utf8SequenceLength(text.substr(i));
+    if (length == 0) {  // not UTF-8: one byte, shown (an 8-bit terminal may read 0x9B as CSI)
+      out += style == EscapeStyle::kJson ? std::string("\\ufffd") : absl::StrFormat("\\x%02x", c);
+      ++i;
+      continue;
+    }
+    if (length == 2 && c == 0xC2 && static_cast<unsigned char>(text[i + 1]) < 0xA0) {  // C1
+      out += absl::StrFormat("\\u%04x", static_cast<unsigned char>(text[i + 1]));
+      i += 2;
+      continue;
+    }
+    if (length > 1 || (c >= 0x20 && c != 0x7F)) {
+      out.append(text.substr(i, length));
+      i += length;
+      continue;
+    }
+    ++i;
+    if (c == '\t' || c == '\n' || c == '\r') {
+      if (style == EscapeStyle::kCell) {
+        out.push_back(' ');
+        continue;
+      }
+      if (c != '\r') {
+        out.push_back(static_cast<char>(c));
+        continue;
+      }
+    }
+    out +=
+        style == EscapeStyle::kJson ? absl::StrFormat("\\u%04x", c) : absl::StrFormat("\\x%02x", c);
+  }
+  return out;
+}
 
 size_t DisplayWidth(std::string_view text) {
   size_t width = 0;
@@ -28,19 +101,13 @@ size_t DisplayWidth(std::string_view text) {
   return width;
 }
 
-std::string OneLine(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
-  }
-  return out;
-}
+std::string OneLine(std::string_view text) { return EscapeControls(text, EscapeStyle::kCell); }
 
 std::string RenderTable(const Table& table) {
   std::vector<std::string> headers;
   std::vector<size_t> widths;
   for (const Column& column : table.columns) {
-    headers.push_back(absl::AsciiStrToUpper(column.name));
+    headers.push_back(OneLine(absl::AsciiStrToUpper(column.name)));
     widths.push_back(DisplayWidth(headers.back()));
   }
   std::vector<std::vector<std::string>> rows;
@@ -98,11 +165,11 @@ std::string RenderCsv(const Table& table) {
 
 std::string RenderKeyValues(const KeyValues& values) {
   size_t width = 0;
-  for (const auto& [key, value] : values) width = std::max(width, DisplayWidth(key));
+  for (const auto& [key, value] : values) width = std::max(width, DisplayWidth(OneLine(key)));
   std::string out;
   for (const auto& [key, value] : values) {
-    std::string line = key;
-    Pad(&line, width - DisplayWidth(key) + 2);
+    std::string line = OneLine(key);
+    Pad(&line, width - DisplayWidth(line) + 2);
     line += OneLine(value);
     while (!line.empty() && line.back() == ' ') line.pop_back();
     out += line + "\n";
@@ -117,7 +184,8 @@ std::string RenderKeyValuesCsv(const KeyValues& values) {
 }
 
 std::string DumpJson(const Json& json) {
-  return json.dump(2, ' ', false, Json::error_handler_t::replace);
+  return EscapeControls(json.dump(2, ' ', false, Json::error_handler_t::replace),
+                        EscapeStyle::kJson);
 }
 
 Output Output::List(Json json, Table table) {
@@ -143,7 +211,7 @@ Output Output::Text(std::string text) {
 }
 
 std::string RenderOutput(const Output& output, OutputFormat format) {
-  if (output.text.has_value()) return *output.text;
+  if (output.text.has_value()) return EscapeControls(*output.text, EscapeStyle::kLines);
   if (format == OutputFormat::kJson) return DumpJson(output.json) + "\n";
   if (output.list.has_value()) {
     if (format == OutputFormat::kCsv) return RenderCsv(*output.list);
@@ -158,6 +226,57 @@ std::string RenderOutput(const Output& output, OutputFormat format) {
     if (!table.rows.empty()) out += "\n" + title + ":\n" + RenderTable(table);
   }
   return out;
+}
+
+void ListWriter::Add(const Output& page) {
+  if (!empty_.has_value()) empty_ = page;
+  if (format_ == OutputFormat::kTable) {
+    if (!kept_.has_value() || kept_->list->rows.empty()) {
+      std::vector<std::vector<std::string>> rows;
+      if (kept_.has_value()) rows = std::move(kept_->list->rows);
+      kept_ = page;  // the columns (and their alignment) of the first page with rows
+      kept_->list->rows = std::move(rows);
+    }
+    for (const std::vector<std::string>& row : page.list->rows) kept_->list->rows.push_back(row);
+    return;
+  }
+  if (format_ == OutputFormat::kCsv) {
+    if (page.list->rows.empty()) return;
+    Table rows{page.list->columns, page.list->rows};
+    std::string text = RenderCsv(rows);
+    if (started_) text.erase(0, text.find('\n') + 1);  // one header
+    started_ = true;
+    out_ << text;
+    out_.flush();
+    return;
+  }
+  std::string text;
+  for (const Json& item : page.json) {
+    text += started_ ? ",\n" : "[\n";
+    started_ = true;
+    const std::string dumped = DumpJson(item);
+    size_t line_start = 0;
+    while (line_start < dumped.size()) {  // indented as an element of the array
+      const size_t line_end = dumped.find('\n', line_start);
+      const size_t end = line_end == std::string::npos ? dumped.size() : line_end;
+      text += "  ";
+      text.append(dumped, line_start, end - line_start);
+      if (line_end != std::string::npos) text += '\n';
+      line_start = end + 1;
+    }
+  }
+  out_ << text;
+  out_.flush();
+}
+
+Output ListWriter::Finish() {
+  if (format_ == OutputFormat::kTable && kept_.has_value()) return *std::move(kept_);
+  if (!started_) {
+    if (format_ == OutputFormat::kJson) return Output::Text("[]\n");
+    Output empty = empty_.has_value() ? *std::move(empty_) : Output::List(Json::array(), {});
+    return empty;
+  }
+  return Output::Text(format_ == OutputFormat::kJson ? "\n]\n" : "");
 }
 
 }  // namespace constellation::cli

@@ -3,11 +3,16 @@
 // Rendering of results for people and scripts: aligned tables (the default), CSV (RFC 4180, for
 // lists), key/value blocks (for one object) and JSON (nlohmann::ordered_json, so that keys keep
 // the stable, documented order the callers build them in). An Output is what a command prints
-// when it succeeds; RenderOutput turns it into the text of the format the user chose with -o.
-// Thread safety: pure functions and plain values.
+// when it succeeds; RenderOutput turns it into the text of the format the user chose with -o. A
+// long list is printed page by page as it arrives (ListWriter).
+// Whatever the CLI prints passes EscapeControls here, in one place: names and notes come from
+// other organisations' records (or from old data), and a control character or terminal escape
+// in them must never reach the terminal raw.
+// Thread safety: pure functions and plain values; a ListWriter belongs to one command run.
 #pragma once
 
 #include <optional>
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -36,7 +41,20 @@ using KeyValues = std::vector<std::pair<std::string, std::string>>;
 // The number of terminal columns `text` takes, counting UTF-8 code points (not bytes).
 size_t DisplayWidth(std::string_view text);
 
-// Text safe for one table cell: control characters (newlines, tabs) become spaces.
+// How EscapeControls writes what it escapes.
+enum class EscapeStyle {
+  kCell,   // one table cell or key/value line: tab, LF and CR become spaces
+  kLines,  // text of several lines (CSV fields, messages): tab and LF stay
+  kJson,   // JSON text (whose C0 controls are already escaped): \u00XX forms, valid JSON
+};
+
+// `text` with every control character made visible: the C0 controls (ESC included, so an escape
+// sequence shows as "\x1b[31m"), DEL and bytes that are not valid UTF-8 as "\xNN", the C1
+// controls U+0080..U+009F as "\u0080".."\u009f" (in kJson: "\u001b", "\u007f", "\u0080"),
+// but for the whitespace that `style` keeps or turns into spaces. Printable UTF-8 is kept.
+std::string EscapeControls(std::string_view text, EscapeStyle style);
+
+// Text safe for one table cell: EscapeControls(text, EscapeStyle::kCell).
 std::string OneLine(std::string_view text);
 
 // Columns padded to their widest cell (header included), separated by two spaces, upper-case
@@ -44,7 +62,7 @@ std::string OneLine(std::string_view text);
 std::string RenderTable(const Table& table);
 
 // RFC 4180: header row, then rows; a field with a comma, quote, CR or LF is quoted, and quotes
-// inside are doubled. Lines end in "\n".
+// inside are doubled. Lines end in "\n". Fields pass EscapeControls(kLines) first.
 std::string RenderCsv(const Table& table);
 std::string CsvField(std::string_view field);
 
@@ -54,7 +72,8 @@ std::string RenderKeyValues(const KeyValues& values);
 // Key/value pairs as a two-column CSV ("key,value").
 std::string RenderKeyValuesCsv(const KeyValues& values);
 
-// Prints the JSON text (two-space indent; invalid UTF-8 replaced, never thrown).
+// Prints the JSON text (two-space indent; invalid UTF-8 replaced, never thrown; DEL and C1
+// controls escaped as \u00XX).
 std::string DumpJson(const Json& json);
 
 // What a command prints on stdout when it succeeds: a list (a JSON array, or a table / CSV), one
@@ -77,5 +96,28 @@ struct Output {
 
 // The stdout text of `output` in `format`.
 std::string RenderOutput(const Output& output, OutputFormat format);
+
+// Prints a list that arrives page by page (CommandContext::ReadPages). With -o json it writes
+// one JSON array, with -o csv one header and the rows, each page as it comes (the text is the
+// same as RenderOutput of the whole list), so a list of any length is printed without holding
+// it. In the table format the columns are aligned over the whole list, so the rows are kept
+// and printed by RenderOutput of Finish()'s Output. Nothing is written before the first page.
+class ListWriter {
+ public:
+  ListWriter(std::ostream& out, OutputFormat format) : out_(out), format_(format) {}
+
+  // Prints (or, in the table format, keeps) one page: an Output::List of its items.
+  void Add(const Output& page);
+  // Ends the list: what RunCli still prints (the table, or an empty JSON array or the CSV header
+  // when no page had an item, else nothing).
+  Output Finish();
+
+ private:
+  std::ostream& out_;
+  OutputFormat format_;
+  bool started_ = false;         // json: "[" written; csv: header written
+  std::optional<Output> kept_;   // the table format's rows, and the first page's columns
+  std::optional<Output> empty_;  // the first page, for an empty list
+};
 
 }  // namespace constellation::cli

@@ -126,7 +126,11 @@ absl::StatusOr<Output> CampaignOpenCommand(const Invocation& inv, CommandContext
 
 absl::StatusOr<Output> CampaignListCommand(const Invocation& inv, CommandContext& context) {
   const std::string group_id = inv.Get("group");
-  return context.ReadCall(&Client::ListCampaigns, kCampaignFormat, group_id);
+  return context.ReadPages(
+      [&](Client& client, const PageOptions& page) {
+        return client.ListCampaignsPage(group_id, page);
+      },
+      kCampaignFormat);
 }
 
 absl::StatusOr<Output> CampaignShowCommand(const Invocation& inv, CommandContext& context) {
@@ -397,8 +401,13 @@ absl::StatusOr<Output> PledgeReleaseCommand(const Invocation& inv, CommandContex
 }
 
 absl::StatusOr<Output> PledgeListCommand(const Invocation& inv, CommandContext& context) {
-  return context.ReadCallAsOf(AsOfMs(inv), &Client::ListPledges, kPledgeFormat, inv.Get("group"),
-                              inv.Get("campaign"));
+  const absl::StatusOr<uint64_t> as_of_ms = AsOfMs(inv);
+  if (!as_of_ms.ok()) return as_of_ms.status();
+  return context.ReadPages(
+      [&](Client& client, const PageOptions& page) {
+        return client.ListPledgesPage(inv.Get("group"), inv.Get("campaign"), *as_of_ms, page);
+      },
+      kPledgeFormat);
 }
 
 absl::StatusOr<Output> PledgeShowCommand(const Invocation& inv, CommandContext& context) {

@@ -172,8 +172,13 @@ absl::StatusOr<uint64_t> AsOfMs(const Invocation& inv) {
 }
 
 absl::StatusOr<Output> ProposalListCommand(const Invocation& inv, CommandContext& context) {
-  return context.ReadCallAsOf(AsOfMs(inv), &Client::ListProposals, kProposalFormat,
-                              inv.Get("group"), inv.Has("open"));
+  const absl::StatusOr<uint64_t> as_of_ms = AsOfMs(inv);
+  if (!as_of_ms.ok()) return as_of_ms.status();
+  return context.ReadPages(
+      [&](Client& client, const PageOptions& page) {
+        return client.ListProposalsPage(inv.Get("group"), inv.Has("open"), *as_of_ms, page);
+      },
+      kProposalFormat);
 }
 
 absl::StatusOr<Output> ProposalShowCommand(const Invocation& inv, CommandContext& context) {

@@ -85,7 +85,9 @@ absl::StatusOr<Output> GroupCreateCommand(const Invocation& inv, CommandContext&
 }
 
 absl::StatusOr<Output> GroupListCommand(const Invocation&, CommandContext& context) {
-  return context.ReadCall(&Client::ListGroups, kGroupFormat);
+  return context.ReadPages(
+      [](Client& client, const PageOptions& page) { return client.ListGroupsPage(page); },
+      kGroupFormat);
 }
 
 absl::StatusOr<Output> GroupShowCommand(const Invocation& inv, CommandContext& context) {

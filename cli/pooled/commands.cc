@@ -244,7 +244,11 @@ absl::StatusOr<Output> FundCreateCommand(const Invocation& inv, CommandContext& 
 }
 
 absl::StatusOr<Output> FundListCommand(const Invocation& inv, CommandContext& context) {
-  return context.ReadCall(&Client::ListFunds, kFundFormat, inv.Get("group"));
+  return context.ReadPages(
+      [&](Client& client, const PageOptions& page) {
+        return client.ListFundsPage(inv.Get("group"), page);
+      },
+      kFundFormat);
 }
 
 absl::StatusOr<Output> RequestCommand(const Invocation& inv, CommandContext& context) {
@@ -322,8 +326,11 @@ absl::StatusOr<Output> ReceiptCommand(const Invocation& inv, CommandContext& con
 }
 
 absl::StatusOr<Output> DrawdownsCommand(const Invocation& inv, CommandContext& context) {
-  return context.ReadCall(&Client::ListDrawdowns, kDrawdownFormat, inv.Get("group"),
-                          inv.Get("fund"));
+  return context.ReadPages(
+      [&](Client& client, const PageOptions& page) {
+        return client.ListDrawdownsPage(inv.Get("group"), inv.Get("fund"), page);
+      },
+      kDrawdownFormat);
 }
 
 absl::StatusOr<Output> LedgerCommand(const Invocation& inv, CommandContext& context) {

@@ -122,6 +122,20 @@ inline constexpr uint64_t kVotingWindowMsMax = uint64_t{366} * 24 * 60 * 60 * 10
 // A member's voting weight (MemberProfile.voting_weight, AdmitPayload.voting_weight).
 inline constexpr uint32_t kVotingWeightMax = 1'000'000;
 
+// Paged list RPCs (client.proto "Paged lists", docs/PROTOCOL.md): items per page when the
+// request gives no page_size, and at most; a page also ends once its views reach
+// kListPageBytesMax (the item that crosses it is the page's last), so an answer is at most
+// kListPageBytesMax plus one view. The largest view a list carries is bounded by
+// kListViewSizeBytesMax: a pledge's (one event of at most kEventSizeBytesMax with its derived
+// installment lines) or a proposal's (its electorate, one voter per member).
+inline constexpr size_t kListPageSizeDefault = 100;
+inline constexpr size_t kListPageSizeMax = 1'000;
+inline constexpr size_t kListPageBytesMax = 2 * 1024 * 1024;
+inline constexpr size_t kListViewSizeBytesMax = 1024 * 1024;
+static_assert(kListPageSizeDefault <= kListPageSizeMax);
+static_assert(kListViewSizeBytesMax >= 4 * kEventSizeBytesMax);
+static_assert(kListPageBytesMax + kListViewSizeBytesMax + 1024 <= kRpcMessageSizeBytesMax);
+
 // Relations between limits that the comments above state in words (TigerBeetle style: the
 // build fails when a change breaks one).
 // A signed event is the event plus the signature and protobuf framing.

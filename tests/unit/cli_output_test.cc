@@ -1,5 +1,6 @@
 // tests/unit/cli_output_test.cc: tables line up, CSV quotes per RFC 4180, JSON is valid and
-// carries amounts both as minor units and decimals.
+// carries amounts both as minor units and decimals, control characters and terminal escapes
+// never reach the terminal raw, and a list printed page by page is the same text as whole.
 #include <cstdint>
 #include <sstream>
 #include <string>
@@ -242,6 +243,95 @@ TEST(CliOutputTest, HelpersFormatIdsAndMoney) {
   EXPECT_EQ(ShortId(""), "");
   EXPECT_EQ(MoneyText(25050, "EUR"), "250.50 EUR");
   EXPECT_EQ(MoneyText(7, "JPY"), "7 JPY");
+}
+
+// Issue 11: names from hostile or old data carried terminal escapes that the CLI printed raw.
+// Every control character shows as text in tables, key/value lines, CSV and plain text, and as
+// a JSON escape in JSON; no ESC (0x1b), CSI (0x9b, raw or as U+009B) or DEL byte is printed.
+void ExpectNoRawControls(const std::string& printed, const std::string& where) {
+  for (size_t i = 0; i < printed.size();) {
+    const unsigned char c = static_cast<unsigned char>(printed[i]);
+    if (c < 0x80) {
+      EXPECT_FALSE(c < 0x20 && c != '\n' && c != '\t')
+          << where << ": byte " << int{c} << " at " << i;
+      EXPECT_NE(c, 0x7f) << where << ": DEL at " << i;
+      ++i;
+      continue;
+    }
+    // Only whole UTF-8 sequences, and none of them a C1 control (U+0080..U+009F).
+    const size_t length = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 ? 2 : 0;
+    ASSERT_NE(length, 0u) << where << ": stray byte " << int{c} << " at " << i;
+    ASSERT_LE(i + length, printed.size()) << where << ": cut sequence at " << i;
+    for (size_t k = 1; k < length; ++k) {
+      ASSERT_EQ(static_cast<unsigned char>(printed[i + k]) & 0xc0, 0x80) << where << " at " << i;
+    }
+    EXPECT_FALSE(c == 0xc2 && static_cast<unsigned char>(printed[i + 1]) < 0xa0)
+        << where << ": C1 control at " << i;
+    i += length;
+  }
+}
+
+TEST(CliOutputTest, HostileNamesAreEscapedInTablesAndCsv) {
+  const std::string hostile =
+      "Evil\x1b[2J\x1b]0;pwned\x07 Org\x7f\xc2\x9b"
+      "31m\x9b"
+      "1m\tend\r";
+  Table table{{{"name"}, {"amount", true}}, {}};
+  table.rows.push_back({hostile, "5.00"});
+  const std::string rendered = RenderTable(table);
+  ExpectNoRawControls(rendered, "table");
+  EXPECT_THAT(rendered, HasSubstr("Evil\\x1b[2J\\x1b]0;pwned\\x07 Org\\x7f\\u009b31m\\x9b1m end "));
+
+  const std::string csv = RenderCsv(table);
+  ExpectNoRawControls(csv, "csv");
+  EXPECT_THAT(csv, HasSubstr("Evil\\x1b[2J\\x1b]0;pwned\\x07 Org\\x7f\\u009b31m\\x9b1m\tend\\x0d"));
+  EXPECT_THAT(Lines(csv), ElementsAre("name,amount", ::testing::StartsWith("Evil")));
+
+  const std::string details = RenderKeyValues({{"name", hostile}, {"ke\x1by", "v"}});
+  ExpectNoRawControls(details, "key/value lines");
+  EXPECT_THAT(details, HasSubstr("ke\\x1by"));
+  ExpectNoRawControls(RenderKeyValuesCsv({{"name", hostile}}), "key/value csv");
+  ExpectNoRawControls(RenderOutput(Output::Text(hostile + "\n"), OutputFormat::kTable), "text");
+
+  const std::string json = DumpJson(Json{{"name", hostile}});
+  ExpectNoRawControls(json, "json");
+  EXPECT_THAT(json, HasSubstr("\\u001b[2J"));
+  EXPECT_THAT(json, HasSubstr("\\u009b31m"));
+  EXPECT_EQ(nlohmann::json::parse(json)["name"].get<std::string>().substr(0, 5), "Evil\x1b");
+}
+
+TEST(CliOutputTest, EscapingKeepsPrintableUtf8AndShowsBrokenBytes) {
+  EXPECT_EQ(OneLine("Fondation Société 日本 €"), "Fondation Société 日本 €");
+  EXPECT_EQ(OneLine("cut \xe2\x82"), "cut \\xe2\\x82");
+  EXPECT_EQ(OneLine("overlong \xc0\xaf"), "overlong \\xc0\\xaf");
+  EXPECT_EQ(EscapeControls("a\nb\tc\x01", EscapeStyle::kLines), "a\nb\tc\\x01");
+}
+
+// A list printed page by page (ListWriter) is byte for byte what the whole list prints.
+TEST(CliOutputTest, ListPrintedPageByPageEqualsTheWholeList) {
+  auto page = [](std::vector<int> ids) {
+    Json json = Json::array();
+    Table table{{{"id"}, {"name"}, {"n", true}}, {}};
+    for (int id : ids) {
+      json.push_back(
+          Json{{"id", id}, {"name", "org " + std::to_string(id)}, {"nested", {{"a", 1}}}});
+      table.rows.push_back({std::to_string(id), "org\x1b " + std::to_string(id), "7"});
+    }
+    return Output::List(std::move(json), std::move(table));
+  };
+  for (OutputFormat format : {OutputFormat::kJson, OutputFormat::kCsv, OutputFormat::kTable}) {
+    for (const std::vector<std::vector<int>>& pages :
+         std::vector<std::vector<std::vector<int>>>{{{1, 2}, {3}, {4, 5, 6}}, {{}}, {{1}, {}}}) {
+      std::vector<int> all;
+      for (const auto& p : pages) all.insert(all.end(), p.begin(), p.end());
+      std::ostringstream streamed;
+      ListWriter writer(streamed, format);
+      for (const auto& p : pages) writer.Add(page(p));
+      streamed << RenderOutput(writer.Finish(), format);
+      EXPECT_EQ(streamed.str(), RenderOutput(page(all), format))
+          << "format " << static_cast<int>(format) << ", " << pages.size() << " pages";
+    }
+  }
 }
 
 }  // namespace

@@ -186,8 +186,10 @@ class Client {
                                          const WriteOptions& write = {});
   // kNotFound for an unknown group (or one an auditor token is not scoped to).
   absl::StatusOr<Group> GetGroup(std::string_view group_id);
-  // Every group the node holds (auditors: those in scope), ordered by group id.
+  // Every group the node holds (auditors: those in scope), ordered by group id: every page
+  // (ListGroupsPage reads one; see PageOptions). kInvalidArgument for a bad page token.
   absl::StatusOr<std::vector<Group>> ListGroups();
+  absl::StatusOr<Page<Group>> ListGroupsPage(const PageOptions& page);
   // The group's signed events after `after_position` (0 = from the genesis).
   // kInvalidArgument for a malformed id; other errors come from Next().
   absl::StatusOr<GroupEventStream> GroupEvents(std::string_view group_id,
@@ -223,6 +225,9 @@ class Client {
   absl::StatusOr<std::vector<Proposal>> ListProposals(std::string_view group_id,
                                                       bool open_only = false,
                                                       uint64_t as_of_ms = 0);
+  // One page of ListProposals (PageOptions).
+  absl::StatusOr<Page<Proposal>> ListProposalsPage(std::string_view group_id, bool open_only,
+                                                   uint64_t as_of_ms, const PageOptions& page);
   // What is waiting on whom: proposals that need this org's stance, and the others that are not
   // final yet with the members whose stances are missing. `group_id` empty = every group this
   // node's org is an active member of.
@@ -258,7 +263,10 @@ class Client {
                                              const CampaignInput& campaign,
                                              const WriteOptions& write = {});
   absl::StatusOr<Campaign> GetCampaign(std::string_view group_id, std::string_view campaign_id);
+  // The group's campaigns ordered by id (every page; ListCampaignsPage reads one).
   absl::StatusOr<std::vector<Campaign>> ListCampaigns(std::string_view group_id);
+  absl::StatusOr<Page<Campaign>> ListCampaignsPage(std::string_view group_id,
+                                                   const PageOptions& page);
 
   // Records a pledge by this node's org. See client.proto for the error codes.
   absl::StatusOr<PledgeWrite> RecordPledge(std::string_view group_id, std::string_view campaign_id,
@@ -315,10 +323,16 @@ class Client {
   // The pledge with its status derived as of `as_of_ms` (0 = now).
   absl::StatusOr<Pledge> GetPledge(std::string_view group_id, std::string_view pledge_id,
                                    uint64_t as_of_ms = 0);
-  // Pledges of the group, or of one campaign when `campaign_id` is not empty.
+  // Pledges of the group (ordered by id), or of one campaign when `campaign_id` is not empty
+  // (in canonical order), with their status as of `as_of_ms` (0 = now). Reads every page: for
+  // a list too long to hold, walk it with ListPledgesPage.
   absl::StatusOr<std::vector<Pledge>> ListPledges(std::string_view group_id,
                                                   std::string_view campaign_id = "",
                                                   uint64_t as_of_ms = 0);
+  // One page of ListPledges (PageOptions). kInvalidArgument for a bad page token.
+  absl::StatusOr<Page<Pledge>> ListPledgesPage(std::string_view group_id,
+                                               std::string_view campaign_id, uint64_t as_of_ms,
+                                               const PageOptions& page);
   // Every version of one pledge (`pledge_id` set) or of every pledge of the group, optionally
   // of one campaign. kInvalidArgument for a malformed id; other errors come from Next().
   absl::StatusOr<PledgeHistoryStream> PledgeHistory(std::string_view group_id,
@@ -351,7 +365,9 @@ class Client {
   absl::StatusOr<FundWrite> CreateFund(std::string_view group_id, std::string_view proposal_id,
                                        const WriteOptions& write = {});
   absl::StatusOr<Fund> GetFund(std::string_view group_id, std::string_view fund_id);
+  // The group's funds ordered by id (every page; ListFundsPage reads one).
   absl::StatusOr<std::vector<Fund>> ListFunds(std::string_view group_id);
+  absl::StatusOr<Page<Fund>> ListFundsPage(std::string_view group_id, const PageOptions& page);
   // Confirms a contribution's cash arrived in the fund (the fund's fiscal host only).
   absl::StatusOr<ContributionWrite> RecordReceipt(std::string_view group_id,
                                                   std::string_view contribution_id,
@@ -364,8 +380,12 @@ class Client {
                                          const Money& amount, std::string_view external_ref,
                                          uint64_t paid_ms = 0, const WriteOptions& write = {});
   // Drawdowns (ALLOCATE_FUNDS proposals) with their status, of one fund when given.
+  // In canonical order of their proposals; every page (ListDrawdownsPage reads one).
   absl::StatusOr<std::vector<Drawdown>> ListDrawdowns(std::string_view group_id,
                                                       std::string_view fund_id = "");
+  absl::StatusOr<Page<Drawdown>> ListDrawdownsPage(std::string_view group_id,
+                                                   std::string_view fund_id,
+                                                   const PageOptions& page);
   absl::StatusOr<BenefitShares> GetShares(std::string_view group_id);
 
  private:

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace constellation {
 
@@ -32,6 +33,26 @@ struct EventRef {
   std::string author;    // hex org key
   uint64_t seq = 0;
   Hlc hlc;
+};
+
+// Which page of a long list to read (the List*Page methods; client.proto "Paged lists"). The
+// List* methods without "Page" read every page and return the whole list.
+struct PageOptions {
+  // Items wanted: 0 = the node's default (100); more than the maximum (1000) reads the
+  // maximum. A page may hold fewer (a page also ends at 2 MiB of views): only an empty
+  // next_page_token marks the last page.
+  uint32_t page_size = 0;
+  // "" = the first page; otherwise the next_page_token of the previous page of the same list
+  // with the same arguments.
+  std::string page_token;
+};
+
+// One page of a list, in the list's order. Every item that exists from the first page to the
+// last is read exactly once; items added or changed meanwhile may or may not be.
+template <typename Item>
+struct Page {
+  std::vector<Item> items;
+  std::string next_page_token;  // "" = this was the last page
 };
 
 }  // namespace constellation

@@ -8,6 +8,7 @@
 #include "sdk/src/convert.h"
 #include "sdk/src/fundraising/fundraising_convert.h"
 #include "sdk/src/hex.h"
+#include "sdk/src/paging.h"
 #include "sdk/src/status.h"
 #include "sdk/src/streams.h"
 #include "sdk/src/unary_call.h"
@@ -42,8 +43,16 @@ absl::StatusOr<Campaign> Client::GetCampaign(std::string_view group_id,
 absl::StatusOr<std::vector<Campaign>> Client::ListCampaigns(std::string_view group_id) {
   v1::ListCampaignsRequest request;
   CONSTELLATION_SDK_RETURN_IF_ERROR(DecodeId(group_id, "group_id", request.mutable_group_id()));
-  return UnaryCall<std::vector<Campaign>>(*core_, "ListCampaigns", &FundraisingStub::ListCampaigns,
-                                          request, FromProto);
+  return internal::DrainPages<Campaign>(*core_, "ListCampaigns", &FundraisingStub::ListCampaigns,
+                                        request, FromProto);
+}
+
+absl::StatusOr<Page<Campaign>> Client::ListCampaignsPage(std::string_view group_id,
+                                                         const PageOptions& page) {
+  v1::ListCampaignsRequest request;
+  CONSTELLATION_SDK_RETURN_IF_ERROR(DecodeId(group_id, "group_id", request.mutable_group_id()));
+  return internal::PageCall<Campaign>(*core_, "ListCampaigns", &FundraisingStub::ListCampaigns,
+                                      request, page, FromProto);
 }
 
 namespace {
@@ -206,16 +215,37 @@ absl::StatusOr<Pledge> Client::GetPledge(std::string_view group_id, std::string_
   return UnaryCall<Pledge>(*core_, "GetPledge", &FundraisingStub::GetPledge, request, FromProto);
 }
 
-absl::StatusOr<std::vector<Pledge>> Client::ListPledges(std::string_view group_id,
-                                                        std::string_view campaign_id,
-                                                        uint64_t as_of_ms) {
+namespace {
+
+absl::StatusOr<v1::ListPledgesRequest> PledgesRequest(std::string_view group_id,
+                                                      std::string_view campaign_id,
+                                                      uint64_t as_of_ms) {
   v1::ListPledgesRequest request;
   CONSTELLATION_SDK_RETURN_IF_ERROR(DecodeId(group_id, "group_id", request.mutable_group_id()));
   CONSTELLATION_SDK_RETURN_IF_ERROR(
       DecodeOptionalId(campaign_id, "campaign_id", request.mutable_campaign_id()));
   request.set_as_of_ms(as_of_ms);
-  return UnaryCall<std::vector<Pledge>>(*core_, "ListPledges", &FundraisingStub::ListPledges,
-                                        request, FromProto);
+  return request;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<Pledge>> Client::ListPledges(std::string_view group_id,
+                                                        std::string_view campaign_id,
+                                                        uint64_t as_of_ms) {
+  absl::StatusOr<v1::ListPledgesRequest> request = PledgesRequest(group_id, campaign_id, as_of_ms);
+  if (!request.ok()) return request.status();
+  return internal::DrainPages<Pledge>(*core_, "ListPledges", &FundraisingStub::ListPledges,
+                                      *std::move(request), FromProto);
+}
+
+absl::StatusOr<Page<Pledge>> Client::ListPledgesPage(std::string_view group_id,
+                                                     std::string_view campaign_id,
+                                                     uint64_t as_of_ms, const PageOptions& page) {
+  absl::StatusOr<v1::ListPledgesRequest> request = PledgesRequest(group_id, campaign_id, as_of_ms);
+  if (!request.ok()) return request.status();
+  return internal::PageCall<Pledge>(*core_, "ListPledges", &FundraisingStub::ListPledges,
+                                    *std::move(request), page, FromProto);
 }
 
 absl::StatusOr<PledgeHistoryStream> Client::PledgeHistory(std::string_view group_id,

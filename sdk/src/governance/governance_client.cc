@@ -9,6 +9,7 @@
 #include "sdk/src/governance/governance_convert.h"
 #include "sdk/src/group/group_convert.h"
 #include "sdk/src/hex.h"
+#include "sdk/src/paging.h"
 #include "sdk/src/status.h"
 #include "sdk/src/unary_call.h"
 
@@ -74,8 +75,19 @@ absl::StatusOr<std::vector<Proposal>> Client::ListProposals(std::string_view gro
   CONSTELLATION_SDK_RETURN_IF_ERROR(DecodeId(group_id, "group_id", request.mutable_group_id()));
   request.set_open_only(open_only);
   request.set_as_of_ms(as_of_ms);
-  return UnaryCall<std::vector<Proposal>>(*core_, "ListProposals", &GovernanceStub::ListProposals,
-                                          request, FromProto);
+  return internal::DrainPages<Proposal>(*core_, "ListProposals", &GovernanceStub::ListProposals,
+                                        request, FromProto);
+}
+
+absl::StatusOr<Page<Proposal>> Client::ListProposalsPage(std::string_view group_id, bool open_only,
+                                                         uint64_t as_of_ms,
+                                                         const PageOptions& page) {
+  v1::ListProposalsRequest request;
+  CONSTELLATION_SDK_RETURN_IF_ERROR(DecodeId(group_id, "group_id", request.mutable_group_id()));
+  request.set_open_only(open_only);
+  request.set_as_of_ms(as_of_ms);
+  return internal::PageCall<Proposal>(*core_, "ListProposals", &GovernanceStub::ListProposals,
+                                      request, page, FromProto);
 }
 
 absl::StatusOr<WaitingOnResult> Client::WaitingOn(std::string_view group_id) {

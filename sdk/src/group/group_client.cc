@@ -6,6 +6,7 @@
 
 #include "sdk/src/group/group_convert.h"
 #include "sdk/src/hex.h"
+#include "sdk/src/paging.h"
 #include "sdk/src/status.h"
 #include "sdk/src/streams.h"
 #include "sdk/src/unary_call.h"
@@ -33,8 +34,13 @@ absl::StatusOr<Group> Client::GetGroup(std::string_view group_id) {
 }
 
 absl::StatusOr<std::vector<Group>> Client::ListGroups() {
-  return UnaryCall<std::vector<Group>>(*core_, "ListGroups", &GroupStub::ListGroups,
-                                       v1::ListGroupsRequest(), FromProto);
+  return internal::DrainPages<Group>(*core_, "ListGroups", &GroupStub::ListGroups,
+                                     v1::ListGroupsRequest(), FromProto);
+}
+
+absl::StatusOr<Page<Group>> Client::ListGroupsPage(const PageOptions& page) {
+  return internal::PageCall<Group>(*core_, "ListGroups", &GroupStub::ListGroups,
+                                   v1::ListGroupsRequest(), page, FromProto);
 }
 
 absl::StatusOr<GroupEventStream> Client::GroupEvents(std::string_view group_id,

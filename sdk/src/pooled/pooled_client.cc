@@ -9,6 +9,7 @@
 
 #include "sdk/src/convert.h"
 #include "sdk/src/hex.h"
+#include "sdk/src/paging.h"
 #include "sdk/src/pooled/pooled_convert.h"
 #include "sdk/src/status.h"
 #include "sdk/src/unary_call.h"
@@ -63,8 +64,24 @@ absl::StatusOr<PooledLedger> Client::ListContributions(std::string_view group_id
   CONSTELLATION_SDK_RETURN_IF_ERROR(DecodeOptionalId(member, "member", request.mutable_member()));
   CONSTELLATION_SDK_RETURN_IF_ERROR(
       DecodeOptionalId(fund_id, "fund_id", request.mutable_fund_id()));
-  return UnaryCall<PooledLedger>(*core_, "ListContributions", &PooledStub::ListContributions,
-                                 request, FromProto);
+  // Every page (client.proto "Paged lists"): the entries, then the contributions, in order;
+  // the totals come with the first page.
+  PooledLedger ledger;
+  do {
+    absl::StatusOr<v1::ListContributionsResponse> response =
+        UnaryCall(*core_, "ListContributions", &PooledStub::ListContributions, request);
+    if (!response.ok()) return response.status();
+    PooledLedger page = FromProto(*response);
+    for (PooledEntry& entry : page.entries) ledger.entries.push_back(std::move(entry));
+    for (Contribution& c : page.contributions) ledger.contributions.push_back(std::move(c));
+    if (request.page_token().empty()) ledger.totals = std::move(page.totals);
+    if (!response->next_page_token().empty() &&
+        response->next_page_token() == request.page_token()) {
+      return absl::InternalError("ListContributions returned the page token it was given");
+    }
+    request.set_page_token(response->next_page_token());
+  } while (!request.page_token().empty());
+  return ledger;
 }
 
 absl::StatusOr<FundWrite> Client::CreateFund(std::string_view group_id,
@@ -97,8 +114,16 @@ absl::StatusOr<Fund> Client::GetFund(std::string_view group_id, std::string_view
 absl::StatusOr<std::vector<Fund>> Client::ListFunds(std::string_view group_id) {
   v1::ListFundsRequest request;
   CONSTELLATION_SDK_RETURN_IF_ERROR(DecodeId(group_id, "group_id", request.mutable_group_id()));
-  return UnaryCall<std::vector<Fund>>(*core_, "ListFunds", &PooledStub::ListFunds, request,
-                                      FromProto);
+  return internal::DrainPages<Fund>(*core_, "ListFunds", &PooledStub::ListFunds, request,
+                                    FromProto);
+}
+
+absl::StatusOr<Page<Fund>> Client::ListFundsPage(std::string_view group_id,
+                                                 const PageOptions& page) {
+  v1::ListFundsRequest request;
+  CONSTELLATION_SDK_RETURN_IF_ERROR(DecodeId(group_id, "group_id", request.mutable_group_id()));
+  return internal::PageCall<Fund>(*core_, "ListFunds", &PooledStub::ListFunds, request, page,
+                                  FromProto);
 }
 
 absl::StatusOr<ContributionWrite> Client::RecordReceipt(std::string_view group_id,
@@ -138,8 +163,19 @@ absl::StatusOr<std::vector<Drawdown>> Client::ListDrawdowns(std::string_view gro
   CONSTELLATION_SDK_RETURN_IF_ERROR(DecodeId(group_id, "group_id", request.mutable_group_id()));
   CONSTELLATION_SDK_RETURN_IF_ERROR(
       DecodeOptionalId(fund_id, "fund_id", request.mutable_fund_id()));
-  return UnaryCall<std::vector<Drawdown>>(*core_, "ListDrawdowns", &PooledStub::ListDrawdowns,
-                                          request, FromProto);
+  return internal::DrainPages<Drawdown>(*core_, "ListDrawdowns", &PooledStub::ListDrawdowns,
+                                        request, FromProto);
+}
+
+absl::StatusOr<Page<Drawdown>> Client::ListDrawdownsPage(std::string_view group_id,
+                                                         std::string_view fund_id,
+                                                         const PageOptions& page) {
+  v1::ListDrawdownsRequest request;
+  CONSTELLATION_SDK_RETURN_IF_ERROR(DecodeId(group_id, "group_id", request.mutable_group_id()));
+  CONSTELLATION_SDK_RETURN_IF_ERROR(
+      DecodeOptionalId(fund_id, "fund_id", request.mutable_fund_id()));
+  return internal::PageCall<Drawdown>(*core_, "ListDrawdowns", &PooledStub::ListDrawdowns, request,
+                                      page, FromProto);
 }
 
 absl::StatusOr<BenefitShares> Client::GetShares(std::string_view group_id) {

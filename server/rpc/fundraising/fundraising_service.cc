@@ -2,9 +2,15 @@
 // patch merged onto the current terms), cancellations, payments, write-offs and condition
 // resolutions (each write answered with the record it concerns), and the auditors' reads:
 // pledges as of a date and every version of a pledge's history with who signed it.
+#include <algorithm>
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "constellation/v1/client.grpc.pb.h"
 #include "server/rpc/fundraising/fundraising_views.h"
 #include "server/rpc/fundraising/pledge_terms.h"
+#include "server/rpc/paging.h"
 #include "server/rpc/service.h"
 #include "server/rpc/services.h"
 
@@ -23,6 +29,44 @@ absl::Status ForEachPledge(const core::Group& g, const std::string& campaign_id,
   }
   CONSTELLATION_ASSIGN_OR_RETURN(const core::CampaignState* c, FindCampaign(g, campaign_id));
   for (const core::EventId& id : c->pledges) visit(pledges.at(id));
+  return absl::OkStatus();
+}
+
+// The page of pledges a ListPledges request asks for (paging.h): a group's pledges ordered by
+// id, or one campaign's in canonical order (keyed by (depth, id), which is fixed for a pledge
+// once it is held). kInvalidArgument, kNotFound for the campaign id.
+absl::Status PledgesPage(const core::Group& g, const v1::ListPledgesRequest& r, uint64_t as_of_ms,
+                         v1::ListPledgesResponse* out) {
+  const auto& pledges = core::Fundraising(g.state()).pledges();
+  auto add = [&](const core::PledgeState& p) {
+    return Appended(out->add_pledges(), ToPledgeView(g, p, as_of_ms));
+  };
+  if (r.campaign_id().empty()) {
+    CONSTELLATION_ASSIGN_OR_RETURN(
+        const ListPage page,
+        ListPage::Open("ListPledges", kIdPageKeySizeBytes, r.page_size(), r.page_token()));
+    CONSTELLATION_ASSIGN_OR_RETURN(
+        *out->mutable_next_page_token(),
+        page.Fill(
+            pledges.begin(), pledges.end(), [](const auto& item) { return PageKey(item.first); },
+            [&](const auto& item) { return add(item.second); }));
+    return absl::OkStatus();
+  }
+  CONSTELLATION_ASSIGN_OR_RETURN(const core::CampaignState* c, FindCampaign(g, r.campaign_id()));
+  CONSTELLATION_ASSIGN_OR_RETURN(
+      const ListPage page,
+      ListPage::Open("ListPledges", kOrderPageKeySizeBytes, r.page_size(), r.page_token()));
+  std::vector<std::pair<std::string, const core::PledgeState*>> keyed;
+  keyed.reserve(c->pledges.size());
+  for (const core::EventId& id : c->pledges) {
+    keyed.emplace_back(PageKey(core::OrderKey{g.dag().Find(id)->depth, id}), &pledges.at(id));
+  }
+  std::sort(keyed.begin(), keyed.end());
+  CONSTELLATION_ASSIGN_OR_RETURN(
+      *out->mutable_next_page_token(),
+      page.Fill(
+          keyed.begin(), keyed.end(), [](const auto& item) { return item.first; },
+          [&](const auto& item) { return add(*item.second); }));
   return absl::OkStatus();
 }
 
@@ -60,15 +104,26 @@ class FundraisingServiceImpl final : public BoundService<v1::FundraisingService>
 
   UnaryReactor* ListCampaigns(CallContext* ctx, const v1::ListCampaignsRequest* req,
                               v1::ListCampaignsResponse* resp) override {
-    return ReadGroup(ctx, req, resp,
-                     [](const ApplyContext&, const core::Group& g, const v1::ListCampaignsRequest&,
-                        v1::ListCampaignsResponse* out) {
-                       for (const auto& [id, c] : core::Fundraising(g.state()).campaigns()) {
-                         CONSTELLATION_ASSIGN_OR_RETURN(*out->add_campaigns(),
-                                                        ToCampaignView(g, c));
-                       }
-                       return absl::OkStatus();
-                     });
+    return ReadGroup(
+        ctx, req, resp,
+        [](const ApplyContext&, const core::Group& g, const v1::ListCampaignsRequest& r,
+           v1::ListCampaignsResponse* out) -> absl::Status {
+          const auto& campaigns = core::Fundraising(g.state()).campaigns();
+          CONSTELLATION_ASSIGN_OR_RETURN(
+              const ListPage page,
+              ListPage::Open("ListCampaigns", kIdPageKeySizeBytes, r.page_size(), r.page_token()));
+          CONSTELLATION_ASSIGN_OR_RETURN(*out->mutable_next_page_token(),
+                                         page.Fill(
+                                             campaigns.begin(), campaigns.end(),
+                                             [](const auto& item) { return PageKey(item.first); },
+                                             [&](const auto& item) -> absl::StatusOr<size_t> {
+                                               v1::CampaignView* view = out->add_campaigns();
+                                               CONSTELLATION_ASSIGN_OR_RETURN(
+                                                   *view, ToCampaignView(g, item.second));
+                                               return view->ByteSizeLong();
+                                             }));
+          return absl::OkStatus();
+        });
   }
 
   UnaryReactor* RecordPledge(CallContext* ctx, const v1::RecordPledgeRequest* req,
@@ -145,10 +200,7 @@ class FundraisingServiceImpl final : public BoundService<v1::FundraisingService>
     return ReadGroup(ctx, req, resp,
                      [](const ApplyContext& apply, const core::Group& g,
                         const v1::ListPledgesRequest& r, v1::ListPledgesResponse* out) {
-                       const uint64_t as_of_ms = AsOf(apply, r.as_of_ms());
-                       return ForEachPledge(g, r.campaign_id(), [&](const core::PledgeState& p) {
-                         *out->add_pledges() = ToPledgeView(g, p, as_of_ms);
-                       });
+                       return PledgesPage(g, r, AsOf(apply, r.as_of_ms()), out);
                      });
   }
 

@@ -10,6 +10,7 @@
 #include "constellation/v1/client.grpc.pb.h"
 #include "server/rpc/governance/governance_views.h"
 #include "server/rpc/group/group_views.h"
+#include "server/rpc/paging.h"
 #include "server/rpc/peer_sync.h"
 #include "server/rpc/service.h"
 #include "server/rpc/services.h"
@@ -42,16 +43,30 @@ class GovernanceServiceImpl final : public BoundService<v1::GovernanceService> {
 
   UnaryReactor* ListProposals(CallContext* ctx, const v1::ListProposalsRequest* req,
                               v1::ListProposalsResponse* resp) override {
-    return ReadGroup(ctx, req, resp,
-                     [](const ApplyContext& apply, const core::Group& g,
-                        const v1::ListProposalsRequest& r, v1::ListProposalsResponse* out) {
-                       const uint64_t as_of_ms = AsOf(apply, r.as_of_ms());
-                       for (const core::ProposalState* proposal : ProposalsInOrder(g)) {
-                         if (r.open_only() && proposal->outcome.final) continue;
-                         *out->add_proposals() = ToProposalView(g, *proposal, as_of_ms);
-                       }
-                       return absl::OkStatus();
-                     });
+    return ReadGroup(
+        ctx, req, resp,
+        [](const ApplyContext& apply, const core::Group& g, const v1::ListProposalsRequest& r,
+           v1::ListProposalsResponse* out) -> absl::Status {
+          const uint64_t as_of_ms = AsOf(apply, r.as_of_ms());
+          CONSTELLATION_ASSIGN_OR_RETURN(const ListPage page,
+                                         ListPage::Open("ListProposals", kOrderPageKeySizeBytes,
+                                                        r.page_size(), r.page_token()));
+          std::vector<const core::ProposalState*> proposals;
+          for (const core::ProposalState* proposal : ProposalsInOrder(g)) {
+            if (!r.open_only() || !proposal->outcome.final) proposals.push_back(proposal);
+          }
+          CONSTELLATION_ASSIGN_OR_RETURN(
+              *out->mutable_next_page_token(),
+              page.Fill(
+                  proposals.begin(), proposals.end(),
+                  [&](const core::ProposalState* p) {
+                    return PageKey(core::OrderKey{g.dag().Find(p->id)->depth, p->id});
+                  },
+                  [&](const core::ProposalState* p) {
+                    return Appended(out->add_proposals(), ToProposalView(g, *p, as_of_ms));
+                  }));
+          return absl::OkStatus();
+        });
   }
 
   UnaryReactor* WaitingOn(CallContext* ctx, const v1::WaitingOnRequest* req,

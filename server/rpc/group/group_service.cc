@@ -2,6 +2,7 @@
 // events in canonical order (what an auditor re-verifies offline).
 #include "constellation/v1/client.grpc.pb.h"
 #include "server/rpc/group/group_views.h"
+#include "server/rpc/paging.h"
 #include "server/rpc/service.h"
 #include "server/rpc/services.h"
 
@@ -38,11 +39,23 @@ class GroupServiceImpl final : public BoundService<v1::GroupService> {
   UnaryReactor* ListGroups(CallContext* ctx, const v1::ListGroupsRequest* req,
                            v1::ListGroupsResponse* resp) override {
     return Unary(ctx, req, resp, Access::kRead,
-                 [](ApplyContext& apply, const Principal& p, const v1::ListGroupsRequest&,
-                    v1::ListGroupsResponse* out) {
+                 [](ApplyContext& apply, const Principal& p, const v1::ListGroupsRequest& r,
+                    v1::ListGroupsResponse* out) -> absl::Status {
+                   CONSTELLATION_ASSIGN_OR_RETURN(const ListPage page,
+                                                  ListPage::Open("ListGroups", kIdPageKeySizeBytes,
+                                                                 r.page_size(), r.page_token()));
+                   std::vector<const core::Group*> readable;
                    for (const auto& [id, g] : apply.state().groups()) {
-                     if (p.CanRead(id)) *out->add_groups() = ToGroupView(*g, apply.NowMs());
+                     if (p.CanRead(id)) readable.push_back(g.get());
                    }
+                   CONSTELLATION_ASSIGN_OR_RETURN(
+                       *out->mutable_next_page_token(),
+                       page.Fill(
+                           readable.begin(), readable.end(),
+                           [](const core::Group* g) { return PageKey(g->id()); },
+                           [&](const core::Group* g) {
+                             return Appended(out->add_groups(), ToGroupView(*g, apply.NowMs()));
+                           }));
                    return absl::OkStatus();
                  });
   }

@@ -6,6 +6,7 @@
 
 #include "constellation/v1/client.grpc.pb.h"
 #include "server/core/pooled/pooled_ledger.h"
+#include "server/rpc/paging.h"
 #include "server/rpc/pooled/pooled_views.h"
 #include "server/rpc/service.h"
 #include "server/rpc/services.h"
@@ -29,6 +30,16 @@ absl::Status CheckNotRefused(const ApplyContext& apply, const PreparedWrite& wri
   }
   return absl::OkStatus();
 }
+
+// An item of the ListContributions listing (paging.h): a ledger entry or a contribution, with
+// its sort key: a phase byte (entries before contributions), then the entry's canonical order
+// key or the contribution's id padded to the same size.
+struct LedgerItem {
+  std::string key;
+  const core::PooledEntry* entry = nullptr;
+  const core::ContributionState* contribution = nullptr;
+};
+constexpr size_t kLedgerPageKeySizeBytes = 1 + kOrderPageKeySizeBytes;
 
 class PooledServiceImpl final : public BoundService<v1::PooledService> {
   UnaryReactor* RecordContribution(CallContext* ctx, const v1::RecordContributionRequest* req,
@@ -54,20 +65,43 @@ class PooledServiceImpl final : public BoundService<v1::PooledService> {
           }
           if (!r.fund_id().empty())
             CONSTELLATION_RETURN_IF_ERROR(FindFund(g, r.fund_id()).status());
+          CONSTELLATION_ASSIGN_OR_RETURN(
+              const ListPage page, ListPage::Open("ListContributions", kLedgerPageKeySizeBytes,
+                                                  r.page_size(), r.page_token()));
           const core::PooledLedger& pooled = core::Pooled(g.state());
+          // One listing: the entries (phase 0, canonical order key), then the contributions
+          // (phase 1, id), so that one key orders both.
+          std::vector<LedgerItem> items;
+          const bool filtered = member.has_value() || !r.fund_id().empty();
           for (const core::PooledEntry& entry : pooled.entries()) {
-            v1::PooledEntryView v = ToEntryView(g, entry);
-            if (member.has_value() && v.author() != member->Bytes()) continue;
-            if (!r.fund_id().empty() && v.fund_id() != r.fund_id()) continue;
-            *out->add_entries() = std::move(v);
+            if (filtered) {
+              const v1::PooledEntryView v = ToEntryView(g, entry);
+              if (member.has_value() && v.author() != member->Bytes()) continue;
+              if (!r.fund_id().empty() && v.fund_id() != r.fund_id()) continue;
+            }
+            items.push_back(
+                {'\0' + PageKey(core::OrderKey{g.dag().Find(entry.event)->depth, entry.event}),
+                 &entry, nullptr});
           }
           for (const auto& [id, c] : pooled.contributions()) {
             if (member.has_value() && c.contributor != *member) continue;
             if (!r.fund_id().empty() && (!c.fund.has_value() || c.fund->Bytes() != r.fund_id())) {
               continue;
             }
-            *out->add_contributions() = ToContributionView(g, c);
+            items.push_back({'\1' + PageKey(id) + std::string(8, '\0'), nullptr, &c});
           }
+          CONSTELLATION_ASSIGN_OR_RETURN(
+              *out->mutable_next_page_token(),
+              page.Fill(
+                  items.begin(), items.end(), [](const LedgerItem& item) { return item.key; },
+                  [&](const LedgerItem& item) -> size_t {
+                    if (item.entry != nullptr) {
+                      return Appended(out->add_entries(), ToEntryView(g, *item.entry));
+                    }
+                    return Appended(out->add_contributions(),
+                                    ToContributionView(g, *item.contribution));
+                  }));
+          if (!r.page_token().empty()) return absl::OkStatus();  // totals: the first page only
           for (const auto& [key, net] : pooled.net_contributed()) {
             if (member.has_value() && key.first != *member) continue;
             v1::MemberTotal* t = out->add_totals();
@@ -91,15 +125,24 @@ class PooledServiceImpl final : public BoundService<v1::PooledService> {
 
   UnaryReactor* ListFunds(CallContext* ctx, const v1::ListFundsRequest* req,
                           v1::ListFundsResponse* resp) override {
-    return ReadGroup(ctx, req, resp,
-                     [](const ApplyContext&, const core::Group& g, const v1::ListFundsRequest&,
-                        v1::ListFundsResponse* out) {
-                       const std::vector<core::DrawdownView> drawdowns = core::Drawdowns(g.state());
-                       for (const auto& [id, f] : core::Pooled(g.state()).funds()) {
-                         *out->add_funds() = ToFundView(g, f, drawdowns);
-                       }
-                       return absl::OkStatus();
-                     });
+    return ReadGroup(
+        ctx, req, resp,
+        [](const ApplyContext&, const core::Group& g, const v1::ListFundsRequest& r,
+           v1::ListFundsResponse* out) -> absl::Status {
+          CONSTELLATION_ASSIGN_OR_RETURN(
+              const ListPage page,
+              ListPage::Open("ListFunds", kIdPageKeySizeBytes, r.page_size(), r.page_token()));
+          const std::vector<core::DrawdownView> drawdowns = core::Drawdowns(g.state());
+          const auto& funds = core::Pooled(g.state()).funds();
+          CONSTELLATION_ASSIGN_OR_RETURN(
+              *out->mutable_next_page_token(),
+              page.Fill(
+                  funds.begin(), funds.end(), [](const auto& item) { return PageKey(item.first); },
+                  [&](const auto& item) {
+                    return Appended(out->add_funds(), ToFundView(g, item.second, drawdowns));
+                  }));
+          return absl::OkStatus();
+        });
   }
 
   UnaryReactor* RecordReceipt(CallContext* ctx, const v1::RecordReceiptRequest* req,
@@ -136,9 +179,20 @@ class PooledServiceImpl final : public BoundService<v1::PooledService> {
             CONSTELLATION_ASSIGN_OR_RETURN(const core::FundState* f, FindFund(g, r.fund_id()));
             fund = f->id;
           }
-          for (const core::DrawdownView& d : core::Drawdowns(g.state(), fund)) {
-            *out->add_drawdowns() = ToDrawdownView(g, d);
-          }
+          CONSTELLATION_ASSIGN_OR_RETURN(const ListPage page,
+                                         ListPage::Open("ListDrawdowns", kOrderPageKeySizeBytes,
+                                                        r.page_size(), r.page_token()));
+          const std::vector<core::DrawdownView> drawdowns = core::Drawdowns(g.state(), fund);
+          CONSTELLATION_ASSIGN_OR_RETURN(
+              *out->mutable_next_page_token(),
+              page.Fill(
+                  drawdowns.begin(), drawdowns.end(),
+                  [&](const core::DrawdownView& d) {
+                    return PageKey(core::OrderKey{g.dag().Find(d.proposal)->depth, d.proposal});
+                  },
+                  [&](const core::DrawdownView& d) {
+                    return Appended(out->add_drawdowns(), ToDrawdownView(g, d));
+                  }));
           return absl::OkStatus();
         });
   }
