@@ -53,7 +53,8 @@ struct TcpProxyDelays {
 // to the connections already relayed and to new ones.
 enum class TcpFault {
   kNone,       // relays faithfully (with TcpProxyDelays, if any)
-  kDrop,       // closes each relayed connection at a random moment within 1 s
+  kDrop,       // closes each relayed connection at a random moment within 1 s (checked
+               // between writes: a relay blocked writing to a reader that stalls waits)
   kDelay,      // holds each chunk a random 0-500 ms more, keeping the byte order of a direction
   kDuplicate,  // sends about one chunk in four twice: garbage for the receiver's protocol
   kCut,        // as SetCut(true): every connection fails at once, new ones are closed
