@@ -135,6 +135,7 @@ class TcpProxy {
 
   // Starts `fault` (TcpFault), ending the one before. kCut is SetCut(true); leaving it heals.
   void SetFault(TcpFault fault) {
+    std::lock_guard<std::mutex> lock(fault_mu_);  // one change at a time
     const TcpFault before = fault_.exchange(fault);
     if (before == fault) return;
     if (before == TcpFault::kSlowLoris) CloseIdleConnections();
@@ -336,6 +337,7 @@ class TcpProxy {
   std::atomic<int> target_port_;
   const TcpProxyDelays delays_;
   const uint64_t seed_;
+  std::mutex fault_mu_;  // serialises SetFault
   std::atomic<TcpFault> fault_{TcpFault::kNone};
   std::atomic<uint64_t> connections_{0};
   int listen_fd_ = -1;
