@@ -336,5 +336,32 @@ TEST_F(NetworkFaultTest, AcknowledgedWritesSurviveNetworkFaultsAndNodesConverge)
   EXPECT_FALSE(acked_.empty()) << "no write was acknowledged under faults";
 }
 
+
+// Regression (black-holed peer connection, found by this harness: round 1 of seed 781168879 did
+// not converge within 60 s): the peer client had no keepalive, so a connection that stopped
+// answering (here every connection open at the moment; in the harness, one left waiting for
+// the rest of a frame after duplicated bytes) failed every later call at its 10 s deadline for
+// as long as it lived, and replication over it stopped. Peer calls now ping
+// (limits.h, kPeerKeepaliveTimeMs) and a connection whose ping is not answered is replaced.
+TEST_F(NetworkFaultTest, BlackHoledPeerConnectionIsReplacedAndNodesConverge) {
+  FormGroup();
+  ASSERT_FALSE(HasFatalFailure());
+  ASSERT_TRUE(Eventually([&] { return Converged(); }, kConvergenceBound)) << last_difference_;
+  // Every peer connection open now (each node's to the two others) goes dead for good.
+  for (Org& org : orgs_) org.proxy->BlackHoleOpenConnections();
+  for (size_t i = 0; i < orgs_.size(); ++i) {
+    PledgeTerms terms;
+    terms.amount = Money{1'000, "EUR"};
+    WriteOptions write;
+    write.request_id = absl::StrFormat("black-hole-%d", i);
+    ASSERT_OK_AND_ASSIGN(PledgeWrite w,
+                         orgs_[i].client->RecordPledge(group_, campaign_, terms, write));
+    std::lock_guard<std::mutex> lock(mu_);
+    acked_.push_back({write.request_id, w.event.event_id});
+  }
+  EXPECT_TRUE(Eventually([&] { return Converged(); }, kConvergenceBound))
+      << kConvergenceBound.count() << " s after the connections went dead: " << last_difference_;
+}
+
 }  // namespace
 }  // namespace constellation

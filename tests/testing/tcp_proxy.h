@@ -146,6 +146,11 @@ class TcpProxy {
 
   TcpFault fault() const { return fault_.load(); }
 
+  // Every connection relayed now becomes a black hole for good: what either side sends is read
+  // and discarded, nothing is passed on, and the connection stays open (as after a NAT forgot
+  // it, or a peer host vanished without a reset). New connections are relayed as usual.
+  void BlackHoleOpenConnections() { black_hole_below_ = connections_.load(); }
+
   // Connections accepted so far (for tests of the proxy itself).
   uint64_t connections() const { return connections_.load(); }
 
@@ -211,11 +216,12 @@ class TcpProxy {
       }
       open_fds_.insert(client);
       const uint64_t number = connections_++;
-      relays_.emplace_back([this, client, number] { Relay(client, Rng(seed_ * 1'000'003 + number)); });
+      relays_.emplace_back(
+          [this, client, number] { Relay(client, number, Rng(seed_ * 1'000'003 + number)); });
     }
   }
 
-  void Relay(int client, Rng rng) {
+  void Relay(int client, uint64_t number, Rng rng) {
     // A slow handshake: the client's connection is accepted (by the kernel) at once, but
     // nothing reaches the node, nor comes back, before the delay.
     std::this_thread::sleep_for(std::chrono::milliseconds(delays_.connection_delay_ms));
@@ -264,6 +270,9 @@ class TcpProxy {
           }
           Receive(fault, std::string(buffer, static_cast<size_t>(n)), &directions[i], &rng);
         }
+      }
+      if (number < black_hole_below_.load()) {
+        for (Direction& d : directions) d.pending.clear();
       }
       for (Direction& d : directions) {
         if (!SendDue(&d, &rng)) failed = true;
@@ -340,6 +349,7 @@ class TcpProxy {
   std::mutex fault_mu_;  // serialises SetFault
   std::atomic<TcpFault> fault_{TcpFault::kNone};
   std::atomic<uint64_t> connections_{0};
+  std::atomic<uint64_t> black_hole_below_{0};  // connections numbered below are black holes
   int listen_fd_ = -1;
   int port_ = 0;
   bool cut_ = false;  // guarded by mu_
