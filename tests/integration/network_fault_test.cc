@@ -151,6 +151,17 @@ class NetworkFaultTest : public ::testing::Test {
                   .client->JoinGroup(group_, a.endpoint(),
                                      MemberProfile{"", "", "", 0, {orgs_[1].endpoint()}})
                   .status());
+    // B votes on C's admission only once A counts it a member (the electorate is fixed when
+    // the proposal is made).
+    ASSERT_TRUE(Eventually(
+        [&] {
+          absl::StatusOr<Group> view = a.client->GetGroup(group_);
+          if (!view.ok()) return false;
+          size_t active = 0;
+          for (const Member& m : view->members) active += m.status == "active" ? 1 : 0;
+          return active == 2;
+        },
+        kConvergenceBound));
     Admit(orgs_[2], {&a, &orgs_[1]});
     ASSERT_OK(orgs_[2]
                   .client->JoinGroup(group_, orgs_[1].endpoint(),
