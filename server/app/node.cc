@@ -252,6 +252,10 @@ absl::Status Node::Start() {
   // gRPC sets SO_REUSEPORT by default: a second node on a port in use would then start and
   // share the port's connections with the first. A port in use must fail here instead.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  // Peers ping while a call is open (limits.h, kPeerKeepaliveTimeMs); gRPC's default would
+  // answer pings more often than every 5 minutes with GOAWAY "too_many_pings".
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS,
+                             limits::kPingIntervalMsMin);
   builder.AddListeningPort(options_.listen_address, grpc::InsecureServerCredentials(), &port_);
   builder.SetMaxReceiveMessageSize(static_cast<int>(limits::kRpcMessageSizeBytesMax));
   services_ = rpc::RegisterServices(this, builder);

@@ -87,6 +87,15 @@ inline constexpr size_t kFederationPullEventsMax = 48;
 // beyond it are dropped (the next anti-entropy round carries their events).
 inline constexpr size_t kReplicationQueueDepthMax = 4'096;
 
+// Peer connections that stop answering (s6-netfault: a black-holed or corrupted connection,
+// a NAT that forgot it, a peer host gone without a reset). While a peer call is open, the
+// peer client pings every kPeerKeepaliveTimeMs and closes the connection when a ping is not
+// answered within kPeerKeepaliveTimeoutMs, so the next call reconnects instead of timing out
+// on the dead connection again and again. A node accepts pings this often.
+inline constexpr int kPeerKeepaliveTimeMs = 5'000;
+inline constexpr int kPeerKeepaliveTimeoutMs = 5'000;
+inline constexpr int kPingIntervalMsMin = 4'000;
+
 // Replication (DESIGN §4, docs/PROTOCOL.md §8).
 // Events a node keeps per group in `pending` (waiting for their parents, or held because their
 // hlc is ahead of this node's clock), and their total size (signed bytes). When either is

@@ -53,6 +53,12 @@ PeerClient::PeerClient(std::string endpoint, Backend* backend)
   // own deadline anyway, and a refused or reset connection still fails at once.
   constexpr int kConnectTimeoutMsMin = 20'000;
   args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, kConnectTimeoutMsMin);
+  // A connection whose peer stopped answering (black-holed, or garbage on the wire that left
+  // the peer waiting for the rest of a frame) is closed by an unanswered ping instead of
+  // failing every later call at its deadline (limits.h, kPeerKeepaliveTimeMs).
+  args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, limits::kPeerKeepaliveTimeMs);
+  args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, limits::kPeerKeepaliveTimeoutMs);
+  args.SetInt(GRPC_ARG_HTTP2_MAX_PINGS_WITHOUT_DATA, 0);
   stub_ = v1::FederationService::NewStub(
       grpc::CreateCustomChannel(endpoint_, grpc::InsecureChannelCredentials(), args));
 }
