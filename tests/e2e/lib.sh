@@ -1,0 +1,65 @@
+# tests/e2e/lib.sh: what the end-to-end scripts share. Source it after setting `daemon` and
+# `cli` (the paths of the real constellationd and constellation binaries):
+#   e2e_setup                      a temp dir in $work, removed (with every node) at exit
+#   e2e_start_node NAME ORG_NAME   init + run a node on 127.0.0.1:0; sets port[NAME],
+#                                  token[NAME], pid[NAME]; its log is $work/NAME.log
+#   e2e_use NAME                   points the CLI (CONSTELLATION_ENDPOINT/TOKEN) at that node
+#   expect_exit CODE WHAT -- cmd…  runs cmd (stdout in $work/out, stderr in $work/err)
+#   expect_eq GOT WANT WHAT
+#   e2e_finish SUITE               prints the counts; its status is the script's verdict
+# Checks count failures and go on, so one run reports every broken expectation.
+
+declare -A pid=() port=() token=()
+failures=0
+pass=0
+
+e2e_cleanup() {
+  for name in "${!pid[@]}"; do kill -TERM "${pid[$name]}" 2>/dev/null || true; done
+  for name in "${!pid[@]}"; do wait "${pid[$name]}" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+
+e2e_setup() {
+  work=$(mktemp -d -t constellation-e2e-XXXXXX)
+  export CONSTELLATION_CONFIG="$work/cli.toml"
+  trap e2e_cleanup EXIT
+}
+
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+ok() { pass=$((pass + 1)); }
+
+expect_exit() {
+  local want="$1" what="$2"
+  shift 3
+  "$@" >"$work/out" 2>"$work/err"
+  local got=$?
+  if [ "$got" -ne "$want" ]; then
+    fail "$what: exit $got, want $want; stderr: $(cat "$work/err")"
+  else
+    ok
+  fi
+}
+
+expect_eq() { if [ "$1" != "$2" ]; then fail "$3: got '$1', want '$2'"; else ok; fi; }
+
+e2e_start_node() {
+  local name="$1" org_name="$2"
+  "$daemon" init --data-dir "$work/$name" --name "$org_name" \
+    --admin-token-file "$work/$name.token" >/dev/null || { echo "init of $name failed"; exit 1; }
+  token[$name]=$(cat "$work/$name.token")
+  "$daemon" run --data-dir "$work/$name" --listen 127.0.0.1:0 --port-file "$work/$name.port" \
+    >>"$work/$name.log" 2>&1 &
+  pid[$name]=$!
+  for _ in $(seq 1 100); do [ -s "$work/$name.port" ] && break; sleep 0.1; done
+  [ -s "$work/$name.port" ] || { cat "$work/$name.log"; echo "node $name did not start"; exit 1; }
+  port[$name]=$(cat "$work/$name.port")
+}
+
+e2e_use() {
+  export CONSTELLATION_ENDPOINT="127.0.0.1:${port[$1]}" CONSTELLATION_TOKEN="${token[$1]}"
+}
+
+e2e_finish() {
+  echo "$1: $pass passed, $failures failed"
+  [ "$failures" -eq 0 ]
+}
