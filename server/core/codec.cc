@@ -73,7 +73,9 @@ absl::Status CheckStructure(const v1::Event& e) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<VerifiedEvent> Verify(std::string event_bytes, std::string signature) {
+// Parses `event_bytes` and checks its structure; fills every field of the result. Does not
+// check the signature (Verify does).
+absl::StatusOr<VerifiedEvent> Decode(std::string event_bytes, std::string signature) {
   if (event_bytes.size() > limits::kEventSizeBytesMax) {
     return absl::InvalidArgumentError(
         absl::StrFormat("event is %d bytes; the limit kEventSizeBytesMax is %d", event_bytes.size(),
@@ -90,12 +92,18 @@ absl::StatusOr<VerifiedEvent> Verify(std::string event_bytes, std::string signat
   v.hlc = Hlc::FromProto(v.event.hlc());
   v.group = v.event.body_case() == v1::Event::kCharter ? GroupIdOf(v.id)
                                                        : *GroupId::FromBytes(v.event.group_id());
-  if (!VerifySignature(v.author, kEventSignatureContext, v.id.Bytes(), signature)) {
+  v.event_bytes = std::move(event_bytes);
+  v.signature = std::move(signature);
+  return v;
+}
+
+absl::StatusOr<VerifiedEvent> Verify(std::string event_bytes, std::string signature) {
+  CONSTELLATION_ASSIGN_OR_RETURN(VerifiedEvent v,
+                                 Decode(std::move(event_bytes), std::move(signature)));
+  if (!VerifySignature(v.author, kEventSignatureContext, v.id.Bytes(), v.signature)) {
     return absl::InvalidArgumentError(absl::StrFormat(
         "event %s: signature is not valid for author %s", v.id.ShortHex(), v.author.ShortHex()));
   }
-  v.event_bytes = std::move(event_bytes);
-  v.signature = std::move(signature);
   return v;
 }
 
@@ -137,7 +145,9 @@ absl::StatusOr<VerifiedEvent> SealEvent(const v1::Event& event, const SigningKey
   }
   EventId id = EventId::FromArray(Sha256(bytes));
   std::string signature = key.Sign(kEventSignatureContext, id.Bytes());
-  return Verify(std::move(bytes), std::move(signature));
+  // Not verified again: `key` is the author (checked above) and proved when it was made that
+  // its signatures verify (SigningKey::FromSeed). Re-verifying cost ~70 us per own event.
+  return Decode(std::move(bytes), std::move(signature));
 }
 
 }  // namespace constellation::core

@@ -43,7 +43,8 @@ absl::StatusOr<VerifiedEvent> VerifySignedEvent(const v1::SignedEvent& signed_ev
 // Same, from the serialized SignedEvent.
 absl::StatusOr<VerifiedEvent> DecodeSignedEvent(std::string_view signed_bytes);
 
-// Serializes `event` once, signs its id with `key` and returns the verified result.
+// Serializes `event` once, signs its id with `key` and returns the result, checked like a
+// received event except for the signature, which `key` (tested when it was made) just produced.
 // kInvalidArgument if the event is malformed or `event.author` is not `key`'s public key.
 absl::StatusOr<VerifiedEvent> SealEvent(const v1::Event& event, const SigningKey& key);
 

@@ -27,7 +27,9 @@ std::array<uint8_t, 32> Sha256(std::string_view data);
 // An Ed25519 key pair. Holds secret material: never log it.
 class SigningKey {
  public:
-  // Derives the key pair from a 32-byte seed. kInvalidArgument if the seed has another size.
+  // Derives the key pair from a 32-byte seed and checks once that a signature it makes
+  // verifies under its public key. kInvalidArgument if the seed has another size; kInternal if
+  // the self-test fails.
   static absl::StatusOr<SigningKey> FromSeed(std::string_view seed);
 
   const OrgKey& public_key() const { return public_key_; }
