@@ -118,19 +118,20 @@ absl::StatusOr<InsertResult> Group::TryInsert(VerifiedEvent& e, bool checked) {
   EventId id = e.id;
   events_.emplace(id, std::move(e));
   const VerifiedEvent& stored = events_.at(id);
-  if (IsFrozen(stored)) {
-    // No effect, wherever it sorts; but what it saw is in the causal past of the events that
-    // will name it (PROTOCOL §3.1). Sorting before applied events, the checkpoints after it
-    // lack its clock: replay from before it (rare: only a forked author's events past its
-    // fork are frozen).
-    if (appends) {
-      state_.RecordFrozen(stored);
-    } else {
-      RefoldFrom(result.key);
-    }
+  if (replay_from_ || !appends) {
+    // A late event (or any event while a replay is pending: the state lacks the events after
+    // replay_from_): the replay from the lowest late key, run on the next read, folds it.
+    // A frozen late event too: it has no effect, but what it saw is in the causal past of the
+    // events that will name it (PROTOCOL §3.1), and the checkpoints after it lack its clock.
+    replay_from_ = replay_from_ ? std::min(*replay_from_, result.key) : result.key;
     return result;
   }
-  if (appends) {
+  if (IsFrozen(stored)) {
+    // No effect; its clock only (PROTOCOL §3.1).
+    state_.RecordFrozen(stored);
+    return result;
+  }
+  {
     if (checked) {
       state_.ApplyChecked(stored);
     } else {
@@ -141,10 +142,23 @@ absl::StatusOr<InsertResult> Group::TryInsert(VerifiedEvent& e, bool checked) {
     } else {
       MaybeCheckpoint(state_, result.key, order_.size());
     }
-  } else {
-    RefoldFrom(result.key);
   }
   return result;
+}
+
+const GroupState& Group::state() const {
+  Settle();
+  return state_;
+}
+
+void Group::Settle() const {
+  if (!replay_from_) return;
+  // Groups are never defined const (NodeState owns them through unique_ptr<Group>), so
+  // finishing the fold they cache from a const method is defined behaviour.
+  Group* self = const_cast<Group*>(this);
+  const OrderKey from = *self->replay_from_;
+  self->replay_from_.reset();
+  self->RefoldFrom(from);
 }
 
 absl::StatusOr<InsertResult> Group::InsertConflicting(const VerifiedEvent& e) {
@@ -198,6 +212,7 @@ bool Group::RecordFork(const OrgKey& author, uint64_t seq, const EventId& first,
 }
 
 void Group::Refold() {
+  replay_from_.reset();  // a full fold folds every event held
   // Two folds at most: the second voids an expelled member's records concurrent with its
   // expulsion (removal cuts, docs/PROTOCOL.md §5). Checkpoints of the last fold only.
   FrozenAuthors frozen;
@@ -284,8 +299,8 @@ std::optional<std::string> Group::NoEffectReason(const EventId& id) const {
         "on have no effect",
         e->author.ShortHex(), *FrozenFrom(e->author));
   }
-  auto it = state_.rejected_events().find(id);
-  if (it == state_.rejected_events().end()) return std::nullopt;
+  auto it = state().rejected_events().find(id);
+  if (it == state().rejected_events().end()) return std::nullopt;
   return it->second;
 }
 
@@ -297,11 +312,11 @@ absl::Status Group::CheckNext(const VerifiedEvent& e) const {
         "decision readmits it",
         e.author.ShortHex(), *FrozenFrom(e.author), id_.ShortHex()));
   }
-  return state_.Check(e);
+  return state().Check(e);
 }
 
 std::array<uint8_t, 32> Group::StateHash() const {
-  const std::array<uint8_t, 32> folded = state_.Hash();
+  const std::array<uint8_t, 32> folded = state().Hash();
   if (forks_.empty()) return folded;
   std::string buffer("constellation/v1/group-state-with-forks");
   buffer.push_back('\0');
@@ -338,7 +353,7 @@ v1::Event Group::Draft(const OrgKey& author, const Hlc& hlc) const {
   // Deps name the latest events of the other *members* (DESIGN §2): outsiders' events are
   // history but never extend what a member's event depends on (and cannot inflate deps).
   for (const auto& [head_author, head] : dag_.Heads()) {
-    if (head_author == author || !state_.roster().members().contains(head_author)) continue;
+    if (head_author == author || !state().roster().members().contains(head_author)) continue;
     std::optional<uint64_t> frozen = FrozenFrom(head_author);
     if (frozen && *frozen <= dag_.ChainLength(head_author)) {
       // A frozen member's branch past its fork may not be the one other nodes hold; depend

@@ -153,13 +153,29 @@ class Group {
 
   const GroupId& id() const { return id_; }
   const GroupDag& dag() const { return dag_; }
-  const GroupState& state() const { return state_; }
+  // The folded state. A late event does not replay the fold when it is inserted: it marks the
+  // replay it needs (from the lowest late key seen), which runs on the first read, here or in
+  // any other method that reads the state. So a run of late events (a received batch, a
+  // catch-up) costs one replay, not one each; a replay copies a checkpoint, O(state size).
+  const GroupState& state() const;
+  // Whether late events left a replay pending (the next read of the state runs it).
+  bool replay_pending() const { return replay_from_.has_value(); }
+  // Whether `author` is a member in the state as last replayed: exact when no replay is
+  // pending, possibly behind the late events while one is. Does not run the replay (for
+  // NodeState's clock, which only members' stamps advance).
+  bool MemberAsLastReplayed(const OrgKey& author) const {
+    return state_.roster().members().contains(author);
+  }
   size_t size() const { return order_.size(); }
   const VerifiedEvent* Find(const EventId& id) const;
 
   // Events re-applied to the fold since this group was made (refolds after late events,
-  // forks and removal cuts): what checkpoints save (tests, benchmarks).
-  uint64_t events_refolded() const { return events_refolded_; }
+  // forks and removal cuts): what checkpoints and deferred replays save (tests, benchmarks).
+  // Runs a pending replay first.
+  uint64_t events_refolded() const {
+    Settle();
+    return events_refolded_;
+  }
   // The smallest checkpoint interval (limits::kFoldCheckpointIntervalEventsMin by default);
   // tests lower it to exercise checkpoints on small groups.
   void set_checkpoint_interval_min(size_t events) { checkpoint_interval_min_ = events; }
@@ -181,6 +197,9 @@ class Group {
   // Refolds from the latest checkpoint below `late` (the key of an event just inserted there),
   // or from the genesis when there is none.
   void RefoldFrom(const OrderKey& late);
+  // Runs the replay that late events left pending, if any. Const: the folded state is a cache
+  // of the fold of the events held, and no reader sees it before the replay.
+  void Settle() const;
   // Applies the events after `from` (all when null), whose canonical position is `position`,
   // to `state`, counting them and taking checkpoints.
   void Replay(GroupState& state, const OrderKey* from, uint64_t position);
@@ -202,6 +221,9 @@ class Group {
   absl::flat_hash_map<EventId, VerifiedEvent> events_;  // lookups only, never iterated
   std::map<OrgKey, ForkRecord> forks_;                  // ordered: feeds StateHash()
   std::vector<Checkpoint> checkpoints_;  // ascending by key; at most kFoldCheckpointCountMax
+  // The lowest key of the late events inserted since the state was last replayed; state_
+  // lacks them (and every event after this key) until Settle runs.
+  std::optional<OrderKey> replay_from_;
   uint64_t events_refolded_ = 0;
   size_t checkpoint_interval_min_;
 };

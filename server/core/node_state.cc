@@ -99,7 +99,7 @@ absl::StatusOr<InsertResult> NodeState::Ingest(VerifiedEvent e) {
   if (result.admission == Admission::kReady) {
     // Only members' events become deps of our next event (Group::Draft), so only their stamps
     // need to be exceeded; an outsider cannot push this node's clock.
-    if (target->state().roster().members().contains(author)) clock_.Observe(hlc);
+    if (target->MemberAsLastReplayed(author)) clock_.Observe(hlc);
     if (new_group) groups_.emplace(target->id(), std::move(new_group));
     ++event_count_;
     Index(*target->Find(result.key.id));
@@ -225,8 +225,11 @@ absl::StatusOr<ReceiveOutcome> NodeState::Admit(VerifiedEvent e, uint64_t now_ms
     case Admission::kReady: {
       if (new_group) groups_.emplace(group->id(), std::move(new_group));
       // Only members' events become deps of our next event (Group::Draft), so only their
-      // stamps need to be exceeded; an outsider cannot push this node's clock.
-      if (group->state().roster().members().contains(author)) clock_.Observe(hlc);
+      // stamps need to be exceeded; an outsider cannot push this node's clock. Asked of the
+      // state as last replayed, so that a run of late events is replayed once, when next read
+      // (Group::state); AppendOwn observes the stamps of its prev and deps itself, so a member
+      // whose admission is still in that replay cannot make a local event's stamp too low.
+      if (group->MemberAsLastReplayed(author)) clock_.Observe(hlc);
       ++event_count_;
       Index(*group->Find(id));
       changes->inserted.push_back(id);
