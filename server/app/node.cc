@@ -212,7 +212,7 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Open(NodeOptions options) {
 
 absl::Status Node::Load() {
   CONSTELLATION_ASSIGN_OR_RETURN(std::unique_ptr<core::NodeState> state,
-                                 LoadNodeState(*store_, key_));
+                                 LoadNodeState(*store_, key_, storage::StoredSignatures::kTrust));
   absl::flat_hash_map<std::string, v1::TokenInfo> tokens;
   CONSTELLATION_RETURN_IF_ERROR(storage::LoadTokens(
       *store_,

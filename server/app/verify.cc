@@ -9,11 +9,11 @@
 
 namespace constellation::app {
 
-absl::StatusOr<std::unique_ptr<core::NodeState>> LoadNodeState(const storage::Store& store,
-                                                               core::SigningKey key) {
+absl::StatusOr<std::unique_ptr<core::NodeState>> LoadNodeState(
+    const storage::Store& store, core::SigningKey key, storage::StoredSignatures signatures) {
   auto state = std::make_unique<core::NodeState>(std::move(key));
   CONSTELLATION_RETURN_IF_ERROR(
-      storage::LoadEvents(store, [&](core::VerifiedEvent e) -> absl::Status {
+      storage::LoadEvents(store, signatures, [&](core::VerifiedEvent e) -> absl::Status {
         const std::string id = e.id.Hex();
         absl::StatusOr<core::InsertResult> r = state->Ingest(std::move(e));
         if (!r.ok()) {
@@ -47,7 +47,8 @@ absl::StatusOr<std::vector<VerifiedGroup>> VerifyDataDir(const std::string& data
       std::unique_ptr<storage::RocksStore> store,
       storage::RocksStore::Open(data_dir + "/db", storage::RocksStoreOptions{}));
   CONSTELLATION_ASSIGN_OR_RETURN(std::unique_ptr<core::NodeState> state,
-                                 LoadNodeState(*store, std::move(key)));
+                                 LoadNodeState(*store, std::move(key),
+                                               storage::StoredSignatures::kVerify));
   std::vector<VerifiedGroup> groups;
   for (const auto& [id, group] : state->groups()) {
     groups.push_back(

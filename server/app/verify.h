@@ -19,15 +19,17 @@
 
 #include "server/core/crypto.h"
 #include "server/core/node_state.h"
+#include "server/storage/event_store.h"
 #include "server/storage/store.h"
 
 namespace constellation::app {
 
-// Loads every stored event and fork proof into a new NodeState owned by `key`'s org.
+// Loads every stored event and fork proof into a new NodeState owned by `key`'s org; events'
+// signatures are re-verified or trusted as `signatures` says (storage::LoadEvents).
 // kDataLoss (with the event id where known and "restore from a backup") when a stored event or
 // proof does not verify or does not fit its group; the store's errors otherwise.
-absl::StatusOr<std::unique_ptr<core::NodeState>> LoadNodeState(const storage::Store& store,
-                                                               core::SigningKey key);
+absl::StatusOr<std::unique_ptr<core::NodeState>> LoadNodeState(
+    const storage::Store& store, core::SigningKey key, storage::StoredSignatures signatures);
 
 // One group as the offline refold derived it.
 struct VerifiedGroup {

@@ -122,7 +122,9 @@ absl::StatusOr<VerifiedEvent> VerifySignedEvent(const v1::SignedEvent& signed_ev
   return Verify(signed_event.event(), signed_event.signature());
 }
 
-absl::StatusOr<VerifiedEvent> DecodeSignedEvent(std::string_view signed_bytes) {
+namespace {
+
+absl::StatusOr<v1::SignedEvent> ParseSigned(std::string_view signed_bytes) {
   if (signed_bytes.size() > limits::kSignedEventSizeBytesMax) {
     return absl::InvalidArgumentError(
         absl::StrFormat("signed event is %d bytes; the limit kSignedEventSizeBytesMax is %d",
@@ -132,7 +134,19 @@ absl::StatusOr<VerifiedEvent> DecodeSignedEvent(std::string_view signed_bytes) {
   if (!s.ParseFromArray(signed_bytes.data(), static_cast<int>(signed_bytes.size()))) {
     return absl::InvalidArgumentError("bytes do not parse as constellation.v1.SignedEvent");
   }
+  return s;
+}
+
+}  // namespace
+
+absl::StatusOr<VerifiedEvent> DecodeSignedEvent(std::string_view signed_bytes) {
+  CONSTELLATION_ASSIGN_OR_RETURN(v1::SignedEvent s, ParseSigned(signed_bytes));
   return Verify(std::move(*s.mutable_event()), std::move(*s.mutable_signature()));
+}
+
+absl::StatusOr<VerifiedEvent> DecodeStoredEvent(std::string_view signed_bytes) {
+  CONSTELLATION_ASSIGN_OR_RETURN(v1::SignedEvent s, ParseSigned(signed_bytes));
+  return Decode(std::move(*s.mutable_event()), std::move(*s.mutable_signature()));
 }
 
 absl::StatusOr<VerifiedEvent> SealEvent(const v1::Event& event, const SigningKey& key) {

@@ -63,7 +63,7 @@ absl::Status InitSchema(Store& store) {
   return store.Write(batch, WriteOptions{.sync = true});
 }
 
-absl::Status LoadEvents(const Store& store,
+absl::Status LoadEvents(const Store& store, StoredSignatures signatures,
                         const std::function<absl::Status(core::VerifiedEvent)>& fn) {
   absl::Status inner = absl::OkStatus();
   CONSTELLATION_RETURN_IF_ERROR(
@@ -82,7 +82,9 @@ absl::Status LoadEvents(const Store& store,
                       : signed_bytes.status();
           return false;
         }
-        absl::StatusOr<core::VerifiedEvent> e = core::DecodeSignedEvent(*signed_bytes);
+        absl::StatusOr<core::VerifiedEvent> e = signatures == StoredSignatures::kVerify
+                                                    ? core::DecodeSignedEvent(*signed_bytes)
+                                                    : core::DecodeStoredEvent(*signed_bytes);
         if (!e.ok()) {
           inner = Corrupt(absl::StrFormat("a stored event does not verify: %s",
                                           std::string(e.status().message())));

@@ -35,10 +35,15 @@ void StageEvent(WriteBatch* batch, const core::VerifiedEvent& e, const core::Ord
 // newer schema.
 absl::Status InitSchema(Store& store);
 
+// Whether LoadEvents re-verifies each stored event's signature (`constellationd verify`, an
+// offline audit of the store) or trusts what the node verified before storing it (start).
+enum class StoredSignatures { kVerify, kTrust };
+
 // Calls `fn` for every stored event, group by group in canonical order (so each event's
-// parents come before it), after re-verifying it. kDataLoss when an entry is missing, does
-// not verify, or does not match its key. Stops at the first error `fn` returns.
-absl::Status LoadEvents(const Store& store,
+// parents come before it), after decoding and checking it (core::DecodeSignedEvent, or
+// core::DecodeStoredEvent with kTrust). kDataLoss when an entry is missing, does not decode or
+// verify, or does not match its key. Stops at the first error `fn` returns.
+absl::Status LoadEvents(const Store& store, StoredSignatures signatures,
                         const std::function<absl::Status(core::VerifiedEvent)>& fn);
 
 // Fork proofs (canonical, core::VerifyForkProof), one per (group, author, fork seq).

@@ -11,34 +11,8 @@
 set -uo pipefail
 daemon="$1"
 cli="$2"
-work=$(mktemp -d)
-node_pid=""
-cleanup() {
-  if [ -n "$node_pid" ]; then kill "$node_pid" 2>/dev/null; wait "$node_pid" 2>/dev/null; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-failures=0
-pass=0
-
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-ok() { pass=$((pass + 1)); }
-
-# expect_exit CODE DESCRIPTION -- command...
-expect_exit() {
-  local want="$1" what="$2"
-  shift 3
-  "$@" >"$work/out" 2>"$work/err"
-  local got=$?
-  if [ "$got" -ne "$want" ]; then
-    fail "$what: exit $got, want $want; stderr: $(cat "$work/err")"
-  else
-    ok
-  fi
-}
-expect_eq() {  # expect_eq GOT WANT DESCRIPTION
-  if [ "$1" != "$2" ]; then fail "$3: got '$1', want '$2'"; else ok; fi
-}
+source "$(dirname "$0")/lib.sh"
+e2e_setup
 
 # Waits until the proposal is final (the node acknowledges its own closes by itself).
 wait_final() {
@@ -49,17 +23,8 @@ wait_final() {
   fail "proposal $1 never became final"
 }
 
-"$daemon" init --data-dir "$work/node" --name "Harbour Trust" \
-  --admin-token-file "$work/admin.token" >"$work/init.out" || { fail "init"; exit 1; }
-"$daemon" run --data-dir "$work/node" --listen 127.0.0.1:0 --port-file "$work/port" \
-  >>"$work/node.log" 2>&1 &
-node_pid=$!
-for _ in $(seq 1 100); do [ -s "$work/port" ] && break; sleep 0.1; done
-[ -s "$work/port" ] || { cat "$work/node.log"; echo "node did not start"; exit 1; }
-export CONSTELLATION_ENDPOINT="127.0.0.1:$(cat "$work/port")"
-export CONSTELLATION_CONFIG="$work/cli.toml"
-export CONSTELLATION_TOKEN
-CONSTELLATION_TOKEN=$(cat "$work/admin.token")
+e2e_start_node harbour "Harbour Trust"
+e2e_use harbour
 
 # --help everywhere.
 expect_exit 0 "pool --help" -- "$cli" pool --help
@@ -173,5 +138,4 @@ expect_eq "$(echo "$shares" | jq -r '.currencies[0].shares[0].share_bps')" 10000
 expect_exit 0 "shares csv" -- "$cli" pool shares --group "$group" -o csv
 expect_exit 4 "drawdowns of an unknown fund" -- "$cli" pool drawdowns --group "$group" --fund "$(printf 'd%.0s' $(seq 64))"
 
-echo "pooled e2e: $pass passed, $failures failed"
-[ "$failures" -eq 0 ]
+e2e_finish "pooled e2e"

@@ -83,7 +83,7 @@ absl::Status SimNode::Restart() {
   // stored fork proofs (DESIGN §2: freezes survive a restart).
   auto state = std::make_unique<core::NodeState>(key_);
   CONSTELLATION_RETURN_IF_ERROR(
-      storage::LoadEvents(*store_, [&](core::VerifiedEvent e) -> absl::Status {
+      storage::LoadEvents(*store_, storage::StoredSignatures::kTrust, [&](core::VerifiedEvent e) -> absl::Status {
         const std::string id = e.id.Hex();
         absl::StatusOr<core::InsertResult> r = state->Ingest(std::move(e));
         if (!r.ok()) {
@@ -106,7 +106,7 @@ absl::Status SimNode::Restart() {
 
 std::vector<std::string> SimNode::Backup() const {
   std::vector<std::string> backup;
-  absl::Status s = storage::LoadEvents(*store_, [&](core::VerifiedEvent e) -> absl::Status {
+  absl::Status s = storage::LoadEvents(*store_, storage::StoredSignatures::kTrust, [&](core::VerifiedEvent e) -> absl::Status {
     backup.push_back(e.SerializeSigned());
     return absl::OkStatus();
   });

@@ -86,25 +86,39 @@ TEST(FoldCheckpointTest, LateEventsReachTheSameStateAsAFullFold) {
   EXPECT_EQ(plain.events_refolded(), h.in_order.size() + 1) << "no checkpoint: from the genesis";
 }
 
-TEST(FoldCheckpointTest, ManyLateEventsInARowKeepTheStateExact) {
-  // b's pledges, spread over the history, all arrive late (most sort before every checkpoint,
-  // which are kept near the end); checkpoints are taken, discarded and taken again.
+// A group of founder `a` and member `b` with a campaign and 400 pledges by a (each followed by
+// a payment when `payments`); every 50th, b pledges on a's last event: 8 pledges that the
+// tests hold back and insert late (most sort before every checkpoint, which are kept near
+// the end). a's events name only its own chain, so none of them depends on a held-back one.
+struct HeldBackHistory {
+  HistoryBuilder w;
+  std::vector<VerifiedEvent> held_back;
+};
+
+HeldBackHistory MakeHeldBackHistory(bool payments) {
   const SigningKey a = TestKey('a'), b = TestKey('b');
-  HistoryBuilder w(a, TestCharter());
+  HeldBackHistory h{HistoryBuilder(a, TestCharter()), {}};
+  HistoryBuilder& w = h.w;
   const EventId admit = w.Append(a, AdmitBody(b.public_key())).id;
   w.Append(a, StanceBody(admit, v1::STANCE_CHOICE_AGREE));
   w.Append(a, AcknowledgementBody({admit}));
   w.Append(b, AcceptanceBody(admit));
   const EventId campaign = w.Append(a, CampaignBody(TestCampaign(1'000'000'000))).id;
-  std::vector<VerifiedEvent> held_back;
-  // a's events name only its own chain, so none of them depends on b's held-back pledges.
   for (int i = 0; i < 400; ++i) {
-    const EventId p = w.AppendWithDeps(a, PledgeBody(campaign, TestTerms(1'000)), {}).id;
-    const EventId paid = w.AppendWithDeps(a, PaymentBody(p, 10), {}).id;
+    EventId last = w.AppendWithDeps(a, PledgeBody(campaign, TestTerms(1'000)), {}).id;
+    if (payments) last = w.AppendWithDeps(a, PaymentBody(last, 10), {}).id;
     if (i % 50 == 49) {
-      held_back.push_back(w.AppendWithDeps(b, PledgeBody(campaign, TestTerms(77)), {paid}));
+      h.held_back.push_back(w.AppendWithDeps(b, PledgeBody(campaign, TestTerms(77)), {last}));
     }
   }
+  return h;
+}
+
+TEST(FoldCheckpointTest, ManyLateEventsInARowKeepTheStateExact) {
+  // Checkpoints are taken, discarded and taken again.
+  HeldBackHistory h = MakeHeldBackHistory(/*payments=*/true);
+  const HistoryBuilder& w = h.w;
+  const std::vector<VerifiedEvent>& held_back = h.held_back;
   Group late_node(w.group()), in_order_node(w.group());
   late_node.set_checkpoint_interval_min(32);
   for (const VerifiedEvent& e : w.events()) {
@@ -129,20 +143,9 @@ TEST(FoldCheckpointTest, ManyLateEventsInARowKeepTheStateExact) {
 // copying a checkpoint of the whole state, so a received batch of late events cost one O(state)
 // replay per event. Late events now mark the replay, which runs once on the next read.
 TEST(FoldCheckpointTest, ARunOfLateEventsIsReplayedOnceOnTheNextRead) {
-  const SigningKey a = TestKey('a'), b = TestKey('b');
-  HistoryBuilder w(a, TestCharter());
-  const EventId admit = w.Append(a, AdmitBody(b.public_key())).id;
-  w.Append(a, StanceBody(admit, v1::STANCE_CHOICE_AGREE));
-  w.Append(a, AcknowledgementBody({admit}));
-  w.Append(b, AcceptanceBody(admit));
-  const EventId campaign = w.Append(a, CampaignBody(TestCampaign(1'000'000'000))).id;
-  std::vector<VerifiedEvent> held_back;
-  for (int i = 0; i < 400; ++i) {
-    const EventId p = w.AppendWithDeps(a, PledgeBody(campaign, TestTerms(1'000)), {}).id;
-    if (i % 50 == 49) {
-      held_back.push_back(w.AppendWithDeps(b, PledgeBody(campaign, TestTerms(77)), {p}));
-    }
-  }
+  HeldBackHistory h = MakeHeldBackHistory(/*payments=*/false);
+  const HistoryBuilder& w = h.w;
+  const std::vector<VerifiedEvent>& held_back = h.held_back;
   auto is_held_back = [&](const VerifiedEvent& e) {
     for (const VerifiedEvent& x : held_back) {
       if (x.id == e.id) return true;
