@@ -36,3 +36,11 @@ foreach(name
     SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/${name}.cc
     LIBS constellation_core constellation_testing constellation_event_factory)
 endforeach()
+
+# docs/PROTOCOL.md Appendix A (the limits table) against server/base/limits.h (issue 13).
+constellation_add_test(NAME limits_spec_test LABEL unit
+  SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/limits_spec_test.cc)
+target_compile_definitions(limits_spec_test PRIVATE
+  CONSTELLATION_PROTOCOL_MD="${PROJECT_SOURCE_DIR}/docs/PROTOCOL.md"
+  CONSTELLATION_LIMITS_H="${PROJECT_SOURCE_DIR}/server/base/limits.h")
+target_include_directories(limits_spec_test PRIVATE ${PROJECT_SOURCE_DIR})
