@@ -1,12 +1,12 @@
 // sdk/src/group/watch_revision.cc: WatchRevision's text form (group.h).
 #include <charconv>
+#include <string_view>
 #include <string>
 #include <vector>
 
 #include <absl/status/status.h>
 #include <absl/strings/str_format.h>
 #include <absl/strings/str_join.h>
-#include <absl/strings/str_split.h>
 #include <constellation/group.h>
 
 #include "sdk/src/hex.h"
@@ -22,7 +22,15 @@ std::string WatchRevision::ToString() const {
 absl::StatusOr<WatchRevision> WatchRevision::Parse(std::string_view text) {
   WatchRevision out;
   if (text.empty()) return out;
-  for (std::string_view entry : absl::StrSplit(text, ',')) {
+  // Debian's abseil has its own string_view: split by hand.
+  std::vector<std::string_view> entries;
+  for (size_t start = 0;;) {
+    const size_t comma = text.find(',', start);
+    entries.push_back(text.substr(start, comma == std::string_view::npos ? comma : comma - start));
+    if (comma == std::string_view::npos) break;
+    start = comma + 1;
+  }
+  for (std::string_view entry : entries) {
     const size_t colon = entry.find(':');
     auto bad = [&](std::string_view why) {
       return absl::InvalidArgumentError(absl::StrFormat(
@@ -42,7 +50,9 @@ absl::StatusOr<WatchRevision> WatchRevision::Parse(std::string_view text) {
     if (error != std::errc() || end != seq_text.data() + seq_text.size() || seq == 0) {
       return bad("does not end with a positive seq");
     }
-    if (!out.seqs.emplace(internal::HexEncode(raw), seq).second) return bad("names its author twice");
+    if (!out.seqs.emplace(internal::HexEncode(raw), seq).second) {
+      return bad("names its author twice");
+    }
   }
   return out;
 }

@@ -151,8 +151,9 @@ class WatchWriter final : public grpc::ServerWriteReactor<v1::WatchEventsRespons
       absl::MutexLock lock(&control_->mu);
       control_->cancelled = true;
       if (control_->state != State::kParked) return;  // the owner sees `cancelled`
+      control_->state = State::kDone;  // taken from the hub: a Wake now does nothing
     }
-    End(absl::CancelledError("stream cancelled by the client"));
+    Finish(grpc::Status(grpc::StatusCode::CANCELLED, "stream cancelled by the client"));
   }
 
   void OnDone() override {
