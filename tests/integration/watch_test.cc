@@ -72,7 +72,7 @@ class Watcher {
       }
     });
   }
-  ~Watcher() { Stop(); }
+  ~Watcher() { Stop().IgnoreError(); }
 
   // Cancels from this thread while the watcher blocks in Next().
   absl::Status Stop() {
@@ -308,7 +308,9 @@ TEST(WatchLateEventsTest, EventsInsertedEarlierInCanonicalOrderAreDeliveredExact
     ASSERT_OK(pledge(*b_client));
   }
   ASSERT_TRUE(Eventually([&] { return watcher.count() == history(*a_client).size(); }));
-  const auto [before_heal, revision] = watcher.Snapshot();
+  const std::pair<std::vector<std::string>, WatchRevision> snapshot = watcher.Snapshot();
+  const std::vector<std::string>& before_heal = snapshot.first;
+  const WatchRevision& revision = snapshot.second;
 
   a_proxy.SetCut(false);
   b_proxy.SetCut(false);
