@@ -52,6 +52,8 @@ class CommandContext {
   OutputFormat format() const { return invocation_.global.output; }
   // For notes that must come before the output (it is printed when the handler returns).
   std::ostream& err() { return err_; }
+  // stdout, for commands that print as they go (group watch).
+  std::ostream& out() { return out_; }
   const EnvLookup& env() const { return env_; }
 
   // The config file path and contents (loaded once).

@@ -13,6 +13,7 @@ packages=(
   jq procps   # the demo and the end-to-end tests read CLI JSON output and manage processes
   clang libclang-rt-14-dev   # libFuzzer and the sanitizers for the fuzz targets (scripts/fuzz.sh)
   yamllint systemd   # tests/e2e/deploy_test.sh lints deploy/compose.yaml and verifies the unit
+  python3-grpcio python3-protobuf   # examples/python: a client generated from proto/ (its e2e test)
 )
 
 missing=()

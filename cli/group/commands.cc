@@ -2,12 +2,15 @@
 #include "cli/group/commands.h"
 
 #include <algorithm>
+#include <ostream>
 
 #include <absl/strings/numbers.h>
 #include <absl/strings/str_format.h>
+#include <absl/strings/str_join.h>
 #include <constellation/money.h>
 
 #include "cli/group/render.h"
+#include "cli/values.h"
 
 namespace constellation::cli {
 namespace {
@@ -116,6 +119,53 @@ absl::StatusOr<Output> GroupEventsCommand(const Invocation& inv, CommandContext&
       kGroupEventFormat);
 }
 
+// One line per event a watch delivers: JSON (the fields of `group events` and the revision
+// after it, to resume with --from), or text.
+void PrintWatched(const GroupEventEntry& entry, const WatchRevision& revision,
+                  OutputFormat format, std::ostream& out) {
+  if (format == OutputFormat::kJson) {
+    Json line = kGroupEventFormat.ToJson(entry);
+    line.erase("position");
+    line["revision"] = revision.ToString();
+    out << EscapeControls(line.dump(-1, ' ', false, Json::error_handler_t::replace),
+                          EscapeStyle::kJson)
+        << "\n";
+  } else if (format == OutputFormat::kCsv) {
+    out << absl::StrJoin({FormatTimeMs(entry.hlc.wall_ms), entry.author,
+                          absl::StrFormat("%d", entry.seq), CsvField(entry.kind), entry.event_id},
+                         ",")
+        << "\n";
+  } else {
+    out << absl::StrJoin({FormatTimeMs(entry.hlc.wall_ms), ShortId(entry.author),
+                          absl::StrFormat("%d", entry.seq), OneLine(entry.kind), entry.event_id},
+                         "  ")
+        << "\n";
+  }
+  out.flush();
+}
+
+absl::StatusOr<Output> GroupWatchCommand(const Invocation& inv, CommandContext& context) {
+  WatchOptions options;
+  if (inv.Has("from")) {
+    absl::StatusOr<WatchRevision> from = WatchRevision::Parse(inv.Get("from"));
+    if (!from.ok()) {
+      return absl::InvalidArgumentError(absl::StrFormat("--from: %s", from.status().message()));
+    }
+    options.after = *std::move(from);
+  }
+  absl::StatusOr<Client*> client = context.client();
+  if (!client.ok()) return client.status();
+  absl::StatusOr<WatchStream> stream = (*client)->Watch(inv.Get("group"), options);
+  if (!stream.ok()) return stream.status();
+  GroupEventEntry entry;
+  while (true) {
+    absl::StatusOr<bool> more = stream->Next(&entry);
+    if (!more.ok()) return more.status();
+    if (!*more) return Output::Text("");
+    PrintWatched(entry, stream->revision(), context.format(), context.out());
+  }
+}
+
 absl::StatusOr<Output> MemberListCommand(const Invocation& inv, CommandContext& context) {
   const std::string group_id = inv.Get("group");
   return context.Read([&](Client& client) { return client.GetGroup(group_id); },
@@ -172,6 +222,18 @@ std::vector<Command> GroupCommands() {
           .Optional("--after POSITION", "start after this position (default 0: from the genesis)")
           .Details("JSON adds event_base64 and signature_base64: the exact signed bytes.")
           .Example("constellation group events $GROUP --after 100 -o json"),
+      Command("group watch", GroupWatchCommand)
+          .Summary("Print a group's events as they happen, one line each, until interrupted")
+          .Flag(GroupFlag())
+          .Optional("--from REVISION",
+                    "print only the events this revision does not cover (the \"revision\" of "
+                    "the last JSON line printed before; default: from the genesis)")
+          .Details("First every event the node holds, then each new one as the node commits "
+                   "it (this node's writes and events from other members). It reconnects by "
+                   "itself when the node restarts, without repeating or skipping an event. "
+                   "Text columns: time, author, seq, kind, event_id. JSON: one object per "
+                   "line with the keys of 'group events' and revision.")
+          .Example("constellation group watch --group $GROUP -o json"),
       Command("member list", MemberListCommand)
           .Summary("List a group's members with their status, notice and frozen flag")
           .Flag(GroupFlag())

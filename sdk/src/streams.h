@@ -5,16 +5,21 @@
 // when its owner says a reopen can neither repeat nor skip an entry. StreamReader adds the
 // request, the resume rule and the conversion to SDK types; each domain opens its streams with
 // OpenStream (GroupEvents in sdk/src/group/, PledgeHistory in sdk/src/fundraising/).
-// Thread safety: not thread-safe; one reader per thread.
+// A watch (Client::Watch) is the same reader with another policy: no deadline, and reopens
+// until cancelled (StreamPolicy).
+// Thread safety: not thread-safe, one reader per thread, except Cancel(), which any thread may
+// call (it wakes a Read blocked on the RPC or on a backoff).
 #pragma once
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 
 #include <absl/status/status.h>
 #include <absl/status/statusor.h>
+#include <absl/synchronization/mutex.h>
 #include <absl/time/time.h>
 #include <constellation/client.h>
 #include <grpcpp/client_context.h>
@@ -23,6 +28,17 @@
 #include "sdk/src/client_core.h"
 
 namespace constellation::internal {
+
+// How a stream lives: its deadline from the first read, and how many times it opens the RPC
+// in a row without reading an entry (UNAVAILABLE reopens).
+struct StreamPolicy {
+  absl::Duration deadline;
+  int max_attempts = 1;
+  // A history (ClientOptions::stream_deadline, max_attempts).
+  static StreamPolicy Of(const ClientOptions& options) {
+    return {options.stream_deadline, options.max_attempts};
+  }
+};
 
 template <typename Response>
 class ServerStream {
@@ -33,8 +49,9 @@ class ServerStream {
   using Resumable = std::function<bool()>;
 
   ServerStream(std::shared_ptr<ClientCore> core, std::string method, Opener open,
-               Resumable resumable)
-      : core_(std::move(core)),
+               Resumable resumable, StreamPolicy policy)
+      : policy_(policy),
+        core_(std::move(core)),
         method_(std::move(method)),
         open_(std::move(open)),
         resumable_(std::move(resumable)),
@@ -52,12 +69,14 @@ class ServerStream {
     }
     while (true) {
       if (reader_ == nullptr) {
-        if (cancelled_) return End(absl::CancelledError("stream cancelled by the caller"));
-        if (deadline_ == absl::InfinitePast()) {
-          deadline_ = absl::Now() + core_->options().stream_deadline;
+        if (deadline_ == absl::InfinitePast()) deadline_ = absl::Now() + policy_.deadline;
+        auto context = std::make_unique<grpc::ClientContext>();
+        core_->PrepareContext(context.get(), deadline_);
+        {
+          absl::MutexLock lock(&mu_);
+          if (cancelled_) return End(absl::CancelledError("stream cancelled by the caller"));
+          context_ = std::move(context);
         }
-        context_ = std::make_unique<grpc::ClientContext>();
-        core_->PrepareContext(context_.get(), deadline_);
         reader_ = open_(context_.get());
         ++attempts_;
       }
@@ -68,13 +87,14 @@ class ServerStream {
       }
       const grpc::Status status = reader_->Finish();
       reader_.reset();
-      context_.reset();
+      ResetContext();
       if (status.ok()) return End(absl::OkStatus());
-      if (status.error_code() == grpc::StatusCode::UNAVAILABLE && !cancelled_ &&
-          attempts_ < core_->options().max_attempts && resumable_()) {
+      if (status.error_code() == grpc::StatusCode::UNAVAILABLE && !Cancelled() &&
+          attempts_ < policy_.max_attempts && resumable_()) {
         const absl::Duration wait = ClientCore::Jittered(backoff_);
         if (absl::Now() + wait < deadline_) {
-          absl::SleepFor(wait);
+          absl::MutexLock lock(&mu_);
+          mu_.AwaitWithTimeout(absl::Condition(&cancelled_), wait);
           backoff_ = ClientCore::NextBackoff(backoff_);
           continue;
         }
@@ -83,7 +103,9 @@ class ServerStream {
     }
   }
 
+  // Thread-safe.
   void Cancel() {
+    absl::MutexLock lock(&mu_);
     cancelled_ = true;
     if (context_ != nullptr) context_->TryCancel();
   }
@@ -96,28 +118,43 @@ class ServerStream {
     return false;
   }
 
+  bool Cancelled() {
+    absl::MutexLock lock(&mu_);
+    return cancelled_;
+  }
+
+  void ResetContext() {
+    absl::MutexLock lock(&mu_);
+    context_.reset();
+  }
+
   // Cancels an open RPC and waits for gRPC to release it.
   void Close() {
     if (reader_ == nullptr) return;
-    context_->TryCancel();
+    {
+      absl::MutexLock lock(&mu_);
+      context_->TryCancel();
+    }
     Response discarded;
     while (reader_->Read(&discarded)) {
     }
     static_cast<void>(reader_->Finish());
     reader_.reset();
-    context_.reset();
+    ResetContext();
   }
 
+  const StreamPolicy policy_;
   std::shared_ptr<ClientCore> core_;
   std::string method_;
   Opener open_;
   Resumable resumable_;
-  std::unique_ptr<grpc::ClientContext> context_;
+  absl::Mutex mu_;  // context_ and cancelled_, which Cancel() reaches from any thread
+  std::unique_ptr<grpc::ClientContext> context_ ABSL_GUARDED_BY(mu_);
   std::unique_ptr<grpc::ClientReader<Response>> reader_;
   absl::Time deadline_ = absl::InfinitePast();  // set at the first read
   absl::Duration backoff_;
   int attempts_ = 0;  // since the last entry read
-  bool cancelled_ = false;
+  bool cancelled_ ABSL_GUARDED_BY(mu_) = false;
   bool ended_ = false;
   absl::Status final_status_;
 };
@@ -139,7 +176,7 @@ class StreamReader final : public EntryReader<Entry> {
   using Resume = std::function<bool(const Response& response, Request* request)>;
 
   StreamReader(std::shared_ptr<ClientCore> core, std::string method_name, Method method,
-               Request request, Decode decode, Resume resume)
+               Request request, Decode decode, Resume resume, StreamPolicy policy)
       : request_(std::move(request)),
         decode_(std::move(decode)),
         resume_(std::move(resume)),
@@ -148,7 +185,7 @@ class StreamReader final : public EntryReader<Entry> {
             [this, core, method](grpc::ClientContext* context) {
               return (core->stub<Stub>().*method)(context, request_);
             },
-            [this] { return resumable_; }) {}
+            [this] { return resumable_; }, policy) {}
 
   absl::StatusOr<bool> Next(Entry* out) override {
     if (!error_.ok()) return error_;
@@ -185,10 +222,12 @@ std::unique_ptr<EntryReader<Entry>> OpenStream(
     std::unique_ptr<grpc::ClientReader<Response>> (Stub::*method)(grpc::ClientContext*,
                                                                   const Request&),
     Request request, typename StreamReader<Stub, Request, Response, Entry>::Decode decode,
-    typename StreamReader<Stub, Request, Response, Entry>::Resume resume) {
+    typename StreamReader<Stub, Request, Response, Entry>::Resume resume,
+    std::optional<StreamPolicy> policy = std::nullopt) {
+  const StreamPolicy chosen = policy.value_or(StreamPolicy::Of(core->options()));
   return std::make_unique<StreamReader<Stub, Request, Response, Entry>>(
       std::move(core), std::move(method_name), method, std::move(request), std::move(decode),
-      std::move(resume));
+      std::move(resume), chosen);
 }
 
 }  // namespace constellation::internal

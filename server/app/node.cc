@@ -6,6 +6,7 @@
 #include <chrono>
 #include <filesystem>
 #include <map>
+#include <set>
 #include <system_error>
 
 #include <absl/strings/str_format.h>
@@ -68,6 +69,7 @@ class Node::Context final : public rpc::ApplyContext {
     const core::DagNode* dag_node = node_->state_->FindGroup(e->group)->dag().Find(e->id);
     storage::StageEvent(&batch_, *e, core::OrderKey{dag_node->depth, e->id});
     appended_[e->group].push_back(e->ToSignedEvent());
+    changed_groups_.insert(e->group);
     return e;
   }
 
@@ -95,6 +97,7 @@ class Node::Context final : public rpc::ApplyContext {
       for (const core::EventId& id : changes.inserted) {
         storage::StageEvent(&batch_, *g->Find(id), core::OrderKey{g->dag().Find(id)->depth, id});
       }
+      changed_groups_.insert(changes.group);
     }
     for (const v1::ForkProof& proof : changes.new_fork_proofs) {
       absl::StatusOr<core::VerifiedForkProof> verified = core::VerifyForkProof(proof);
@@ -176,6 +179,8 @@ class Node::Context final : public rpc::ApplyContext {
   // This org's events appended by the batch, per group, in chain order.
   std::map<core::GroupId, std::vector<v1::SignedEvent>>& appended() { return appended_; }
   std::vector<std::pair<core::GroupId, v1::ForkProof>>& fork_proofs() { return fork_proofs_; }
+  // The groups the batch inserted events into (watches wake on them after the commit).
+  const std::set<core::GroupId>& changed_groups() const { return changed_groups_; }
 
  private:
   Node* node_;
@@ -183,6 +188,7 @@ class Node::Context final : public rpc::ApplyContext {
   std::vector<std::pair<std::string, v1::TokenInfo>> token_changes_;
   std::map<core::GroupId, std::vector<v1::SignedEvent>> appended_;
   std::vector<std::pair<core::GroupId, v1::ForkProof>> fork_proofs_;
+  std::set<core::GroupId> changed_groups_;
 };
 
 Node::Node(NodeOptions options, std::unique_ptr<storage::Store> store, core::SigningKey key)
@@ -295,6 +301,9 @@ void Node::Shutdown(uint64_t grace_ms) {
     ticker_stopping_ = true;
   }
   if (ticker_thread_.joinable()) ticker_thread_.join();
+  // Open watches never end by themselves: end them (kUnavailable, the client resumes
+  // elsewhere or later) rather than wait for the server's grace period below.
+  watches_.Close();
   // The replicator waits on peers and on the apply loop; it answers queued forced rounds with
   // kUnavailable, so that no RPC is left unfinished.
   if (replicator_) replicator_->Stop();
@@ -504,6 +513,8 @@ void Node::RunBatch(std::vector<Task> tasks) {
     for (auto& [hash, info] : ctx.token_changes()) tokens_[hash] = std::move(info);
   }
   for (rpc::Reply& reply : replies) reply(absl::OkStatus());
+  // Watches parked in this batch's tasks are parked by now: wake those of changed groups.
+  for (const core::GroupId& group : ctx.changed_groups()) watches_.Notify(group);
   // Only durable events leave the node (DESIGN §2).
   Replicate(ctx);
 }
@@ -567,6 +578,8 @@ void Node::ProbeDiskSpace() {
     std::abort();
   }
   read_only_ = false;
+  // The reload may hold events of the failed batch that no watch has seen.
+  watches_.NotifyAll();
   LogInfo("disk space returned; writes resumed",
           {{"data_dir", options_.data_dir},
            {"events", absl::StrFormat("%d", state_->event_count())}});

@@ -42,6 +42,7 @@
 #include "server/rpc/backend.h"
 #include "server/storage/rocks_store.h"
 #include "server/rpc/call_limits.h"
+#include "server/rpc/watch_hub.h"
 #include "server/storage/store.h"
 
 namespace constellation::app {
@@ -100,6 +101,7 @@ class Node final : public rpc::Backend {
       const core::GroupId& group,
       std::function<void(absl::StatusOr<v1::SyncGroupResponse>)> done) override;
   rpc::CallLimits& calls() override { return calls_; }
+  rpc::WatchHub& watches() override { return watches_; }
 
  private:
   class Context;
@@ -127,6 +129,8 @@ class Node final : public rpc::Backend {
   NodeOptions options_;
   // First, so that it outlives every task and reactor that holds a place of it.
   rpc::CallLimits calls_;
+  // Open watches wait here for their group's next commit (woken after each batch's replies).
+  rpc::WatchHub watches_;
   std::unique_ptr<storage::Store> store_;
   core::SigningKey key_;
   std::unique_ptr<core::NodeState> state_;  // apply loop only

@@ -32,6 +32,7 @@
 namespace constellation::rpc {
 
 class CallLimits;  // call_limits.h
+class WatchHub;    // watch_hub.h
 
 enum class Role { kAdmin, kMember, kAuditor };
 std::string_view RoleName(Role role);
@@ -114,6 +115,10 @@ class Backend {
   // The caps on this node's concurrent calls (call_limits.h), which the reactors take places
   // from. Lives as long as the Backend. Thread-safe.
   virtual CallLimits& calls() = 0;
+
+  // Where open watches (GroupService.WatchEvents) wait for their group's next commit
+  // (watch_hub.h). Lives as long as the Backend. Thread-safe.
+  virtual WatchHub& watches() = 0;
 
   // Signs an outgoing federation call as this node's org (fresh nonce, current time).
   virtual core::CallCredentials SignPeerCall(std::string_view method,

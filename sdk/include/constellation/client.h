@@ -16,7 +16,7 @@
 //   original event instead of writing twice, so a retried write never duplicates.
 // - Streams (PledgeHistory, GroupEvents) are read lazily from the server stream; they have
 //   their own deadline (ClientOptions::stream_deadline) and resume after kUnavailable where
-//   that cannot repeat or skip an entry.
+//   that cannot repeat or skip an entry. A Watch has no deadline and resumes until cancelled.
 // - Headers expose std and abseil types only; gRPC and generated types stay inside the SDK.
 //
 // Thread safety: a Client is thread-safe (calls may run concurrently from many threads).
@@ -100,8 +100,8 @@ class EntryStream {
     return reader_->Next(out);
   }
 
-  // Stops the stream; the next Next() returns kCancelled. Not thread-safe either: call it from
-  // the thread that reads.
+  // Stops the stream; the next Next() returns kCancelled. Thread-safe: another thread may call
+  // it while Next() blocks (Next() then returns kCancelled).
   void Cancel() {
     if (reader_ != nullptr) reader_->Cancel();
   }
@@ -128,6 +128,32 @@ class PledgeHistoryStream : public internal::EntryStream<PledgeVersionEntry> {
 class GroupEventStream : public internal::EntryStream<GroupEventEntry> {
   friend class Client;
   using EntryStream::EntryStream;
+};
+
+// A group's events as a watch delivers them (Client::Watch): first every event the node holds
+// that the starting revision does not cover, in canonical order, then each new event as the
+// node inserts it (its own writes and events from peers). It does not end by itself: Next()
+// blocks until the next event. After kUnavailable (a lost connection, a node restart) it
+// reopens the watch from revision(), with backoff, until the node answers again or Cancel(),
+// so every event is delivered exactly once. Cancel() may be called from any thread; the
+// blocked Next() then returns kCancelled. Move-only.
+class WatchStream : public internal::EntryStream<GroupEventEntry> {
+ public:
+  // The resume point after the last entry Next() returned: store it to resume after a restart
+  // of your own process (WatchOptions::after).
+  const WatchRevision& revision() const { return *revision_; }
+
+ private:
+  friend class Client;
+  WatchStream(std::unique_ptr<internal::EntryReader<GroupEventEntry>> reader,
+              std::shared_ptr<const WatchRevision> revision)
+      : EntryStream(std::move(reader)), revision_(std::move(revision)) {}
+  std::shared_ptr<const WatchRevision> revision_;
+};
+
+struct WatchOptions {
+  // Deliver only the events this revision does not cover; empty = from the genesis.
+  WatchRevision after;
 };
 
 class Client {
@@ -194,6 +220,12 @@ class Client {
   // kInvalidArgument for a malformed id; other errors come from Next().
   absl::StatusOr<GroupEventStream> GroupEvents(std::string_view group_id,
                                                uint64_t after_position = 0);
+
+  // Watches the group (GroupService.WatchEvents; WatchStream says what it guarantees). The
+  // stream has no deadline. kInvalidArgument for a malformed id or revision; other errors
+  // (kNotFound for an unknown group, kResourceExhausted over the node's stream caps,
+  // kCancelled after Cancel()) come from Next().
+  absl::StatusOr<WatchStream> Watch(std::string_view group_id, const WatchOptions& options = {});
 
   // --- Governance (governance.h, sdk/src/governance/): decisions (DESIGN §3) ------------------
 

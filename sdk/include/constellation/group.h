@@ -2,13 +2,17 @@
 //
 // Group domain of the client API (GroupService): a group's charter and decision rules, its
 // members as the node derives them, the group view, its signed events in canonical order, and
-// the result of founding a group.
+// the result of founding a group, and a watch's resume point.
 // Thread safety: plain values.
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include <absl/status/statusor.h>
 
 #include <constellation/common.h>
 
@@ -91,7 +95,8 @@ struct Group {
   Hlc last_hlc;
 };
 
-// One event of a group in canonical order, exactly as signed (GroupService.StreamEvents).
+// One event of a group in canonical order, exactly as signed (GroupService.StreamEvents; a
+// watch delivers the same entries with position 0).
 // `event_bytes` and `signature` are raw bytes: event id = SHA-256(event_bytes), and the
 // signature is Ed25519 by `author` (DESIGN §2), so an auditor can re-verify offline.
 struct GroupEventEntry {
@@ -104,6 +109,24 @@ struct GroupEventEntry {
   std::string request_id;  // the client idempotency key, if any
   std::string event_bytes;
   std::string signature;
+};
+
+// Where a watch (Client::Watch) resumes: for each author (hex org key), the highest seq of its
+// events received. A watch delivers each author's events in seq order, so this names exactly
+// the events received, whatever order the node inserted them in (an event that arrives late
+// from a peer sorts early in canonical order, so a position could not say this). Pass it to a
+// new Watch, on this node or after a restart, to receive every other event exactly once.
+struct WatchRevision {
+  std::map<std::string, uint64_t> seqs;  // hex org key -> highest seq received (> 0)
+
+  // Records that `author`'s event `seq` was received.
+  void Advance(const std::string& author, uint64_t seq) { seqs[author] = seq; }
+  // The text form: "<author hex>:<seq>" entries sorted by author, joined by ","; "" when empty.
+  std::string ToString() const;
+  // Reads the text form (the CLI's `--from`). kInvalidArgument naming the bad entry: not
+  // "<64 hex>:<seq>", a seq that is not a positive number, an author twice.
+  static absl::StatusOr<WatchRevision> Parse(std::string_view text);
+  friend bool operator==(const WatchRevision&, const WatchRevision&) = default;
 };
 
 // Client::CreateGroup: the genesis event and the group it founded.

@@ -1,5 +1,7 @@
 // sdk/src/group/group_client.cc: the group domain's Client methods (GroupService): found a
 // group, read groups, stream a group's signed events.
+#include <climits>
+#include <memory>
 #include <utility>
 
 #include <constellation/client.h>
@@ -56,6 +58,45 @@ absl::StatusOr<GroupEventStream> Client::GroupEvents(std::string_view group_id,
         request->set_after_position(response.position());
         return true;
       }));
+}
+
+absl::StatusOr<WatchStream> Client::Watch(std::string_view group_id, const WatchOptions& options) {
+  v1::WatchEventsRequest request;
+  CONSTELLATION_SDK_RETURN_IF_ERROR(DecodeId(group_id, "group_id", request.mutable_group_id()));
+  for (const auto& [author, seq] : options.after.seqs) {
+    v1::WatchRevision::AuthorSeq* entry = request.mutable_after()->add_seqs();
+    CONSTELLATION_SDK_RETURN_IF_ERROR(DecodeId(author, "after author", entry->mutable_author()));
+    entry->set_seq(seq);
+  }
+  auto revision = std::make_shared<WatchRevision>(options.after);
+  // No deadline, and reopens until cancelled: a watch outlives restarts of the node.
+  const internal::StreamPolicy policy{absl::InfiniteDuration(), INT_MAX};
+  return WatchStream(
+      internal::OpenStream<GroupEventEntry>(
+          core_, "WatchEvents", &GroupStub::WatchEvents, std::move(request),
+          [](const v1::WatchEventsResponse& response) {
+            v1::StreamEventsResponse entry;
+            entry.set_event_id(response.event_id());
+            *entry.mutable_signed_event() = response.signed_event();
+            return FromProto(entry);
+          },
+          // The revision advances with every entry read, so a reopen asks for exactly the
+          // events not delivered yet (client.proto WatchEvents).
+          [revision](const v1::WatchEventsResponse& response, v1::WatchEventsRequest* request) {
+            revision->Advance(internal::HexEncode(response.author()), response.seq());
+            v1::WatchRevision::AuthorSeq* entry = nullptr;
+            for (v1::WatchRevision::AuthorSeq& e : *request->mutable_after()->mutable_seqs()) {
+              if (e.author() == response.author()) entry = &e;
+            }
+            if (entry == nullptr) {
+              entry = request->mutable_after()->add_seqs();
+              entry->set_author(response.author());
+            }
+            entry->set_seq(response.seq());
+            return true;
+          },
+          policy),
+      revision);
 }
 
 }  // namespace constellation

@@ -1,7 +1,8 @@
 // GroupService (client.proto): founding a group, reading groups, and streaming a group's signed
-// events in canonical order (what an auditor re-verifies offline).
+// events in canonical order (what an auditor re-verifies offline), and watching them.
 #include "constellation/v1/client.grpc.pb.h"
 #include "server/rpc/group/group_views.h"
+#include "server/rpc/group/group_watch.h"
 #include "server/rpc/paging.h"
 #include "server/rpc/service.h"
 #include "server/rpc/services.h"
@@ -82,6 +83,11 @@ class GroupServiceImpl final : public BoundService<v1::GroupService> {
                            });
           return absl::OkStatus();
         });
+  }
+
+  StreamReactor<v1::WatchEventsResponse>* WatchEvents(
+      CallContext* ctx, const v1::WatchEventsRequest* req) override {
+    return RunWatch(backend_, req, AuthenticateClient(ctx, *backend_, Access::kRead));
   }
 };
 
