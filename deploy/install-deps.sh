@@ -12,6 +12,8 @@ packages=(
   libtomlplusplus-dev nlohmann-json3-dev
   jq procps   # the demo and the end-to-end tests read CLI JSON output and manage processes
   clang libclang-rt-14-dev   # libFuzzer and the sanitizers for the fuzz targets (scripts/fuzz.sh)
+  libcpp-httplib-dev   # the node's /metrics HTTP endpoint (server/app, issue 12)
+  python3-prometheus-client   # the metrics test parses /metrics with the reference parser
 )
 
 missing=()
