@@ -520,6 +520,10 @@ void Node::RunBatch(std::vector<Task> tasks) {
     for (auto& [hash, info] : ctx.token_changes()) tokens_[hash] = std::move(info);
   }
   batch_size_.WithLabels({}).Observe(static_cast<double>(tasks.size()));
+  const core::PendingStats pending = state_->pending_stats();
+  pending_events_.WithLabels({}).Set(static_cast<double>(pending.waiting_events));
+  held_events_.WithLabels({}).Set(static_cast<double>(pending.held_events));
+  pending_bytes_.WithLabels({}).Set(static_cast<double>(pending.bytes));
   for (const auto& [group, events] : ctx.appended()) {
     events_appended_.WithLabels({group.Hex()}).Increment(static_cast<double>(events.size()));
   }

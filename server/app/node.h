@@ -177,6 +177,12 @@ class Node final : public rpc::Backend {
   metrics::HistogramFamily& commit_seconds_ = metrics_.AddHistogram(
       "constellation_commit_seconds", "Latency of one synced RocksDB batch write (group commit).",
       metrics::LatencySecondsBuckets());
+  metrics::GaugeFamily& pending_events_ = metrics_.AddGauge(
+      "constellation_pending_events", "Received events waiting for a missing parent.");
+  metrics::GaugeFamily& held_events_ = metrics_.AddGauge(
+      "constellation_held_events", "Received events held until this node's clock catches up.");
+  metrics::GaugeFamily& pending_bytes_ = metrics_.AddGauge(
+      "constellation_pending_bytes", "Signed bytes of every pending and held event.");
   MetricsServer metrics_server_{&metrics_};
   std::string metrics_address_;
 

@@ -60,6 +60,7 @@ def samples(family, suffix=""):
 appended = {s.labels["group"]: s.value for s in samples("constellation_events_appended", "_total")}
 check(appended.get(group) == events,
       f"events appended for the group: {appended.get(group)}, want {events}")
+check(samples("constellation_pending_events")[0].value == 0, "pending events on a lone node")
 check(events >= 5, f"the group has {events} events, want at least 5 (group, campaign, 3 pledges)")
 commits = samples("constellation_commit_seconds", "_count")
 batches = samples("constellation_apply_batch_size", "_count")
@@ -68,7 +69,10 @@ check(batches and commits and batches[0].value >= commits[0].value, "fewer batch
 for name, kind in [("constellation_events_appended", "counter"),
                    ("constellation_events_received", "counter"),
                    ("constellation_apply_batch_size", "histogram"),
-                   ("constellation_commit_seconds", "histogram")]:
+                   ("constellation_commit_seconds", "histogram"),
+                   ("constellation_pending_events", "gauge"),
+                   ("constellation_held_events", "gauge"),
+                   ("constellation_pending_bytes", "gauge")]:
     check(name in families and families[name].type == kind, f"{name} is not a {kind}")
 for line in text.splitlines():
     if line.startswith("# TYPE "):
