@@ -14,6 +14,8 @@ packages=(
   clang libclang-rt-14-dev   # libFuzzer and the sanitizers for the fuzz targets (scripts/fuzz.sh)
   yamllint systemd   # tests/e2e/deploy_test.sh lints deploy/compose.yaml and verifies the unit
   python3-grpcio python3-protobuf   # examples/python: a client generated from proto/ (its e2e test)
+  libcpp-httplib-dev   # the node's /metrics HTTP endpoint (server/app, issue 12)
+  python3-prometheus-client   # the metrics test parses /metrics with the reference parser
 )
 
 missing=()

@@ -21,10 +21,11 @@ forbid() {  # forbid DIR REGEX WHY
   fi
 }
 
-forbid server/core '#include [<"](server/(rpc|storage|app)/|grpcpp|grpc/|rocksdb/|thread>|mutex>|chrono>|fstream>|filesystem>|random>|absl/synchronization|absl/time/clock)' \
+forbid server/core '#include [<"](server/(rpc|storage|app|metrics)/|grpcpp|grpc/|rocksdb/|thread>|mutex>|chrono>|fstream>|filesystem>|random>|absl/synchronization|absl/time/clock)' \
   "the core is pure: no I/O, threads, clocks or randomness"
 forbid server/core 'randombytes|std::rand|time\(nullptr\)|system_clock|steady_clock' \
   "the core takes time and randomness as inputs"
+forbid server/metrics '#include [<"](server/(core|rpc|storage|app)/|grpcpp|rocksdb/)' "metrics depends on base only"
 forbid server/storage '#include [<"](server/(rpc|app)/|grpcpp)' "storage depends on core only"
 forbid server/rpc '#include [<"](server/(storage|app)/|rocksdb/)' "rpc depends on core and protos"
 forbid sdk '#include [<"](server/|rocksdb/)' "the SDK depends on the protos only"

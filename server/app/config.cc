@@ -37,6 +37,7 @@ absl::StatusOr<Config> LoadConfig(const std::string& path) {
   if (absl::Status s = str("node", "data_dir", &c.data_dir); !s.ok()) return s;
   if (absl::Status s = str("node", "listen", &c.listen); !s.ok()) return s;
   if (absl::Status s = str("org", "name", &c.org_name); !s.ok()) return s;
+  if (absl::Status s = str("metrics", "listen", &c.metrics_listen); !s.ok()) return s;
   if (toml::node_view<toml::node> node = table["replication"]["anti_entropy_interval_ms"]; node) {
     std::optional<int64_t> v = node.value<int64_t>();
     if (!v || *v < 100 || *v > 3'600'000) {
@@ -71,6 +72,7 @@ absl::Status WriteConfig(const Config& config, const std::string& path) {
       {"replication",
        toml::table{{"anti_entropy_interval_ms",
                     static_cast<int64_t>(config.anti_entropy_interval_ms)}}},
+      {"metrics", toml::table{{"listen", config.metrics_listen}}},
   };
   std::ofstream out(path, std::ios::trunc);
   if (!out) return absl::UnavailableError(absl::StrFormat("cannot write %s", path));

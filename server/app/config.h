@@ -11,6 +11,9 @@
 //   name = "Riverside Food Bank"
 //   [replication]
 //   anti_entropy_interval_ms = 5000       # a sync round with every member node this often
+//   [metrics]
+//   listen = "127.0.0.1:0"                # host:port of GET /metrics (port 0 = any free,
+//                                         # logged at start); "off" = no metrics endpoint
 #pragma once
 
 #include <cstdint>
@@ -27,6 +30,7 @@ struct Config {
   std::vector<std::string> advertise;
   std::string org_name;
   uint64_t anti_entropy_interval_ms = 5'000;
+  std::string metrics_listen = "127.0.0.1:0";  // "off" = no endpoint
 };
 
 inline constexpr char kConfigFileName[] = "constellationd.toml";

@@ -3,6 +3,7 @@
 //   constellationd init --data-dir DIR --name NAME [--listen HOST:PORT] [--advertise HOST:PORT]
 //                       [--admin-token-file FILE]
 //   constellationd run  (--data-dir DIR | --config FILE) [--listen HOST:PORT] [--port-file FILE]
+//                       [--metrics-listen HOST:PORT|off]
 //   constellationd verify --data-dir DIR
 //   constellationd version
 #include <signal.h>
@@ -45,11 +46,13 @@ Usage:
       FILE if given). Refuses to touch an existing node.
 
   constellationd run (--data-dir DIR | --config FILE) [--listen HOST:PORT] [--port-file FILE]
-                     [--anti-entropy-interval-ms MS]
+                     [--anti-entropy-interval-ms MS] [--metrics-listen HOST:PORT|off]
       Serves the node until SIGINT or SIGTERM, then shuts down gracefully. --listen overrides the
       config (port 0 picks a free port; --port-file receives the bound port). Replication pushes
       new events to member nodes at once and runs a sync round with each member every
       --anti-entropy-interval-ms (config replication.anti_entropy_interval_ms; default 5000).
+      Prometheus metrics are served at http://HOST:PORT/metrics, --metrics-listen (config
+      metrics.listen; default 127.0.0.1:0, a free loopback port, logged at start; off = none).
 
   constellationd verify --data-dir DIR
       Checks the data directory of a stopped node offline: re-verifies every stored event's
@@ -165,6 +168,7 @@ int Run(const Args& args) {
   if (!config.ok()) return Fail(config.status());
   if (!dir.empty()) config->data_dir = dir;
   config->listen = Flag(args, "listen", config->listen);
+  config->metrics_listen = Flag(args, "metrics-listen", config->metrics_listen);
   if (const std::string interval = Flag(args, "anti-entropy-interval-ms"); !interval.empty()) {
     uint64_t ms = 0;
     if (!absl::SimpleAtoi(interval, &ms) || ms < 100 || ms > 3'600'000) {
@@ -186,6 +190,7 @@ int Run(const Args& args) {
   options.listen_address = config->listen;
   options.advertise_endpoints = config->advertise;
   options.anti_entropy_interval_ms = config->anti_entropy_interval_ms;
+  options.metrics_listen = config->metrics_listen == "off" ? "" : config->metrics_listen;
   absl::StatusOr<std::unique_ptr<Node>> node = Node::Open(options);
   if (!node.ok()) return Fail(node.status());
   if (absl::Status s = (*node)->Start(); !s.ok()) return Fail(s);
@@ -232,7 +237,8 @@ int Main(int argc, char** argv) {
   if (command == "init") {
     allowed = {"data-dir", "name", "listen", "advertise", "admin-token-file"};
   } else if (command == "run") {
-    allowed = {"data-dir", "config", "listen", "port-file", "anti-entropy-interval-ms"};
+    allowed = {"data-dir", "config", "listen", "port-file", "anti-entropy-interval-ms",
+               "metrics-listen"};
   } else if (command == "verify") {
     allowed = {"data-dir"};
   } else {

@@ -78,6 +78,7 @@ class Node::Context final : public rpc::ApplyContext {
     CONSTELLATION_ASSIGN_OR_RETURN(core::ReceiveResult r,
                                    node_->state_->Receive(std::move(e), NowMs()));
     StageChanges(r.changes);
+    received_[r.changes.group] += r.changes.inserted.size();
     return r;
   }
 
@@ -178,6 +179,7 @@ class Node::Context final : public rpc::ApplyContext {
   std::vector<std::pair<std::string, v1::TokenInfo>>& token_changes() { return token_changes_; }
   // This org's events appended by the batch, per group, in chain order.
   std::map<core::GroupId, std::vector<v1::SignedEvent>>& appended() { return appended_; }
+  const std::map<core::GroupId, uint64_t>& received() const { return received_; }
   std::vector<std::pair<core::GroupId, v1::ForkProof>>& fork_proofs() { return fork_proofs_; }
   // The groups the batch inserted events into (watches wake on them after the commit).
   const std::set<core::GroupId>& changed_groups() const { return changed_groups_; }
@@ -187,6 +189,7 @@ class Node::Context final : public rpc::ApplyContext {
   storage::WriteBatch batch_;
   std::vector<std::pair<std::string, v1::TokenInfo>> token_changes_;
   std::map<core::GroupId, std::vector<v1::SignedEvent>> appended_;
+  std::map<core::GroupId, uint64_t> received_;  // events inserted from other nodes, per group
   std::vector<std::pair<core::GroupId, v1::ForkProof>> fork_proofs_;
   std::set<core::GroupId> changed_groups_;
 };
@@ -279,8 +282,17 @@ absl::Status Node::Start() {
   replication.now_ms = options_.now_ms;
   replicator_ = std::make_unique<Replicator>(this, replication);
   replicator_->Start();
+  if (!options_.metrics_listen.empty()) {
+    absl::StatusOr<std::string> bound = metrics_server_.Start(options_.metrics_listen);
+    if (!bound.ok()) {
+      Shutdown();
+      return bound.status();
+    }
+    metrics_address_ = *bound;
+  }
   LogInfo("node started", {{"org", key_.public_key().Hex()},
                            {"listen", address()},
+                           {"metrics", metrics_address_.empty() ? "off" : metrics_address_},
                            {"groups", absl::StrFormat("%d", state_->groups().size())},
                            {"events", absl::StrFormat("%d", state_->event_count())}});
   return absl::OkStatus();
@@ -322,6 +334,7 @@ void Node::Shutdown(uint64_t grace_ms) {
   }
   if (loop_thread_.joinable()) loop_thread_.join();
   if (server_) server_->Wait();
+  metrics_server_.Stop();
   store_.reset();  // closes RocksDB
   LogInfo("node stopped", {{"org", key_.public_key().Hex()}});
   absl::MutexLock lock(&shutdown_mu_);
@@ -489,7 +502,10 @@ void Node::RunBatch(std::vector<Task> tasks) {
   if (!ctx.batch().empty()) {
     // While read-only the store is closed, and no task can stage anything.
     CONSTELLATION_CHECK(store_ != nullptr);
+    const auto commit_start = std::chrono::steady_clock::now();
     absl::Status commit = store_->Write(ctx.batch(), storage::WriteOptions{.sync = true});
+    commit_seconds_.WithLabels({}).Observe(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - commit_start).count());
     if (!commit.ok() && storage::IsDiskFull(commit)) {
       // Nothing of the batch was acknowledged or sent; every reply says "disk full" (a read in
       // the batch may have seen the batch's events, so it is refused too).
@@ -511,6 +527,17 @@ void Node::RunBatch(std::vector<Task> tasks) {
   {
     absl::MutexLock lock(&tokens_mu_);
     for (auto& [hash, info] : ctx.token_changes()) tokens_[hash] = std::move(info);
+  }
+  batch_size_.WithLabels({}).Observe(static_cast<double>(tasks.size()));
+  const core::PendingStats pending = state_->pending_stats();
+  pending_events_.WithLabels({}).Set(static_cast<double>(pending.waiting_events));
+  held_events_.WithLabels({}).Set(static_cast<double>(pending.held_events));
+  pending_bytes_.WithLabels({}).Set(static_cast<double>(pending.bytes));
+  for (const auto& [group, events] : ctx.appended()) {
+    events_appended_.WithLabels({group.Hex()}).Increment(static_cast<double>(events.size()));
+  }
+  for (const auto& [group, count] : ctx.received()) {
+    events_received_.WithLabels({group.Hex()}).Increment(static_cast<double>(count));
   }
   for (rpc::Reply& reply : replies) reply(absl::OkStatus());
   // Watches parked in this batch's tasks are parked by now: wake those of changed groups.

@@ -36,9 +36,11 @@
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/impl/codegen/service_type.h>
 
+#include "server/app/metrics_server.h"
 #include "server/app/replicator.h"
 #include "server/core/federation_auth.h"
 #include "server/core/node_state.h"
+#include "server/metrics/registry.h"
 #include "server/rpc/backend.h"
 #include "server/storage/rocks_store.h"
 #include "server/rpc/call_limits.h"
@@ -65,6 +67,8 @@ struct NodeOptions {
   // disk of its data directory has at least this much free space, so that it neither replays
   // its WAL every tick on a full disk nor resumes only to fill it again at once.
   uint64_t disk_free_bytes_to_resume_min = 4 * 1024 * 1024;
+  // Prometheus endpoint (GET /metrics), host:port; port 0 = any free port; empty = off.
+  std::string metrics_listen;
 };
 
 class Node final : public rpc::Backend {
@@ -82,6 +86,8 @@ class Node final : public rpc::Backend {
   // The bound port (after Start).
   int port() const { return port_; }
   std::string address() const;
+  // The bound host:port of /metrics (after Start); empty when metrics are off.
+  const std::string& metrics_address() const { return metrics_address_; }
 
   // Graceful: stops accepting calls, finishes in-flight ones (waiting at most `grace_ms`),
   // drains the apply loop and closes the store. Idempotent; a concurrent caller returns when
@@ -160,6 +166,29 @@ class Node final : public rpc::Backend {
   absl::Mutex ticker_mu_;
   bool ticker_stopping_ ABSL_GUARDED_BY(ticker_mu_) = false;
   std::thread ticker_thread_;
+
+  // Metrics (docs/OPERATIONS.md, Monitoring). The families live as long as the registry.
+  metrics::Registry metrics_;
+  metrics::CounterFamily& events_appended_ = metrics_.AddCounter(
+      "constellation_events_appended_total",
+      "Events this node wrote to its own log and committed, per group.", {"group"});
+  metrics::CounterFamily& events_received_ = metrics_.AddCounter(
+      "constellation_events_received_total",
+      "Events of other nodes committed from pushes and pulls, per group.", {"group"});
+  metrics::HistogramFamily& batch_size_ = metrics_.AddHistogram(
+      "constellation_apply_batch_size", "Tasks per apply-loop batch.",
+      metrics::ExponentialBuckets(1, 2, 10));
+  metrics::HistogramFamily& commit_seconds_ = metrics_.AddHistogram(
+      "constellation_commit_seconds", "Latency of one synced RocksDB batch write (group commit).",
+      metrics::LatencySecondsBuckets());
+  metrics::GaugeFamily& pending_events_ = metrics_.AddGauge(
+      "constellation_pending_events", "Received events waiting for a missing parent.");
+  metrics::GaugeFamily& held_events_ = metrics_.AddGauge(
+      "constellation_held_events", "Received events held until this node's clock catches up.");
+  metrics::GaugeFamily& pending_bytes_ = metrics_.AddGauge(
+      "constellation_pending_bytes", "Signed bytes of every pending and held event.");
+  MetricsServer metrics_server_{&metrics_};
+  std::string metrics_address_;
 
   std::unique_ptr<grpc::Server> server_;
   std::vector<std::unique_ptr<grpc::Service>> services_;
