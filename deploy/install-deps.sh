@@ -12,6 +12,7 @@ packages=(
   libtomlplusplus-dev nlohmann-json3-dev
   jq procps   # the demo and the end-to-end tests read CLI JSON output and manage processes
   clang libclang-rt-14-dev   # libFuzzer and the sanitizers for the fuzz targets (scripts/fuzz.sh)
+  openssl   # TLS tests generate a CA and certificates (tests/testing/test_certs.h, tests/e2e)
 )
 
 missing=()

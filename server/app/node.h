@@ -42,6 +42,7 @@
 #include "server/rpc/backend.h"
 #include "server/storage/rocks_store.h"
 #include "server/rpc/call_limits.h"
+#include "server/rpc/tls.h"
 #include "server/storage/store.h"
 
 namespace constellation::app {
@@ -64,6 +65,8 @@ struct NodeOptions {
   // disk of its data directory has at least this much free space, so that it neither replays
   // its WAL every tick on a full disk nor resumes only to fill it again at once.
   uint64_t disk_free_bytes_to_resume_min = 4 * 1024 * 1024;
+  // TLS of the server and of calls to peers (rpc/tls.h, config [tls]); empty = plaintext.
+  rpc::TlsOptions tls;
 };
 
 class Node final : public rpc::Backend {
@@ -76,7 +79,9 @@ class Node final : public rpc::Backend {
 
   ~Node() override;
 
-  // Starts the apply loop and the gRPC server. kUnavailable if the address cannot be bound.
+  // Starts the apply loop and the gRPC server. kUnavailable if the address cannot be bound;
+  // kInvalidArgument / kNotFound / kPermissionDenied for TLS files that do not fit or cannot
+  // be read (rpc/tls.h). Logs a warning when serving plaintext on a non-loopback address.
   absl::Status Start();
   // The bound port (after Start).
   int port() const { return port_; }

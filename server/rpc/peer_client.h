@@ -11,6 +11,7 @@
 #include <vector>
 
 #include <absl/status/statusor.h>
+#include <grpcpp/security/credentials.h>
 
 #include "constellation/v1/federation.grpc.pb.h"
 #include "server/rpc/backend.h"
@@ -19,7 +20,9 @@ namespace constellation::rpc {
 
 class PeerClient {
  public:
-  PeerClient(std::string endpoint, Backend* backend);
+  // `credentials` secure the channel (tls.h, MakePeerCredentials); null = plaintext.
+  PeerClient(std::string endpoint, Backend* backend,
+             std::shared_ptr<grpc::ChannelCredentials> credentials = nullptr);
 
   // The peer's frontier of `group`. Errors: the peer's status (kPermissionDenied when it does
   // not count this org as a member, kNotFound for a group it does not hold, kUnavailable).
