@@ -250,6 +250,7 @@ absl::Status Node::Start() {
   absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> peer_credentials =
       rpc::MakePeerCredentials(options_.tls);
   if (!peer_credentials.ok()) return peer_credentials.status();
+  peer_credentials_ = *std::move(peer_credentials);
   loop_thread_ = std::thread([this] { Loop(); });
   background_thread_ = std::thread([this] { BackgroundLoop(); });
   ticker_thread_ = std::thread([this] { TickerLoop(); });
@@ -278,7 +279,6 @@ absl::Status Node::Start() {
   ReplicatorOptions replication;
   replication.anti_entropy_interval_ms = options_.anti_entropy_interval_ms;
   replication.now_ms = options_.now_ms;
-  replication.peer_credentials = *peer_credentials;
   replicator_ = std::make_unique<Replicator>(this, replication);
   replicator_->Start();
   LogInfo("node started", {{"org", key_.public_key().Hex()},

@@ -100,6 +100,9 @@ class Node final : public rpc::Backend {
                                 std::string_view request_bytes) override;
   core::CallCredentials SignPeerCall(std::string_view method,
                                      std::string_view request_bytes) override;
+  std::shared_ptr<grpc::ChannelCredentials> PeerChannelCredentials() const override {
+    return peer_credentials_;
+  }
   absl::Status RunInBackground(std::function<void()> work) override;
   absl::Status SyncWithMembers(
       const core::GroupId& group,
@@ -163,6 +166,8 @@ class Node final : public rpc::Backend {
   std::thread ticker_thread_;
 
   std::unique_ptr<grpc::Server> server_;
+  // Set by Start() before the server and the replicator run; read-only afterwards.
+  std::shared_ptr<grpc::ChannelCredentials> peer_credentials_;
   std::vector<std::unique_ptr<grpc::Service>> services_;
   int port_ = 0;
 

@@ -303,7 +303,7 @@ void Replicator::RecordFailure(const std::string& endpoint, const absl::Status& 
 
 rpc::PeerClient& Replicator::ClientFor(const std::string& endpoint) {
   std::unique_ptr<rpc::PeerClient>& client = clients_[endpoint];
-  if (client == nullptr) client = std::make_unique<rpc::PeerClient>(endpoint, backend_, options_.peer_credentials);
+  if (client == nullptr) client = std::make_unique<rpc::PeerClient>(endpoint, backend_);
   return *client;
 }
 

@@ -70,8 +70,6 @@ struct ReplicatorOptions {
   uint64_t backoff_initial_ms = 500;
   uint64_t backoff_max_ms = 30'000;
   std::function<uint64_t()> now_ms;
-  // Credentials of the channels to peers (rpc/tls.h); null = plaintext.
-  std::shared_ptr<grpc::ChannelCredentials> peer_credentials;
 };
 
 class Replicator {

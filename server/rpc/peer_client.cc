@@ -37,9 +37,9 @@ std::string CanonicalBytes(const google::protobuf::Message& message) {
   return out;
 }
 
-PeerClient::PeerClient(std::string endpoint, Backend* backend,
-                       std::shared_ptr<grpc::ChannelCredentials> credentials)
+PeerClient::PeerClient(std::string endpoint, Backend* backend)
     : endpoint_(std::move(endpoint)), backend_(backend) {
+  std::shared_ptr<grpc::ChannelCredentials> credentials = backend_->PeerChannelCredentials();
   if (credentials == nullptr) credentials = grpc::InsecureChannelCredentials();
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(static_cast<int>(limits::kRpcMessageSizeBytesMax) * 2);

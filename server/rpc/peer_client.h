@@ -11,7 +11,6 @@
 #include <vector>
 
 #include <absl/status/statusor.h>
-#include <grpcpp/security/credentials.h>
 
 #include "constellation/v1/federation.grpc.pb.h"
 #include "server/rpc/backend.h"
@@ -20,9 +19,8 @@ namespace constellation::rpc {
 
 class PeerClient {
  public:
-  // `credentials` secure the channel (tls.h, MakePeerCredentials); null = plaintext.
-  PeerClient(std::string endpoint, Backend* backend,
-             std::shared_ptr<grpc::ChannelCredentials> credentials = nullptr);
+  // The channel is secured as backend->PeerChannelCredentials() says (TLS or plaintext).
+  PeerClient(std::string endpoint, Backend* backend);
 
   // The peer's frontier of `group`. Errors: the peer's status (kPermissionDenied when it does
   // not count this org as a member, kNotFound for a group it does not hold, kUnavailable).
