@@ -63,6 +63,8 @@ absl::Status SetGlobal(GlobalFlags* global, std::set<std::string>* seen, const s
     global->token = value;
   } else if (name == "context") {
     global->context = value;
+  } else if (name == "ca-file") {
+    global->ca_file = value;
   } else if (name == "output") {
     absl::StatusOr<OutputFormat> format = ParseOutputFormat(value);
     if (!format.ok()) return format.status();
@@ -104,6 +106,9 @@ const std::vector<FlagSpec>& GlobalFlagSpecs() {
       {"context", "NAME",
        "context from the config file (default: $CONSTELLATION_CONTEXT, "
        "the config's current)"},
+      {"ca-file", "FILE",
+       "connect over TLS, verifying the node's certificate against this CA (PEM; default: "
+       "$CONSTELLATION_CA_FILE, the context's; none = plaintext)"},
       {"output", "FORMAT", "table | json | csv (default table)"},
       {"timeout", "DURATION", "deadline of each call, e.g. 10s, 500ms (default 10s)"},
       {"help", "", "show help for the command and exit"},

@@ -59,6 +59,7 @@ struct GlobalFlags {
   std::optional<std::string> endpoint;
   std::optional<std::string> token;
   std::optional<std::string> context;
+  std::optional<std::string> ca_file;  // --ca-file: verify the node's TLS certificate
   OutputFormat output = OutputFormat::kTable;
   bool output_given = false;  // -o was on the command line (`org card` defaults to json)
   std::optional<absl::Duration> timeout;

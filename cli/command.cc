@@ -47,6 +47,7 @@ absl::StatusOr<Client*> CommandContext::client() {
   ClientOptions options;
   options.endpoint = connection->endpoint;
   options.token = connection->token;
+  options.tls_ca_file = connection->ca_file;
   if (invocation_.global.timeout.has_value()) options.deadline = *invocation_.global.timeout;
   absl::StatusOr<std::unique_ptr<Client>> client = Client::Connect(options);
   if (!client.ok()) return client.status();

@@ -95,6 +95,8 @@ absl::StatusOr<Config> ParseConfig(std::string_view text, const std::string& ori
     if (!status.ok()) return status;
     status = ReadString(*node.as_table(), "token", where, &context.token);
     if (!status.ok()) return status;
+    status = ReadString(*node.as_table(), "ca_file", where, &context.ca_file);
+    if (!status.ok()) return status;
     config.contexts[context_name] = context;
   }
   return config;
@@ -118,6 +120,7 @@ absl::Status SaveConfig(const std::string& path, const Config& config) {
     toml::table entry;
     entry.insert("endpoint", context.endpoint);
     if (!context.token.empty()) entry.insert("token", context.token);
+    if (!context.ca_file.empty()) entry.insert("ca_file", context.ca_file);
     contexts.insert(name, std::move(entry));
   }
   root.insert("contexts", std::move(contexts));
@@ -195,6 +198,9 @@ absl::StatusOr<Connection> ResolveConnection(const GlobalFlags& flags, const Env
   std::tie(out.token, out.token_source) =
       Pick(flags.token, env("CONSTELLATION_TOKEN"), context ? context->token : "", "context",
            {"", "none"});
+  std::tie(out.ca_file, out.ca_file_source) =
+      Pick(flags.ca_file, env("CONSTELLATION_CA_FILE"), context ? context->ca_file : "",
+           "context", {"", "none"});
   return out;
 }
 

@@ -5,12 +5,15 @@
 //   context:  --context, $CONSTELLATION_CONTEXT, `current` in the file
 //   endpoint: --endpoint, $CONSTELLATION_ENDPOINT, the context's endpoint, 127.0.0.1:7400
 //   token:    --token, $CONSTELLATION_TOKEN, the context's token, none
+//   ca_file:  --ca-file, $CONSTELLATION_CA_FILE, the context's ca_file, none (plaintext); with
+//             a CA file the CLI connects over TLS and verifies the node's certificate
 // File: $CONSTELLATION_CONFIG, else $XDG_CONFIG_HOME/constellation/config.toml, else
 // $HOME/.config/constellation/config.toml. Format:
 //   current = "local"
 //   [contexts.local]
 //   endpoint = "127.0.0.1:7400"
 //   token = "..."
+//   ca_file = "/etc/constellation/ca.pem"   # optional
 // The file holds tokens, so it is written with mode 0600 (directory 0700), atomically.
 // Thread safety: functions are thread-safe; concurrent writers of one file: last one wins.
 #pragma once
@@ -35,6 +38,7 @@ using EnvLookup = std::function<std::optional<std::string>(const std::string& na
 struct Context {
   std::string endpoint;
   std::string token;
+  std::string ca_file;  // "" = plaintext
 };
 
 struct Config {
@@ -65,9 +69,11 @@ struct Connection {
   std::string context;  // "" = none
   std::string endpoint;
   std::string token;
+  std::string ca_file;
   std::string context_source;
   std::string endpoint_source;
   std::string token_source;
+  std::string ca_file_source;
 };
 
 // Applies the precedence rules. kNotFound when the context named by --context or

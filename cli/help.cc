@@ -65,6 +65,8 @@ std::string TopHelp(const std::vector<CommandSpec>& commands) {
       "\nConnection (first found wins):\n"
       "  endpoint: --endpoint, $CONSTELLATION_ENDPOINT, the context's endpoint, 127.0.0.1:7400\n"
       "  token:    --token, $CONSTELLATION_TOKEN, the context's token\n"
+      "  ca file:  --ca-file, $CONSTELLATION_CA_FILE, the context's ca_file (TLS; none = "
+      "plaintext)\n"
       "  context:  --context, $CONSTELLATION_CONTEXT, `current` in the config file\n"
       "Config file: $CONSTELLATION_CONFIG, else $XDG_CONFIG_HOME/constellation/config.toml,\n"
       "  else ~/.config/constellation/config.toml (written with mode 0600 by `context set`):\n"

@@ -16,6 +16,7 @@ packages=(
   python3-grpcio python3-protobuf   # examples/python: a client generated from proto/ (its e2e test)
   libcpp-httplib-dev   # the node's /metrics HTTP endpoint (server/app, issue 12)
   python3-prometheus-client   # the metrics test parses /metrics with the reference parser
+  openssl   # TLS tests generate a CA and certificates (tests/testing/test_certs.h, tests/e2e)
 )
 
 missing=()

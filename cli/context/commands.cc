@@ -29,6 +29,7 @@ absl::StatusOr<Output> ContextSetCommand(const Invocation& inv, CommandContext& 
   Context& entry = config->contexts[name];
   if (endpoint.has_value()) entry.endpoint = *endpoint;
   if (token.has_value()) entry.token = *token;
+  if (inv.global.ca_file.has_value()) entry.ca_file = *inv.global.ca_file;
   const bool made_current = config->current.empty();
   if (made_current) config->current = name;
   status = SaveConfig(*path, *config);

@@ -21,7 +21,10 @@ int ToMillisInt(absl::Duration d) {
 
 }  // namespace
 
-ClientCore::ClientCore(const ClientOptions& options) : options_(options) {
+ClientCore::ClientCore(const ClientOptions& options,
+                       std::shared_ptr<grpc::ChannelCredentials> credentials)
+    : options_(options) {
+  if (credentials == nullptr) credentials = grpc::InsecureChannelCredentials();
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(kReceiveMessageSizeBytesMax);
   // Reconnect on the SDK's own schedule: with gRPC's default (1 s, growing) a retry after a
@@ -38,7 +41,7 @@ ClientCore::ClientCore(const ClientOptions& options) : options_(options) {
   constexpr int kConnectTimeoutMsMin = 20'000;
   args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, kConnectTimeoutMsMin);
   args.SetUserAgentPrefix(absl::StrFormat("constellation-sdk/%s", SdkVersion()));
-  channel_ = grpc::CreateCustomChannel(options_.endpoint, grpc::InsecureChannelCredentials(), args);
+  channel_ = grpc::CreateCustomChannel(options_.endpoint, credentials, args);
   node_ = v1::NodeService::NewStub(channel_);
   tokens_ = v1::TokenService::NewStub(channel_);
   groups_ = v1::GroupService::NewStub(channel_);

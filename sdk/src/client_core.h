@@ -17,6 +17,7 @@
 #include <constellation/client.h>
 #include <grpcpp/channel.h>
 #include <grpcpp/client_context.h>
+#include <grpcpp/security/credentials.h>
 
 #include "constellation/v1/client.grpc.pb.h"
 
@@ -31,7 +32,8 @@ inline constexpr absl::Duration kBackoffMax = absl::Seconds(5);
 class ClientCore {
  public:
   // `options` must have been validated (Client::Connect does).
-  explicit ClientCore(const ClientOptions& options);
+  // `credentials` secure the channel (plaintext when null).
+  ClientCore(const ClientOptions& options, std::shared_ptr<grpc::ChannelCredentials> credentials);
 
   const ClientOptions& options() const { return options_; }
   // The stub of one service of client.proto, e.g. stub<v1::GroupService::Stub>().

@@ -191,6 +191,7 @@ int Run(const Args& args) {
   options.advertise_endpoints = config->advertise;
   options.anti_entropy_interval_ms = config->anti_entropy_interval_ms;
   options.metrics_listen = config->metrics_listen == "off" ? "" : config->metrics_listen;
+  options.tls = config->tls;
   absl::StatusOr<std::unique_ptr<Node>> node = Node::Open(options);
   if (!node.ok()) return Fail(node.status());
   if (absl::Status s = (*node)->Start(); !s.ok()) return Fail(s);

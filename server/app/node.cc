@@ -252,6 +252,14 @@ std::string Node::address() const {
 }
 
 absl::Status Node::Start() {
+  // TLS files first: a bad file fails the start before any thread runs.
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> server_credentials =
+      rpc::MakeServerCredentials(options_.tls);
+  if (!server_credentials.ok()) return server_credentials.status();
+  absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> peer_credentials =
+      rpc::MakePeerCredentials(options_.tls);
+  if (!peer_credentials.ok()) return peer_credentials.status();
+  peer_credentials_ = *std::move(peer_credentials);
   loop_thread_ = std::thread([this] { Loop(); });
   background_thread_ = std::thread([this] { BackgroundLoop(); });
   ticker_thread_ = std::thread([this] { TickerLoop(); });
@@ -265,7 +273,7 @@ absl::Status Node::Start() {
   // answer pings more often than every 5 minutes with GOAWAY "too_many_pings".
   builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS,
                              limits::kPingIntervalMsMin);
-  builder.AddListeningPort(options_.listen_address, grpc::InsecureServerCredentials(), &port_);
+  builder.AddListeningPort(options_.listen_address, *server_credentials, &port_);
   builder.SetMaxReceiveMessageSize(static_cast<int>(limits::kRpcMessageSizeBytesMax));
   services_ = rpc::RegisterServices(this, builder);
   server_ = builder.BuildAndStart();
@@ -294,7 +302,14 @@ absl::Status Node::Start() {
                            {"listen", address()},
                            {"metrics", metrics_address_.empty() ? "off" : metrics_address_},
                            {"groups", absl::StrFormat("%d", state_->groups().size())},
-                           {"events", absl::StrFormat("%d", state_->event_count())}});
+                           {"events", absl::StrFormat("%d", state_->event_count())},
+                           {"tls", options_.tls.serves_tls() ? "on" : "off"},
+                           {"peer_tls", options_.tls.calls_peers_over_tls() ? "on" : "off"}});
+  if (!options_.tls.serves_tls() && !rpc::IsLoopbackAddress(options_.listen_address)) {
+    LogWarning("serving plaintext on a non-loopback address: tokens and events cross the "
+               "network unencrypted; set [tls] cert_file and key_file (docs/OPERATIONS.md, TLS)",
+               {{"listen", address()}});
+  }
   return absl::OkStatus();
 }
 

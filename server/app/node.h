@@ -45,6 +45,7 @@
 #include "server/storage/rocks_store.h"
 #include "server/rpc/call_limits.h"
 #include "server/rpc/watch_hub.h"
+#include "server/rpc/tls.h"
 #include "server/storage/store.h"
 
 namespace constellation::app {
@@ -69,6 +70,8 @@ struct NodeOptions {
   uint64_t disk_free_bytes_to_resume_min = 4 * 1024 * 1024;
   // Prometheus endpoint (GET /metrics), host:port; port 0 = any free port; empty = off.
   std::string metrics_listen;
+  // TLS of the server and of calls to peers (rpc/tls.h, config [tls]); empty = plaintext.
+  rpc::TlsOptions tls;
 };
 
 class Node final : public rpc::Backend {
@@ -81,7 +84,9 @@ class Node final : public rpc::Backend {
 
   ~Node() override;
 
-  // Starts the apply loop and the gRPC server. kUnavailable if the address cannot be bound.
+  // Starts the apply loop and the gRPC server. kUnavailable if the address cannot be bound;
+  // kInvalidArgument / kNotFound / kPermissionDenied for TLS files that do not fit or cannot
+  // be read (rpc/tls.h). Logs a warning when serving plaintext on a non-loopback address.
   absl::Status Start();
   // The bound port (after Start).
   int port() const { return port_; }
@@ -102,6 +107,9 @@ class Node final : public rpc::Backend {
                                 std::string_view request_bytes) override;
   core::CallCredentials SignPeerCall(std::string_view method,
                                      std::string_view request_bytes) override;
+  std::shared_ptr<grpc::ChannelCredentials> PeerChannelCredentials() const override {
+    return peer_credentials_;
+  }
   absl::Status RunInBackground(std::function<void()> work) override;
   absl::Status SyncWithMembers(
       const core::GroupId& group,
@@ -191,6 +199,8 @@ class Node final : public rpc::Backend {
   std::string metrics_address_;
 
   std::unique_ptr<grpc::Server> server_;
+  // Set by Start() before the server and the replicator run; read-only afterwards.
+  std::shared_ptr<grpc::ChannelCredentials> peer_credentials_;
   std::vector<std::unique_ptr<grpc::Service>> services_;
   int port_ = 0;
 

@@ -22,6 +22,7 @@
 
 #include <absl/status/status.h>
 #include <absl/status/statusor.h>
+#include <grpcpp/security/credentials.h>
 
 #include "constellation/v1/client.pb.h"
 #include "server/core/codec.h"
@@ -123,6 +124,10 @@ class Backend {
   // Signs an outgoing federation call as this node's org (fresh nonce, current time).
   virtual core::CallCredentials SignPeerCall(std::string_view method,
                                              std::string_view request_bytes) = 0;
+
+  // The credentials of this node's channels to peers (tls.h, MakePeerCredentials): TLS when
+  // the node has [tls] ca_file, else plaintext (null also means plaintext). Thread-safe.
+  virtual std::shared_ptr<grpc::ChannelCredentials> PeerChannelCredentials() const = 0;
 
   // Runs `work` on a background worker, off the apply loop and off gRPC's threads: for work
   // that waits on other nodes. kUnavailable when shutting down. Thread-safe.

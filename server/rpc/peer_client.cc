@@ -39,6 +39,8 @@ std::string CanonicalBytes(const google::protobuf::Message& message) {
 
 PeerClient::PeerClient(std::string endpoint, Backend* backend)
     : endpoint_(std::move(endpoint)), backend_(backend) {
+  std::shared_ptr<grpc::ChannelCredentials> credentials = backend_->PeerChannelCredentials();
+  if (credentials == nullptr) credentials = grpc::InsecureChannelCredentials();
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(static_cast<int>(limits::kRpcMessageSizeBytesMax) * 2);
   // The replicator keeps its own backoff per peer; the channel should reconnect promptly when
@@ -60,7 +62,7 @@ PeerClient::PeerClient(std::string endpoint, Backend* backend)
   args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, limits::kPeerKeepaliveTimeoutMs);
   args.SetInt(GRPC_ARG_HTTP2_MAX_PINGS_WITHOUT_DATA, 0);
   stub_ = v1::FederationService::NewStub(
-      grpc::CreateCustomChannel(endpoint_, grpc::InsecureChannelCredentials(), args));
+      grpc::CreateCustomChannel(endpoint_, credentials, args));
 }
 
 template <typename Request>

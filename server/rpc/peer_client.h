@@ -19,6 +19,7 @@ namespace constellation::rpc {
 
 class PeerClient {
  public:
+  // The channel is secured as backend->PeerChannelCredentials() says (TLS or plaintext).
   PeerClient(std::string endpoint, Backend* backend);
 
   // The peer's frontier of `group`. Errors: the peer's status (kPermissionDenied when it does

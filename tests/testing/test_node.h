@@ -41,10 +41,11 @@ class TestNode {
   // Initialises a data directory in `dir` (which must not hold a node yet) and starts the node.
   // With `same_org_as`, the node gets that node's org key: a second node of the same org (as
   // after a restore from backup). `store` configures its RocksDB store (tests inject a file
-  // system that fills up, full_disk.h).
+  // system that fills up, full_disk.h). `tls` configures TLS (rpc/tls.h; default plaintext).
   static std::unique_ptr<TestNode> Create(const std::string& dir, const std::string& name,
                                           const TestNode* same_org_as = nullptr,
-                                          storage::RocksStoreOptions store = {}) {
+                                          storage::RocksStoreOptions store = {},
+                                          rpc::TlsOptions tls = {}) {
     app::InitOptions init;
     init.data_dir = dir;
     init.org_name = name;
@@ -59,6 +60,7 @@ class TestNode {
     }
     auto node = std::unique_ptr<TestNode>(new TestNode(dir, name, *r));
     node->store_ = std::move(store);
+    node->tls_ = std::move(tls);
     absl::Status s = node->Start();
     EXPECT_TRUE(s.ok()) << s;
     return s.ok() ? std::move(node) : nullptr;
@@ -77,6 +79,7 @@ class TestNode {
     options.anti_entropy_interval_ms = kAntiEntropyIntervalMs;
     options.housekeeping_interval_ms = kHousekeepingIntervalMs;
     options.store = store_;
+    options.tls = tls_;
     absl::StatusOr<std::unique_ptr<app::Node>> node = app::Node::Open(options);
     if (!node.ok()) return node.status();
     if (absl::Status s = (*node)->Start(); !s.ok()) return s;
@@ -98,9 +101,11 @@ class TestNode {
   const std::string& admin_token() const { return init_.admin_token; }
   const core::OrgKey& org_key() const { return init_.org_key; }
 
-  // An SDK client with `token` (the admin token by default).
-  std::unique_ptr<Client> NewClient(const std::string& token = "") const {
-    ClientOptions options;
+  // An SDK client with `token` (the admin token by default), connecting with `tls` (the
+  // tls_* fields of ClientOptions; plaintext by default).
+  std::unique_ptr<Client> NewClient(const std::string& token = "",
+                                    const ClientOptions& tls = {}) const {
+    ClientOptions options = tls;
     options.endpoint = endpoint();
     options.token = token.empty() ? init_.admin_token : token;
     absl::StatusOr<std::unique_ptr<Client>> c = Client::Connect(options);
@@ -116,6 +121,7 @@ class TestNode {
   std::string name_;
   app::InitResult init_;
   storage::RocksStoreOptions store_;
+  rpc::TlsOptions tls_;
   std::unique_ptr<app::Node> node_;
   int port_ = 0;
 };

@@ -350,8 +350,8 @@ TEST(CliArgsTest, ParsesInstallmentsAndRestrictions) {
 Config TwoContexts() {
   Config config;
   config.current = "local";
-  config.contexts["local"] = Context{"127.0.0.1:7400", "local-token"};
-  config.contexts["prod"] = Context{"prod.example.org:7400", "prod-token"};
+  config.contexts["local"] = Context{"127.0.0.1:7400", "local-token", ""};
+  config.contexts["prod"] = Context{"prod.example.org:7400", "prod-token", ""};
   return config;
 }
 

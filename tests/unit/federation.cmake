@@ -6,3 +6,8 @@ constellation_add_test(NAME federation_auth_test LABEL unit
 constellation_add_test(NAME replication_config_test LABEL unit
   SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/replication_config_test.cc
   LIBS constellation_app constellation_testing constellation_event_factory)
+# constellationd's strict config file (unknown keys and wrong types named with their line) and
+# the [tls] options (server/rpc/tls.h)
+constellation_add_test(NAME node_config_test LABEL unit
+  SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/node_config_test.cc
+  LIBS constellation_app constellation_testing)

@@ -41,7 +41,8 @@
 namespace constellation {
 
 struct ClientOptions {
-  // host:port of the node, e.g. "127.0.0.1:7400". Plaintext for now.
+  // host:port of the node, e.g. "127.0.0.1:7400". The host must be a name or address in the
+  // node's certificate when TLS is on.
   std::string endpoint;
   // Bearer token issued by the node; sent as `authorization: Bearer <token>`. May be empty
   // (calls then fail with kUnauthenticated).
@@ -54,6 +55,16 @@ struct ClientOptions {
   int max_attempts = 4;
   // Wait before the first retry; doubled each retry (with jitter), capped at 5 s.
   absl::Duration initial_backoff = absl::Milliseconds(100);
+  // TLS (docs/OPERATIONS.md, "TLS"). With a CA (a PEM file, or PEM text) the client connects
+  // over TLS and verifies the node's certificate against it; without one it speaks plaintext
+  // (loopback and tests). A node whose certificate does not verify fails every call with
+  // kUnavailable. Connect() fails with kNotFound / kInvalidArgument for a file it cannot use.
+  std::string tls_ca_file;
+  std::string tls_ca_pem;  // instead of tls_ca_file
+  // Optional client certificate chain and private key (PEM files) for a node that asks for
+  // one (mutual TLS, [tls] client_ca_file); both or neither, and only with a CA.
+  std::string tls_cert_file;
+  std::string tls_key_file;
 };
 
 struct WriteOptions {
