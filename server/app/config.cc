@@ -80,7 +80,10 @@ std::string UnknownKeyMessage(std::string_view section, std::string_view name) {
   std::string elsewhere;
   for (const Key& key : kKeys) {
     if (key.section == section) known.emplace_back(key.name);
-    if (key.name == name && key.section != section) elsewhere = Dotted(key.section, key.name);
+    // The first section that has a key of that name (kKeys lists [node] first).
+    if (key.name == name && key.section != section && elsewhere.empty()) {
+      elsewhere = Dotted(key.section, key.name);
+    }
   }
   std::string message = absl::StrFormat("unknown key '%s'", Dotted(section, name));
   if (!elsewhere.empty()) {

@@ -132,10 +132,10 @@ TEST(NodeConfigTest, LoadConfigNamesTheFile) {
   ASSERT_OK(WriteConfig(written, path));
   {
     std::ofstream out(path, std::ios::app);
-    out << "[metrics]\nlisten = \"127.0.0.1:9400\"\n";
+    out << "[telemetry]\nendpoint = \"127.0.0.1:9400\"\n";
   }
   EXPECT_THAT(LoadConfig(path), StatusIs(absl::StatusCode::kInvalidArgument,
-                                         AllOf(HasSubstr(path), HasSubstr("[metrics]"))));
+                                         AllOf(HasSubstr(path), HasSubstr("[telemetry]"))));
 }
 
 TEST(NodeConfigTest, TlsRoundTripsAndIsOmittedWhenEmpty) {
