@@ -15,6 +15,7 @@
 #include "cli/governance/commands.h"
 #include "cli/group/commands.h"
 #include "cli/help.h"
+#include "cli/ids.h"
 #include "cli/node/commands.h"
 #include "cli/pooled/commands.h"
 
@@ -183,7 +184,10 @@ int RunCli(const std::vector<std::string>& args, const EnvLookup& env, std::ostr
   CommandContext context(*invocation, env, out, err);
   absl::Status status;
   try {
-    absl::StatusOr<Output> output = command.run(*invocation, context);
+    // Short ids and names become full ids before the handler sees them (cli/ids.h).
+    status = ResolveIds(*invocation, context);
+    absl::StatusOr<Output> output =
+        status.ok() ? command.run(*invocation, context) : absl::StatusOr<Output>(status);
     status = output.status();
     if (output.ok()) {
       out << RenderOutput(*output, context.format());
@@ -200,7 +204,7 @@ int RunCli(const std::vector<std::string>& args, const EnvLookup& env, std::ostr
   err << "error: " << EscapeControls(ErrorText(status), EscapeStyle::kLines) << "\n";
   const std::string hint = Hint(status, command, context);
   if (!hint.empty()) err << "hint: " << EscapeControls(hint, EscapeStyle::kLines) << "\n";
-  return ToInt(ExitCodeFor(status.code()));
+  return ToInt(ExitCodeOf(status));
 }
 
 }  // namespace constellation::cli
