@@ -189,6 +189,9 @@ int RunCli(const std::vector<std::string>& args, const EnvLookup& env, std::ostr
     absl::StatusOr<Output> output =
         status.ok() ? command.run(*invocation, context) : absl::StatusOr<Output>(status);
     status = output.status();
+    if (output.ok() && context.format() == OutputFormat::kTable && HasOrgKeys(*output)) {
+      output->org_names = MemberNames(*invocation, context);  // names beside org keys
+    }
     if (output.ok()) {
       out << RenderOutput(*output, context.format());
       for (const std::string& note : output->notes) {

@@ -5,9 +5,13 @@
 
 #include <absl/strings/ascii.h>
 #include <absl/strings/str_format.h>
+#include <absl/strings/str_join.h>
+#include <absl/strings/str_split.h>
 
 namespace constellation::cli {
 namespace {
+
+constexpr size_t kShortIdSize = 12;
 
 void Pad(std::string* out, size_t count) { out->append(count, ' '); }
 
@@ -103,7 +107,38 @@ size_t DisplayWidth(std::string_view text) {
 
 std::string OneLine(std::string_view text) { return EscapeControls(text, EscapeStyle::kCell); }
 
-std::string RenderTable(const Table& table) {
+std::string ShortId(const std::string& hex) { return hex.substr(0, kShortIdSize); }
+
+namespace {
+
+// The text a table shows for `cell` of a column of `kind`.
+std::string TableCell(const std::string& cell, CellKind kind, const OrgNames& org_names) {
+  if (kind == CellKind::kId) {
+    std::vector<std::string> ids = absl::StrSplit(cell, ' ');
+    for (std::string& id : ids) id = ShortId(id);
+    return absl::StrJoin(ids, " ");
+  }
+  if (kind == CellKind::kOrgKey && cell.size() > kShortIdSize) {
+    auto it = org_names.find(cell);
+    if (it == org_names.end() || it->second.empty()) return ShortId(cell);
+    return absl::StrFormat("%s (%s)", ShortId(cell), it->second);
+  }
+  return cell;
+}
+
+}  // namespace
+
+bool HasOrgKeys(const Output& output) {
+  auto has = [](const Table& table) {
+    return std::any_of(table.columns.begin(), table.columns.end(),
+                       [](const Column& column) { return column.kind == CellKind::kOrgKey; });
+  };
+  if (output.list.has_value() && has(*output.list)) return true;
+  return std::any_of(output.tables.begin(), output.tables.end(),
+                     [&has](const auto& titled) { return has(titled.second); });
+}
+
+std::string RenderTable(const Table& table, const OrgNames& org_names) {
   std::vector<std::string> headers;
   std::vector<size_t> widths;
   for (const Column& column : table.columns) {
@@ -114,7 +149,8 @@ std::string RenderTable(const Table& table) {
   for (const std::vector<std::string>& row : table.rows) {
     std::vector<std::string> cells;
     for (size_t i = 0; i < table.columns.size(); ++i) {
-      cells.push_back(OneLine(i < row.size() ? row[i] : ""));
+      cells.push_back(
+          OneLine(TableCell(i < row.size() ? row[i] : "", table.columns[i].kind, org_names)));
       widths[i] = std::max(widths[i], DisplayWidth(cells.back()));
     }
     rows.push_back(std::move(cells));
@@ -218,12 +254,12 @@ std::string RenderOutput(const Output& output, OutputFormat format) {
     if (output.list->rows.empty() && !output.empty_list_text.empty()) {
       return output.empty_list_text;
     }
-    return RenderTable(*output.list);
+    return RenderTable(*output.list, output.org_names);
   }
   if (format == OutputFormat::kCsv) return RenderKeyValuesCsv(output.values);
   std::string out = RenderKeyValues(output.values);
   for (const auto& [title, table] : output.tables) {
-    if (!table.rows.empty()) out += "\n" + title + ":\n" + RenderTable(table);
+    if (!table.rows.empty()) out += "\n" + title + ":\n" + RenderTable(table, output.org_names);
   }
   return out;
 }

@@ -11,6 +11,7 @@
 // Thread safety: pure functions and plain values; a ListWriter belongs to one command run.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -26,9 +27,18 @@ namespace constellation::cli {
 
 using Json = nlohmann::ordered_json;
 
+// What the cells of a column hold, for how a table shows them; CSV and JSON always print them
+// whole.
+enum class CellKind {
+  kText,
+  kId,      // hex ids (one, or several separated by spaces): each shown as ShortId
+  kOrgKey,  // an org key: ShortId and the org's display name when Output::org_names has it
+};
+
 struct Column {
   std::string name;
   bool right_aligned = false;  // numbers and amounts
+  CellKind kind = CellKind::kText;
 };
 
 struct Table {
@@ -37,6 +47,12 @@ struct Table {
 };
 
 using KeyValues = std::vector<std::pair<std::string, std::string>>;
+
+// Org key -> display name, for the kOrgKey cells of tables.
+using OrgNames = std::map<std::string, std::string>;
+
+// First 12 characters of a hex id, for tables; "" stays "".
+std::string ShortId(const std::string& hex);
 
 // The number of terminal columns `text` takes, counting UTF-8 code points (not bytes).
 size_t DisplayWidth(std::string_view text);
@@ -58,8 +74,10 @@ std::string EscapeControls(std::string_view text, EscapeStyle style);
 std::string OneLine(std::string_view text);
 
 // Columns padded to their widest cell (header included), separated by two spaces, upper-case
-// headers; no trailing spaces. An empty table prints only the header.
-std::string RenderTable(const Table& table);
+// headers; no trailing spaces. An empty table prints only the header. Cells of kId columns show
+// short ids; of kOrgKey columns, the short key and the org's name from `org_names` ("76ec538a8ac4
+// (Riverside)").
+std::string RenderTable(const Table& table, const OrgNames& org_names = {});
 
 // RFC 4180: header row, then rows; a field with a comma, quote, CR or LF is quoted, and quotes
 // inside are doubled. Lines end in "\n". Fields pass EscapeControls(kLines) first.
@@ -92,7 +110,11 @@ struct Output {
   std::optional<std::string> text;
   std::string empty_list_text;  // table format, list without rows: this line instead
   std::vector<std::string> notes;
+  OrgNames org_names;  // names beside org keys in tables (RunCli fills it when it can)
 };
+
+// Whether a table of `output` (the list or a titled one) has a column of org keys.
+bool HasOrgKeys(const Output& output);
 
 // The stdout text of `output` in `format`.
 std::string RenderOutput(const Output& output, OutputFormat format);

@@ -69,7 +69,7 @@ Value PledgeMoney(const Pledge& pledge) {
 }
 
 constexpr Field<Campaign> kCampaignColumns[] = {
-    {"campaign_id", [](const Campaign& campaign) { return campaign.campaign_id; }},
+    {"campaign_id", [](const Campaign& campaign) { return campaign.campaign_id; }, false, CellKind::kId},
     {"name", [](const Campaign& campaign) { return campaign.definition.name; }},
     {"currency", [](const Campaign& campaign) { return campaign.definition.goal.currency; }},
     {"goal",
@@ -88,9 +88,9 @@ constexpr Field<Campaign> kCampaignColumns[] = {
 };
 
 constexpr Field<Pledge> kPledgeColumns[] = {
-    {"pledge_id", [](const Pledge& pledge) { return pledge.pledge_id; }},
-    {"campaign", [](const Pledge& pledge) { return ShortId(pledge.campaign_id); }},
-    {"pledger", [](const Pledge& pledge) { return ShortId(pledge.pledger); }},
+    {"pledge_id", [](const Pledge& pledge) { return pledge.pledge_id; }, false, CellKind::kId},
+    {"campaign", [](const Pledge& pledge) { return pledge.campaign_id; }, false, CellKind::kId},
+    {"pledger", [](const Pledge& pledge) { return pledge.pledger; }, false, CellKind::kOrgKey},
     {"status", [](const Pledge& pledge) { return pledge.status; }},
     {"currency", [](const Pledge& pledge) { return pledge.terms.amount.currency; }},
     {"amount",
@@ -105,11 +105,11 @@ constexpr Field<Pledge> kPledgeColumns[] = {
 };
 
 constexpr Field<PledgeVersionEntry> kPledgeHistoryColumns[] = {
-    {"pledge", [](const PledgeVersionEntry& entry) { return ShortId(entry.pledge_id); }},
+    {"pledge", [](const PledgeVersionEntry& entry) { return entry.pledge_id; }, false, CellKind::kId},
     {"version", [](const PledgeVersionEntry& entry) { return Count(entry.version.version); },
      kRightAligned},
     {"kind", [](const PledgeVersionEntry& entry) { return entry.version.kind; }},
-    {"author", [](const PledgeVersionEntry& entry) { return ShortId(entry.version.author); }},
+    {"author", [](const PledgeVersionEntry& entry) { return entry.version.author; }, false, CellKind::kOrgKey},
     {"time",
      [](const PledgeVersionEntry& entry) { return FormatTimeMs(entry.version.hlc.wall_ms); }},
     {"amount",
@@ -264,7 +264,7 @@ std::string TotalsAmount(const CampaignTotals& t) {
 }
 
 constexpr Field<CampaignTotals> kTotalsColumns[] = {
-    {"member", [](const CampaignTotals& t) { return t.member.empty() ? "all" : ShortId(t.member); }},
+    {"member", [](const CampaignTotals& t) { return t.member.empty() ? "all" : t.member; }, false, CellKind::kOrgKey},
     {"currency", [](const CampaignTotals& t) { return t.currency; }},
     {"pledges", [](const CampaignTotals& t) { return Count(t.pledge_count); }, kRightAligned},
     {"pledged", TotalsAmount<&CampaignTotals::pledged_minor>, kRightAligned},
