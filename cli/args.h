@@ -9,7 +9,9 @@
 // - `--flag value` and `--flag=value`; `-o json` and `-ojson`; `--` ends the flags.
 // - A flag given twice is a usage error unless the spec marks it repeatable.
 // - --help or -h anywhere asks for help at the deepest level named (top, noun or verb), and
-//   the rest of the command line is not checked.
+//   the rest of the command line is not checked; `help [NOUN [VERB]]` is the same.
+// - An unknown noun or verb is reported as such (with the closest known word, if one is close)
+//   before any flag error; an unknown flag names the closest flag of the command.
 // Every parse failure is a usage error (exit code 2); values (amounts, dates, ids) are checked
 // later by the command, so their errors are kInvalidArgument (exit code 3).
 // Thread safety: pure functions over constant data.

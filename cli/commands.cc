@@ -98,6 +98,12 @@ std::string Hint(const absl::Status& status, const Command& command,
       }
       return "the node did not answer in time: raise --timeout or retry";
     case absl::StatusCode::kUnauthenticated:
+      if (connection && connection->token.empty()) {
+        return "no token: set CONSTELLATION_TOKEN or pass --token (or store one with "
+               "'constellation context set NAME --endpoint E --token T'). An admin issues one "
+               "with 'constellation token create --role member' on the node; the first admin "
+               "token is the one 'constellationd init' printed (--admin-token-file)";
+      }
       return absl::StrFormat(
           "the token (from %s) was not accepted: pass one with --token or CONSTELLATION_TOKEN, "
           "or store it with 'constellation context set NAME --endpoint E --token T'",
@@ -164,7 +170,7 @@ EnvLookup ProcessEnv() {
 }
 
 int RunCli(const std::vector<std::string>& args, const EnvLookup& env, std::ostream& out,
-           std::ostream& err) {
+           std::ostream& err, bool out_is_terminal) {
   const std::vector<CommandSpec>& specs = AllCommandSpecs();
   if (args.size() == 1 && args[0] == "--version") {
     out << "constellation " << SdkVersion() << "\n";
@@ -193,7 +199,8 @@ int RunCli(const std::vector<std::string>& args, const EnvLookup& env, std::ostr
       output->org_names = MemberNames(*invocation, context);  // names beside org keys
     }
     if (output.ok()) {
-      out << RenderOutput(*output, context.format());
+      out << RenderOutput(*output, context.format(),
+                          UseColour(out_is_terminal, env("NO_COLOR"), env("TERM")));
       for (const std::string& note : output->notes) {
         err << "note: " << EscapeControls(note, EscapeStyle::kLines) << "\n";
       }

@@ -199,14 +199,44 @@ std::string RenderCsv(const Table& table) {
   return out;
 }
 
-std::string RenderKeyValues(const KeyValues& values) {
+namespace {
+
+constexpr char kGreen[] = "\033[32m";
+constexpr char kYellow[] = "\033[33m";
+constexpr char kReset[] = "\033[0m";
+
+// The bar "[##++....] 30% pledged" (already escaped) with the run of '#' green and of '+'
+// yellow; any other text as is.
+std::string ColourBar(const std::string& text) {
+  if (!text.starts_with('[')) return text;
+  const size_t close = text.find(']');
+  if (close == std::string::npos) return text;
+  const std::string_view bar = std::string_view(text).substr(1, close - 1);
+  const size_t received = bar.find_first_not_of('#');
+  const size_t received_end = received == std::string_view::npos ? bar.size() : received;
+  const size_t pledged = bar.find_first_not_of('+', received_end);
+  const size_t pledged_end = pledged == std::string_view::npos ? bar.size() : pledged;
+  if (bar.substr(pledged_end).find_first_not_of('.') != std::string_view::npos) return text;
+  return "[" + std::string(kGreen) + std::string(bar.substr(0, received_end)) + kYellow +
+         std::string(bar.substr(received_end, pledged_end - received_end)) + kReset +
+         std::string(bar.substr(pledged_end)) + text.substr(close);
+}
+
+}  // namespace
+
+bool UseColour(bool terminal, const std::optional<std::string>& no_color,
+               const std::optional<std::string>& term) {
+  return terminal && !no_color.has_value() && term != "dumb";
+}
+
+std::string RenderKeyValues(const KeyValues& values, bool colour) {
   size_t width = 0;
   for (const auto& [key, value] : values) width = std::max(width, DisplayWidth(OneLine(key)));
   std::string out;
   for (const auto& [key, value] : values) {
     std::string line = OneLine(key);
     Pad(&line, width - DisplayWidth(line) + 2);
-    line += OneLine(value);
+    line += colour && key == "progress" ? ColourBar(OneLine(value)) : OneLine(value);
     while (!line.empty() && line.back() == ' ') line.pop_back();
     out += line + "\n";
   }
@@ -246,7 +276,7 @@ Output Output::Text(std::string text) {
   return output;
 }
 
-std::string RenderOutput(const Output& output, OutputFormat format) {
+std::string RenderOutput(const Output& output, OutputFormat format, bool colour) {
   if (output.text.has_value()) return EscapeControls(*output.text, EscapeStyle::kLines);
   if (format == OutputFormat::kJson) return DumpJson(output.json) + "\n";
   if (output.list.has_value()) {
@@ -257,7 +287,7 @@ std::string RenderOutput(const Output& output, OutputFormat format) {
     return RenderTable(*output.list, output.org_names);
   }
   if (format == OutputFormat::kCsv) return RenderKeyValuesCsv(output.values);
-  std::string out = RenderKeyValues(output.values);
+  std::string out = RenderKeyValues(output.values, colour);
   for (const auto& [title, table] : output.tables) {
     if (!table.rows.empty()) out += "\n" + title + ":\n" + RenderTable(table, output.org_names);
   }

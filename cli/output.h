@@ -84,8 +84,8 @@ std::string RenderTable(const Table& table, const OrgNames& org_names = {});
 std::string RenderCsv(const Table& table);
 std::string CsvField(std::string_view field);
 
-// "key  value" lines, keys padded to the longest.
-std::string RenderKeyValues(const KeyValues& values);
+// "key  value" lines, keys padded to the longest; with `colour`, a `progress` bar coloured.
+std::string RenderKeyValues(const KeyValues& values, bool colour = false);
 
 // Key/value pairs as a two-column CSV ("key,value").
 std::string RenderKeyValuesCsv(const KeyValues& values);
@@ -116,8 +116,17 @@ struct Output {
 // Whether a table of `output` (the list or a titled one) has a column of org keys.
 bool HasOrgKeys(const Output& output);
 
-// The stdout text of `output` in `format`.
-std::string RenderOutput(const Output& output, OutputFormat format);
+// The stdout text of `output` in `format`. With `colour` (stdout is a terminal and NO_COLOR is
+// not set: UseColour), the table format colours the bar of a `progress` line (received '#'
+// green, pledged '+' yellow); colour codes are added after EscapeControls, never taken from
+// the data. Nothing else is ever coloured, and CSV and JSON never are.
+std::string RenderOutput(const Output& output, OutputFormat format, bool colour = false);
+
+// Whether to colour: only on a terminal, never when NO_COLOR is set (https://no-color.org: to
+// anything but "") or TERM is "dumb". `no_color` and `term` are those variables, nullopt when
+// unset or empty.
+bool UseColour(bool terminal, const std::optional<std::string>& no_color,
+               const std::optional<std::string>& term);
 
 // Prints a list that arrives page by page (CommandContext::ReadPages). With -o json it writes
 // one JSON array, with -o csv one header and the rows, each page as it comes (the text is the

@@ -1,8 +1,6 @@
 // cli/fundraising/render.cc
 #include "cli/fundraising/render.h"
 
-#include <unistd.h>
-
 #include <algorithm>
 
 #include <absl/strings/str_format.h>
@@ -359,8 +357,7 @@ constexpr Property<PledgeVersionEntry> kPledgeVersionProperties[] = {
 
 }  // namespace
 
-std::string ProgressBar(int64_t received_minor, int64_t pledged_minor, int64_t goal_minor,
-                        bool colour) {
+std::string ProgressBar(int64_t received_minor, int64_t pledged_minor, int64_t goal_minor) {
   constexpr int kWidth = 20;
   if (goal_minor <= 0) return "";
   // Cells: '#' received, '+' pledged but not received, '.' the rest of the goal.
@@ -377,10 +374,6 @@ std::string ProgressBar(int64_t received_minor, int64_t pledged_minor, int64_t g
       std::min<__int128>(static_cast<__int128>(std::max<int64_t>(pledged_minor, 0)) * 100 /
                              goal_minor,
                          999));
-  if (colour) {
-    return absl::StrFormat("[\033[32m%s\033[33m%s\033[0m%s] %d%% pledged", done, promised, rest,
-                           percent);
-  }
   return absl::StrFormat("[%s%s%s] %d%% pledged", done, promised, rest, percent);
 }
 
@@ -428,8 +421,7 @@ KeyValues CampaignDetails(const Campaign& campaign) {
     values.emplace_back("also_accepts", codes);
   }
   values.emplace_back("progress", ProgressBar(campaign.received_minor, campaign.pledged_minor,
-                                              definition.goal.amount_minor,
-                                              isatty(STDOUT_FILENO) != 0));
+                                              definition.goal.amount_minor));
   values.emplace_back("opened", FormatTimeMs(campaign.opened_hlc.wall_ms));
   return values;
 }
