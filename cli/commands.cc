@@ -9,6 +9,7 @@
 
 #include <absl/strings/str_format.h>
 
+#include "cli/completion.h"
 #include "cli/context/commands.h"
 #include "cli/exit_code.h"
 #include "cli/fundraising/commands.h"
@@ -41,6 +42,7 @@ constexpr NounEntry kNouns[] = {
     {"proposal", GovernanceCommands},
     {"pledge", FundraisingCommands},
     {"pool", PooledCommands},
+    {"completion", CompletionCommands},
 };
 
 // The leading words of `args` that name a known noun (and verb), for "run ... --help".
