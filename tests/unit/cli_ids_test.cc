@@ -40,8 +40,7 @@ TEST(CliIdsTest, FullIdsAreUsedAsTypedAndOthersLookedUpOrRefused) {
   EXPECT_THAT(NeedsLookup("ab12", IdKind::kPledge, "PLEDGE"), IsOkAndHolds(true));
   EXPECT_THAT(NeedsLookup("AB12", IdKind::kPledge, "PLEDGE"), IsOkAndHolds(true));
   EXPECT_THAT(NeedsLookup("Northside", IdKind::kGroup, "--group"), IsOkAndHolds(true));
-  EXPECT_THAT(NeedsLookup("Riverside Food Bank", IdKind::kMember, "--member"),
-              IsOkAndHolds(true));
+  EXPECT_THAT(NeedsLookup("Riverside Food Bank", IdKind::kMember, "--member"), IsOkAndHolds(true));
 
   // Refused before connecting, naming the flag and what to give instead.
   EXPECT_THAT(NeedsLookup("abc", IdKind::kGroup, "--group"),
@@ -75,7 +74,8 @@ TEST(CliIdsTest, AnAmbiguousPrefixIsRefusedWithTheCandidates) {
   const std::vector<IdCandidate> pledges = {{IdStarting("ab120000000000a", '0'), "", "5.00 EUR"},
                                             {IdStarting("ab120000000000b", '0'), "", "7.00 EUR"},
                                             {IdStarting("cd56", '0'), "", "9.00 EUR"}};
-  absl::StatusOr<std::string> id = MatchId("ab12", IdKind::kPledge, "PLEDGE", "in group x", pledges);
+  absl::StatusOr<std::string> id =
+      MatchId("ab12", IdKind::kPledge, "PLEDGE", "in group x", pledges);
   ASSERT_FALSE(id.ok());
   EXPECT_EQ(ExitCodeOf(id.status()), ExitCode::kAmbiguous);
   EXPECT_EQ(ToInt(ExitCode::kAmbiguous), 16);
@@ -89,7 +89,8 @@ TEST(CliIdsTest, AnAmbiguousPrefixIsRefusedWithTheCandidates) {
 
 TEST(CliIdsTest, UnknownPrefixIsNotFound) {
   const std::vector<IdCandidate> pledges = {{IdStarting("ab12", '0'), "", "5.00 EUR"}};
-  absl::StatusOr<std::string> id = MatchId("ffff", IdKind::kPledge, "PLEDGE", "in group x", pledges);
+  absl::StatusOr<std::string> id =
+      MatchId("ffff", IdKind::kPledge, "PLEDGE", "in group x", pledges);
   EXPECT_THAT(id, StatusIs(absl::StatusCode::kNotFound,
                            HasSubstr("PLEDGE 'ffff': NOT FOUND: no pledge in group x has an id "
                                      "starting with 'ffff' (1 pledges searched; see "

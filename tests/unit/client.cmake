@@ -31,3 +31,6 @@ constellation_add_test(NAME cli_governance_test LABEL unit
 constellation_add_test(NAME cli_ids_test LABEL unit
   SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/cli_ids_test.cc
   LIBS constellation_cli_lib constellation_testing)
+constellation_add_test(NAME cli_people_test LABEL unit
+  SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/cli_people_test.cc
+  LIBS constellation_cli_lib constellation_testing)
