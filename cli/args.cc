@@ -59,8 +59,8 @@ size_t EditDistance(std::string_view a, std::string_view b) {
   for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
   for (size_t i = 1; i <= a.size(); ++i) {
     for (size_t j = 1; j <= b.size(); ++j) {
-      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1,
-                          d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      d[i][j] = std::min(
+          {d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
       if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
         d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
       }
@@ -272,9 +272,9 @@ absl::StatusOr<Invocation> ParseArgs(const std::vector<std::string>& args,
                             "'constellation pledge list --group GROUP')",
                             Dashed(name))));
       } else {
-        fail(absl::InvalidArgumentError(absl::StrFormat(
-            "unknown flag %s for '%s %s'%s", Dashed(name), inv.command->noun, inv.command->verb,
-            DidYouMean(name, FlagNames(inv.command), "--"))));
+        fail(absl::InvalidArgumentError(
+            absl::StrFormat("unknown flag %s for '%s %s'%s", Dashed(name), inv.command->noun,
+                            inv.command->verb, DidYouMean(name, FlagNames(inv.command), "--"))));
       }
       continue;
     }

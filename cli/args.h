@@ -33,8 +33,18 @@ enum class OutputFormat { kTable, kJson, kCsv };
 // What record a flag's or argument's value names, when it is an id that may be given short:
 // a unique prefix (or, for some kinds, a unique name) resolved before the command runs
 // (cli/ids.h). kNone: the value is used as typed.
-enum class IdKind { kNone, kGroup, kProposal, kCampaign, kPledge, kFund, kContribution, kDrawdown,
-                    kMember, kToken };
+enum class IdKind {
+  kNone,
+  kGroup,
+  kProposal,
+  kCampaign,
+  kPledge,
+  kFund,
+  kContribution,
+  kDrawdown,
+  kMember,
+  kToken
+};
 
 struct FlagSpec {
   std::string name;        // without dashes: "group"

@@ -62,10 +62,9 @@ size_t DistinctLength(const std::vector<const IdCandidate*>& matches) {
     for (size_t j = i + 1; j < matches.size(); ++j) {
       const std::string& a = matches[i]->id;
       const std::string& b = matches[j]->id;
-      const size_t common = std::mismatch(a.begin(), a.begin() + std::min(a.size(), b.size()),
-                                          b.begin())
-                                .first -
-                            a.begin();
+      const size_t common =
+          std::mismatch(a.begin(), a.begin() + std::min(a.size(), b.size()), b.begin()).first -
+          a.begin();
       length = std::max(length, common + 1);
     }
   }
@@ -97,8 +96,9 @@ absl::StatusOr<Lookup> ListCandidates(Client& client, IdKind kind, const std::st
       });
     case IdKind::kToken:
       return Candidates(client.ListTokens(), "among this node's tokens", [](const TokenInfo& t) {
-        return IdCandidate{t.token_id, "",
-                           absl::StrFormat("%s %s%s", t.role, t.label, t.revoked ? " (revoked)" : "")};
+        return IdCandidate{
+            t.token_id, "",
+            absl::StrFormat("%s %s%s", t.role, t.label, t.revoked ? " (revoked)" : "")};
       });
     case IdKind::kMember: {
       absl::StatusOr<Group> group = client.GetGroup(group_id);
@@ -111,9 +111,9 @@ absl::StatusOr<Lookup> ListCandidates(Client& client, IdKind kind, const std::st
     }
     case IdKind::kProposal:
       return Candidates(client.ListProposals(group_id), in_group, [](const Proposal& p) {
-        return IdCandidate{p.proposal_id, "",
-                           absl::StrFormat("%s (%s, %s)", p.spec.title, p.spec.decision_type,
-                                           p.outcome)};
+        return IdCandidate{
+            p.proposal_id, "",
+            absl::StrFormat("%s (%s, %s)", p.spec.title, p.spec.decision_type, p.outcome)};
       });
     case IdKind::kCampaign:
       return Candidates(client.ListCampaigns(group_id), in_group, [](const Campaign& c) {
@@ -136,12 +136,11 @@ absl::StatusOr<Lookup> ListCandidates(Client& client, IdKind kind, const std::st
       if (!ledger.ok()) return ledger.status();
       return Candidates(absl::StatusOr<std::vector<Contribution>>(ledger->contributions), in_group,
                         [](const Contribution& c) {
-                          return IdCandidate{
-                              c.contribution_id, "",
-                              absl::StrFormat("%s %s by %s", c.entry.kind,
-                                              MoneyText(c.entry.value.amount_minor,
-                                                        c.entry.value.currency),
-                                              ShortId(c.contributor))};
+                          return IdCandidate{c.contribution_id, "",
+                                             absl::StrFormat("%s %s by %s", c.entry.kind,
+                                                             MoneyText(c.entry.value.amount_minor,
+                                                                       c.entry.value.currency),
+                                                             ShortId(c.contributor))};
                         });
     }
     case IdKind::kDrawdown:
@@ -190,8 +189,8 @@ absl::StatusOr<bool> NeedsLookup(std::string_view value, IdKind kind, std::strin
   if (hex && !value.empty() && value.size() < kIdPrefixSizeMin) {
     why = absl::StrFormat(" (an id prefix needs at least %d hex characters)", kIdPrefixSizeMin);
   }
-  return absl::InvalidArgumentError(absl::StrFormat("%s '%s': %s%s", std::string(what),
-                                                    std::string(value), IdRule(info), why));
+  return absl::InvalidArgumentError(
+      absl::StrFormat("%s '%s': %s%s", std::string(what), std::string(value), IdRule(info), why));
 }
 
 absl::StatusOr<std::string> MatchId(std::string_view value, IdKind kind, std::string_view what,
@@ -212,10 +211,10 @@ absl::StatusOr<std::string> MatchId(std::string_view value, IdKind kind, std::st
     searched += absl::StrFormat("%sthe name '%s'", prefix ? " or " : "", std::string(value));
   }
   if (matches.empty()) {
-    return absl::NotFoundError(absl::StrFormat(
-        "%s '%s': NOT FOUND: no %s %s has %s (%d %s searched; see '%s')", std::string(what),
-        std::string(value), info.noun, std::string(scope), searched, candidates.size(),
-        info.plural, info.list_hint));
+    return absl::NotFoundError(
+        absl::StrFormat("%s '%s': NOT FOUND: no %s %s has %s (%d %s searched; see '%s')",
+                        std::string(what), std::string(value), info.noun, std::string(scope),
+                        searched, candidates.size(), info.plural, info.list_hint));
   }
   const size_t length = DistinctLength(matches);
   std::string lines;
@@ -265,9 +264,9 @@ absl::Status ResolveIds(Invocation& inv, CommandContext& context) {
     if (it == listed.end()) {
       const std::string group_id = inv.Get("group");
       if (slot.kind != IdKind::kGroup && slot.kind != IdKind::kToken && group_id.empty()) {
-        return absl::InvalidArgumentError(absl::StrFormat(
-            "%s '%s': a short %s needs --group to search in", slot.what, *slot.value,
-            InfoOf(slot.kind).noun));
+        return absl::InvalidArgumentError(
+            absl::StrFormat("%s '%s': a short %s needs --group to search in", slot.what,
+                            *slot.value, InfoOf(slot.kind).noun));
       }
       absl::StatusOr<Lookup> lookup = ListCandidates(**client, slot.kind, group_id);
       if (!lookup.ok()) return lookup.status();

@@ -98,7 +98,7 @@ template <typename Record>
 struct Field {
   std::string_view name;
   std::string (*cell)(const Record& record);
-  bool right_aligned = false;  // numbers and amounts
+  bool right_aligned = false;       // numbers and amounts
   CellKind kind = CellKind::kText;  // ids and org keys: given whole, shortened in tables only
 };
 
@@ -249,8 +249,8 @@ Table PropertiesTable(std::span<const Property<Record>> properties,
     const bool right_aligned = !records.empty() && property.value(records[0]).right_aligned();
     const CellKind kind = records.empty() ? CellKind::kText : property.value(records[0]).cell();
     table.columns.push_back(
-        {std::string(property.text_key.empty() ? property.name : property.text_key),
-         right_aligned, kind});
+        {std::string(property.text_key.empty() ? property.name : property.text_key), right_aligned,
+         kind});
   }
   for (const Record& record : records) {
     std::vector<std::string>& row = table.rows.emplace_back();

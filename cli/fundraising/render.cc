@@ -67,7 +67,8 @@ Value PledgeMoney(const Pledge& pledge) {
 }
 
 constexpr Field<Campaign> kCampaignColumns[] = {
-    {"campaign_id", [](const Campaign& campaign) { return campaign.campaign_id; }, false, CellKind::kId},
+    {"campaign_id", [](const Campaign& campaign) { return campaign.campaign_id; }, false,
+     CellKind::kId},
     {"name", [](const Campaign& campaign) { return campaign.definition.name; }},
     {"currency", [](const Campaign& campaign) { return campaign.definition.goal.currency; }},
     {"goal",
@@ -103,11 +104,13 @@ constexpr Field<Pledge> kPledgeColumns[] = {
 };
 
 constexpr Field<PledgeVersionEntry> kPledgeHistoryColumns[] = {
-    {"pledge", [](const PledgeVersionEntry& entry) { return entry.pledge_id; }, false, CellKind::kId},
+    {"pledge", [](const PledgeVersionEntry& entry) { return entry.pledge_id; }, false,
+     CellKind::kId},
     {"version", [](const PledgeVersionEntry& entry) { return Count(entry.version.version); },
      kRightAligned},
     {"kind", [](const PledgeVersionEntry& entry) { return entry.version.kind; }},
-    {"author", [](const PledgeVersionEntry& entry) { return entry.version.author; }, false, CellKind::kOrgKey},
+    {"author", [](const PledgeVersionEntry& entry) { return entry.version.author; }, false,
+     CellKind::kOrgKey},
     {"time",
      [](const PledgeVersionEntry& entry) { return FormatTimeMs(entry.version.hlc.wall_ms); }},
     {"amount",
@@ -262,7 +265,8 @@ std::string TotalsAmount(const CampaignTotals& t) {
 }
 
 constexpr Field<CampaignTotals> kTotalsColumns[] = {
-    {"member", [](const CampaignTotals& t) { return t.member.empty() ? "all" : t.member; }, false, CellKind::kOrgKey},
+    {"member", [](const CampaignTotals& t) { return t.member.empty() ? "all" : t.member; }, false,
+     CellKind::kOrgKey},
     {"currency", [](const CampaignTotals& t) { return t.currency; }},
     {"pledges", [](const CampaignTotals& t) { return Count(t.pledge_count); }, kRightAligned},
     {"pledged", TotalsAmount<&CampaignTotals::pledged_minor>, kRightAligned},

@@ -62,7 +62,8 @@ std::string FundAmount(const Fund& fund) {
 constexpr Field<Fund> kFundColumns[] = {
     {"fund_id", [](const Fund& fund) { return fund.fund_id; }, false, CellKind::kId},
     {"name", [](const Fund& fund) { return fund.definition.name; }},
-    {"host", [](const Fund& fund) { return fund.definition.fiscal_host; }, false, CellKind::kOrgKey},
+    {"host", [](const Fund& fund) { return fund.definition.fiscal_host; }, false,
+     CellKind::kOrgKey},
     {"currency", [](const Fund& fund) { return fund.definition.currency; }},
     {"received", FundAmount<&Fund::received_minor>, kRightAligned},
     {"disbursed", FundAmount<&Fund::disbursed_minor>, kRightAligned},
