@@ -219,6 +219,8 @@ absl::StatusOr<Invocation> ParseArgs(const std::vector<std::string>& args,
       }
       if (inv.noun.empty()) {
         inv.noun = arg;
+      } else if (verb.empty() && arg == "help" && FindCommand(commands, inv.noun, arg) == nullptr) {
+        inv.help = true;  // `constellation pledge help` is `constellation pledge --help`
       } else if (verb.empty()) {
         verb = arg;
         inv.command = FindCommand(commands, inv.noun, verb);

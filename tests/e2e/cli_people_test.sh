@@ -6,50 +6,10 @@
 # as such; `help` is --help; no token gets a hint that says how to get one; colour appears only
 # on a terminal and never with NO_COLOR; the bash completion completes.
 #   usage: cli_people_test.sh CONSTELLATIOND CONSTELLATION
-set -uo pipefail
 daemon="$1"
 cli="$2"
-work=$(mktemp -d)
-node_pid=""
-cleanup() {
-  if [ -n "$node_pid" ]; then kill "$node_pid" 2>/dev/null; wait "$node_pid" 2>/dev/null; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-failures=0
-pass=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-ok() { pass=$((pass + 1)); }
-
-# expect_exit CODE DESCRIPTION -- command...   (stdout in $work/out, stderr in $work/err)
-expect_exit() {
-  local want="$1" what="$2"
-  shift 3
-  "$@" >"$work/out" 2>"$work/err"
-  local got=$?
-  if [ "$got" -ne "$want" ]; then fail "$what: exit $got, want $want; stderr: $(cat "$work/err")"; else ok; fi
-}
-expect_eq() {  # expect_eq GOT WANT DESCRIPTION
-  if [ "$1" != "$2" ]; then fail "$3: got '$1', want '$2'"; else ok; fi
-}
-expect_in() {  # expect_in FILE TEXT DESCRIPTION
-  if grep -qF -- "$2" "$1"; then ok; else fail "$3: '$2' not in: $(cat "$1")"; fi
-}
-
-export CONSTELLATION_CONFIG="$work/cli.toml"
-"$daemon" init --data-dir "$work/node" --name "Riverside Food Bank" \
-  --admin-token-file "$work/admin.token" >/dev/null || { fail "init"; exit 1; }
-"$daemon" run --data-dir "$work/node" --listen 127.0.0.1:0 --port-file "$work/port" \
-  >>"$work/node.log" 2>&1 &
-node_pid=$!
-for _ in $(seq 1 100); do
-  [ -s "$work/port" ] && break
-  sleep 0.1
-done
-[ -s "$work/port" ] || { cat "$work/node.log"; echo "node did not start"; exit 1; }
-export CONSTELLATION_ENDPOINT="127.0.0.1:$(cat "$work/port")"
-export CONSTELLATION_TOKEN
-CONSTELLATION_TOKEN=$(cat "$work/admin.token")
+source "$(dirname "$0")/e2e_lib.sh"
+start_node "Riverside Food Bank"
 
 group=$("$cli" group create --name "Northside Food Partnership" --currency EUR -o json | jq -r .group_id)
 [ ${#group} -eq 64 ] || fail "group id '$group'"
@@ -131,5 +91,4 @@ completed=$(bash -c 'source "$1"
   _ "$work/completion.bash")
 expect_eq "$completed" $'pledge\nrecord release\n--group\njson' "completions"
 
-echo "passed: $pass, failed: $failures"
-[ "$failures" -eq 0 ]
+e2e_finish

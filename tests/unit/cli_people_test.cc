@@ -83,6 +83,7 @@ TEST(CliPeopleTest, HelpWordIsTheSameAsTheHelpFlag) {
     EXPECT_EQ(word.out, flag.out);
     EXPECT_FALSE(word.out.empty());
   }
+  EXPECT_EQ(RunCommand({"pledge", "help"}).out, RunCommand({"pledge", "--help"}).out);
   EXPECT_THAT(RunCommand({"help", "pledge", "record"}).out,
               HasSubstr("Usage: constellation pledge record"));
   EXPECT_THAT(RunCommand({"help"}).out, HasSubstr("constellation help [<noun> [<verb>]]"));
