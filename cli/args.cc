@@ -208,6 +208,10 @@ absl::StatusOr<Invocation> ParseArgs(const std::vector<std::string>& args,
     if (error.ok()) error = std::move(status);
   };
   std::string verb;
+  // A flag error before the noun (or verb) may have taken the flag's value for it: that error
+  // is the one to report, not an unknown noun (or verb).
+  bool flag_error_before_noun = false;
+  bool flag_error_before_verb = false;
 
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
@@ -219,10 +223,12 @@ absl::StatusOr<Invocation> ParseArgs(const std::vector<std::string>& args,
       }
       if (inv.noun.empty()) {
         inv.noun = arg;
+        flag_error_before_noun = !error.ok();
       } else if (verb.empty() && arg == "help" && FindCommand(commands, inv.noun, arg) == nullptr) {
         inv.help = true;  // `constellation pledge help` is `constellation pledge --help`
       } else if (verb.empty()) {
         verb = arg;
+        flag_error_before_verb = !error.ok();
         inv.command = FindCommand(commands, inv.noun, verb);
       } else if (inv.command == nullptr &&
                  FindCommand(commands, inv.noun, verb + " " + arg) != nullptr) {
@@ -316,14 +322,14 @@ absl::StatusOr<Invocation> ParseArgs(const std::vector<std::string>& args,
   }
   // An unknown noun or verb is named as such, before any flag that it would have accepted.
   const std::vector<std::string> verbs = Verbs(commands, inv.noun);
-  if (!inv.noun.empty() && verbs.empty()) {
+  if (!inv.noun.empty() && verbs.empty() && !flag_error_before_noun) {
     const std::string suggestion = DidYouMean(inv.noun, Nouns(commands));
     return absl::InvalidArgumentError(
         suggestion.empty() ? absl::StrFormat("unknown command '%s': one of %s", inv.noun,
                                              absl::StrJoin(Nouns(commands), ", "))
                            : absl::StrFormat("unknown command '%s'%s", inv.noun, suggestion));
   }
-  if (!verb.empty() && inv.command == nullptr) {
+  if (!verb.empty() && inv.command == nullptr && !flag_error_before_verb) {
     // The first word of a verb of two words ("pool fund lst") takes the next one with it.
     const bool two_words = std::any_of(verbs.begin(), verbs.end(), [&verb](const std::string& v) {
       return v.starts_with(verb + " ");
