@@ -51,6 +51,58 @@ const CommandSpec* FindCommand(const std::vector<CommandSpec>& commands, std::st
   return nullptr;
 }
 
+// The edit distance between `a` and `b` (insertions, deletions, substitutions, and swaps of
+// two neighbours), for "did you mean".
+size_t EditDistance(std::string_view a, std::string_view b) {
+  std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
+  for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    for (size_t j = 1; j <= b.size(); ++j) {
+      d[i][j] = std::min(
+          {d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      }
+    }
+  }
+  return d[a.size()][b.size()];
+}
+
+// The known word closest to `word` ("pledges" -> "pledge", "lsit" -> "list"), or "" when none
+// is close: at most a third of the word's length (at least one) in edits.
+std::string Closest(std::string_view word, const std::vector<std::string>& known) {
+  std::string best;
+  size_t best_distance = std::max<size_t>(1, word.size() / 3) + 1;
+  for (const std::string& candidate : known) {
+    const size_t distance = EditDistance(word, candidate);
+    if (distance < best_distance) {
+      best = candidate;
+      best_distance = distance;
+    }
+  }
+  return best;
+}
+
+// "; did you mean 'X'?" or "".
+std::string DidYouMean(std::string_view word, const std::vector<std::string>& known,
+                       std::string_view prefix = "") {
+  const std::string closest = Closest(word, known);
+  if (closest.empty()) return "";
+  return absl::StrFormat("; did you mean '%s%s'?", std::string(prefix), closest);
+}
+
+// The names of a command's flags (and --request-id for a write) and the global ones.
+std::vector<std::string> FlagNames(const CommandSpec* command) {
+  std::vector<std::string> names;
+  if (command != nullptr) {
+    for (const FlagSpec& flag : command->flags) names.push_back(flag.name);
+    if (command->write) names.push_back(RequestIdFlagSpec().name);
+  }
+  for (const FlagSpec& flag : GlobalFlagSpecs()) names.push_back(flag.name);
+  return names;
+}
+
 // Stores one global flag value. Usage errors for a bad value or a repeat.
 absl::Status SetGlobal(GlobalFlags* global, std::set<std::string>* seen, const std::string& name,
                        const std::string& value) {
@@ -161,14 +213,27 @@ absl::StatusOr<Invocation> ParseArgs(const std::vector<std::string>& args,
     if (error.ok()) error = std::move(status);
   };
   std::string verb;
+  // A flag error before the noun (or verb) may have taken the flag's value for it: that error
+  // is the one to report, not an unknown noun (or verb).
+  bool flag_error_before_noun = false;
+  bool flag_error_before_verb = false;
 
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
     if (flags_ended || arg.size() < 2 || arg[0] != '-') {
+      if (inv.noun.empty() && !inv.help && arg == "help" && Verbs(commands, arg).empty()) {
+        // `constellation help [NOUN [VERB]]` is `constellation [NOUN [VERB]] --help`.
+        inv.help = true;
+        continue;
+      }
       if (inv.noun.empty()) {
         inv.noun = arg;
+        flag_error_before_noun = !error.ok();
+      } else if (verb.empty() && arg == "help" && FindCommand(commands, inv.noun, arg) == nullptr) {
+        inv.help = true;  // `constellation pledge help` is `constellation pledge --help`
       } else if (verb.empty()) {
         verb = arg;
+        flag_error_before_verb = !error.ok();
         inv.command = FindCommand(commands, inv.noun, verb);
       } else if (inv.command == nullptr &&
                  FindCommand(commands, inv.noun, verb + " " + arg) != nullptr) {
@@ -220,8 +285,9 @@ absl::StatusOr<Invocation> ParseArgs(const std::vector<std::string>& args,
                             "'constellation pledge list --group GROUP')",
                             Dashed(name))));
       } else {
-        fail(absl::InvalidArgumentError(absl::StrFormat("unknown flag %s for '%s %s'", Dashed(name),
-                                                        inv.command->noun, inv.command->verb)));
+        fail(absl::InvalidArgumentError(
+            absl::StrFormat("unknown flag %s for '%s %s'%s", Dashed(name), inv.command->noun,
+                            inv.command->verb, DidYouMean(name, FlagNames(inv.command), "--"))));
       }
       continue;
     }
@@ -259,22 +325,34 @@ absl::StatusOr<Invocation> ParseArgs(const std::vector<std::string>& args,
     if (inv.command == nullptr) inv.noun.clear();
     return inv;
   }
+  // An unknown noun or verb is named as such, before any flag that it would have accepted.
+  const std::vector<std::string> verbs = Verbs(commands, inv.noun);
+  if (!inv.noun.empty() && verbs.empty() && !flag_error_before_noun) {
+    const std::string suggestion = DidYouMean(inv.noun, Nouns(commands));
+    return absl::InvalidArgumentError(
+        suggestion.empty() ? absl::StrFormat("unknown command '%s': one of %s", inv.noun,
+                                             absl::StrJoin(Nouns(commands), ", "))
+                           : absl::StrFormat("unknown command '%s'%s", inv.noun, suggestion));
+  }
+  if (!verb.empty() && inv.command == nullptr && !flag_error_before_verb) {
+    // The first word of a verb of two words ("pool fund lst") takes the next one with it.
+    const bool two_words = std::any_of(verbs.begin(), verbs.end(), [&verb](const std::string& v) {
+      return v.starts_with(verb + " ");
+    });
+    if (two_words && !inv.positionals.empty()) verb += " " + inv.positionals[0];
+    const std::string suggestion = DidYouMean(verb, verbs, inv.noun + " ");
+    return absl::InvalidArgumentError(
+        suggestion.empty() ? absl::StrFormat("unknown verb '%s %s': one of %s", inv.noun, verb,
+                                             absl::StrJoin(verbs, ", "))
+                           : absl::StrFormat("unknown verb '%s %s'%s", inv.noun, verb, suggestion));
+  }
   if (!error.ok()) return error;
   if (inv.noun.empty()) {
     return absl::InvalidArgumentError("missing command: run 'constellation --help'");
   }
-  const std::vector<std::string> verbs = Verbs(commands, inv.noun);
-  if (verbs.empty()) {
-    return absl::InvalidArgumentError(absl::StrFormat("unknown command '%s': one of %s", inv.noun,
-                                                      absl::StrJoin(Nouns(commands), ", ")));
-  }
   if (verb.empty()) {
     return absl::InvalidArgumentError(
         absl::StrFormat("missing verb for '%s': one of %s", inv.noun, absl::StrJoin(verbs, ", ")));
-  }
-  if (inv.command == nullptr) {
-    return absl::InvalidArgumentError(absl::StrFormat("unknown verb '%s %s': one of %s", inv.noun,
-                                                      verb, absl::StrJoin(verbs, ", ")));
   }
   const CommandSpec& command = *inv.command;
   size_t required_positionals = 0;

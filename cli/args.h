@@ -9,7 +9,9 @@
 // - `--flag value` and `--flag=value`; `-o json` and `-ojson`; `--` ends the flags.
 // - A flag given twice is a usage error unless the spec marks it repeatable.
 // - --help or -h anywhere asks for help at the deepest level named (top, noun or verb), and
-//   the rest of the command line is not checked.
+//   the rest of the command line is not checked; `help [NOUN [VERB]]` is the same.
+// - An unknown noun or verb is reported as such (with the closest known word, if one is close)
+//   before any flag error; an unknown flag names the closest flag of the command.
 // Every parse failure is a usage error (exit code 2); values (amounts, dates, ids) are checked
 // later by the command, so their errors are kInvalidArgument (exit code 3).
 // Thread safety: pure functions over constant data.
@@ -28,18 +30,36 @@ namespace constellation::cli {
 
 enum class OutputFormat { kTable, kJson, kCsv };
 
+// What record a flag's or argument's value names, when it is an id that may be given short:
+// a unique prefix (or, for some kinds, a unique name) resolved before the command runs
+// (cli/ids.h). kNone: the value is used as typed.
+enum class IdKind {
+  kNone,
+  kGroup,
+  kProposal,
+  kCampaign,
+  kPledge,
+  kFund,
+  kContribution,
+  kDrawdown,
+  kMember,
+  kToken
+};
+
 struct FlagSpec {
   std::string name;        // without dashes: "group"
   std::string value_name;  // "GROUP"; empty for a boolean flag
   std::string help;
   bool required = false;
   bool repeatable = false;
+  IdKind id = IdKind::kNone;
 };
 
 struct PositionalSpec {
   std::string name;  // "PLEDGE"
   std::string help;
   bool required = true;
+  IdKind id = IdKind::kNone;
 };
 
 struct CommandSpec {

@@ -1,6 +1,8 @@
 // cli/command.cc
 #include "cli/command.h"
 
+#include "cli/ids.h"
+
 namespace constellation::cli {
 namespace {
 
@@ -74,22 +76,25 @@ Command&& Command::Summary(std::string text) && {
 }
 
 Command&& Command::Argument(std::string name, std::string help) && {
-  spec.positionals.push_back({std::move(name), std::move(help)});
+  const IdKind id = IdKindOfValueName(name);
+  spec.positionals.push_back({std::move(name), std::move(help), true, id});
   return std::move(*this);
 }
 
 Command&& Command::OptionalArgument(std::string name, std::string help) && {
-  spec.positionals.push_back({std::move(name), std::move(help), false});
+  const IdKind id = IdKindOfValueName(name);
+  spec.positionals.push_back({std::move(name), std::move(help), false, id});
   return std::move(*this);
 }
 
 Command&& Command::Flag(FlagSpec flag) && {
+  flag.id = IdKindOfValueName(flag.value_name);
   spec.flags.push_back(std::move(flag));
   return std::move(*this);
 }
 
 Command&& Command::Flags(std::vector<FlagSpec> flags) && {
-  for (FlagSpec& flag : flags) spec.flags.push_back(std::move(flag));
+  for (FlagSpec& flag : flags) std::move(*this).Flag(std::move(flag));
   return std::move(*this);
 }
 
@@ -129,6 +134,8 @@ Command&& Command::Hint(CommandHint hint_function) && {
   return std::move(*this);
 }
 
-FlagSpec GroupFlag() { return {"group", "GROUP", "group id (64 hex characters)", true}; }
+FlagSpec GroupFlag() {
+  return {"group", "GROUP", "the group: its id, a unique id prefix or its name", true};
+}
 
 }  // namespace constellation::cli

@@ -172,7 +172,9 @@ using CommandHint = std::string (*)(const absl::Status& status, const CommandCon
 //       .Optional("--as-of DATE", "derive the status as of this date (default: now)")
 //       .Details("JSON keys: ...")
 //       .Example("constellation pledge show --group $GROUP $PLEDGE -o json")
-// Arguments and flags appear in help in the order given.
+// Arguments and flags appear in help in the order given. A value name that names a kind of id
+// (GROUP, PLEDGE, ORG_KEY, ...; cli/ids.h) makes the value a short id: a unique prefix (or name)
+// is resolved to the full id before the handler runs.
 struct Command {
   // `name` is "NOUN VERB", as typed.
   Command(std::string_view name, CommandHandler handler);

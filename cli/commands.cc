@@ -9,12 +9,14 @@
 
 #include <absl/strings/str_format.h>
 
+#include "cli/completion.h"
 #include "cli/context/commands.h"
 #include "cli/exit_code.h"
 #include "cli/fundraising/commands.h"
 #include "cli/governance/commands.h"
 #include "cli/group/commands.h"
 #include "cli/help.h"
+#include "cli/ids.h"
 #include "cli/node/commands.h"
 #include "cli/pooled/commands.h"
 
@@ -40,6 +42,7 @@ constexpr NounEntry kNouns[] = {
     {"proposal", GovernanceCommands},
     {"pledge", FundraisingCommands},
     {"pool", PooledCommands},
+    {"completion", CompletionCommands},
 };
 
 // The leading words of `args` that name a known noun (and verb), for "run ... --help".
@@ -97,6 +100,12 @@ std::string Hint(const absl::Status& status, const Command& command,
       }
       return "the node did not answer in time: raise --timeout or retry";
     case absl::StatusCode::kUnauthenticated:
+      if (connection && connection->token.empty()) {
+        return "no token: set CONSTELLATION_TOKEN or pass --token (or store one with "
+               "'constellation context set NAME --endpoint E --token T'). An admin issues one "
+               "with 'constellation token create --role member' on the node; the first admin "
+               "token is the one 'constellationd init' printed (--admin-token-file)";
+      }
       return absl::StrFormat(
           "the token (from %s) was not accepted: pass one with --token or CONSTELLATION_TOKEN, "
           "or store it with 'constellation context set NAME --endpoint E --token T'",
@@ -163,7 +172,7 @@ EnvLookup ProcessEnv() {
 }
 
 int RunCli(const std::vector<std::string>& args, const EnvLookup& env, std::ostream& out,
-           std::ostream& err) {
+           std::ostream& err, bool out_is_terminal) {
   const std::vector<CommandSpec>& specs = AllCommandSpecs();
   if (args.size() == 1 && args[0] == "--version") {
     out << "constellation " << SdkVersion() << "\n";
@@ -183,10 +192,17 @@ int RunCli(const std::vector<std::string>& args, const EnvLookup& env, std::ostr
   CommandContext context(*invocation, env, out, err);
   absl::Status status;
   try {
-    absl::StatusOr<Output> output = command.run(*invocation, context);
+    // Short ids and names become full ids before the handler sees them (cli/ids.h).
+    status = ResolveIds(*invocation, context);
+    absl::StatusOr<Output> output =
+        status.ok() ? command.run(*invocation, context) : absl::StatusOr<Output>(status);
     status = output.status();
+    if (output.ok() && context.format() == OutputFormat::kTable && HasOrgKeys(*output)) {
+      output->org_names = MemberNames(*invocation, context);  // names beside org keys
+    }
     if (output.ok()) {
-      out << RenderOutput(*output, context.format());
+      out << RenderOutput(*output, context.format(),
+                          UseColour(out_is_terminal, env("NO_COLOR"), env("TERM")));
       for (const std::string& note : output->notes) {
         err << "note: " << EscapeControls(note, EscapeStyle::kLines) << "\n";
       }
@@ -200,7 +216,7 @@ int RunCli(const std::vector<std::string>& args, const EnvLookup& env, std::ostr
   err << "error: " << EscapeControls(ErrorText(status), EscapeStyle::kLines) << "\n";
   const std::string hint = Hint(status, command, context);
   if (!hint.empty()) err << "hint: " << EscapeControls(hint, EscapeStyle::kLines) << "\n";
-  return ToInt(ExitCodeFor(status.code()));
+  return ToInt(ExitCodeOf(status));
 }
 
 }  // namespace constellation::cli

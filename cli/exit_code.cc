@@ -4,6 +4,7 @@
 #include <iterator>
 #include <utility>
 
+#include <absl/strings/cord.h>
 #include <absl/strings/str_format.h>
 
 namespace constellation::cli {
@@ -27,7 +28,12 @@ constexpr ExitCodeInfo kExitCodes[] = {
     {ExitCode::kInternal, "internal, unknown or data-loss error"},
     {ExitCode::kCancelled, "cancelled"},
     {ExitCode::kUnimplemented, "the node does not implement this call"},
+    {ExitCode::kAmbiguous,
+     "a short id or name matches several records (listed): give more of the id"},
 };
+
+// The payload that marks an AmbiguousError.
+constexpr char kAmbiguousPayload[] = "constellation.cli/ambiguous";
 
 // The exit code of each status code; one not listed (kInternal, kUnknown, kDataLoss, a number
 // absl does not define) is kInternal. kUsage comes from the parser only.
@@ -55,6 +61,17 @@ ExitCode ExitCodeFor(absl::StatusCode code) {
     if (status_code == code) return exit_code;
   }
   return ExitCode::kInternal;
+}
+
+absl::Status AmbiguousError(std::string_view message) {
+  absl::Status status = absl::InvalidArgumentError(std::string(message));
+  status.SetPayload(kAmbiguousPayload, absl::Cord("1"));
+  return status;
+}
+
+ExitCode ExitCodeOf(const absl::Status& status) {
+  if (status.GetPayload(kAmbiguousPayload).has_value()) return ExitCode::kAmbiguous;
+  return ExitCodeFor(status.code());
 }
 
 std::string ErrorText(const absl::Status& status) {

@@ -31,10 +31,19 @@ enum class ExitCode : int {
   kInternal = 13,           // internal, unknown or data-loss error: report it
   kCancelled = 14,
   kUnimplemented = 15,  // the node does not support this call (older version)
+  kAmbiguous = 16,      // a short id or a name matches several records (cli/ids.h)
 };
 
 // The exit code for a status code. kOk only for absl::StatusCode::kOk.
 ExitCode ExitCodeFor(absl::StatusCode code);
+
+// A short id or name that matches several records: kInvalidArgument marked so that
+// ExitCodeOf gives kAmbiguous. `message` lists the candidates.
+absl::Status AmbiguousError(std::string_view message);
+
+// The exit code of a failed (or ok) status: ExitCodeFor its code, but kAmbiguous for an
+// AmbiguousError.
+ExitCode ExitCodeOf(const absl::Status& status);
 
 inline int ToInt(ExitCode code) { return static_cast<int>(code); }
 

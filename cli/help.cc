@@ -53,6 +53,8 @@ std::string TopHelp(const std::vector<CommandSpec>& commands) {
   std::string out =
       "constellation: the command-line client of a Constellation node.\n\n"
       "Usage: constellation <noun> <verb> [arguments] [flags]\n"
+      "       constellation help [<noun> [<verb>]]   (the same as --help)\n"
+      "       constellation completion bash          (a bash completion script)\n"
       "       constellation --version\n\n"
       "Commands:\n";
   std::vector<std::pair<std::string, std::string>> lines;
@@ -76,10 +78,12 @@ std::string TopHelp(const std::vector<CommandSpec>& commands) {
       "    token = \"...\"\n"
       "\nValues: dates are YYYY-MM-DD (UTC midnight) or RFC 3339 (2026-11-20T10:00:00Z);\n"
       "  amounts are decimals in the currency's minor unit (250.50 EUR, 1000 JPY);\n"
-      "  ids are 64 hex characters.\n"
+      "  ids are 64 hex characters, or any unique prefix of at least 4 of them (tables show\n"
+      "  12); a group, member, campaign or fund may also be named when its name is unique.\n"
+      "  Several matches are refused (exit code 16) with the candidates listed.\n"
       "\nOutput: tables for people (default); -o json for scripts (amounts appear both as\n"
       "  *_minor integers and formatted decimals); -o csv for lists. Errors go to stderr as\n"
-      "  'error: <message>'.\n"
+      "  'error: <message>'. Colour only on a terminal, never when NO_COLOR is set.\n"
       "\nExit codes:\n";
   std::vector<std::pair<std::string, std::string>> codes;
   for (const ExitCodeInfo& info : AllExitCodes()) {

@@ -5,9 +5,13 @@
 
 #include <absl/strings/ascii.h>
 #include <absl/strings/str_format.h>
+#include <absl/strings/str_join.h>
+#include <absl/strings/str_split.h>
 
 namespace constellation::cli {
 namespace {
+
+constexpr size_t kShortIdSize = 12;
 
 void Pad(std::string* out, size_t count) { out->append(count, ' '); }
 
@@ -103,7 +107,38 @@ size_t DisplayWidth(std::string_view text) {
 
 std::string OneLine(std::string_view text) { return EscapeControls(text, EscapeStyle::kCell); }
 
-std::string RenderTable(const Table& table) {
+std::string ShortId(const std::string& hex) { return hex.substr(0, kShortIdSize); }
+
+namespace {
+
+// The text a table shows for `cell` of a column of `kind`.
+std::string TableCell(const std::string& cell, CellKind kind, const OrgNames& org_names) {
+  if (kind == CellKind::kId) {
+    std::vector<std::string> ids = absl::StrSplit(cell, ' ');
+    for (std::string& id : ids) id = ShortId(id);
+    return absl::StrJoin(ids, " ");
+  }
+  if (kind == CellKind::kOrgKey && cell.size() > kShortIdSize) {
+    auto it = org_names.find(cell);
+    if (it == org_names.end() || it->second.empty()) return ShortId(cell);
+    return absl::StrFormat("%s (%s)", ShortId(cell), it->second);
+  }
+  return cell;
+}
+
+}  // namespace
+
+bool HasOrgKeys(const Output& output) {
+  auto has = [](const Table& table) {
+    return std::any_of(table.columns.begin(), table.columns.end(),
+                       [](const Column& column) { return column.kind == CellKind::kOrgKey; });
+  };
+  if (output.list.has_value() && has(*output.list)) return true;
+  return std::any_of(output.tables.begin(), output.tables.end(),
+                     [&has](const auto& titled) { return has(titled.second); });
+}
+
+std::string RenderTable(const Table& table, const OrgNames& org_names) {
   std::vector<std::string> headers;
   std::vector<size_t> widths;
   for (const Column& column : table.columns) {
@@ -114,7 +149,8 @@ std::string RenderTable(const Table& table) {
   for (const std::vector<std::string>& row : table.rows) {
     std::vector<std::string> cells;
     for (size_t i = 0; i < table.columns.size(); ++i) {
-      cells.push_back(OneLine(i < row.size() ? row[i] : ""));
+      cells.push_back(
+          OneLine(TableCell(i < row.size() ? row[i] : "", table.columns[i].kind, org_names)));
       widths[i] = std::max(widths[i], DisplayWidth(cells.back()));
     }
     rows.push_back(std::move(cells));
@@ -163,14 +199,44 @@ std::string RenderCsv(const Table& table) {
   return out;
 }
 
-std::string RenderKeyValues(const KeyValues& values) {
+namespace {
+
+constexpr char kGreen[] = "\033[32m";
+constexpr char kYellow[] = "\033[33m";
+constexpr char kReset[] = "\033[0m";
+
+// The bar "[##++....] 30% pledged" (already escaped) with the run of '#' green and of '+'
+// yellow; any other text as is.
+std::string ColourBar(const std::string& text) {
+  if (!text.starts_with('[')) return text;
+  const size_t close = text.find(']');
+  if (close == std::string::npos) return text;
+  const std::string_view bar = std::string_view(text).substr(1, close - 1);
+  const size_t received = bar.find_first_not_of('#');
+  const size_t received_end = received == std::string_view::npos ? bar.size() : received;
+  const size_t pledged = bar.find_first_not_of('+', received_end);
+  const size_t pledged_end = pledged == std::string_view::npos ? bar.size() : pledged;
+  if (bar.substr(pledged_end).find_first_not_of('.') != std::string_view::npos) return text;
+  return "[" + std::string(kGreen) + std::string(bar.substr(0, received_end)) + kYellow +
+         std::string(bar.substr(received_end, pledged_end - received_end)) + kReset +
+         std::string(bar.substr(pledged_end)) + text.substr(close);
+}
+
+}  // namespace
+
+bool UseColour(bool terminal, const std::optional<std::string>& no_color,
+               const std::optional<std::string>& term) {
+  return terminal && !no_color.has_value() && term != "dumb";
+}
+
+std::string RenderKeyValues(const KeyValues& values, bool colour) {
   size_t width = 0;
   for (const auto& [key, value] : values) width = std::max(width, DisplayWidth(OneLine(key)));
   std::string out;
   for (const auto& [key, value] : values) {
     std::string line = OneLine(key);
     Pad(&line, width - DisplayWidth(line) + 2);
-    line += OneLine(value);
+    line += colour && key == "progress" ? ColourBar(OneLine(value)) : OneLine(value);
     while (!line.empty() && line.back() == ' ') line.pop_back();
     out += line + "\n";
   }
@@ -210,7 +276,7 @@ Output Output::Text(std::string text) {
   return output;
 }
 
-std::string RenderOutput(const Output& output, OutputFormat format) {
+std::string RenderOutput(const Output& output, OutputFormat format, bool colour) {
   if (output.text.has_value()) return EscapeControls(*output.text, EscapeStyle::kLines);
   if (format == OutputFormat::kJson) return DumpJson(output.json) + "\n";
   if (output.list.has_value()) {
@@ -218,12 +284,12 @@ std::string RenderOutput(const Output& output, OutputFormat format) {
     if (output.list->rows.empty() && !output.empty_list_text.empty()) {
       return output.empty_list_text;
     }
-    return RenderTable(*output.list);
+    return RenderTable(*output.list, output.org_names);
   }
   if (format == OutputFormat::kCsv) return RenderKeyValuesCsv(output.values);
-  std::string out = RenderKeyValues(output.values);
+  std::string out = RenderKeyValues(output.values, colour);
   for (const auto& [title, table] : output.tables) {
-    if (!table.rows.empty()) out += "\n" + title + ":\n" + RenderTable(table);
+    if (!table.rows.empty()) out += "\n" + title + ":\n" + RenderTable(table, output.org_names);
   }
   return out;
 }

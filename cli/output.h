@@ -11,6 +11,7 @@
 // Thread safety: pure functions and plain values; a ListWriter belongs to one command run.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -26,9 +27,18 @@ namespace constellation::cli {
 
 using Json = nlohmann::ordered_json;
 
+// What the cells of a column hold, for how a table shows them; CSV and JSON always print them
+// whole.
+enum class CellKind {
+  kText,
+  kId,      // hex ids (one, or several separated by spaces): each shown as ShortId
+  kOrgKey,  // an org key: ShortId and the org's display name when Output::org_names has it
+};
+
 struct Column {
   std::string name;
   bool right_aligned = false;  // numbers and amounts
+  CellKind kind = CellKind::kText;
 };
 
 struct Table {
@@ -37,6 +47,12 @@ struct Table {
 };
 
 using KeyValues = std::vector<std::pair<std::string, std::string>>;
+
+// Org key -> display name, for the kOrgKey cells of tables.
+using OrgNames = std::map<std::string, std::string>;
+
+// First 12 characters of a hex id, for tables; "" stays "".
+std::string ShortId(const std::string& hex);
 
 // The number of terminal columns `text` takes, counting UTF-8 code points (not bytes).
 size_t DisplayWidth(std::string_view text);
@@ -58,16 +74,18 @@ std::string EscapeControls(std::string_view text, EscapeStyle style);
 std::string OneLine(std::string_view text);
 
 // Columns padded to their widest cell (header included), separated by two spaces, upper-case
-// headers; no trailing spaces. An empty table prints only the header.
-std::string RenderTable(const Table& table);
+// headers; no trailing spaces. An empty table prints only the header. Cells of kId columns show
+// short ids; of kOrgKey columns, the short key and the org's name from `org_names` ("76ec538a8ac4
+// (Riverside)").
+std::string RenderTable(const Table& table, const OrgNames& org_names = {});
 
 // RFC 4180: header row, then rows; a field with a comma, quote, CR or LF is quoted, and quotes
 // inside are doubled. Lines end in "\n". Fields pass EscapeControls(kLines) first.
 std::string RenderCsv(const Table& table);
 std::string CsvField(std::string_view field);
 
-// "key  value" lines, keys padded to the longest.
-std::string RenderKeyValues(const KeyValues& values);
+// "key  value" lines, keys padded to the longest; with `colour`, a `progress` bar coloured.
+std::string RenderKeyValues(const KeyValues& values, bool colour = false);
 
 // Key/value pairs as a two-column CSV ("key,value").
 std::string RenderKeyValuesCsv(const KeyValues& values);
@@ -92,10 +110,23 @@ struct Output {
   std::optional<std::string> text;
   std::string empty_list_text;  // table format, list without rows: this line instead
   std::vector<std::string> notes;
+  OrgNames org_names;  // names beside org keys in tables (RunCli fills it when it can)
 };
 
-// The stdout text of `output` in `format`.
-std::string RenderOutput(const Output& output, OutputFormat format);
+// Whether a table of `output` (the list or a titled one) has a column of org keys.
+bool HasOrgKeys(const Output& output);
+
+// The stdout text of `output` in `format`. With `colour` (stdout is a terminal and NO_COLOR is
+// not set: UseColour), the table format colours the bar of a `progress` line (received '#'
+// green, pledged '+' yellow); colour codes are added after EscapeControls, never taken from
+// the data. Nothing else is ever coloured, and CSV and JSON never are.
+std::string RenderOutput(const Output& output, OutputFormat format, bool colour = false);
+
+// Whether to colour: only on a terminal, never when NO_COLOR is set (https://no-color.org: to
+// anything but "") or TERM is "dumb". `no_color` and `term` are those variables, nullopt when
+// unset or empty.
+bool UseColour(bool terminal, const std::optional<std::string>& no_color,
+               const std::optional<std::string>& term);
 
 // Prints a list that arrives page by page (CommandContext::ReadPages). With -o json it writes
 // one JSON array, with -o csv one header and the rows, each page as it comes (the text is the

@@ -8,14 +8,6 @@
 #include "cli/values.h"
 
 namespace constellation::cli {
-namespace {
-
-constexpr size_t kShortIdSize = 12;
-
-}  // namespace
-
-std::string ShortId(const std::string& hex) { return hex.substr(0, kShortIdSize); }
-
 std::string MoneyText(int64_t minor, const std::string& currency) {
   return absl::StrFormat("%s %s", FormatAmount(minor, currency), currency);
 }
@@ -78,6 +70,24 @@ Value Value::Amount(int64_t minor, const std::string& currency) {
   value.kind_ = Kind::kAmount;
   value.minor_ = minor;
   value.currency_ = currency;
+  return value;
+}
+
+Value Value::Id(const std::string& hex) {
+  Value value(hex);
+  value.cell_ = CellKind::kId;
+  return value;
+}
+
+Value Value::Ids(const std::vector<std::string>& hex) {
+  Value value(hex);
+  value.cell_ = CellKind::kId;
+  return value;
+}
+
+Value Value::OrgKey(const std::string& hex) {
+  Value value(hex);
+  value.cell_ = CellKind::kOrgKey;
   return value;
 }
 

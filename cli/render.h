@@ -3,7 +3,8 @@
 // The vocabulary every domain's rendering (cli/<domain>/render.h) shares: how SDK values appear
 // in JSON (every amount twice: `<name>_minor` as an integer and `<name>` as a decimal string in
 // the currency's exponent; times as `<name>_ms` plus a date string, null when unset), in tables
-// (the ids of the listed records in full, other keys shortened to 12 hex characters), and the
+// (ids and org keys short, with the org's name beside a key, while CSV and JSON print them
+// whole: CellKind, cli/output.h), and the
 // one way to print records: a RecordFormat, declared once per record type, holds the record's
 // JSON, its column definitions (for both the table and the CSV of a list) and its details, all
 // derived from one table of the record's properties (a name and a Value per field) unless a
@@ -26,9 +27,6 @@
 #include "cli/output.h"
 
 namespace constellation::cli {
-
-// First 12 characters of a hex id, for tables; "" stays "".
-std::string ShortId(const std::string& hex);
 
 // "250.50 EUR".
 std::string MoneyText(int64_t minor, const std::string& currency);
@@ -100,7 +98,8 @@ template <typename Record>
 struct Field {
   std::string_view name;
   std::string (*cell)(const Record& record);
-  bool right_aligned = false;  // numbers and amounts
+  bool right_aligned = false;       // numbers and amounts
+  CellKind kind = CellKind::kText;  // ids and org keys: given whole, shortened in tables only
 };
 
 // The value of one property of a record (below), in the two forms it prints in: JSON member(s),
@@ -126,12 +125,19 @@ class Value {
   static Value Time(uint64_t ms);
   // AmountMembers; MoneyText.
   static Value Amount(int64_t minor, const std::string& currency);
+  // A string, or strings joined by spaces, of hex ids: whole, but short in a table's cells.
+  static Value Id(const std::string& hex);
+  static Value Ids(const std::vector<std::string>& hex);
+  // An org key: whole, but short and with the org's name in a table's cells.
+  static Value OrgKey(const std::string& hex);
 
   // The JSON member (or two) this value stands for under `name`.
   JsonMembers Members(const std::string& name) const;
   const std::string& text() const { return text_; }
   // In a table: numbers are.
   bool right_aligned() const { return kind_ == Kind::kNumber; }
+  // How a table shows the text.
+  CellKind cell() const { return cell_; }
 
  private:
   enum class Kind { kPlain, kNumber, kTime, kAmount, kHlc };
@@ -142,6 +148,7 @@ class Value {
   Hlc hlc_;               // kTime (wall_ms only) and kHlc
   int64_t minor_ = 0;     // kAmount
   std::string currency_;  // kAmount
+  CellKind cell_ = CellKind::kText;
 };
 
 // Where a property shows: JSON and key/value lines (always, or only when its text is not
@@ -188,6 +195,20 @@ template <auto kMember, auto... kMembers>
 Value TimeOf(const typename MemberPointer<decltype(kMember)>::Record& record) {
   return Value::Time(MemberAt<kMember, kMembers...>(record));
 }
+// IdOf: a hex id (or a vector of them); OrgKeyOf: an org key (Value::Id, Value::OrgKey).
+template <auto kMember, auto... kMembers>
+Value IdOf(const typename MemberPointer<decltype(kMember)>::Record& record) {
+  const auto& member = MemberAt<kMember, kMembers...>(record);
+  if constexpr (std::is_same_v<std::remove_cvref_t<decltype(member)>, std::string>) {
+    return Value::Id(member);
+  } else {
+    return Value::Ids(member);
+  }
+}
+template <auto kMember, auto... kMembers>
+Value OrgKeyOf(const typename MemberPointer<decltype(kMember)>::Record& record) {
+  return Value::OrgKey(MemberAt<kMember, kMembers...>(record));
+}
 
 // The JSON object of `record`'s properties, in order.
 template <typename Record>
@@ -226,9 +247,10 @@ Table PropertiesTable(std::span<const Property<Record>> properties,
   for (const Property<Record>& property : properties) {
     if (property.shown == Shown::kJsonOnly) continue;
     const bool right_aligned = !records.empty() && property.value(records[0]).right_aligned();
+    const CellKind kind = records.empty() ? CellKind::kText : property.value(records[0]).cell();
     table.columns.push_back(
-        {std::string(property.text_key.empty() ? property.name : property.text_key),
-         right_aligned});
+        {std::string(property.text_key.empty() ? property.name : property.text_key), right_aligned,
+         kind});
   }
   for (const Record& record : records) {
     std::vector<std::string>& row = table.rows.emplace_back();
@@ -260,7 +282,7 @@ template <typename Record>
 Table TableOf(std::span<const Field<Record>> columns, const std::vector<Record>& records) {
   Table table;
   for (const Field<Record>& field : columns) {
-    table.columns.push_back({std::string(field.name), field.right_aligned});
+    table.columns.push_back({std::string(field.name), field.right_aligned, field.kind});
   }
   for (const Record& record : records) {
     std::vector<std::string>& row = table.rows.emplace_back();

@@ -1,8 +1,6 @@
 // cli/fundraising/render.cc
 #include "cli/fundraising/render.h"
 
-#include <unistd.h>
-
 #include <algorithm>
 
 #include <absl/strings/str_format.h>
@@ -69,7 +67,8 @@ Value PledgeMoney(const Pledge& pledge) {
 }
 
 constexpr Field<Campaign> kCampaignColumns[] = {
-    {"campaign_id", [](const Campaign& campaign) { return campaign.campaign_id; }},
+    {"campaign_id", [](const Campaign& campaign) { return campaign.campaign_id; }, false,
+     CellKind::kId},
     {"name", [](const Campaign& campaign) { return campaign.definition.name; }},
     {"currency", [](const Campaign& campaign) { return campaign.definition.goal.currency; }},
     {"goal",
@@ -88,9 +87,9 @@ constexpr Field<Campaign> kCampaignColumns[] = {
 };
 
 constexpr Field<Pledge> kPledgeColumns[] = {
-    {"pledge_id", [](const Pledge& pledge) { return pledge.pledge_id; }},
-    {"campaign", [](const Pledge& pledge) { return ShortId(pledge.campaign_id); }},
-    {"pledger", [](const Pledge& pledge) { return ShortId(pledge.pledger); }},
+    {"pledge_id", [](const Pledge& pledge) { return pledge.pledge_id; }, false, CellKind::kId},
+    {"campaign", [](const Pledge& pledge) { return pledge.campaign_id; }, false, CellKind::kId},
+    {"pledger", [](const Pledge& pledge) { return pledge.pledger; }, false, CellKind::kOrgKey},
     {"status", [](const Pledge& pledge) { return pledge.status; }},
     {"currency", [](const Pledge& pledge) { return pledge.terms.amount.currency; }},
     {"amount",
@@ -105,11 +104,13 @@ constexpr Field<Pledge> kPledgeColumns[] = {
 };
 
 constexpr Field<PledgeVersionEntry> kPledgeHistoryColumns[] = {
-    {"pledge", [](const PledgeVersionEntry& entry) { return ShortId(entry.pledge_id); }},
+    {"pledge", [](const PledgeVersionEntry& entry) { return entry.pledge_id; }, false,
+     CellKind::kId},
     {"version", [](const PledgeVersionEntry& entry) { return Count(entry.version.version); },
      kRightAligned},
     {"kind", [](const PledgeVersionEntry& entry) { return entry.version.kind; }},
-    {"author", [](const PledgeVersionEntry& entry) { return ShortId(entry.version.author); }},
+    {"author", [](const PledgeVersionEntry& entry) { return entry.version.author; }, false,
+     CellKind::kOrgKey},
     {"time",
      [](const PledgeVersionEntry& entry) { return FormatTimeMs(entry.version.hlc.wall_ms); }},
     {"amount",
@@ -264,7 +265,8 @@ std::string TotalsAmount(const CampaignTotals& t) {
 }
 
 constexpr Field<CampaignTotals> kTotalsColumns[] = {
-    {"member", [](const CampaignTotals& t) { return t.member.empty() ? "all" : ShortId(t.member); }},
+    {"member", [](const CampaignTotals& t) { return t.member.empty() ? "all" : t.member; }, false,
+     CellKind::kOrgKey},
     {"currency", [](const CampaignTotals& t) { return t.currency; }},
     {"pledges", [](const CampaignTotals& t) { return Count(t.pledge_count); }, kRightAligned},
     {"pledged", TotalsAmount<&CampaignTotals::pledged_minor>, kRightAligned},
@@ -359,8 +361,7 @@ constexpr Property<PledgeVersionEntry> kPledgeVersionProperties[] = {
 
 }  // namespace
 
-std::string ProgressBar(int64_t received_minor, int64_t pledged_minor, int64_t goal_minor,
-                        bool colour) {
+std::string ProgressBar(int64_t received_minor, int64_t pledged_minor, int64_t goal_minor) {
   constexpr int kWidth = 20;
   if (goal_minor <= 0) return "";
   // Cells: '#' received, '+' pledged but not received, '.' the rest of the goal.
@@ -377,10 +378,6 @@ std::string ProgressBar(int64_t received_minor, int64_t pledged_minor, int64_t g
       std::min<__int128>(static_cast<__int128>(std::max<int64_t>(pledged_minor, 0)) * 100 /
                              goal_minor,
                          999));
-  if (colour) {
-    return absl::StrFormat("[\033[32m%s\033[33m%s\033[0m%s] %d%% pledged", done, promised, rest,
-                           percent);
-  }
   return absl::StrFormat("[%s%s%s] %d%% pledged", done, promised, rest, percent);
 }
 
@@ -428,8 +425,7 @@ KeyValues CampaignDetails(const Campaign& campaign) {
     values.emplace_back("also_accepts", codes);
   }
   values.emplace_back("progress", ProgressBar(campaign.received_minor, campaign.pledged_minor,
-                                              definition.goal.amount_minor,
-                                              isatty(STDOUT_FILENO) != 0));
+                                              definition.goal.amount_minor));
   values.emplace_back("opened", FormatTimeMs(campaign.opened_hlc.wall_ms));
   return values;
 }

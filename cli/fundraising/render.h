@@ -18,9 +18,9 @@
 namespace constellation::cli {
 
 // A text progress bar toward `goal_minor`: '#' received, '+' pledged, '.' the rest, then the
-// pledged percentage; ANSI colour when `colour` (stdout is a terminal). "" without a goal.
-std::string ProgressBar(int64_t received_minor, int64_t pledged_minor, int64_t goal_minor,
-                        bool colour);
+// pledged percentage ("[####++..........] 30% pledged"); "" without a goal. Plain text: the
+// table format colours it on a terminal (a `progress` line, RenderOutput).
+std::string ProgressBar(int64_t received_minor, int64_t pledged_minor, int64_t goal_minor);
 
 Json ToJson(const Campaign& campaign);
 // `campaign list` and `campaign show`.

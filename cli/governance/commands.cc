@@ -281,7 +281,7 @@ absl::StatusOr<Output> MemberLeaveCommand(const Invocation& inv, CommandContext&
 }
 
 FlagSpec ProposalFlag() {
-  return {"proposal", "PROPOSAL", "proposal id (64 hex characters)", true};
+  return {"proposal", "PROPOSAL", "proposal id, or a unique prefix of it", true};
 }
 FlagSpec TitleFlag() { return {"title", "TEXT", "what is decided, one line"}; }
 FlagSpec TextFlag() { return {"text", "TEXT", "the proposal's full text"}; }
@@ -305,7 +305,8 @@ std::vector<Command> GovernanceCommands() {
       Command("group join", GroupJoinCommand)
           .Summary(
               "Join a group this org was admitted to (admin only): fetch it from a member's node")
-          .Required("--group GROUP", "group id (64 hex characters), from the invitation")
+          .Required("--group GROUP_ID",
+                    "the full group id (64 hex characters), from the invitation")
           .Required("--from HOST:PORT", "a member's node that holds the group")
           .Optional("--name NAME",
                     "this org's display name in the group (default: the node's org name)")
@@ -361,7 +362,7 @@ std::vector<Command> GovernanceCommands() {
       Command("proposal expel", ProposalExpelCommand)
           .Summary("Propose expelling a member (takes effect only when the outcome is final)")
           .Flag(GroupFlag())
-          .Required("--member ORG_KEY", "the member's org key (64 hex characters)")
+          .Required("--member ORG_KEY", "the member: its org key, a unique key prefix or its name")
           .Required("--reason TEXT", "why")
           .Flag(TitleFlag())
           .Flag(TextFlag())

@@ -47,7 +47,7 @@ constexpr Property<Tally> kTallyProperties[] = {
 
 // The electorate in JSON and as the Electorate table.
 constexpr Property<Voter> kVoterProperties[] = {
-    {"key", Of<&Voter::key>},
+    {"key", IdOf<&Voter::key>},
     {"name", Of<&Voter::name>},
     {"weight", Of<&Voter::weight>},
     {"decides", Of<&Voter::decides>},
@@ -140,10 +140,12 @@ void AddPayloadDetails(const Proposal& proposal, KeyValues* values) {
 }
 
 constexpr Field<Proposal> kProposalColumns[] = {
-    {"proposal_id", [](const Proposal& proposal) { return proposal.proposal_id; }},
+    {"proposal_id", [](const Proposal& proposal) { return proposal.proposal_id; }, false,
+     CellKind::kId},
     {"type", [](const Proposal& proposal) { return proposal.spec.decision_type; }},
     {"title", [](const Proposal& proposal) { return proposal.spec.title; }},
-    {"proposer", [](const Proposal& proposal) { return ShortId(proposal.proposer); }},
+    {"proposer", [](const Proposal& proposal) { return proposal.proposer; }, false,
+     CellKind::kOrgKey},
     {"outcome", OutcomeText},
     {"stances", [](const Proposal& proposal) { return StancesText(proposal.tally); },
      kRightAligned},
@@ -192,8 +194,9 @@ struct Waiting {
 };
 
 constexpr Field<Waiting> kWaitingColumns[] = {
-    {"group", [](const Waiting& row) { return ShortId(row.proposal->group_id); }},
-    {"proposal_id", [](const Waiting& row) { return row.proposal->proposal_id; }},
+    {"group", [](const Waiting& row) { return row.proposal->group_id; }, false, CellKind::kId},
+    {"proposal_id", [](const Waiting& row) { return row.proposal->proposal_id; }, false,
+     CellKind::kId},
     {"type", [](const Waiting& row) { return row.proposal->spec.decision_type; }},
     {"title", [](const Waiting& row) { return row.proposal->spec.title; }},
     {"waiting_on", [](const Waiting& row) { return WaitingOnText(*row.proposal, row.mine); }},

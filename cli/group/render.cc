@@ -32,7 +32,7 @@ KeyValues GroupDetails(const Group& group) {
 }
 
 constexpr Field<Group> kGroupColumns[] = {
-    {"group_id", [](const Group& group) { return group.group_id; }},
+    {"group_id", [](const Group& group) { return group.group_id; }, false, CellKind::kId},
     {"name", [](const Group& group) { return group.charter.name; }},
     {"kind", [](const Group& group) { return group.charter.kind; }},
     {"currency", [](const Group& group) { return group.charter.base_currency; }},
@@ -77,7 +77,7 @@ constexpr Property<MemberProfile> kProfileProperties[] = {
 
 // JSON: the profile as an object; the table: its name, role, segment and weight.
 constexpr Property<Member> kMemberProperties[] = {
-    {"key", Of<&Member::key>},
+    {"key", IdOf<&Member::key>},
     {"profile",
      [](const Member& member) {
        return Value(JsonOf<kProfileProperties>(member.profile), member.profile.name);
@@ -97,12 +97,11 @@ constexpr Property<Member> kMemberProperties[] = {
     {"frozen", Of<&Member::frozen>},
 };
 
-// The table shortens the author; JSON adds the exact signed bytes.
+// JSON adds the exact signed bytes.
 constexpr Property<GroupEventEntry> kGroupEventProperties[] = {
     {"position", Of<&GroupEventEntry::position>},
-    {"event_id", Of<&GroupEventEntry::event_id>},
-    {"author",
-     [](const GroupEventEntry& entry) { return Value(entry.author, ShortId(entry.author)); }},
+    {"event_id", IdOf<&GroupEventEntry::event_id>},
+    {"author", OrgKeyOf<&GroupEventEntry::author>},
     {"seq", Of<&GroupEventEntry::seq>},
     {"kind", Of<&GroupEventEntry::kind>},
     {"request_id", Of<&GroupEventEntry::request_id>, Shown::kJsonOnly},

@@ -181,7 +181,7 @@ std::vector<Command> NodeCommands() {
           .Example("constellation token list -o csv"),
       Command("token revoke", TokenRevokeCommand)
           .Summary("Revoke a token; later calls with it fail")
-          .Argument("ID", "the token id (from 'token list')")
+          .Argument("TOKEN_ID", "the token id or a unique prefix of it (from 'token list')")
           .Example("constellation token revoke 7f3c2a"),
   };
 }

@@ -25,17 +25,14 @@ constexpr Property<OrgCard> kOrgCardProperties[] = {
     {"endpoints", Of<&OrgCard::endpoints>},
 };
 
-std::string GroupsText(const TokenInfo& token) {
-  std::vector<std::string> groups;
-  for (const std::string& group_id : token.group_ids) groups.push_back(ShortId(group_id));
-  return groups.empty() ? "all" : absl::StrJoin(groups, " ");
-}
-
 constexpr Property<TokenInfo> kTokenProperties[] = {
     {"token_id", Of<&TokenInfo::token_id>},
     {"role", Of<&TokenInfo::role>},
     {"label", Of<&TokenInfo::label>},
-    {"group_ids", [](const TokenInfo& token) { return Value(token.group_ids, GroupsText(token)); },
+    {"group_ids",
+     [](const TokenInfo& token) {
+       return token.group_ids.empty() ? Value(token.group_ids, "all") : Value::Ids(token.group_ids);
+     },
      Shown::kBoth, "groups"},
     {"created", TimeOf<&TokenInfo::created_ms>},
     {"revoked", Of<&TokenInfo::revoked>},
@@ -57,7 +54,7 @@ constexpr Property<PeerStatus> kPeerProperties[] = {
 };
 
 constexpr Field<PeerStatus> kPeerColumns[] = {
-    {"org", [](const PeerStatus& peer) { return ShortId(peer.org); }},
+    {"org", [](const PeerStatus& peer) { return peer.org; }, false, CellKind::kId},
     {"name", [](const PeerStatus& peer) { return peer.name; }},
     {"endpoint", [](const PeerStatus& peer) { return peer.endpoint; }},
     {"status", [](const PeerStatus& peer) { return peer.status; }},

@@ -60,9 +60,10 @@ std::string FundAmount(const Fund& fund) {
 }
 
 constexpr Field<Fund> kFundColumns[] = {
-    {"fund_id", [](const Fund& fund) { return fund.fund_id; }},
+    {"fund_id", [](const Fund& fund) { return fund.fund_id; }, false, CellKind::kId},
     {"name", [](const Fund& fund) { return fund.definition.name; }},
-    {"host", [](const Fund& fund) { return ShortId(fund.definition.fiscal_host); }},
+    {"host", [](const Fund& fund) { return fund.definition.fiscal_host; }, false,
+     CellKind::kOrgKey},
     {"currency", [](const Fund& fund) { return fund.definition.currency; }},
     {"received", FundAmount<&Fund::received_minor>, kRightAligned},
     {"disbursed", FundAmount<&Fund::disbursed_minor>, kRightAligned},
@@ -143,11 +144,11 @@ std::string EntryDetail(const PooledEntry& e) {
 }
 
 constexpr Field<PooledEntry> kEntryColumns[] = {
-    {"event_id", [](const PooledEntry& e) { return e.event_id; }},
+    {"event_id", [](const PooledEntry& e) { return e.event_id; }, false, CellKind::kId},
     {"kind", [](const PooledEntry& e) { return e.kind; }},
-    {"author", [](const PooledEntry& e) { return ShortId(e.author); }},
+    {"author", [](const PooledEntry& e) { return e.author; }, false, CellKind::kOrgKey},
     {"time", [](const PooledEntry& e) { return FormatTimeMs(e.hlc.wall_ms); }},
-    {"fund", [](const PooledEntry& e) { return ShortId(e.fund_id); }},
+    {"fund", [](const PooledEntry& e) { return e.fund_id; }, false, CellKind::kId},
     {"amount", EntryAmount, kRightAligned},
     {"currency", EntryCurrency},
     {"detail", [](const PooledEntry& e) { return OneLine(EntryDetail(e)); }},
@@ -184,7 +185,7 @@ Json ContributionViewJson(const Contribution& c) {
 }
 
 constexpr Field<MemberTotal> kTotalColumns[] = {
-    {"member", [](const MemberTotal& t) { return t.member; }},
+    {"member", [](const MemberTotal& t) { return t.member; }, false, CellKind::kOrgKey},
     {"currency", [](const MemberTotal& t) { return t.currency; }},
     {"net_contributed",
      [](const MemberTotal& t) { return FormatAmount(t.net_contributed_minor, t.currency); },
@@ -211,14 +212,14 @@ constexpr Property<Drawdown> kDrawdownProperties[] = {
 };
 
 constexpr Field<Drawdown> kDrawdownColumns[] = {
-    {"proposal_id", [](const Drawdown& d) { return d.proposal_id; }},
-    {"fund", [](const Drawdown& d) { return ShortId(d.fund_id); }},
+    {"proposal_id", [](const Drawdown& d) { return d.proposal_id; }, false, CellKind::kId},
+    {"fund", [](const Drawdown& d) { return d.fund_id; }, false, CellKind::kId},
     {"status", [](const Drawdown& d) { return d.status; }},
     {"amount",
      [](const Drawdown& d) { return FormatAmount(d.amount.amount_minor, d.amount.currency); },
      kRightAligned},
     {"currency", [](const Drawdown& d) { return d.amount.currency; }},
-    {"recipient", [](const Drawdown& d) { return ShortId(d.recipient); }},
+    {"recipient", [](const Drawdown& d) { return d.recipient; }, false, CellKind::kOrgKey},
     {"budget_line", [](const Drawdown& d) { return d.budget_line; }},
     {"purpose", [](const Drawdown& d) { return OneLine(d.purpose); }},
     {"reason", [](const Drawdown& d) { return d.reason; }},
@@ -232,7 +233,7 @@ struct ShareRow {
 
 constexpr Field<ShareRow> kShareColumns[] = {
     {"currency", [](const ShareRow& r) { return r.currency; }},
-    {"member", [](const ShareRow& r) { return r.share.member; }},
+    {"member", [](const ShareRow& r) { return r.share.member; }, false, CellKind::kOrgKey},
     {"share_bps", [](const ShareRow& r) { return Count(r.share.share_bps); }, kRightAligned},
     {"share", [](const ShareRow& r) { return Decimal(r.share.share_bps, 2) + " %"; },
      kRightAligned},

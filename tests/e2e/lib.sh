@@ -6,6 +6,7 @@
 #   e2e_use NAME                   points the CLI (CONSTELLATION_ENDPOINT/TOKEN) at that node
 #   expect_exit CODE WHAT -- cmd…  runs cmd (stdout in $work/out, stderr in $work/err)
 #   expect_eq GOT WANT WHAT
+#   expect_in FILE TEXT WHAT       TEXT (fixed string) appears in FILE
 #   e2e_finish SUITE               prints the counts; its status is the script's verdict
 # Checks count failures and go on, so one run reports every broken expectation.
 
@@ -41,6 +42,8 @@ expect_exit() {
 }
 
 expect_eq() { if [ "$1" != "$2" ]; then fail "$3: got '$1', want '$2'"; else ok; fi; }
+
+expect_in() { if grep -qF -- "$2" "$1"; then ok; else fail "$3: '$2' not in: $(cat "$1")"; fi; }
 
 e2e_start_node() {
   local name="$1" org_name="$2"

@@ -132,12 +132,19 @@ TEST(CliOutputTest, PledgeTablesAndDetails) {
   const Table table = PledgesTable({SamplePledge()});
   const std::string csv = RenderCsv(table);
   EXPECT_THAT(csv, HasSubstr("pledge_id,campaign,pledger,status,currency,amount"));
-  EXPECT_THAT(csv, HasSubstr(std::string(64, 'c') + ",bbbbbbbbbbbb,dddddddddddd,in_progress,EUR,"
-                                                    "250.50,100.00,150.50,2,Fondation Société"));
+  // CSV never truncates ids (issue 12): the campaign and the pledger's key are whole.
+  EXPECT_THAT(csv, HasSubstr(std::string(64, 'c') + "," + std::string(64, 'b') + "," +
+                             std::string(64, 'd') +
+                             ",in_progress,EUR,250.50,100.00,150.50,2,Fondation Société"));
   const std::vector<std::string> lines = Lines(RenderTable(table));
   ASSERT_EQ(lines.size(), 2u);
   // Right-aligned amounts end in the same column as their header.
   EXPECT_EQ(lines[0].find("AMOUNT") + 6, lines[1].find("250.50") + 6);
+  // The table shows short ids, and the org's name beside its key when it is known.
+  EXPECT_THAT(lines[1], ::testing::StartsWith("cccccccccccc  bbbbbbbbbbbb  dddddddddddd  "));
+  const std::vector<std::string> named =
+      Lines(RenderTable(table, {{std::string(64, 'd'), "Riverside"}}));
+  EXPECT_THAT(named[1], HasSubstr("  dddddddddddd (Riverside)  in_progress"));
 
   const std::string details = RenderKeyValues(PledgeDetails(SamplePledge()));
   EXPECT_THAT(details, HasSubstr("amount       250.50 EUR"));

@@ -28,3 +28,9 @@ constellation_add_test(NAME sdk_governance_test LABEL unit
 constellation_add_test(NAME cli_governance_test LABEL unit
   SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/cli_governance_test.cc
   LIBS constellation_cli_lib constellation_testing)
+constellation_add_test(NAME cli_ids_test LABEL unit
+  SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/cli_ids_test.cc
+  LIBS constellation_cli_lib constellation_testing)
+constellation_add_test(NAME cli_people_test LABEL unit
+  SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/cli_people_test.cc
+  LIBS constellation_cli_lib constellation_testing)
