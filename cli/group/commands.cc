@@ -166,6 +166,20 @@ absl::StatusOr<Output> GroupWatchCommand(const Invocation& inv, CommandContext& 
   }
 }
 
+absl::StatusOr<Output> GroupStateHashCommand(const Invocation& inv, CommandContext& context) {
+  uint64_t at = 0;
+  if (inv.Has("at") && (!absl::SimpleAtoi(inv.Get("at"), &at) || at == 0)) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "--at '%s' must be an event count (a whole number >= 1; omit it for every event)",
+        inv.Get("at")));
+  }
+  return context.ReadCall(&Client::GetStateHash, kStateHashFormat, inv.Get("group"), at);
+}
+
+absl::StatusOr<Output> GroupForksCommand(const Invocation& inv, CommandContext& context) {
+  return context.ReadCall(&Client::ListForkProofs, kForkProofFormat, inv.Get("group"));
+}
+
 absl::StatusOr<Output> MemberListCommand(const Invocation& inv, CommandContext& context) {
   const std::string group_id = inv.Get("group");
   return context.Read([&](Client& client) { return client.GetGroup(group_id); },
@@ -234,6 +248,25 @@ std::vector<Command> GroupCommands() {
                    "Text columns: time, author, seq, kind, event_id. JSON: one object per "
                    "line with the keys of 'group events' and revision.")
           .Example("constellation group watch --group $GROUP -o json"),
+      Command("group state-hash", GroupStateHashCommand)
+          .Summary("Show the group's state hash, or the one after its first N events")
+          .Flag(GroupFlag())
+          .Optional("--at N",
+                    "hash only the first N events in canonical order (the positions of "
+                    "'group events'); default: every event the node holds")
+          .Details("What a verifier that folds the group itself compares with "
+                   "(docs/PROTOCOL.md §4): the hash a node holding exactly those events, and "
+                   "the fork proofs of 'group forks', has. JSON keys: event_count, state_hash, "
+                   "last_event_id.")
+          .Example("constellation group state-hash --group $GROUP --at 100"),
+      Command("group forks", GroupForksCommand)
+          .Summary("List the fork proofs the node knows: members that signed two events for "
+                   "one seq")
+          .Flag(GroupFlag())
+          .Details("One line per frozen member: its key, the seq it is frozen from and the two "
+                   "events' ids. JSON adds both events with event_base64 and signature_base64, "
+                   "the exact signed bytes, so the proof can be checked offline.")
+          .Example("constellation group forks --group $GROUP -o json"),
       Command("member list", MemberListCommand)
           .Summary("List a group's members with their status, notice and frozen flag")
           .Flag(GroupFlag())

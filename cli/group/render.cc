@@ -95,6 +95,7 @@ constexpr Property<Member> kMemberProperties[] = {
     {"last_seq", Of<&Member::last_seq>, Shown::kJsonOnly},
     {"notice_effective", TimeOf<&Member::notice_effective_ms>},
     {"frozen", Of<&Member::frozen>},
+    {"frozen_from_seq", Of<&Member::frozen_from_seq>, Shown::kJsonOnly},
 };
 
 // JSON adds the exact signed bytes.
@@ -111,6 +112,31 @@ constexpr Property<GroupEventEntry> kGroupEventProperties[] = {
      Shown::kJsonOnly},
     {"signature_base64",
      [](const GroupEventEntry& entry) { return Value(absl::Base64Escape(entry.signature)); },
+     Shown::kJsonOnly},
+};
+
+constexpr Property<StateHashAt> kStateHashProperties[] = {
+    {"event_count", Of<&StateHashAt::event_count>},
+    {"state_hash", Of<&StateHashAt::state_hash>},
+    {"last_event_id", IdOf<&StateHashAt::last_event_id>},
+};
+
+// JSON adds both events as `group events` prints them (with the exact signed bytes).
+constexpr Property<ForkProofEntry> kForkProofProperties[] = {
+    {"author", OrgKeyOf<&ForkProofEntry::author>},
+    {"seq", Of<&ForkProofEntry::seq>},
+    {"first_event_id", IdOf<&ForkProofEntry::first, &GroupEventEntry::event_id>, Shown::kTextOnly},
+    {"second_event_id", IdOf<&ForkProofEntry::second, &GroupEventEntry::event_id>,
+     Shown::kTextOnly},
+    {"first",
+     [](const ForkProofEntry& proof) {
+       return Value(kGroupEventFormat.ToJson(proof.first), proof.first.event_id);
+     },
+     Shown::kJsonOnly},
+    {"second",
+     [](const ForkProofEntry& proof) {
+       return Value(kGroupEventFormat.ToJson(proof.second), proof.second.event_id);
+     },
      Shown::kJsonOnly},
 };
 
@@ -159,12 +185,18 @@ std::string MemberStatusText(const Member& member) {
   if (member.status == "notice_given" && member.notice_effective_ms != 0) {
     text += absl::StrFormat(" (effective %s)", FormatTimeMs(member.notice_effective_ms));
   }
-  if (member.frozen) text += ", frozen (forked its chain)";
+  if (member.frozen) {
+    text += absl::StrFormat(", frozen from seq %d (forked its chain)", member.frozen_from_seq);
+  }
   return text;
 }
 
 Json ToJson(const DecisionRule& rule) { return JsonOf<kDecisionRuleProperties>(rule); }
 
 const RecordFormat<GroupEventEntry> kGroupEventFormat = {kGroupEventProperties};
+
+const RecordFormat<StateHashAt> kStateHashFormat = {kStateHashProperties};
+
+const RecordFormat<ForkProofEntry> kForkProofFormat = {kForkProofProperties};
 
 }  // namespace constellation::cli

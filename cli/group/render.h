@@ -37,4 +37,9 @@ Json ToJson(const DecisionRule& rule);
 // With event_base64 and signature_base64: the exact signed bytes.
 extern const RecordFormat<GroupEventEntry> kGroupEventFormat;
 
+// `group state-hash`: event_count, state_hash, last_event_id.
+extern const RecordFormat<StateHashAt> kStateHashFormat;
+// `group forks`: author, seq and the two event ids; JSON has both events with their bytes.
+extern const RecordFormat<ForkProofEntry> kForkProofFormat;
+
 }  // namespace constellation::cli

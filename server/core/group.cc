@@ -315,8 +315,32 @@ absl::Status Group::CheckNext(const VerifiedEvent& e) const {
   return state().Check(e);
 }
 
-std::array<uint8_t, 32> Group::StateHash() const {
-  const std::array<uint8_t, 32> folded = state().Hash();
+std::array<uint8_t, 32> Group::StateHash() const { return WithForks(state().Hash()); }
+
+std::array<uint8_t, 32> Group::StateHashAt(uint64_t event_count) const {
+  if (event_count >= order_.size()) return StateHash();
+  FrozenAuthors frozen;
+  for (const auto& [author, fork] : forks_) frozen.emplace(author, fork.seq);
+  // Own clocks (nullptr): the DAG's clocks are those of every event held, not of the prefix.
+  const GroupState prefix = FoldWithRemovalCuts(
+      id_,
+      [&](GroupState& s) {
+        uint64_t position = 0;
+        for (const auto& [key, id] : order_) {
+          if (++position > event_count) break;
+          const VerifiedEvent& e = events_.at(id);
+          if (IsFrozen(e)) {
+            s.RecordFrozen(e);
+          } else {
+            s.Apply(e);
+          }
+        }
+      },
+      nullptr, frozen);
+  return WithForks(prefix.Hash());
+}
+
+std::array<uint8_t, 32> Group::WithForks(const std::array<uint8_t, 32>& folded) const {
   if (forks_.empty()) return folded;
   std::string buffer("constellation/v1/group-state-with-forks");
   buffer.push_back('\0');

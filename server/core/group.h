@@ -130,6 +130,13 @@ class Group {
   // frozen; otherwise SHA-256 of a domain string, GroupState::Hash() and the frozen authors
   // with their fork seqs, in author order.
   std::array<uint8_t, 32> StateHash() const;
+  // The state hash this group would have if it held only the first `event_count` events of
+  // its canonical order (positions 1..event_count, frozen events included in the count), with
+  // the forks it knows: what an outside verifier compares a prefix of StreamEvents with
+  // (docs/PROTOCOL.md §4). A prefix of the canonical order is causally closed, so it is a valid
+  // event set. `event_count` >= size() gives StateHash(). Folds the prefix from the genesis:
+  // O(event_count).
+  std::array<uint8_t, 32> StateHashAt(uint64_t event_count) const;
 
   // Per author (sorted by key), the highest contiguous seq held and that event's id (DESIGN
   // §4). Includes frozen authors' events held here.
@@ -197,6 +204,9 @@ class Group {
   // Refolds from the latest checkpoint below `late` (the key of an event just inserted there),
   // or from the genesis when there is none.
   void RefoldFrom(const OrderKey& late);
+  // `folded` (a GroupState::Hash()) wrapped with the frozen authors and their fork seqs, or
+  // `folded` itself when no author is frozen (docs/PROTOCOL.md §4).
+  std::array<uint8_t, 32> WithForks(const std::array<uint8_t, 32>& folded) const;
   // Runs the replay that late events left pending, if any. Const: the folded state is a cache
   // of the fold of the events held, and no reader sees it before the replay.
   void Settle() const;

@@ -13,6 +13,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "server/core/codec.h"
+#include "server/core/group.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/tcp_proxy.h"
 #include "tests/testing/temp_dir.h"
@@ -503,6 +505,83 @@ TEST_F(ClusterTest, ForkIsDetectedAndFrozenOnEveryNode) {
   b().client = b().node->NewClient();
   ASSERT_OK_AND_ASSIGN(Group after, b().client->GetGroup(group_));
   for (const Member& m : after.members) EXPECT_EQ(m.frozen, m.key == c().key);
+}
+
+// What an outside verifier needs (issue 13): the fork proofs and frozen seqs, and the state
+// hash of every prefix of a node's canonical order, which it reproduces by folding the events
+// GroupEvents returns with those proofs.
+TEST_F(ClusterTest, AVerifierReproducesEveryPrefixHashWithTheForkProofs) {
+  FormGroup();
+  const std::string campaign = OpenCampaign(a());
+  ASSERT_TRUE(Eventually([&] { return b().client->GetCampaign(group_, campaign).ok(); }));
+  ASSERT_OK(Pledge(b(), campaign, 300));
+  ExpectConverged();
+  auto clone = TestNode::Create(dir_.Sub("clone"), "Eastgate Kitchen", c().node.get());
+  ASSERT_NE(clone, nullptr);
+  std::unique_ptr<Client> clone_client = clone->NewClient();
+  ASSERT_OK(clone_client->SyncGroup(a().endpoint(), group_).status());
+  c().proxy->SetCut(true);
+  ASSERT_OK(Pledge(c(), campaign, 700));
+  PledgeTerms terms;
+  terms.amount = Money{900, "EUR"};
+  ASSERT_OK(clone_client->RecordPledge(group_, campaign, terms).status());
+  c().proxy->SetCut(false);
+  ASSERT_TRUE(Eventually([&] {
+    absl::StatusOr<std::vector<ForkProofEntry>> proofs = a().client->ListForkProofs(group_);
+    return proofs.ok() && proofs->size() == 1;
+  }));
+
+  ASSERT_OK_AND_ASSIGN(Group group, a().client->GetGroup(group_));
+  ASSERT_OK_AND_ASSIGN(std::vector<ForkProofEntry> proofs, a().client->ListForkProofs(group_));
+  ASSERT_EQ(proofs.size(), 1u);
+  const ForkProofEntry& proof = proofs[0];
+  EXPECT_EQ(proof.author, c().key);
+  for (const Member& m : group.members) {
+    EXPECT_EQ(m.frozen_from_seq, m.key == c().key ? proof.seq : 0u) << m.key;
+  }
+  EXPECT_EQ(proof.first.author, c().key);
+  EXPECT_EQ(proof.second.author, c().key);
+  EXPECT_EQ(proof.first.seq, proof.seq);
+  EXPECT_EQ(proof.second.seq, proof.seq);
+  EXPECT_LT(proof.first.event_id, proof.second.event_id);
+  // The proof verifies on its own, from the bytes the API returned.
+  v1::ForkProof wire;
+  wire.mutable_first()->set_event(proof.first.event_bytes);
+  wire.mutable_first()->set_signature(proof.first.signature);
+  wire.mutable_second()->set_event(proof.second.event_bytes);
+  wire.mutable_second()->set_signature(proof.second.signature);
+  ASSERT_OK(core::VerifyForkProof(wire).status());
+
+  // Every prefix: the node's hash equals the fold of the same events with the same proof.
+  ASSERT_OK_AND_ASSIGN(GroupEventStream stream, a().client->GroupEvents(group_));
+  std::vector<core::VerifiedEvent> events;
+  GroupEventEntry entry;
+  while (true) {
+    ASSERT_OK_AND_ASSIGN(bool more, stream.Next(&entry));
+    if (!more) break;
+    v1::SignedEvent signed_event;
+    signed_event.set_event(entry.event_bytes);
+    signed_event.set_signature(entry.signature);
+    ASSERT_OK_AND_ASSIGN(core::VerifiedEvent e, core::VerifySignedEvent(signed_event));
+    events.push_back(std::move(e));
+  }
+  // GroupView.event_count counts folded events; the frozen branch held here is not folded.
+  ASSERT_GT(events.size(), group.event_count);
+  ASSERT_OK_AND_ASSIGN(const core::GroupId id, core::GroupId::FromHex(group_));
+  for (uint64_t n = 1; n <= events.size(); ++n) {
+    core::Group verifier(id);
+    for (uint64_t i = 0; i < n; ++i) ASSERT_OK(verifier.Insert(events[i]).status());
+    ASSERT_OK(verifier.AddForkProof(wire).status());
+    ASSERT_OK_AND_ASSIGN(StateHashAt at, a().client->GetStateHash(group_, n));
+    EXPECT_EQ(at.event_count, n);
+    EXPECT_EQ(at.last_event_id, events[n - 1].id.Hex());
+    EXPECT_EQ(at.state_hash, core::EventId::FromArray(verifier.StateHash()).Hex()) << "prefix " << n;
+  }
+  ASSERT_OK_AND_ASSIGN(StateHashAt all, a().client->GetStateHash(group_));
+  EXPECT_EQ(all.event_count, events.size());
+  EXPECT_EQ(all.state_hash, group.state_hash);
+  EXPECT_THAT(a().client->GetStateHash(std::string(64, '0')),
+              StatusIs(absl::StatusCode::kNotFound));
 }
 
 }  // namespace

@@ -30,6 +30,7 @@ foreach(name
     causal_membership_test
     state_hash_vector_test
     fold_checkpoint_test
+    state_hash_at_test
     pooled_ledger_test
     pooled_property_test)
   constellation_add_test(NAME ${name} LABEL unit

@@ -232,6 +232,14 @@ class Client {
   absl::StatusOr<GroupEventStream> GroupEvents(std::string_view group_id,
                                                uint64_t after_position = 0);
 
+  // The group's state hash after its first `event_count` events in canonical order (the
+  // positions GroupEvents returns), with the forks the node knows; 0 = every event held. For
+  // verifiers that fold a prefix themselves (docs/PROTOCOL.md §4). kNotFound unknown group.
+  absl::StatusOr<StateHashAt> GetStateHash(std::string_view group_id, uint64_t event_count = 0);
+  // Every fork proof the node knows for the group, one per frozen author, ordered by author.
+  // kNotFound unknown group.
+  absl::StatusOr<std::vector<ForkProofEntry>> ListForkProofs(std::string_view group_id);
+
   // Watches the group (GroupService.WatchEvents; WatchStream says what it guarantees). The
   // stream has no deadline. kInvalidArgument for a malformed id or revision; other errors
   // (kNotFound for an unknown group, kResourceExhausted over the node's stream caps,

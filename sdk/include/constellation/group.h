@@ -82,6 +82,9 @@ struct Member {
   // The member forked its chain (DESIGN §2): its events from the fork on have no effect until
   // it is readmitted.
   bool frozen = false;
+  // The lowest seq at which the member forked (its events from there on have no effect);
+  // 0 when not frozen. The state hash's fork wrapper covers these seqs (docs/PROTOCOL.md §4).
+  uint64_t frozen_from_seq = 0;
 };
 
 struct Group {
@@ -109,6 +112,23 @@ struct GroupEventEntry {
   std::string request_id;  // the client idempotency key, if any
   std::string event_bytes;
   std::string signature;
+};
+
+// The state hash of a prefix of a group's canonical order (Client::GetStateHash): what a
+// node holding exactly events 1..event_count of GroupEvents (with the same fork proofs) has.
+struct StateHashAt {
+  uint64_t event_count = 0;   // the events hashed
+  std::string state_hash;     // hex
+  std::string last_event_id;  // hex id of the event at position event_count ("" when 0)
+};
+
+// One frozen author's fork (Client::ListForkProofs): the two events it signed for one seq,
+// exactly as signed (position 0), first = the lower event id. Each verifies on its own.
+struct ForkProofEntry {
+  std::string author;  // hex org key
+  uint64_t seq = 0;    // frozen from this seq on
+  GroupEventEntry first;
+  GroupEventEntry second;
 };
 
 // Where a watch (Client::Watch) resumes: for each author (hex org key), the highest seq of its

@@ -60,6 +60,35 @@ absl::StatusOr<GroupEventStream> Client::GroupEvents(std::string_view group_id,
       }));
 }
 
+absl::StatusOr<StateHashAt> Client::GetStateHash(std::string_view group_id,
+                                                 uint64_t event_count) {
+  v1::GetStateHashRequest request;
+  CONSTELLATION_SDK_RETURN_IF_ERROR(DecodeId(group_id, "group_id", request.mutable_group_id()));
+  request.set_event_count(event_count);
+  return UnaryCall<StateHashAt>(*core_, "GetStateHash", &GroupStub::GetStateHash, request,
+                                FromProto);
+}
+
+absl::StatusOr<std::vector<ForkProofEntry>> Client::ListForkProofs(std::string_view group_id) {
+  v1::ListForkProofsRequest request;
+  CONSTELLATION_SDK_RETURN_IF_ERROR(DecodeId(group_id, "group_id", request.mutable_group_id()));
+  absl::StatusOr<std::vector<v1::ForkProofView>> views =
+      internal::DrainPages<v1::ForkProofView>(
+          *core_, "ListForkProofs", &GroupStub::ListForkProofs, std::move(request),
+          +[](const v1::ListForkProofsResponse& response) {
+            return std::vector<v1::ForkProofView>(response.fork_proofs().begin(),
+                                                  response.fork_proofs().end());
+          });
+  if (!views.ok()) return views.status();
+  std::vector<ForkProofEntry> proofs;
+  for (const v1::ForkProofView& view : *views) {
+    absl::StatusOr<ForkProofEntry> proof = FromProto(view);
+    if (!proof.ok()) return proof.status();
+    proofs.push_back(*std::move(proof));
+  }
+  return proofs;
+}
+
 absl::StatusOr<WatchStream> Client::Watch(std::string_view group_id, const WatchOptions& options) {
   v1::WatchEventsRequest request;
   CONSTELLATION_SDK_RETURN_IF_ERROR(DecodeId(group_id, "group_id", request.mutable_group_id()));

@@ -109,7 +109,8 @@ absl::Status ToProto(const MemberProfile& profile, std::string_view field,
 
 Member FromProto(const v1::MemberView& proto) {
   return Member{HexEncode(proto.key()), FromProto(proto.profile()),  proto.status(),
-                proto.last_seq(),       proto.notice_effective_ms(), proto.frozen()};
+                proto.last_seq(),       proto.notice_effective_ms(), proto.frozen(),
+                proto.frozen_from_seq()};
 }
 
 Group FromProto(const v1::GroupView& proto) {
@@ -149,6 +150,29 @@ absl::StatusOr<GroupEventEntry> FromProto(const v1::StreamEventsResponse& proto)
     if (field != nullptr) out.kind = field->name();
   }
   return out;
+}
+
+absl::StatusOr<ForkProofEntry> FromProto(const v1::ForkProofView& proto) {
+  ForkProofEntry out;
+  out.author = HexEncode(proto.author());
+  out.seq = proto.seq();
+  v1::StreamEventsResponse first, second;
+  first.set_event_id(proto.first_event_id());
+  *first.mutable_signed_event() = proto.proof().first();
+  second.set_event_id(proto.second_event_id());
+  *second.mutable_signed_event() = proto.proof().second();
+  absl::StatusOr<GroupEventEntry> f = FromProto(first);
+  if (!f.ok()) return f.status();
+  absl::StatusOr<GroupEventEntry> s = FromProto(second);
+  if (!s.ok()) return s.status();
+  out.first = *std::move(f);
+  out.second = *std::move(s);
+  return out;
+}
+
+StateHashAt FromProto(const v1::GetStateHashResponse& proto) {
+  return StateHashAt{proto.event_count(), HexEncode(proto.state_hash()),
+                     HexEncode(proto.last_event_id())};
 }
 
 }  // namespace constellation::internal

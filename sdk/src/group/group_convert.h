@@ -35,5 +35,8 @@ GroupWrite FromProto(const v1::CreateGroupResponse& proto);
 
 // kDataLoss if the signed event bytes do not parse as an Event.
 absl::StatusOr<GroupEventEntry> FromProto(const v1::StreamEventsResponse& proto);
+// kDataLoss when either event of the proof does not parse.
+absl::StatusOr<ForkProofEntry> FromProto(const v1::ForkProofView& proto);
+StateHashAt FromProto(const v1::GetStateHashResponse& proto);
 
 }  // namespace constellation::internal

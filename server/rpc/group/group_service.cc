@@ -85,6 +85,55 @@ class GroupServiceImpl final : public BoundService<v1::GroupService> {
         });
   }
 
+  UnaryReactor* GetStateHash(CallContext* ctx, const v1::GetStateHashRequest* req,
+                             v1::GetStateHashResponse* resp) override {
+    return ReadGroup(ctx, req, resp,
+                     [](const ApplyContext&, const core::Group& g, const v1::GetStateHashRequest& r,
+                        v1::GetStateHashResponse* out) -> absl::Status {
+                       const uint64_t count = r.event_count() == 0
+                                                  ? g.size()
+                                                  : std::min<uint64_t>(r.event_count(), g.size());
+                       const auto hash = g.StateHashAt(count);
+                       out->set_event_count(count);
+                       out->set_state_hash(
+                           std::string(reinterpret_cast<const char*>(hash.data()), hash.size()));
+                       if (count > 0) {
+                         g.ForEachInOrder(count - 1, [&](uint64_t, const core::VerifiedEvent& e) {
+                           out->set_last_event_id(e.id.Bytes());
+                           return false;
+                         });
+                       }
+                       return absl::OkStatus();
+                     });
+  }
+
+  UnaryReactor* ListForkProofs(CallContext* ctx, const v1::ListForkProofsRequest* req,
+                               v1::ListForkProofsResponse* resp) override {
+    return ReadGroup(
+        ctx, req, resp,
+        [](const ApplyContext&, const core::Group& g, const v1::ListForkProofsRequest& r,
+           v1::ListForkProofsResponse* out) -> absl::Status {
+          CONSTELLATION_ASSIGN_OR_RETURN(
+              const ListPage page,
+              ListPage::Open("ListForkProofs", kIdPageKeySizeBytes, r.page_size(), r.page_token()));
+          const auto& forks = g.forks();  // ordered by author
+          CONSTELLATION_ASSIGN_OR_RETURN(
+              *out->mutable_next_page_token(),
+              page.Fill(
+                  forks.begin(), forks.end(), [](const auto& fork) { return PageKey(fork.first); },
+                  [&](const auto& fork) {
+                    v1::ForkProofView view;
+                    view.set_author(fork.first.Bytes());
+                    view.set_seq(fork.second.seq);
+                    view.set_first_event_id(fork.second.first.Bytes());
+                    view.set_second_event_id(fork.second.second.Bytes());
+                    *view.mutable_proof() = fork.second.proof;
+                    return Appended(out->add_fork_proofs(), std::move(view));
+                  }));
+          return absl::OkStatus();
+        });
+  }
+
   StreamReactor<v1::WatchEventsResponse>* WatchEvents(
       CallContext* ctx, const v1::WatchEventsRequest* req) override {
     return RunWatch(backend_, req, AuthenticateClient(ctx, *backend_, Access::kRead));

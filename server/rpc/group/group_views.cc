@@ -14,7 +14,9 @@ v1::MemberView ToMemberView(const core::Group& group, const core::MemberState& m
   v.set_status(std::string(core::MemberStatusName(core::DeriveMemberStatus(m, as_of_ms))));
   v.set_last_seq(group.dag().ChainLength(m.key));
   v.set_notice_effective_ms(m.notice_effective_ms);
-  v.set_frozen(group.FrozenFrom(m.key).has_value());
+  const std::optional<uint64_t> frozen_from = group.FrozenFrom(m.key);
+  v.set_frozen(frozen_from.has_value());
+  v.set_frozen_from_seq(frozen_from.value_or(0));
   return v;
 }
 
