@@ -413,16 +413,21 @@ class Writer {
   std::vector<const SigningKey*> writers_;
 };
 
+VectorScenario Named(std::string name, std::string description) {
+  VectorScenario s;
+  s.name = std::move(name);
+  s.description = std::move(description);
+  return s;
+}
+
 VectorScenario MembershipAndFundraising() {
   const SigningKey a = TestKey('a'), b = TestKey('b'), c = TestKey('c');
-  VectorScenario s{
-      "membership_fundraising",
-      "Founder a admits b, then c (ADMIT final and passed); a opens a campaign; b "
-      "pledges, amends and is paid; c pledges and cancels, and a records money for c's "
-      "pledge as unapplied; c's expulsion becomes final, c's pledge concurrent with the "
-      "EXPEL proposal is cut, and c's campaign after it is rejected.",
-      {},
-      {}};
+  VectorScenario s =
+      Named("membership_fundraising",
+            "Founder a admits b, then c (ADMIT final and passed); a opens a campaign; b "
+            "pledges, amends and is paid; c pledges and cancels, and a records money for c's "
+            "pledge as unapplied; c's expulsion becomes final, c's pledge concurrent with the "
+            "EXPEL proposal is cut, and c's campaign after it is rejected.");
   Writer w(a, TestCharter());
   s.points.push_back({"genesis", w.size()});
   w.Admit(a, b);
@@ -455,12 +460,11 @@ VectorScenario MembershipAndFundraising() {
 
 VectorScenario Fork() {
   const SigningKey a = TestKey('a'), b = TestKey('b');
-  VectorScenario s{"fork",
-                   "Founder a admits b and opens a campaign; b pledges twice. A second event of b "
-                   "at the seq of its second pledge arrives: a fork, b is frozen from that seq, "
-                   "and the state hash takes the fork wrapper. a's later payment still counts.",
-                   {},
-                   {}};
+  VectorScenario s =
+      Named("fork",
+            "Founder a admits b and opens a campaign; b pledges twice. A second event of b "
+            "at the seq of its second pledge arrives: a fork, b is frozen from that seq, "
+            "and the state hash takes the fork wrapper. a's later payment still counts.");
   Writer w(a, TestCharter());
   w.Admit(a, b);
   const EventId campaign = w.Put(a, CampaignBody(TestCampaign(500'000)));
@@ -486,12 +490,11 @@ v1::Charter PooledCharter() {
 
 VectorScenario Pooled() {
   const SigningKey a = TestKey('a'), b = TestKey('b');
-  VectorScenario s{"pooled",
-                   "Founder a admits b; a fund held by a is created by a CREATE_FUND decision; b "
-                   "pays cash into it (receipted by a) and records staff time, then reverses a "
-                   "second cash contribution; an ALLOCATE_FUNDS drawdown is decided and disbursed.",
-                   {},
-                   {}};
+  VectorScenario s =
+      Named("pooled",
+            "Founder a admits b; a fund held by a is created by a CREATE_FUND decision; b "
+            "pays cash into it (receipted by a) and records staff time, then reverses a "
+            "second cash contribution; an ALLOCATE_FUNDS drawdown is decided and disbursed.");
   Writer w(a, PooledCharter());
   w.Admit(a, b);
   s.points.push_back({"no pooled record yet: the pooled part writes nothing", w.size()});

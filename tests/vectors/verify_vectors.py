@@ -215,188 +215,114 @@ class Encoder:
         self.u64(h["wall_ms"])
         self.u64(h["logical"])
 
-    def list(self, items):
-        self.u64(len(items))
-        return items
+
+# The layouts of docs/PROTOCOL.md §5.8, §5.10 and §5.12 as data: each item is (kind, field) for a
+# primitive of §4.1, or ("list", field, element layout, sort key) for a list whose elements must
+# be in the spec's order (sort key None: an order the spec fixes otherwise, e.g. canonical).
 
 
-def _check_sorted(items, key, what):
-    keys = [key(x) for x in items]
-    if keys != sorted(keys) or len(set(keys)) != len(keys):
-        raise ValueError("%s are not in ascending order without duplicates" % what)
+def _by(*fields):
+    """The sort key of §4.1: ids bytewise, then currency codes bytewise; None: the element itself
+    is an id."""
+    def part(element, field):
+        if field is None:
+            return bytes.fromhex(element)
+        if field == "currency":
+            return element[field].encode("ascii")
+        return bytes.fromhex(element[field])
+    return lambda element: tuple(part(element, f) for f in fields)
 
 
-def encode_roster(h, roster):
-    h.opt_id(roster["charter_event"])
-    members = h.list(roster["members"])
-    _check_sorted(members, lambda m: bytes.fromhex(m["key"]), "members")
-    for m in members:
-        h.id(m["key"])
-        h.id(m["profile_event"])
-        h.u64(m["status"])
-        h.id(m["joined_event"])
-        h.u64(m["joined_seq"])
-        h.opt_id(m["admitted_by"])
-        h.opt_id(m["notice_event"])
-        h.u64(m["notice_effective_ms"])
-        h.opt_id(m["removal_event"])
-        h.opt_id(m["expelled_by"])
+ROSTER = [
+    ("opt_id", "charter_event"),
+    ("list", "members", [
+        ("id", "key"), ("id", "profile_event"), ("u64", "status"), ("id", "joined_event"),
+        ("u64", "joined_seq"), ("opt_id", "admitted_by"), ("opt_id", "notice_event"),
+        ("u64", "notice_effective_ms"), ("opt_id", "removal_event"), ("opt_id", "expelled_by"),
+    ], _by("key")),
+]
+
+GOVERNANCE = [
+    ("list", "proposals", [
+        ("id", "id"), ("u64", "process"), ("u64", "deadline_ms"),
+        ("list", "electorate", [("id", "key"), ("u64", "weight"), ("bool", "decides")],
+         _by("key")),
+        ("list", "stances", "id", None),  # canonical order
+        ("opt_id", "close_event"), ("u64", "outcome"), ("bool", "closed"), ("bool", "final"),
+        ("hlc", "close_hlc"), ("u64", "close_reason"), ("u64", "cast_weight"),
+        ("u64", "agree_weight"), ("u64", "disagree_weight"), ("u64", "block_weight"),
+        ("opt_id", "final_at"), ("bool", "effect_applied"), ("opt_id", "acceptance"),
+    ], _by("id")),
+    ("list", "removal_cuts", [("id", "proposal"), ("id", "member"), ("u64", "kept_seq")],
+     _by("proposal")),
+]
+
+TOTALS = [("u64", "pledge_count")] + [("i128", name) for name in [
+    "pledged", "received", "written_off", "outstanding", "conditional", "closed_received",
+    "closed_written_off", "cancelled", "lapsed", "unapplied"]]
+
+FUNDRAISING = [
+    ("list", "campaigns", [
+        ("id", "id"), ("id", "opened_by"), ("id", "fiscal_host"), ("opt_id", "proposal"),
+        ("bytes", "goal_currency"), ("i64", "goal_minor"), ("u64", "deadline_ms"),
+        ("list", "accepted_currencies", "bytes", None),  # the record's order
+        ("i64", "threshold_minor"), ("u64", "threshold_member_count"),
+        ("u64", "assurance_deadline_ms"), ("u64", "threshold_state"), ("i128", "counted_minor"),
+        ("u64", "counted_pledgers"),
+        ("list", "assurance_set", "id", _by(None)),
+        ("u64", "pledge_count"),
+        ("list", "totals", [("bytes", "currency")] + TOTALS, _by("currency")),
+        ("list", "member_totals", [("id", "member"), ("bytes", "currency")] + TOTALS,
+         _by("member", "currency")),
+    ], _by("id")),
+    ("list", "pledges", [
+        ("id", "id"), ("id", "campaign"), ("id", "pledger"), ("id", "terms_event"),
+        ("u64", "version"), ("bytes", "currency"), ("i64", "amount_minor"),
+        ("bool", "conditional_terms"), ("i64", "received_minor"), ("i64", "written_off_minor"),
+        ("i64", "unapplied_minor"), ("bool", "cancelled"), ("u64", "lapse"), ("u64", "condition"),
+        ("bool", "threshold_pending"),
+        ("list", "records", [("id", "event"), ("u64", "kind"), ("i64", "amount_minor"),
+                             ("i64", "applied_minor")], _by("event")),
+    ], _by("id")),
+]
+
+POOLED = [
+    ("list", "entries", [("u64", "kind"), ("id", "event")], None),  # canonical order
+    ("list", "contributions", [
+        ("id", "id"), ("id", "contributor"), ("u64", "kind"), ("i64", "value_minor"),
+        ("bytes", "currency"), ("opt_id", "fund"), ("opt_id", "reverses"),
+        ("opt_id", "reversed_by"), ("opt_id", "receipt"), ("bool", "reversed_after_receipt"),
+    ], _by("id")),
+    ("list", "funds", [
+        ("id", "id"), ("id", "proposal"), ("id", "fiscal_host"), ("bytes", "currency"),
+        ("u64", "restriction"), ("u64", "until_ms"), ("i64", "received_minor"),
+        ("i64", "disbursed_minor"),
+    ], _by("id")),
+    ("list", "disbursements", [("id", "proposal"), ("id", "event"), ("id", "fund"),
+                               ("i64", "amount_minor")], _by("proposal")),
+    ("list", "net_contributed", [("id", "org"), ("bytes", "currency"), ("i64", "net_minor")],
+     _by("org", "currency")),
+]
 
 
-def encode_governance(h, governance):
-    proposals = h.list(governance["proposals"])
-    _check_sorted(proposals, lambda p: bytes.fromhex(p["id"]), "proposals")
-    for p in proposals:
-        h.id(p["id"])
-        h.u64(p["process"])
-        h.u64(p["deadline_ms"])
-        electorate = h.list(p["electorate"])
-        _check_sorted(electorate, lambda v: bytes.fromhex(v["key"]), "an electorate")
-        for voter in electorate:
-            h.id(voter["key"])
-            h.u64(voter["weight"])
-            h.bool(voter["decides"])
-        for stance in h.list(p["stances"]):
-            h.id(stance)
-        h.opt_id(p["close_event"])
-        h.u64(p["outcome"])
-        h.bool(p["closed"])
-        h.bool(p["final"])
-        h.hlc(p["close_hlc"])
-        h.u64(p["close_reason"])
-        h.u64(p["cast_weight"])
-        h.u64(p["agree_weight"])
-        h.u64(p["disagree_weight"])
-        h.u64(p["block_weight"])
-        h.opt_id(p["final_at"])
-        h.bool(p["effect_applied"])
-        h.opt_id(p["acceptance"])
-    cuts = h.list(governance["removal_cuts"])
-    _check_sorted(cuts, lambda c: bytes.fromhex(c["proposal"]), "removal cuts")
-    for cut in cuts:
-        h.id(cut["proposal"])
-        h.id(cut["member"])
-        h.u64(cut["kept_seq"])
-
-
-_TOTALS = ["pledged", "received", "written_off", "outstanding", "conditional", "closed_received",
-           "closed_written_off", "cancelled", "lapsed", "unapplied"]
-
-
-def encode_totals(h, totals):
-    h.u64(totals["pledge_count"])
-    for name in _TOTALS:
-        h.i128(totals[name])
-
-
-def encode_fundraising(h, fundraising):
-    campaigns = h.list(fundraising["campaigns"])
-    _check_sorted(campaigns, lambda c: bytes.fromhex(c["id"]), "campaigns")
-    for c in campaigns:
-        h.id(c["id"])
-        h.id(c["opened_by"])
-        h.id(c["fiscal_host"])
-        h.opt_id(c["proposal"])
-        h.bytes(c["goal_currency"])
-        h.i64(c["goal_minor"])
-        h.u64(c["deadline_ms"])
-        for code in h.list(c["accepted_currencies"]):
-            h.bytes(code)
-        h.i64(c["threshold_minor"])
-        h.u64(c["threshold_member_count"])
-        h.u64(c["assurance_deadline_ms"])
-        h.u64(c["threshold_state"])
-        h.i128(c["counted_minor"])
-        h.u64(c["counted_pledgers"])
-        assurance = h.list(c["assurance_set"])
-        _check_sorted(assurance, bytes.fromhex, "an assurance set")
-        for key in assurance:
-            h.id(key)
-        h.u64(c["pledge_count"])
-        totals = h.list(c["totals"])
-        _check_sorted(totals, lambda t: t["currency"].encode(), "campaign totals")
-        for t in totals:
-            h.bytes(t["currency"])
-            encode_totals(h, t)
-        member_totals = h.list(c["member_totals"])
-        _check_sorted(member_totals,
-                      lambda t: (bytes.fromhex(t["member"]), t["currency"].encode()),
-                      "member totals")
-        for t in member_totals:
-            h.id(t["member"])
-            h.bytes(t["currency"])
-            encode_totals(h, t)
-    pledges = h.list(fundraising["pledges"])
-    _check_sorted(pledges, lambda p: bytes.fromhex(p["id"]), "pledges")
-    for p in pledges:
-        h.id(p["id"])
-        h.id(p["campaign"])
-        h.id(p["pledger"])
-        h.id(p["terms_event"])
-        h.u64(p["version"])
-        h.bytes(p["currency"])
-        h.i64(p["amount_minor"])
-        h.bool(p["conditional_terms"])
-        h.i64(p["received_minor"])
-        h.i64(p["written_off_minor"])
-        h.i64(p["unapplied_minor"])
-        h.bool(p["cancelled"])
-        h.u64(p["lapse"])
-        h.u64(p["condition"])
-        h.bool(p["threshold_pending"])
-        records = h.list(p["records"])
-        _check_sorted(records, lambda r: bytes.fromhex(r["event"]), "pledge records")
-        for r in records:
-            h.id(r["event"])
-            h.u64(r["kind"])
-            h.i64(r["amount_minor"])
-            h.i64(r["applied_minor"])
-
-
-def encode_pooled(h, pooled):
-    if pooled is None:
-        return  # an empty pooled domain writes nothing
-    h.bytes("constellation/v1/pooled")
-    for entry in h.list(pooled["entries"]):
-        h.u64(entry["kind"])
-        h.id(entry["event"])
-    contributions = h.list(pooled["contributions"])
-    _check_sorted(contributions, lambda c: bytes.fromhex(c["id"]), "contributions")
-    for c in contributions:
-        h.id(c["id"])
-        h.id(c["contributor"])
-        h.u64(c["kind"])
-        h.i64(c["value_minor"])
-        h.bytes(c["currency"])
-        h.opt_id(c["fund"])
-        h.opt_id(c["reverses"])
-        h.opt_id(c["reversed_by"])
-        h.opt_id(c["receipt"])
-        h.bool(c["reversed_after_receipt"])
-    funds = h.list(pooled["funds"])
-    _check_sorted(funds, lambda f: bytes.fromhex(f["id"]), "funds")
-    for f in funds:
-        h.id(f["id"])
-        h.id(f["proposal"])
-        h.id(f["fiscal_host"])
-        h.bytes(f["currency"])
-        h.u64(f["restriction"])
-        h.u64(f["until_ms"])
-        h.i64(f["received_minor"])
-        h.i64(f["disbursed_minor"])
-    disbursements = h.list(pooled["disbursements"])
-    _check_sorted(disbursements, lambda d: bytes.fromhex(d["proposal"]), "disbursements")
-    for d in disbursements:
-        h.id(d["proposal"])
-        h.id(d["event"])
-        h.id(d["fund"])
-        h.i64(d["amount_minor"])
-    net = h.list(pooled["net_contributed"])
-    _check_sorted(net, lambda n: (bytes.fromhex(n["org"]), n["currency"].encode()), "net totals")
-    for n in net:
-        h.id(n["org"])
-        h.bytes(n["currency"])
-        h.i64(n["net_minor"])
+def encode(h, layout, record):
+    for item in layout:
+        kind, field = item[0], item[1]
+        value = record[field]
+        if kind != "list":
+            getattr(h, kind)(value)
+            continue
+        element, sort_key = item[2], item[3]
+        if sort_key is not None:
+            keys = [sort_key(x) for x in value]
+            if keys != sorted(keys) or len(set(keys)) != len(keys):
+                raise ValueError("%s are not in ascending order without duplicates" % field)
+        h.u64(len(value))
+        for x in value:
+            if isinstance(element, str):
+                getattr(h, element)(x)  # a list of primitives
+            else:
+                encode(h, element, x)
 
 
 def fold_hash(state):
@@ -404,14 +330,13 @@ def fold_hash(state):
     h.bytes("constellation/v1/group-state")
     h.id(state["group_id"])
     h.u64(state["event_count"])
-    encode_roster(h, state["roster"])
-    encode_governance(h, state["governance"])
-    encode_fundraising(h, state["fundraising"])
-    encode_pooled(h, state["pooled"])
-    rejected = h.list(state["rejected_events"])
-    _check_sorted(rejected, bytes.fromhex, "rejected events")
-    for event_id in rejected:
-        h.id(event_id)
+    encode(h, ROSTER, state["roster"])
+    encode(h, GOVERNANCE, state["governance"])
+    encode(h, FUNDRAISING, state["fundraising"])
+    if state["pooled"] is not None:  # an empty pooled domain writes nothing
+        h.bytes("constellation/v1/pooled")
+        encode(h, POOLED, state["pooled"])
+    encode(h, [("list", "rejected_events", "id", _by(None))], state)
     return hashlib.sha256(bytes(h.out)).hexdigest()
 
 
