@@ -517,6 +517,43 @@ VectorScenario Pooled() {
   return s;
 }
 
+VectorScenario ConditionsWriteOffAndLeaving() {
+  const SigningKey a = TestKey('a'), b = TestKey('b'), c = TestKey('c');
+  VectorScenario s =
+      Named("conditions_writeoff_leaving",
+            "Founder a admits b and c and opens a campaign; b pledges on a condition that a (the "
+            "fiscal host) declares met; c pledges, is paid in part, and the rest is written off "
+            "by a final WRITE_OFF decision; c gives notice and b withdraws.");
+  v1::Charter charter = TestCharter();
+  *charter.add_decision_rules() =
+      MakeDecisionRule(v1::DECISION_TYPE_WRITE_OFF, v1::DECISION_PROCESS_CONSENT);
+  Writer w(a, charter);
+  w.Admit(a, b);
+  w.Admit(a, c);
+  const EventId campaign = w.Put(a, CampaignBody(TestCampaign(200'000)));
+  v1::PledgeTerms conditional = TestTerms(50'000);
+  conditional.mutable_condition()->set_barrier("matching grant awarded");
+  conditional.mutable_condition()->set_right_of_release("released if no grant by June");
+  const EventId pb = w.Put(b, PledgeBody(campaign, conditional));
+  const EventId pc = w.Put(c, PledgeBody(campaign, TestTerms(10'000)));
+  s.points.push_back({"a conditional pledge (condition unresolved)", w.size()});
+  w.Put(a, ConditionBody(pb, v1::CONDITION_OUTCOME_MET));
+  w.Put(a, PaymentBody(pc, 4'000));
+  const EventId write_off = w.Decide(a, WriteOffProposalBody(pc, 6'000));
+  w.Put(a, WriteOffBody(pc, write_off, 6'000));
+  s.points.push_back({"condition met; the rest of a partly paid pledge written off", w.size()});
+  w.Put(c, NoticeBody());
+  // The charter's notice period is 0: effective at once. The fold keeps notice_given; views
+  // show withdrawn from the effective time on (docs/PROTOCOL.md §5.7).
+  s.points.push_back(
+      {"c gave notice, effective at once: notice_given in the state, withdrawn in views",
+       w.size()});
+  w.Put(b, WithdrawalBody());
+  s.points.push_back({"b withdrew", w.size()});
+  s.events = std::move(w.events());
+  return s;
+}
+
 }  // namespace
 
 std::vector<VectorScenario> BuildScenarios() {
@@ -524,6 +561,7 @@ std::vector<VectorScenario> BuildScenarios() {
   out.push_back(MembershipAndFundraising());
   out.push_back(Fork());
   out.push_back(Pooled());
+  out.push_back(ConditionsWriteOffAndLeaving());
   return out;
 }
 
