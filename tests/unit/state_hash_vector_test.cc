@@ -4,7 +4,7 @@
 // type the fold handles (charter, admission, stances, acknowledgements, acceptance, a campaign,
 // pledges, an amendment, a payment, a cancellation, an unapplied receipt, an expulsion with a
 // removal cut, a rejected record) must give exactly the recorded state hash. The fundraising
-// part's layout is docs/PROTOCOL.md §5.11. The hash is part of the wire contract:
+// part's layout is docs/PROTOCOL.md §5.12. The hash is part of the wire contract:
 // two implementations (or two versions of this one) that fold the same events must agree, so a
 // change of this value is a protocol change, never a refactoring detail.
 #include <string>
