@@ -125,5 +125,25 @@ TEST(LimitsSpecTest, EveryLimitIsInTheSpecWithItsValue) {
   }
 }
 
+// Issue 13: the spec states every rule itself. A C++ qualified name, a call-like `Name()` or a
+// path into the server's sources would point at code as the definition of a rule. (Test files
+// may be cited: they check the spec, they do not define it.)
+TEST(ProtocolSpecTest, NamesNoCxxFunctionOrSourceFileAsARule) {
+  const std::string spec = ReadFile(CONSTELLATION_PROTOCOL_MD);
+  const std::regex code(R"(\w::\w|\b[A-Za-z_]\w*\(\)|server/\w|sdk/src/|\w+\.cc\b)");
+  std::istringstream lines(spec);
+  std::string line;
+  int number = 0;
+  while (std::getline(lines, line)) {
+    ++number;
+    std::smatch match;
+    if (line.find("tests/") != std::string::npos) continue;
+    if (std::regex_search(line, match, code)) {
+      ADD_FAILURE() << "docs/PROTOCOL.md:" << number << " names code (" << match.str()
+                    << "); state the rule in words: " << line;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace constellation
