@@ -33,8 +33,8 @@ std::string Quote(std::string_view v) {
 
 std::string TextLine(std::string_view ts, std::string_view level, std::string_view message,
                      std::initializer_list<LogField> fields) {
-  std::string line = absl::StrFormat("ts=%s level=%s msg=%s", std::string(ts), std::string(level),
-                                     Quote(message));
+  std::string line =
+      absl::StrFormat("ts=%s level=%s msg=%s", std::string(ts), std::string(level), Quote(message));
   auto add = [&line](std::string_view key, std::string_view value) {
     line += absl::StrFormat(" %s=%s", std::string(key), Quote(value));
   };
@@ -63,8 +63,7 @@ std::string JsonLine(std::string_view ts, std::string_view level, std::string_vi
 }
 
 void Log(std::string_view level, std::string_view message, std::initializer_list<LogField> fields) {
-  const std::string ts =
-      absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone());
+  const std::string ts = absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone());
   std::string line = log_format.load(std::memory_order_relaxed) == LogFormat::kJson
                          ? JsonLine(ts, level, message, fields)
                          : TextLine(ts, level, message, fields);

@@ -179,8 +179,8 @@ int Run(const Args& args) {
   }
   absl::StatusOr<LogFormat> log_format = ParseLogFormat(config->log_format);
   if (!log_format.ok()) {
-    return Fail(absl::InvalidArgumentError(absl::StrFormat(
-        "config %s: log.format: %s", config_path, log_format.status().message())));
+    return Fail(absl::InvalidArgumentError(
+        absl::StrFormat("config %s: log.format: %s", config_path, log_format.status().message())));
   }
   SetLogFormat(*log_format);
   if (const std::string interval = Flag(args, "anti-entropy-interval-ms"); !interval.empty()) {

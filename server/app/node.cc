@@ -276,11 +276,10 @@ absl::Status Node::Start() {
                              limits::kPingIntervalMsMin);
   builder.AddListeningPort(options_.listen_address, *server_credentials, &port_);
   builder.SetMaxReceiveMessageSize(static_cast<int>(limits::kRpcMessageSizeBytesMax));
-  services_ = rpc::RegisterServices(this, builder);
   // One log line and the RPC metrics per call (rpc_observer.h).
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> observers;
   observers.push_back(std::make_unique<RpcObserverFactory>(&metrics_));
-  builder.experimental().SetInterceptorCreators(std::move(observers));
+  services_ = rpc::RegisterServices(this, builder, std::move(observers));
   server_ = builder.BuildAndStart();
   if (server_ == nullptr || port_ == 0) {
     Shutdown();
@@ -447,8 +446,8 @@ void Node::CollectPeerMetrics() {
     for (const auto& [group, events] : stats.round_difference_events) difference += events;
     lag_events_.WithLabels({endpoint}).Set(static_cast<double>(difference));
     const uint64_t since = stats.last_success_ms > 0 ? stats.last_success_ms : started;
-    lag_seconds_.WithLabels({endpoint}).Set(static_cast<double>(now > since ? now - since : 0) /
-                                            1e3);
+    lag_seconds_.WithLabels({endpoint})
+        .Set(static_cast<double>(now > since ? now - since : 0) / 1e3);
   }
   peers_reachable_.WithLabels({}).Set(reachable);
 }

@@ -198,9 +198,9 @@ class Node final : public rpc::Backend {
       "constellation_pending_bytes", "Signed bytes of every pending and held event.");
   // Peers, replication lag and store size (docs/OPERATIONS.md, Monitoring); RPC counts and
   // latencies are rpc_observer.h's. Peer series are per endpoint, as the replicator keeps them.
-  metrics::GaugeFamily& peers_reachable_ = metrics_.AddGauge(
-      "constellation_peers_reachable",
-      "Peer endpoints whose last exchange with this node succeeded.");
+  metrics::GaugeFamily& peers_reachable_ =
+      metrics_.AddGauge("constellation_peers_reachable",
+                        "Peer endpoints whose last exchange with this node succeeded.");
   metrics::GaugeFamily& peer_up_ = metrics_.AddGauge(
       "constellation_peer_up", "1 if the last exchange with this peer endpoint succeeded, else 0.",
       {"peer"});

@@ -247,11 +247,10 @@ absl::Status Replicator::RoundWith(const core::GroupId& group, const PeerTarget&
     const uint64_t pulled_new =
         round.received() > round.duplicate() ? round.received() - round.duplicate() : 0;
     if (pulled_new + round.sent() > 0) {
-      LogInfo("sync round exchanged events",
-              {{"peer", target.endpoint},
-               {"group", group.Hex()},
-               {"pulled", absl::StrFormat("%d", pulled_new)},
-               {"pushed", absl::StrFormat("%d", round.sent())}});
+      LogInfo("sync round exchanged events", {{"peer", target.endpoint},
+                                              {"group", group.Hex()},
+                                              {"pulled", absl::StrFormat("%d", pulled_new)},
+                                              {"pushed", absl::StrFormat("%d", round.sent())}});
     }
     RecordRoundDifference(target.endpoint, group, pulled_new + round.sent());
     RecordSuccess(target.endpoint, round.sent(), round.inserted());
@@ -321,9 +320,10 @@ void Replicator::RecordFailure(const std::string& endpoint, const absl::Status& 
   if (s.consecutive_failures == 0) {
     LogWarning("peer call failed; backing off", {{"peer", endpoint}, {"error", error.ToString()}});
   } else {
-    LogInfo("peer call failed again", {{"peer", endpoint},
-                                       {"failures", absl::StrFormat("%d", s.consecutive_failures + 1)},
-                                       {"error", error.ToString()}});
+    LogInfo("peer call failed again",
+            {{"peer", endpoint},
+             {"failures", absl::StrFormat("%d", s.consecutive_failures + 1)},
+             {"error", error.ToString()}});
   }
   s.consecutive_failures = std::min<uint32_t>(s.consecutive_failures + 1, 32);
   const uint32_t doublings = std::min<uint32_t>(s.consecutive_failures - 1, 16);

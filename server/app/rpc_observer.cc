@@ -18,10 +18,22 @@ using grpc::experimental::InterceptionHookPoints;
 
 // Indexed by grpc::StatusCode.
 constexpr std::string_view kCodeNames[] = {
-    "OK",        "CANCELLED",          "UNKNOWN",           "INVALID_ARGUMENT",
-    "DEADLINE_EXCEEDED", "NOT_FOUND",  "ALREADY_EXISTS",    "PERMISSION_DENIED",
-    "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE",
-    "UNIMPLEMENTED", "INTERNAL",       "UNAVAILABLE",       "DATA_LOSS",
+    "OK",
+    "CANCELLED",
+    "UNKNOWN",
+    "INVALID_ARGUMENT",
+    "DEADLINE_EXCEEDED",
+    "NOT_FOUND",
+    "ALREADY_EXISTS",
+    "PERMISSION_DENIED",
+    "RESOURCE_EXHAUSTED",
+    "FAILED_PRECONDITION",
+    "ABORTED",
+    "OUT_OF_RANGE",
+    "UNIMPLEMENTED",
+    "INTERNAL",
+    "UNAVAILABLE",
+    "DATA_LOSS",
     "UNAUTHENTICATED",
 };
 
@@ -89,10 +101,8 @@ class RpcObserver final : public grpc::experimental::Interceptor {
     if (code == grpc::StatusCode::OK) {
       LogInfo("rpc", {{"code", code_name}, {"latency_ms", latency_ms}, {"peer", peer_}});
     } else {
-      LogInfo("rpc", {{"code", code_name},
-                      {"latency_ms", latency_ms},
-                      {"peer", peer_},
-                      {"error", error}});
+      LogInfo("rpc",
+              {{"code", code_name}, {"latency_ms", latency_ms}, {"peer", peer_}, {"error", error}});
     }
   }
 

@@ -11,8 +11,9 @@
 //   - lines logged while the call's handler runs on the gRPC thread carry its request_id and
 //     method (ScopedLogContext);
 //   - constellation_rpc_total{method,code} and constellation_rpc_seconds{method,code}.
-// It lives in server/app, not server/rpc: it writes the node's log (app/log.h), and rpc must
-// not depend on app (STYLE.md, dependency direction).
+// Registered after rpc/unparsed_request.h's interceptor (RegisterServices), so it sees the
+// status as sent. It lives in server/app, not server/rpc: it writes the node's log
+// (app/log.h), and rpc must not depend on app (STYLE.md, dependency direction).
 // Thread safety: the factory is called by gRPC from any thread; one call's hooks run one at a
 // time or on ordered batches (gRPC's contract); the metric families are thread-safe.
 #pragma once
