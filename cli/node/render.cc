@@ -17,6 +17,7 @@ constexpr Property<NodeInfo> kNodeInfoProperties[] = {
     {"group_count", Of<&NodeInfo::group_count>, Shown::kBoth, "groups"},
     {"event_count", Of<&NodeInfo::event_count>, Shown::kBoth, "events"},
     {"caller_role", Of<&NodeInfo::caller_role>},
+    {"metrics_address", Of<&NodeInfo::metrics_address>},
 };
 
 constexpr Property<OrgCard> kOrgCardProperties[] = {

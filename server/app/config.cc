@@ -53,6 +53,7 @@ const Key kKeys[] = {
     {"tls", "require_client_cert", +[](Config& c) { return &c.tls.require_client_cert; }},
     {"tls", "ca_file", +[](Config& c) { return &c.tls.ca_file; }},
     {"metrics", "listen", +[](Config& c) { return &c.metrics_listen; }},
+    {"log", "format", +[](Config& c) { return &c.log_format; }},
 };
 
 std::string Dotted(std::string_view section, std::string_view name) {
@@ -239,6 +240,7 @@ absl::Status WriteConfig(const Config& config, const std::string& path) {
        toml::table{{"anti_entropy_interval_ms",
                     static_cast<int64_t>(config.anti_entropy_interval_ms)}}},
       {"metrics", toml::table{{"listen", config.metrics_listen}}},
+      {"log", toml::table{{"format", config.log_format}}},
   };
   toml::table tls;
   const rpc::TlsOptions& t = config.tls;

@@ -21,6 +21,8 @@
 //   client_ca_file = "/etc/constellation/ca.pem" # verify client certificates against this CA
 //   require_client_cert = false                  # true: refuse clients without one (mTLS)
 //   ca_file = "/etc/constellation/ca.pem"        # call peers over TLS, verifying against this
+//   [log]
+//   format = "text"                       # "text" (logfmt) or "json" (one object per line)
 //
 // The parser is strict: a key that is not in the table of known keys (config.cc, kKeys), or
 // a value of the wrong type, is an error naming the key and its line in the file.
@@ -44,6 +46,7 @@ struct Config {
   uint64_t anti_entropy_interval_ms = 5'000;
   std::string metrics_listen = "127.0.0.1:0";  // "off" = no endpoint
   rpc::TlsOptions tls;
+  std::string log_format = "text";  // "text" | "json" (checked by constellationd run)
 };
 
 inline constexpr char kConfigFileName[] = "constellationd.toml";

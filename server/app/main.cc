@@ -3,7 +3,7 @@
 //   constellationd init --data-dir DIR --name NAME [--listen HOST:PORT] [--advertise HOST:PORT]
 //                       [--admin-token-file FILE]
 //   constellationd run  (--data-dir DIR | --config FILE) [--listen HOST:PORT] [--port-file FILE]
-//                       [--metrics-listen HOST:PORT|off]
+//                       [--metrics-listen HOST:PORT|off] [--log-format text|json]
 //   constellationd verify --data-dir DIR
 //   constellationd version
 #include <signal.h>
@@ -47,12 +47,15 @@ Usage:
 
   constellationd run (--data-dir DIR | --config FILE) [--listen HOST:PORT] [--port-file FILE]
                      [--anti-entropy-interval-ms MS] [--metrics-listen HOST:PORT|off]
+                     [--log-format text|json]
       Serves the node until SIGINT or SIGTERM, then shuts down gracefully. --listen overrides the
       config (port 0 picks a free port; --port-file receives the bound port). Replication pushes
       new events to member nodes at once and runs a sync round with each member every
       --anti-entropy-interval-ms (config replication.anti_entropy_interval_ms; default 5000).
       Prometheus metrics are served at http://HOST:PORT/metrics, --metrics-listen (config
       metrics.listen; default 127.0.0.1:0, a free loopback port, logged at start; off = none).
+      Logs go to stderr, one line per record, as logfmt text or JSON objects: --log-format
+      (config log.format; default text).
 
   constellationd verify --data-dir DIR
       Checks the data directory of a stopped node offline: re-verifies every stored event's
@@ -169,6 +172,17 @@ int Run(const Args& args) {
   if (!dir.empty()) config->data_dir = dir;
   config->listen = Flag(args, "listen", config->listen);
   config->metrics_listen = Flag(args, "metrics-listen", config->metrics_listen);
+  if (const std::string format = Flag(args, "log-format"); !format.empty()) {
+    absl::StatusOr<LogFormat> parsed = ParseLogFormat(format);
+    if (!parsed.ok()) return Usage(absl::StrFormat("--log-format: %s", parsed.status().message()));
+    config->log_format = format;
+  }
+  absl::StatusOr<LogFormat> log_format = ParseLogFormat(config->log_format);
+  if (!log_format.ok()) {
+    return Fail(absl::InvalidArgumentError(
+        absl::StrFormat("config %s: log.format: %s", config_path, log_format.status().message())));
+  }
+  SetLogFormat(*log_format);
   if (const std::string interval = Flag(args, "anti-entropy-interval-ms"); !interval.empty()) {
     uint64_t ms = 0;
     if (!absl::SimpleAtoi(interval, &ms) || ms < 100 || ms > 3'600'000) {
@@ -239,7 +253,7 @@ int Main(int argc, char** argv) {
     allowed = {"data-dir", "name", "listen", "advertise", "admin-token-file"};
   } else if (command == "run") {
     allowed = {"data-dir", "config", "listen", "port-file", "anti-entropy-interval-ms",
-               "metrics-listen"};
+               "metrics-listen", "log-format"};
   } else if (command == "verify") {
     allowed = {"data-dir"};
   } else {

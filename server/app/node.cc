@@ -16,6 +16,7 @@
 
 #include "server/app/keyfile.h"
 #include "server/app/log.h"
+#include "server/app/rpc_observer.h"
 #include "server/app/verify.h"
 #include "server/base/check.h"
 #include "server/base/limits.h"
@@ -275,7 +276,10 @@ absl::Status Node::Start() {
                              limits::kPingIntervalMsMin);
   builder.AddListeningPort(options_.listen_address, *server_credentials, &port_);
   builder.SetMaxReceiveMessageSize(static_cast<int>(limits::kRpcMessageSizeBytesMax));
-  services_ = rpc::RegisterServices(this, builder);
+  // One log line and the RPC metrics per call (rpc_observer.h).
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> observers;
+  observers.push_back(std::make_unique<RpcObserverFactory>(&metrics_));
+  services_ = rpc::RegisterServices(this, builder, std::move(observers));
   server_ = builder.BuildAndStart();
   if (server_ == nullptr || port_ == 0) {
     Shutdown();
@@ -291,16 +295,19 @@ absl::Status Node::Start() {
   replicator_ = std::make_unique<Replicator>(this, replication);
   replicator_->Start();
   if (!options_.metrics_listen.empty()) {
+    metrics_.AddCollector([this] { CollectPeerMetrics(); });
     absl::StatusOr<std::string> bound = metrics_server_.Start(options_.metrics_listen);
     if (!bound.ok()) {
       Shutdown();
       return bound.status();
     }
+    absl::MutexLock lock(&metrics_address_mu_);
     metrics_address_ = *bound;
   }
+  const std::string metrics_address = MetricsAddress();
   LogInfo("node started", {{"org", key_.public_key().Hex()},
                            {"listen", address()},
-                           {"metrics", metrics_address_.empty() ? "off" : metrics_address_},
+                           {"metrics", metrics_address.empty() ? "off" : metrics_address},
                            {"groups", absl::StrFormat("%d", state_->groups().size())},
                            {"events", absl::StrFormat("%d", state_->event_count())},
                            {"tls", options_.tls.serves_tls() ? "on" : "off"},
@@ -422,7 +429,37 @@ void Node::TickerLoop() {
   }
 }
 
+std::string Node::MetricsAddress() const {
+  absl::MutexLock lock(&metrics_address_mu_);
+  return metrics_address_;
+}
+
+void Node::CollectPeerMetrics() {
+  const uint64_t now = options_.now_ms();
+  const uint64_t started = replicator_->started_ms();
+  int reachable = 0;
+  for (const auto& [endpoint, stats] : replicator_->Stats()) {
+    const bool up = stats.consecutive_failures == 0 && stats.last_success_ms > 0;
+    reachable += up ? 1 : 0;
+    peer_up_.WithLabels({endpoint}).Set(up ? 1 : 0);
+    uint64_t difference = 0;
+    for (const auto& [group, events] : stats.round_difference_events) difference += events;
+    lag_events_.WithLabels({endpoint}).Set(static_cast<double>(difference));
+    const uint64_t since = stats.last_success_ms > 0 ? stats.last_success_ms : started;
+    lag_seconds_.WithLabels({endpoint})
+        .Set(static_cast<double>(now > since ? now - since : 0) / 1e3);
+  }
+  peers_reachable_.WithLabels({}).Set(reachable);
+}
+
 void Node::Housekeeping(Context& ctx) {
+  if (store_ != nullptr) {
+    // Read here, on the loop, where store_ cannot close underneath (disk full reopens it).
+    if (absl::StatusOr<storage::Store::SizeBytes> size = store_->Size(); size.ok()) {
+      store_bytes_.WithLabels({"sst"}).Set(static_cast<double>(size->sst_bytes));
+      store_bytes_.WithLabels({"wal"}).Set(static_cast<double>(size->wal_bytes));
+    }
+  }
   if (read_only_) {
     // Releasing held events and acknowledging would write: only look for space instead.
     ProbeDiskSpace();

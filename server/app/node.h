@@ -92,7 +92,7 @@ class Node final : public rpc::Backend {
   int port() const { return port_; }
   std::string address() const;
   // The bound host:port of /metrics (after Start); empty when metrics are off.
-  const std::string& metrics_address() const { return metrics_address_; }
+  std::string metrics_address() const { return MetricsAddress(); }
 
   // Graceful: stops accepting calls, finishes in-flight ones (waiting at most `grace_ms`),
   // drains the apply loop and closes the store. Idempotent; a concurrent caller returns when
@@ -116,6 +116,7 @@ class Node final : public rpc::Backend {
       std::function<void(absl::StatusOr<v1::SyncGroupResponse>)> done) override;
   rpc::CallLimits& calls() override { return calls_; }
   rpc::WatchHub& watches() override { return watches_; }
+  std::string MetricsAddress() const override;
 
  private:
   class Context;
@@ -195,7 +196,32 @@ class Node final : public rpc::Backend {
       "constellation_held_events", "Received events held until this node's clock catches up.");
   metrics::GaugeFamily& pending_bytes_ = metrics_.AddGauge(
       "constellation_pending_bytes", "Signed bytes of every pending and held event.");
+  // Peers, replication lag and store size (docs/OPERATIONS.md, Monitoring); RPC counts and
+  // latencies are rpc_observer.h's. Peer series are per endpoint, as the replicator keeps them.
+  metrics::GaugeFamily& peers_reachable_ =
+      metrics_.AddGauge("constellation_peers_reachable",
+                        "Peer endpoints whose last exchange with this node succeeded.");
+  metrics::GaugeFamily& peer_up_ = metrics_.AddGauge(
+      "constellation_peer_up", "1 if the last exchange with this peer endpoint succeeded, else 0.",
+      {"peer"});
+  metrics::GaugeFamily& lag_events_ = metrics_.AddGauge(
+      "constellation_replication_lag_events",
+      "Events by which this node and the peer differed when their last successful sync round "
+      "started (pulled new + pushed), summed over groups.",
+      {"peer"});
+  metrics::GaugeFamily& lag_seconds_ = metrics_.AddGauge(
+      "constellation_replication_lag_seconds",
+      "Seconds since the last successful exchange with the peer (since the node started if "
+      "none yet).",
+      {"peer"});
+  metrics::GaugeFamily& store_bytes_ = metrics_.AddGauge(
+      "constellation_store_size_bytes",
+      "Bytes of the RocksDB store: live SST files (part=sst) and write-ahead log (part=wal).",
+      {"part"});
+  // Sets the peer families from the replicator's stats (a collector: runs on each scrape).
+  void CollectPeerMetrics();
   MetricsServer metrics_server_{&metrics_};
+  mutable absl::Mutex metrics_address_mu_;
   std::string metrics_address_;
 
   std::unique_ptr<grpc::Server> server_;

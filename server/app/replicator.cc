@@ -60,6 +60,7 @@ void Replicator::Start() {
   absl::MutexLock lock(&mu_);
   if (started_) return;
   started_ = true;
+  started_ms_ = options_.now_ms();
   next_round_ms_ = 0;  // at once
   thread_ = std::thread([this] { Loop(); });
 }
@@ -113,6 +114,11 @@ absl::Status Replicator::SyncNow(const core::GroupId& group, SyncDone done) {
 std::map<std::string, PeerStats> Replicator::Stats() const {
   absl::MutexLock lock(&mu_);
   return stats_;
+}
+
+uint64_t Replicator::started_ms() const {
+  absl::MutexLock lock(&mu_);
+  return started_ms_;
 }
 
 void Replicator::Loop() {
@@ -177,6 +183,7 @@ void Replicator::RunJob(Job& job) {
     if (job.proof.has_value()) {
       absl::StatusOr<bool> changed = peer.GossipForkProof(job.group, *job.proof);
       if (changed.ok()) {
+        LogInfo("fork proof gossiped", {{"peer", target.endpoint}, {"group", job.group.Hex()}});
         RecordSuccess(target.endpoint, 0, 0);
       } else {
         RecordFailure(target.endpoint, changed.status());
@@ -191,6 +198,9 @@ void Replicator::RunJob(Job& job) {
       failed = peer.Push(job.group, chunk).status();
     }
     if (failed.ok()) {
+      LogInfo("events pushed", {{"peer", target.endpoint},
+                                {"group", job.group.Hex()},
+                                {"events", absl::StrFormat("%d", job.events.size())}});
       RecordSuccess(target.endpoint, job.events.size(), 0);
     } else {
       RecordFailure(target.endpoint, failed);
@@ -234,6 +244,15 @@ absl::Status Replicator::RoundWith(const core::GroupId& group, const PeerTarget&
   out->set_sent(out->sent() + round.sent());
   if (!s.ok() && stopping()) return s;  // cut short by the shutdown, not the peer's fault
   if (s.ok()) {
+    const uint64_t pulled_new =
+        round.received() > round.duplicate() ? round.received() - round.duplicate() : 0;
+    if (pulled_new + round.sent() > 0) {
+      LogInfo("sync round exchanged events", {{"peer", target.endpoint},
+                                              {"group", group.Hex()},
+                                              {"pulled", absl::StrFormat("%d", pulled_new)},
+                                              {"pushed", absl::StrFormat("%d", round.sent())}});
+    }
+    RecordRoundDifference(target.endpoint, group, pulled_new + round.sent());
     RecordSuccess(target.endpoint, round.sent(), round.inserted());
   } else {
     RecordFailure(target.endpoint, s);
@@ -286,6 +305,12 @@ void Replicator::RecordSuccess(const std::string& endpoint, uint64_t sent, uint6
   }
 }
 
+void Replicator::RecordRoundDifference(const std::string& endpoint, const core::GroupId& group,
+                                       uint64_t events) {
+  absl::MutexLock lock(&mu_);
+  stats_[endpoint].round_difference_events[group] = events;
+}
+
 void Replicator::RecordFailure(const std::string& endpoint, const absl::Status& error) {
   absl::MutexLock lock(&mu_);
   PeerStats& s = stats_[endpoint];
@@ -294,6 +319,11 @@ void Replicator::RecordFailure(const std::string& endpoint, const absl::Status& 
   s.last_error = std::string(error.message());
   if (s.consecutive_failures == 0) {
     LogWarning("peer call failed; backing off", {{"peer", endpoint}, {"error", error.ToString()}});
+  } else {
+    LogInfo("peer call failed again",
+            {{"peer", endpoint},
+             {"failures", absl::StrFormat("%d", s.consecutive_failures + 1)},
+             {"error", error.ToString()}});
   }
   s.consecutive_failures = std::min<uint32_t>(s.consecutive_failures + 1, 32);
   const uint32_t doublings = std::min<uint32_t>(s.consecutive_failures - 1, 16);

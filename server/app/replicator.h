@@ -58,6 +58,11 @@ struct PeerStats {
   uint64_t next_attempt_ms = 0;  // while failing: no call before this
   uint64_t events_sent = 0;
   uint64_t events_received = 0;
+  // Replication lag in events (docs/OPERATIONS.md, Monitoring): per group, how far apart this
+  // node's and the peer's frontiers were when the last successful anti-entropy round with the
+  // peer started: the events pulled that were new here plus the events pushed that the peer
+  // lacked. Pushes between rounds do not change it.
+  std::map<core::GroupId, uint64_t> round_difference_events;
 };
 
 // What an operator sees of one peer endpoint (client.proto PeerView): `target` with the
@@ -98,6 +103,8 @@ class Replicator {
 
   // Per endpoint.
   std::map<std::string, PeerStats> Stats() const;
+  // When Start ran (options.now_ms), 0 before: the lag of a peer never reached counts from it.
+  uint64_t started_ms() const;
 
  private:
   struct Job {
@@ -120,6 +127,8 @@ class Replicator {
       std::optional<core::GroupId> only);
   bool Ready(const std::string& endpoint) const;
   void RecordSuccess(const std::string& endpoint, uint64_t sent, uint64_t received);
+  void RecordRoundDifference(const std::string& endpoint, const core::GroupId& group,
+                             uint64_t events);
   void RecordFailure(const std::string& endpoint, const absl::Status& error);
   rpc::PeerClient& ClientFor(const std::string& endpoint);  // worker only
 
@@ -131,6 +140,7 @@ class Replicator {
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   bool started_ ABSL_GUARDED_BY(mu_) = false;
   uint64_t next_round_ms_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t started_ms_ ABSL_GUARDED_BY(mu_) = 0;
   std::map<std::string, PeerStats> stats_ ABSL_GUARDED_BY(mu_);
   std::thread thread_;
 

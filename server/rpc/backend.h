@@ -139,6 +139,10 @@ class Backend {
   virtual absl::Status SyncWithMembers(
       const core::GroupId& group,
       std::function<void(absl::StatusOr<v1::SyncGroupResponse>)> done) = 0;
+
+  // The bound host:port of the node's Prometheus endpoint (GET /metrics); empty when metrics
+  // are off or not started yet. Thread-safe.
+  virtual std::string MetricsAddress() const = 0;
 };
 
 // Runs `fn` on the apply loop and waits for it and for the batch's commit. Only for threads

@@ -16,7 +16,10 @@ constexpr Services (*kServiceFactories[])(Backend*) = {
 
 }  // namespace
 
-Services RegisterServices(Backend* backend, grpc::ServerBuilder& builder) {
+Services RegisterServices(
+    Backend* backend, grpc::ServerBuilder& builder,
+    std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+        observers) {
   Services services;
   for (auto make : kServiceFactories) {
     for (std::unique_ptr<grpc::Service>& service : make(backend)) {
@@ -27,6 +30,7 @@ Services RegisterServices(Backend* backend, grpc::ServerBuilder& builder) {
   // Requests that do not parse get INVALID_ARGUMENT with a message (unparsed_request.h).
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
   creators.push_back(MakeUnparsedRequestInterceptorFactory());
+  for (auto& observer : observers) creators.push_back(std::move(observer));
   builder.experimental().SetInterceptorCreators(std::move(creators));
   return services;
 }

@@ -25,9 +25,14 @@ namespace constellation::rpc {
 using Services = std::vector<std::unique_ptr<grpc::Service>>;
 
 // Creates every service, bound to `backend`, and registers it with `builder`, with the
-// interceptor that answers unparseable requests (unparsed_request.h). The services
-// must outlive the server built from `builder`, and `backend` the services.
-Services RegisterServices(Backend* backend, grpc::ServerBuilder& builder);
+// interceptor that answers unparseable requests (unparsed_request.h), then `observers`: gRPC
+// runs send hooks in list order, so observers see the status as it is sent (the app's
+// logging and RPC metrics). The services must outlive the server built from `builder`, and
+// `backend` the services.
+Services RegisterServices(
+    Backend* backend, grpc::ServerBuilder& builder,
+    std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+        observers = {});
 
 // One domain's services each (server/rpc/<domain>/).
 Services MakeNodeServices(Backend* backend);         // NodeService, TokenService, PeerService

@@ -57,6 +57,15 @@ absl::StatusOr<std::string> MemoryStore::Get(Column column, std::string_view key
   return it->second;
 }
 
+absl::StatusOr<Store::SizeBytes> MemoryStore::Size() const {
+  absl::ReaderMutexLock lock(&mu_);
+  SizeBytes size;
+  for (const Table& table : visible_) {
+    for (const auto& [key, value] : table) size.sst_bytes += key.size() + value.size();
+  }
+  return size;
+}
+
 absl::Status MemoryStore::Scan(Column column, std::string_view begin, std::string_view end,
                                const ScanFn& fn) const {
   // Copy the range under the lock, then call `fn` without it (see the header comment).

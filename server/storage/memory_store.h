@@ -43,6 +43,7 @@ class MemoryStore final : public Store {
   absl::StatusOr<std::string> Get(Column column, std::string_view key) const override;
   absl::Status Scan(Column column, std::string_view begin, std::string_view end,
                     const ScanFn& fn) const override;
+  absl::StatusOr<SizeBytes> Size() const override;
 
   // Simulates a process crash and restart: the visible state becomes the durable image (see
   // the header comment); writes made with `sync = false` since the last synced Write are lost.

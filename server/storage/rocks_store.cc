@@ -26,6 +26,7 @@
 #include <rocksdb/snapshot.h>
 #include <rocksdb/status.h>
 #include <rocksdb/table.h>
+#include <rocksdb/transaction_log.h>
 #include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_batch.h>
 
@@ -246,6 +247,26 @@ absl::StatusOr<std::string> RocksStore::Get(Column column, std::string_view key)
     return FromRocks(status);
   }
   return value;
+}
+
+absl::StatusOr<Store::SizeBytes> RocksStore::Size() const {
+  SizeBytes size;
+  auto add_sst = [&](rocksdb::ColumnFamilyHandle* handle) {
+    uint64_t bytes = 0;
+    if (db_->GetIntProperty(handle, rocksdb::DB::Properties::kLiveSstFilesSize, &bytes)) {
+      size.sst_bytes += bytes;
+    }
+  };
+  for (rocksdb::ColumnFamilyHandle* handle : columns_) add_sst(handle);
+  add_sst(default_column_);
+  rocksdb::VectorLogPtr wal_files;
+  if (const rocksdb::Status status = db_->GetSortedWalFiles(wal_files); !status.ok()) {
+    return FromRocks(status);
+  }
+  for (const std::unique_ptr<rocksdb::LogFile>& file : wal_files) {
+    size.wal_bytes += file->SizeFileBytes();
+  }
+  return size;
 }
 
 absl::Status RocksStore::Scan(Column column, std::string_view begin, std::string_view end,

@@ -77,6 +77,9 @@ class RocksStore final : public Store {
   absl::StatusOr<std::string> Get(Column column, std::string_view key) const override;
   absl::Status Scan(Column column, std::string_view begin, std::string_view end,
                     const ScanFn& fn) const override;
+  // rocksdb.live-sst-files-size summed over the column families, and the sizes of the live WAL
+  // files (DB::GetSortedWalFiles).
+  absl::StatusOr<SizeBytes> Size() const override;
 
   // Writes an openable copy of the database into `dir` (RocksDB Checkpoint: hard links to the
   // SST files where possible, after flushing the memtables). `dir` must not exist; its parent

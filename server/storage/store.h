@@ -94,6 +94,15 @@ class Store {
   virtual absl::Status Scan(Column column, std::string_view begin, std::string_view end,
                             const ScanFn& fn) const = 0;
 
+  // The space the store takes (docs/OPERATIONS.md, Monitoring): for RocksStore the live SST
+  // files of every column family and the write-ahead log files, in bytes; for MemoryStore the
+  // keys and values it holds (wal_bytes 0). kUnavailable on I/O errors.
+  struct SizeBytes {
+    uint64_t sst_bytes = 0;
+    uint64_t wal_bytes = 0;
+  };
+  virtual absl::StatusOr<SizeBytes> Size() const = 0;
+
   // Calls `fn` for each entry whose key starts with `prefix`, in ascending key order.
   absl::Status ScanPrefix(Column column, std::string_view prefix, const ScanFn& fn) const;
 };

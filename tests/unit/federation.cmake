@@ -11,3 +11,7 @@ constellation_add_test(NAME replication_config_test LABEL unit
 constellation_add_test(NAME node_config_test LABEL unit
   SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/node_config_test.cc
   LIBS constellation_app constellation_testing)
+# the node's logs: JSON and text lines, the request context, the request-id rule (issue 12)
+constellation_add_test(NAME node_logs_test LABEL unit
+  SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/node_logs_test.cc
+  LIBS constellation_app constellation_testing)

@@ -93,6 +93,14 @@ TEST_P(StoreContractTest, PutThenGetReturnsTheValue) {
   EXPECT_EQ(value, "v");
 }
 
+TEST_P(StoreContractTest, SizeGrowsWithWrites) {
+  ASSERT_OK_AND_ASSIGN(Store::SizeBytes before, store_->Size());
+  ASSERT_OK(Put(Column::kEvents, "k", std::string(1000, 'v')));
+  ASSERT_OK_AND_ASSIGN(Store::SizeBytes after, store_->Size());
+  // RocksStore: in the WAL until a flush; MemoryStore: counted as held.
+  EXPECT_GE(after.sst_bytes + after.wal_bytes, before.sst_bytes + before.wal_bytes + 1000);
+}
+
 TEST_P(StoreContractTest, PutOverwrites) {
   ASSERT_OK(Put(Column::kEvents, "k", "v1"));
   ASSERT_OK(Put(Column::kEvents, "k", "v2"));

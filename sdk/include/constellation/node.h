@@ -21,6 +21,7 @@ struct NodeInfo {
   uint32_t group_count = 0;
   uint64_t event_count = 0;
   std::string caller_role;  // "admin" | "member" | "auditor": the role of the token used
+  std::string metrics_address;  // host:port of GET /metrics; empty = metrics off
 };
 
 // A token as the node lists it: never its secret.

@@ -21,7 +21,8 @@ NodeInfo FromProto(const v1::GetNodeInfoResponse& proto) {
                   proto.version(),
                   proto.group_count(),
                   proto.event_count(),
-                  proto.caller_role()};
+                  proto.caller_role(),
+                  proto.metrics_address()};
 }
 
 OrgCard FromProto(const v1::OrgCard& proto) {

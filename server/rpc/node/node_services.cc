@@ -18,8 +18,9 @@ class NodeServiceImpl final : public BoundService<v1::NodeService> {
                             v1::GetNodeInfoResponse* resp) override {
     return Unary(
         ctx, req, resp, Access::kRead,
-        [card = backend_->OwnCard()](ApplyContext& apply, const Principal& p,
-                                     const v1::GetNodeInfoRequest&, v1::GetNodeInfoResponse* out) {
+        [card = backend_->OwnCard(), metrics_address = backend_->MetricsAddress()](
+            ApplyContext& apply, const Principal& p, const v1::GetNodeInfoRequest&,
+            v1::GetNodeInfoResponse* out) {
           out->set_org_key(card.key());
           out->set_org_name(card.name());
           *out->mutable_endpoints() = card.endpoints();
@@ -36,6 +37,7 @@ class NodeServiceImpl final : public BoundService<v1::NodeService> {
           out->set_group_count(groups);
           out->set_event_count(events);
           out->set_caller_role(std::string(RoleName(p.role)));
+          out->set_metrics_address(metrics_address);
           return absl::OkStatus();
         });
   }
