@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include <absl/strings/str_format.h>
+#include <google/protobuf/descriptor.h>
 #include <grpcpp/server_context.h>
 
 #include "server/app/log.h"
@@ -37,6 +38,27 @@ constexpr std::string_view kCodeNames[] = {
     "UNAUTHENTICATED",
 };
 
+// The method label of a call to `path` ("/package.Service/Method"): the path when it names a
+// method this binary knows (a generated service, or gRPC's health service, which is not in the
+// protobuf pool), else "unknown". A client can send any path; labelling by it would grow the
+// registry by one series per name, unauthenticated.
+std::string MethodLabel(const char* path) {
+  if (path == nullptr) return "unknown";
+  const std::string_view full(path);
+  if (full == "/grpc.health.v1.Health/Check" || full == "/grpc.health.v1.Health/Watch") {
+    return std::string(full);
+  }
+  const size_t slash = full.rfind('/');
+  if (full.size() < 2 || full[0] != '/' || slash == 0 || slash + 1 >= full.size()) {
+    return "unknown";
+  }
+  std::string dotted(full.substr(1));
+  dotted[slash - 1] = '.';
+  return google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(dotted) != nullptr
+             ? std::string(full)
+             : "unknown";
+}
+
 std::string NewRequestId() {
   unsigned char random[8];
   randombytes_buf(random, sizeof random);
@@ -50,7 +72,7 @@ class RpcObserver final : public grpc::experimental::Interceptor {
   RpcObserver(grpc::experimental::ServerRpcInfo* info, metrics::CounterFamily* calls,
               metrics::HistogramFamily* seconds)
       : info_(info),
-        method_(info->method() == nullptr ? "unknown" : info->method()),
+        method_(MethodLabel(info->method())),
         calls_(calls),
         seconds_(seconds),
         start_(std::chrono::steady_clock::now()),

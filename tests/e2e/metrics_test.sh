@@ -47,6 +47,15 @@ try:
 except grpc.RpcError as e:
     if e.code() != grpc.StatusCode.NOT_FOUND: sys.exit(f"FAIL: GetGroup: {e.code()}")
 
+# Made-up methods (any client can send any path, without a token) are counted under
+# method="unknown", never as one series each.
+channel = grpc.insecure_channel(f"127.0.0.1:{port}")
+for i in range(20):
+    try:
+        channel.unary_unary(f"/constellation.v1.MadeUp/Method{i}")(b"")
+    except grpc.RpcError as e:
+        if e.code() != grpc.StatusCode.UNIMPLEMENTED: sys.exit(f"FAIL: made-up method: {e.code()}")
+
 text = urllib.request.urlopen(f"http://{address}/metrics", timeout=30).read().decode()
 families = {f.name: f for f in text_string_to_metric_families(text)}
 failures = []
@@ -77,6 +86,8 @@ check(rpcs.get(pledges, 0) >= 3, f"RecordPledge OK count {rpcs.get(pledges)}, wa
 check(rpcs.get(("/constellation.v1.GroupService/GetGroup", "NOT_FOUND"), 0) >= 1,
       f"no GetGroup NOT_FOUND count: {rpcs}")
 check(rpc_counts == rpcs, "the latency histogram counts differ from the RPC counters")
+check(rpcs.get(("unknown", "UNIMPLEMENTED"), 0) == 20, f"made-up methods: {rpcs}")
+check(not any("MadeUp" in method for method, _ in rpcs), "a made-up method got its own series")
 for name, kind in [("constellation_events_appended", "counter"),
                    ("constellation_events_received", "counter"),
                    ("constellation_apply_batch_size", "histogram"),
