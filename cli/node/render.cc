@@ -17,6 +17,8 @@ constexpr Property<NodeInfo> kNodeInfoProperties[] = {
     {"group_count", Of<&NodeInfo::group_count>, Shown::kBoth, "groups"},
     {"event_count", Of<&NodeInfo::event_count>, Shown::kBoth, "events"},
     {"caller_role", Of<&NodeInfo::caller_role>},
+    {"restored_read_only", Of<&NodeInfo::restored_read_only>},
+    {"restored_waiting_for", Of<&NodeInfo::restored_waiting_for>, Shown::kBothTextWhenSet},
 };
 
 constexpr Property<OrgCard> kOrgCardProperties[] = {

@@ -21,7 +21,9 @@ NodeInfo FromProto(const v1::GetNodeInfoResponse& proto) {
                   proto.version(),
                   proto.group_count(),
                   proto.event_count(),
-                  proto.caller_role()};
+                  proto.caller_role(),
+                  proto.restored_read_only(),
+                  proto.restored_waiting_for()};
 }
 
 OrgCard FromProto(const v1::OrgCard& proto) {

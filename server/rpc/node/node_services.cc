@@ -36,6 +36,10 @@ class NodeServiceImpl final : public BoundService<v1::NodeService> {
           out->set_group_count(groups);
           out->set_event_count(events);
           out->set_caller_role(std::string(RoleName(p.role)));
+          if (std::optional<std::string> restored = apply.Restored(); restored.has_value()) {
+            out->set_restored_read_only(true);
+            out->set_restored_waiting_for(*std::move(restored));
+          }
           return absl::OkStatus();
         });
   }
