@@ -129,7 +129,9 @@ std::vector<Command> NodeCommands() {
       Command("node info", NodeInfoCommand)
           .Summary("Show the node: its org, endpoints, version, counts and your role")
           .Details("JSON keys: org_key, org_name, endpoints, version, group_count, event_count, "
-                   "caller_role.")
+                   "caller_role, restored_read_only (true while the node, restored from a "
+                   "backup, refuses its own writes until its peers return its latest events), "
+                   "restored_waiting_for (the member nodes it waits for).")
           .Example("constellation node info --endpoint 127.0.0.1:7400 --token $TOKEN"),
       Command("peer sync", PeerSyncCommand)
           .Summary(

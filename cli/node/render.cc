@@ -18,6 +18,8 @@ constexpr Property<NodeInfo> kNodeInfoProperties[] = {
     {"event_count", Of<&NodeInfo::event_count>, Shown::kBoth, "events"},
     {"caller_role", Of<&NodeInfo::caller_role>},
     {"metrics_address", Of<&NodeInfo::metrics_address>},
+    {"restored_read_only", Of<&NodeInfo::restored_read_only>},
+    {"restored_waiting_for", Of<&NodeInfo::restored_waiting_for>, Shown::kBothTextWhenSet},
 };
 
 constexpr Property<OrgCard> kOrgCardProperties[] = {

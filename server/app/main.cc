@@ -5,6 +5,8 @@
 //   constellationd run  (--data-dir DIR | --config FILE) [--listen HOST:PORT] [--port-file FILE]
 //                       [--metrics-listen HOST:PORT|off] [--log-format text|json]
 //   constellationd verify --data-dir DIR
+//   constellationd backup --data-dir DIR --to BACKUP_DIR
+//   constellationd restore --from BACKUP_DIR --data-dir DIR [--force]
 //   constellationd version
 #include <signal.h>
 #include <sys/stat.h>
@@ -21,6 +23,7 @@
 #include <absl/strings/numbers.h>
 #include <absl/strings/str_format.h>
 
+#include "server/app/backup.h"
 #include "server/app/config.h"
 #include "server/app/init.h"
 #include "server/app/log.h"
@@ -33,7 +36,14 @@ namespace {
 constexpr char kVersion[] = "0.1.0";
 
 // Exit codes of constellationd.
-enum ExitCode { kOk = 0, kError = 1, kUsage = 2, kDiskFull = 3 };
+enum ExitCode {
+  kOk = 0,
+  kError = 1,
+  kUsage = 2,
+  kDiskFull = 3,
+  kSchemaMismatch = 4,  // storage::IsSchemaMismatch: the data was written by another version
+  kTargetNotEmpty = 5,  // backup / restore: the target directory is not empty
+};
 
 constexpr char kUsageText[] =
     R"(constellationd - a Constellation node: one per member organisation.
@@ -48,6 +58,7 @@ Usage:
   constellationd run (--data-dir DIR | --config FILE) [--listen HOST:PORT] [--port-file FILE]
                      [--anti-entropy-interval-ms MS] [--metrics-listen HOST:PORT|off]
                      [--log-format text|json]
+                     [--accept-restored-state]
       Serves the node until SIGINT or SIGTERM, then shuts down gracefully. --listen overrides the
       config (port 0 picks a free port; --port-file receives the bound port). Replication pushes
       new events to member nodes at once and runs a sync round with each member every
@@ -56,6 +67,9 @@ Usage:
       metrics.listen; default 127.0.0.1:0, a free loopback port, logged at start; off = none).
       Logs go to stderr, one line per record, as logfmt text or JSON objects: --log-format
       (config log.format; default text).
+      A node restored from a backup refuses writes of its own records until its peers have
+      returned its latest events; --accept-restored-state lifts that at once (only when a
+      member node is gone for good: see docs/OPERATIONS.md, "Backup and restore").
 
   constellationd verify --data-dir DIR
       Checks the data directory of a stopped node offline: re-verifies every stored event's
@@ -63,11 +77,23 @@ Usage:
       line per group: its id, event count and state hash (equal to what a running node reports
       for the same events). Exit 1 when anything does not verify.
 
+  constellationd backup --data-dir DIR --to BACKUP_DIR
+      Copies the node's data directory (org.key, config, database) into BACKUP_DIR, a new or
+      empty directory, while the node runs and keeps writing: the copy is one consistent point
+      of what the node had made durable. Prints a summary line (events, groups, bytes).
+
+  constellationd restore --from BACKUP_DIR --data-dir DIR [--force]
+      Copies a backup into DIR, a new or empty directory (--force replaces what DIR holds; the
+      node must be stopped), and marks it restored: started on it, the node is read-only for
+      its own records until its peers have returned its latest events (node info shows it).
+
   constellationd version
   constellationd help | --help | -h
 
 Exit codes: 0 ok, 1 error (the message says what to fix), 2 usage error, 3 disk full (the
-disk of the data directory has no space left: free space, then start again).
+disk of the data directory has no space left: free space, then start again), 4 schema mismatch
+(the data directory or backup was written by another version of constellationd), 5 the target
+directory of backup or restore is not empty.
 )";
 
 struct Args {
@@ -75,7 +101,9 @@ struct Args {
   std::map<std::string, std::vector<std::string>> flags;
 };
 
-absl::StatusOr<Args> ParseArgs(int argc, char** argv, const std::vector<std::string>& allowed) {
+// `switches` are flags without a value (--force).
+absl::StatusOr<Args> ParseArgs(int argc, char** argv, const std::vector<std::string>& allowed,
+                               const std::vector<std::string>& switches = {}) {
   Args args;
   if (argc < 2) return absl::InvalidArgumentError("missing command");
   args.command = argv[1];
@@ -89,6 +117,10 @@ absl::StatusOr<Args> ParseArgs(int argc, char** argv, const std::vector<std::str
       return absl::InvalidArgumentError(absl::StrFormat("unexpected argument '%s'", a));
     }
     std::string name = a.substr(2), value;
+    if (std::find(switches.begin(), switches.end(), name) != switches.end()) {
+      args.flags[name].push_back("true");
+      continue;
+    }
     if (size_t eq = name.find('='); eq != std::string::npos) {
       value = name.substr(eq + 1);
       name = name.substr(0, eq);
@@ -113,6 +145,7 @@ std::string Flag(const Args& args, const std::string& name, const std::string& f
 
 int Fail(const absl::Status& status) {
   std::fprintf(stderr, "error: %s\n", std::string(status.message()).c_str());
+  if (storage::IsSchemaMismatch(status)) return kSchemaMismatch;
   return storage::IsDiskFull(status) ? kDiskFull : kError;
 }
 
@@ -206,6 +239,7 @@ int Run(const Args& args) {
   options.anti_entropy_interval_ms = config->anti_entropy_interval_ms;
   options.metrics_listen = config->metrics_listen == "off" ? "" : config->metrics_listen;
   options.tls = config->tls;
+  options.accept_restored_state = args.flags.contains("accept-restored-state");
   absl::StatusOr<std::unique_ptr<Node>> node = Node::Open(options);
   if (!node.ok()) return Fail(node.status());
   if (absl::Status s = (*node)->Start(); !s.ok()) return Fail(s);
@@ -237,6 +271,53 @@ int Verify(const Args& args) {
   return kOk;
 }
 
+// A backup or restore failure: a target that is not empty has its own exit code.
+int FailCopy(const absl::Status& status) {
+  if (absl::IsAlreadyExists(status)) {
+    std::fprintf(stderr, "error: %s\n", std::string(status.message()).c_str());
+    return kTargetNotEmpty;
+  }
+  return Fail(status);
+}
+
+void PrintSummary(const char* what, const std::string& dir, const storage::BackupSummary& s) {
+  std::printf("%s %s: %llu events in %llu groups, %llu entries, %llu bytes, schema %u\n", what,
+              dir.c_str(), static_cast<unsigned long long>(s.events),
+              static_cast<unsigned long long>(s.groups),
+              static_cast<unsigned long long>(s.entries),
+              static_cast<unsigned long long>(s.bytes), s.schema_version);
+}
+
+int Backup(const Args& args) {
+  const std::string dir = Flag(args, "data-dir");
+  const std::string to = Flag(args, "to");
+  if (dir.empty() || to.empty()) return Usage("backup needs --data-dir DIR and --to BACKUP_DIR");
+  absl::StatusOr<storage::BackupSummary> summary = BackupDataDir(dir, to);
+  if (!summary.ok()) return FailCopy(summary.status());
+  PrintSummary("backup written to", to, *summary);
+  return kOk;
+}
+
+int Restore(const Args& args) {
+  RestoreOptions options;
+  options.from = Flag(args, "from");
+  options.data_dir = Flag(args, "data-dir");
+  options.force = args.flags.contains("force");
+  options.now_ms = SystemNowMs();
+  if (options.from.empty() || options.data_dir.empty()) {
+    return Usage("restore needs --from BACKUP_DIR and --data-dir DIR");
+  }
+  absl::StatusOr<storage::BackupSummary> summary = RestoreDataDir(options);
+  if (!summary.ok()) return FailCopy(summary.status());
+  PrintSummary("restored into", options.data_dir, *summary);
+  std::printf(
+      "Started on it, the node refuses writes of its own records until its peers have returned "
+      "its latest events ('constellation node info' shows it):\n  constellationd run "
+      "--data-dir %s\n",
+      options.data_dir.c_str());
+  return kOk;
+}
+
 int Main(int argc, char** argv) {
   if (argc < 2) return Usage("missing command");
   const std::string command = argv[1];
@@ -249,23 +330,32 @@ int Main(int argc, char** argv) {
     return kOk;
   }
   std::vector<std::string> allowed;
+  std::vector<std::string> switches;
   if (command == "init") {
     allowed = {"data-dir", "name", "listen", "advertise", "admin-token-file"};
   } else if (command == "run") {
     allowed = {"data-dir", "config", "listen", "port-file", "anti-entropy-interval-ms",
                "metrics-listen", "log-format"};
+    switches = {"accept-restored-state"};
   } else if (command == "verify") {
     allowed = {"data-dir"};
+  } else if (command == "backup") {
+    allowed = {"data-dir", "to"};
+  } else if (command == "restore") {
+    allowed = {"from", "data-dir"};
+    switches = {"force"};
   } else {
     return Usage(absl::StrFormat("unknown command '%s'", command));
   }
-  absl::StatusOr<Args> args = ParseArgs(argc, argv, allowed);
+  absl::StatusOr<Args> args = ParseArgs(argc, argv, allowed, switches);
   if (!args.ok()) return Usage(std::string(args.status().message()));
   if (args->flags.contains("help")) {
     std::fputs(kUsageText, stdout);
     return kOk;
   }
   if (command == "verify") return Verify(*args);
+  if (command == "backup") return Backup(*args);
+  if (command == "restore") return Restore(*args);
   return command == "init" ? Init(*args) : Run(*args);
 }
 

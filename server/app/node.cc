@@ -10,6 +10,7 @@
 #include <system_error>
 
 #include <absl/strings/str_format.h>
+#include <absl/strings/str_join.h>
 #include <absl/time/time.h>
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
@@ -65,6 +66,7 @@ class Node::Context final : public rpc::ApplyContext {
   absl::StatusOr<const core::VerifiedEvent*> AppendOwn(const std::optional<core::GroupId>& group,
                                                        const v1::Event& body) override {
     if (node_->read_only_) return node_->DiskFullError();
+    if (node_->restored_) return node_->RestoredError();
     CONSTELLATION_ASSIGN_OR_RETURN(const core::VerifiedEvent* e,
                                    node_->state_->AppendOwn(group, body, NowMs()));
     const core::DagNode* dag_node = node_->state_->FindGroup(e->group)->dag().Find(e->id);
@@ -129,6 +131,11 @@ class Node::Context final : public rpc::ApplyContext {
   }
 
   uint64_t NowMs() const override { return node_->options_.now_ms(); }
+
+  std::optional<std::string> Restored() const override {
+    if (!node_->restored_) return std::nullopt;
+    return node_->RestoredWaitingFor();
+  }
 
   absl::StatusOr<v1::CreateTokenResponse> CreateToken(rpc::Role role, std::string label,
                                                       std::vector<core::GroupId> groups) override {
@@ -215,8 +222,21 @@ absl::StatusOr<std::unique_ptr<storage::Store>> OpenStore(const NodeOptions& opt
 absl::StatusOr<std::unique_ptr<Node>> Node::Open(NodeOptions options) {
   CONSTELLATION_ASSIGN_OR_RETURN(core::SigningKey key, ReadKeyFile(options.data_dir + "/org.key"));
   CONSTELLATION_ASSIGN_OR_RETURN(std::unique_ptr<storage::Store> store, OpenStore(options));
+  CONSTELLATION_ASSIGN_OR_RETURN(std::optional<uint64_t> restored, storage::RestoredMark(*store));
   std::unique_ptr<Node> node(new Node(std::move(options), std::move(store), std::move(key)));
   CONSTELLATION_RETURN_IF_ERROR(node->Load());
+  if (restored.has_value() && node->options_.accept_restored_state) {
+    storage::WriteBatch clear;
+    storage::StageClearRestored(&clear);
+    CONSTELLATION_RETURN_IF_ERROR(node->store_->Write(clear, storage::WriteOptions{.sync = true}));
+    LogWarning("restored from a backup; the operator accepted the restored state "
+               "(--accept-restored-state): own writes are allowed without waiting for peers. If "
+               "a peer holds later events of this org, the next own write forks its chain",
+               {{"data_dir", node->options_.data_dir}});
+  } else if (restored.has_value()) {
+    node->restored_ = true;
+  }
+  node->restored_read_only_.WithLabels({}).Set(node->restored_ ? 1 : 0);
   return node;
 }
 
@@ -292,6 +312,15 @@ absl::Status Node::Start() {
   ReplicatorOptions replication;
   replication.anti_entropy_interval_ms = options_.anti_entropy_interval_ms;
   replication.now_ms = options_.now_ms;
+  replication.restored = [this] { return restored_.load(); };
+  replication.peer_frontier = [this](const core::GroupId& group, const core::OrgKey& peer,
+                                     v1::Frontier theirs) {
+    // Refused only while shutting down or when the queue is full: the next round asks again.
+    Post([this, group, peer, theirs = std::move(theirs)](rpc::ApplyContext& apply) -> rpc::Reply {
+      ConfirmRestoredPeer(static_cast<Context&>(apply), group, peer, theirs);
+      return [](const absl::Status&) {};
+    }).IgnoreError();
+  };
   replicator_ = std::make_unique<Replicator>(this, replication);
   replicator_->Start();
   if (!options_.metrics_listen.empty()) {
@@ -311,7 +340,14 @@ absl::Status Node::Start() {
                            {"groups", absl::StrFormat("%d", state_->groups().size())},
                            {"events", absl::StrFormat("%d", state_->event_count())},
                            {"tls", options_.tls.serves_tls() ? "on" : "off"},
+                           {"restored", restored_ ? "yes" : "no"},
                            {"peer_tls", options_.tls.calls_peers_over_tls() ? "on" : "off"}});
+  if (restored_) {
+    LogWarning("restored from a backup: writes of this org's own records are refused until its "
+               "peers have returned its latest events (docs/OPERATIONS.md, \"Backup and "
+               "restore\")",
+               {{"waiting_for", RestoredWaitingFor()}});
+  }
   if (!options_.tls.serves_tls() && !rpc::IsLoopbackAddress(options_.listen_address)) {
     LogWarning("serving plaintext on a non-loopback address: tokens and events cross the "
                "network unencrypted; set [tls] cert_file and key_file (docs/OPERATIONS.md, TLS)",
@@ -467,6 +503,9 @@ void Node::Housekeeping(Context& ctx) {
   }
   const uint64_t now = ctx.NowMs();
   for (const core::GroupChanges& changes : state_->ReleaseHeld(now)) ctx.StageChanges(changes);
+  // Restored: no own events (acknowledgements) until the peers confirmed; a group without
+  // other members (or whose members all confirmed) needs no round to clear the mark.
+  if (restored_ && !MaybeLeaveRestored(ctx)) return;
   std::vector<std::pair<core::GroupId, std::vector<core::EventId>>> due;
   for (const auto& [id, g] : state_->groups()) {
     if (g->FrozenFrom(state_->org()).has_value()) continue;
@@ -662,6 +701,81 @@ void Node::ProbeDiskSpace() {
   LogInfo("disk space returned; writes resumed",
           {{"data_dir", options_.data_dir},
            {"events", absl::StrFormat("%d", state_->event_count())}});
+}
+
+namespace {
+
+// The seq of `author`'s head in `frontier` (0 when it holds none of that chain).
+uint64_t HeadSeq(const v1::Frontier& frontier, const core::OrgKey& author) {
+  for (const v1::ChainHead& head : frontier.heads()) {
+    if (head.author() == author.Bytes()) return head.seq();
+  }
+  return 0;
+}
+
+}  // namespace
+
+void Node::ConfirmRestoredPeer(Context& ctx, const core::GroupId& group, const core::OrgKey& peer,
+                               const v1::Frontier& theirs) {
+  if (!restored_) return;
+  const core::Group* g = state_->FindGroup(group);
+  if (g == nullptr) return;
+  const uint64_t ours = HeadSeq(g->Frontier(), state_->org());
+  const uint64_t their_seq = HeadSeq(theirs, state_->org());
+  if (their_seq > ours) {
+    // The pull before this did not insert them all yet (some wait in pending for parents of
+    // other authors). The next round asks again.
+    LogInfo("restored: a member holds later events of this org than this node; waiting",
+            {{"group", group.Hex()}, {"member", peer.Hex()},
+             {"ours", absl::StrFormat("%d", ours)}, {"theirs", absl::StrFormat("%d", their_seq)}});
+    return;
+  }
+  if (restored_confirmed_[group].insert(peer).second) {
+    LogInfo("restored: a member returned this org's latest events",
+            {{"group", group.Hex()}, {"member", peer.Hex()},
+             {"seq", absl::StrFormat("%d", ours)}});
+  }
+  MaybeLeaveRestored(ctx);
+}
+
+bool Node::MaybeLeaveRestored(Context& ctx) {
+  if (!restored_) return true;
+  if (!RestoredWaitingFor().empty()) return false;
+  storage::StageClearRestored(&ctx.batch());
+  restored_ = false;
+  restored_confirmed_.clear();
+  restored_read_only_.WithLabels({}).Set(0);
+  LogInfo("restored: every member node returned this org's latest events; own writes resumed",
+          {{"data_dir", options_.data_dir}});
+  return true;
+}
+
+std::string Node::RestoredWaitingFor() const {
+  if (!restored_) return "";
+  std::vector<std::string> waiting;
+  const uint64_t now = options_.now_ms();
+  for (const auto& [id, g] : state_->groups()) {
+    auto confirmed = restored_confirmed_.find(id);
+    std::set<core::OrgKey> listed;
+    for (const PeerTarget& t : PeerTargets(*g, state_->org(), now)) {
+      if (confirmed != restored_confirmed_.end() && confirmed->second.contains(t.org)) continue;
+      if (!listed.insert(t.org).second) continue;
+      waiting.push_back(absl::StrFormat("%s (%s) in group %s", t.name, t.org.Hex().substr(0, 12),
+                                        id.Hex().substr(0, 12)));
+    }
+  }
+  return absl::StrJoin(waiting, ", ");
+}
+
+absl::Status Node::RestoredError() const {
+  return absl::FailedPreconditionError(absl::StrFormat(
+      "this node was restored from a backup and refuses writes of its own records until its "
+      "peers have returned its latest events (the backup may lack some: a new write could then "
+      "fork this org's chain); waiting for a sync with %s. It clears by itself once each has "
+      "answered ('constellation node info' shows it); if one is gone for good, the node's "
+      "operator restarts it with 'constellationd run --accept-restored-state' "
+      "(docs/OPERATIONS.md, \"Backup and restore\")",
+      RestoredWaitingFor()));
 }
 
 }  // namespace constellation::app

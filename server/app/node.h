@@ -18,14 +18,29 @@
 //  - any other error: the node stops (fail-stop): nothing of the batch was acknowledged, and
 //    on restart RocksDB's recovery decides what is durable.
 //
+// Restored (docs/OPERATIONS.md, "Backup and restore"; DESIGN §5): a data directory written by
+// `constellationd restore` is marked (storage::RestoredMark). While marked, the node refuses
+// every write of its own org's records (AppendOwn: kFailedPrecondition, the message says why
+// and what to do) and skips its automatic acknowledgements, because its backup may lack events
+// of its own chain that its peers hold: signing the next seq would fork its chain. It clears
+// the mark (a synced delete; logged; the gauge constellation_restored_read_only drops to 0)
+// once, for every group it holds, every other member org that it replicates with (PeerTargets)
+// has answered a sync round after which that member's frontier for this org is at or below
+// this node's: a complete pull brought every event of this chain that member had. A group
+// with no other member counts as confirmed. A member that never answers keeps the node
+// read-only: the operator restarts it with NodeOptions::accept_restored_state.
+//
 // Thread safety: Authenticate() and Post() are thread-safe; Start() and Shutdown() are called
 // by the owner thread.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -72,6 +87,9 @@ struct NodeOptions {
   std::string metrics_listen;
   // TLS of the server and of calls to peers (rpc/tls.h, config [tls]); empty = plaintext.
   rpc::TlsOptions tls;
+  // Restored from a backup (see "Restored" below): true deletes the mark at start, so that own
+  // writes resume at once (`constellationd run --accept-restored-state`).
+  bool accept_restored_state = false;
 };
 
 class Node final : public rpc::Backend {
@@ -140,6 +158,17 @@ class Node final : public rpc::Backend {
   void ProbeDiskSpace();
   // The kUnavailable "disk full" answer to a write while read-only.
   absl::Status DiskFullError() const;
+  // Restored (see the top of this file). Apply loop only.
+  // After a round with `peer` of `group`: records the member as confirmed when `theirs` holds
+  // no more of this org's chain than this node, then clears the mark if all are confirmed.
+  void ConfirmRestoredPeer(Context& ctx, const core::GroupId& group, const core::OrgKey& peer,
+                           const v1::Frontier& theirs);
+  // Clears the mark when every member of every group confirmed; returns whether it did.
+  bool MaybeLeaveRestored(Context& ctx);
+  // What a restored node still waits for ("" when not restored), for node info and errors.
+  std::string RestoredWaitingFor() const;
+  // The kFailedPrecondition answer to an own write while restored.
+  absl::Status RestoredError() const;
 
   NodeOptions options_;
   // First, so that it outlives every task and reactor that holds a place of it.
@@ -152,6 +181,11 @@ class Node final : public rpc::Backend {
   // Disk full: writes are refused; store_ is null until ProbeDiskSpace reopens it. Apply loop
   // only.
   bool read_only_ = false;
+  // Restored from a backup: own writes are refused (see the top of this file). Written on the
+  // apply loop; read by the replicator, which asks peers for their frontiers only while set.
+  std::atomic<bool> restored_{false};
+  // Restored: per group, the member orgs that confirmed. Apply loop only.
+  std::map<core::GroupId, std::set<core::OrgKey>> restored_confirmed_;
 
   mutable absl::Mutex tokens_mu_;
   absl::flat_hash_map<std::string, v1::TokenInfo> tokens_ ABSL_GUARDED_BY(tokens_mu_);
@@ -220,6 +254,10 @@ class Node final : public rpc::Backend {
       {"part"});
   // Sets the peer families from the replicator's stats (a collector: runs on each scrape).
   void CollectPeerMetrics();
+  metrics::GaugeFamily& restored_read_only_ = metrics_.AddGauge(
+      "constellation_restored_read_only",
+      "1 while the node, restored from a backup, refuses writes of its own records until its "
+      "peers have returned its latest events; 0 otherwise.");
   MetricsServer metrics_server_{&metrics_};
   mutable absl::Mutex metrics_address_mu_;
   std::string metrics_address_;

@@ -234,6 +234,15 @@ absl::Status Replicator::RoundWith(const core::GroupId& group, const PeerTarget&
     return stopping_;
   };
   absl::Status s = rpc::PullFromPeer(*backend_, peer, group, &round, stopping);
+  if (s.ok() && options_.restored && options_.restored()) {
+    // After a complete pull: does the member hold more of this org's chain than this node?
+    absl::StatusOr<v1::Frontier> theirs = peer.GetFrontier(group);
+    if (theirs.ok()) {
+      options_.peer_frontier(group, target.org, *std::move(theirs));
+    } else {
+      s = theirs.status();
+    }
+  }
   if (s.ok()) s = rpc::PushToPeer(*backend_, peer, group, &round, stopping);
   out->set_received(out->received() + round.received());
   out->set_inserted(out->inserted() + round.inserted());

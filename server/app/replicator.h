@@ -75,6 +75,11 @@ struct ReplicatorOptions {
   uint64_t backoff_initial_ms = 500;
   uint64_t backoff_max_ms = 30'000;
   std::function<uint64_t()> now_ms;
+  // Restored from a backup (node.h): while `restored` returns true, each successful pull from
+  // a member is followed by a GetFrontier call to it, handed to `peer_frontier` (group, the
+  // member's org, its frontier). Both unset: nothing extra.
+  std::function<bool()> restored;
+  std::function<void(const core::GroupId&, const core::OrgKey&, v1::Frontier)> peer_frontier;
 };
 
 class Replicator {

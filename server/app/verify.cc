@@ -46,6 +46,9 @@ absl::StatusOr<std::vector<VerifiedGroup>> VerifyDataDir(const std::string& data
   CONSTELLATION_ASSIGN_OR_RETURN(
       std::unique_ptr<storage::RocksStore> store,
       storage::RocksStore::Open(data_dir + "/db", storage::RocksStoreOptions{}));
+  // Another schema's layout would not decode as this one's (exit code 4, not a corruption).
+  CONSTELLATION_ASSIGN_OR_RETURN(uint32_t schema, storage::ReadSchemaVersion(*store));
+  CONSTELLATION_RETURN_IF_ERROR(storage::CheckSchemaVersion(schema, data_dir));
   CONSTELLATION_ASSIGN_OR_RETURN(std::unique_ptr<core::NodeState> state,
                                  LoadNodeState(*store, std::move(key),
                                                storage::StoredSignatures::kVerify));

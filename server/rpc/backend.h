@@ -88,6 +88,10 @@ class ApplyContext {
       Role role, std::string label, std::vector<core::GroupId> groups) = 0;
   virtual absl::Status RevokeToken(const std::string& token_id) = 0;
   virtual std::vector<v1::TokenInfo> ListTokens() const = 0;
+
+  // Restored from a backup (server/app/node.h): nullopt when not; else what the node waits
+  // for before it accepts writes of its own records again (for node info).
+  virtual std::optional<std::string> Restored() const { return std::nullopt; }
 };
 
 class Backend {

@@ -1,5 +1,7 @@
 #include "server/storage/event_store.h"
 
+#include <absl/strings/match.h>
+#include <absl/strings/str_cat.h>
 #include <absl/strings/str_format.h>
 
 #include "server/base/status_macros.h"
@@ -10,6 +12,8 @@ namespace {
 
 constexpr std::string_view kSchemaKey = "schema_version";
 constexpr std::string_view kTokenPrefix = "token/";
+constexpr std::string_view kRestoredKey = "restored_from_backup";
+constexpr char kSchemaMismatchPrefix[] = "schema mismatch: ";
 
 std::string EventKey(const core::GroupId& group, const core::OrgKey& author, uint64_t seq) {
   std::string key = group.Bytes() + author.Bytes();
@@ -42,26 +46,63 @@ void StageEvent(WriteBatch* batch, const core::VerifiedEvent& e, const core::Ord
   batch->Put(Column::kOrder, order_key, order_value);
 }
 
+absl::StatusOr<uint32_t> ReadSchemaVersion(const Store& store) {
+  CONSTELLATION_ASSIGN_OR_RETURN(std::string value, store.Get(Column::kMeta, kSchemaKey));
+  std::string_view in = value;
+  return ReadU32(&in);
+}
+
+absl::Status SchemaMismatchError(std::string_view detail) {
+  return absl::FailedPreconditionError(absl::StrCat(kSchemaMismatchPrefix, std::string(detail)));
+}
+
+bool IsSchemaMismatch(const absl::Status& status) {
+  return status.code() == absl::StatusCode::kFailedPrecondition &&
+         absl::StartsWith(status.message(), kSchemaMismatchPrefix);
+}
+
+absl::Status CheckSchemaVersion(uint32_t found, std::string_view where) {
+  if (found == kSchemaVersion) return absl::OkStatus();
+  const std::string advice =
+      found > kSchemaVersion
+          ? "it was written by a newer constellationd: run that version (or newer) on it"
+          : "it was written by an older constellationd and this one has no migration from it: "
+            "run the version that wrote it (docs/OPERATIONS.md, \"Schema upgrades\")";
+  return SchemaMismatchError(absl::StrFormat(
+      "%s holds data-directory schema %d; this constellationd reads and writes schema %d only; "
+      "%s",
+      std::string(where), found, kSchemaVersion, advice));
+}
+
 absl::Status InitSchema(Store& store) {
-  absl::StatusOr<std::string> v = store.Get(Column::kMeta, kSchemaKey);
-  if (v.ok()) {
-    std::string_view in = *v;
-    CONSTELLATION_ASSIGN_OR_RETURN(uint32_t version, ReadU32(&in));
-    if (version > kSchemaVersion) {
-      return absl::FailedPreconditionError(absl::StrFormat(
-          "the data directory was written by a newer constellationd (schema %d; this binary "
-          "reads up to %d); upgrade the binary",
-          version, kSchemaVersion));
-    }
-    return absl::OkStatus();
-  }
-  if (!absl::IsNotFound(v.status())) return v.status();
+  absl::StatusOr<uint32_t> version = ReadSchemaVersion(store);
+  if (version.ok()) return CheckSchemaVersion(*version, "the data directory");
+  if (!absl::IsNotFound(version.status())) return version.status();
   WriteBatch batch;
   std::string value;
   AppendU32(&value, kSchemaVersion);
   batch.Put(Column::kMeta, kSchemaKey, value);
   return store.Write(batch, WriteOptions{.sync = true});
 }
+
+absl::Status MarkRestored(Store& store, uint64_t now_ms) {
+  WriteBatch batch;
+  std::string value;
+  AppendU64(&value, now_ms);
+  batch.Put(Column::kMeta, kRestoredKey, value);
+  return store.Write(batch, WriteOptions{.sync = true});
+}
+
+absl::StatusOr<std::optional<uint64_t>> RestoredMark(const Store& store) {
+  absl::StatusOr<std::string> value = store.Get(Column::kMeta, kRestoredKey);
+  if (absl::IsNotFound(value.status())) return std::nullopt;
+  if (!value.ok()) return value.status();
+  std::string_view in = *value;
+  CONSTELLATION_ASSIGN_OR_RETURN(uint64_t ms, ReadU64(&in));
+  return ms;
+}
+
+void StageClearRestored(WriteBatch* batch) { batch->Delete(Column::kMeta, kRestoredKey); }
 
 absl::Status LoadEvents(const Store& store, StoredSignatures signatures,
                         const std::function<absl::Status(core::VerifiedEvent)>& fn) {

@@ -6,6 +6,8 @@
 //   frontier group | author              -> seq | head id
 //   order    group | depth | event id    -> author | seq          (canonical order)
 //   meta     "schema_version"            -> u32
+//            "restored_from_backup"      -> u64 ms (set by `constellationd restore`, deleted when
+//                                           the node's peers returned its latest events)
 //            "token/" sha256(token) hex  -> v1::TokenInfo bytes   (tokens stored hashed)
 //   forks    group | author | seq        -> v1::ForkProof bytes    (DESIGN §2: freezes survive
 //                                                                    a restart)
@@ -13,8 +15,11 @@
 // Thread safety: stateless functions; the Store is thread-safe.
 #pragma once
 
+#include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include <absl/status/status.h>
 
@@ -31,9 +36,28 @@ inline constexpr uint32_t kSchemaVersion = 1;
 // Stages `e` (inserted at `key` in its group's canonical order) into `batch`.
 void StageEvent(WriteBatch* batch, const core::VerifiedEvent& e, const core::OrderKey& key);
 
-// Checks or records the schema version. kFailedPrecondition when the store was written by a
-// newer schema.
+// Checks or records the schema version: an empty store gets kSchemaVersion; a store that holds
+// another version (older or newer) is refused with SchemaMismatchError (exact match: this
+// binary reads only the layout it writes; docs/OPERATIONS.md, "Schema upgrades").
 absl::Status InitSchema(Store& store);
+
+// The schema version a store records; kNotFound when it records none (a new store).
+absl::StatusOr<uint32_t> ReadSchemaVersion(const Store& store);
+// OK when `found` == kSchemaVersion, else SchemaMismatchError naming both versions and what to
+// do. `where` names the data (a directory) in the message.
+absl::Status CheckSchemaVersion(uint32_t found, std::string_view where);
+// kFailedPrecondition whose message starts with "schema mismatch: " (IsSchemaMismatch), so that
+// constellationd can give it its own exit code.
+absl::Status SchemaMismatchError(std::string_view detail);
+bool IsSchemaMismatch(const absl::Status& status);
+
+// Restored from a backup (docs/OPERATIONS.md, "Backup and restore"): `constellationd restore`
+// marks the store; the node refuses its own writes while the mark is there and deletes it
+// (StageClearRestored) once its peers returned its latest events.
+absl::Status MarkRestored(Store& store, uint64_t now_ms);
+// The mark's time (ms since the Unix epoch), or nullopt when the store is not marked.
+absl::StatusOr<std::optional<uint64_t>> RestoredMark(const Store& store);
+void StageClearRestored(WriteBatch* batch);
 
 // Whether LoadEvents re-verifies each stored event's signature (`constellationd verify`, an
 // offline audit of the store) or trusts what the node verified before storing it (start).

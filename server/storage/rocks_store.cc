@@ -152,6 +152,8 @@ rocksdb::ColumnFamilyOptions MakeColumnFamilyOptions(const RocksStoreOptions& op
 
 }  // namespace
 
+absl::Status FromRocksStatus(const rocksdb::Status& status) { return FromRocks(status); }
+
 absl::StatusOr<std::unique_ptr<RocksStore>> RocksStore::Open(const std::string& dir,
                                                              RocksStoreOptions options) {
   if (dir.empty()) {

@@ -35,6 +35,7 @@ class ColumnFamilyHandle;
 class DB;
 class Env;
 class FileSystem;
+class Status;
 }  // namespace rocksdb
 
 namespace constellation::storage {
@@ -103,5 +104,9 @@ class RocksStore final : public Store {
   const std::array<rocksdb::ColumnFamilyHandle*, kColumnCount> columns_;  // owned
   rocksdb::ColumnFamilyHandle* const default_column_;                     // owned
 };
+
+// The absl::Status of a RocksDB status, by the table at the top of this file (also used by
+// backup.cc, the other code that talks to RocksDB directly).
+absl::Status FromRocksStatus(const rocksdb::Status& status);
 
 }  // namespace constellation::storage

@@ -14,3 +14,6 @@ constellation_add_test(NAME key_codec_test LABEL unit
 constellation_add_test(NAME event_store_test LABEL unit
   SOURCES event_store_test.cc
   LIBS constellation_storage constellation_testing constellation_event_factory)
+constellation_add_test(NAME backup_test LABEL unit
+  SOURCES backup_test.cc
+  LIBS constellation_storage constellation_testing)

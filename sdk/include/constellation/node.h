@@ -22,6 +22,11 @@ struct NodeInfo {
   uint64_t event_count = 0;
   std::string caller_role;  // "admin" | "member" | "auditor": the role of the token used
   std::string metrics_address;  // host:port of GET /metrics; empty = metrics off
+  // Restored from a backup: while true the node refuses writes of its own records
+  // (kFailedPrecondition) until its peers have returned its latest events; `restored_waiting_for`
+  // names the member nodes it still waits for (docs/OPERATIONS.md, "Backup and restore").
+  bool restored_read_only = false;
+  std::string restored_waiting_for;
 };
 
 // A token as the node lists it: never its secret.

@@ -22,7 +22,9 @@ NodeInfo FromProto(const v1::GetNodeInfoResponse& proto) {
                   proto.group_count(),
                   proto.event_count(),
                   proto.caller_role(),
-                  proto.metrics_address()};
+                  proto.metrics_address(),
+                  proto.restored_read_only(),
+                  proto.restored_waiting_for()};
 }
 
 OrgCard FromProto(const v1::OrgCard& proto) {

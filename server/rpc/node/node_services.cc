@@ -38,6 +38,10 @@ class NodeServiceImpl final : public BoundService<v1::NodeService> {
           out->set_event_count(events);
           out->set_caller_role(std::string(RoleName(p.role)));
           out->set_metrics_address(metrics_address);
+          if (std::optional<std::string> restored = apply.Restored(); restored.has_value()) {
+            out->set_restored_read_only(true);
+            out->set_restored_waiting_for(*std::move(restored));
+          }
           return absl::OkStatus();
         });
   }
