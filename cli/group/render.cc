@@ -185,8 +185,10 @@ std::string MemberStatusText(const Member& member) {
   if (member.status == "notice_given" && member.notice_effective_ms != 0) {
     text += absl::StrFormat(" (effective %s)", FormatTimeMs(member.notice_effective_ms));
   }
-  if (member.frozen) {
+  if (member.frozen && member.frozen_from_seq != 0) {
     text += absl::StrFormat(", frozen from seq %d (forked its chain)", member.frozen_from_seq);
+  } else if (member.frozen) {
+    text += ", frozen (forked its chain)";  // a node that does not send the seq
   }
   return text;
 }

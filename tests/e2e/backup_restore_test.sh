@@ -100,12 +100,14 @@ done
   done
 ) &
 writer=$!
-wait_for "the writer recording" test "$(wc -l <"$work/acked")" -ge 5
+# acked_at_least N: the writer has N acknowledged pledges (counted anew at every poll).
+acked_at_least() { [ "$(wc -l <"$work/acked")" -ge "$1" ]; }
+wait_for "the writer recording" acked_at_least 5
 expect_exit 0 "backup while the node writes" -- "$daemon" backup --data-dir "$work/riverside" --to "$work/backup"
 expect_in "$work/out" "backup written to $work/backup" "backup summary line"
 expect_in "$work/out" "groups" "backup summary counts groups"
 after_backup=$(wc -l <"$work/acked")
-wait_for "the writer going on after the backup" test "$(wc -l <"$work/acked")" -ge $((after_backup + 2))
+wait_for "the writer going on after the backup" acked_at_least $((after_backup + 2))
 touch "$work/stop-writer"
 wait "$writer"
 expect_exit 5 "backup into a non-empty directory" -- "$daemon" backup --data-dir "$work/riverside" --to "$work/backup"

@@ -422,8 +422,13 @@ TEST(CliGovernanceTest, MembersShowNoticeAndFrozen) {
   EXPECT_EQ(json["notice_effective"], "2027-01-01");
   EXPECT_EQ(json["notice_effective_ms"], 1'798'761'600'000u);
   EXPECT_EQ(json["frozen"], true);
+  // A node older than frozen_from_seq sends 0: the seq is left out.
   EXPECT_EQ(MemberStatusText(member),
             "notice_given (effective 2027-01-01), frozen (forked its chain)");
+  member.frozen_from_seq = 7;
+  EXPECT_EQ(MemberStatusText(member),
+            "notice_given (effective 2027-01-01), frozen from seq 7 (forked its chain)");
+  EXPECT_EQ(ToJson(member)["frozen_from_seq"], 7u);
   const Table table = MembersTable({member});
   EXPECT_EQ(Lines(RenderCsv(table))[0],
             "key,name,role,segment,status,weight,notice_effective,frozen");
