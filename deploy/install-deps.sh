@@ -17,6 +17,7 @@ packages=(
   libcpp-httplib-dev   # the node's /metrics HTTP endpoint (server/app, issue 12)
   python3-prometheus-client   # the metrics test parses /metrics with the reference parser
   openssl   # TLS tests generate a CA and certificates (tests/testing/test_certs.h, tests/e2e)
+  grpc-proto   # gRPC's standard health and reflection .proto files (tests/e2e/standard_protos_test.sh)
 )
 
 missing=()
