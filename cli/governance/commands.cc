@@ -27,7 +27,7 @@ constexpr const char* kSegments[] = {"strategic", "funder", "advisor", "contract
 constexpr const char* kStances[] = {"agree", "abstain", "disagree", "block"};
 // Decision types `proposal create` accepts: those without a required payload.
 constexpr const char* kPlainTypes[] = {"adopt_strategy", "allocate_funds", "open_campaign",
-                                       "amend_charter",  "write_off",      "dissolve"};
+                                       "write_off", "dissolve"};
 
 absl::Status CheckOneOf(const std::string& flag, const std::string& value,
                         std::span<const char* const> accepted) {
@@ -134,6 +134,49 @@ absl::StatusOr<Output> ProposalExpelCommand(const Invocation& inv, CommandContex
   return Propose(inv, context, spec);
 }
 
+// `proposal amend-charter`: the group's current charter with the flags' changes, proposed as an
+// AMEND_CHARTER decision (docs/PROTOCOL.md §5.6, "Charter amendments").
+absl::StatusOr<Output> ProposalAmendCharterCommand(const Invocation& inv, CommandContext& context) {
+  absl::StatusOr<Client*> client = context.client();
+  if (!client.ok()) return client.status();
+  absl::StatusOr<Group> group = (*client)->GetGroup(inv.Get("group"));
+  if (!group.ok()) return group.status();
+  CharterInput charter = group->charter;
+  absl::Status status = ApplyCharterFlags(inv, &charter);
+  if (!status.ok()) return status;
+  for (const std::string& type : inv.GetAll("remove-rule")) {
+    const size_t removed = std::erase_if(charter.decision_rules, [&type](const DecisionRule& r) {
+      return r.decision_type == type;
+    });
+    if (removed == 0) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "--remove-rule %s: the charter has no rule for %s (see 'constellation group show')",
+          type, type));
+    }
+  }
+  if (inv.Has("notice-days") &&
+      !absl::SimpleAtoi(inv.Get("notice-days"), &charter.withdrawal_notice_days)) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "--notice-days '%s' must be a whole number of days >= 0", inv.Get("notice-days")));
+  }
+  if (inv.Has("review")) {
+    absl::StatusOr<uint64_t> review_ms = ParseDateMs(inv.Get("review"), "review");
+    if (!review_ms.ok()) return review_ms.status();
+    charter.review_ms = *review_ms;
+  }
+  if (inv.Has("term-end")) {
+    absl::StatusOr<uint64_t> term_end_ms = ParseDateMs(inv.Get("term-end"), "term-end");
+    if (!term_end_ms.ok()) return term_end_ms.status();
+    charter.term_end_ms = *term_end_ms;
+  }
+  ProposalSpec spec;
+  spec.decision_type = "amend_charter";
+  status = ApplyCommonFlags(inv, absl::StrFormat("Amend the charter of %s", charter.name), &spec);
+  if (!status.ok()) return status;
+  spec.charter = std::move(charter);
+  return Propose(inv, context, spec);
+}
+
 absl::StatusOr<Output> ProposalCreateCommand(const Invocation& inv, CommandContext& context) {
   ProposalSpec spec;
   spec.decision_type = inv.Get("type");
@@ -141,6 +184,11 @@ absl::StatusOr<Output> ProposalCreateCommand(const Invocation& inv, CommandConte
     return absl::InvalidArgumentError(
         absl::StrFormat("--type %s needs a payload: use 'constellation proposal %s'",
                         spec.decision_type, spec.decision_type));
+  }
+  if (spec.decision_type == "amend_charter") {
+    return absl::InvalidArgumentError(
+        "--type amend_charter needs the new charter: use 'constellation proposal amend-charter' "
+        "with the changes as flags");
   }
   if (spec.decision_type == "open_campaign" || spec.decision_type == "write_off") {
     return absl::InvalidArgumentError(absl::StrFormat(
@@ -371,19 +419,48 @@ std::vector<Command> GovernanceCommands() {
           .Example("constellation proposal expel --group $GROUP --member $KEY --reason 'left the "
                    "region'")
           .Write(),
+      Command("proposal amend-charter", ProposalAmendCharterCommand)
+          .Summary("Propose amending the charter: the current charter with the changes given")
+          .Flag(GroupFlag())
+          .Optional("--title TEXT", "what is decided, one line (default: Amend the charter of NAME)")
+          .Flag(TextFlag())
+          .Flag(DeadlineFlag())
+          .Optional("--name NAME", "the group's new name")
+          .Optional("--agenda TEXT", "the new common agenda")
+          .Optional("--kind KIND", "partnership | collaboration")
+          .Optional("--currency CODE", "the new base currency")
+          .Repeated("--rule TYPE=PROCESS",
+                    "set how TYPE is decided, e.g. allocate_funds=majority (replaces its rule)")
+          .Repeated("--remove-rule TYPE", "drop TYPE's rule (TYPE then uses its default, if any)")
+          .Repeated("--standard-rate KIND:UNIT=AMOUNT",
+                    "set a standard rate for in-kind contributions, in the base currency")
+          .Optional("--benefit-basis BASIS", "equal | contributed_value")
+          .Optional("--notice-days N", "days of notice a withdrawing member gives")
+          .Optional("--review DATE", "the charter's next review date, e.g. 2027-06-30")
+          .Optional("--term-end DATE", "the end of the group's term")
+          .Details(std::string("Reads the group's current charter, applies the changes and "
+                               "proposes the whole new charter (AMEND_CHARTER). It is decided "
+                               "by the AMEND_CHARTER rule in force (default: consensus, quorum "
+                               "2/3) and takes effect once final and passed: from then on, "
+                               "events whose authors have seen it final follow it; proposals "
+                               "already open keep the rule they were made with. ") +
+                   kProposalWriteDetails)
+          .Example("constellation proposal amend-charter --group $GROUP --rule "
+                   "allocate_funds=majority --notice-days 30")
+          .Write(),
       Command("proposal create", ProposalCreateCommand)
           .Summary("Propose a decision of a type without a required payload")
           .Flag(GroupFlag())
           .Required("--type TYPE",
-                    "adopt_strategy | allocate_funds | open_campaign | amend_charter | write_off | "
-                    "dissolve")
+                    "adopt_strategy | allocate_funds | open_campaign | write_off | dissolve")
           .Required("--title TEXT", "what is decided, one line")
           .Flag(TextFlag())
           .Flag(DeadlineFlag())
           .Optional("--strategy-version ID", "adopt_strategy: the strategy version to adopt")
           .Optional("--plan TEXT", "dissolve: the dissolution plan")
-          .Details(std::string("Recorded and decided like any proposal; effects of these types are "
-                               "not applied by the node yet. ") +
+          .Details(std::string("Recorded and decided like any proposal; the effects of "
+                               "adopt_strategy and dissolve are not applied by the node yet "
+                               "(amend the charter with 'proposal amend-charter'). ") +
                    kProposalWriteDetails)
           .Example("constellation proposal create --group $GROUP --type dissolve --title 'Wind "
                    "down' --plan 'return pooled funds pro rata'")

@@ -3,6 +3,7 @@
 
 #include <absl/strings/escaping.h>
 #include <absl/strings/str_format.h>
+#include <absl/strings/str_join.h>
 
 #include "cli/values.h"
 
@@ -23,6 +24,14 @@ KeyValues GroupDetails(const Group& group) {
     values.emplace_back("term", absl::StrFormat("%s .. %s", FormatTimeMs(charter.term_start_ms),
                                                 FormatTimeMs(charter.term_end_ms)));
   }
+  if (charter.review_ms != 0) values.emplace_back("review", FormatTimeMs(charter.review_ms));
+  std::vector<std::string> rules;
+  for (const DecisionRule& rule : charter.decision_rules) {
+    rules.push_back(absl::StrFormat("%s=%s%s", rule.decision_type, rule.process,
+                                    rule.member_acts_alone ? " (a member acts alone)" : ""));
+  }
+  values.emplace_back("decision_rules", rules.empty() ? "(defaults)" : absl::StrJoin(rules, ", "));
+  values.emplace_back("notice_days", Count(charter.withdrawal_notice_days));
   values.emplace_back("founder", group.founder);
   values.emplace_back("members", Count(group.members.size()));
   values.emplace_back("events", Count(group.event_count));
@@ -147,6 +156,7 @@ constexpr Property<DecisionRule> kDecisionRuleProperties[] = {
     {"quorum_bps", Of<&DecisionRule::quorum_bps>},
     {"voting_window_ms", Of<&DecisionRule::voting_window_ms>},
     {"coordinators_vote", Of<&DecisionRule::coordinators_vote>},
+    {"member_acts_alone", Of<&DecisionRule::member_acts_alone>},
 };
 
 }  // namespace

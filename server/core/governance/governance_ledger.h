@@ -126,6 +126,20 @@ class GovernanceLedger final : public Ledger {
                                                             const VerifiedEvent& e,
                                                             const GroupState& state) const;
 
+  // The charter in force for `e` (docs/PROTOCOL.md §5.6, "Charter amendments"): the charter of
+  // the AMEND_CHARTER proposal latest by (hlc, id) among those final and passed in `e`'s causal
+  // past, or the genesis charter when there is none. What every rule that reads the charter
+  // (decision rules at a proposal, notice days, standard rates, member_acts_alone) reads, so a
+  // record's verdict never depends on where a concurrent amendment sorts. A function of
+  // past(e): every node agrees.
+  const v1::Charter& CharterInPast(const VerifiedEvent& e, const GroupState& state) const;
+
+  // The charter in force after every event folded so far (what views show): the charter of the
+  // latest (hlc, id) AMEND_CHARTER proposal whose outcome is final and passed, or the genesis
+  // charter. `amended_by` (optional) receives that proposal's id, or nullopt for the genesis.
+  const v1::Charter& CurrentCharter(const GroupState& state,
+                                    std::optional<EventId>* amended_by = nullptr) const;
+
   // True when `key` is the invitee of a final, passed admission it has not accepted yet (it
   // may fetch the group to accept, docs/PROTOCOL.md §8.6).
   bool IsAdmittedInvitee(const OrgKey& key) const;
@@ -180,6 +194,9 @@ class GovernanceLedger final : public Ledger {
   std::map<EventId, ProposalState> proposals_;
   std::set<EventId> open_proposals_;                   // not final yet; evaluated in id order
   std::map<OrgKey, std::vector<EventId>> expulsions_;  // EXPEL proposals by target (an index)
+  // AMEND_CHARTER proposals ascending by (hlc, id): the order in which amendments supersede
+  // each other (an index).
+  std::vector<std::pair<Hlc, EventId>> amendments_;
   RemovalCuts found_cuts_;
 };
 
