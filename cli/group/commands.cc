@@ -240,7 +240,7 @@ std::vector<Command> GroupCommands() {
           .Write(),
       Command("group list", GroupListCommand)
           .Summary("List the groups this node holds")
-          .Details("CSV columns: group_id, name, kind, currency, members, events.")
+          .Details("CSV columns: group_id, name, kind, currency, members, events, status (active or dissolved).")
           .Example("constellation group list -o csv"),
       Command("group show", GroupShowCommand)
           .Summary("Show a group's charter, members and state hash")

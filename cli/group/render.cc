@@ -32,6 +32,12 @@ KeyValues GroupDetails(const Group& group) {
   }
   values.emplace_back("decision_rules", rules.empty() ? "(defaults)" : absl::StrJoin(rules, ", "));
   values.emplace_back("notice_days", Count(charter.withdrawal_notice_days));
+  if (!group.charter_amended_by.empty()) {
+    values.emplace_back("charter_amended_by", group.charter_amended_by);
+  }
+  values.emplace_back("status", group.dissolved_by.empty()
+                                    ? "active"
+                                    : "dissolved by proposal " + group.dissolved_by);
   values.emplace_back("founder", group.founder);
   values.emplace_back("members", Count(group.members.size()));
   values.emplace_back("events", Count(group.event_count));
@@ -47,6 +53,10 @@ constexpr Field<Group> kGroupColumns[] = {
     {"currency", [](const Group& group) { return group.charter.base_currency; }},
     {"members", [](const Group& group) { return Count(group.members.size()); }, kRightAligned},
     {"events", [](const Group& group) { return Count(group.event_count); }, kRightAligned},
+    {"status",
+     [](const Group& group) {
+       return std::string(group.dissolved_by.empty() ? "active" : "dissolved");
+     }},
 };
 
 constexpr Property<Group> kGroupProperties[] = {
@@ -70,6 +80,8 @@ constexpr Property<Group> kGroupProperties[] = {
     {"event_count", Of<&Group::event_count>},
     {"state_hash", Of<&Group::state_hash>},
     {"last", Of<&Group::last_hlc>},
+    {"charter_amended_by", Of<&Group::charter_amended_by>},
+    {"dissolved_by", Of<&Group::dissolved_by>},
 };
 
 constexpr Section<Group> kGroupSections[] = {

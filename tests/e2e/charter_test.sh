@@ -4,7 +4,8 @@
 # given; nothing changes until the decision is final and passed; then `group show` shows the
 # new charter and the node applies its rules (a campaign opened alone is refused once the
 # OPEN_CAMPAIGN rule needs a decision). Bad input is refused with the right exit code and
-# nothing is stored.
+# nothing is stored. Then the group dissolves by decision (PROTOCOL §5.6 "Dissolution"): every
+# view says so, and records that do not settle the group are refused.
 #   usage: charter_test.sh CONSTELLATIOND CONSTELLATION
 daemon="$1"
 cli="$2"
@@ -13,7 +14,8 @@ e2e_setup
 e2e_start_node node "Riverside Food Bank"
 e2e_use node
 
-group=$("$cli" group create --name "Northside Food Partnership" --currency EUR -o json | jq -r .group_id)
+group=$("$cli" group create --name "Northside Food Partnership" --currency EUR \
+  --rule dissolve=consent -o json | jq -r .group_id)
 expect_exit 0 "a member opens a campaign alone under the founding charter" -- \
   "$cli" campaign open --group "$group" --name "Winter appeal" --goal 1000 --currency EUR
 expect_exit 0 "group show lists the rules" -- "$cli" group show "$group"
@@ -25,8 +27,8 @@ expect_exit 3 "proposal create cannot carry a charter" -- \
   "$cli" proposal create --group "$group" --type amend_charter --title "New charter"
 expect_in "$work/err" "use 'constellation proposal amend-charter'" "create points to amend-charter"
 expect_exit 3 "removing a rule the charter does not have" -- \
-  "$cli" proposal amend-charter --group "$group" --remove-rule dissolve
-expect_in "$work/err" "the charter has no rule for dissolve" "--remove-rule names the rule"
+  "$cli" proposal amend-charter --group "$group" --remove-rule admit
+expect_in "$work/err" "the charter has no rule for admit" "--remove-rule names the rule"
 expect_exit 3 "an unknown kind" -- "$cli" proposal amend-charter --group "$group" --kind club
 expect_in "$work/err" "--kind 'club' must be partnership or collaboration" "--kind says what to fix"
 expect_exit 3 "an unknown decision process, refused by the node" -- \
@@ -60,5 +62,30 @@ expect_eq "$(jq -r .base_currency "$work/out")" "EUR" "the base currency is kept
 expect_exit 8 "a campaign opened alone is refused under the amended charter" -- \
   "$cli" campaign open --group "$group" --name "Spring appeal" --goal 500 --currency EUR
 expect_in "$work/err" "requires an OPEN_CAMPAIGN decision" "the refusal says what to do"
+
+# Dissolution.
+wait_final() {
+  local final=false
+  for _ in $(seq 1 300); do
+    final=$("$cli" proposal show --group "$group" --proposal "$1" -o json | jq -r .final)
+    [ "$final" = "true" ] && break
+    sleep 0.1
+  done
+  expect_eq "$final" "true" "$2 is final"
+}
+expect_exit 0 "propose dissolving" -- "$cli" proposal create --group "$group" --type dissolve \
+  --title "Wind down" --plan "Return what remains to the members pro rata" -o json
+dissolve=$(jq -r .proposal_id "$work/out")
+expect_eq "$("$cli" group show "$group" -o json | jq -r .dissolved_by)" "" "not dissolved while open"
+"$cli" proposal vote --group "$group" --proposal "$dissolve" --stance agree >/dev/null || fail "vote"
+wait_final "$dissolve" "the dissolution"
+expect_exit 0 "group show of a dissolved group" -- "$cli" group show "$group"
+expect_in "$work/out" "dissolved by proposal $dissolve" "group show says it is dissolved"
+expect_eq "$("$cli" group show "$group" -o json | jq -r .dissolved_by)" "$dissolve" "JSON dissolved_by"
+expect_eq "$("$cli" group list -o csv | grep "^$group," | cut -d, -f7)" "dissolved" "group list status"
+expect_exit 8 "a new campaign in a dissolved group" -- \
+  "$cli" campaign open --group "$group" --name "After the end" --goal 100 --currency EUR
+expect_in "$work/err" "is dissolved" "the refusal names the dissolution"
+expect_exit 0 "leaving a dissolved group is still possible" -- "$cli" member leave --group "$group"
 
 e2e_finish charter

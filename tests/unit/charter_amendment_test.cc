@@ -1,6 +1,7 @@
 // tests/unit/charter_amendment_test.cc
 //
-// Charter amendments (docs/PROTOCOL.md §5.6 "Charter amendments", issue 9): an AMEND_CHARTER
+// Charter amendments and dissolution (docs/PROTOCOL.md §5.6 "Charter amendments",
+// "Dissolution"; issue 9): an AMEND_CHARTER
 // proposal's charter is in force for an event once the proposal is final and passed in that
 // event's causal past; the rules in force decide how the rules change; a proposal keeps the
 // rule it was fixed with; of two amendments in force the later-proposed one wins; every rule
@@ -27,6 +28,10 @@ using ::constellation::testing::CampaignBody;
 using ::constellation::testing::HistoryBuilder;
 using ::constellation::testing::MakeDecisionRule;
 using ::constellation::testing::NoticeBody;
+using ::constellation::testing::PaymentBody;
+using ::constellation::testing::PledgeBody;
+using ::constellation::testing::TestTerms;
+using ::constellation::testing::WithdrawalBody;
 using ::constellation::testing::ProposalBody;
 using ::constellation::testing::StanceBody;
 using ::constellation::testing::TestCampaign;
@@ -239,6 +244,82 @@ TEST_F(CharterAmendmentTest, NoticeDaysAreThoseOfTheCharterInForce) {
   const MemberState& bea = g.state().roster().members().at(bea_.public_key());
   EXPECT_EQ(bea.status, MemberStatus::kNoticeGiven);
   EXPECT_EQ(bea.notice_effective_ms, notice.hlc.wall_ms + 30 * kDayMs);
+}
+
+// A charter that lets the group dissolve by consent (DISSOLVE has no default rule).
+v1::Charter DissolvableCharter() {
+  v1::Charter c = TestCharter();
+  *c.add_decision_rules() =
+      MakeDecisionRule(v1::DECISION_TYPE_DISSOLVE, v1::DECISION_PROCESS_CONSENT);
+  return c;
+}
+
+class DissolutionTest : public CharterAmendmentTest {
+ protected:
+  DissolutionTest() {
+    // The founding charter of the fixture has no DISSOLVE rule: amend it first.
+    const EventId amend = history_.Append(founder_, AmendBody(DissolvableCharter())).id;
+    Pass(amend);
+    campaign_ = history_.Append(founder_, CampaignBody(TestCampaign(10'000))).id;
+    pledge_ = history_.Append(bea_, PledgeBody(campaign_, TestTerms(4'000))).id;
+  }
+  EventId campaign_;
+  EventId pledge_;
+};
+
+TEST_F(DissolutionTest, AFinalPassedDissolutionAdmitsOnlyTheRecordsThatSettleTheGroup) {
+  const EventId dissolve = history_.Append(founder_, ProposalBody(v1::DECISION_TYPE_DISSOLVE)).id;
+  // Still open: a new campaign is fine.
+  const EventId while_open = history_.Append(cal_, CampaignBody(TestCampaign(2'000))).id;
+  Pass(dissolve);
+  const EventId new_campaign = history_.Append(cal_, CampaignBody(TestCampaign(3'000))).id;
+  const EventId new_pledge = history_.Append(cal_, PledgeBody(campaign_, TestTerms(500))).id;
+  const EventId new_proposal = history_.Append(bea_, ProposalBody(v1::DECISION_TYPE_ADOPT_STRATEGY)).id;
+  // Settling: the fiscal host records money received, a member leaves.
+  const EventId payment = history_.Append(founder_, PaymentBody(pledge_, 4'000)).id;
+  const EventId leave = history_.Append(cal_, WithdrawalBody()).id;
+
+  Group g = Fold();
+  EXPECT_EQ(RejectionOf(g, while_open), "");
+  for (const EventId& refused : {new_campaign, new_pledge, new_proposal}) {
+    EXPECT_THAT(RejectionOf(g, refused), HasSubstr("is dissolved")) << refused.ShortHex();
+    EXPECT_THAT(RejectionOf(g, refused), HasSubstr(dissolve.ShortHex()));
+  }
+  EXPECT_THAT(RejectionOf(g, new_campaign), HasSubstr("this campaign is not one"));
+  EXPECT_EQ(RejectionOf(g, payment), "");
+  EXPECT_EQ(RejectionOf(g, leave), "");
+  EXPECT_EQ(Governance(g.state()).DissolvedBy(), dissolve);
+  EXPECT_EQ(g.state().roster().members().at(cal_.public_key()).status, MemberStatus::kWithdrawn);
+}
+
+TEST_F(DissolutionTest, NotDissolvedUntilFinalAndPassed) {
+  const EventId dissolve = history_.Append(founder_, ProposalBody(v1::DECISION_TYPE_DISSOLVE)).id;
+  history_.Append(founder_, StanceBody(dissolve, kAgree));
+  history_.Append(bea_, StanceBody(dissolve, v1::STANCE_CHOICE_BLOCK, "we have pledges to honour"));
+  history_.Append(cal_, StanceBody(dissolve, kAgree));
+  for (const SigningKey* m : members_) history_.Append(*m, AcknowledgementBody({dissolve}));
+  const EventId campaign = history_.Append(cal_, CampaignBody(TestCampaign(3'000))).id;
+
+  Group g = Fold();
+  ASSERT_TRUE(Governance(g.state()).proposals().at(dissolve).outcome.final);
+  EXPECT_EQ(RejectionOf(g, campaign), "");
+  EXPECT_EQ(Governance(g.state()).DissolvedBy(), std::nullopt);
+}
+
+TEST_F(DissolutionTest, ARecordWhoseAuthorHadNotSeenTheDissolutionFinalKeepsItsEffect) {
+  const EventId dissolve = history_.Append(founder_, ProposalBody(v1::DECISION_TYPE_DISSOLVE)).id;
+  for (const SigningKey* m : members_) history_.Append(*m, StanceBody(dissolve, kAgree));
+  history_.Append(cal_, AcknowledgementBody({dissolve}));
+  history_.Append(founder_, AcknowledgementBody({dissolve}));
+  history_.Append(bea_, AcknowledgementBody({dissolve}));  // final here
+  const EventId unaware_1 = history_.AppendWithDeps(cal_, CampaignBody(TestCampaign(9'000)), {}).id;
+  const EventId unaware_2 = history_.AppendWithDeps(cal_, CampaignBody(TestCampaign(9'500)), {}).id;
+  const EventId aware = history_.Append(bea_, CampaignBody(TestCampaign(8'000))).id;
+
+  Group g = Fold();
+  EXPECT_EQ(RejectionOf(g, unaware_1), "");
+  EXPECT_EQ(RejectionOf(g, unaware_2), "");
+  EXPECT_THAT(RejectionOf(g, aware), HasSubstr("is dissolved"));
 }
 
 }  // namespace

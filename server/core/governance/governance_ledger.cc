@@ -9,6 +9,7 @@
 #include "server/base/limits.h"
 #include "server/base/status_macros.h"
 #include "server/core/fold/group_state.h"
+#include "server/core/fold/registry.h"
 
 namespace constellation::core {
 namespace {
@@ -177,6 +178,43 @@ absl::StatusOr<Electorate> GovernanceLedger::BuildElectorate(const v1::DecisionR
         rule.process() == v1::DECISION_PROCESS_LEAD_DECIDES ? "lead" : "member"));
   }
   return electorate;
+}
+
+bool SettlesDissolvedGroup(const v1::Event& event) {
+  switch (event.body_case()) {
+    case v1::Event::kProposal:
+      return event.proposal().decision_type() == v1::DECISION_TYPE_ALLOCATE_FUNDS ||
+             event.proposal().decision_type() == v1::DECISION_TYPE_WRITE_OFF;
+    case v1::Event::kStance:
+    case v1::Event::kProposalClose:
+    case v1::Event::kAcknowledgement:
+    case v1::Event::kMembershipNotice:
+    case v1::Event::kMembershipWithdrawal:
+    case v1::Event::kPaymentReceipt:
+    case v1::Event::kWriteOff:
+    case v1::Event::kPledgeCancellation:
+    case v1::Event::kPledgeCondition:
+    case v1::Event::kContributionReceipt:
+    case v1::Event::kDisbursement:
+    case v1::Event::kForkProof:
+      return true;
+    default:
+      return false;
+  }
+}
+
+absl::Status GovernanceLedger::CheckAnyRecord(const VerifiedEvent& e,
+                                              const GroupState& state) const {
+  if (dissolutions_.empty() || SettlesDissolvedGroup(e.event)) return absl::OkStatus();
+  const std::optional<EventId> dissolved_by = DissolvedInPast(e, state);
+  if (!dissolved_by.has_value()) return absl::OkStatus();
+  return absl::FailedPreconditionError(absl::StrFormat(
+      "group %s is dissolved (DISSOLVE proposal %s is final and passed): it accepts only the "
+      "records that settle it (payments, write-offs, fund receipts and disbursements, "
+      "ALLOCATE_FUNDS and WRITE_OFF decisions, stances, acknowledgements, leaving); this %s is "
+      "not one",
+      state.group().ShortHex(), dissolved_by->ShortHex(),
+      std::string(RecordName(e.event.body_case()))));
 }
 
 absl::Status GovernanceLedger::CheckProposal(const VerifiedEvent& e,
@@ -403,9 +441,11 @@ void GovernanceLedger::ApplyProposal(const VerifiedEvent& e, const GroupState& s
   if (body.has_admit()) p.target = *OrgKey::FromBytes(body.admit().card().key());
   if (body.has_expel()) p.target = *OrgKey::FromBytes(body.expel().member());
   if (p.type() == v1::DECISION_TYPE_EXPEL) expulsions_[*p.target].push_back(e.id);
-  if (p.type() == v1::DECISION_TYPE_AMEND_CHARTER) {
+  if (p.type() == v1::DECISION_TYPE_AMEND_CHARTER || p.type() == v1::DECISION_TYPE_DISSOLVE) {
+    std::vector<std::pair<Hlc, EventId>>& index =
+        p.type() == v1::DECISION_TYPE_DISSOLVE ? dissolutions_ : amendments_;
     const std::pair<Hlc, EventId> key{e.hlc, e.id};
-    amendments_.insert(std::upper_bound(amendments_.begin(), amendments_.end(), key), key);
+    index.insert(std::upper_bound(index.begin(), index.end(), key), key);
   }
   p.outcome = Evaluate(p, state);
   open_proposals_.insert(e.id);
@@ -650,6 +690,22 @@ const v1::Charter& GovernanceLedger::CurrentCharter(const GroupState& state,
   }
   if (amended_by != nullptr) *amended_by = std::nullopt;
   return state.roster().charter();
+}
+
+std::optional<EventId> GovernanceLedger::DissolvedInPast(const VerifiedEvent& e,
+                                                         const GroupState& state) const {
+  for (const auto& [hlc, id] : dissolutions_) {
+    if (FinalAndPassedInPast(proposals_.at(id), e, state)) return id;
+  }
+  return std::nullopt;
+}
+
+std::optional<EventId> GovernanceLedger::DissolvedBy() const {
+  for (const auto& [hlc, id] : dissolutions_) {
+    const ProposalOutcome& o = proposals_.at(id).outcome;
+    if (o.final && o.outcome == DecisionOutcome::kPassed) return id;
+  }
+  return std::nullopt;
 }
 
 bool GovernanceLedger::IsAdmittedInvitee(const OrgKey& key) const {

@@ -4,7 +4,9 @@
 //   * actions: propose a decision (adopt a strategy, open a campaign) with a default or near
 //     deadline; propose a charter amendment (the proposer's current charter with a changed
 //     rule: OPEN_CAMPAIGN alone or by decision, ADOPT_STRATEGY by consent or by majority,
-//     notice days), so that rules change while proposals are open; take a stance (agree, abstain, or disagree or block with a
+//     notice days, DISSOLVE by consent), so that rules change while proposals are open;
+//     rarely, propose dissolving the group (refused while the charter has no DISSOLVE rule);
+//     take a stance (agree, abstain, or disagree or block with a
 //     reason) on an open proposal of one's electorate; close one's own open proposal; and
 //     write something the core must refuse (a stance on a proposal that does not exist).
 //   * react: a node acknowledges the closed proposals it is due to (AcknowledgementsDue), so
@@ -21,6 +23,10 @@
 //     amendment" (once settled: the reference view's current charter is that of the final,
 //     passed AMEND_CHARTER proposal greatest by (hlc, id), recomputed here from the proposals,
 //     and every served node shows the same).
+//   * dissolution (PROTOCOL §5.6): "a dissolved group stays dissolved" (after every step, per
+//     honest node since its last crash) and, once settled, every served node shows the group
+//     dissolved by the same proposal; and no record that does not settle it has effect when
+//     its author had seen the dissolution final (the reference view's records, judged again).
 // Known core issues (docs/RELIABILITY.md, "Deterministic simulation"): invariant 4 fails when
 // an expulsion's retroactive removal cut (DESIGN §3: a removed member's records concurrent
 // with its removal are dropped) reaches records that some node had already counted in a final
@@ -60,6 +66,7 @@
 
 #include "server/base/status_macros.h"
 #include "server/core/crypto.h"
+#include "server/core/fold/registry.h"
 #include "server/core/governance/governance_ledger.h"
 #include "tests/sim/domains/sim_domain.h"
 #include "tests/testing/event_factory.h"
@@ -78,6 +85,7 @@ constexpr uint32_t kStanceWeight = 1'980;
 constexpr uint32_t kCloseWeight = 240;
 constexpr uint32_t kProposeWeight = 400;
 constexpr uint32_t kAmendWeight = 80;
+constexpr uint32_t kDissolveWeight = 6;
 constexpr uint32_t kRefusedWeight = 90;
 
 // ---- Actions ----
@@ -106,7 +114,7 @@ void ProposeCharterAmendment(SimWorld& w, const Member& m) {
     *rules->Add() = rule;
   };
   std::string change;
-  switch (w.random().Below(3)) {
+  switch (w.random().Below(4)) {
     case 0: {
       v1::DecisionRule rule =
           MakeDecisionRule(v1::DECISION_TYPE_OPEN_CAMPAIGN, v1::DECISION_PROCESS_CONSENT);
@@ -123,6 +131,10 @@ void ProposeCharterAmendment(SimWorld& w, const Member& m) {
       change = majority ? "adopt strategies by majority" : "adopt strategies by consent";
       break;
     }
+    case 2:
+      set_rule(MakeDecisionRule(v1::DECISION_TYPE_DISSOLVE, v1::DECISION_PROCESS_CONSENT));
+      change = "dissolve by consent";
+      break;
     default:
       charter.set_withdrawal_notice_days(static_cast<uint32_t>(w.random().Below(3)));
       change = absl::StrFormat("%d days of notice", charter.withdrawal_notice_days());
@@ -130,6 +142,12 @@ void ProposeCharterAmendment(SimWorld& w, const Member& m) {
   v1::Event body = ProposalBody(v1::DECISION_TYPE_AMEND_CHARTER, DrawDeadlineMs(w, m));
   *body.mutable_proposal()->mutable_charter() = std::move(charter);
   w.Write(m.node, m.group, body, absl::StrFormat("propose a charter amendment: %s", change));
+}
+
+void ProposeDissolution(SimWorld& w, const Member& m) {
+  v1::Event body = ProposalBody(v1::DECISION_TYPE_DISSOLVE, DrawDeadlineMs(w, m));
+  body.mutable_proposal()->set_dissolution_plan("return what remains pro rata");
+  w.Write(m.node, m.group, body, "propose dissolving the group");
 }
 
 void TakeStance(SimWorld& w, const Member& m) {
@@ -621,6 +639,41 @@ class FixedRules {
   std::set<core::GroupId> forked_;
 };
 
+// "A dissolved group stays dissolved", on every honest node since its last crash.
+class DissolutionsStay {
+ public:
+  absl::Status Check(SimWorld& w) {
+    if (seen_.empty()) {
+      seen_.resize(w.node_count());
+      crashes_.resize(w.node_count(), 0);
+    }
+    for (int i = 0; i < w.node_count(); ++i) {
+      if (!w.node(i).up() || !w.honest(i)) continue;
+      if (crashes_[i] != w.crash_count(i)) {
+        seen_[i].clear();
+        crashes_[i] = w.crash_count(i);
+      }
+      for (const auto& [group_id, group] : w.node(i).state().groups()) {
+        if (!group->forks().empty()) continue;  // a freeze may undo finality (known issue D)
+        const bool dissolved = Governance(group->state()).DissolvedBy().has_value();
+        if (dissolved) {
+          seen_[i].insert(group_id);
+        } else if (seen_[i].contains(group_id)) {
+          return absl::InternalError(absl::StrFormat(
+              "a dissolved group stays dissolved: node %d showed group %s dissolved and now "
+              "does not",
+              i, group_id.ShortHex()));
+        }
+      }
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  std::vector<std::set<core::GroupId>> seen_;
+  std::vector<uint64_t> crashes_;
+};
+
 // "The current charter is the latest passed amendment", once settled.
 absl::Status CheckCurrentCharter(SimWorld& w) {
   for (const core::GroupId& g : w.groups()) {
@@ -656,6 +709,32 @@ absl::Status CheckCurrentCharter(SimWorld& w) {
             want->ShortHex()));
       }
     }
+    const std::optional<core::EventId> dissolved_by = Governance(state).DissolvedBy();
+    // A node that forgot a fork (a crash before it stored the proof) folds the forked author's
+    // events until the proof reaches it again: nodes may then disagree (known issue D).
+    if (!group->forks().empty()) continue;
+    // Judged again at the end (a function of each record's causal past, so the same as when
+    // it was folded): no record with effect that does not settle the group had seen it
+    // dissolved.
+    absl::Status unsettling = absl::OkStatus();
+    if (dissolved_by.has_value()) {
+      group->ForEachInOrder(0, [&](uint64_t, const core::VerifiedEvent& e) {
+        if (e.is_genesis() || core::SettlesDissolvedGroup(e.event) ||
+            group->NoEffectReason(e.id).has_value()) {
+          return true;
+        }
+        if (std::optional<core::EventId> d = Governance(state).DissolvedInPast(e, state)) {
+          unsettling = absl::InternalError(absl::StrFormat(
+              "no record has effect in a dissolved group unless it settles it: %s %s of group "
+              "%s took effect though dissolution %s was final and passed in its past",
+              std::string(core::RecordName(e.event.body_case())), e.id.ShortHex(), g.ShortHex(),
+              d->ShortHex()));
+          return false;
+        }
+        return true;
+      });
+      CONSTELLATION_RETURN_IF_ERROR(unsettling);
+    }
     for (int i = 0; i < w.node_count(); ++i) {
       if (!w.node(i).up() || !w.honest(i)) continue;
       const core::Group* mine = w.node(i).state().FindGroup(g);
@@ -669,6 +748,13 @@ absl::Status CheckCurrentCharter(SimWorld& w) {
             i, g.ShortHex(), theirs ? theirs->ShortHex() : "none",
             amended_by ? amended_by->ShortHex() : "none"));
       }
+      const std::optional<core::EventId> their_dissolution = Governance(mine->state()).DissolvedBy();
+      if (their_dissolution != dissolved_by) {
+        return absl::InternalError(absl::StrFormat(
+            "dissolution agrees: node %d shows group %s dissolved by %s, the reference view by %s",
+            i, g.ShortHex(), their_dissolution ? their_dissolution->ShortHex() : "none",
+            dissolved_by ? dissolved_by->ShortHex() : "none"));
+      }
     }
   }
   return absl::OkStatus();
@@ -680,6 +766,7 @@ SimDomain GovernanceDomain() {
   using When = SimInvariant::When;
   auto final_outcomes = std::make_shared<FinalOutcomes>();
   auto fixed_rules = std::make_shared<FixedRules>();
+  auto dissolutions = std::make_shared<DissolutionsStay>();
   return SimDomain{
       .name = "governance",
       .actions =
@@ -689,6 +776,7 @@ SimDomain GovernanceDomain() {
               MemberAction("propose a decision", kProposeWeight, Propose),
               MemberAction("propose a charter amendment", kAmendWeight,
                            ProposeCharterAmendment),
+              MemberAction("propose dissolving the group", kDissolveWeight, ProposeDissolution),
               MemberAction("stance on an unknown proposal", kRefusedWeight,
                            StanceOnUnknownProposal),
           },
@@ -707,6 +795,9 @@ SimDomain GovernanceDomain() {
               {.name = "the current charter is the latest passed amendment",
                .when = When::kSettled,
                .check = CheckCurrentCharter},
+              {.name = "a dissolved group stays dissolved",
+               .when = When::kEveryStep,
+               .check = [dissolutions](SimWorld& w) { return dissolutions->Check(w); }},
           },
       .known_issues = {std::begin(kKnownIssueLabels), std::end(kKnownIssueLabels)},
   };
