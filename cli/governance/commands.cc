@@ -14,6 +14,7 @@
 #include <absl/strings/str_join.h>
 #include <absl/time/clock.h>
 
+#include "cli/args.h"
 #include "cli/governance/render.h"
 #include "cli/group/commands.h"
 #include "cli/render.h"
@@ -232,6 +233,36 @@ absl::StatusOr<Output> ProposalListCommand(const Invocation& inv, CommandContext
 absl::StatusOr<Output> ProposalShowCommand(const Invocation& inv, CommandContext& context) {
   return context.ReadCallAsOf(AsOfMs(inv), &Client::GetProposal, kProposalFormat, inv.Get("group"),
                               inv.Get("proposal"));
+}
+
+// `proposal wait`: polls the proposal until its outcome is final, then shows it as `proposal
+// show` does; kDeadlineExceeded after --for.
+absl::StatusOr<Output> ProposalWaitCommand(const Invocation& inv, CommandContext& context) {
+  absl::StatusOr<absl::Duration> limit =
+      inv.Has("for") ? ParseTimeout(inv.Get("for")) : absl::StatusOr<absl::Duration>(absl::Minutes(2));
+  if (!limit.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("--for: %s", std::string(limit.status().message())));
+  }
+  const absl::Time deadline = absl::Now() + *limit;
+  const std::string group = inv.Get("group");
+  const std::string proposal = inv.Get("proposal");
+  return context.Read(
+      [&](Client& client) -> absl::StatusOr<Proposal> {
+        while (true) {
+          absl::StatusOr<Proposal> p = client.GetProposal(group, proposal);
+          if (!p.ok() || p->final) return p;
+          if (absl::Now() >= deadline) {
+            return absl::DeadlineExceededError(absl::StrFormat(
+                "proposal %s is not final after %s (outcome so far: %s); see who it waits for "
+                "with 'constellation proposal show --group %s --proposal %s'",
+                ShortId(p->proposal_id), absl::FormatDuration(*limit), p->outcome, group,
+                proposal));
+          }
+          absl::SleepFor(absl::Milliseconds(200));
+        }
+      },
+      kProposalFormat);
 }
 
 absl::StatusOr<Output> ProposalVoteCommand(const Invocation& inv, CommandContext& context) {
@@ -483,6 +514,17 @@ std::vector<Command> GovernanceCommands() {
               "after the close (DESIGN §3). JSON keys: proposal_id, ..., outcome, outcome_text, "
               "provisional, closed, final, tally, electorate, missing_stances, effect_applied.")
           .Example("constellation proposal show --group $GROUP --proposal $PROPOSAL"),
+      Command("proposal wait", ProposalWaitCommand)
+          .Summary("Wait until a proposal's outcome is final, then show it")
+          .Flag(GroupFlag())
+          .Flag(ProposalFlag())
+          .Optional("--for DURATION", "give up after this long, e.g. 30s, 5m (default 2m)")
+          .Details("Polls the node until every eligible member's node has written an event after "
+                   "the close (nodes acknowledge by themselves within seconds once the proposal "
+                   "closes), then prints what 'proposal show' prints. Exit 11 (deadline "
+                   "exceeded) if it is still not final after --for: usually a vote is missing "
+                   "or a member's node is down.")
+          .Example("constellation proposal wait --group $GROUP --proposal $PROPOSAL --for 1m"),
       Command("proposal vote", ProposalVoteCommand)
           .Summary("Record this org's stance on a proposal (revisable until the close)")
           .Flag(GroupFlag())

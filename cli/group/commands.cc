@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <ostream>
+#include <set>
 
 #include <absl/strings/numbers.h>
 #include <absl/strings/str_format.h>
@@ -32,6 +33,7 @@ absl::Status ApplyCharterFlags(const Invocation& inv, CharterInput* charter) {
   }
   // --rule TYPE=PROCESS: the decision rule of TYPE (the node validates the names); it replaces
   // the charter's rule for TYPE, if any.
+  std::set<std::string> ruled;
   for (const std::string& rule : inv.GetAll("rule")) {
     const size_t equals = rule.find('=');
     if (equals == std::string::npos || equals == 0 || equals + 1 == rule.size()) {
@@ -41,6 +43,11 @@ absl::Status ApplyCharterFlags(const Invocation& inv, CharterInput* charter) {
     DecisionRule r;
     r.decision_type = rule.substr(0, equals);
     r.process = rule.substr(equals + 1);
+    if (!ruled.insert(r.decision_type).second) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "--rule gives two rules for %s; a charter has one rule per decision type",
+          r.decision_type));
+    }
     std::erase_if(charter->decision_rules, [&r](const DecisionRule& old) {
       return old.decision_type == r.decision_type;
     });
@@ -48,6 +55,7 @@ absl::Status ApplyCharterFlags(const Invocation& inv, CharterInput* charter) {
   }
   // --standard-rate KIND:UNIT=AMOUNT, in the base currency (docs/PROTOCOL.md §5.10); it replaces
   // the charter's rate for (KIND, UNIT), if any.
+  std::set<std::string> rated;
   for (const std::string& text : inv.GetAll("standard-rate")) {
     const size_t colon = text.find(':');
     const size_t equals = text.find('=', colon == std::string::npos ? 0 : colon);
@@ -62,6 +70,12 @@ absl::Status ApplyCharterFlags(const Invocation& inv, CharterInput* charter) {
     if (!amount.ok()) return amount.status();
     StandardRate rate{text.substr(0, colon), text.substr(colon + 1, equals - colon - 1),
                       Money{*amount, charter->base_currency}};
+    if (!rated.insert(rate.kind + ":" + rate.unit).second) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "--standard-rate gives two rates for %s per '%s'; a charter has one rate per kind and "
+          "unit",
+          rate.kind, rate.unit));
+    }
     std::erase_if(charter->standard_rates, [&rate](const StandardRate& old) {
       return old.kind == rate.kind && old.unit == rate.unit;
     });

@@ -44,14 +44,14 @@ expect_eq "$("$cli" proposal show --group "$group" --proposal "$proposal" -o jso
 expect_eq "$("$cli" group show "$group" -o json | jq -r .withdrawal_notice_days)" "0" \
   "not in force while open"
 
+expect_exit 11 "waiting for an open proposal gives up after --for" -- \
+  "$cli" proposal wait --group "$group" --proposal "$proposal" --for 1s
+expect_in "$work/err" "is not final after 1s" "proposal wait says it gave up"
 "$cli" proposal vote --group "$group" --proposal "$proposal" --stance agree >/dev/null || fail "vote"
-final=false
-for _ in $(seq 1 300); do
-  final=$("$cli" proposal show --group "$group" --proposal "$proposal" -o json | jq -r .final)
-  [ "$final" = "true" ] && break
-  sleep 0.1
-done
-expect_eq "$final" "true" "the amendment is final (the node acknowledged its close)"
+expect_exit 0 "proposal wait returns once final" -- \
+  "$cli" proposal wait --group "$group" --proposal "$proposal" --for 60s -o json
+expect_eq "$(jq -r .final "$work/out")" "true" "the amendment is final (the node acknowledged its close)"
+expect_eq "$(jq -r .outcome "$work/out")" "passed" "the amendment passed"
 
 expect_exit 0 "group show after the amendment" -- "$cli" group show "$group" -o json
 expect_eq "$(jq -r .withdrawal_notice_days "$work/out")" "30" "notice days amended"
@@ -64,21 +64,13 @@ expect_exit 8 "a campaign opened alone is refused under the amended charter" -- 
 expect_in "$work/err" "requires an OPEN_CAMPAIGN decision" "the refusal says what to do"
 
 # Dissolution.
-wait_final() {
-  local final=false
-  for _ in $(seq 1 300); do
-    final=$("$cli" proposal show --group "$group" --proposal "$1" -o json | jq -r .final)
-    [ "$final" = "true" ] && break
-    sleep 0.1
-  done
-  expect_eq "$final" "true" "$2 is final"
-}
 expect_exit 0 "propose dissolving" -- "$cli" proposal create --group "$group" --type dissolve \
   --title "Wind down" --plan "Return what remains to the members pro rata" -o json
 dissolve=$(jq -r .proposal_id "$work/out")
 expect_eq "$("$cli" group show "$group" -o json | jq -r .dissolved_by)" "" "not dissolved while open"
 "$cli" proposal vote --group "$group" --proposal "$dissolve" --stance agree >/dev/null || fail "vote"
-wait_final "$dissolve" "the dissolution"
+expect_exit 0 "the dissolution is final" -- \
+  "$cli" proposal wait --group "$group" --proposal "$dissolve" --for 60s
 expect_exit 0 "group show of a dissolved group" -- "$cli" group show "$group"
 expect_in "$work/out" "dissolved by proposal $dissolve" "group show says it is dissolved"
 expect_eq "$("$cli" group show "$group" -o json | jq -r .dissolved_by)" "$dissolve" "JSON dissolved_by"
