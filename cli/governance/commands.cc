@@ -14,6 +14,7 @@
 #include <absl/strings/str_join.h>
 #include <absl/time/clock.h>
 
+#include "cli/args.h"
 #include "cli/governance/render.h"
 #include "cli/group/commands.h"
 #include "cli/render.h"
@@ -27,7 +28,7 @@ constexpr const char* kSegments[] = {"strategic", "funder", "advisor", "contract
 constexpr const char* kStances[] = {"agree", "abstain", "disagree", "block"};
 // Decision types `proposal create` accepts: those without a required payload.
 constexpr const char* kPlainTypes[] = {"adopt_strategy", "allocate_funds", "open_campaign",
-                                       "amend_charter",  "write_off",      "dissolve"};
+                                       "write_off", "dissolve"};
 
 absl::Status CheckOneOf(const std::string& flag, const std::string& value,
                         std::span<const char* const> accepted) {
@@ -134,6 +135,49 @@ absl::StatusOr<Output> ProposalExpelCommand(const Invocation& inv, CommandContex
   return Propose(inv, context, spec);
 }
 
+// `proposal amend-charter`: the group's current charter with the flags' changes, proposed as an
+// AMEND_CHARTER decision (docs/PROTOCOL.md §5.6, "Charter amendments").
+absl::StatusOr<Output> ProposalAmendCharterCommand(const Invocation& inv, CommandContext& context) {
+  absl::StatusOr<Client*> client = context.client();
+  if (!client.ok()) return client.status();
+  absl::StatusOr<Group> group = (*client)->GetGroup(inv.Get("group"));
+  if (!group.ok()) return group.status();
+  CharterInput charter = group->charter;
+  absl::Status status = ApplyCharterFlags(inv, &charter);
+  if (!status.ok()) return status;
+  for (const std::string& type : inv.GetAll("remove-rule")) {
+    const size_t removed = std::erase_if(charter.decision_rules, [&type](const DecisionRule& r) {
+      return r.decision_type == type;
+    });
+    if (removed == 0) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "--remove-rule %s: the charter has no rule for %s (see 'constellation group show')",
+          type, type));
+    }
+  }
+  if (inv.Has("notice-days") &&
+      !absl::SimpleAtoi(inv.Get("notice-days"), &charter.withdrawal_notice_days)) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "--notice-days '%s' must be a whole number of days >= 0", inv.Get("notice-days")));
+  }
+  if (inv.Has("review")) {
+    absl::StatusOr<uint64_t> review_ms = ParseDateMs(inv.Get("review"), "review");
+    if (!review_ms.ok()) return review_ms.status();
+    charter.review_ms = *review_ms;
+  }
+  if (inv.Has("term-end")) {
+    absl::StatusOr<uint64_t> term_end_ms = ParseDateMs(inv.Get("term-end"), "term-end");
+    if (!term_end_ms.ok()) return term_end_ms.status();
+    charter.term_end_ms = *term_end_ms;
+  }
+  ProposalSpec spec;
+  spec.decision_type = "amend_charter";
+  status = ApplyCommonFlags(inv, absl::StrFormat("Amend the charter of %s", charter.name), &spec);
+  if (!status.ok()) return status;
+  spec.charter = std::move(charter);
+  return Propose(inv, context, spec);
+}
+
 absl::StatusOr<Output> ProposalCreateCommand(const Invocation& inv, CommandContext& context) {
   ProposalSpec spec;
   spec.decision_type = inv.Get("type");
@@ -141,6 +185,11 @@ absl::StatusOr<Output> ProposalCreateCommand(const Invocation& inv, CommandConte
     return absl::InvalidArgumentError(
         absl::StrFormat("--type %s needs a payload: use 'constellation proposal %s'",
                         spec.decision_type, spec.decision_type));
+  }
+  if (spec.decision_type == "amend_charter") {
+    return absl::InvalidArgumentError(
+        "--type amend_charter needs the new charter: use 'constellation proposal amend-charter' "
+        "with the changes as flags");
   }
   if (spec.decision_type == "open_campaign" || spec.decision_type == "write_off") {
     return absl::InvalidArgumentError(absl::StrFormat(
@@ -184,6 +233,36 @@ absl::StatusOr<Output> ProposalListCommand(const Invocation& inv, CommandContext
 absl::StatusOr<Output> ProposalShowCommand(const Invocation& inv, CommandContext& context) {
   return context.ReadCallAsOf(AsOfMs(inv), &Client::GetProposal, kProposalFormat, inv.Get("group"),
                               inv.Get("proposal"));
+}
+
+// `proposal wait`: polls the proposal until its outcome is final, then shows it as `proposal
+// show` does; kDeadlineExceeded after --for.
+absl::StatusOr<Output> ProposalWaitCommand(const Invocation& inv, CommandContext& context) {
+  absl::StatusOr<absl::Duration> limit =
+      inv.Has("for") ? ParseTimeout(inv.Get("for")) : absl::StatusOr<absl::Duration>(absl::Minutes(2));
+  if (!limit.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("--for: %s", std::string(limit.status().message())));
+  }
+  const absl::Time deadline = absl::Now() + *limit;
+  const std::string group = inv.Get("group");
+  const std::string proposal = inv.Get("proposal");
+  return context.Read(
+      [&](Client& client) -> absl::StatusOr<Proposal> {
+        while (true) {
+          absl::StatusOr<Proposal> p = client.GetProposal(group, proposal);
+          if (!p.ok() || p->final) return p;
+          if (absl::Now() >= deadline) {
+            return absl::DeadlineExceededError(absl::StrFormat(
+                "proposal %s is not final after %s (outcome so far: %s); see who it waits for "
+                "with 'constellation proposal show --group %s --proposal %s'",
+                ShortId(p->proposal_id), absl::FormatDuration(*limit), p->outcome, group,
+                proposal));
+          }
+          absl::SleepFor(absl::Milliseconds(200));
+        }
+      },
+      kProposalFormat);
 }
 
 absl::StatusOr<Output> ProposalVoteCommand(const Invocation& inv, CommandContext& context) {
@@ -371,19 +450,48 @@ std::vector<Command> GovernanceCommands() {
           .Example("constellation proposal expel --group $GROUP --member $KEY --reason 'left the "
                    "region'")
           .Write(),
+      Command("proposal amend-charter", ProposalAmendCharterCommand)
+          .Summary("Propose amending the charter: the current charter with the changes given")
+          .Flag(GroupFlag())
+          .Optional("--title TEXT", "what is decided, one line (default: Amend the charter of NAME)")
+          .Flag(TextFlag())
+          .Flag(DeadlineFlag())
+          .Optional("--name NAME", "the group's new name")
+          .Optional("--agenda TEXT", "the new common agenda")
+          .Optional("--kind KIND", "partnership | collaboration")
+          .Optional("--currency CODE", "the new base currency")
+          .Repeated("--rule TYPE=PROCESS",
+                    "set how TYPE is decided, e.g. allocate_funds=majority (replaces its rule)")
+          .Repeated("--remove-rule TYPE", "drop TYPE's rule (TYPE then uses its default, if any)")
+          .Repeated("--standard-rate KIND:UNIT=AMOUNT",
+                    "set a standard rate for in-kind contributions, in the base currency")
+          .Optional("--benefit-basis BASIS", "equal | contributed_value")
+          .Optional("--notice-days N", "days of notice a withdrawing member gives")
+          .Optional("--review DATE", "the charter's next review date, e.g. 2027-06-30")
+          .Optional("--term-end DATE", "the end of the group's term")
+          .Details(std::string("Reads the group's current charter, applies the changes and "
+                               "proposes the whole new charter (AMEND_CHARTER). It is decided "
+                               "by the AMEND_CHARTER rule in force (default: consensus, quorum "
+                               "2/3) and takes effect once final and passed: from then on, "
+                               "events whose authors have seen it final follow it; proposals "
+                               "already open keep the rule they were made with. ") +
+                   kProposalWriteDetails)
+          .Example("constellation proposal amend-charter --group $GROUP --rule "
+                   "allocate_funds=majority --notice-days 30")
+          .Write(),
       Command("proposal create", ProposalCreateCommand)
           .Summary("Propose a decision of a type without a required payload")
           .Flag(GroupFlag())
           .Required("--type TYPE",
-                    "adopt_strategy | allocate_funds | open_campaign | amend_charter | write_off | "
-                    "dissolve")
+                    "adopt_strategy | allocate_funds | open_campaign | write_off | dissolve")
           .Required("--title TEXT", "what is decided, one line")
           .Flag(TextFlag())
           .Flag(DeadlineFlag())
           .Optional("--strategy-version ID", "adopt_strategy: the strategy version to adopt")
           .Optional("--plan TEXT", "dissolve: the dissolution plan")
-          .Details(std::string("Recorded and decided like any proposal; effects of these types are "
-                               "not applied by the node yet. ") +
+          .Details(std::string("Recorded and decided like any proposal; the effects of "
+                               "adopt_strategy and dissolve are not applied by the node yet "
+                               "(amend the charter with 'proposal amend-charter'). ") +
                    kProposalWriteDetails)
           .Example("constellation proposal create --group $GROUP --type dissolve --title 'Wind "
                    "down' --plan 'return pooled funds pro rata'")
@@ -406,6 +514,17 @@ std::vector<Command> GovernanceCommands() {
               "after the close (DESIGN §3). JSON keys: proposal_id, ..., outcome, outcome_text, "
               "provisional, closed, final, tally, electorate, missing_stances, effect_applied.")
           .Example("constellation proposal show --group $GROUP --proposal $PROPOSAL"),
+      Command("proposal wait", ProposalWaitCommand)
+          .Summary("Wait until a proposal's outcome is final, then show it")
+          .Flag(GroupFlag())
+          .Flag(ProposalFlag())
+          .Optional("--for DURATION", "give up after this long, e.g. 30s, 5m (default 2m)")
+          .Details("Polls the node until every eligible member's node has written an event after "
+                   "the close (nodes acknowledge by themselves within seconds once the proposal "
+                   "closes), then prints what 'proposal show' prints. Exit 11 (deadline "
+                   "exceeded) if it is still not final after --for: usually a vote is missing "
+                   "or a member's node is down.")
+          .Example("constellation proposal wait --group $GROUP --proposal $PROPOSAL --for 1m"),
       Command("proposal vote", ProposalVoteCommand)
           .Summary("Record this org's stance on a proposal (revisable until the close)")
           .Flag(GroupFlag())

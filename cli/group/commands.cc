@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <ostream>
+#include <set>
 
 #include <absl/strings/numbers.h>
 #include <absl/strings/str_format.h>
@@ -13,25 +14,26 @@
 #include "cli/values.h"
 
 namespace constellation::cli {
-namespace {
 
-absl::StatusOr<Output> GroupCreateCommand(const Invocation& inv, CommandContext& context) {
-  CharterInput charter;
-  charter.name = inv.Get("name");
-  charter.common_agenda = inv.Get("agenda");
-  charter.kind = inv.Has("kind") ? inv.Get("kind") : "partnership";
-  if (charter.kind != "partnership" && charter.kind != "collaboration") {
+absl::Status ApplyCharterFlags(const Invocation& inv, CharterInput* charter) {
+  if (inv.Has("name")) charter->name = inv.Get("name");
+  if (inv.Has("agenda")) charter->common_agenda = inv.Get("agenda");
+  if (inv.Has("kind")) charter->kind = inv.Get("kind");
+  if (charter->kind != "partnership" && charter->kind != "collaboration") {
     return absl::InvalidArgumentError(
-        absl::StrFormat("--kind '%s' must be partnership or collaboration", charter.kind));
+        absl::StrFormat("--kind '%s' must be partnership or collaboration", charter->kind));
   }
-  charter.base_currency = inv.Get("currency");
-  if (!charter.base_currency.empty() && !IsKnownCurrency(charter.base_currency)) {
-    return absl::InvalidArgumentError(
-        absl::StrFormat("--currency '%s' is not an ISO-4217 code (use upper case, e.g. EUR)",
-                        charter.base_currency));
+  if (inv.Has("currency")) {
+    charter->base_currency = inv.Get("currency");
+    if (!IsKnownCurrency(charter->base_currency)) {
+      return absl::InvalidArgumentError(
+          absl::StrFormat("--currency '%s' is not an ISO-4217 code (use upper case, e.g. EUR)",
+                          charter->base_currency));
+    }
   }
-  charter.founder.name = inv.Get("founder-name");
-  // --rule TYPE=PROCESS: a decision rule of the charter (the node validates the names).
+  // --rule TYPE=PROCESS: the decision rule of TYPE (the node validates the names); it replaces
+  // the charter's rule for TYPE, if any.
+  std::set<std::string> ruled;
   for (const std::string& rule : inv.GetAll("rule")) {
     const size_t equals = rule.find('=');
     if (equals == std::string::npos || equals == 0 || equals + 1 == rule.size()) {
@@ -41,26 +43,56 @@ absl::StatusOr<Output> GroupCreateCommand(const Invocation& inv, CommandContext&
     DecisionRule r;
     r.decision_type = rule.substr(0, equals);
     r.process = rule.substr(equals + 1);
-    charter.decision_rules.push_back(r);
+    if (!ruled.insert(r.decision_type).second) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "--rule gives two rules for %s; a charter has one rule per decision type",
+          r.decision_type));
+    }
+    std::erase_if(charter->decision_rules, [&r](const DecisionRule& old) {
+      return old.decision_type == r.decision_type;
+    });
+    charter->decision_rules.push_back(r);
   }
-  // --standard-rate KIND:UNIT=AMOUNT, in the base currency (docs/PROTOCOL.md §5.10).
+  // --standard-rate KIND:UNIT=AMOUNT, in the base currency (docs/PROTOCOL.md §5.10); it replaces
+  // the charter's rate for (KIND, UNIT), if any.
+  std::set<std::string> rated;
   for (const std::string& text : inv.GetAll("standard-rate")) {
     const size_t colon = text.find(':');
     const size_t equals = text.find('=', colon == std::string::npos ? 0 : colon);
     if (colon == std::string::npos || equals == std::string::npos ||
-        charter.base_currency.empty()) {
+        charter->base_currency.empty()) {
       return absl::InvalidArgumentError(absl::StrFormat(
           "--standard-rate '%s' must be KIND:UNIT=AMOUNT, e.g. staff_time:hour=85.00, with "
           "--currency for the amount",
           text));
     }
-    absl::StatusOr<int64_t> amount = ParseAmount(text.substr(equals + 1), charter.base_currency);
+    absl::StatusOr<int64_t> amount = ParseAmount(text.substr(equals + 1), charter->base_currency);
     if (!amount.ok()) return amount.status();
-    charter.standard_rates.push_back(StandardRate{text.substr(0, colon),
-                                                  text.substr(colon + 1, equals - colon - 1),
-                                                  Money{*amount, charter.base_currency}});
+    StandardRate rate{text.substr(0, colon), text.substr(colon + 1, equals - colon - 1),
+                      Money{*amount, charter->base_currency}};
+    if (!rated.insert(rate.kind + ":" + rate.unit).second) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "--standard-rate gives two rates for %s per '%s'; a charter has one rate per kind and "
+          "unit",
+          rate.kind, rate.unit));
+    }
+    std::erase_if(charter->standard_rates, [&rate](const StandardRate& old) {
+      return old.kind == rate.kind && old.unit == rate.unit;
+    });
+    charter->standard_rates.push_back(std::move(rate));
   }
-  charter.benefit_share_basis = inv.Get("benefit-basis");
+  if (inv.Has("benefit-basis")) charter->benefit_share_basis = inv.Get("benefit-basis");
+  return absl::OkStatus();
+}
+
+namespace {
+
+absl::StatusOr<Output> GroupCreateCommand(const Invocation& inv, CommandContext& context) {
+  CharterInput charter;
+  charter.kind = "partnership";
+  charter.founder.name = inv.Get("founder-name");
+  absl::Status status = ApplyCharterFlags(inv, &charter);
+  if (!status.ok()) return status;
   // The default charter lets a member open a campaign alone (docs/PROTOCOL.md §5.11.1) unless
   // --rule says how OPEN_CAMPAIGN is decided; without such a rule a campaign needs a decision.
   const bool open_campaign_ruled =
@@ -222,7 +254,7 @@ std::vector<Command> GroupCommands() {
           .Write(),
       Command("group list", GroupListCommand)
           .Summary("List the groups this node holds")
-          .Details("CSV columns: group_id, name, kind, currency, members, events.")
+          .Details("CSV columns: group_id, name, kind, currency, members, events, status (active or dissolved).")
           .Example("constellation group list -o csv"),
       Command("group show", GroupShowCommand)
           .Summary("Show a group's charter, members and state hash")

@@ -17,6 +17,13 @@ namespace constellation::cli {
 
 std::vector<Command> GroupCommands();
 
+// Applies to `charter` the charter flags `inv` has (those of `group create`): --name, --agenda,
+// --kind (checked: partnership | collaboration), --currency (checked: ISO-4217), --rule
+// TYPE=PROCESS (replaces TYPE's rule), --standard-rate KIND:UNIT=AMOUNT (replaces that rate; in
+// the charter's base currency), --benefit-basis. kInvalidArgument names the flag. Shared by
+// `group create` and `proposal amend-charter` (which starts from the current charter).
+absl::Status ApplyCharterFlags(const Invocation& inv, CharterInput* charter);
+
 // The hint of every `member` command after kPermissionDenied or kFailedPrecondition: this org
 // may have left the group; see the member list.
 std::string MembershipHint(const absl::Status& status, const CommandContext& context);

@@ -3,6 +3,7 @@
 
 #include <absl/strings/escaping.h>
 #include <absl/strings/str_format.h>
+#include <absl/strings/str_join.h>
 
 #include "cli/values.h"
 
@@ -23,6 +24,20 @@ KeyValues GroupDetails(const Group& group) {
     values.emplace_back("term", absl::StrFormat("%s .. %s", FormatTimeMs(charter.term_start_ms),
                                                 FormatTimeMs(charter.term_end_ms)));
   }
+  if (charter.review_ms != 0) values.emplace_back("review", FormatTimeMs(charter.review_ms));
+  std::vector<std::string> rules;
+  for (const DecisionRule& rule : charter.decision_rules) {
+    rules.push_back(absl::StrFormat("%s=%s%s", rule.decision_type, rule.process,
+                                    rule.member_acts_alone ? " (a member acts alone)" : ""));
+  }
+  values.emplace_back("decision_rules", rules.empty() ? "(defaults)" : absl::StrJoin(rules, ", "));
+  values.emplace_back("notice_days", Count(charter.withdrawal_notice_days));
+  if (!group.charter_amended_by.empty()) {
+    values.emplace_back("charter_amended_by", group.charter_amended_by);
+  }
+  values.emplace_back("status", group.dissolved_by.empty()
+                                    ? "active"
+                                    : "dissolved by proposal " + group.dissolved_by);
   values.emplace_back("founder", group.founder);
   values.emplace_back("members", Count(group.members.size()));
   values.emplace_back("events", Count(group.event_count));
@@ -38,6 +53,10 @@ constexpr Field<Group> kGroupColumns[] = {
     {"currency", [](const Group& group) { return group.charter.base_currency; }},
     {"members", [](const Group& group) { return Count(group.members.size()); }, kRightAligned},
     {"events", [](const Group& group) { return Count(group.event_count); }, kRightAligned},
+    {"status",
+     [](const Group& group) {
+       return std::string(group.dissolved_by.empty() ? "active" : "dissolved");
+     }},
 };
 
 constexpr Property<Group> kGroupProperties[] = {
@@ -61,6 +80,8 @@ constexpr Property<Group> kGroupProperties[] = {
     {"event_count", Of<&Group::event_count>},
     {"state_hash", Of<&Group::state_hash>},
     {"last", Of<&Group::last_hlc>},
+    {"charter_amended_by", Of<&Group::charter_amended_by>},
+    {"dissolved_by", Of<&Group::dissolved_by>},
 };
 
 constexpr Section<Group> kGroupSections[] = {
@@ -147,6 +168,7 @@ constexpr Property<DecisionRule> kDecisionRuleProperties[] = {
     {"quorum_bps", Of<&DecisionRule::quorum_bps>},
     {"voting_window_ms", Of<&DecisionRule::voting_window_ms>},
     {"coordinators_vote", Of<&DecisionRule::coordinators_vote>},
+    {"member_acts_alone", Of<&DecisionRule::member_acts_alone>},
 };
 
 }  // namespace

@@ -228,9 +228,12 @@ TEST(CliGovernanceTest, BadValuesExitBeforeAnyConnection) {
   CliRun admit_type = RunCommand(with(create, {"admit"}), dir);
   EXPECT_EQ(admit_type.exit_code, ToInt(ExitCode::kInvalidArgument));
   EXPECT_THAT(admit_type.err, HasSubstr("use 'constellation proposal admit'"));
-  CliRun plan = RunCommand(with(create, {"amend_charter", "--plan", "p"}), dir);
+  CliRun plan = RunCommand(with(create, {"adopt_strategy", "--plan", "p"}), dir);
   EXPECT_EQ(plan.exit_code, ToInt(ExitCode::kInvalidArgument));
   EXPECT_THAT(plan.err, HasSubstr("--plan goes with --type dissolve only"));
+  CliRun amend = RunCommand(with(create, {"amend_charter"}), dir);
+  EXPECT_EQ(amend.exit_code, ToInt(ExitCode::kInvalidArgument));
+  EXPECT_THAT(amend.err, HasSubstr("use 'constellation proposal amend-charter'"));
   CliRun type = RunCommand(with(create, {"coronation"}), dir);
   EXPECT_EQ(type.exit_code, ToInt(ExitCode::kInvalidArgument));
 

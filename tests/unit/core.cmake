@@ -28,6 +28,7 @@ foreach(name
     sync_test
     acknowledgement_test
     causal_membership_test
+    charter_amendment_test
     state_hash_vector_test
     fold_checkpoint_test
     state_hash_at_test

@@ -96,6 +96,11 @@ struct Group {
   // SHA-256 over the group's derived state (hex): equal on every node with the same events.
   std::string state_hash;
   Hlc last_hlc;
+  // The AMEND_CHARTER proposal (hex) whose charter `charter` is; "" = the genesis charter.
+  std::string charter_amended_by;
+  // The DISSOLVE proposal (hex) that dissolved the group; "" = not dissolved. A dissolved group
+  // accepts only the records that settle it (payments, disbursements, acknowledgements, ...).
+  std::string dissolved_by;
 };
 
 // One event of a group in canonical order, exactly as signed (GroupService.StreamEvents; a

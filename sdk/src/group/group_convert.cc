@@ -117,7 +117,8 @@ Group FromProto(const v1::GroupView& proto) {
   return Group{HexEncode(proto.group_id()), FromProto(proto.charter()),
                HexEncode(proto.founder()),  FromList<Member>(proto.members(), FromProto),
                proto.event_count(),         HexEncode(proto.state_hash()),
-               FromProto(proto.last_hlc())};
+               FromProto(proto.last_hlc()), HexEncode(proto.charter_amended_by()),
+               HexEncode(proto.dissolved_by())};
 }
 
 std::vector<Group> FromProto(const v1::ListGroupsResponse& proto) {

@@ -110,6 +110,9 @@ absl::Status GroupState::Check(const VerifiedEvent& e) const {
   const bool removed_admitted = ledger != nullptr && ledger->AdmitsRemovedAuthor(e, *this);
   CONSTELLATION_RETURN_IF_ERROR(roster().CheckAuthor(e, group_, governance, removed_admitted));
   if (ledger == nullptr) return RecordNotFolded(body);
+  for (const std::unique_ptr<Ledger>& any : ledgers_) {
+    CONSTELLATION_RETURN_IF_ERROR(any->CheckAnyRecord(e, *this));
+  }
   return ledger->Check(e, *this);
 }
 

@@ -42,6 +42,15 @@ class Ledger {
   // effect in `state`. The codes of GroupState::Check.
   virtual absl::Status Check(const VerifiedEvent& e, const GroupState& state) const = 0;
 
+  // A group-wide rule this ledger owns, asked of EVERY folded record (of any domain) whose
+  // author the roster admitted, before its own domain's Check: OK, or why `e` may not take
+  // effect at all (governance refuses what does not settle a dissolved group). The codes of
+  // GroupState::Check.
+  virtual absl::Status CheckAnyRecord(const VerifiedEvent& e, const GroupState& state) const {
+    (void)e, (void)state;
+    return absl::OkStatus();
+  }
+
   // Applies `e`, which Check admitted in the same state. Checks this ledger's invariants for
   // what it changed (CONSTELLATION_CHECK).
   virtual void Apply(const VerifiedEvent& e, const GroupState& state, Roster& roster) = 0;

@@ -408,7 +408,7 @@ absl::Status FundraisingLedger::CheckCampaign(const VerifiedEvent& e,
     }
   } else {
     bool alone = false;
-    for (const v1::DecisionRule& rule : state.roster().charter().decision_rules()) {
+    for (const v1::DecisionRule& rule : Governance(state).CharterInPast(e, state).decision_rules()) {
       if (rule.decision_type() == v1::DECISION_TYPE_OPEN_CAMPAIGN) {
         alone = rule.member_acts_alone();
       }

@@ -9,6 +9,7 @@
 #include "server/base/limits.h"
 #include "server/base/status_macros.h"
 #include "server/core/fold/group_state.h"
+#include "server/core/fold/registry.h"
 
 namespace constellation::core {
 namespace {
@@ -179,12 +180,48 @@ absl::StatusOr<Electorate> GovernanceLedger::BuildElectorate(const v1::DecisionR
   return electorate;
 }
 
+bool SettlesDissolvedGroup(const v1::Event& event) {
+  switch (event.body_case()) {
+    case v1::Event::kProposal:
+      return event.proposal().decision_type() == v1::DECISION_TYPE_ALLOCATE_FUNDS ||
+             event.proposal().decision_type() == v1::DECISION_TYPE_WRITE_OFF;
+    case v1::Event::kStance:
+    case v1::Event::kProposalClose:
+    case v1::Event::kAcknowledgement:
+    case v1::Event::kMembershipNotice:
+    case v1::Event::kMembershipWithdrawal:
+    case v1::Event::kPaymentReceipt:
+    case v1::Event::kWriteOff:
+    case v1::Event::kPledgeCancellation:
+    case v1::Event::kPledgeCondition:
+    case v1::Event::kContributionReceipt:
+    case v1::Event::kDisbursement:
+    case v1::Event::kForkProof:
+      return true;
+    default:
+      return false;
+  }
+}
+
+absl::Status GovernanceLedger::CheckAnyRecord(const VerifiedEvent& e,
+                                              const GroupState& state) const {
+  if (dissolutions_.empty() || SettlesDissolvedGroup(e.event)) return absl::OkStatus();
+  const std::optional<EventId> dissolved_by = DissolvedInPast(e, state);
+  if (!dissolved_by.has_value()) return absl::OkStatus();
+  return absl::FailedPreconditionError(absl::StrFormat(
+      "group %s is dissolved (DISSOLVE proposal %s is final and passed): it accepts only the "
+      "records that settle it (payments, write-offs, fund receipts and disbursements, "
+      "ALLOCATE_FUNDS and WRITE_OFF decisions, stances, acknowledgements, leaving); this %s is "
+      "not one",
+      state.group().ShortHex(), dissolved_by->ShortHex(),
+      std::string(RecordName(e.event.body_case()))));
+}
+
 absl::Status GovernanceLedger::CheckProposal(const VerifiedEvent& e,
                                              const GroupState& state) const {
   const v1::Proposal& p = e.event.proposal();
-  const Roster& roster = state.roster();
   CONSTELLATION_ASSIGN_OR_RETURN(ResolvedRule resolved,
-                                 ResolveDecisionRule(roster.charter(), p.decision_type()));
+                                 ResolveDecisionRule(CharterInPast(e, state), p.decision_type()));
   if (p.deadline_ms() != 0 && (p.deadline_ms() <= e.hlc.wall_ms ||
                                p.deadline_ms() - e.hlc.wall_ms > limits::kVotingWindowMsMax)) {
     return absl::InvalidArgumentError(absl::StrFormat(
@@ -205,7 +242,7 @@ absl::Status GovernanceLedger::CheckProposal(const VerifiedEvent& e,
       return absl::InvalidArgumentError(
           "proposal.expel.member is the proposer; to leave, give notice or withdraw");
     }
-    if (roster.SpanInPast(target, e, state.clocks()) == nullptr) {
+    if (state.roster().SpanInPast(target, e, state.clocks()) == nullptr) {
       return absl::NotFoundError(
           absl::StrFormat("proposal.expel.member: org %s is not a member of group %s",
                           target.ShortHex(), state.group().ShortHex()));
@@ -338,7 +375,7 @@ absl::Status GovernanceLedger::CheckNotice(const VerifiedEvent& e, const GroupSt
         "org %s already gave notice (event %s) effective at %d ms; to leave earlier, withdraw",
         e.author.ShortHex(), m.notice_event->ShortHex(), m.notice_effective_ms));
   }
-  const v1::Charter& charter = state.roster().charter();
+  const v1::Charter& charter = CharterInPast(e, state);
   const uint64_t earliest_ms = EarliestNoticeMs(e, charter);
   const uint64_t effective_ms = e.event.membership_notice().effective_ms();
   if (effective_ms != 0 && effective_ms < earliest_ms) {
@@ -377,7 +414,7 @@ void GovernanceLedger::Apply(const VerifiedEvent& e, const GroupState& state, Ro
       ApplyAcceptance(e, roster);
       return;
     case v1::Event::kMembershipNotice:
-      roster.GiveNotice(e.author, e.id, NoticeEffectiveMs(e, roster.charter()));
+      roster.GiveNotice(e.author, e.id, NoticeEffectiveMs(e, CharterInPast(e, state)));
       return;
     case v1::Event::kMembershipWithdrawal:
       roster.Withdraw(e.author, e.id);
@@ -389,7 +426,7 @@ void GovernanceLedger::Apply(const VerifiedEvent& e, const GroupState& state, Ro
 
 void GovernanceLedger::ApplyProposal(const VerifiedEvent& e, const GroupState& state) {
   const v1::Proposal& body = e.event.proposal();
-  ResolvedRule resolved = *ResolveDecisionRule(state.roster().charter(), body.decision_type());
+  ResolvedRule resolved = *ResolveDecisionRule(CharterInPast(e, state), body.decision_type());
   ProposalState p;
   p.id = e.id;
   p.proposer = e.author;
@@ -404,6 +441,12 @@ void GovernanceLedger::ApplyProposal(const VerifiedEvent& e, const GroupState& s
   if (body.has_admit()) p.target = *OrgKey::FromBytes(body.admit().card().key());
   if (body.has_expel()) p.target = *OrgKey::FromBytes(body.expel().member());
   if (p.type() == v1::DECISION_TYPE_EXPEL) expulsions_[*p.target].push_back(e.id);
+  if (p.type() == v1::DECISION_TYPE_AMEND_CHARTER || p.type() == v1::DECISION_TYPE_DISSOLVE) {
+    std::vector<std::pair<Hlc, EventId>>& index =
+        p.type() == v1::DECISION_TYPE_DISSOLVE ? dissolutions_ : amendments_;
+    const std::pair<Hlc, EventId> key{e.hlc, e.id};
+    index.insert(std::upper_bound(index.begin(), index.end(), key), key);
+  }
   p.outcome = Evaluate(p, state);
   open_proposals_.insert(e.id);
   proposals_.emplace(e.id, std::move(p));
@@ -554,7 +597,7 @@ void GovernanceLedger::AfterEvent(const VerifiedEvent& e, const GroupState& stat
     roster.NoteChainWithdrawal(e.author, e.id);
   }
   if (e.event.body_case() == v1::Event::kMembershipNotice) {
-    roster.NoteChainNotice(e.author, e.id, NoticeEffectiveMs(e, roster.charter()));
+    roster.NoteChainNotice(e.author, e.id, NoticeEffectiveMs(e, CharterInPast(e, state)));
   }
   // Re-derive the proposals this event may affect (its author votes or proposed), all of them
   // after a membership changed; repeat while finality changes memberships.
@@ -625,6 +668,44 @@ absl::StatusOr<ProposalOutcome> GovernanceLedger::Outcome(const GroupState& stat
     out.outcome = Decide(p.rule, out.tally);
   }
   return out;
+}
+
+const v1::Charter& GovernanceLedger::CharterInPast(const VerifiedEvent& e,
+                                                   const GroupState& state) const {
+  for (auto it = amendments_.rbegin(); it != amendments_.rend(); ++it) {
+    const ProposalState& q = proposals_.at(it->second);
+    if (FinalAndPassedInPast(q, e, state)) return q.proposal.charter();
+  }
+  return state.roster().charter();
+}
+
+const v1::Charter& GovernanceLedger::CurrentCharter(const GroupState& state,
+                                                    std::optional<EventId>* amended_by) const {
+  for (auto it = amendments_.rbegin(); it != amendments_.rend(); ++it) {
+    const ProposalState& q = proposals_.at(it->second);
+    if (q.outcome.final && q.outcome.outcome == DecisionOutcome::kPassed) {
+      if (amended_by != nullptr) *amended_by = q.id;
+      return q.proposal.charter();
+    }
+  }
+  if (amended_by != nullptr) *amended_by = std::nullopt;
+  return state.roster().charter();
+}
+
+std::optional<EventId> GovernanceLedger::DissolvedInPast(const VerifiedEvent& e,
+                                                         const GroupState& state) const {
+  for (const auto& [hlc, id] : dissolutions_) {
+    if (FinalAndPassedInPast(proposals_.at(id), e, state)) return id;
+  }
+  return std::nullopt;
+}
+
+std::optional<EventId> GovernanceLedger::DissolvedBy() const {
+  for (const auto& [hlc, id] : dissolutions_) {
+    const ProposalOutcome& o = proposals_.at(id).outcome;
+    if (o.final && o.outcome == DecisionOutcome::kPassed) return id;
+  }
+  return std::nullopt;
 }
 
 bool GovernanceLedger::IsAdmittedInvitee(const OrgKey& key) const {

@@ -126,11 +126,35 @@ class GovernanceLedger final : public Ledger {
                                                             const VerifiedEvent& e,
                                                             const GroupState& state) const;
 
+  // The charter in force for `e` (docs/PROTOCOL.md §5.6, "Charter amendments"): the charter of
+  // the AMEND_CHARTER proposal latest by (hlc, id) among those final and passed in `e`'s causal
+  // past, or the genesis charter when there is none. What every rule that reads the charter
+  // (decision rules at a proposal, notice days, standard rates, member_acts_alone) reads, so a
+  // record's verdict never depends on where a concurrent amendment sorts. A function of
+  // past(e): every node agrees.
+  const v1::Charter& CharterInPast(const VerifiedEvent& e, const GroupState& state) const;
+
+  // The charter in force after every event folded so far (what views show): the charter of the
+  // latest (hlc, id) AMEND_CHARTER proposal whose outcome is final and passed, or the genesis
+  // charter. `amended_by` (optional) receives that proposal's id, or nullopt for the genesis.
+  const v1::Charter& CurrentCharter(const GroupState& state,
+                                    std::optional<EventId>* amended_by = nullptr) const;
+
+  // The DISSOLVE proposal, final and passed in `e`'s causal past, that dissolves the group for
+  // `e` (the least by (hlc, id) when several are); nullopt when there is none
+  // (docs/PROTOCOL.md §5.6, "Dissolution"). A function of past(e): every node agrees.
+  std::optional<EventId> DissolvedInPast(const VerifiedEvent& e, const GroupState& state) const;
+  // The DISSOLVE proposal, final and passed in the fold, that dissolved the group (the least by
+  // (hlc, id)); nullopt while it is not dissolved. What views show.
+  std::optional<EventId> DissolvedBy() const;
+
   // True when `key` is the invitee of a final, passed admission it has not accepted yet (it
   // may fetch the group to accept, docs/PROTOCOL.md §8.6).
   bool IsAdmittedInvitee(const OrgKey& key) const;
 
   absl::Status Check(const VerifiedEvent& e, const GroupState& state) const override;
+  // Refuses, once the group is dissolved for `e`, every record that does not settle it.
+  absl::Status CheckAnyRecord(const VerifiedEvent& e, const GroupState& state) const override;
   void Apply(const VerifiedEvent& e, const GroupState& state, Roster& roster) override;
   void AfterEvent(const VerifiedEvent& e, const GroupState& state, Roster& roster) override;
   bool AdmitsRemovedAuthor(const VerifiedEvent& e, const GroupState& state) const override;
@@ -180,8 +204,19 @@ class GovernanceLedger final : public Ledger {
   std::map<EventId, ProposalState> proposals_;
   std::set<EventId> open_proposals_;                   // not final yet; evaluated in id order
   std::map<OrgKey, std::vector<EventId>> expulsions_;  // EXPEL proposals by target (an index)
+  // AMEND_CHARTER proposals ascending by (hlc, id): the order in which amendments supersede
+  // each other (an index).
+  std::vector<std::pair<Hlc, EventId>> amendments_;
+  // DISSOLVE proposals ascending by (hlc, id) (an index).
+  std::vector<std::pair<Hlc, EventId>> dissolutions_;
   RemovalCuts found_cuts_;
 };
+
+// Whether a record of this body settles a dissolved group (docs/PROTOCOL.md §5.6,
+// "Dissolution"): decisions on what is open and the ALLOCATE_FUNDS / WRITE_OFF decisions that
+// pay out or write off what remains, money received or paid out, pledges ended, leaving, fork
+// evidence. Every other record has no effect in a dissolved group.
+bool SettlesDissolvedGroup(const v1::Event& event);
 
 // The governance ledger of `state` (state.ledger<GovernanceLedger>()).
 const GovernanceLedger& Governance(const GroupState& state);

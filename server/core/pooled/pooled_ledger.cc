@@ -98,7 +98,7 @@ absl::Status PooledLedger::CheckContribution(const VerifiedEvent& e,
   }
   if (c.valuation_method() == v1::VALUATION_METHOD_STANDARD_RATE) {
     const v1::StandardRate* rate = nullptr;
-    for (const v1::StandardRate& r : state.roster().charter().standard_rates()) {
+    for (const v1::StandardRate& r : Governance(state).CharterInPast(e, state).standard_rates()) {
       if (r.kind() == c.kind() && r.unit() == c.unit()) {
         rate = &r;
         break;
@@ -607,7 +607,7 @@ BenefitShares ComputeBenefitShares(const GroupState& state) {
     return x != y ? x < y : a < b;
   };
   BenefitShares out;
-  out.basis = state.roster().charter().benefit_share_basis();
+  out.basis = Governance(state).CurrentCharter(state).benefit_share_basis();
   if (out.basis != v1::BENEFIT_SHARE_BASIS_CONTRIBUTED_VALUE) {
     out.basis = v1::BENEFIT_SHARE_BASIS_EQUAL;
     std::vector<OrgKey> members;

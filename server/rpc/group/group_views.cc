@@ -3,6 +3,7 @@
 #include <absl/strings/str_format.h>
 
 #include "server/base/status_macros.h"
+#include "server/core/governance/governance_ledger.h"
 
 namespace constellation::rpc {
 
@@ -24,7 +25,14 @@ v1::GroupView ToGroupView(const core::Group& group, uint64_t as_of_ms) {
   const core::GroupState& s = group.state();
   v1::GroupView v;
   v.set_group_id(group.id().Bytes());
-  *v.mutable_charter() = s.roster().charter();
+  // The charter in force (amendments final and passed), with the genesis founder.
+  std::optional<core::EventId> amended_by;
+  *v.mutable_charter() = core::Governance(s).CurrentCharter(s, &amended_by);
+  *v.mutable_charter()->mutable_founder() = s.roster().charter().founder();
+  if (amended_by.has_value()) v.set_charter_amended_by(amended_by->Bytes());
+  if (std::optional<core::EventId> dissolved_by = core::Governance(s).DissolvedBy()) {
+    v.set_dissolved_by(dissolved_by->Bytes());
+  }
   v.set_founder(s.roster().founder().Bytes());
   for (const auto& [key, m] : s.roster().members()) {
     *v.add_members() = ToMemberView(group, m, as_of_ms);
