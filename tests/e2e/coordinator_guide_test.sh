@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# End-to-end: docs/COORDINATOR_GUIDE.md, run exactly as written (issue 9). Three real nodes
+# play Riverside, Harbour and Tide Lab; the CLI contexts and $RIVERSIDE are set as the guide's
+# "Before you start" says; then every ```sh block of the guide runs, in order, in one bash
+# with `set -euo pipefail` and the built `constellation` first on PATH. A command that fails
+# fails the test (its output is printed). Afterwards the test checks what the guide promised.
+#   usage: coordinator_guide_test.sh CONSTELLATIOND CONSTELLATION GUIDE
+daemon="$1"
+cli="$2"
+guide="$3"
+source "$(dirname "$0")/lib.sh"
+e2e_setup
+e2e_start_node riverside "Riverside Food Bank"
+e2e_start_node harbour "Harbour Trust"
+e2e_start_node tidelab "Tide Lab"
+for name in riverside harbour tidelab; do
+  "$cli" context set "$name" --endpoint "127.0.0.1:${port[$name]}" --token "${token[$name]}" \
+    >/dev/null || { echo "context set $name failed"; exit 1; }
+done
+
+# The guide's sh blocks, in order.
+{
+  echo 'set -euo pipefail'
+  awk '/^```sh$/ { inside = 1; next } /^```/ { inside = 0; next } inside { print }' "$guide"
+  # What the test checks afterwards needs the guide's variables.
+  echo 'declare -p G > "$WORK/vars"'
+} >"$work/guide.sh"
+blocks=$(grep -c '^```sh$' "$guide")
+[ "$blocks" -ge 3 ] && ok || fail "the guide has $blocks sh blocks"
+
+export PATH="$(dirname "$cli"):$PATH" RIVERSIDE="127.0.0.1:${port[riverside]}" WORK="$work"
+unset CONSTELLATION_ENDPOINT CONSTELLATION_TOKEN
+if (cd "$work" && bash "$work/guide.sh") >"$work/guide.out" 2>&1; then
+  ok
+else
+  fail "the guide's commands failed; their output:"
+  cat "$work/guide.out"
+fi
+
+if [ -s "$work/vars" ]; then
+  source "$work/vars"
+  e2e_use riverside
+  expect_exit 0 "the group the guide founded" -- "$cli" group show "$G" -o json
+  expect_eq "$(jq -r '.members | length' "$work/out")" "3" "three members"
+  expect_eq "$(jq -r .withdrawal_notice_days "$work/out")" "30" "the amended notice days"
+  expect_eq "$(jq -r '.decision_rules[] | select(.decision_type == "allocate_funds") | .process' "$work/out")" \
+    "majority" "the amended ALLOCATE_FUNDS rule"
+  hash=$(jq -r .state_hash "$work/out")
+  for name in harbour tidelab; do
+    e2e_use "$name"
+    for _ in $(seq 1 100); do
+      [ "$("$cli" group show "$G" -o json | jq -r .state_hash)" = "$hash" ] && break
+      sleep 0.1
+    done
+    expect_eq "$("$cli" group show "$G" -o json | jq -r .state_hash)" "$hash" "$name has the same state hash"
+  done
+fi
+
+e2e_finish coordinator_guide
