@@ -2,7 +2,8 @@
 # A local constellation of three organisations, each running its own constellationd with its
 # own data directory and org key on loopback (DESIGN §2-4):
 #   Riverside founds a partnership -> admits Northside by decision -> Riverside and Northside
-#   admit Eastgate by decision -> each joins from a member's node -> Riverside opens a joint
+#   admit Eastgate by decision -> each joins from a member's node -> the three amend their
+#   charter by decision (30 days notice, drawdowns by majority) -> Riverside opens a joint
 #   campaign -> every org records pledges on its own node -> all three nodes show the same
 #   totals and state hash -> Eastgate's node stops, the others keep working -> it restarts and
 #   catches up.
@@ -65,6 +66,8 @@ stop_node() {
 
 is_final() { [ "$(quiet "$1" proposal show --group "$group" --proposal "$2" -o json | jq -r .final)" = "true" ]; }
 has_campaign() { quiet "$1" campaign show --group "$group" "$campaign" >/dev/null; }
+has_proposal() { quiet "$1" proposal show --group "$group" --proposal "$2" >/dev/null; }
+members_seen() { [ "$(quiet "$1" member list --group "$group" -o json | jq length)" = "$2" ]; }
 pledged() { quiet "$1" campaign show --group "$group" "$campaign" -o json | jq -r .pledged_minor; }
 state_hash() { quiet "$1" group show "$group" -o json | jq -r .state_hash; }
 converged() {
@@ -117,6 +120,18 @@ as northside proposal vote --group "$group" --proposal "$admit_e" --stance agree
 wait_for "admission of Eastgate final" is_final northside "$admit_e"
 as eastgate group join --group "$group" --from "127.0.0.1:${port[northside]}"
 as eastgate member list --group "$group"
+
+step "The partnership changes its rules by its rules: a charter amendment, decided by all three"
+wait_for "Eastgate's acceptance reaching Riverside" members_seen riverside 3
+amend=$(as riverside proposal amend-charter --group "$group" --notice-days 30 \
+  --rule allocate_funds=majority --title "30 days notice; drawdowns by majority" -o json |
+  jq -r .proposal_id)
+for org in "${orgs[@]}"; do
+  wait_for "the amendment reaching $org" has_proposal "$org" "$amend"
+  as "$org" proposal vote --group "$group" --proposal "$amend" --stance agree >/dev/null
+done
+as riverside proposal wait --group "$group" --proposal "$amend" >/dev/null
+as eastgate group show "$group"
 
 step "Riverside opens a joint campaign; every org records pledges on its own node"
 campaign=$(as riverside campaign open --group "$group" --name "Winter appeal 2026" \
