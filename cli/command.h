@@ -25,13 +25,15 @@
 #include "cli/args.h"
 #include "cli/config.h"
 #include "cli/output.h"
+#include "cli/progress.h"
 
 namespace constellation::cli {
 
 // Reads every entry of an SDK stream (PledgeHistoryStream, GroupEventStream) into a vector:
 // the printers need all rows (JSON array, aligned table). Returns the stream's error, if any.
+// `progress` (optional) is updated with the count read.
 template <typename Entry, typename Stream>
-absl::StatusOr<std::vector<Entry>> ReadAll(Stream& stream) {
+absl::StatusOr<std::vector<Entry>> ReadAll(Stream& stream, Progress* progress = nullptr) {
   std::vector<Entry> entries;
   Entry entry;
   while (true) {
@@ -39,6 +41,7 @@ absl::StatusOr<std::vector<Entry>> ReadAll(Stream& stream) {
     if (!more.ok()) return more.status();
     if (!*more) return entries;
     entries.push_back(std::move(entry));
+    if (progress != nullptr) progress->Update(entries.size());
   }
 }
 
@@ -52,6 +55,9 @@ class CommandContext {
   OutputFormat format() const { return invocation_.global.output; }
   // For notes that must come before the output (it is printed when the handler returns).
   std::ostream& err() { return err_; }
+  // Whether long operations draw progress on stderr (it is a terminal; cli/progress.h).
+  bool show_progress() const { return show_progress_; }
+  void set_show_progress(bool show) { show_progress_ = show; }
   // stdout, for commands that print as they go (group watch).
   std::ostream& out() { return out_; }
   const EnvLookup& env() const { return env_; }
@@ -151,6 +157,7 @@ class CommandContext {
   EnvLookup env_;
   std::ostream& out_;
   std::ostream& err_;
+  bool show_progress_ = false;
   std::optional<Config> config_;
   std::optional<Connection> connection_;
   std::unique_ptr<Client> client_;

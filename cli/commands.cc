@@ -172,7 +172,7 @@ EnvLookup ProcessEnv() {
 }
 
 int RunCli(const std::vector<std::string>& args, const EnvLookup& env, std::ostream& out,
-           std::ostream& err, bool out_is_terminal) {
+           std::ostream& err, bool out_is_terminal, bool err_is_terminal) {
   const std::vector<CommandSpec>& specs = AllCommandSpecs();
   if (args.size() == 1 && args[0] == "--version") {
     out << "constellation " << SdkVersion() << "\n";
@@ -190,6 +190,7 @@ int RunCli(const std::vector<std::string>& args, const EnvLookup& env, std::ostr
   }
   const Command& command = FindCommand(*invocation->command);
   CommandContext context(*invocation, env, out, err);
+  context.set_show_progress(err_is_terminal);
   absl::Status status;
   try {
     // Short ids and names become full ids before the handler sees them (cli/ids.h).

@@ -26,9 +26,10 @@ const std::vector<CommandSpec>& AllCommandSpecs();
 
 // Runs the CLI on `args` (without the program name). Returns the process exit code.
 // `out_is_terminal`: stdout is a terminal (main() asks isatty); tables are coloured only then,
-// and never with NO_COLOR set (UseColour, cli/output.h).
+// and never with NO_COLOR set (UseColour, cli/output.h). `err_is_terminal`: stderr is one;
+// long operations then draw progress there (cli/progress.h).
 int RunCli(const std::vector<std::string>& args, const EnvLookup& env, std::ostream& out,
-           std::ostream& err, bool out_is_terminal = false);
+           std::ostream& err, bool out_is_terminal = false, bool err_is_terminal = false);
 
 // The environment of this process, for main().
 EnvLookup ProcessEnv();

@@ -11,5 +11,5 @@
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   return constellation::cli::RunCli(args, constellation::cli::ProcessEnv(), std::cout, std::cerr,
-                                    isatty(STDOUT_FILENO) != 0);
+                                    isatty(STDOUT_FILENO) != 0, isatty(STDERR_FILENO) != 0);
 }

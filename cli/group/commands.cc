@@ -144,9 +144,16 @@ absl::StatusOr<Output> GroupEventsCommand(const Invocation& inv, CommandContext&
   return context.Read(
       AfterPosition(inv),
       [&](Client& client, uint64_t after) -> absl::StatusOr<std::vector<GroupEventEntry>> {
+        // On a terminal, progress against the events the group holds after `after`.
+        uint64_t total = 0;
+        if (context.show_progress()) {
+          absl::StatusOr<Group> group = client.GetGroup(inv.Positional(0));
+          if (group.ok() && group->event_count > after) total = group->event_count - after;
+        }
         absl::StatusOr<GroupEventStream> stream = client.GroupEvents(inv.Positional(0), after);
         if (!stream.ok()) return stream.status();
-        return ReadAll<GroupEventEntry>(*stream);
+        Progress progress(context.err(), context.show_progress(), "events", total);
+        return ReadAll<GroupEventEntry>(*stream, &progress);
       },
       kGroupEventFormat);
 }

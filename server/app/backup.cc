@@ -71,18 +71,19 @@ absl::Status RequireNodeFiles(const std::string& dir, const std::string& what) {
   std::error_code ec;
   if (!fs::exists(fs::path(dir) / kKeyFileName, ec) ||
       !fs::exists(fs::path(dir) / kDbDirName / "CURRENT", ec)) {
-    return absl::NotFoundError(absl::StrFormat(
-        "%s is not %s (it needs %s and %s/)", dir, what, kKeyFileName, kDbDirName));
+    return absl::NotFoundError(
+        absl::StrFormat("%s is not %s (it needs %s and %s/)", dir, what, kKeyFileName, kDbDirName));
   }
   return absl::OkStatus();
 }
 
 // Copies the node files and the database from `from` into `to` (empty or missing).
-absl::StatusOr<storage::BackupSummary> CopyAll(const std::string& from, const std::string& to) {
+absl::StatusOr<storage::BackupSummary> CopyAll(const std::string& from, const std::string& to,
+                                               const storage::BackupProgress& progress) {
   CONSTELLATION_RETURN_IF_ERROR(MakeDir(to));
   absl::StatusOr<storage::BackupSummary> summary = [&]() -> absl::StatusOr<storage::BackupSummary> {
     CONSTELLATION_RETURN_IF_ERROR(CopyNodeFiles(from, to));
-    return storage::BackupDatabase(from + "/" + kDbDirName, to + "/" + kDbDirName);
+    return storage::BackupDatabase(from + "/" + kDbDirName, to + "/" + kDbDirName, progress);
   }();
   if (!summary.ok()) RemoveNodeFiles(to);
   return summary;
@@ -91,14 +92,15 @@ absl::StatusOr<storage::BackupSummary> CopyAll(const std::string& from, const st
 }  // namespace
 
 absl::StatusOr<storage::BackupSummary> BackupDataDir(const std::string& data_dir,
-                                                     const std::string& to) {
+                                                     const std::string& to,
+                                                     const storage::BackupProgress& progress) {
   CONSTELLATION_RETURN_IF_ERROR(RequireNodeFiles(data_dir, "a node's data directory"));
   CONSTELLATION_ASSIGN_OR_RETURN(bool empty, MissingOrEmpty(to));
   if (!empty) {
     return absl::AlreadyExistsError(absl::StrFormat(
         "the backup directory %s exists and is not empty; name a new or empty directory", to));
   }
-  return CopyAll(data_dir, to);
+  return CopyAll(data_dir, to, progress);
 }
 
 absl::StatusOr<storage::BackupSummary> RestoreDataDir(const RestoreOptions& options) {
@@ -127,12 +129,13 @@ absl::StatusOr<storage::BackupSummary> RestoreDataDir(const RestoreOptions& opti
     for (const fs::directory_entry& entry : fs::directory_iterator(dir, ec)) {
       fs::remove_all(entry.path(), ec);
       if (ec) {
-        return absl::UnavailableError(absl::StrFormat("cannot remove %s: %s",
-                                                      entry.path().string(), ec.message()));
+        return absl::UnavailableError(
+            absl::StrFormat("cannot remove %s: %s", entry.path().string(), ec.message()));
       }
     }
   }
-  CONSTELLATION_ASSIGN_OR_RETURN(storage::BackupSummary summary, CopyAll(options.from, dir));
+  CONSTELLATION_ASSIGN_OR_RETURN(storage::BackupSummary summary,
+                                 CopyAll(options.from, dir, options.progress));
   CONSTELLATION_ASSIGN_OR_RETURN(
       std::unique_ptr<storage::RocksStore> store,
       storage::RocksStore::Open(dir + "/" + kDbDirName, storage::RocksStoreOptions{}));

@@ -24,8 +24,10 @@ namespace constellation::app {
 // touched), kNotFound when `data_dir` is not a node's data directory, storage::BackupDatabase's
 // errors (a schema mismatch is storage::IsSchemaMismatch). On an error after `to` was
 // created, what was copied into it is removed.
-absl::StatusOr<storage::BackupSummary> BackupDataDir(const std::string& data_dir,
-                                                     const std::string& to);
+// `progress` as storage::BackupDatabase's.
+absl::StatusOr<storage::BackupSummary> BackupDataDir(
+    const std::string& data_dir, const std::string& to,
+    const storage::BackupProgress& progress = nullptr);
 
 struct RestoreOptions {
   std::string from;      // a directory written by BackupDataDir
@@ -33,6 +35,7 @@ struct RestoreOptions {
   // Replace the contents of a non-empty `data_dir` (refused while a node runs on it).
   bool force = false;
   uint64_t now_ms = 0;  // recorded in the restored mark
+  storage::BackupProgress progress;  // optional, as storage::BackupDatabase's
 };
 
 // Copies the backup `from` into `data_dir` and marks it restored. Errors: kAlreadyExists when

@@ -10,6 +10,7 @@
 //   constellationd version
 #include <signal.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstring>
@@ -283,16 +284,32 @@ int FailCopy(const absl::Status& status) {
 void PrintSummary(const char* what, const std::string& dir, const storage::BackupSummary& s) {
   std::printf("%s %s: %llu events in %llu groups, %llu entries, %llu bytes, schema %u\n", what,
               dir.c_str(), static_cast<unsigned long long>(s.events),
-              static_cast<unsigned long long>(s.groups),
-              static_cast<unsigned long long>(s.entries),
+              static_cast<unsigned long long>(s.groups), static_cast<unsigned long long>(s.entries),
               static_cast<unsigned long long>(s.bytes), s.schema_version);
+}
+
+// On a terminal (stderr), a progress line for a backup or restore: what was copied so far. It
+// is erased before the summary is printed; scripts (no terminal) see only the summary.
+storage::BackupProgress CopyProgress() {
+  if (isatty(STDERR_FILENO) == 0) return nullptr;
+  return [](const storage::BackupSummary& s) {
+    std::fprintf(stderr, "\rcopied %llu entries (%.1f MiB), %llu events\033[K",
+                 static_cast<unsigned long long>(s.entries), s.bytes / 1048576.0,
+                 static_cast<unsigned long long>(s.events));
+    std::fflush(stderr);
+  };
+}
+
+void EraseProgress() {
+  if (isatty(STDERR_FILENO) != 0) std::fputs("\r\033[K", stderr);
 }
 
 int Backup(const Args& args) {
   const std::string dir = Flag(args, "data-dir");
   const std::string to = Flag(args, "to");
   if (dir.empty() || to.empty()) return Usage("backup needs --data-dir DIR and --to BACKUP_DIR");
-  absl::StatusOr<storage::BackupSummary> summary = BackupDataDir(dir, to);
+  absl::StatusOr<storage::BackupSummary> summary = BackupDataDir(dir, to, CopyProgress());
+  EraseProgress();
   if (!summary.ok()) return FailCopy(summary.status());
   PrintSummary("backup written to", to, *summary);
   return kOk;
@@ -307,7 +324,9 @@ int Restore(const Args& args) {
   if (options.from.empty() || options.data_dir.empty()) {
     return Usage("restore needs --from BACKUP_DIR and --data-dir DIR");
   }
+  options.progress = CopyProgress();
   absl::StatusOr<storage::BackupSummary> summary = RestoreDataDir(options);
+  EraseProgress();
   if (!summary.ok()) return FailCopy(summary.status());
   PrintSummary("restored into", options.data_dir, *summary);
   std::printf(
@@ -334,7 +353,7 @@ int Main(int argc, char** argv) {
   if (command == "init") {
     allowed = {"data-dir", "name", "listen", "advertise", "admin-token-file"};
   } else if (command == "run") {
-    allowed = {"data-dir", "config", "listen", "port-file", "anti-entropy-interval-ms",
+    allowed = {"data-dir",       "config",    "listen", "port-file", "anti-entropy-interval-ms",
                "metrics-listen", "log-format"};
     switches = {"accept-restored-state"};
   } else if (command == "verify") {

@@ -114,8 +114,8 @@ absl::Status SyncWalFiles(const std::string& dir) {
     const int error = errno;
     ::close(fd);
     if (synced != 0) {
-      return absl::UnavailableError(absl::StrFormat("cannot sync %s: %s", entry.path().string(),
-                                                    std::strerror(error)));
+      return absl::UnavailableError(
+          absl::StrFormat("cannot sync %s: %s", entry.path().string(), std::strerror(error)));
     }
   }
   if (ec) {
@@ -130,9 +130,9 @@ absl::StatusOr<uint32_t> SchemaVersionOf(const Secondary& secondary, const std::
   const rocksdb::Status got = secondary.db()->Get(
       rocksdb::ReadOptions(), secondary.Handle(Column::kMeta), "schema_version", &value);
   if (!got.ok()) {
-    return absl::FailedPreconditionError(absl::StrFormat(
-        "%s records no schema version (%s); it is not a constellationd database", dir,
-        got.ToString()));
+    return absl::FailedPreconditionError(
+        absl::StrFormat("%s records no schema version (%s); it is not a constellationd database",
+                        dir, got.ToString()));
   }
   std::string_view in = value;
   CONSTELLATION_ASSIGN_OR_RETURN(uint32_t version, ReadU32(&in));
@@ -153,8 +153,8 @@ absl::Status OpenSecondary(const std::string& dir, const ScratchDir& scratch,
         "cannot create a scratch directory under the temporary directory ($TMPDIR)");
   }
   if (absl::Status opened = secondary->Open(dir, scratch.path()); !opened.ok()) {
-    return absl::Status(opened.code(), absl::StrFormat("cannot read the database in %s: %s",
-                                                       dir, opened.message()));
+    return absl::Status(opened.code(), absl::StrFormat("cannot read the database in %s: %s", dir,
+                                                       opened.message()));
   }
   return absl::OkStatus();
 }
@@ -169,7 +169,8 @@ absl::StatusOr<uint32_t> CheckDatabaseSchema(const std::string& db_dir) {
 }
 
 absl::StatusOr<BackupSummary> BackupDatabase(const std::string& source_dir,
-                                             const std::string& target_dir) {
+                                             const std::string& target_dir,
+                                             const BackupProgress& progress) {
   std::error_code ec;
   if (std::filesystem::exists(target_dir + "/CURRENT", ec)) {
     return absl::FailedPreconditionError(absl::StrFormat(
@@ -181,8 +182,7 @@ absl::StatusOr<BackupSummary> BackupDatabase(const std::string& source_dir,
   CONSTELLATION_RETURN_IF_ERROR(SyncWalFiles(source_dir));
 
   BackupSummary summary;
-  CONSTELLATION_ASSIGN_OR_RETURN(summary.schema_version,
-                                 SchemaVersionOf(secondary, source_dir));
+  CONSTELLATION_ASSIGN_OR_RETURN(summary.schema_version, SchemaVersionOf(secondary, source_dir));
 
   CONSTELLATION_ASSIGN_OR_RETURN(std::unique_ptr<RocksStore> target,
                                  RocksStore::Open(target_dir, RocksStoreOptions{}));
@@ -208,6 +208,7 @@ absl::StatusOr<BackupSummary> BackupDatabase(const std::string& source_dir,
       if (batch.ByteSize() >= kCopyBatchBytesMax) {
         CONSTELLATION_RETURN_IF_ERROR(target->Write(batch, WriteOptions{.sync = false}));
         batch.Clear();
+        if (progress) progress(summary);
       }
     }
     CONSTELLATION_RETURN_IF_ERROR(FromRocksStatus(it->status()));

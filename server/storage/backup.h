@@ -31,6 +31,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include <absl/status/statusor.h>
@@ -48,8 +49,12 @@ struct BackupSummary {
 // Copies the database in `source_dir` (open by a running node, or not) into a new database in
 // `target_dir`, which must not hold a database yet (its parent must exist). The source must
 // record this binary's schema version (event_store.h, CheckSchemaVersion).
+// `progress` (optional) is called with the counts so far after every batch copied (about every
+// few MiB), for an operator's progress line.
+using BackupProgress = std::function<void(const BackupSummary& so_far)>;
 absl::StatusOr<BackupSummary> BackupDatabase(const std::string& source_dir,
-                                             const std::string& target_dir);
+                                             const std::string& target_dir,
+                                             const BackupProgress& progress = nullptr);
 
 // The schema version the database in `db_dir` records (read through a secondary instance, so
 // `db_dir` may be open by a node and is never written), when it is this binary's; else

@@ -83,6 +83,16 @@ grep -q 'progress' "$work/tty-nocolor" && ok || fail "campaign show under NO_COL
 $show >"$work/pipe"
 grep -q $'\033' "$work/pipe" && fail "colour in a pipe" || ok
 
+# Progress on long operations (group events): drawn on stderr only when it is a terminal, and
+# erased before the result, which stays clean JSON.
+script -qec "$cli group events $group -o json >$work/events.json" /dev/null >"$work/tty-progress" 2>&1
+grep -q 'events' "$work/tty-progress" && grep -q $'\033\\[K' "$work/tty-progress" && ok ||
+  fail "no progress line on a terminal: $(cat -v "$work/tty-progress")"
+expect_eq "$(jq length "$work/events.json")" "$("$cli" group show "$group" -o json | jq .event_count)" \
+  "the events are all there, the progress line not among them"
+"$cli" group events "$group" -o json >/dev/null 2>"$work/pipe-progress"
+expect_eq "$(cat "$work/pipe-progress")" "" "no progress when stderr is not a terminal"
+
 # Bash completion generated from the command table.
 "$cli" completion bash >"$work/completion.bash" || fail "completion bash"
 completed=$(bash -c 'source "$1"

@@ -12,6 +12,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <absl/strings/str_cat.h>
 #include <gmock/gmock.h>
@@ -106,6 +107,33 @@ TEST(BackupTest, CopiesAConsistentCutWhileWritesContinue) {
   EXPECT_EQ(summary->groups, 2u);
   EXPECT_EQ(summary->schema_version, kSchemaVersion);
   EXPECT_EQ(summary->entries, 2 * count + 2);  // events, order, meta count and schema
+}
+
+// The progress callback (an operator's progress line) sees the counts grow batch by batch, and
+// never more than the copy's summary.
+TEST(BackupTest, ReportsProgressAfterEveryBatch) {
+  TempDir temp;
+  std::unique_ptr<RocksStore> source = OpenWithSchema(temp.Sub("source"));
+  // About 3 MiB of events: three or more copy batches of 1 MiB.
+  const std::string value(4096, 'e');
+  for (uint64_t i = 0; i < 800; ++i) {
+    WriteBatch batch;
+    batch.Put(Column::kEvents, EventKey(i), value);
+    ASSERT_TRUE(source->Write(batch, WriteOptions{.sync = false}).ok());
+  }
+  source.reset();
+  std::vector<BackupSummary> reports;
+  absl::StatusOr<BackupSummary> summary =
+      BackupDatabase(temp.Sub("source"), temp.Sub("backup"),
+                     [&reports](const BackupSummary& so_far) { reports.push_back(so_far); });
+  ASSERT_TRUE(summary.ok()) << summary.status();
+  ASSERT_GE(reports.size(), 2u);
+  for (size_t i = 1; i < reports.size(); ++i) {
+    EXPECT_GT(reports[i].entries, reports[i - 1].entries);
+    EXPECT_GT(reports[i].bytes, reports[i - 1].bytes);
+  }
+  EXPECT_LE(reports.back().entries, summary->entries);
+  EXPECT_EQ(summary->events, 800u);
 }
 
 TEST(BackupTest, RefusesATargetThatHoldsADatabase) {

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/fundraising/render.h"
+#include "cli/progress.h"
 #include "cli/output.h"
 #include "cli/render.h"
 
@@ -26,6 +27,28 @@ std::vector<std::string> Lines(const std::string& text) {
   std::vector<std::string> lines = absl::StrSplit(text, '\n');
   if (!lines.empty() && lines.back().empty()) lines.pop_back();
   return lines;
+}
+
+TEST(CliProgressTest, LineShowsABarAgainstAKnownTotalAndACountOtherwise) {
+  EXPECT_EQ(Progress::Line(0, 10, "events"), "[..............................] 0/10 events");
+  EXPECT_EQ(Progress::Line(5, 10, "events"), "[###############...............] 5/10 events");
+  EXPECT_EQ(Progress::Line(12, 10, "events"), "[##############################] 12/10 events");
+  EXPECT_EQ(Progress::Line(42, 0, "events"), "42 events");
+}
+
+TEST(CliProgressTest, DrawsNothingWhenDisabledAndErasesWhatItDrew) {
+  std::ostringstream quiet;
+  {
+    Progress progress(quiet, /*enabled=*/false, "events", 10);
+    progress.Update(3);
+  }
+  EXPECT_EQ(quiet.str(), "");
+  std::ostringstream shown;
+  {
+    Progress progress(shown, /*enabled=*/true, "events", 10);
+    progress.Update(3);
+  }
+  EXPECT_EQ(shown.str(), "\r" + Progress::Line(3, 10, "events") + "\033[K\r\033[K");
 }
 
 TEST(CliOutputTest, TableColumnsLineUp) {
