@@ -42,6 +42,8 @@ enum class IdKind {
   kFund,
   kContribution,
   kDrawdown,
+  kConvening,
+  kActionItem,
   kMember,
   kToken
 };

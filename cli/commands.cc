@@ -11,6 +11,7 @@
 
 #include "cli/completion.h"
 #include "cli/context/commands.h"
+#include "cli/convenings/commands.h"
 #include "cli/exit_code.h"
 #include "cli/fundraising/commands.h"
 #include "cli/governance/commands.h"
@@ -42,6 +43,7 @@ constexpr NounEntry kNouns[] = {
     {"proposal", GovernanceCommands},
     {"pledge", FundraisingCommands},
     {"pool", PooledCommands},
+    {"convening", ConveningCommands},
     {"completion", CompletionCommands},
 };
 

@@ -11,6 +11,7 @@
 
 #include "cli/exit_code.h"
 #include "cli/render.h"
+#include "cli/values.h"
 
 namespace constellation::cli {
 namespace {
@@ -35,6 +36,10 @@ constexpr IdKindInfo kKinds[] = {
      kFullIdSize, false, "constellation pool ledger --group GROUP"},
     {IdKind::kDrawdown, "DRAWDOWN", "drawdown", "drawdowns", "proposal_id", kFullIdSize, false,
      "constellation pool drawdowns --group GROUP"},
+    {IdKind::kConvening, "CONVENING", "convening", "convenings", "convening_id", kFullIdSize, true,
+     "constellation convening list --group GROUP"},
+    {IdKind::kActionItem, "ACTION", "action item", "action items", "action_id", kFullIdSize, false,
+     "constellation convening action list --group GROUP"},
     {IdKind::kMember, "ORG_KEY", "member", "members", "org key", kFullIdSize, true,
      "constellation member list --group GROUP"},
     {IdKind::kToken, "TOKEN_ID", "token", "tokens", "token_id", kTokenIdSize, false,
@@ -149,6 +154,18 @@ absl::StatusOr<Lookup> ListCandidates(Client& client, IdKind kind, const std::st
             d.proposal_id, "",
             absl::StrFormat("%s %s, %s", d.title,
                             MoneyText(d.amount.amount_minor, d.amount.currency), d.status)};
+      });
+    case IdKind::kConvening:
+      return Candidates(client.ListConvenings(group_id), in_group, [](const Convening& c) {
+        return IdCandidate{
+            c.convening_id, c.schedule.title,
+            absl::StrFormat("%s (%s)", c.schedule.title, FormatTimeMs(c.schedule.scheduled_ms))};
+      });
+    case IdKind::kActionItem:
+      return Candidates(client.ListActionItems(group_id), in_group, [](const ActionItem& a) {
+        return IdCandidate{
+            a.action_id, "",
+            absl::StrFormat("%s (due %s, %s)", a.item.text, FormatTimeMs(a.item.due_ms), a.status)};
       });
     case IdKind::kNone:
       break;

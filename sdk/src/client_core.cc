@@ -50,6 +50,7 @@ ClientCore::ClientCore(const ClientOptions& options,
   membership_ = v1::MembershipService::NewStub(channel_);
   peers_ = v1::PeerService::NewStub(channel_);
   pooled_ = v1::PooledService::NewStub(channel_);
+  convenings_ = v1::ConveningService::NewStub(channel_);
 }
 
 void ClientCore::PrepareContext(grpc::ClientContext* context, absl::Time deadline) const {

@@ -39,9 +39,9 @@ class ClientCore {
   // The stub of one service of client.proto, e.g. stub<v1::GroupService::Stub>().
   template <typename Stub>
   Stub& stub() {
-    return *std::get<std::unique_ptr<Stub>&>(
-        std::tie(node_, tokens_, groups_, fundraising_, governance_, membership_, peers_,
-                 pooled_));
+    return *std::get<std::unique_ptr<Stub>&>(std::tie(node_, tokens_, groups_, fundraising_,
+                                                      governance_, membership_, peers_, pooled_,
+                                                      convenings_));
   }
 
   // Sets the deadline and the authorization metadata on a fresh context.
@@ -65,6 +65,7 @@ class ClientCore {
   std::unique_ptr<v1::MembershipService::Stub> membership_;
   std::unique_ptr<v1::PeerService::Stub> peers_;
   std::unique_ptr<v1::PooledService::Stub> pooled_;
+  std::unique_ptr<v1::ConveningService::Stub> convenings_;
 };
 
 }  // namespace constellation::internal

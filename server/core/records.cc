@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -653,6 +654,60 @@ absl::Status ValidateProposal(const v1::Proposal& p, std::string_view field) {
   return Invalid(field, "has no payload");
 }
 
+namespace {
+
+// Convenings (docs/PROTOCOL.md §5.13).
+absl::Status CheckIdList(const google::protobuf::RepeatedPtrField<std::string>& ids,
+                         std::string_view field) {
+  if (static_cast<size_t>(ids.size()) > limits::kListFieldCountMax) {
+    return Invalid(field, absl::StrFormat("has %d entries; the limit kListFieldCountMax is %d",
+                                          ids.size(), limits::kListFieldCountMax));
+  }
+  std::set<std::string> seen;
+  for (const std::string& id : ids) {
+    CONSTELLATION_RETURN_IF_ERROR(CheckId(id, field, true));
+    if (!seen.insert(id).second) return Invalid(field, "names the same id twice");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateConvening(const v1::Convening& c) {
+  CONSTELLATION_RETURN_IF_ERROR(CheckRequiredText(c.title(), limits::kNameSizeBytesMax,
+                                                  "convening.title", "kNameSizeBytesMax"));
+  if (c.scheduled_ms() == 0) return Invalid("convening.scheduled_ms", "is required");
+  CONSTELLATION_RETURN_IF_ERROR(CheckTime(c.scheduled_ms(), "convening.scheduled_ms"));
+  CONSTELLATION_RETURN_IF_ERROR(
+      CheckIdList(c.agenda_proposal_ids(), "convening.agenda_proposal_ids"));
+  CONSTELLATION_RETURN_IF_ERROR(CheckIdList(c.invitees(), "convening.invitees"));
+  if (static_cast<size_t>(c.agenda_items_size()) > limits::kListFieldCountMax) {
+    return Invalid("convening.agenda_items",
+                   absl::StrFormat("has %d entries; the limit kListFieldCountMax is %d",
+                                   c.agenda_items_size(), limits::kListFieldCountMax));
+  }
+  for (const std::string& item : c.agenda_items()) {
+    CONSTELLATION_RETURN_IF_ERROR(CheckRequiredText(
+        item, limits::kShortTextSizeBytesMax, "convening.agenda_items", "kShortTextSizeBytesMax"));
+  }
+  CONSTELLATION_RETURN_IF_ERROR(CheckName(c.location(), "convening.location"));
+  if (c.attendees_size() > 0 || !c.minutes().empty() || c.action_items_size() > 0 ||
+      !c.supersedes().empty()) {
+    return Invalid("convening",
+                   "attendees, minutes, action_items and supersedes must be empty: record "
+                   "attendance, minutes and action items as their own records");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateActionItem(const v1::ActionItem& item, std::string_view field) {
+  CONSTELLATION_RETURN_IF_ERROR(CheckRequiredText(item.text(), limits::kShortTextSizeBytesMax,
+                                                  Join(field, "text"), "kShortTextSizeBytesMax"));
+  CONSTELLATION_RETURN_IF_ERROR(CheckId(item.owner(), Join(field, "owner"), true));
+  if (item.due_ms() == 0) return Invalid(Join(field, "due_ms"), "is required");
+  return CheckTime(item.due_ms(), Join(field, "due_ms"));
+}
+
+}  // namespace
+
 absl::Status ValidateBody(const v1::Event& e) {
   switch (e.body_case()) {
     case v1::Event::kCharter:
@@ -744,6 +799,24 @@ absl::Status ValidateBody(const v1::Event& e) {
       return CheckTime(e.membership_notice().effective_ms(), "membership_notice.effective_ms");
     case v1::Event::kMembershipWithdrawal:
       return CheckShort(e.membership_withdrawal().reason(), "membership_withdrawal.reason");
+    case v1::Event::kConvening:
+      return ValidateConvening(e.convening());
+    case v1::Event::kConveningAttendance:
+      return CheckId(e.convening_attendance().convening_id(), "convening_attendance.convening_id",
+                     true);
+    case v1::Event::kConveningMinutes:
+      CONSTELLATION_RETURN_IF_ERROR(
+          CheckId(e.convening_minutes().convening_id(), "convening_minutes.convening_id", true));
+      return CheckRequiredText(e.convening_minutes().text(), limits::kTextSizeBytesMax,
+                               "convening_minutes.text", "kTextSizeBytesMax", TextKind::kMultiline);
+    case v1::Event::kConveningAction:
+      CONSTELLATION_RETURN_IF_ERROR(
+          CheckId(e.convening_action().convening_id(), "convening_action.convening_id", true));
+      return ValidateActionItem(e.convening_action().item(), "convening_action.item");
+    case v1::Event::kActionCompletion:
+      CONSTELLATION_RETURN_IF_ERROR(
+          CheckId(e.action_completion().action_id(), "action_completion.action_id", true));
+      return CheckShort(e.action_completion().note(), "action_completion.note");
     case v1::Event::BODY_NOT_SET:
       return absl::InvalidArgumentError("event has no body");
     default:

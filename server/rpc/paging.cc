@@ -36,12 +36,14 @@ std::string TokenPrefix(std::string_view rpc) {
 
 }  // namespace
 
-std::string PageKey(const core::OrderKey& key) {
+std::string PageKey(uint64_t number, const core::EventId& id) {
   std::string out(8, '\0');
-  for (size_t i = 0; i < 8; ++i) out[i] = static_cast<char>((key.depth >> (8 * (7 - i))) & 0xFF);
-  out += key.id.Bytes();
+  for (size_t i = 0; i < 8; ++i) out[i] = static_cast<char>((number >> (8 * (7 - i))) & 0xFF);
+  out += id.Bytes();
   return out;
 }
+
+std::string PageKey(const core::OrderKey& key) { return PageKey(key.depth, key.id); }
 
 absl::StatusOr<ListPage> ListPage::Open(std::string_view rpc, size_t key_size_bytes,
                                         uint32_t page_size, const std::string& page_token) {

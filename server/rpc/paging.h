@@ -38,6 +38,9 @@ namespace constellation::rpc {
 inline constexpr size_t kIdPageKeySizeBytes = limits::kIdSizeBytes;
 inline constexpr size_t kOrderPageKeySizeBytes = 8 + limits::kIdSizeBytes;
 std::string PageKey(const core::OrderKey& key);
+// A number (a time, a due date) in 8 big-endian bytes followed by an id: lists ordered by
+// (number, id), e.g. convenings by scheduled time. kOrderPageKeySizeBytes long.
+std::string PageKey(uint64_t number, const core::EventId& id);
 template <typename Tag>
 std::string PageKey(const core::Id32<Tag>& id) {
   return id.Bytes();

@@ -40,6 +40,7 @@ Services MakeGroupServices(Backend* backend);        // GroupService
 Services MakeGovernanceServices(Backend* backend);   // GovernanceService, MembershipService
 Services MakeFundraisingServices(Backend* backend);  // FundraisingService
 Services MakePooledServices(Backend* backend);       // PooledService
+Services MakeConveningsServices(Backend* backend);   // ConveningService
 Services MakeFederationServices(Backend* backend);   // FederationService (node to node)
 
 }  // namespace constellation::rpc

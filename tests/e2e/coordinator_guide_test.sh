@@ -23,7 +23,7 @@ done
   echo 'set -euo pipefail'
   awk '/^```sh$/ { inside = 1; next } /^```/ { inside = 0; next } inside { print }' "$guide"
   # What the test checks afterwards needs the guide's variables.
-  echo 'declare -p G > "$WORK/vars"'
+  echo 'declare -p G C ACTION > "$WORK/vars"'
 } >"$work/guide.sh"
 blocks=$(grep -c '^```sh$' "$guide")
 [ "$blocks" -ge 3 ] && ok || fail "the guide has $blocks sh blocks"
@@ -45,7 +45,19 @@ if [ -s "$work/vars" ]; then
   expect_eq "$(jq -r .withdrawal_notice_days "$work/out")" "30" "the amended notice days"
   expect_eq "$(jq -r '.decision_rules[] | select(.decision_type == "allocate_funds") | .process' "$work/out")" \
     "majority" "the amended ALLOCATE_FUNDS rule"
-  hash=$(jq -r .state_hash "$work/out")
+  expect_exit 0 "the convening the guide called" -- "$cli" convening show --group "$G" "$C" -o json
+  expect_eq "$(jq -r '.attendance | length' "$work/out")" "2" "Harbour and Tide Lab attended"
+  expect_eq "$(jq -r '.action_items[0].owner' "$work/out")" \
+    "$("$cli" member list --group "$G" -o json | jq -r '.[] | select(.profile.name == "Harbour Trust") | .key')" \
+    "the action item is Harbour's"
+  for _ in $(seq 1 100); do
+    [ "$("$cli" convening show --group "$G" "$C" -o json | jq -r '.action_items[0].status')" = done ] && break
+    "$cli" peer sync --group "$G" >/dev/null 2>&1
+    sleep 0.1
+  done
+  expect_eq "$("$cli" convening show --group "$G" "$C" -o json | jq -r '.action_items[0].status')" \
+    "done" "the action item is done"
+  hash=$("$cli" group show "$G" -o json | jq -r .state_hash)
   for name in harbour tidelab; do
     e2e_use "$name"
     for _ in $(seq 1 100); do

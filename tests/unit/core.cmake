@@ -4,7 +4,8 @@
 # Reusable by integration and simulation tests.
 add_library(constellation_event_factory STATIC
   ${PROJECT_SOURCE_DIR}/tests/testing/event_factory.cc
-  ${PROJECT_SOURCE_DIR}/tests/testing/pooled_events.cc)
+  ${PROJECT_SOURCE_DIR}/tests/testing/pooled_events.cc
+  ${PROJECT_SOURCE_DIR}/tests/testing/convening_events.cc)
 target_link_libraries(constellation_event_factory PUBLIC constellation_core constellation_testing)
 
 foreach(name
@@ -33,7 +34,8 @@ foreach(name
     fold_checkpoint_test
     state_hash_at_test
     pooled_ledger_test
-    pooled_property_test)
+    pooled_property_test
+    convenings_ledger_test)
   constellation_add_test(NAME ${name} LABEL unit
     SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/${name}.cc
     LIBS constellation_core constellation_testing constellation_event_factory)

@@ -22,15 +22,14 @@
 #include "server/core/group.h"
 #include "server/core/records.h"
 #include "tests/testing/event_factory.h"
+#include "tests/testing/ledger_test.h"
 #include "tests/testing/pooled_events.h"
 #include "tests/testing/status_matchers.h"
 
 namespace constellation::core {
 namespace {
 
-using ::constellation::testing::AcceptanceBody;
 using ::constellation::testing::AcknowledgementBody;
-using ::constellation::testing::AdmitBody;
 using ::constellation::testing::CashContributionBody;
 using ::constellation::testing::CreateFundProposalBody;
 using ::constellation::testing::DisbursementBody;
@@ -38,6 +37,7 @@ using ::constellation::testing::DrawdownBody;
 using ::constellation::testing::FundBody;
 using ::constellation::testing::HashHex;
 using ::constellation::testing::HistoryBuilder;
+using ::constellation::testing::LedgerTest;
 using ::constellation::testing::MakeDecisionRule;
 using ::constellation::testing::MakeMoney;
 using ::constellation::testing::ProposalCloseBody;
@@ -70,59 +70,13 @@ v1::Charter PooledCharter() {
   return c;
 }
 
-class PooledLedgerTest : public ::testing::Test {
+class PooledLedgerTest : public LedgerTest {
  protected:
-  PooledLedgerTest() : history_(founder_, PooledCharter()), group_(history_.group()) {
-    EXPECT_OK(group_.Insert(history_.genesis()).status());
-    writers_.push_back(&founder_);
+  PooledLedgerTest() : LedgerTest(PooledCharter(), PooledHash) {
     Admit(bea_);
     Admit(cal_);
   }
 
-  const GroupState& state() const { return group_.state(); }
-
-  // Inserts `e` and returns the fold's verdict (a local write's answer). A refused record
-  // leaves the pooled state unchanged.
-  absl::Status Put(const VerifiedEvent& e) {
-    const std::string before = PooledHash(state());
-    absl::Status verdict = group_.CheckNext(e);
-    EXPECT_OK(group_.Insert(e).status());
-    if (!verdict.ok()) {
-      EXPECT_EQ(PooledHash(state()), before) << "a refused record changed the pooled state";
-      EXPECT_TRUE(state().rejected_events().contains(e.id));
-    }
-    state().CheckInvariants();
-    last_ = e.id;
-    return verdict;
-  }
-  absl::Status Write(const SigningKey& author, const v1::Event& body) {
-    return Put(history_.Append(author, body));
-  }
-  EventId Ok(const SigningKey& author, const v1::Event& body) {
-    absl::Status s = Write(author, body);
-    EXPECT_TRUE(s.ok()) << s;
-    return last_;
-  }
-
-  void Admit(const SigningKey& invitee) {
-    EventId p = Ok(founder_, AdmitBody(invitee.public_key()));
-    Ok(founder_, ProposalCloseBody(p));
-    AckAll(p);
-    Ok(invitee, AcceptanceBody(p));
-    writers_.push_back(&invitee);
-  }
-  void AckAll(const EventId& p) {
-    for (const SigningKey* w : writers_) Ok(*w, AcknowledgementBody({p}));
-  }
-  // `proposer` proposes `body`; every writer agrees; the proposer closes; everyone
-  // acknowledges: the outcome is final and passed.
-  EventId Decide(const SigningKey& proposer, const v1::Event& body) {
-    EventId p = Ok(proposer, body);
-    for (const SigningKey* w : writers_) Ok(*w, StanceBody(p, v1::STANCE_CHOICE_AGREE));
-    AckAll(p);
-    EXPECT_TRUE(Governance(state()).proposals().at(p).outcome.final);
-    return p;
-  }
   // A fund held by `host`, created by decision.
   EventId MakeFund(const SigningKey& host, const std::string& currency = "EUR") {
     v1::Fund f = TestFund(host.public_key(), currency);
@@ -144,15 +98,6 @@ class PooledLedgerTest : public ::testing::Test {
     ADD_FAILURE() << "no drawdown " << proposal.ShortHex();
     return {};
   }
-
-  const SigningKey founder_ = TestKey('a');
-  const SigningKey bea_ = TestKey('b');
-  const SigningKey cal_ = TestKey('c');
-  const SigningKey outsider_ = TestKey('x');
-  HistoryBuilder history_;
-  Group group_;
-  EventId last_;
-  std::vector<const SigningKey*> writers_;
 };
 
 // ---------------------------------------------------------------------------------------------

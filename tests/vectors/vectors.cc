@@ -6,12 +6,14 @@
 #include <optional>
 #include <utility>
 
+#include "server/core/convenings/convenings_ledger.h"
 #include "server/core/fold/group_state.h"
 #include "server/core/fundraising/fundraising_ledger.h"
 #include "server/core/governance/governance_ledger.h"
 #include "server/core/group.h"
 #include "server/core/pooled/pooled_ledger.h"
 #include "server/core/roster/roster.h"
+#include "tests/testing/convening_events.h"
 #include "tests/testing/event_factory.h"
 #include "tests/testing/pooled_events.h"
 
@@ -275,6 +277,44 @@ json PooledPart(const core::PooledLedger& pooled) {
           {"net_contributed", net}};
 }
 
+json IdList(const std::vector<EventId>& ids) {
+  json out = json::array();
+  for (const EventId& id : ids) out.push_back(id.Hex());
+  return out;
+}
+
+json ConveningsPart(const core::ConveningsLedger& ledger) {
+  if (ledger.convenings().empty()) {
+    return nullptr;  // no convening: the convenings part writes nothing (docs/PROTOCOL.md §5.13)
+  }
+  json convenings = json::array();
+  for (const auto& [id, c] : ledger.convenings()) {
+    json invitees = json::array();
+    for (const core::OrgKey& k : c.invitees) invitees.push_back(k.Hex());
+    json attendance = json::array();
+    for (const auto& [org, event] : c.attendance) {
+      attendance.push_back({{"attendee", org.Hex()}, {"event", event.Hex()}});
+    }
+    convenings.push_back({{"id", id.Hex()},
+                          {"convener", c.convener.Hex()},
+                          {"scheduled_ms", c.scheduled_ms},
+                          {"invitees", invitees},
+                          {"agenda_proposals", IdList(c.agenda_proposals)},
+                          {"attendance", attendance},
+                          {"minutes", IdList(c.minutes)}});
+  }
+  json actions = json::array();
+  for (const auto& [id, a] : ledger.actions()) {
+    actions.push_back({{"id", id.Hex()},
+                       {"convening", a.convening.Hex()},
+                       {"recorded_by", a.recorded_by.Hex()},
+                       {"owner", a.owner.Hex()},
+                       {"due_ms", a.due_ms},
+                       {"completions", IdList(a.completions)}});
+  }
+  return {{"convenings", convenings}, {"actions", actions}};
+}
+
 json DerivedState(const core::Group& group) {
   const GroupState& state = group.state();
   json rejected = json::array();
@@ -285,6 +325,7 @@ json DerivedState(const core::Group& group) {
           {"governance", GovernancePart(core::Governance(state))},
           {"fundraising", FundraisingPart(core::Fundraising(state))},
           {"pooled", PooledPart(core::Pooled(state))},
+          {"convenings", ConveningsPart(core::Convenings(state))},
           {"rejected_events", rejected}};
 }
 
@@ -517,6 +558,37 @@ VectorScenario Pooled() {
   return s;
 }
 
+VectorScenario Convenings() {
+  const SigningKey a = TestKey('a'), b = TestKey('b'), c = TestKey('c');
+  VectorScenario s = Named(
+      "convenings",
+      "Founder a admits b and c and proposes a campaign; a convenes b by name with the proposal "
+      "on the agenda; b attends (c, not invited, is refused; b's second attendance too); a "
+      "records minutes twice; b adds an action item it owns; a (the convener) and b complete "
+      "it without seeing each other: both stand, the first in canonical order counts.");
+  Writer w(a, TestCharter());
+  w.Admit(a, b);
+  w.Admit(a, c);
+  const EventId proposal = w.Put(a, ProposalBody(v1::DECISION_TYPE_OPEN_CAMPAIGN));
+  s.points.push_back({"no convening yet: the convenings part writes nothing", w.size()});
+  const EventId convening =
+      w.Put(a, ConveningBody(1'800'000'000'000, {proposal}, {b.public_key()}));
+  w.Put(b, AttendanceBody(convening));
+  w.Put(c, AttendanceBody(convening));  // not invited: rejected
+  w.Put(b, AttendanceBody(convening));  // again: rejected
+  s.points.push_back({"a convening with one attendee and two refused attendances", w.size()});
+  w.Put(a, MinutesBody(convening, "Draft"));
+  w.Put(a, MinutesBody(convening, "Agreed: open the appeal"));
+  const EventId action = w.Put(b, ActionBody(convening, b.public_key(), 1'800'100'000'000));
+  s.points.push_back({"minutes twice; an action item recorded by the attendee", w.size()});
+  // a completes it having seen it; b, the owner, without having seen a's completion.
+  w.Put(a, CompletionBody(action, "done, says the convener"));
+  w.events().push_back(w.history().AppendWithDeps(b, CompletionBody(action, "done"), {}));
+  s.points.push_back({"two concurrent completions: both stand", w.size()});
+  s.events = std::move(w.events());
+  return s;
+}
+
 VectorScenario ConditionsWriteOffAndLeaving() {
   const SigningKey a = TestKey('a'), b = TestKey('b'), c = TestKey('c');
   VectorScenario s =
@@ -562,6 +634,7 @@ std::vector<VectorScenario> BuildScenarios() {
   out.push_back(Fork());
   out.push_back(Pooled());
   out.push_back(ConditionsWriteOffAndLeaving());
+  out.push_back(Convenings());
   return out;
 }
 

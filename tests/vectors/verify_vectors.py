@@ -304,6 +304,21 @@ POOLED = [
      _by("org", "currency")),
 ]
 
+CONVENINGS = [
+    ("list", "convenings", [
+        ("id", "id"), ("id", "convener"), ("u64", "scheduled_ms"),
+        ("list", "invitees", "id", _by(None)),
+        ("list", "agenda_proposals", "id", None),  # the record's order
+        ("list", "attendance", [("id", "attendee"), ("id", "event")], _by("attendee")),
+        ("list", "minutes", "id", None),  # canonical order
+    ], _by("id")),
+    ("list", "actions", [
+        ("id", "id"), ("id", "convening"), ("id", "recorded_by"), ("id", "owner"),
+        ("u64", "due_ms"),
+        ("list", "completions", "id", None),  # canonical order
+    ], _by("id")),
+]
+
 
 def encode(h, layout, record):
     for item in layout:
@@ -336,6 +351,9 @@ def fold_hash(state):
     if state["pooled"] is not None:  # an empty pooled domain writes nothing
         h.bytes("constellation/v1/pooled")
         encode(h, POOLED, state["pooled"])
+    if state["convenings"] is not None:  # a group without convenings writes nothing
+        h.bytes("constellation/v1/convenings")
+        encode(h, CONVENINGS, state["convenings"])
     encode(h, [("list", "rejected_events", "id", _by(None))], state)
     return hashlib.sha256(bytes(h.out)).hexdigest()
 

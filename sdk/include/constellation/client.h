@@ -439,6 +439,44 @@ class Client {
                                                    const PageOptions& page);
   absl::StatusOr<BenefitShares> GetShares(std::string_view group_id);
 
+  // --- Convenings (convenings.h, sdk/src/convenings/): meetings, minutes, action items -----
+
+  // Schedules a convening called by this node's org. See client.proto ConveningService for the
+  // error codes (kNotFound: an agenda proposal the group lacks; kFailedPrecondition: an invitee
+  // who is not a member).
+  absl::StatusOr<ConveningWrite> ScheduleConvening(std::string_view group_id,
+                                                   const ConveningInput& convening,
+                                                   const WriteOptions& write = {});
+  // Records that this node's org attended. kPermissionDenied: not invited. kAlreadyExists.
+  absl::StatusOr<ConveningWrite> RecordAttendance(std::string_view group_id,
+                                                  std::string_view convening_id,
+                                                  const WriteOptions& write = {});
+  // Records the minutes (the convener only); a later call replaces the text shown.
+  absl::StatusOr<ConveningWrite> RecordMinutes(std::string_view group_id,
+                                               std::string_view convening_id, std::string_view text,
+                                               const WriteOptions& write = {});
+  // Adds an action item (the convener or an attendee). kFailedPrecondition: the owner is not a
+  // member.
+  absl::StatusOr<ActionItemWrite> AddActionItem(std::string_view group_id,
+                                                std::string_view convening_id,
+                                                const ActionItemInput& item,
+                                                const WriteOptions& write = {});
+  // Marks an action item done (its owner or the convener). kAlreadyExists: already done.
+  absl::StatusOr<ActionItemWrite> CompleteActionItem(std::string_view group_id,
+                                                     std::string_view action_id,
+                                                     std::string_view note = "",
+                                                     const WriteOptions& write = {});
+  absl::StatusOr<Convening> GetConvening(std::string_view group_id, std::string_view convening_id);
+  // The group's convenings by scheduled time (every page; ListConveningsPage reads one).
+  absl::StatusOr<std::vector<Convening>> ListConvenings(std::string_view group_id);
+  absl::StatusOr<Page<Convening>> ListConveningsPage(std::string_view group_id,
+                                                     const PageOptions& page);
+  // Action items of every convening by due date, of one owner when given, only those not done
+  // when `not_done` (every page).
+  absl::StatusOr<std::vector<ActionItem>> ListActionItems(std::string_view group_id,
+                                                          std::string_view owner = "",
+                                                          bool not_done = false);
+
  private:
   explicit Client(std::shared_ptr<internal::ClientCore> core);
   std::shared_ptr<internal::ClientCore> core_;

@@ -17,6 +17,7 @@
 #pragma once
 
 #include <constellation/common.h>       // Money, Hlc, EventRef
+#include <constellation/convenings.h>   // convenings, attendance, minutes, action items
 #include <constellation/fundraising.h>  // campaigns, pledges, payments, pledge history
 #include <constellation/governance.h>   // proposals, stances, membership writes, join
 #include <constellation/group.h>        // charter, members, group, group events

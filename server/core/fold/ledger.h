@@ -31,8 +31,14 @@ class GroupState;
 class Roster;
 
 // The record domains, in the order their state enters the state hash (docs/PROTOCOL.md §4).
-enum class Domain : uint8_t { kRoster = 0, kGovernance = 1, kFundraising = 2, kPooled = 3 };
-inline constexpr size_t kDomainCount = 4;
+enum class Domain : uint8_t {
+  kRoster = 0,
+  kGovernance = 1,
+  kFundraising = 2,
+  kPooled = 3,
+  kConvenings = 4,
+};
+inline constexpr size_t kDomainCount = 5;
 
 class Ledger {
  public:

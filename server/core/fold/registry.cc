@@ -5,6 +5,7 @@
 #include <absl/strings/str_format.h>
 
 #include "server/base/check.h"
+#include "server/core/convenings/convenings_ledger.h"
 #include "server/core/fundraising/fundraising_ledger.h"
 #include "server/core/governance/governance_ledger.h"
 #include "server/core/pooled/pooled_ledger.h"
@@ -37,6 +38,11 @@ constexpr RecordKind kRecordKinds[] = {
     {Body::kFund, Domain::kPooled, false},
     {Body::kContributionReceipt, Domain::kPooled, false},
     {Body::kDisbursement, Domain::kPooled, false},
+    {Body::kConvening, Domain::kConvenings, false},
+    {Body::kConveningAttendance, Domain::kConvenings, false},
+    {Body::kConveningMinutes, Domain::kConvenings, false},
+    {Body::kConveningAction, Domain::kConvenings, false},
+    {Body::kActionCompletion, Domain::kConvenings, false},
 };
 
 // One line per domain (the roster is made by GroupState).
@@ -50,10 +56,12 @@ constexpr std::array<LedgerFactory, kDomainCount> kLedgerFactories = {
     &Make<GovernanceLedger>,   // Domain::kGovernance
     &Make<FundraisingLedger>,  // Domain::kFundraising
     &Make<PooledLedger>,       // Domain::kPooled
+    &Make<ConveningsLedger>,   // Domain::kConvenings
 };
 static_assert(GovernanceLedger::kDomain == Domain::kGovernance);
 static_assert(FundraisingLedger::kDomain == Domain::kFundraising);
 static_assert(PooledLedger::kDomain == Domain::kPooled);
+static_assert(ConveningsLedger::kDomain == Domain::kConvenings);
 
 }  // namespace
 

@@ -14,6 +14,7 @@ SimDomain MembershipDomain();
 SimDomain GovernanceDomain();
 SimDomain FundraisingDomain();
 SimDomain PooledDomain();
+SimDomain ConveningsDomain();
 
 const std::vector<SimDomainFactory>& SimDomainRegistry() {
   static const auto* const kDomains = new std::vector<SimDomainFactory>{
@@ -22,6 +23,7 @@ const std::vector<SimDomainFactory>& SimDomainRegistry() {
       GovernanceDomain,
       FundraisingDomain,
       PooledDomain,
+      ConveningsDomain,
   };
   return *kDomains;
 }
