@@ -202,6 +202,10 @@ absl::StatusOr<absl::Duration> ParseTimeout(std::string_view text) {
   return timeout;
 }
 
+std::string CommandName(const CommandSpec& command) {
+  return command.verb.empty() ? command.noun : command.noun + " " + command.verb;
+}
+
 absl::StatusOr<Invocation> ParseArgs(const std::vector<std::string>& args,
                                      const std::vector<CommandSpec>& commands) {
   Invocation inv;
@@ -229,8 +233,12 @@ absl::StatusOr<Invocation> ParseArgs(const std::vector<std::string>& args,
       if (inv.noun.empty()) {
         inv.noun = arg;
         flag_error_before_noun = !error.ok();
+        inv.command = FindCommand(commands, inv.noun, "");  // a command without a verb
       } else if (verb.empty() && arg == "help" && FindCommand(commands, inv.noun, arg) == nullptr) {
         inv.help = true;  // `constellation pledge help` is `constellation pledge --help`
+      } else if (verb.empty() && inv.command != nullptr && inv.command->verb.empty() &&
+                 FindCommand(commands, inv.noun, arg) == nullptr) {
+        inv.positionals.push_back(arg);  // an argument of a command without a verb
       } else if (verb.empty()) {
         verb = arg;
         flag_error_before_verb = !error.ok();
@@ -286,8 +294,8 @@ absl::StatusOr<Invocation> ParseArgs(const std::vector<std::string>& args,
                             Dashed(name))));
       } else {
         fail(absl::InvalidArgumentError(
-            absl::StrFormat("unknown flag %s for '%s %s'%s", Dashed(name), inv.command->noun,
-                            inv.command->verb, DidYouMean(name, FlagNames(inv.command), "--"))));
+            absl::StrFormat("unknown flag %s for '%s'%s", Dashed(name), CommandName(*inv.command),
+                            DidYouMean(name, FlagNames(inv.command), "--"))));
       }
       continue;
     }
@@ -350,7 +358,7 @@ absl::StatusOr<Invocation> ParseArgs(const std::vector<std::string>& args,
   if (inv.noun.empty()) {
     return absl::InvalidArgumentError("missing command: run 'constellation --help'");
   }
-  if (verb.empty()) {
+  if (verb.empty() && inv.command == nullptr) {
     return absl::InvalidArgumentError(
         absl::StrFormat("missing verb for '%s': one of %s", inv.noun, absl::StrJoin(verbs, ", ")));
   }
@@ -360,20 +368,20 @@ absl::StatusOr<Invocation> ParseArgs(const std::vector<std::string>& args,
     if (positional.required) ++required_positionals;
   }
   if (inv.positionals.size() > command.positionals.size()) {
-    return absl::InvalidArgumentError(absl::StrFormat("unexpected argument '%s' for '%s %s'",
+    return absl::InvalidArgumentError(absl::StrFormat("unexpected argument '%s' for '%s'",
                                                       inv.positionals[command.positionals.size()],
-                                                      command.noun, command.verb));
+                                                      CommandName(command)));
   }
   if (inv.positionals.size() < required_positionals) {
     return absl::InvalidArgumentError(
-        absl::StrFormat("missing %s for '%s %s'", command.positionals[inv.positionals.size()].name,
-                        command.noun, command.verb));
+        absl::StrFormat("missing %s for '%s'", command.positionals[inv.positionals.size()].name,
+                        CommandName(command)));
   }
   for (const FlagSpec& flag : command.flags) {
     if (flag.required && !inv.Has(flag.name)) {
-      return absl::InvalidArgumentError(absl::StrFormat("missing required flag %s %s for '%s %s'",
+      return absl::InvalidArgumentError(absl::StrFormat("missing required flag %s %s for '%s'",
                                                         Dashed(flag.name), flag.value_name,
-                                                        command.noun, command.verb));
+                                                        CommandName(command)));
     }
   }
   return inv;

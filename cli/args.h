@@ -66,7 +66,7 @@ struct PositionalSpec {
 
 struct CommandSpec {
   std::string noun;
-  std::string verb;
+  std::string verb;     // empty for a command that is its noun alone ("constellation health")
   std::string summary;  // one line
   std::vector<PositionalSpec> positionals;
   std::vector<FlagSpec> flags;
@@ -75,6 +75,9 @@ struct CommandSpec {
   // A write: accepts --request-id (added by the parser and the help).
   bool write = false;
 };
+
+// The command as typed: "pool fund create", or "health" for a command without a verb.
+std::string CommandName(const CommandSpec& command);
 
 // The values of the global flags; unset ones are empty.
 struct GlobalFlags {

@@ -67,7 +67,7 @@ WriteOptions CommandContext::write_options() {
 Command::Command(std::string_view name, CommandHandler handler) : run(handler) {
   const size_t space = name.find(' ');
   spec.noun = std::string(name.substr(0, space));
-  spec.verb = std::string(name.substr(space + 1));
+  spec.verb = space == std::string_view::npos ? "" : std::string(name.substr(space + 1));
 }
 
 Command&& Command::Summary(std::string text) && {

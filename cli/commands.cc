@@ -16,6 +16,7 @@
 #include "cli/fundraising/commands.h"
 #include "cli/governance/commands.h"
 #include "cli/group/commands.h"
+#include "cli/health/commands.h"
 #include "cli/help.h"
 #include "cli/ids.h"
 #include "cli/node/commands.h"
@@ -44,6 +45,8 @@ constexpr NounEntry kNouns[] = {
     {"pledge", FundraisingCommands},
     {"pool", PooledCommands},
     {"convening", ConveningCommands},
+    {"health", HealthCommands},
+    {"pulse", HealthCommands},
     {"completion", CompletionCommands},
 };
 

@@ -18,7 +18,7 @@ namespace {
 // The words of a command as typed: its noun and its verb's words ("pool fund create").
 std::vector<std::string> Words(const CommandSpec& command) {
   std::vector<std::string> words = {command.noun};
-  const std::vector<std::string> verb_words = absl::StrSplit(command.verb, ' ');
+  const std::vector<std::string> verb_words = absl::StrSplit(command.verb, ' ', absl::SkipEmpty());
   words.insert(words.end(), verb_words.begin(), verb_words.end());
   return words;
 }

@@ -36,7 +36,7 @@ std::string GlobalFlagsHelp() {
 }
 
 std::string Synopsis(const CommandSpec& command) {
-  std::string out = absl::StrFormat("constellation %s %s", command.noun, command.verb);
+  std::string out = "constellation " + CommandName(command);
   for (const PositionalSpec& positional : command.positionals) {
     out += positional.required ? " " + positional.name : " [" + positional.name + "]";
   }
@@ -59,7 +59,7 @@ std::string TopHelp(const std::vector<CommandSpec>& commands) {
       "Commands:\n";
   std::vector<std::pair<std::string, std::string>> lines;
   for (const CommandSpec& command : commands) {
-    lines.emplace_back(absl::StrFormat("%s %s", command.noun, command.verb), command.summary);
+    lines.emplace_back(CommandName(command), command.summary);
   }
   out += Columns(lines);
   out += "\n" + GlobalFlagsHelp();

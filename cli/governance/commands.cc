@@ -453,7 +453,8 @@ std::vector<Command> GovernanceCommands() {
       Command("proposal amend-charter", ProposalAmendCharterCommand)
           .Summary("Propose amending the charter: the current charter with the changes given")
           .Flag(GroupFlag())
-          .Optional("--title TEXT", "what is decided, one line (default: Amend the charter of NAME)")
+          .Optional("--title TEXT",
+                    "what is decided, one line (default: Amend the charter of NAME)")
           .Flag(TextFlag())
           .Flag(DeadlineFlag())
           .Optional("--name NAME", "the group's new name")
@@ -467,6 +468,8 @@ std::vector<Command> GovernanceCommands() {
                     "set a standard rate for in-kind contributions, in the base currency")
           .Optional("--benefit-basis BASIS", "equal | contributed_value")
           .Optional("--notice-days N", "days of notice a withdrawing member gives")
+          .Optional("--review-cadence-days N",
+                    "days a member may go without a record before `health` flags it (0 = 30)")
           .Optional("--review DATE", "the charter's next review date, e.g. 2027-06-30")
           .Optional("--term-end DATE", "the end of the group's term")
           .Details(std::string("Reads the group's current charter, applies the changes and "

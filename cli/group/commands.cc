@@ -82,6 +82,12 @@ absl::Status ApplyCharterFlags(const Invocation& inv, CharterInput* charter) {
     charter->standard_rates.push_back(std::move(rate));
   }
   if (inv.Has("benefit-basis")) charter->benefit_share_basis = inv.Get("benefit-basis");
+  if (inv.Has("review-cadence-days") &&
+      !absl::SimpleAtoi(inv.Get("review-cadence-days"), &charter->review_cadence_days)) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("--review-cadence-days '%s' must be a whole number of days (0 = 30)",
+                        inv.Get("review-cadence-days")));
+  }
   return absl::OkStatus();
 }
 
@@ -254,6 +260,8 @@ std::vector<Command> GroupCommands() {
                     "a standard rate for in-kind contributions, in --currency, e.g. "
                     "staff_time:hour=85.00")
           .Optional("--benefit-basis BASIS", "benefit shares: equal (default) | contributed_value")
+          .Optional("--review-cadence-days N",
+                    "days a member may go without a record before `health` flags it (default 30)")
           .Details("Prints group_id and event_id. JSON keys: group_id, event_id, request_id, "
                    "event, group.")
           .Example("constellation group create --name 'River Basin Partnership' --agenda 'Clean "
@@ -261,7 +269,8 @@ std::vector<Command> GroupCommands() {
           .Write(),
       Command("group list", GroupListCommand)
           .Summary("List the groups this node holds")
-          .Details("CSV columns: group_id, name, kind, currency, members, events, status (active or dissolved).")
+          .Details("CSV columns: group_id, name, kind, currency, members, events, status (active "
+                   "or dissolved).")
           .Example("constellation group list -o csv"),
       Command("group show", GroupShowCommand)
           .Summary("Show a group's charter, members and state hash")

@@ -32,6 +32,9 @@ KeyValues GroupDetails(const Group& group) {
   }
   values.emplace_back("decision_rules", rules.empty() ? "(defaults)" : absl::StrJoin(rules, ", "));
   values.emplace_back("notice_days", Count(charter.withdrawal_notice_days));
+  values.emplace_back("review_cadence_days", charter.review_cadence_days == 0
+                                                 ? std::string("30 (default)")
+                                                 : Count(charter.review_cadence_days));
   if (!group.charter_amended_by.empty()) {
     values.emplace_back("charter_amended_by", group.charter_amended_by);
   }
@@ -72,6 +75,7 @@ constexpr Property<Group> kGroupProperties[] = {
     {"decision_rules",
      [](const Group& group) { return Value(JsonArray(group.charter.decision_rules, ToJson), ""); }},
     {"withdrawal_notice_days", Of<&Group::charter, &Charter::withdrawal_notice_days>},
+    {"review_cadence_days", Of<&Group::charter, &Charter::review_cadence_days>},
     {"dissolution_rule", Of<&Group::charter, &Charter::dissolution_rule>},
     {"inkind_valuation_rules", Of<&Group::charter, &Charter::inkind_valuation_rules>},
     {"fx_rate_source", Of<&Group::charter, &Charter::fx_rate_source>},

@@ -51,6 +51,7 @@ ClientCore::ClientCore(const ClientOptions& options,
   peers_ = v1::PeerService::NewStub(channel_);
   pooled_ = v1::PooledService::NewStub(channel_);
   convenings_ = v1::ConveningService::NewStub(channel_);
+  health_ = v1::HealthService::NewStub(channel_);
 }
 
 void ClientCore::PrepareContext(grpc::ClientContext* context, absl::Time deadline) const {

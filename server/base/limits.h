@@ -131,6 +131,12 @@ inline constexpr uint64_t kVotingWindowMsMax = uint64_t{366} * 24 * 60 * 60 * 10
 // A member's voting weight (MemberProfile.voting_weight, AdmitPayload.voting_weight).
 inline constexpr uint32_t kVotingWeightMax = 1'000'000;
 
+// Partnership health (docs/PROTOCOL.md §5.14): how many days a member may go without a record
+// before the health view flags it silent, when the charter sets none, and the most a charter
+// may set (ten years).
+inline constexpr uint32_t kReviewCadenceDaysDefault = 30;
+inline constexpr uint32_t kReviewCadenceDaysMax = 3'660;
+
 // Paged list RPCs (client.proto "Paged lists", docs/PROTOCOL.md): items per page when the
 // request gives no page_size, and at most; a page also ends once its views reach
 // kListPageBytesMax (the item that crosses it is the page's last), so an answer is at most

@@ -296,6 +296,11 @@ absl::Status ValidateCharter(const v1::Charter& c, std::string_view field) {
   if (c.term_end_ms() != 0 && c.term_end_ms() < c.term_start_ms()) {
     return Invalid(Join(field, "term_end_ms"), "is before term_start_ms");
   }
+  if (c.review_cadence_days() > limits::kReviewCadenceDaysMax) {
+    return Invalid(Join(field, "review_cadence_days"),
+                   absl::StrFormat("is %d; the limit kReviewCadenceDaysMax is %d",
+                                   c.review_cadence_days(), limits::kReviewCadenceDaysMax));
+  }
   if (static_cast<size_t>(c.decision_rules_size()) > limits::kDecisionRuleCountMax) {
     return Invalid(Join(field, "decision_rules"),
                    absl::StrFormat("has %d rules; the limit kDecisionRuleCountMax is %d",
@@ -817,6 +822,13 @@ absl::Status ValidateBody(const v1::Event& e) {
       CONSTELLATION_RETURN_IF_ERROR(
           CheckId(e.action_completion().action_id(), "action_completion.action_id", true));
       return CheckShort(e.action_completion().note(), "action_completion.note");
+    case v1::Event::kPulseCheck:
+      if (e.pulse_check().alignment() < 1 || e.pulse_check().alignment() > 5) {
+        return Invalid("pulse_check.alignment",
+                       absl::StrFormat("is %d; give 1 (not aligned at all) to 5 (fully aligned)",
+                                       e.pulse_check().alignment()));
+      }
+      return CheckLong(e.pulse_check().comment(), "pulse_check.comment");
     case v1::Event::BODY_NOT_SET:
       return absl::InvalidArgumentError("event has no body");
     default:

@@ -11,7 +11,7 @@ namespace {
 constexpr Services (*kServiceFactories[])(Backend*) = {
     MakeNodeServices,        MakeGroupServices,      MakeGovernanceServices,
     MakeFundraisingServices, MakeFederationServices,
-    MakePooledServices,      MakeConveningsServices,
+    MakePooledServices,      MakeConveningsServices, MakeHealthServices,
 };
 
 }  // namespace

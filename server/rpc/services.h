@@ -41,6 +41,7 @@ Services MakeGovernanceServices(Backend* backend);   // GovernanceService, Membe
 Services MakeFundraisingServices(Backend* backend);  // FundraisingService
 Services MakePooledServices(Backend* backend);       // PooledService
 Services MakeConveningsServices(Backend* backend);   // ConveningService
+Services MakeHealthServices(Backend* backend);       // HealthService
 Services MakeFederationServices(Backend* backend);   // FederationService (node to node)
 
 }  // namespace constellation::rpc

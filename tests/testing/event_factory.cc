@@ -171,6 +171,13 @@ v1::Event PulseCheckBody(uint32_t alignment) {
   return e;
 }
 
+v1::Event NotFoldedBody() {
+  v1::Event e;
+  e.mutable_drawdown_request()->set_fund_id(std::string(32, '\x0f'));
+  e.mutable_drawdown_request()->set_purpose("kept as history only");
+  return e;
+}
+
 v1::DecisionRule MakeDecisionRule(v1::DecisionType type, v1::DecisionProcess process,
                                   uint32_t quorum_bps, uint32_t threshold_bps,
                                   uint64_t voting_window_ms, bool coordinators_vote) {

@@ -110,8 +110,11 @@ v1::Event WriteOffProposalBody(const core::EventId& pledge, int64_t amount_minor
 v1::Event OpenCampaignProposalBody(const v1::Campaign& campaign);
 // The resolution of a conditional pledge's condition.
 v1::Event ConditionBody(const core::EventId& pledge, v1::ConditionOutcome outcome);
-// A record type this version does not fold yet (a pulse check).
+// A member's pulse check (docs/PROTOCOL.md §5.14); many tests use it as a record of any kind.
 v1::Event PulseCheckBody(uint32_t alignment = 4);
+// A record type this version keeps as history only (a drawdown_request: v1 drawdowns are
+// ALLOCATE_FUNDS proposals, docs/PROTOCOL.md §5.10).
+v1::Event NotFoldedBody();
 
 // Decisions and membership (docs/PROTOCOL.md §5).
 v1::DecisionRule MakeDecisionRule(v1::DecisionType type, v1::DecisionProcess process,

@@ -3,10 +3,10 @@
 // LedgerTest: the fixture of a domain ledger's unit tests (tests/unit/<domain>_ledger_test.cc).
 // One group founded by `founder_` ('a') with the charter a test gives, written through a
 // HistoryBuilder into a core::Group as a node would hold it; members join by ADMIT decisions
-// (Admit). Every record goes through Put: the fold's verdict is what a local write of it
-// answers, and a refused record must leave the domain's part of the state hash (the
-// `part_hash` the test gives) unchanged and be listed among the rejected events. Every
-// ledger's invariants are checked after every record.
+// (Admit: the charter needs an ADMIT rule the founder's close decides, e.g. consent). Every record
+// goes through Put: the fold's verdict is what a local write of it answers, and a refused record
+// must leave the domain's part of the state hash (the `part_hash` the test gives) unchanged and be
+// listed among the rejected events. Every ledger's invariants are checked after every record.
 // Thread safety: one test thread.
 #pragma once
 

@@ -129,9 +129,9 @@ TEST(CliPeopleTest, CompletionScriptKnowsEveryCommandAndFlag) {
   EXPECT_EQ(run.out, BashCompletion(AllCommandSpecs()));
   EXPECT_THAT(run.out, HasSubstr("complete -F _constellation constellation"));
   for (const CommandSpec& spec : AllCommandSpecs()) {
-    EXPECT_THAT(run.out, HasSubstr("|" + spec.noun + " " + spec.verb + "|"));
+    EXPECT_THAT(run.out, HasSubstr("|" + CommandName(spec) + "|"));
     for (const FlagSpec& flag : spec.flags) {
-      EXPECT_THAT(run.out, HasSubstr("--" + flag.name)) << spec.noun << " " << spec.verb;
+      EXPECT_THAT(run.out, HasSubstr("--" + flag.name)) << CommandName(spec);
     }
   }
 }

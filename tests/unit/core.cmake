@@ -35,7 +35,8 @@ foreach(name
     state_hash_at_test
     pooled_ledger_test
     pooled_property_test
-    convenings_ledger_test)
+    convenings_ledger_test
+    health_test)
   constellation_add_test(NAME ${name} LABEL unit
     SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/${name}.cc
     LIBS constellation_core constellation_testing constellation_event_factory)

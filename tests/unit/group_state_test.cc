@@ -24,6 +24,7 @@ using ::constellation::testing::CancellationBody;
 using ::constellation::testing::HashHex;
 using ::constellation::testing::HistoryBuilder;
 using ::constellation::testing::MakeMoney;
+using ::constellation::testing::NotFoldedBody;
 using ::constellation::testing::PaymentBody;
 using ::constellation::testing::PledgeBody;
 using ::constellation::testing::PulseCheckBody;
@@ -185,7 +186,7 @@ TEST_F(GroupStateTest, InvalidBodyFromAMemberIsRejected) {
 }
 
 TEST_F(GroupStateTest, RecordTypeNotFoldedYetIsUnimplemented) {
-  EXPECT_THAT(Write(founder_, PulseCheckBody()),
+  EXPECT_THAT(Write(founder_, NotFoldedBody()),
               StatusIs(absl::StatusCode::kUnimplemented, HasSubstr("not folded")));
 }
 

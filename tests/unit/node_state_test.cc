@@ -26,6 +26,7 @@ using ::constellation::testing::CancellationBody;
 using ::constellation::testing::CharterBody;
 using ::constellation::testing::HashHex;
 using ::constellation::testing::HistoryBuilder;
+using ::constellation::testing::NotFoldedBody;
 using ::constellation::testing::PaymentBody;
 using ::constellation::testing::PledgeBody;
 using ::constellation::testing::PulseCheckBody;
@@ -156,7 +157,7 @@ TEST_F(NodeStateTest, FailingAppendOwnChangesNothing) {
       StatusIs(absl::StatusCode::kNotFound, HasSubstr("not found")));
   EXPECT_THAT(founder_node_.AppendOwn(group, PaymentBody(campaign.id, 5), 91'000),
               StatusIs(absl::StatusCode::kNotFound));
-  EXPECT_THAT(founder_node_.AppendOwn(group, PulseCheckBody(), 92'000),
+  EXPECT_THAT(founder_node_.AppendOwn(group, NotFoldedBody(), 92'000),
               StatusIs(absl::StatusCode::kUnimplemented));
 
   EXPECT_EQ(founder_node_.event_count(), 2u);

@@ -11,6 +11,7 @@
 #include "server/core/fundraising/fundraising_ledger.h"
 #include "server/core/governance/governance_ledger.h"
 #include "server/core/group.h"
+#include "server/core/health/health_ledger.h"
 #include "server/core/pooled/pooled_ledger.h"
 #include "server/core/roster/roster.h"
 #include "tests/testing/convening_events.h"
@@ -315,6 +316,18 @@ json ConveningsPart(const core::ConveningsLedger& ledger) {
   return {{"convenings", convenings}, {"actions", actions}};
 }
 
+json HealthPart(const core::HealthLedger& ledger) {
+  if (ledger.pulses().empty()) {
+    return nullptr;  // no pulse check: the health part writes nothing (docs/PROTOCOL.md §5.14)
+  }
+  json pulses = json::array();
+  for (const core::PulseState& p : ledger.pulses()) {
+    pulses.push_back(
+        {{"event", p.id.Hex()}, {"member", p.member.Hex()}, {"alignment", p.alignment}});
+  }
+  return {{"pulses", pulses}};
+}
+
 json DerivedState(const core::Group& group) {
   const GroupState& state = group.state();
   json rejected = json::array();
@@ -326,6 +339,7 @@ json DerivedState(const core::Group& group) {
           {"fundraising", FundraisingPart(core::Fundraising(state))},
           {"pooled", PooledPart(core::Pooled(state))},
           {"convenings", ConveningsPart(core::Convenings(state))},
+          {"health", HealthPart(core::Health(state))},
           {"rejected_events", rejected}};
 }
 
@@ -589,6 +603,21 @@ VectorScenario Convenings() {
   return s;
 }
 
+VectorScenario HealthScenario() {
+  const SigningKey a = TestKey('a'), b = TestKey('b');
+  VectorScenario s =
+      Named("health", "Founder a admits b; b and a check the pulse (4, then 2, then b's 5).");
+  Writer w(a, TestCharter());
+  w.Admit(a, b);
+  s.points.push_back({"no pulse check yet: the health part writes nothing", w.size()});
+  w.Put(b, PulseCheckBody(4));
+  w.Put(a, PulseCheckBody(2));
+  w.Put(b, PulseCheckBody(5));
+  s.points.push_back({"three pulse checks", w.size()});
+  s.events = std::move(w.events());
+  return s;
+}
+
 VectorScenario ConditionsWriteOffAndLeaving() {
   const SigningKey a = TestKey('a'), b = TestKey('b'), c = TestKey('c');
   VectorScenario s =
@@ -635,6 +664,7 @@ std::vector<VectorScenario> BuildScenarios() {
   out.push_back(Pooled());
   out.push_back(ConditionsWriteOffAndLeaving());
   out.push_back(Convenings());
+  out.push_back(HealthScenario());
   return out;
 }
 

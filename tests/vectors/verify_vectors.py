@@ -319,6 +319,11 @@ CONVENINGS = [
     ], _by("id")),
 ]
 
+HEALTH = [
+    ("list", "pulses", [("id", "event"), ("id", "member"), ("u64", "alignment")],
+     None),  # canonical order
+]
+
 
 def encode(h, layout, record):
     for item in layout:
@@ -354,6 +359,9 @@ def fold_hash(state):
     if state["convenings"] is not None:  # a group without convenings writes nothing
         h.bytes("constellation/v1/convenings")
         encode(h, CONVENINGS, state["convenings"])
+    if state["health"] is not None:  # a group without pulse checks writes nothing
+        h.bytes("constellation/v1/health")
+        encode(h, HEALTH, state["health"])
     encode(h, [("list", "rejected_events", "id", _by(None))], state)
     return hashlib.sha256(bytes(h.out)).hexdigest()
 

@@ -477,6 +477,20 @@ class Client {
                                                           std::string_view owner = "",
                                                           bool not_done = false);
 
+  // --- Partnership health (health.h, sdk/src/health/): pulse checks, the health view -------
+
+  // Records this node's org's pulse check: alignment 1 (not at all) .. 5 (fully), with an
+  // optional candid comment. kInvalidArgument outside 1..5; kPermissionDenied: not a member.
+  absl::StatusOr<PulseWrite> RecordPulse(std::string_view group_id, uint32_t alignment,
+                                         std::string_view comment = "",
+                                         const WriteOptions& write = {});
+  // Pulse checks in canonical order, of one member when given (every page).
+  absl::StatusOr<std::vector<Pulse>> ListPulses(std::string_view group_id,
+                                                std::string_view member = "");
+  // The partnership at a glance as of `as_of_ms` (0 = now): the charter's review, each
+  // member's last activity and what it owes, the pulses and their trend.
+  absl::StatusOr<GroupHealth> GetHealth(std::string_view group_id, uint64_t as_of_ms = 0);
+
  private:
   explicit Client(std::shared_ptr<internal::ClientCore> core);
   std::shared_ptr<internal::ClientCore> core_;

@@ -68,6 +68,8 @@ struct Charter {
   std::string base_currency;  // e.g. "EUR"
   std::vector<StandardRate> standard_rates;  // at most one per (kind, unit)
   std::string benefit_share_basis;           // "equal" | "contributed_value" | "" (= equal)
+  // Days a member may go without a record before `health` flags it silent; 0 = 30.
+  uint32_t review_cadence_days = 0;
 };
 using CharterInput = Charter;
 

@@ -21,6 +21,7 @@
 #include <constellation/fundraising.h>  // campaigns, pledges, payments, pledge history
 #include <constellation/governance.h>   // proposals, stances, membership writes, join
 #include <constellation/group.h>        // charter, members, group, group events
+#include <constellation/health.h>       // pulse checks, the health view
 #include <constellation/node.h>         // node info, tokens, peers, sync
 #include <constellation/org_card.h>     // OrgCard and its JSON text form
 #include <constellation/pooled.h>       // contributions, funds, drawdowns, shares

@@ -60,7 +60,8 @@ Charter FromProto(const v1::Charter& proto) {
                  FromProto(proto.founder()),
                  proto.base_currency(),
                  FromList<StandardRate>(proto.standard_rates(), FromProto),
-                 EnumName(proto.benefit_share_basis())};
+                 EnumName(proto.benefit_share_basis()),
+                 proto.review_cadence_days()};
 }
 
 absl::Status ToProto(const CharterInput& charter, v1::Charter* proto) {
@@ -76,6 +77,7 @@ absl::Status ToProto(const CharterInput& charter, v1::Charter* proto) {
     CONSTELLATION_SDK_RETURN_IF_ERROR(ToProto(rule, proto->add_decision_rules()));
   }
   proto->set_withdrawal_notice_days(charter.withdrawal_notice_days);
+  proto->set_review_cadence_days(charter.review_cadence_days);
   proto->set_dissolution_rule(charter.dissolution_rule);
   proto->set_inkind_valuation_rules(charter.inkind_valuation_rules);
   proto->set_fx_rate_source(charter.fx_rate_source);

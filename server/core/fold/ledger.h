@@ -37,8 +37,9 @@ enum class Domain : uint8_t {
   kFundraising = 2,
   kPooled = 3,
   kConvenings = 4,
+  kHealth = 5,
 };
-inline constexpr size_t kDomainCount = 5;
+inline constexpr size_t kDomainCount = 6;
 
 class Ledger {
  public:

@@ -8,6 +8,7 @@
 #include "server/core/convenings/convenings_ledger.h"
 #include "server/core/fundraising/fundraising_ledger.h"
 #include "server/core/governance/governance_ledger.h"
+#include "server/core/health/health_ledger.h"
 #include "server/core/pooled/pooled_ledger.h"
 
 namespace constellation::core {
@@ -43,6 +44,7 @@ constexpr RecordKind kRecordKinds[] = {
     {Body::kConveningMinutes, Domain::kConvenings, false},
     {Body::kConveningAction, Domain::kConvenings, false},
     {Body::kActionCompletion, Domain::kConvenings, false},
+    {Body::kPulseCheck, Domain::kHealth, false},
 };
 
 // One line per domain (the roster is made by GroupState).
@@ -57,11 +59,13 @@ constexpr std::array<LedgerFactory, kDomainCount> kLedgerFactories = {
     &Make<FundraisingLedger>,  // Domain::kFundraising
     &Make<PooledLedger>,       // Domain::kPooled
     &Make<ConveningsLedger>,   // Domain::kConvenings
+    &Make<HealthLedger>,       // Domain::kHealth
 };
 static_assert(GovernanceLedger::kDomain == Domain::kGovernance);
 static_assert(FundraisingLedger::kDomain == Domain::kFundraising);
 static_assert(PooledLedger::kDomain == Domain::kPooled);
 static_assert(ConveningsLedger::kDomain == Domain::kConvenings);
+static_assert(HealthLedger::kDomain == Domain::kHealth);
 
 }  // namespace
 

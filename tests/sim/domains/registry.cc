@@ -15,6 +15,7 @@ SimDomain GovernanceDomain();
 SimDomain FundraisingDomain();
 SimDomain PooledDomain();
 SimDomain ConveningsDomain();
+SimDomain HealthDomain();
 
 const std::vector<SimDomainFactory>& SimDomainRegistry() {
   static const auto* const kDomains = new std::vector<SimDomainFactory>{
@@ -24,6 +25,7 @@ const std::vector<SimDomainFactory>& SimDomainRegistry() {
       FundraisingDomain,
       PooledDomain,
       ConveningsDomain,
+      HealthDomain,
   };
   return *kDomains;
 }
