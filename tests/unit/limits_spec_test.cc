@@ -81,6 +81,8 @@ constexpr NamedLimit kLimits[] = {
     {"kListPageSizeMax", static_cast<uint64_t>(limits::kListPageSizeMax)},
     {"kListPageBytesMax", static_cast<uint64_t>(limits::kListPageBytesMax)},
     {"kListViewSizeBytesMax", static_cast<uint64_t>(limits::kListViewSizeBytesMax)},
+    {"kReviewCadenceDaysDefault", static_cast<uint64_t>(limits::kReviewCadenceDaysDefault)},
+    {"kReviewCadenceDaysMax", static_cast<uint64_t>(limits::kReviewCadenceDaysMax)},
 };
 
 std::string ReadFile(const std::string& path) {
