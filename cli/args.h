@@ -44,6 +44,7 @@ enum class IdKind {
   kDrawdown,
   kConvening,
   kActionItem,
+  kStrategyVersion,
   kMember,
   kToken
 };

@@ -17,6 +17,7 @@
 #include "cli/governance/commands.h"
 #include "cli/group/commands.h"
 #include "cli/health/commands.h"
+#include "cli/strategy/commands.h"
 #include "cli/help.h"
 #include "cli/ids.h"
 #include "cli/node/commands.h"
@@ -47,6 +48,7 @@ constexpr NounEntry kNouns[] = {
     {"convening", ConveningCommands},
     {"health", HealthCommands},
     {"pulse", HealthCommands},
+    {"strategy", StrategyCommands},
     {"completion", CompletionCommands},
 };
 

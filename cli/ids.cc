@@ -40,6 +40,8 @@ constexpr IdKindInfo kKinds[] = {
      "constellation convening list --group GROUP"},
     {IdKind::kActionItem, "ACTION", "action item", "action items", "action_id", kFullIdSize, false,
      "constellation convening action list --group GROUP"},
+    {IdKind::kStrategyVersion, "VERSION", "strategy version", "strategy versions", "version_id",
+     kFullIdSize, false, "constellation strategy list --group GROUP"},
     {IdKind::kMember, "ORG_KEY", "member", "members", "org key", kFullIdSize, true,
      "constellation member list --group GROUP"},
     {IdKind::kToken, "TOKEN_ID", "token", "tokens", "token_id", kTokenIdSize, false,
@@ -167,6 +169,13 @@ absl::StatusOr<Lookup> ListCandidates(Client& client, IdKind kind, const std::st
             a.action_id, "",
             absl::StrFormat("%s (due %s, %s)", a.item.text, FormatTimeMs(a.item.due_ms), a.status)};
       });
+    case IdKind::kStrategyVersion:
+      return Candidates(
+          client.ListStrategyVersions(group_id), in_group, [](const StrategyVersion& v) {
+            return IdCandidate{
+                v.version_id, "",
+                absl::StrFormat("%s (%s, %s)", v.draft.title, v.draft.document, v.status)};
+          });
     case IdKind::kNone:
       break;
   }

@@ -10,6 +10,7 @@ packages=(
   librocksdb-dev libabsl-dev libsodium-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libtomlplusplus-dev nlohmann-json3-dev
+  libdtl-dev   # the line diff of strategy versions (sdk/src/strategy, header-only)
   jq procps   # the demo and the end-to-end tests read CLI JSON output and manage processes
   clang libclang-rt-14-dev   # libFuzzer and the sanitizers for the fuzz targets (scripts/fuzz.sh)
   yamllint systemd   # tests/e2e/deploy_test.sh lints deploy/compose.yaml and verifies the unit

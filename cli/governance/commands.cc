@@ -490,11 +490,12 @@ std::vector<Command> GovernanceCommands() {
           .Required("--title TEXT", "what is decided, one line")
           .Flag(TextFlag())
           .Flag(DeadlineFlag())
-          .Optional("--strategy-version ID", "adopt_strategy: the strategy version to adopt")
+          .Optional("--strategy-version VERSION", "adopt_strategy: the strategy version to adopt")
           .Optional("--plan TEXT", "dissolve: the dissolution plan")
-          .Details(std::string("Recorded and decided like any proposal; the effects of "
-                               "adopt_strategy and dissolve are not applied by the node yet "
-                               "(amend the charter with 'proposal amend-charter'). ") +
+          .Details(std::string("Recorded and decided like any proposal; once final and "
+                               "passed, adopt_strategy makes its version current ('constellation "
+                               "strategy current') and dissolve dissolves the group (amend the "
+                               "charter with 'proposal amend-charter'). ") +
                    kProposalWriteDetails)
           .Example("constellation proposal create --group $GROUP --type dissolve --title 'Wind "
                    "down' --plan 'return pooled funds pro rata'")

@@ -52,6 +52,7 @@ ClientCore::ClientCore(const ClientOptions& options,
   pooled_ = v1::PooledService::NewStub(channel_);
   convenings_ = v1::ConveningService::NewStub(channel_);
   health_ = v1::HealthService::NewStub(channel_);
+  strategy_ = v1::StrategyService::NewStub(channel_);
 }
 
 void ClientCore::PrepareContext(grpc::ClientContext* context, absl::Time deadline) const {

@@ -41,7 +41,7 @@ class ClientCore {
   Stub& stub() {
     return *std::get<std::unique_ptr<Stub>&>(std::tie(node_, tokens_, groups_, fundraising_,
                                                       governance_, membership_, peers_, pooled_,
-                                                      convenings_, health_));
+                                                      convenings_, health_, strategy_));
   }
 
   // Sets the deadline and the authorization metadata on a fresh context.
@@ -67,6 +67,7 @@ class ClientCore {
   std::unique_ptr<v1::PooledService::Stub> pooled_;
   std::unique_ptr<v1::ConveningService::Stub> convenings_;
   std::unique_ptr<v1::HealthService::Stub> health_;
+  std::unique_ptr<v1::StrategyService::Stub> strategy_;
 };
 
 }  // namespace constellation::internal

@@ -137,6 +137,10 @@ inline constexpr uint32_t kVotingWeightMax = 1'000'000;
 inline constexpr uint32_t kReviewCadenceDaysDefault = 30;
 inline constexpr uint32_t kReviewCadenceDaysMax = 3'660;
 
+// Shared strategy (docs/PROTOCOL.md §5.15): the text of one strategy version; the whole event
+// stays within kEventSizeBytesMax.
+inline constexpr size_t kStrategyContentSizeBytesMax = 48 * 1024;
+
 // Paged list RPCs (client.proto "Paged lists", docs/PROTOCOL.md): items per page when the
 // request gives no page_size, and at most; a page also ends once its views reach
 // kListPageBytesMax (the item that crosses it is the page's last), so an answer is at most
@@ -162,6 +166,7 @@ static_assert(kFederationPullEventsMax * kSignedEventSizeBytesMax <= kRpcMessage
 static_assert(kTextSizeBytesMax < kEventSizeBytesMax && kShortTextSizeBytesMax < kTextSizeBytesMax);
 static_assert(kNameSizeBytesMax <= kShortTextSizeBytesMax);
 static_assert(kStanceReasonSizeBytesMax < kEventSizeBytesMax);
+static_assert(kStrategyContentSizeBytesMax < kEventSizeBytesMax);
 // Any sum of kInstallmentCountMax amounts fits int64 (the installment sum is checked exactly).
 static_assert(kMoneyAmountMinorMax <= INT64_MAX / static_cast<int64_t>(kInstallmentCountMax));
 // The valuation (quantity x rate) and FX (amount x rate x 10^exponent) products fit 128 bits.

@@ -711,6 +711,98 @@ absl::Status ValidateActionItem(const v1::ActionItem& item, std::string_view fie
   return CheckTime(item.due_ms(), Join(field, "due_ms"));
 }
 
+// Shared strategy (docs/PROTOCOL.md §5.15).
+absl::Status CheckKeys(int count, std::string_view field) {
+  if (static_cast<size_t>(count) > limits::kListFieldCountMax) {
+    return Invalid(field, absl::StrFormat("has %d entries; the limit kListFieldCountMax is %d",
+                                          count, limits::kListFieldCountMax));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateIndicator(const v1::Indicator& i, std::string_view field) {
+  CONSTELLATION_RETURN_IF_ERROR(CheckRequiredText(i.key(), limits::kNameSizeBytesMax,
+                                                  Join(field, "key"), "kNameSizeBytesMax"));
+  CONSTELLATION_RETURN_IF_ERROR(CheckRequiredText(i.name(), limits::kNameSizeBytesMax,
+                                                  Join(field, "name"), "kNameSizeBytesMax"));
+  CONSTELLATION_RETURN_IF_ERROR(CheckText(i.definition(), limits::kShortTextSizeBytesMax,
+                                          Join(field, "definition"), "kShortTextSizeBytesMax",
+                                          TextKind::kMultiline));
+  CONSTELLATION_RETURN_IF_ERROR(CheckRequiredText(i.unit(), limits::kNameSizeBytesMax,
+                                                  Join(field, "unit"), "kNameSizeBytesMax"));
+  if (i.level() == v1::INDICATOR_LEVEL_UNSPECIFIED || !v1::IndicatorLevel_IsValid(i.level())) {
+    return Invalid(Join(field, "level"), "must be early, intermediate or long-term");
+  }
+  for (const auto& [value, name] :
+       {std::pair{i.baseline(), "baseline"}, std::pair{i.target(), "target"}}) {
+    if (value < -limits::kMoneyAmountMinorMax || value > limits::kMoneyAmountMinorMax) {
+      return Invalid(Join(field, name), absl::StrFormat("is %d; it must be within ±%d", value,
+                                                        limits::kMoneyAmountMinorMax));
+    }
+  }
+  if (i.frequency() == v1::REPORTING_FREQUENCY_UNSPECIFIED ||
+      !v1::ReportingFrequency_IsValid(i.frequency())) {
+    return Invalid(Join(field, "frequency"), "must be monthly, quarterly, semiannual or annual");
+  }
+  return CheckId(i.owner(), Join(field, "owner"), false);
+}
+
+absl::Status ValidateStrategyVersion(const v1::StrategyVersion& v) {
+  if (v.document() == v1::STRATEGY_DOCUMENT_UNSPECIFIED ||
+      !v1::StrategyDocument_IsValid(v.document())) {
+    return Invalid("strategy_version.document",
+                   "must be common agenda, guiding principles, terms of reference or strategic "
+                   "plan");
+  }
+  CONSTELLATION_RETURN_IF_ERROR(CheckRequiredText(v.title(), limits::kNameSizeBytesMax,
+                                                  "strategy_version.title", "kNameSizeBytesMax"));
+  CONSTELLATION_RETURN_IF_ERROR(CheckText(v.content(), limits::kStrategyContentSizeBytesMax,
+                                          "strategy_version.content",
+                                          "kStrategyContentSizeBytesMax", TextKind::kMultiline));
+  CONSTELLATION_RETURN_IF_ERROR(
+      CheckId(v.parent_version_id(), "strategy_version.parent_version_id", false));
+  CONSTELLATION_RETURN_IF_ERROR(CheckKeys(v.indicators_size(), "strategy_version.indicators"));
+  std::set<std::string> indicators;
+  for (int n = 0; n < v.indicators_size(); ++n) {
+    const std::string field = absl::StrFormat("strategy_version.indicators[%d]", n);
+    CONSTELLATION_RETURN_IF_ERROR(ValidateIndicator(v.indicators(n), field));
+    if (!indicators.insert(v.indicators(n).key()).second) {
+      return Invalid(Join(field, "key"),
+                     absl::StrFormat("'%s' is the key of an earlier indicator; keys are unique",
+                                     v.indicators(n).key()));
+    }
+  }
+  CONSTELLATION_RETURN_IF_ERROR(CheckKeys(v.goals_size(), "strategy_version.goals"));
+  std::set<std::string> goals;
+  for (int n = 0; n < v.goals_size(); ++n) {
+    const v1::StrategyGoal& g = v.goals(n);
+    const std::string field = absl::StrFormat("strategy_version.goals[%d]", n);
+    CONSTELLATION_RETURN_IF_ERROR(CheckRequiredText(g.key(), limits::kNameSizeBytesMax,
+                                                    Join(field, "key"), "kNameSizeBytesMax"));
+    if (!goals.insert(g.key()).second) {
+      return Invalid(
+          Join(field, "key"),
+          absl::StrFormat("'%s' is the key of an earlier goal; keys are unique", g.key()));
+    }
+    CONSTELLATION_RETURN_IF_ERROR(CheckRequiredText(g.text(), limits::kShortTextSizeBytesMax,
+                                                    Join(field, "text"), "kShortTextSizeBytesMax",
+                                                    TextKind::kMultiline));
+    CONSTELLATION_RETURN_IF_ERROR(
+        CheckKeys(g.indicator_keys_size(), Join(field, "indicator_keys")));
+    std::set<std::string> linked;
+    for (const std::string& key : g.indicator_keys()) {
+      if (!indicators.contains(key)) {
+        return Invalid(Join(field, "indicator_keys"),
+                       absl::StrFormat("'%s' is not the key of an indicator of this version", key));
+      }
+      if (!linked.insert(key).second) {
+        return Invalid(Join(field, "indicator_keys"),
+                       absl::StrFormat("names indicator '%s' twice", key));
+      }
+    }
+  }
+  return absl::OkStatus();
+}
 }  // namespace
 
 absl::Status ValidateBody(const v1::Event& e) {
@@ -829,6 +921,8 @@ absl::Status ValidateBody(const v1::Event& e) {
                                        e.pulse_check().alignment()));
       }
       return CheckLong(e.pulse_check().comment(), "pulse_check.comment");
+    case v1::Event::kStrategyVersion:
+      return ValidateStrategyVersion(e.strategy_version());
     case v1::Event::BODY_NOT_SET:
       return absl::InvalidArgumentError("event has no body");
     default:

@@ -10,8 +10,8 @@ namespace {
 // Every domain's services, in registration order. Adding a domain is one line here.
 constexpr Services (*kServiceFactories[])(Backend*) = {
     MakeNodeServices,        MakeGroupServices,      MakeGovernanceServices,
-    MakeFundraisingServices, MakeFederationServices,
-    MakePooledServices,      MakeConveningsServices, MakeHealthServices,
+    MakeFundraisingServices, MakeFederationServices, MakePooledServices,
+    MakeConveningsServices,  MakeHealthServices,     MakeStrategyServices,
 };
 
 }  // namespace

@@ -42,6 +42,7 @@ Services MakeFundraisingServices(Backend* backend);  // FundraisingService
 Services MakePooledServices(Backend* backend);       // PooledService
 Services MakeConveningsServices(Backend* backend);   // ConveningService
 Services MakeHealthServices(Backend* backend);       // HealthService
+Services MakeStrategyServices(Backend* backend);     // StrategyService
 Services MakeFederationServices(Backend* backend);   // FederationService (node to node)
 
 }  // namespace constellation::rpc

@@ -131,6 +131,10 @@ absl::StatusOr<const core::VerifiedEvent*> AppendPrepared(ApplyContext& apply,
         body.request_id(), e->id.Hex()));
   }
   if (e == nullptr) {
+    if (write.group.has_value()) {
+      CONSTELLATION_RETURN_IF_ERROR(
+          apply.state().FindGroup(*write.group)->state().CheckOwnWrite(body));
+    }
     v1::Event stamped = body;
     // A payment received "now" (received_ms 0) is stamped with the apply loop's clock.
     if (stamped.has_payment_receipt() && stamped.payment_receipt().received_ms() == 0) {

@@ -83,6 +83,7 @@ constexpr NamedLimit kLimits[] = {
     {"kListViewSizeBytesMax", static_cast<uint64_t>(limits::kListViewSizeBytesMax)},
     {"kReviewCadenceDaysDefault", static_cast<uint64_t>(limits::kReviewCadenceDaysDefault)},
     {"kReviewCadenceDaysMax", static_cast<uint64_t>(limits::kReviewCadenceDaysMax)},
+    {"kStrategyContentSizeBytesMax", static_cast<uint64_t>(limits::kStrategyContentSizeBytesMax)},
 };
 
 std::string ReadFile(const std::string& path) {

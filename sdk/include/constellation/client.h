@@ -491,6 +491,26 @@ class Client {
   // member's last activity and what it owes, the pulses and their trend.
   absl::StatusOr<GroupHealth> GetHealth(std::string_view group_id, uint64_t as_of_ms = 0);
 
+  // --- Shared strategy (strategy.h, sdk/src/strategy/): versions, adoptions ---------------
+
+  // Records a version drafted by this node's org. kInvalidArgument: a bad document, title,
+  // goal or indicator (the message names the field); kNotFound: an unknown based_on;
+  // kFailedPrecondition: based_on of another document, an indicator owner not a member. The
+  // version becomes current by an ADOPT_STRATEGY proposal (Propose) that is final and passed.
+  absl::StatusOr<StrategyWrite> DraftStrategy(std::string_view group_id, const StrategyDraft& draft,
+                                              const WriteOptions& write = {});
+  absl::StatusOr<StrategyVersion> GetStrategyVersion(std::string_view group_id,
+                                                     std::string_view version_id);
+  // Versions in canonical order, of one document when given ("" = all) (every page).
+  absl::StatusOr<std::vector<StrategyVersion>> ListStrategyVersions(std::string_view group_id,
+                                                                    std::string_view document = "");
+  // The current version of every document that has one, by document.
+  absl::StatusOr<std::vector<StrategyVersion>> GetCurrentStrategy(std::string_view group_id);
+  // The adoptions in effect in their proposals' canonical order, of one document when given
+  // (every page): how the strategy changed.
+  absl::StatusOr<std::vector<StrategyAdoption>> ListStrategyAdoptions(
+      std::string_view group_id, std::string_view document = "");
+
  private:
   explicit Client(std::shared_ptr<internal::ClientCore> core);
   std::shared_ptr<internal::ClientCore> core_;

@@ -25,3 +25,4 @@
 #include <constellation/node.h>         // node info, tokens, peers, sync
 #include <constellation/org_card.h>     // OrgCard and its JSON text form
 #include <constellation/pooled.h>       // contributions, funds, drawdowns, shares
+#include <constellation/strategy.h>     // strategy versions, adoptions, DiffStrategy

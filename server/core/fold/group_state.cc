@@ -116,6 +116,13 @@ absl::Status GroupState::Check(const VerifiedEvent& e) const {
   return ledger->Check(e, *this);
 }
 
+absl::Status GroupState::CheckOwnWrite(const v1::Event& body) const {
+  for (const std::unique_ptr<Ledger>& ledger : ledgers_) {
+    CONSTELLATION_RETURN_IF_ERROR(ledger->CheckOwnWrite(body, *this));
+  }
+  return absl::OkStatus();
+}
+
 void GroupState::Apply(const VerifiedEvent& e) {
   if (borrowed_clocks_ == nullptr) own_clocks_.Add(e);  // idempotent: ApplyWithVerdict adds too
   ApplyWithVerdict(e, Check(e));

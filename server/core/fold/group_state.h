@@ -79,6 +79,10 @@ class GroupState {
   // by this version).
   absl::Status Check(const VerifiedEvent& e) const;
 
+  // Whether this node may write `body` in the group (Ledger::CheckOwnWrite of every ledger):
+  // the rules a node applies to its own writes on top of Check. Codes of Check.
+  absl::Status CheckOwnWrite(const v1::Event& body) const;
+
   // Applies `e` (next in canonical order): its effect if Check passes, else it is recorded
   // as rejected with the reason.
   void Apply(const VerifiedEvent& e);

@@ -38,8 +38,9 @@ enum class Domain : uint8_t {
   kPooled = 3,
   kConvenings = 4,
   kHealth = 5,
+  kStrategy = 6,
 };
-inline constexpr size_t kDomainCount = 6;
+inline constexpr size_t kDomainCount = 7;
 
 class Ledger {
  public:
@@ -55,6 +56,15 @@ class Ledger {
   // GroupState::Check.
   virtual absl::Status CheckAnyRecord(const VerifiedEvent& e, const GroupState& state) const {
     (void)e, (void)state;
+    return absl::OkStatus();
+  }
+
+  // A rule a node applies to its OWN writes only, never to events it receives (docs/PROTOCOL.md
+  // §6), asked of every body this node is about to write in the group, of any domain: OK, or
+  // why the node refuses to sign it (an ADOPT_STRATEGY proposal naming a version the node does
+  // not hold). Such rules keep a node from writing what the fold would accept but is void.
+  virtual absl::Status CheckOwnWrite(const v1::Event& body, const GroupState& state) const {
+    (void)body, (void)state;
     return absl::OkStatus();
   }
 

@@ -10,6 +10,7 @@
 #include "server/core/governance/governance_ledger.h"
 #include "server/core/health/health_ledger.h"
 #include "server/core/pooled/pooled_ledger.h"
+#include "server/core/strategy/strategy_ledger.h"
 
 namespace constellation::core {
 namespace {
@@ -45,6 +46,7 @@ constexpr RecordKind kRecordKinds[] = {
     {Body::kConveningAction, Domain::kConvenings, false},
     {Body::kActionCompletion, Domain::kConvenings, false},
     {Body::kPulseCheck, Domain::kHealth, false},
+    {Body::kStrategyVersion, Domain::kStrategy, false},
 };
 
 // One line per domain (the roster is made by GroupState).
@@ -60,12 +62,14 @@ constexpr std::array<LedgerFactory, kDomainCount> kLedgerFactories = {
     &Make<PooledLedger>,       // Domain::kPooled
     &Make<ConveningsLedger>,   // Domain::kConvenings
     &Make<HealthLedger>,       // Domain::kHealth
+    &Make<StrategyLedger>,     // Domain::kStrategy
 };
 static_assert(GovernanceLedger::kDomain == Domain::kGovernance);
 static_assert(FundraisingLedger::kDomain == Domain::kFundraising);
 static_assert(PooledLedger::kDomain == Domain::kPooled);
 static_assert(ConveningsLedger::kDomain == Domain::kConvenings);
 static_assert(HealthLedger::kDomain == Domain::kHealth);
+static_assert(StrategyLedger::kDomain == Domain::kStrategy);
 
 }  // namespace
 
