@@ -14,6 +14,7 @@
 #include "server/core/health/health_ledger.h"
 #include "server/core/pooled/pooled_ledger.h"
 #include "server/core/roster/roster.h"
+#include "server/core/strategy/strategy_ledger.h"
 #include "tests/testing/convening_events.h"
 #include "tests/testing/event_factory.h"
 #include "tests/testing/pooled_events.h"
@@ -328,6 +329,24 @@ json HealthPart(const core::HealthLedger& ledger) {
   return {{"pulses", pulses}};
 }
 
+json StrategyPart(const core::StrategyLedger& ledger) {
+  if (ledger.versions().empty()) {
+    return nullptr;  // no strategy version: the strategy part writes nothing (PROTOCOL.md §5.15)
+  }
+  json versions = json::array();
+  for (const auto& [id, v] : ledger.versions()) {
+    versions.push_back({{"id", id.Hex()},
+                        {"author", v.author.Hex()},
+                        {"document", static_cast<int>(v.document)},
+                        {"parent", v.parent.has_value() ? json(v.parent->Hex()) : json(nullptr)}});
+  }
+  json adoptions = json::array();
+  for (const auto& [proposal, a] : ledger.adoptions()) {
+    adoptions.push_back({{"proposal", proposal.Hex()}, {"version", a.version.Hex()}});
+  }
+  return {{"versions", versions}, {"adoptions", adoptions}};
+}
+
 json DerivedState(const core::Group& group) {
   const GroupState& state = group.state();
   json rejected = json::array();
@@ -340,6 +359,7 @@ json DerivedState(const core::Group& group) {
           {"pooled", PooledPart(core::Pooled(state))},
           {"convenings", ConveningsPart(core::Convenings(state))},
           {"health", HealthPart(core::Health(state))},
+          {"strategy", StrategyPart(core::Strategy(state))},
           {"rejected_events", rejected}};
 }
 
@@ -370,10 +390,19 @@ json Statuses(const core::Group& group, uint64_t as_of_ms) {
     drawdowns.push_back(
         {{"proposal", d.proposal.Hex()}, {"status", core::DrawdownStatusName(d.status)}});
   }
+  json current_strategy = json::array();
+  const core::StrategyLedger& strategy = core::Strategy(state);
+  for (int d = v1::StrategyDocument_MIN; d <= v1::StrategyDocument_MAX; ++d) {
+    const core::AdoptionState* a = strategy.Current(static_cast<v1::StrategyDocument>(d));
+    if (a == nullptr) continue;
+    current_strategy.push_back(
+        {{"document", d}, {"version", a->version.Hex()}, {"proposal", a->proposal.Hex()}});
+  }
   return {{"members", members},
           {"proposals", proposals},
           {"pledges", pledges},
-          {"drawdowns", drawdowns}};
+          {"drawdowns", drawdowns},
+          {"current_strategy", current_strategy}};
 }
 
 absl::StatusOr<json> ViewTotals(const core::Group& group) {
@@ -618,6 +647,68 @@ VectorScenario HealthScenario() {
   return s;
 }
 
+v1::Event StrategyVersionBody(const std::string& title, const EventId* parent,
+                              const OrgKey* owner) {
+  v1::Event e;
+  v1::StrategyVersion* v = e.mutable_strategy_version();
+  v->set_document(v1::STRATEGY_DOCUMENT_STRATEGIC_PLAN);
+  v->set_title(title);
+  v->set_content("Restore the estuary.\n");
+  if (parent != nullptr) v->set_parent_version_id(parent->Bytes());
+  v1::Indicator* i = v->add_indicators();
+  i->set_key("volunteers");
+  i->set_name("Volunteers trained");
+  i->set_unit("people");
+  i->set_level(v1::INDICATOR_LEVEL_EARLY);
+  i->set_target(40);
+  i->set_frequency(v1::REPORTING_FREQUENCY_QUARTERLY);
+  if (owner != nullptr) i->set_owner(owner->Bytes());
+  v1::StrategyGoal* g = v->add_goals();
+  g->set_key("restore");
+  g->set_text("Restore the estuary");
+  g->add_indicator_keys("volunteers");
+  return e;
+}
+
+v1::Event AdoptBody(const std::string& version_bytes) {
+  v1::Event e = ProposalBody(v1::DECISION_TYPE_ADOPT_STRATEGY);
+  e.mutable_proposal()->set_strategy_version_id(version_bytes);
+  return e;
+}
+
+VectorScenario StrategyScenario() {
+  const SigningKey a = TestKey('a'), b = TestKey('b');
+  VectorScenario s = Named(
+      "strategy",
+      "Founder a admits b; a drafts a strategic plan with an indicator b owns; b and a draft two "
+      "revisions of it without seeing each other (alternatives); a version based on an unknown "
+      "one is rejected; an adoption of b's revision turns final (current), then a later-proposed "
+      "adoption of a's (current in its place); an adoption naming no version passes and adopts "
+      "nothing.");
+  Writer w(a, TestCharter());
+  w.Admit(a, b);
+  s.points.push_back({"no strategy version yet: the strategy part writes nothing", w.size()});
+  const OrgKey owner = b.public_key();
+  const EventId v1 = w.Put(a, StrategyVersionBody("Plan 2027", nullptr, &owner));
+  const EventId v2 = w.Put(b, StrategyVersionBody("Plan 2027, more", &v1, nullptr));
+  w.events().push_back(
+      w.history().AppendWithDeps(a, StrategyVersionBody("Plan 2027, lean", &v1, nullptr), {}));
+  const EventId v3 = w.events().back().id;
+  const EventId unknown = EventId::FromBytes(std::string(32, '\x5a')).value();
+  w.Put(a, StrategyVersionBody("Plan on nothing", &unknown, nullptr));  // rejected: NOT_FOUND
+  s.points.push_back({"three versions, two alternatives on one base, one rejected", w.size()});
+  w.Decide(a, AdoptBody(v2.Bytes()));
+  s.points.push_back({"b's revision adopted: current", w.size()});
+  w.Decide(b, AdoptBody(v3.Bytes()));
+  w.Decide(a, AdoptBody(unknown.Bytes()));
+  s.points.push_back(
+      {"a later-proposed adoption makes a's revision current; one naming no version adopts "
+       "nothing",
+       w.size()});
+  s.events = std::move(w.events());
+  return s;
+}
+
 VectorScenario ConditionsWriteOffAndLeaving() {
   const SigningKey a = TestKey('a'), b = TestKey('b'), c = TestKey('c');
   VectorScenario s =
@@ -665,6 +756,7 @@ std::vector<VectorScenario> BuildScenarios() {
   out.push_back(ConditionsWriteOffAndLeaving());
   out.push_back(Convenings());
   out.push_back(HealthScenario());
+  out.push_back(StrategyScenario());
   return out;
 }
 

@@ -325,6 +325,14 @@ HEALTH = [
 ]
 
 
+STRATEGY = [
+    ("list", "versions", [
+        ("id", "id"), ("id", "author"), ("u64", "document"), ("opt_id", "parent"),
+    ], _by("id")),
+    ("list", "adoptions", [("id", "proposal"), ("id", "version")], _by("proposal")),
+]
+
+
 def encode(h, layout, record):
     for item in layout:
         kind, field = item[0], item[1]
@@ -362,6 +370,9 @@ def fold_hash(state):
     if state["health"] is not None:  # a group without pulse checks writes nothing
         h.bytes("constellation/v1/health")
         encode(h, HEALTH, state["health"])
+    if state["strategy"] is not None:  # a group without strategy versions writes nothing
+        h.bytes("constellation/v1/strategy")
+        encode(h, STRATEGY, state["strategy"])
     encode(h, [("list", "rejected_events", "id", _by(None))], state)
     return hashlib.sha256(bytes(h.out)).hexdigest()
 
@@ -473,6 +484,21 @@ def check_point(point, node, failures, where):
         if m["status"] == 1 and point["as_of_ms"] >= m["notice_effective_ms"]:
             shown = "withdrawn"  # §5.7: read APIs show a run-out notice as withdrawn
         expect("member %s status" % view["key"][:12], shown, view["status"])
+    # §5.15: the current version of a document is the one of its adoption greatest by the
+    # proposal's (hlc, id).
+    strategy = state["strategy"] or {"versions": [], "adoptions": []}
+    documents = {v["id"]: v["document"] for v in strategy["versions"]}
+    current = {}
+    for a in strategy["adoptions"]:
+        document = documents[a["version"]]
+        proposal = bytes.fromhex(a["proposal"])
+        rank = (node.events[proposal]["hlc"], proposal)
+        if document not in current or current[document][0] < rank:
+            current[document] = (rank, a)
+    expect("current strategy",
+           [{"document": d, "version": current[d][1]["version"],
+             "proposal": current[d][1]["proposal"]} for d in sorted(current)],
+           point["statuses"]["current_strategy"])
 
 
 def verify_document(document, failures, name):
