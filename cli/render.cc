@@ -122,7 +122,12 @@ Json ToJson(const EventRef& event) {
 Output WriteOutput(const std::string& id_key, const std::string& id, const EventRef& event,
                    std::string_view request_id, const std::string& view_key, Json view,
                    KeyValues values) {
-  values.insert(values.begin(), {{id_key, id}, {"event_id", event.event_id}});
+  // A record named by its own event (a pulse check) shows its id once.
+  if (id_key == "event_id") {
+    values.insert(values.begin(), {"event_id", event.event_id});
+  } else {
+    values.insert(values.begin(), {{id_key, id}, {"event_id", event.event_id}});
+  }
   return Output::Object(JsonObject({{id_key, id},
                                     {"event_id", event.event_id},
                                     {"request_id", std::string(request_id)},

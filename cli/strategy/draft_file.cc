@@ -17,8 +17,8 @@ namespace constellation::cli {
 namespace {
 
 // "plan.toml:7:1" for messages.
-std::string Where(const std::string& origin, const toml::node& node) {
-  const toml::source_position at = node.source().begin;
+std::string Where(const std::string& origin, const toml::source_region& region) {
+  const toml::source_position at = region.begin;
   return absl::StrFormat("%s:%d:%d", origin, at.line, at.column);
 }
 
@@ -26,10 +26,11 @@ std::string Where(const std::string& origin, const toml::node& node) {
 absl::Status OnlyKeys(const toml::table& table, const std::set<std::string>& allowed,
                       const std::string& origin, std::string_view what) {
   for (const auto& [key, value] : table) {
+    (void)value;
     if (!allowed.contains(std::string(key.str()))) {
-      return absl::InvalidArgumentError(
-          absl::StrFormat("%s: unknown key '%s' in %s; the keys are %s", Where(origin, value),
-                          std::string(key.str()), std::string(what), absl::StrJoin(allowed, ", ")));
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "%s: unknown key '%s' in %s; the keys are %s", Where(origin, key.source()),
+          std::string(key.str()), std::string(what), absl::StrJoin(allowed, ", ")));
     }
   }
   return absl::OkStatus();
@@ -40,8 +41,8 @@ absl::Status ReadString(const toml::table& table, std::string_view key, const st
   const toml::node* node = table.get(key);
   if (node == nullptr) return absl::OkStatus();
   if (!node->is_string()) {
-    return absl::InvalidArgumentError(
-        absl::StrFormat("%s: '%s' must be a string", Where(origin, *node), std::string(key)));
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "%s: '%s' must be a string", Where(origin, node->source()), std::string(key)));
   }
   *out = node->as_string()->get();
   return absl::OkStatus();
@@ -52,8 +53,8 @@ absl::Status ReadInteger(const toml::table& table, std::string_view key, const s
   const toml::node* node = table.get(key);
   if (node == nullptr) return absl::OkStatus();
   if (!node->is_integer()) {
-    return absl::InvalidArgumentError(
-        absl::StrFormat("%s: '%s' must be an integer", Where(origin, *node), std::string(key)));
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "%s: '%s' must be an integer", Where(origin, node->source()), std::string(key)));
   }
   *out = node->as_integer()->get();
   return absl::OkStatus();
@@ -68,8 +69,8 @@ absl::Status ReadTables(const toml::table& root, std::string_view key, const std
   const toml::array* array = node->as_array();
   if (array == nullptr || !array->is_array_of_tables()) {
     return absl::InvalidArgumentError(absl::StrFormat("%s: '%s' must be tables ([[%s]])",
-                                                      Where(origin, *node), std::string(key),
-                                                      std::string(key)));
+                                                      Where(origin, node->source()),
+                                                      std::string(key), std::string(key)));
   }
   for (const toml::node& item : *array) {
     if (absl::Status status = read(*item.as_table()); !status.ok()) return status;
@@ -128,12 +129,12 @@ absl::StatusOr<StrategyDraft> ParseDraftToml(const std::string& text, const std:
         const toml::array* array = keys->as_array();
         if (array == nullptr) {
           return absl::InvalidArgumentError(absl::StrFormat(
-              "%s: 'indicators' must be a list of indicator keys", Where(origin, *keys)));
+              "%s: 'indicators' must be a list of indicator keys", Where(origin, keys->source())));
         }
         for (const toml::node& key : *array) {
           if (!key.is_string()) {
             return absl::InvalidArgumentError(absl::StrFormat(
-                "%s: 'indicators' must be a list of indicator keys", Where(origin, key)));
+                "%s: 'indicators' must be a list of indicator keys", Where(origin, key.source())));
           }
           g.indicator_keys.push_back(key.as_string()->get());
         }

@@ -3,6 +3,7 @@
 
 #include <absl/strings/str_format.h>
 #include <absl/strings/str_join.h>
+#include <absl/strings/str_split.h>
 
 #include "cli/values.h"
 
@@ -63,6 +64,17 @@ constexpr Field<StrategyGoal> kGoalColumns[] = {
     {"indicators", [](const StrategyGoal& g) { return absl::StrJoin(g.indicator_keys, ", "); }},
 };
 
+// The text line by line (a key/value line would run it together).
+Table ContentTable(const StrategyVersion& v) {
+  Table table;
+  table.columns.push_back({"text", false, CellKind::kText});
+  for (const std::string& line : std::vector<std::string>(absl::StrSplit(v.draft.content, '\n'))) {
+    table.rows.push_back({line});
+  }
+  while (!table.rows.empty() && table.rows.back()[0].empty()) table.rows.pop_back();
+  return table;
+}
+
 Table GoalsTable(const StrategyVersion& v) {
   return TableOf<StrategyGoal>(kGoalColumns, v.draft.goals);
 }
@@ -70,8 +82,8 @@ Table IndicatorsTable(const StrategyVersion& v) {
   return TableOf<Indicator>(kIndicatorColumns, ByLevel(v.draft.indicators));
 }
 
-constexpr Section<StrategyVersion> kVersionSections[] = {{"Goals", GoalsTable},
-                                                         {"Indicators", IndicatorsTable}};
+constexpr Section<StrategyVersion> kVersionSections[] = {
+    {"Goals", GoalsTable}, {"Indicators", IndicatorsTable}, {"Content", ContentTable}};
 
 // "current", "superseded", "draft (adoption proposed: 1f2e…)".
 std::string StatusText(const StrategyVersion& v) {
@@ -109,7 +121,7 @@ constexpr Property<StrategyVersion> kVersionProperties[] = {
        return Value(JsonArray<Indicator>(v.draft.indicators, IndicatorJson), "");
      },
      Shown::kJsonOnly},
-    {"content", Of<&StrategyVersion::draft, &StrategyDraft::content>, Shown::kBothTextWhenSet},
+    {"content", Of<&StrategyVersion::draft, &StrategyDraft::content>, Shown::kJsonOnly},
 };
 
 constexpr Field<StrategyVersion> kVersionColumns[] = {
@@ -223,7 +235,13 @@ Output StrategyDiffOutput(const StrategyVersion& from, const StrategyVersion& to
                                     from.draft.title, ShortId(to.version_id), to.draft.title);
   if (diff.empty()) return Output::Text(out + "no differences\n");
   for (const FieldChange& f : diff.header) {
-    absl::StrAppendFormat(&out, "%s: %s -> %s\n", f.field, f.before, f.after);
+    if (f.field == "based_on") {
+      absl::StrAppendFormat(&out, "based_on: %s -> %s\n",
+                            f.before.empty() ? "(none)" : ShortId(f.before),
+                            f.after.empty() ? "(none)" : ShortId(f.after));
+    } else {
+      absl::StrAppendFormat(&out, "%s: %s -> %s\n", f.field, f.before, f.after);
+    }
   }
   if (!diff.content.empty()) {
     out += "content:\n";

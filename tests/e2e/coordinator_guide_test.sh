@@ -23,7 +23,7 @@ done
   echo 'set -euo pipefail'
   awk '/^```sh$/ { inside = 1; next } /^```/ { inside = 0; next } inside { print }' "$guide"
   # What the test checks afterwards needs the guide's variables.
-  echo 'declare -p G C ACTION > "$WORK/vars"'
+  echo 'declare -p G C ACTION V1 V2 S > "$WORK/vars"'
 } >"$work/guide.sh"
 blocks=$(grep -c '^```sh$' "$guide")
 [ "$blocks" -ge 3 ] && ok || fail "the guide has $blocks sh blocks"
@@ -57,6 +57,13 @@ if [ -s "$work/vars" ]; then
   done
   expect_eq "$("$cli" convening show --group "$G" "$C" -o json | jq -r '.action_items[0].status')" \
     "done" "the action item is done"
+  expect_exit 0 "the strategy the guide adopted" -- "$cli" strategy current --group "$G" -o json
+  expect_eq "$(jq -r '.[0].version_id' "$work/out")" "$V2" "Harbour's revision is current"
+  expect_eq "$(jq -r '.[0].adoptions[0].proposal_id' "$work/out")" "$S" "adopted by the guide's decision"
+  expect_eq "$("$cli" strategy show --group "$G" "$V1" -o json | jq -r .status)" "draft" \
+    "the first draft stays a draft"
+  expect_exit 0 "the health the guide checked" -- "$cli" health --group "$G" -o json
+  expect_eq "$(jq -r '.pulse_trend[-1].count' "$work/out")" "3" "three pulse checks"
   hash=$("$cli" group show "$G" -o json | jq -r .state_hash)
   for name in harbour tidelab; do
     e2e_use "$name"

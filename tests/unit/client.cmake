@@ -17,6 +17,9 @@ constellation_add_test(NAME exit_code_test LABEL unit
 constellation_add_test(NAME cli_output_test LABEL unit
   SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/cli_output_test.cc
   LIBS constellation_cli_lib constellation_testing)
+constellation_add_test(NAME cli_strategy_test LABEL unit
+  SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/cli_strategy_test.cc
+  LIBS constellation_cli_lib constellation_testing)
 constellation_add_test(NAME sdk_org_card_test LABEL unit
   SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/sdk_org_card_test.cc
   LIBS constellation_sdk constellation_testing)

@@ -77,10 +77,20 @@ StrategyDiff DiffStrategy(const StrategyDraft& from, const StrategyDraft& to) {
   if (from.content != to.content) {
     dtl::Diff<std::string> lines(Lines(from.content), Lines(to.content));
     lines.compose();
+    // Within each run of changed lines, the removed ones come first (as in a unified diff).
+    std::vector<LineChange> added;
     for (const auto& [line, info] : lines.getSes().getSequence()) {
-      const char op = info.type == dtl::SES_ADD ? '+' : info.type == dtl::SES_DELETE ? '-' : ' ';
-      diff.content.push_back(LineChange{op, line});
+      if (info.type == dtl::SES_ADD) {
+        added.push_back(LineChange{'+', line});
+        continue;
+      }
+      if (info.type == dtl::SES_COMMON) {
+        diff.content.insert(diff.content.end(), added.begin(), added.end());
+        added.clear();
+      }
+      diff.content.push_back(LineChange{info.type == dtl::SES_DELETE ? '-' : ' ', line});
     }
+    diff.content.insert(diff.content.end(), added.begin(), added.end());
   }
   diff.goals = DiffKeyed(from.goals, to.goals);
   diff.indicators = DiffKeyed(from.indicators, to.indicators);
