@@ -18,6 +18,7 @@
 #include "cli/group/commands.h"
 #include "cli/health/commands.h"
 #include "cli/strategy/commands.h"
+#include "cli/measurement/commands.h"
 #include "cli/help.h"
 #include "cli/ids.h"
 #include "cli/node/commands.h"
@@ -49,6 +50,7 @@ constexpr NounEntry kNouns[] = {
     {"health", HealthCommands},
     {"pulse", HealthCommands},
     {"strategy", StrategyCommands},
+    {"measure", MeasurementCommands},
     {"completion", CompletionCommands},
 };
 

@@ -46,7 +46,8 @@ std::vector<Command> HealthCommands() {
           .Details("One line per active member: its last record in the group (silent: none for "
                    "longer than the charter's review cadence, 30 days unless it sets one), its "
                    "latest pulse with the trend from the one before, and what it owes: stances "
-                   "on open proposals, acknowledgements, overdue action items, overdue pledges. "
+                   "on open proposals, acknowledgements, overdue action items, overdue pledges, "
+                   "indicator reports of the last complete period. "
                    "Then the pulse trend by month. JSON keys: group_id, as_of, review, "
                    "review_due, term_end, term_ended, dissolved, open_proposals, members, "
                    "pulse_trend.")

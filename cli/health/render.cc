@@ -33,7 +33,17 @@ std::string Owes(const MemberHealth& m) {
   add(m.acknowledgements_owed.size(), "acknowledgement", "acknowledgements");
   add(m.overdue_action_items.size(), "overdue action item", "overdue action items");
   add(m.overdue_pledges.size(), "overdue pledge", "overdue pledges");
+  add(m.reports_owed.size(), "indicator report", "indicator reports");
   return parts.empty() ? "-" : absl::StrJoin(parts, ", ");
+}
+
+Json ReportsOwedJson(const MemberHealth& m) {
+  Json out = Json::array();
+  for (const ReportDue& d : m.reports_owed) {
+    out.push_back(JsonObject(
+        {{"version_id", d.version_id}, {"indicator_key", d.indicator_key}, {"period", d.period}}));
+  }
+  return out;
 }
 
 Json MemberJson(const MemberHealth& m) {
@@ -47,7 +57,8 @@ Json MemberJson(const MemberHealth& m) {
                      {"stances_owed", Json(m.stances_owed)},
                      {"acknowledgements_owed", Json(m.acknowledgements_owed)},
                      {"overdue_action_items", Json(m.overdue_action_items)},
-                     {"overdue_pledges", Json(m.overdue_pledges)}});
+                     {"overdue_pledges", Json(m.overdue_pledges)},
+                     {"reports_owed", ReportsOwedJson(m)}});
 }
 
 Json PeriodJson(const PulsePeriod& p) {

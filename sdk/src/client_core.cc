@@ -53,6 +53,7 @@ ClientCore::ClientCore(const ClientOptions& options,
   convenings_ = v1::ConveningService::NewStub(channel_);
   health_ = v1::HealthService::NewStub(channel_);
   strategy_ = v1::StrategyService::NewStub(channel_);
+  measurement_ = v1::MeasurementService::NewStub(channel_);
 }
 
 void ClientCore::PrepareContext(grpc::ClientContext* context, absl::Time deadline) const {

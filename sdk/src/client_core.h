@@ -39,9 +39,9 @@ class ClientCore {
   // The stub of one service of client.proto, e.g. stub<v1::GroupService::Stub>().
   template <typename Stub>
   Stub& stub() {
-    return *std::get<std::unique_ptr<Stub>&>(std::tie(node_, tokens_, groups_, fundraising_,
-                                                      governance_, membership_, peers_, pooled_,
-                                                      convenings_, health_, strategy_));
+    return *std::get<std::unique_ptr<Stub>&>(
+        std::tie(node_, tokens_, groups_, fundraising_, governance_, membership_, peers_, pooled_,
+                 convenings_, health_, strategy_, measurement_));
   }
 
   // Sets the deadline and the authorization metadata on a fresh context.
@@ -68,6 +68,7 @@ class ClientCore {
   std::unique_ptr<v1::ConveningService::Stub> convenings_;
   std::unique_ptr<v1::HealthService::Stub> health_;
   std::unique_ptr<v1::StrategyService::Stub> strategy_;
+  std::unique_ptr<v1::MeasurementService::Stub> measurement_;
 };
 
 }  // namespace constellation::internal

@@ -11,6 +11,7 @@
 #include "server/base/limits.h"
 #include "server/base/status_macros.h"
 #include "server/core/governance/decisions.h"
+#include "server/core/measurement/periods.h"
 
 namespace constellation::core {
 namespace {
@@ -803,6 +804,28 @@ absl::Status ValidateStrategyVersion(const v1::StrategyVersion& v) {
   }
   return absl::OkStatus();
 }
+// Shared measurement (docs/PROTOCOL.md §5.16).
+absl::Status ValidateIndicatorReport(const v1::IndicatorReport& r) {
+  CONSTELLATION_RETURN_IF_ERROR(
+      CheckId(r.strategy_version_id(), "indicator_report.strategy_version_id", true));
+  CONSTELLATION_RETURN_IF_ERROR(CheckRequiredText(r.indicator_key(), limits::kNameSizeBytesMax,
+                                                  "indicator_report.indicator_key",
+                                                  "kNameSizeBytesMax"));
+  if (!ParsePeriod(r.period()).has_value()) {
+    return Invalid("indicator_report.period",
+                   absl::StrFormat("'%s' is not a period: give 2026-07 (a month), 2026-Q3 (a "
+                                   "quarter), 2026-H2 (a half year) or 2026 (a year)",
+                                   r.period()));
+  }
+  if (r.value() < -limits::kMoneyAmountMinorMax || r.value() > limits::kMoneyAmountMinorMax) {
+    return Invalid(
+        "indicator_report.value",
+        absl::StrFormat("is %d; it must be within ±%d", r.value(), limits::kMoneyAmountMinorMax));
+  }
+  CONSTELLATION_RETURN_IF_ERROR(CheckLong(r.note(), "indicator_report.note"));
+  return CheckId(r.revises(), "indicator_report.revises", false);
+}
+
 }  // namespace
 
 absl::Status ValidateBody(const v1::Event& e) {
@@ -923,6 +946,8 @@ absl::Status ValidateBody(const v1::Event& e) {
       return CheckLong(e.pulse_check().comment(), "pulse_check.comment");
     case v1::Event::kStrategyVersion:
       return ValidateStrategyVersion(e.strategy_version());
+    case v1::Event::kIndicatorReport:
+      return ValidateIndicatorReport(e.indicator_report());
     case v1::Event::BODY_NOT_SET:
       return absl::InvalidArgumentError("event has no body");
     default:

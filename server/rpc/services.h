@@ -43,6 +43,7 @@ Services MakePooledServices(Backend* backend);       // PooledService
 Services MakeConveningsServices(Backend* backend);   // ConveningService
 Services MakeHealthServices(Backend* backend);       // HealthService
 Services MakeStrategyServices(Backend* backend);     // StrategyService
+Services MakeMeasurementServices(Backend* backend);  // MeasurementService
 Services MakeFederationServices(Backend* backend);   // FederationService (node to node)
 
 }  // namespace constellation::rpc

@@ -36,7 +36,8 @@ foreach(name
     pooled_ledger_test
     pooled_property_test
     convenings_ledger_test
-    health_test)
+    health_test
+    periods_test)
   constellation_add_test(NAME ${name} LABEL unit
     SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/${name}.cc
     LIBS constellation_core constellation_testing constellation_event_factory)

@@ -12,6 +12,7 @@
 #include "server/core/governance/governance_ledger.h"
 #include "server/core/group.h"
 #include "server/core/health/health_ledger.h"
+#include "server/core/measurement/measurement_ledger.h"
 #include "server/core/pooled/pooled_ledger.h"
 #include "server/core/roster/roster.h"
 #include "server/core/strategy/strategy_ledger.h"
@@ -347,6 +348,22 @@ json StrategyPart(const core::StrategyLedger& ledger) {
   return {{"versions", versions}, {"adoptions", adoptions}};
 }
 
+json MeasurementPart(const core::MeasurementLedger& ledger) {
+  if (ledger.reports().empty()) {
+    return nullptr;  // no report: the measurement part writes nothing (PROTOCOL.md §5.16)
+  }
+  json reports = json::array();
+  for (const auto& [id, r] : ledger.reports()) {
+    reports.push_back(
+        {{"id", id.Hex()},
+         {"author", r.author.Hex()},
+         {"version", r.version.Hex()},
+         {"value", r.value},
+         {"revises", r.revises.has_value() ? json(r.revises->Hex()) : json(nullptr)}});
+  }
+  return {{"reports", reports}};
+}
+
 json DerivedState(const core::Group& group) {
   const GroupState& state = group.state();
   json rejected = json::array();
@@ -360,6 +377,7 @@ json DerivedState(const core::Group& group) {
           {"convenings", ConveningsPart(core::Convenings(state))},
           {"health", HealthPart(core::Health(state))},
           {"strategy", StrategyPart(core::Strategy(state))},
+          {"measurement", MeasurementPart(core::Measurement(state))},
           {"rejected_events", rejected}};
 }
 
@@ -709,6 +727,41 @@ VectorScenario StrategyScenario() {
   return s;
 }
 
+v1::Event ReportBody(const EventId& version, const std::string& key, const std::string& period,
+                     int64_t value, const EventId* revises) {
+  v1::Event e;
+  v1::IndicatorReport* r = e.mutable_indicator_report();
+  r->set_strategy_version_id(version.Bytes());
+  r->set_indicator_key(key);
+  r->set_period(period);
+  r->set_value(value);
+  if (revises != nullptr) r->set_revises(revises->Bytes());
+  return e;
+}
+
+VectorScenario MeasurementScenario() {
+  const SigningKey a = TestKey('a'), b = TestKey('b');
+  VectorScenario s = Named(
+      "measurement",
+      "Founder a admits b and drafts a plan with a quarterly indicator; b and a report it for "
+      "2026-Q3; b reports again without revising (rejected), then revises its report; a report "
+      "with a monthly period (rejected) and one of an unknown indicator (rejected).");
+  Writer w(a, TestCharter());
+  w.Admit(a, b);
+  const EventId version = w.Put(a, StrategyVersionBody("Plan 2027", nullptr, nullptr));
+  s.points.push_back({"no report yet: the measurement part writes nothing", w.size()});
+  const EventId first = w.Put(b, ReportBody(version, "volunteers", "2026-Q3", 5, nullptr));
+  w.Put(a, ReportBody(version, "volunteers", "2026-Q3", 3, nullptr));
+  w.Put(b, ReportBody(version, "volunteers", "2026-Q3", 6, nullptr));  // rejected: revise it
+  s.points.push_back({"two reports; a second one without revises rejected", w.size()});
+  w.Put(b, ReportBody(version, "volunteers", "2026-Q3", 7, &first));
+  w.Put(b, ReportBody(version, "volunteers", "2026-07", 1, nullptr));  // rejected: quarterly
+  w.Put(b, ReportBody(version, "fish", "2026-Q3", 1, nullptr));        // rejected: no such key
+  s.points.push_back({"a revision; a wrong period and an unknown indicator rejected", w.size()});
+  s.events = std::move(w.events());
+  return s;
+}
+
 VectorScenario ConditionsWriteOffAndLeaving() {
   const SigningKey a = TestKey('a'), b = TestKey('b'), c = TestKey('c');
   VectorScenario s =
@@ -757,6 +810,7 @@ std::vector<VectorScenario> BuildScenarios() {
   out.push_back(Convenings());
   out.push_back(HealthScenario());
   out.push_back(StrategyScenario());
+  out.push_back(MeasurementScenario());
   return out;
 }
 

@@ -333,6 +333,14 @@ STRATEGY = [
 ]
 
 
+MEASUREMENT = [
+    ("list", "reports", [
+        ("id", "id"), ("id", "author"), ("id", "version"), ("i64", "value"),
+        ("opt_id", "revises"),
+    ], _by("id")),
+]
+
+
 def encode(h, layout, record):
     for item in layout:
         kind, field = item[0], item[1]
@@ -373,6 +381,9 @@ def fold_hash(state):
     if state["strategy"] is not None:  # a group without strategy versions writes nothing
         h.bytes("constellation/v1/strategy")
         encode(h, STRATEGY, state["strategy"])
+    if state["measurement"] is not None:  # a group without indicator reports writes nothing
+        h.bytes("constellation/v1/measurement")
+        encode(h, MEASUREMENT, state["measurement"])
     encode(h, [("list", "rejected_events", "id", _by(None))], state)
     return hashlib.sha256(bytes(h.out)).hexdigest()
 

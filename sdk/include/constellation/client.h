@@ -511,6 +511,25 @@ class Client {
   absl::StatusOr<std::vector<StrategyAdoption>> ListStrategyAdoptions(
       std::string_view group_id, std::string_view document = "");
 
+  // --- Shared measurement (measurement.h, sdk/src/measurement/): reports, series -----------
+
+  // Records this node's org's value of an indicator for a period. kInvalidArgument: a period
+  // not of the indicator's frequency; kNotFound: an unknown version or indicator;
+  // kFailedPrecondition: a report of that period exists (set `revises` to it);
+  // kAlreadyExists: `revises` names a report already revised.
+  absl::StatusOr<IndicatorReportWrite> ReportIndicator(std::string_view group_id,
+                                                       const IndicatorReportInput& report,
+                                                       const WriteOptions& write = {});
+  absl::StatusOr<IndicatorReport> GetIndicatorReport(std::string_view group_id,
+                                                     std::string_view report_id);
+  // Reports in canonical order, filtered when the arguments are not empty (every page).
+  absl::StatusOr<std::vector<IndicatorReport>> ListIndicatorReports(
+      std::string_view group_id, std::string_view version_id = "",
+      std::string_view indicator_key = "", std::string_view member = "");
+  // Every indicator's series of one version ("" = every current version).
+  absl::StatusOr<Measurement> GetMeasurement(std::string_view group_id,
+                                             std::string_view version_id = "");
+
  private:
   explicit Client(std::shared_ptr<internal::ClientCore> core);
   std::shared_ptr<internal::ClientCore> core_;

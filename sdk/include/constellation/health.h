@@ -36,6 +36,13 @@ struct PulsePeriod {
   uint32_t average_milli = 0;  // mean alignment × 1000 (4500 = 4.5)
 };
 
+// An indicator report a member owes.
+struct ReportDue {
+  std::string version_id;  // hex
+  std::string indicator_key;
+  std::string period;
+};
+
 // One member at a glance, as of the read.
 struct MemberHealth {
   std::string member;  // hex org key
@@ -49,6 +56,7 @@ struct MemberHealth {
   std::vector<std::string> acknowledgements_owed;  // hex proposal ids
   std::vector<std::string> overdue_action_items;   // hex action item ids
   std::vector<std::string> overdue_pledges;        // hex pledge ids
+  std::vector<ReportDue> reports_owed;             // indicator reports of the last period
 };
 
 struct GroupHealth {

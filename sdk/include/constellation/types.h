@@ -22,6 +22,7 @@
 #include <constellation/governance.h>   // proposals, stances, membership writes, join
 #include <constellation/group.h>        // charter, members, group, group events
 #include <constellation/health.h>       // pulse checks, the health view
+#include <constellation/measurement.h>  // indicator reports, series
 #include <constellation/node.h>         // node info, tokens, peers, sync
 #include <constellation/org_card.h>     // OrgCard and its JSON text form
 #include <constellation/pooled.h>       // contributions, funds, drawdowns, shares

@@ -27,6 +27,10 @@ static PulsePeriod FromProto(const v1::PulsePeriod& proto) {
   return PulsePeriod{proto.period(), proto.count(), proto.average_milli()};
 }
 
+static ReportDue FromProto(const v1::ReportDue& proto) {
+  return ReportDue{HexEncode(proto.version_id()), proto.indicator_key(), proto.period()};
+}
+
 static MemberHealth FromProto(const v1::MemberHealthView& proto) {
   return MemberHealth{HexEncode(proto.member()),
                       proto.name(),
@@ -38,7 +42,8 @@ static MemberHealth FromProto(const v1::MemberHealthView& proto) {
                       HexList(proto.stances_owed()),
                       HexList(proto.acknowledgements_owed()),
                       HexList(proto.overdue_action_items()),
-                      HexList(proto.overdue_pledges())};
+                      HexList(proto.overdue_pledges()),
+                      FromList<ReportDue>(proto.reports_owed(), FromProto)};
 }
 
 GroupHealth FromProto(const v1::HealthView& proto) {

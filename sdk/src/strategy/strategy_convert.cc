@@ -40,6 +40,18 @@ absl::Status ToProto(const StrategyDraft& draft, v1::StrategyVersion* proto) {
   return absl::OkStatus();
 }
 
+Indicator FromProto(const v1::Indicator& i) {
+  return Indicator{i.key(),
+                   i.name(),
+                   i.definition(),
+                   i.unit(),
+                   EnumName(i.level()),
+                   i.baseline(),
+                   i.target(),
+                   EnumName(i.frequency()),
+                   HexEncode(i.owner())};
+}
+
 StrategyDraft FromProto(const v1::StrategyVersion& proto) {
   StrategyDraft d;
   d.document = EnumName(proto.document());
@@ -50,11 +62,7 @@ StrategyDraft FromProto(const v1::StrategyVersion& proto) {
     d.goals.push_back(
         StrategyGoal{g.key(), g.text(), {g.indicator_keys().begin(), g.indicator_keys().end()}});
   }
-  for (const v1::Indicator& i : proto.indicators()) {
-    d.indicators.push_back(Indicator{i.key(), i.name(), i.definition(), i.unit(),
-                                     EnumName(i.level()), i.baseline(), i.target(),
-                                     EnumName(i.frequency()), HexEncode(i.owner())});
-  }
+  for (const v1::Indicator& i : proto.indicators()) d.indicators.push_back(FromProto(i));
   return d;
 }
 

@@ -18,6 +18,7 @@ namespace constellation::internal {
 absl::Status ToProto(const StrategyDraft& draft, v1::StrategyVersion* proto);
 
 StrategyDraft FromProto(const v1::StrategyVersion& proto);
+Indicator FromProto(const v1::Indicator& proto);
 StrategyAdoption FromProto(const v1::StrategyAdoptionView& proto);
 StrategyVersion FromProto(const v1::StrategyVersionView& proto);
 StrategyWrite FromProto(const v1::StrategyWriteResponse& proto);

@@ -39,8 +39,9 @@ enum class Domain : uint8_t {
   kConvenings = 4,
   kHealth = 5,
   kStrategy = 6,
+  kMeasurement = 7,
 };
-inline constexpr size_t kDomainCount = 7;
+inline constexpr size_t kDomainCount = 8;
 
 class Ledger {
  public:

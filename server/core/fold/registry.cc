@@ -9,6 +9,7 @@
 #include "server/core/fundraising/fundraising_ledger.h"
 #include "server/core/governance/governance_ledger.h"
 #include "server/core/health/health_ledger.h"
+#include "server/core/measurement/measurement_ledger.h"
 #include "server/core/pooled/pooled_ledger.h"
 #include "server/core/strategy/strategy_ledger.h"
 
@@ -47,6 +48,7 @@ constexpr RecordKind kRecordKinds[] = {
     {Body::kActionCompletion, Domain::kConvenings, false},
     {Body::kPulseCheck, Domain::kHealth, false},
     {Body::kStrategyVersion, Domain::kStrategy, false},
+    {Body::kIndicatorReport, Domain::kMeasurement, false},
 };
 
 // One line per domain (the roster is made by GroupState).
@@ -63,6 +65,7 @@ constexpr std::array<LedgerFactory, kDomainCount> kLedgerFactories = {
     &Make<ConveningsLedger>,   // Domain::kConvenings
     &Make<HealthLedger>,       // Domain::kHealth
     &Make<StrategyLedger>,     // Domain::kStrategy
+    &Make<MeasurementLedger>,  // Domain::kMeasurement
 };
 static_assert(GovernanceLedger::kDomain == Domain::kGovernance);
 static_assert(FundraisingLedger::kDomain == Domain::kFundraising);
@@ -70,6 +73,7 @@ static_assert(PooledLedger::kDomain == Domain::kPooled);
 static_assert(ConveningsLedger::kDomain == Domain::kConvenings);
 static_assert(HealthLedger::kDomain == Domain::kHealth);
 static_assert(StrategyLedger::kDomain == Domain::kStrategy);
+static_assert(MeasurementLedger::kDomain == Domain::kMeasurement);
 
 }  // namespace
 

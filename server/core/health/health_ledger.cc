@@ -14,6 +14,9 @@
 #include "server/core/fold/group_state.h"
 #include "server/core/fundraising/fundraising_ledger.h"
 #include "server/core/governance/governance_ledger.h"
+#include "server/core/measurement/measurement_ledger.h"
+#include "server/core/measurement/periods.h"
+#include "server/core/strategy/strategy_ledger.h"
 
 namespace constellation::core {
 namespace {
@@ -126,6 +129,26 @@ GroupHealth HealthAt(const GroupState& state, uint64_t now_ms) {
     const uint64_t deadline_ms = fundraising.campaigns().at(p.campaign).deadline_ms;
     if (DerivePledgeStatus(p, deadline_ms, now_ms) == PledgeStatus::kOverdue) {
       m->second.overdue_pledges.push_back(id);
+    }
+  }
+
+  // Reports owed: the last complete period of every indicator of a current version, once that
+  // period ended after the adoption took effect.
+  const StrategyLedger& strategy = Strategy(state);
+  const MeasurementLedger& measurement = Measurement(state);
+  for (int d = v1::StrategyDocument_MIN; d <= v1::StrategyDocument_MAX; ++d) {
+    const auto document = static_cast<v1::StrategyDocument>(d);
+    const AdoptionState* adoption = strategy.Current(document);
+    if (adoption == nullptr) continue;
+    for (const IndicatorState& i : strategy.versions().at(adoption->version).indicators) {
+      const std::optional<Period> due = PeriodBefore(PeriodAt(i.frequency, now_ms));
+      if (!due.has_value() || due->end_ms <= adoption->final_ms) continue;
+      for (auto& [key, mh] : members) {
+        if (i.owner.has_value() && *i.owner != key) continue;
+        if (measurement.Latest(SeriesKey{key, document, i.key, due->Name()}) == nullptr) {
+          mh.reports_owed.push_back(ReportDue{adoption->version, i.key, due->Name()});
+        }
+      }
     }
   }
 

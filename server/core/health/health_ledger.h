@@ -58,6 +58,13 @@ const HealthLedger& Health(const GroupState& state);
 uint32_t ReviewCadenceDays(const v1::Charter& charter);
 
 // One member at a glance (docs/PROTOCOL.md §5.14 "Health view").
+// An indicator report a member owes (docs/PROTOCOL.md §5.14, "reports owed").
+struct ReportDue {
+  EventId version;
+  std::string indicator_key;
+  std::string period;
+};
+
 struct MemberHealth {
   OrgKey member;
   MemberStatus status = MemberStatus::kActive;  // as views show it at the time of the read
@@ -69,6 +76,7 @@ struct MemberHealth {
   std::vector<EventId> acknowledgements_owed;
   std::vector<EventId> overdue_action_items;
   std::vector<EventId> overdue_pledges;
+  std::vector<ReportDue> reports_owed;  // by version, then the version's indicator order
 };
 
 struct PulsePeriod {

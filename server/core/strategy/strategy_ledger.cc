@@ -27,6 +27,13 @@ std::string DocumentName(v1::StrategyDocument document) {
 
 }  // namespace
 
+const IndicatorState* StrategyVersionState::FindIndicator(std::string_view key) const {
+  for (const IndicatorState& i : indicators) {
+    if (i.key == key) return &i;
+  }
+  return nullptr;
+}
+
 const AdoptionState* StrategyLedger::Current(v1::StrategyDocument document) const {
   const AdoptionState* current = nullptr;
   for (const auto& [id, a] : adoptions_) {
@@ -116,6 +123,13 @@ void StrategyLedger::Apply(const VerifiedEvent& e, const GroupState& state, Rost
     s.parent = *EventId::FromBytes(v.parent_version_id());
     versions_.at(*s.parent).children.push_back(e.id);
   }
+  for (const v1::Indicator& i : v.indicators()) {
+    IndicatorState& out = s.indicators.emplace_back();
+    out.key = i.key();
+    out.level = i.level();
+    out.frequency = i.frequency();
+    if (!i.owner().empty()) out.owner = *OrgKey::FromBytes(i.owner());
+  }
   auto [it, inserted] = versions_.emplace(e.id, std::move(s));
   CONSTELLATION_CHECK(inserted);
   CheckVersionInvariants(it->second);
@@ -144,7 +158,10 @@ void StrategyLedger::AfterEvent(const VerifiedEvent& e, const GroupState& state,
     if (p.outcome.outcome == DecisionOutcome::kPassed) {
       const EventId version = *EventId::FromBytes(p.proposal.strategy_version_id());
       CONSTELLATION_CHECK(p.outcome.final_at.has_value());
-      AdoptionState a{p.id, version, versions_.at(version).document, p.hlc, *p.outcome.final_at};
+      // This event turned the outcome final (AfterEvent runs after every event).
+      CONSTELLATION_CHECK(*p.outcome.final_at == e.id);
+      AdoptionState a{
+          p.id, version, versions_.at(version).document, p.hlc, *p.outcome.final_at, e.hlc.wall_ms};
       CONSTELLATION_CHECK(adoptions_.emplace(p.id, a).second);
     }
     it = pending_.erase(it);

@@ -27,6 +27,8 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "constellation/v1/event.pb.h"
@@ -35,13 +37,25 @@
 
 namespace constellation::core {
 
+// What the fold keeps of one indicator of a version: what reports and the health view check.
+struct IndicatorState {
+  std::string key;
+  v1::IndicatorLevel level = v1::INDICATOR_LEVEL_UNSPECIFIED;
+  v1::ReportingFrequency frequency = v1::REPORTING_FREQUENCY_UNSPECIFIED;
+  std::optional<OrgKey> owner;
+};
+
 struct StrategyVersionState {
   EventId id;  // the strategy_version event
   OrgKey author;
   v1::StrategyDocument document = v1::STRATEGY_DOCUMENT_UNSPECIFIED;
   std::optional<EventId> parent;
   std::vector<EventId> children;  // versions based on this one, in canonical order
+  std::vector<IndicatorState> indicators;  // in the version's order
   Hlc hlc;
+
+  // The indicator with `key`; nullptr when the version has none.
+  const IndicatorState* FindIndicator(std::string_view key) const;
 };
 
 // An adoption in effect: a final, passed ADOPT_STRATEGY proposal naming a version in its past.
@@ -50,7 +64,8 @@ struct AdoptionState {
   EventId version;
   v1::StrategyDocument document = v1::STRATEGY_DOCUMENT_UNSPECIFIED;
   Hlc proposal_hlc;
-  EventId final_at;  // the event at which the proposal's outcome turned final
+  EventId final_at;       // the event at which the proposal's outcome turned final
+  uint64_t final_ms = 0;  // that event's hlc.wall_ms
 };
 
 class StrategyLedger final : public Ledger {

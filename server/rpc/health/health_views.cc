@@ -53,6 +53,12 @@ v1::HealthView ToHealthView(const core::Group& g, const core::GroupHealth& healt
     AddIds(m.acknowledgements_owed, mv->mutable_acknowledgements_owed());
     AddIds(m.overdue_action_items, mv->mutable_overdue_action_items());
     AddIds(m.overdue_pledges, mv->mutable_overdue_pledges());
+    for (const core::ReportDue& due : m.reports_owed) {
+      v1::ReportDue* out = mv->add_reports_owed();
+      out->set_version_id(due.version.Bytes());
+      out->set_indicator_key(due.indicator_key);
+      out->set_period(due.period);
+    }
   }
   for (const core::PulsePeriod& p : health.pulse_trend) {
     v1::PulsePeriod* pv = v.add_pulse_trend();
