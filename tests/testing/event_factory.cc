@@ -178,6 +178,48 @@ v1::Event NotFoldedBody() {
   return e;
 }
 
+v1::Indicator TestIndicator(const std::string& key) {
+  v1::Indicator i;
+  i.set_key(key);
+  i.set_name("Households reached");
+  i.set_definition("Households that took part in a restoration day.");
+  i.set_unit("households");
+  i.set_level(v1::INDICATOR_LEVEL_EARLY);
+  i.set_baseline(0);
+  i.set_target(100);
+  i.set_frequency(v1::REPORTING_FREQUENCY_QUARTERLY);
+  return i;
+}
+
+v1::StrategyVersion TestStrategyVersion(v1::StrategyDocument document,
+                                        const std::optional<core::EventId>& parent,
+                                        const std::string& title) {
+  v1::StrategyVersion v;
+  v.set_document(document);
+  v.set_title(title);
+  v.set_content("We restore the estuary together.\nEvery member reports quarterly.");
+  if (parent.has_value()) v.set_parent_version_id(parent->Bytes());
+  *v.add_indicators() = TestIndicator("households-reached");
+  v1::StrategyGoal* goal = v.add_goals();
+  goal->set_key("engage-households");
+  goal->set_text("Engage the households of the estuary.");
+  goal->add_indicator_keys("households-reached");
+  return v;
+}
+
+v1::Event StrategyVersionBody(const v1::StrategyVersion& version) {
+  v1::Event e;
+  *e.mutable_strategy_version() = version;
+  return e;
+}
+
+v1::Event AdoptStrategyBody(const core::EventId& version, uint64_t deadline_ms) {
+  v1::Event e = ProposalBody(v1::DECISION_TYPE_ADOPT_STRATEGY, deadline_ms);
+  e.mutable_proposal()->set_strategy_version_id(version.Bytes());
+  e.mutable_proposal()->set_title("Adopt " + version.ShortHex());
+  return e;
+}
+
 v1::DecisionRule MakeDecisionRule(v1::DecisionType type, v1::DecisionProcess process,
                                   uint32_t quorum_bps, uint32_t threshold_bps,
                                   uint64_t voting_window_ms, bool coordinators_vote) {

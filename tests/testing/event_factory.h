@@ -134,6 +134,19 @@ v1::Event AcceptanceBody(const core::EventId& proposal, const std::string& name 
 v1::Event NoticeBody(uint64_t effective_ms = 0, const std::string& reason = "refocusing");
 v1::Event WithdrawalBody(const std::string& reason = "leaving");
 
+// Shared strategy (docs/PROTOCOL.md §5.15).
+// A valid indicator `key`: early level, quarterly, baseline 0, target 100, no owner.
+v1::Indicator TestIndicator(const std::string& key);
+// A valid version of `document` based on `parent` (none: a first version), titled `title`,
+// with indicator "households-reached" and one goal measured by it.
+v1::StrategyVersion TestStrategyVersion(
+    v1::StrategyDocument document = v1::STRATEGY_DOCUMENT_COMMON_AGENDA,
+    const std::optional<core::EventId>& parent = std::nullopt,
+    const std::string& title = "Common agenda");
+v1::Event StrategyVersionBody(const v1::StrategyVersion& version);
+// An ADOPT_STRATEGY proposal naming `version`.
+v1::Event AdoptStrategyBody(const core::EventId& version, uint64_t deadline_ms = 0);
+
 // Serializes `event` and signs its id with `key` without any check, so codec tests can build
 // malformed or wrongly signed events.
 v1::SignedEvent SignUnchecked(const v1::Event& event, const core::SigningKey& key);

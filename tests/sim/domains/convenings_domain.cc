@@ -189,17 +189,26 @@ absl::Status CheckConsistent(SimWorld& w) {
 // Per node and group: every action item it has shown done, with the completions it had then,
 // since the node last crashed (a crash may lose received events that were not synced, and a
 // restore from a backup its own).
+struct DoneItem {
+  core::EventId convening;
+  std::set<core::EventId> completions;
+};
 struct DoneSeen {
-  std::map<std::pair<int, core::GroupId>, std::map<core::EventId, std::set<core::EventId>>> done;
+  std::map<std::pair<int, core::GroupId>, std::map<core::EventId, DoneItem>> done;
   std::map<int, uint64_t> crash_count;
 };
 
-// Whether completion `c` may leave `group`'s fold: its author was cut by an expulsion or frozen
-// by a fork (docs/PROTOCOL.md §5.7, §3.1), which void records by design.
-bool MayBeVoided(const core::Group& group, const core::EventId& c) {
-  const core::VerifiedEvent* e = group.Find(c);
-  return !group.state().removal_cuts().empty() ||
-         (e != nullptr && group.state().FrozenFrom(e->author).has_value());
+// Whether completion `c` of action item `item` may leave `group`'s fold: an expulsion cut a
+// member, or a fork froze the author of the completion, of the item or of its convening
+// (docs/PROTOCOL.md §5.7, §3.1); both void records by design.
+bool MayBeVoided(const core::Group& group, const core::EventId& item, const DoneItem& seen,
+                 const core::EventId& c) {
+  if (!group.state().removal_cuts().empty()) return true;
+  for (const core::EventId& id : {c, item, seen.convening}) {
+    const core::VerifiedEvent* e = group.Find(id);
+    if (e != nullptr && group.state().FrozenFrom(e->author).has_value()) return true;
+  }
+  return false;
 }
 
 absl::Status CheckDoneStaysDone(SimWorld& w, DoneSeen& seen) {
@@ -211,14 +220,15 @@ absl::Status CheckDoneStaysDone(SimWorld& w, DoneSeen& seen) {
       std::erase_if(seen.done, [i](const auto& entry) { return entry.first.first == i; });
     }
     for (const auto& [group_id, group] : node.state().groups()) {
-      std::map<core::EventId, std::set<core::EventId>> now;
+      std::map<core::EventId, DoneItem> now;
       for (const auto& [id, a] : core::Convenings(group->state()).actions()) {
-        if (a.done()) now[id] = {a.completions.begin(), a.completions.end()};
+        if (a.done()) now[id] = {a.convening, {a.completions.begin(), a.completions.end()}};
       }
-      for (const auto& [id, completions] : seen.done[{i, group_id}]) {
+      for (const auto& [id, item] : seen.done[{i, group_id}]) {
         auto it = now.find(id);
-        for (const core::EventId& c : completions) {
-          if ((it == now.end() || !it->second.contains(c)) && !MayBeVoided(*group, c)) {
+        for (const core::EventId& c : item.completions) {
+          if ((it == now.end() || !it->second.completions.contains(c)) &&
+              !MayBeVoided(*group, id, item, c)) {
             return absl::InternalError(absl::StrFormat(
                 "convenings (done stays done): node %d lost completion %s of action item %s", i,
                 c.ShortHex(), id.ShortHex()));

@@ -16,6 +16,7 @@ SimDomain FundraisingDomain();
 SimDomain PooledDomain();
 SimDomain ConveningsDomain();
 SimDomain HealthDomain();
+SimDomain StrategyDomain();
 
 const std::vector<SimDomainFactory>& SimDomainRegistry() {
   static const auto* const kDomains = new std::vector<SimDomainFactory>{
@@ -26,6 +27,7 @@ const std::vector<SimDomainFactory>& SimDomainRegistry() {
       PooledDomain,
       ConveningsDomain,
       HealthDomain,
+      StrategyDomain,
   };
   return *kDomains;
 }
