@@ -62,6 +62,14 @@ if [ -s "$work/vars" ]; then
   expect_eq "$(jq -r '.[0].adoptions[0].proposal_id' "$work/out")" "$S" "adopted by the guide's decision"
   expect_eq "$("$cli" strategy show --group "$G" "$V1" -o json | jq -r .status)" "draft" \
     "the first draft stays a draft"
+  expect_exit 0 "the indicators the guide reported" -- "$cli" measure show --group "$G" -o json
+  expect_eq "$(jq -r '.indicators[0].key' "$work/out")" "volunteers" "the early indicator first"
+  expect_eq "$(jq -r '.indicators[] | select(.key == "volunteers") | .periods[0].total' "$work/out")" \
+    "27" "Harbour's 18 and Tide Lab's 9 volunteers"
+  expect_eq "$(jq -r '.indicators[] | select(.key == "families-fed") | .periods[0].total' "$work/out")" \
+    "165" "Riverside's corrected count counts"
+  expect_eq "$("$cli" measure show --group "$G" -o csv | grep -c '^families-fed,')" "2" \
+    "one CSV row for Riverside and one for the total"
   expect_exit 0 "the health the guide checked" -- "$cli" health --group "$G" -o json
   expect_eq "$(jq -r '.pulse_trend[-1].count' "$work/out")" "3" "three pulse checks"
   hash=$("$cli" group show "$G" -o json | jq -r .state_hash)

@@ -57,7 +57,6 @@ const HealthLedger& Health(const GroupState& state);
 // The charter's review cadence in days, or the default when it sets none.
 uint32_t ReviewCadenceDays(const v1::Charter& charter);
 
-// One member at a glance (docs/PROTOCOL.md §5.14 "Health view").
 // An indicator report a member owes (docs/PROTOCOL.md §5.14, "reports owed").
 struct ReportDue {
   EventId version;
@@ -65,6 +64,7 @@ struct ReportDue {
   std::string period;
 };
 
+// One member at a glance (docs/PROTOCOL.md §5.14 "Health view").
 struct MemberHealth {
   OrgKey member;
   MemberStatus status = MemberStatus::kActive;  // as views show it at the time of the read

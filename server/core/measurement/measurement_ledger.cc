@@ -32,21 +32,14 @@ absl::Status MeasurementLedger::Check(const VerifiedEvent& e, const GroupState& 
   }
   const v1::IndicatorReport& r = e.event.indicator_report();
   const EventId version_id = *EventId::FromBytes(r.strategy_version_id());  // ValidateBody
-  const auto& versions = Strategy(state).versions();
-  auto v = versions.find(version_id);
-  if (v == versions.end()) {
-    return absl::NotFoundError(
-        absl::StrFormat("indicator_report.strategy_version_id: strategy version %s not found in "
-                        "group %s",
-                        version_id.ShortHex(), state.group().ShortHex()));
-  }
-  if (!state.clocks().HappenedBefore(version_id, e)) {
-    return absl::FailedPreconditionError(absl::StrFormat(
-        "indicator_report.strategy_version_id: version %s is not in this record's causal past; "
-        "report from a node that holds it",
+  const StrategyVersionState* version = Strategy(state).FindInPast(version_id, e, state);
+  if (version == nullptr) {
+    return absl::NotFoundError(absl::StrFormat(
+        "indicator_report.strategy_version_id: no strategy version %s in this record's causal "
+        "past; report on a version your node holds ('constellation strategy current')",
         version_id.ShortHex()));
   }
-  const IndicatorState* indicator = v->second.FindIndicator(r.indicator_key());
+  const IndicatorState* indicator = version->FindIndicator(r.indicator_key());
   if (indicator == nullptr) {
     return absl::NotFoundError(
         absl::StrFormat("indicator_report.indicator_key: version %s has no indicator '%s'",
@@ -62,7 +55,7 @@ absl::Status MeasurementLedger::Check(const VerifiedEvent& e, const GroupState& 
         absl::AsciiStrToLower(v1::ReportingFrequency_Name(indicator->frequency).substr(20)),
         std::string(PeriodExample(indicator->frequency))));
   }
-  const SeriesKey key{e.author, v->second.document, r.indicator_key(), period->Name()};
+  const SeriesKey key{e.author, version->document, r.indicator_key(), period->Name()};
   const ReportState* latest = Latest(key);
   if (r.revises().empty()) {
     if (latest != nullptr) {

@@ -59,24 +59,18 @@ absl::Status StrategyLedger::Check(const VerifiedEvent& e, const GroupState& sta
   const v1::StrategyVersion& v = e.event.strategy_version();
   if (!v.parent_version_id().empty()) {
     const EventId parent = *EventId::FromBytes(v.parent_version_id());  // ValidateBody checked
-    auto it = versions_.find(parent);
-    if (it == versions_.end()) {
-      return absl::NotFoundError(
-          absl::StrFormat("strategy_version.parent_version_id: strategy version %s not found in "
-                          "group %s",
-                          parent.ShortHex(), state.group().ShortHex()));
-    }
-    if (!state.clocks().HappenedBefore(parent, e)) {
-      return absl::FailedPreconditionError(absl::StrFormat(
-          "strategy_version.parent_version_id: version %s is not in this record's causal past; "
-          "draft from a node that holds it",
+    const StrategyVersionState* base = FindInPast(parent, e, state);
+    if (base == nullptr) {
+      return absl::NotFoundError(absl::StrFormat(
+          "strategy_version.parent_version_id: no strategy version %s in this record's causal "
+          "past; base a version on one your node holds ('constellation strategy list')",
           parent.ShortHex()));
     }
-    if (it->second.document != v.document()) {
+    if (base->document != v.document()) {
       return absl::FailedPreconditionError(absl::StrFormat(
           "strategy_version.parent_version_id: version %s drafts the %s, not the %s; base a "
           "version on one of the same document",
-          parent.ShortHex(), DocumentName(it->second.document), DocumentName(v.document())));
+          parent.ShortHex(), DocumentName(base->document), DocumentName(v.document())));
     }
   }
   for (const v1::Indicator& i : v.indicators()) {
@@ -90,6 +84,13 @@ absl::Status StrategyLedger::Check(const VerifiedEvent& e, const GroupState& sta
     }
   }
   return absl::OkStatus();
+}
+
+const StrategyVersionState* StrategyLedger::FindInPast(const EventId& id, const VerifiedEvent& e,
+                                                       const GroupState& state) const {
+  auto it = versions_.find(id);
+  if (it == versions_.end() || !state.clocks().HappenedBefore(id, e)) return nullptr;
+  return &it->second;
 }
 
 absl::Status StrategyLedger::CheckOwnWrite(const v1::Event& body, const GroupState& state) const {
@@ -144,8 +145,7 @@ void StrategyLedger::AfterEvent(const VerifiedEvent& e, const GroupState& state,
       e.event.proposal().decision_type() == v1::DECISION_TYPE_ADOPT_STRATEGY &&
       governance.proposals().contains(e.id)) {
     absl::StatusOr<EventId> version = EventId::FromBytes(e.event.proposal().strategy_version_id());
-    if (version.ok() && versions_.contains(*version) &&
-        state.clocks().HappenedBefore(*version, e)) {
+    if (version.ok() && FindInPast(*version, e, state) != nullptr) {
       pending_.insert(e.id);
     }
   }

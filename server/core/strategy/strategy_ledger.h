@@ -73,6 +73,10 @@ class StrategyLedger final : public Ledger {
   static constexpr Domain kDomain = Domain::kStrategy;
 
   const std::map<EventId, StrategyVersionState>& versions() const { return versions_; }
+  // The accepted strategy version `id` when it is in `e`'s causal past, else nullptr
+  // (docs/PROTOCOL.md §5.15: a version concurrent with e counts as absent, wherever it sorts).
+  const StrategyVersionState* FindInPast(const EventId& id, const VerifiedEvent& e,
+                                         const GroupState& state) const;
   // Adoptions in effect, by proposal id.
   const std::map<EventId, AdoptionState>& adoptions() const { return adoptions_; }
   // ADOPT_STRATEGY proposals naming a version in their past whose outcome is not final yet.
