@@ -228,7 +228,7 @@ absl::StatusOr<Output> GroupForksCommand(const Invocation& inv, CommandContext& 
 absl::StatusOr<Output> MemberListCommand(const Invocation& inv, CommandContext& context) {
   const std::string group_id = inv.Get("group");
   return context.Read([&](Client& client) { return client.GetGroup(group_id); },
-                      [](const Group& group) { return kMemberFormat(group.members); });
+                      [](const Group& group) { return kMemberFormat(MembersAndInvited(group)); });
 }
 
 }  // namespace
@@ -318,7 +318,8 @@ std::vector<Command> GroupCommands() {
       Command("member list", MemberListCommand)
           .Summary("List a group's members with their status, notice and frozen flag")
           .Flag(GroupFlag())
-          .Details("Status is active, notice_given, withdrawn or expelled (as of now); frozen "
+          .Details("Status is invited (admitted, not joined yet: no member until its node "
+                   "accepts), active, notice_given, withdrawn or expelled (as of now); frozen "
                    "members forked their chain and have no effect until readmitted. CSV columns: "
                    "key, name, role, segment, status, weight, notice_effective, frozen.")
           .Example("constellation member list --group $GROUP")

@@ -62,6 +62,15 @@ constexpr Field<Group> kGroupColumns[] = {
      }},
 };
 
+Json InvitationJson(const Invitation& invitation) {
+  return JsonObject({{"key", invitation.key},
+                     {"name", invitation.profile.name},
+                     {"role", invitation.profile.role},
+                     {"segment", invitation.profile.segment},
+                     {"admitted_by", invitation.admitted_by},
+                     {"admitted", FormatTimeMs(invitation.admitted_ms)}});
+}
+
 constexpr Property<Group> kGroupProperties[] = {
     {"group_id", Of<&Group::group_id>},
     {"name", Of<&Group::charter, &Charter::name>},
@@ -81,6 +90,13 @@ constexpr Property<Group> kGroupProperties[] = {
     {"fx_rate_source", Of<&Group::charter, &Charter::fx_rate_source>},
     {"founder", Of<&Group::founder>},
     {"members", [](const Group& group) { return Value(JsonArray(group.members, ToJson), ""); }},
+    {"invitations",
+     [](const Group& group) {
+       std::vector<std::string> names;
+       for (const Invitation& i : group.invitations) names.push_back(i.profile.name);
+       return Value(JsonArray(group.invitations, InvitationJson), absl::StrJoin(names, ", "));
+     },
+     Shown::kBothTextWhenSet, "invited"},
     {"event_count", Of<&Group::event_count>},
     {"state_hash", Of<&Group::state_hash>},
     {"last", Of<&Group::last_hlc>},
@@ -196,6 +212,15 @@ const RecordFormat<Member> kMemberFormat = {.properties = kMemberProperties,
                                             .details = MemberDetails};
 
 Table MembersTable(const std::vector<Member>& members) { return kMemberFormat.TableOf(members); }
+
+std::vector<Member> MembersAndInvited(const Group& group) {
+  std::vector<Member> rows = group.members;
+  for (const Invitation& invitation : group.invitations) {
+    rows.push_back(
+        Member{.key = invitation.key, .profile = invitation.profile, .status = "invited"});
+  }
+  return rows;
+}
 
 KeyValues MemberDetails(const Member& member) {
   return {{"key", member.key},

@@ -26,6 +26,8 @@ Output GroupCreatedOutput(const GroupWrite& write, std::string_view request_id);
 Json ToJson(const Member& member);
 extern const RecordFormat<Member> kMemberFormat;
 Table MembersTable(const std::vector<Member>& members);
+// The group's members, then its invited orgs as rows with status "invited" (PROTOCOL §5.2).
+std::vector<Member> MembersAndInvited(const Group& group);
 // key, name, role, status, notice_effective, frozen.
 KeyValues MemberDetails(const Member& member);
 // A member's status for people: "active", "notice_given (effective 2027-01-31)", plus

@@ -37,6 +37,9 @@ else
   cat "$work/guide.out"
 fi
 
+grep -Eq 'Harbour Trust .*invited' "$work/guide.out" && ok ||
+  fail "the guide's first member list did not show Harbour Trust invited"
+
 if [ -s "$work/vars" ]; then
   source "$work/vars"
   e2e_use riverside

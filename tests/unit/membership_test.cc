@@ -42,6 +42,7 @@ using ::constellation::testing::TestKey;
 using ::constellation::testing::TestTerms;
 using ::constellation::testing::WithdrawalBody;
 using ::testing::HasSubstr;
+using ::testing::IsEmpty;
 
 constexpr v1::StanceChoice kAgree = v1::STANCE_CHOICE_AGREE;
 constexpr v1::StanceChoice kBlock = v1::STANCE_CHOICE_BLOCK;
@@ -217,12 +218,23 @@ TEST_F(MembershipTest, AdmissionEndToEnd) {
   EXPECT_THAT(Write(bea_, AcceptanceBody(p)),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("not final yet")));
   EXPECT_FALSE(state_.roster().members().contains(bea_.public_key()));
+  EXPECT_THAT(Governance(state_).Invitations(state_), IsEmpty()) << "not invited until final";
   // The founder's next event (its automatic acknowledgement) makes it final.
   EventId ack = Ok(founder_, AcknowledgementBody({p}));
   o = *Governance(state_).Outcome(state_, p);
   EXPECT_TRUE(o.final);
   EXPECT_EQ(*o.final_at, ack);
   EXPECT_TRUE(Governance(state_).proposals().at(p).effect_applied);
+  // Invited (PROTOCOL §5.2 step 5): with the profile the admission states; no member yet.
+  std::vector<const ProposalState*> invited = Governance(state_).Invitations(state_);
+  ASSERT_EQ(invited.size(), 1u);
+  EXPECT_EQ(invited[0]->id, p);
+  EXPECT_EQ(*invited[0]->target, bea_.public_key());
+  const v1::MemberProfile stated = AdmittedProfile(invited[0]->proposal.admit());
+  EXPECT_EQ(stated.role(), v1::ROLE_PARTNER);
+  EXPECT_EQ(stated.segment(), v1::SEGMENT_FUNDER);
+  EXPECT_EQ(stated.voting_weight(), 2u);
+  EXPECT_FALSE(state_.roster().members().contains(bea_.public_key()));
   // bea accepts: a member with what the members decided, and its own name and endpoints.
   v1::Event accept = AcceptanceBody(p, "Tide Lab");
   accept.mutable_membership_acceptance()->mutable_profile()->set_role(v1::ROLE_LEAD);
@@ -239,6 +251,7 @@ TEST_F(MembershipTest, AdmissionEndToEnd) {
   EXPECT_EQ(m.profile_event, joined);
   EXPECT_EQ(*m.admitted_by, p);
   EXPECT_EQ(*Governance(state_).proposals().at(p).acceptance, joined);
+  EXPECT_THAT(Governance(state_).Invitations(state_), IsEmpty()) << "joined: no longer invited";
   EXPECT_TRUE(state_.roster().IsActiveWriter(bea_.public_key()));
   EXPECT_EQ(DeriveMemberStatus(m, UINT64_MAX), MemberStatus::kActive);
   // bea can now pledge.
@@ -302,6 +315,24 @@ TEST_F(MembershipTest, NonMemberEventsHaveNoEffect) {
   EXPECT_EQ(state_.roster().members().size(), 1u);
   EXPECT_EQ(Governance(state_).proposals().size(), 1u);
   EXPECT_TRUE(Governance(state_).proposals().at(p).stances.empty());
+}
+
+// PROTOCOL §5.2 step 5: an org that withdrew and is admitted again is invited again: its old
+// membership is in the new admission's causal past, so it does not beat it.
+TEST_F(MembershipTest, AWithdrawnOrgAdmittedAgainIsInvited) {
+  Admit(bea_);
+  Ok(bea_, WithdrawalBody());
+  std::erase(writers_, &bea_);
+  EXPECT_THAT(Governance(state_).Invitations(state_), IsEmpty());
+  const EventId again = Ok(founder_, AdmitBody(bea_.public_key()));
+  AllAgreeAndAck(again);
+  std::vector<const ProposalState*> invited = Governance(state_).Invitations(state_);
+  ASSERT_EQ(invited.size(), 1u);
+  EXPECT_EQ(invited[0]->id, again);
+  EXPECT_EQ(Member(bea_).status, MemberStatus::kWithdrawn) << "invited, no member until it accepts";
+  Ok(bea_, AcceptanceBody(again));
+  EXPECT_EQ(Member(bea_).status, MemberStatus::kActive);
+  EXPECT_THAT(Governance(state_).Invitations(state_), IsEmpty());
 }
 
 TEST_F(MembershipTest, WithdrawalIsAlwaysAllowedAndFinal) {

@@ -89,6 +89,15 @@ struct Member {
   uint64_t frozen_from_seq = 0;
 };
 
+// An org admitted by a final, passed ADMIT that has not accepted it yet (docs/PROTOCOL.md §5.2,
+// "Invited"): no member until it accepts.
+struct Invitation {
+  std::string key;           // hex org key
+  MemberProfile profile;     // as the admission states it: card name, decided role and weight
+  std::string admitted_by;   // hex ADMIT proposal
+  uint64_t admitted_ms = 0;  // when the admission turned final
+};
+
 struct Group {
   std::string group_id;  // hex
   Charter charter;
@@ -103,6 +112,7 @@ struct Group {
   // The DISSOLVE proposal (hex) that dissolved the group; "" = not dissolved. A dissolved group
   // accepts only the records that settle it (payments, disbursements, acknowledgements, ...).
   std::string dissolved_by;
+  std::vector<Invitation> invitations;  // ascending by key
 };
 
 // One event of a group in canonical order, exactly as signed (GroupService.StreamEvents; a

@@ -115,12 +115,22 @@ Member FromProto(const v1::MemberView& proto) {
                 proto.frozen_from_seq()};
 }
 
+Invitation FromProto(const v1::InvitationView& proto) {
+  return Invitation{HexEncode(proto.key()), FromProto(proto.profile()),
+                    HexEncode(proto.admitted_by()), proto.admitted_ms()};
+}
+
 Group FromProto(const v1::GroupView& proto) {
-  return Group{HexEncode(proto.group_id()), FromProto(proto.charter()),
-               HexEncode(proto.founder()),  FromList<Member>(proto.members(), FromProto),
-               proto.event_count(),         HexEncode(proto.state_hash()),
-               FromProto(proto.last_hlc()), HexEncode(proto.charter_amended_by()),
-               HexEncode(proto.dissolved_by())};
+  return Group{HexEncode(proto.group_id()),
+               FromProto(proto.charter()),
+               HexEncode(proto.founder()),
+               FromList<Member>(proto.members(), FromProto),
+               proto.event_count(),
+               HexEncode(proto.state_hash()),
+               FromProto(proto.last_hlc()),
+               HexEncode(proto.charter_amended_by()),
+               HexEncode(proto.dissolved_by()),
+               FromList<Invitation>(proto.invitations(), FromProto)};
 }
 
 std::vector<Group> FromProto(const v1::ListGroupsResponse& proto) {

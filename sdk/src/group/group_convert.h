@@ -29,6 +29,7 @@ absl::Status ToProto(const MemberProfile& profile, std::string_view field,
                      v1::MemberProfile* proto);
 
 Member FromProto(const v1::MemberView& proto);
+Invitation FromProto(const v1::InvitationView& proto);
 Group FromProto(const v1::GroupView& proto);
 std::vector<Group> FromProto(const v1::ListGroupsResponse& proto);
 GroupWrite FromProto(const v1::CreateGroupResponse& proto);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <functional>
+#include <map>
+#include <tuple>
 
 #include <absl/strings/str_format.h>
 
@@ -459,14 +461,11 @@ void GovernanceLedger::ApplyAcceptance(const VerifiedEvent& e, Roster& roster) {
   const v1::AdmitPayload& admit = p.proposal.admit();
   MemberState m;
   m.key = e.author;
-  // Name and endpoints are the invitee's to say; the org card fills what it leaves out.
-  m.profile.set_name(a.profile().name().empty() ? admit.card().name() : a.profile().name());
-  *m.profile.mutable_endpoints() =
-      a.profile().endpoints_size() > 0 ? a.profile().endpoints() : admit.card().endpoints();
-  // Role, segment and weight are what the members decided, not what the invitee says.
-  m.profile.set_role(admit.role() == v1::ROLE_UNSPECIFIED ? v1::ROLE_PARTNER : admit.role());
-  m.profile.set_segment(admit.segment());
-  m.profile.set_voting_weight(static_cast<uint32_t>(WeightOf(admit.voting_weight())));
+  // Role, segment and weight are what the members decided, not what the invitee says; name and
+  // endpoints are the invitee's to say, and the org card fills what it leaves out.
+  m.profile = AdmittedProfile(admit);
+  if (!a.profile().name().empty()) m.profile.set_name(a.profile().name());
+  if (a.profile().endpoints_size() > 0) *m.profile.mutable_endpoints() = a.profile().endpoints();
   m.profile_event = e.id;
   m.joined_event = e.id;
   m.joined_seq = e.seq;
@@ -716,6 +715,35 @@ bool GovernanceLedger::IsAdmittedInvitee(const OrgKey& key) const {
     }
   }
   return false;
+}
+
+v1::MemberProfile AdmittedProfile(const v1::AdmitPayload& admit) {
+  v1::MemberProfile profile;
+  profile.set_name(admit.card().name());
+  *profile.mutable_endpoints() = admit.card().endpoints();
+  profile.set_role(admit.role() == v1::ROLE_UNSPECIFIED ? v1::ROLE_PARTNER : admit.role());
+  profile.set_segment(admit.segment());
+  profile.set_voting_weight(static_cast<uint32_t>(WeightOf(admit.voting_weight())));
+  return profile;
+}
+
+std::vector<const ProposalState*> GovernanceLedger::Invitations(const GroupState& state) const {
+  std::map<OrgKey, const ProposalState*> invited;
+  for (const auto& [id, p] : proposals_) {
+    if (p.type() != v1::DECISION_TYPE_ADMIT || !p.effect_applied || p.acceptance.has_value()) {
+      continue;
+    }
+    // A membership the admission did not see beats it (§5.2 step 3): it can never be accepted.
+    const MemberState* m = state.roster().Find(*p.target);
+    if (m != nullptr && !state.HappenedBefore(m->joined_event, id)) continue;
+    auto [it, inserted] = invited.emplace(*p.target, &p);
+    if (!inserted && std::tie(p.hlc, p.id) < std::tie(it->second->hlc, it->second->id)) {
+      it->second = &p;
+    }
+  }
+  std::vector<const ProposalState*> out;
+  for (const auto& [key, p] : invited) out.push_back(p);
+  return out;
 }
 
 std::vector<EventId> GovernanceLedger::AcknowledgementsDue(const GroupState& state,

@@ -82,6 +82,10 @@ struct ProposalState {
   v1::DecisionType type() const { return proposal.decision_type(); }
 };
 
+// The profile an ADMIT grants (docs/PROTOCOL.md §5.2): the card's name and endpoints, the
+// decided role (partner when unspecified), segment and weight (1 when 0).
+v1::MemberProfile AdmittedProfile(const v1::AdmitPayload& admit);
+
 class GovernanceLedger final : public Ledger {
  public:
   static constexpr Domain kDomain = Domain::kGovernance;
@@ -151,6 +155,9 @@ class GovernanceLedger final : public Ledger {
   // True when `key` is the invitee of a final, passed admission it has not accepted yet (it
   // may fetch the group to accept, docs/PROTOCOL.md §8.6).
   bool IsAdmittedInvitee(const OrgKey& key) const;
+  // The invited orgs (docs/PROTOCOL.md §5.2, "Invited"): per invitee, ascending by key, the
+  // ADMIT proposal least by (hlc, id) that invites it. Read time only; never hashed.
+  std::vector<const ProposalState*> Invitations(const GroupState& state) const;
 
   absl::Status Check(const VerifiedEvent& e, const GroupState& state) const override;
   // Refuses, once the group is dissolved for `e`, every record that does not settle it.

@@ -37,6 +37,15 @@ v1::GroupView ToGroupView(const core::Group& group, uint64_t as_of_ms) {
   for (const auto& [key, m] : s.roster().members()) {
     *v.add_members() = ToMemberView(group, m, as_of_ms);
   }
+  for (const core::ProposalState* p : core::Governance(s).Invitations(s)) {
+    v1::InvitationView* invitation = v.add_invitations();
+    invitation->set_key(p->target->Bytes());
+    *invitation->mutable_profile() = core::AdmittedProfile(p->proposal.admit());
+    invitation->set_admitted_by(p->id.Bytes());
+    if (const core::VerifiedEvent* final_at = group.Find(*p->outcome.final_at)) {
+      invitation->set_admitted_ms(final_at->hlc.wall_ms);
+    }
+  }
   v.set_event_count(s.event_count());
   const auto hash = group.StateHash();  // includes forks' freeze (PROTOCOL.md §4)
   v.set_state_hash(std::string(reinterpret_cast<const char*>(hash.data()), hash.size()));

@@ -11,6 +11,10 @@
 //     every member but the founder joined by accepting a final, passed ADMIT of it (its
 //     admitted_by, whose acceptance is the member's joined event), and every expelled member
 //     was expelled by a final, passed EXPEL of it whose effect applied.
+//   * invariant "invitations are pending admissions": the invited orgs are exactly the invitees
+//     of final, passed, unaccepted admissions that no membership beats.
+//   * invariant "a withdrawal stays": a member shown withdrawn stays withdrawn until readmitted,
+//     and its pledges stay in the record.
 #include <memory>
 #include <set>
 #include <string>
@@ -19,6 +23,7 @@
 
 #include <absl/strings/str_format.h>
 
+#include "server/core/fundraising/fundraising_ledger.h"
 #include "server/core/governance/governance_ledger.h"
 #include "tests/sim/domains/sim_domain.h"
 #include "tests/testing/event_factory.h"
@@ -197,10 +202,108 @@ absl::Status CheckRosterMatchesDecisions(SimWorld& w) {
   return absl::OkStatus();
 }
 
+// Every invitation (PROTOCOL §5.2 step 5) is a final, passed, unaccepted ADMIT of an org that
+// is no active member, and every such ADMIT of an org that was never a member invites it.
+absl::Status CheckInvitations(SimWorld& w) {
+  for (int i = 0; i < w.node_count(); ++i) {
+    const SimNode& node = w.node(i);
+    if (!node.up()) continue;
+    for (const auto& [group_id, group] : node.state().groups()) {
+      const core::GroupState& state = group->state();
+      std::set<core::OrgKey> invited;
+      for (const core::ProposalState* p : Governance(state).Invitations(state)) {
+        const core::MemberState* m = state.roster().Find(*p->target);
+        if (p->type() != v1::DECISION_TYPE_ADMIT || !p->outcome.final ||
+            p->outcome.outcome != core::DecisionOutcome::kPassed || p->acceptance.has_value() ||
+            (m != nullptr && (m->status == core::MemberStatus::kActive ||
+                              m->status == core::MemberStatus::kNoticeGiven))) {
+          return absl::InternalError(absl::StrFormat(
+              "membership (invitations are pending admissions): on node %d, group %s invites "
+              "org %s by %s, which is no final, passed, unaccepted ADMIT of a non-member",
+              i, group_id.ShortHex(), p->target->ShortHex(), p->id.ShortHex()));
+        }
+        invited.insert(*p->target);
+      }
+      for (const auto& [id, p] : Governance(state).proposals()) {
+        if (p.type() == v1::DECISION_TYPE_ADMIT && p.effect_applied && !p.acceptance &&
+            state.roster().Find(*p.target) == nullptr && !invited.contains(*p.target)) {
+          return absl::InternalError(absl::StrFormat(
+              "membership (invitations are pending admissions): on node %d, group %s does not "
+              "list org %s as invited, though %s admitted it",
+              i, group_id.ShortHex(), p.target->ShortHex(), id.ShortHex()));
+        }
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+// Per node and group: the members it has shown withdrawn (by the joined event of the membership
+// they ended) and the pledges they had made, since the node last crashed.
+struct WithdrawnSeen {
+  struct Entry {
+    core::EventId joined;
+    std::set<core::EventId> pledges;
+  };
+  std::map<std::pair<int, core::GroupId>, std::map<core::OrgKey, Entry>> withdrawn;
+  std::map<int, uint64_t> crash_count;
+};
+
+// A withdrawal is final and what the member recorded before stays (PROTOCOL §5.7, "Withdrawal":
+// obligations recorded before stay on record): a member a node has shown withdrawn stays
+// withdrawn until readmitted (a new joined event), and its pledges stay in the fold. Excused
+// where records are voided by design: an expulsion's removal cut, or a fork freeze.
+absl::Status CheckWithdrawalStays(SimWorld& w, WithdrawnSeen& seen) {
+  for (int i = 0; i < w.node_count(); ++i) {
+    const SimNode& node = w.node(i);
+    if (!node.up()) continue;
+    if (seen.crash_count[i] != w.crash_count(i)) {
+      seen.crash_count[i] = w.crash_count(i);
+      std::erase_if(seen.withdrawn, [i](const auto& entry) { return entry.first.first == i; });
+    }
+    for (const auto& [group_id, group] : node.state().groups()) {
+      const core::GroupState& state = group->state();
+      std::map<core::OrgKey, WithdrawnSeen::Entry> now;
+      for (const auto& [key, m] : state.roster().members()) {
+        if (m.status == core::MemberStatus::kWithdrawn) now[key].joined = m.joined_event;
+      }
+      for (const auto& [id, pledge] : Fundraising(state).pledges()) {
+        auto it = now.find(pledge.pledger);
+        if (it != now.end()) it->second.pledges.insert(id);
+      }
+      const bool voidable = !state.removal_cuts().empty() || !group->forks().empty();
+      for (const auto& [key, before] : seen.withdrawn[{i, group_id}]) {
+        const core::MemberState* m = state.roster().Find(key);
+        if (voidable || (m != nullptr && m->joined_event != before.joined)) continue;
+        auto it = now.find(key);
+        if (it == now.end()) {
+          return absl::InternalError(absl::StrFormat(
+              "membership (a withdrawal stays): node %d showed org %s withdrawn from group %s, "
+              "and now shows it %s",
+              i, key.ShortHex(), group_id.ShortHex(),
+              m == nullptr ? std::string("absent")
+                           : std::string(core::MemberStatusName(m->status))));
+        }
+        for (const core::EventId& pledge : before.pledges) {
+          if (!it->second.pledges.contains(pledge)) {
+            return absl::InternalError(absl::StrFormat(
+                "membership (a withdrawal stays): node %d lost pledge %s of withdrawn org %s in "
+                "group %s",
+                i, pledge.ShortHex(), key.ShortHex(), group_id.ShortHex()));
+          }
+        }
+      }
+      seen.withdrawn[{i, group_id}] = std::move(now);
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 SimDomain MembershipDomain() {
   auto tried = std::make_shared<AcceptancesTried>();
+  auto withdrawn = std::make_shared<WithdrawnSeen>();
   return SimDomain{
       .name = "membership",
       .actions =
@@ -214,7 +317,14 @@ SimDomain MembershipDomain() {
       .react = [tried](SimWorld& w, int i) { React(w, i, *tried); },
       .invariants = {{.name = "the roster agrees with the decisions",
                       .when = SimInvariant::When::kEveryStep,
-                      .check = CheckRosterMatchesDecisions}},
+                      .check = CheckRosterMatchesDecisions},
+                     {.name = "invitations are pending admissions",
+                      .when = SimInvariant::When::kEveryStep,
+                      .check = CheckInvitations},
+                     {.name = "a withdrawal stays",
+                      .when = SimInvariant::When::kEveryStep,
+                      .check = [withdrawn](
+                                   SimWorld& w) { return CheckWithdrawalStays(w, *withdrawn); }}},
       .known_issues = {},
   };
 }
