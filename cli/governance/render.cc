@@ -318,8 +318,13 @@ Output ProposalWriteOutput(const ProposalWrite& write, std::string_view request_
 }
 
 Output MembershipWriteOutput(const MembershipWrite& write, std::string_view request_id) {
-  return WriteOutput("group_id", write.event.group_id, write.event, request_id, "member",
-                     ToJson(write.member), MemberDetails(write.member));
+  Json member = ToJson(write.member);
+  member["open_obligations"] = JsonArray(write.member.open_obligations, ToJson);
+  Output out = WriteOutput("group_id", write.event.group_id, write.event, request_id, "member",
+                           std::move(member), MemberDetails(write.member));
+  out.tables.emplace_back("Open obligations (they survive leaving)",
+                          ObligationsTable(write.member.open_obligations));
+  return out;
 }
 
 Output JoinOutput(const JoinResult& join, std::string_view request_id) {

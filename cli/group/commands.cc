@@ -231,6 +231,13 @@ absl::StatusOr<Output> MemberListCommand(const Invocation& inv, CommandContext& 
                       [](const Group& group) { return kMemberFormat(MembersAndInvited(group)); });
 }
 
+absl::StatusOr<Output> MemberShowCommand(const Invocation& inv, CommandContext& context) {
+  const std::string group_id = inv.Get("group");
+  const std::string org = inv.Positional(0);
+  return context.Read([&](Client& client) { return client.GetMember(group_id, org); },
+                      MemberOutput);
+}
+
 }  // namespace
 
 std::string MembershipHint(const absl::Status& status, const CommandContext& context) {
@@ -324,6 +331,16 @@ std::vector<Command> GroupCommands() {
                    "key, name, role, segment, status, weight, notice_effective, frozen.")
           .Example("constellation member list --group $GROUP")
           .Hint(MembershipHint),
+      Command("member show", MemberShowCommand)
+          .Summary("Show one member, whatever its status, with its open obligations")
+          .Argument("ORG_KEY", "the member's org key (or a unique prefix, or its exact name)")
+          .Flag(GroupFlag())
+          .Details("Open obligations survive leaving: pledges with an outstanding part, funds "
+                   "the org hosts with a balance, approved drawdowns of those funds not "
+                   "disbursed yet, cash paid into them not received yet, and action items it "
+                   "owns that are not done (docs/PROTOCOL.md §5.7). JSON keys: the member's, "
+                   "plus open_obligations (kind, record_id, amount_minor, currency, due).")
+          .Example("constellation member show --group $GROUP 'Harbour Trust'"),
   };
 }
 

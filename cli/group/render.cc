@@ -216,8 +216,11 @@ Table MembersTable(const std::vector<Member>& members) { return kMemberFormat.Ta
 std::vector<Member> MembersAndInvited(const Group& group) {
   std::vector<Member> rows = group.members;
   for (const Invitation& invitation : group.invitations) {
-    rows.push_back(
-        Member{.key = invitation.key, .profile = invitation.profile, .status = "invited"});
+    Member row;
+    row.key = invitation.key;
+    row.profile = invitation.profile;
+    row.status = "invited";
+    rows.push_back(std::move(row));
   }
   return rows;
 }
@@ -229,6 +232,37 @@ KeyValues MemberDetails(const Member& member) {
           {"status", member.status},
           {"notice_effective", FormatTimeMs(member.notice_effective_ms)},
           {"frozen", YesNo(member.frozen)}};
+}
+
+Json ToJson(const Obligation& o) {
+  return JsonObject({{"kind", o.kind},
+                     {"record_id", o.record_id},
+                     {"amount_minor", o.amount_minor},
+                     {"currency", o.currency},
+                     {"due", FormatTimeMs(o.due_ms)}});
+}
+
+Table ObligationsTable(const std::vector<Obligation>& obligations) {
+  Table t;
+  t.columns = {{"kind", false, CellKind::kText},
+               {"record", false, CellKind::kId},
+               {"amount", true, CellKind::kText},
+               {"due", false, CellKind::kText}};
+  for (const Obligation& o : obligations) {
+    t.rows.push_back({o.kind, o.record_id,
+                      o.currency.empty() ? "" : MoneyText(o.amount_minor, o.currency),
+                      FormatTimeMs(o.due_ms)});
+  }
+  return t;
+}
+
+Output MemberOutput(const Member& member) {
+  Json json = ToJson(member);
+  json["open_obligations"] = JsonArray(member.open_obligations, ToJson);
+  KeyValues values = MemberDetails(member);
+  values.emplace_back("open_obligations", Count(member.open_obligations.size()));
+  return Output::Object(std::move(json), std::move(values),
+                        {{"Open obligations", ObligationsTable(member.open_obligations)}});
 }
 
 std::string MemberStatusText(const Member& member) {

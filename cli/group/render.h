@@ -30,6 +30,11 @@ Table MembersTable(const std::vector<Member>& members);
 std::vector<Member> MembersAndInvited(const Group& group);
 // key, name, role, status, notice_effective, frozen.
 KeyValues MemberDetails(const Member& member);
+// A member's open obligations: kind, record, amount, due.
+Table ObligationsTable(const std::vector<Obligation>& obligations);
+Json ToJson(const Obligation& obligation);
+// `member show`: the member's details, then its open obligations.
+Output MemberOutput(const Member& member);
 // A member's status for people: "active", "notice_given (effective 2027-01-31)", plus
 // ", frozen (forked its chain)" when frozen.
 std::string MemberStatusText(const Member& member);

@@ -6,8 +6,9 @@
 # staff time (with FX), corrects an entry by reversal, proposes a fund and records it once the
 # decision passed, receipts cash, requests two drawdowns that together overdraw the fund (the
 # second is refused with the reason), disburses the first, and reads the ledger, the funds, the
-# drawdowns and the shares in every output format. Bad input gives distinct exit codes and
-# changes nothing.
+# drawdowns and the shares in every output format; finally the host leaves the group, and
+# `member leave` and `member show` list the fund balance it still holds. Bad input gives
+# distinct exit codes and changes nothing.
 set -uo pipefail
 daemon="$1"
 cli="$2"
@@ -137,5 +138,18 @@ expect_eq "$(echo "$shares" | jq -r '.currencies[0].shares[0].contributed_minor'
 expect_eq "$(echo "$shares" | jq -r '.currencies[0].shares[0].share_bps')" 10000 "one member holds every share"
 expect_exit 0 "shares csv" -- "$cli" pool shares --group "$group" -o csv
 expect_exit 4 "drawdowns of an unknown fund" -- "$cli" pool drawdowns --group "$group" --fund "$(printf 'd%.0s' $(seq 64))"
+
+# What the fiscal host still holds survives leaving (PROTOCOL §5.7, "Open obligations").
+expect_exit 0 "member show" -- "$cli" member show --group "$group" "Harbour Trust" -o json
+expect_eq "$(jq -r '[.open_obligations[].kind] | join(",")' "$work/out")" "fund" "the host's open obligations"
+expect_eq "$(jq -r '.open_obligations[0].record_id' "$work/out")" "$fund" "the fund it hosts"
+expect_eq "$(jq -r '.open_obligations[0].amount_minor' "$work/out")" 20000 "the balance it holds"
+expect_exit 4 "member show of an org that never was a member" -- "$cli" member show --group "$group" "$(printf 'e%.0s' $(seq 64))"
+expect_exit 0 "member leave" -- "$cli" member leave --group "$group" --reason "handing over"
+grep -q "Open obligations" "$work/out" && grep -q "200.00 EUR" "$work/out" ||
+  fail "member leave does not list the fund it still holds: $(cat "$work/out")"
+expect_exit 0 "member show after leaving" -- "$cli" member show --group "$group" "$me" -o json
+expect_eq "$(jq -r '.status + " " + (.open_obligations | length | tostring)' "$work/out")" "withdrawn 1" \
+  "withdrawn, and the fund it holds is still listed"
 
 e2e_finish "pooled e2e"

@@ -38,7 +38,8 @@ foreach(name
     convenings_ledger_test
     health_test
     strategy_ledger_test
-    periods_test)
+    periods_test
+    obligations_test)
   constellation_add_test(NAME ${name} LABEL unit
     SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/${name}.cc
     LIBS constellation_core constellation_testing constellation_event_factory)

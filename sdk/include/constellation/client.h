@@ -307,6 +307,9 @@ class Client {
   // any more.
   absl::StatusOr<MembershipWrite> Withdraw(std::string_view group_id, std::string_view reason,
                                            const WriteOptions& write = {});
+  // One member of the group (any status: active, under notice, withdrawn, expelled) with its
+  // open obligations. kNotFound: the org was never a member.
+  absl::StatusOr<Member> GetMember(std::string_view group_id, std::string_view org_key);
 
   // --- Fundraising (fundraising.h, sdk/src/fundraising/): campaigns, pledges ------------------
 

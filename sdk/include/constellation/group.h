@@ -73,6 +73,19 @@ struct Charter {
 };
 using CharterInput = Charter;
 
+// What a member still owes the group or holds for it (docs/PROTOCOL.md §5.7, "Open
+// obligations"); leaving ends none of them.
+struct Obligation {
+  // "pledge" (outstanding part), "fund" (balance it hosts), "disbursement" (approved drawdown
+  // of a fund it hosts), "receipt" (cash paid into a fund it hosts, not received yet),
+  // "action_item" (owned, not done).
+  std::string kind;
+  std::string record_id;     // hex: the pledge, fund, ALLOCATE_FUNDS proposal, contribution or item
+  int64_t amount_minor = 0;  // 0 for an action item
+  std::string currency;      // empty for an action item
+  uint64_t due_ms = 0;       // an action item's due time
+};
+
 struct Member {
   std::string key;  // hex org key
   MemberProfile profile;
@@ -87,6 +100,8 @@ struct Member {
   // The lowest seq at which the member forked (its events from there on have no effect);
   // 0 when not frozen. The state hash's fork wrapper covers these seqs (docs/PROTOCOL.md §4).
   uint64_t frozen_from_seq = 0;
+  // Filled by Client::GetMember, GiveNotice and Withdraw (empty in a Group's member list).
+  std::vector<Obligation> open_obligations;
 };
 
 // An org admitted by a final, passed ADMIT that has not accepted it yet (docs/PROTOCOL.md §5.2,

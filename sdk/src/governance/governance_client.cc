@@ -126,6 +126,14 @@ absl::StatusOr<MembershipWrite> Client::GiveNotice(std::string_view group_id,
                                     std::move(request), write, FromProto);
 }
 
+absl::StatusOr<Member> Client::GetMember(std::string_view group_id, std::string_view org_key) {
+  v1::GetMemberRequest request;
+  CONSTELLATION_SDK_RETURN_IF_ERROR(DecodeId(group_id, "group_id", request.mutable_group_id()));
+  CONSTELLATION_SDK_RETURN_IF_ERROR(DecodeId(org_key, "org_key", request.mutable_org_key()));
+  return UnaryCall<Member>(*core_, "GetMember", &MembershipStub::GetMember, std::move(request),
+                           FromProto);
+}
+
 absl::StatusOr<MembershipWrite> Client::Withdraw(std::string_view group_id, std::string_view reason,
                                                  const WriteOptions& write) {
   v1::WithdrawRequest request;

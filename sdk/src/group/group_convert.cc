@@ -109,10 +109,20 @@ absl::Status ToProto(const MemberProfile& profile, std::string_view field,
   return absl::OkStatus();
 }
 
+Obligation FromProto(const v1::ObligationView& proto) {
+  return Obligation{proto.kind(), HexEncode(proto.record_id()), proto.amount_minor(),
+                    proto.currency(), proto.due_ms()};
+}
+
 Member FromProto(const v1::MemberView& proto) {
-  return Member{HexEncode(proto.key()), FromProto(proto.profile()),  proto.status(),
-                proto.last_seq(),       proto.notice_effective_ms(), proto.frozen(),
-                proto.frozen_from_seq()};
+  return Member{HexEncode(proto.key()),
+                FromProto(proto.profile()),
+                proto.status(),
+                proto.last_seq(),
+                proto.notice_effective_ms(),
+                proto.frozen(),
+                proto.frozen_from_seq(),
+                FromList<Obligation>(proto.open_obligations(), FromProto)};
 }
 
 Invitation FromProto(const v1::InvitationView& proto) {

@@ -28,6 +28,7 @@ absl::Status ToProto(const CharterInput& charter, v1::Charter* proto);
 absl::Status ToProto(const MemberProfile& profile, std::string_view field,
                      v1::MemberProfile* proto);
 
+Obligation FromProto(const v1::ObligationView& proto);
 Member FromProto(const v1::MemberView& proto);
 Invitation FromProto(const v1::InvitationView& proto);
 Group FromProto(const v1::GroupView& proto);

@@ -295,4 +295,16 @@ void ConveningsLedger::HashInto(StateHasher& h) const {
   }
 }
 
+void ConveningsLedger::AddOpenObligations(const OrgKey& member, const GroupState&,
+                                          std::vector<Obligation>& out) const {
+  for (const auto& [id, a] : actions_) {
+    if (a.owner != member || a.done()) continue;
+    out.push_back({.kind = ObligationKind::kActionItem,
+                   .record = id,
+                   .amount_minor = 0,
+                   .currency = "",
+                   .due_ms = a.due_ms});
+  }
+}
+
 }  // namespace constellation::core

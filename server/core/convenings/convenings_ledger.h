@@ -71,6 +71,9 @@ class ConveningsLedger final : public Ledger {
 
   absl::Status Check(const VerifiedEvent& e, const GroupState& state) const override;
   void Apply(const VerifiedEvent& e, const GroupState& state, Roster& roster) override;
+  // The action items it owns that are not done.
+  void AddOpenObligations(const OrgKey& member, const GroupState& state,
+                          std::vector<Obligation>& out) const override;
   void HashInto(StateHasher& h) const override;
   void CheckInvariants() const override;
   std::unique_ptr<Ledger> Clone() const override {

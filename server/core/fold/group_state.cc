@@ -1,5 +1,8 @@
 #include "server/core/fold/group_state.h"
 
+#include <algorithm>
+#include <tuple>
+
 #include "server/base/check.h"
 #include "server/base/status_macros.h"
 #include "server/core/fold/registry.h"
@@ -121,6 +124,17 @@ absl::Status GroupState::CheckOwnWrite(const v1::Event& body) const {
     CONSTELLATION_RETURN_IF_ERROR(ledger->CheckOwnWrite(body, *this));
   }
   return absl::OkStatus();
+}
+
+std::vector<Obligation> GroupState::OpenObligations(const OrgKey& member) const {
+  std::vector<Obligation> out;
+  for (const std::unique_ptr<Ledger>& ledger : ledgers_) {
+    ledger->AddOpenObligations(member, *this, out);
+  }
+  std::sort(out.begin(), out.end(), [](const Obligation& a, const Obligation& b) {
+    return std::tie(a.kind, a.record) < std::tie(b.kind, b.record);
+  });
+  return out;
 }
 
 void GroupState::Apply(const VerifiedEvent& e) {

@@ -83,6 +83,10 @@ class GroupState {
   // the rules a node applies to its own writes on top of Check. Codes of Check.
   absl::Status CheckOwnWrite(const v1::Event& body) const;
 
+  // What `member` still owes the group or holds for it (Ledger::AddOpenObligations of every
+  // ledger), ordered by kind, then record id (docs/PROTOCOL.md §5.7, "Open obligations").
+  std::vector<Obligation> OpenObligations(const OrgKey& member) const;
+
   // Applies `e` (next in canonical order): its effect if Check passes, else it is recorded
   // as rejected with the reason.
   void Apply(const VerifiedEvent& e);

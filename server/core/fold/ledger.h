@@ -19,6 +19,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include <absl/status/status.h>
 
@@ -42,6 +45,32 @@ enum class Domain : uint8_t {
   kMeasurement = 7,
 };
 inline constexpr size_t kDomainCount = 8;
+
+// What a member still owes the group or holds for it (docs/PROTOCOL.md §5.7, "Open
+// obligations"), in the order views list the kinds. Derived at read time, never hashed.
+enum class ObligationKind : uint8_t { kPledge, kFund, kDisbursement, kReceipt, kActionItem };
+inline std::string_view ObligationKindName(ObligationKind kind) {
+  switch (kind) {
+    case ObligationKind::kPledge:
+      return "pledge";
+    case ObligationKind::kFund:
+      return "fund";
+    case ObligationKind::kDisbursement:
+      return "disbursement";
+    case ObligationKind::kReceipt:
+      return "receipt";
+    case ObligationKind::kActionItem:
+      return "action_item";
+  }
+  return "unknown";
+}
+struct Obligation {
+  ObligationKind kind = ObligationKind::kPledge;
+  EventId record;            // the pledge, fund, drawdown proposal, contribution or action item
+  int64_t amount_minor = 0;  // 0 for an action item
+  std::string currency;      // ISO 4217; empty for an action item
+  uint64_t due_ms = 0;       // an action item's due time; 0 otherwise
+};
 
 class Ledger {
  public:
@@ -84,6 +113,13 @@ class Ledger {
   virtual bool AdmitsRemovedAuthor(const VerifiedEvent& e, const GroupState& state) const {
     (void)e, (void)state;
     return false;
+  }
+
+  // Appends what `member` still owes the group or holds for it in this ledger's records
+  // (docs/PROTOCOL.md §5.7, "Open obligations"), whatever its status. For read APIs.
+  virtual void AddOpenObligations(const OrgKey& member, const GroupState& state,
+                                  std::vector<Obligation>& out) const {
+    (void)member, (void)state, (void)out;
   }
 
   // Writes this ledger's part of the state hash (docs/PROTOCOL.md §4).

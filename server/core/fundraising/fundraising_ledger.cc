@@ -1134,4 +1134,16 @@ void FundraisingLedger::HashInto(StateHasher& h) const {
   }
 }
 
+void FundraisingLedger::AddOpenObligations(const OrgKey& member, const GroupState&,
+                                           std::vector<Obligation>& out) const {
+  for (const auto& [id, pledge] : pledges_) {
+    if (pledge.pledger != member || pledge.outstanding_minor() <= 0) continue;
+    out.push_back({.kind = ObligationKind::kPledge,
+                   .record = id,
+                   .amount_minor = pledge.outstanding_minor(),
+                   .currency = pledge.terms.amount.currency.ToString(),
+                   .due_ms = 0});
+  }
+}
+
 }  // namespace constellation::core

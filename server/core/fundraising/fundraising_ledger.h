@@ -285,6 +285,9 @@ class FundraisingLedger final : public Ledger {
   void Apply(const VerifiedEvent& e, const GroupState& state, Roster& roster) override;
   // Settles assurance thresholds whose deadline every member of their set has passed.
   void AfterEvent(const VerifiedEvent& e, const GroupState& state, Roster& roster) override;
+  // Its pledges with an outstanding part.
+  void AddOpenObligations(const OrgKey& member, const GroupState& state,
+                          std::vector<Obligation>& out) const override;
   void HashInto(StateHasher& h) const override;
   void CheckInvariants() const override;
   std::unique_ptr<Ledger> Clone() const override {

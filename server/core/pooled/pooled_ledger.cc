@@ -642,4 +642,41 @@ BenefitShares ComputeBenefitShares(const GroupState& state) {
   return out;
 }
 
+void PooledLedger::AddOpenObligations(const OrgKey& member, const GroupState& state,
+                                      std::vector<Obligation>& out) const {
+  for (const auto& [id, fund] : funds_) {
+    if (fund.fiscal_host != member || fund.balance_minor() <= 0) continue;
+    out.push_back({.kind = ObligationKind::kFund,
+                   .record = id,
+                   .amount_minor = fund.balance_minor(),
+                   .currency = fund.currency.ToString(),
+                   .due_ms = 0});
+  }
+  for (const DrawdownView& d : Drawdowns(state)) {
+    auto fund = funds_.find(d.fund);
+    if (d.status != DrawdownStatus::kApproved || fund == funds_.end() ||
+        fund->second.fiscal_host != member) {
+      continue;
+    }
+    out.push_back({.kind = ObligationKind::kDisbursement,
+                   .record = d.proposal,
+                   .amount_minor = d.amount.amount_minor,
+                   .currency = d.amount.currency.ToString(),
+                   .due_ms = 0});
+  }
+  for (const auto& [id, c] : contributions_) {
+    if (!c.fund.has_value() || c.is_reversal() || c.reversed_by.has_value() ||
+        c.receipt.has_value()) {
+      continue;
+    }
+    auto fund = funds_.find(*c.fund);
+    if (fund == funds_.end() || fund->second.fiscal_host != member) continue;
+    out.push_back({.kind = ObligationKind::kReceipt,
+                   .record = id,
+                   .amount_minor = c.value.amount_minor,
+                   .currency = c.value.currency.ToString(),
+                   .due_ms = 0});
+  }
+}
+
 }  // namespace constellation::core

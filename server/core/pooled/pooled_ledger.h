@@ -135,6 +135,10 @@ class PooledLedger final : public Ledger {
   absl::Status Check(const VerifiedEvent& e, const GroupState& state) const override;
   void Apply(const VerifiedEvent& e, const GroupState& state, Roster& roster) override;
   void AfterEvent(const VerifiedEvent& e, const GroupState& state, Roster& roster) override;
+  // The funds it hosts with a balance, their approved drawdowns not disbursed yet, and cash
+  // paid into them that it has not received.
+  void AddOpenObligations(const OrgKey& member, const GroupState& state,
+                          std::vector<Obligation>& out) const override;
   void HashInto(StateHasher& h) const override;
   void CheckInvariants() const override;
   std::unique_ptr<Ledger> Clone() const override { return std::make_unique<PooledLedger>(*this); }

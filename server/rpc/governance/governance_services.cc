@@ -130,6 +130,11 @@ class MembershipServiceImpl final : public BoundService<v1::MembershipService> {
                  backend_->OwnCard().key(), MemberViewOf);
   }
 
+  UnaryReactor* GetMember(CallContext* ctx, const v1::GetMemberRequest* req,
+                          v1::MemberView* resp) override {
+    return GetRecord(ctx, req, resp, req->org_key(), MemberViewOf);
+  }
+
   // On the background worker: fetches the group from the peer, then accepts the admission
   // (the write template's steps: the body validated here, off the loop, then appended).
   absl::Status Join(const v1::JoinGroupRequest& r, v1::JoinGroupResponse* out) {

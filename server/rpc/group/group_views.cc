@@ -66,7 +66,16 @@ absl::StatusOr<v1::MemberView> MemberViewOf(const core::Group& group, const std:
     return absl::NotFoundError(absl::StrFormat("org %s is not a member of group %s", key.ShortHex(),
                                                group.id().ShortHex()));
   }
-  return ToMemberView(group, *m, as_of_ms);
+  v1::MemberView v = ToMemberView(group, *m, as_of_ms);
+  for (const core::Obligation& o : group.state().OpenObligations(key)) {
+    v1::ObligationView* view = v.add_open_obligations();
+    view->set_kind(std::string(core::ObligationKindName(o.kind)));
+    view->set_record_id(o.record.Bytes());
+    view->set_amount_minor(o.amount_minor);
+    view->set_currency(o.currency);
+    view->set_due_ms(o.due_ms);
+  }
+  return v;
 }
 
 }  // namespace constellation::rpc
