@@ -38,6 +38,7 @@ foreach(name
     convenings_ledger_test
     health_test
     strategy_ledger_test
+    measurement_ledger_test
     periods_test)
   constellation_add_test(NAME ${name} LABEL unit
     SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/${name}.cc
