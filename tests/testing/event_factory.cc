@@ -220,6 +220,20 @@ v1::Event AdoptStrategyBody(const core::EventId& version, uint64_t deadline_ms) 
   return e;
 }
 
+v1::Event IndicatorReportBody(const core::EventId& version, const std::string& period,
+                              int64_t value, const std::optional<core::EventId>& revises,
+                              const std::string& indicator_key) {
+  v1::Event e;
+  v1::IndicatorReport* r = e.mutable_indicator_report();
+  r->set_strategy_version_id(version.Bytes());
+  r->set_indicator_key(indicator_key);
+  r->set_period(period);
+  r->set_value(value);
+  r->set_note("Counted at the restoration days.");
+  if (revises.has_value()) r->set_revises(revises->Bytes());
+  return e;
+}
+
 v1::DecisionRule MakeDecisionRule(v1::DecisionType type, v1::DecisionProcess process,
                                   uint32_t quorum_bps, uint32_t threshold_bps,
                                   uint64_t voting_window_ms, bool coordinators_vote) {

@@ -147,6 +147,14 @@ v1::Event StrategyVersionBody(const v1::StrategyVersion& version);
 // An ADOPT_STRATEGY proposal naming `version`.
 v1::Event AdoptStrategyBody(const core::EventId& version, uint64_t deadline_ms = 0);
 
+// Shared measurement (docs/PROTOCOL.md §5.16).
+// A report of `value` for `indicator_key` of strategy `version` for `period`, revising
+// `revises` when given, with a one-line note.
+v1::Event IndicatorReportBody(const core::EventId& version, const std::string& period,
+                              int64_t value,
+                              const std::optional<core::EventId>& revises = std::nullopt,
+                              const std::string& indicator_key = "households-reached");
+
 // Serializes `event` and signs its id with `key` without any check, so codec tests can build
 // malformed or wrongly signed events.
 v1::SignedEvent SignUnchecked(const v1::Event& event, const core::SigningKey& key);

@@ -38,6 +38,7 @@ foreach(name
     convenings_ledger_test
     health_test
     strategy_ledger_test
+    measurement_ledger_test
     periods_test
     obligations_test)
   constellation_add_test(NAME ${name} LABEL unit

@@ -17,6 +17,7 @@ SimDomain PooledDomain();
 SimDomain ConveningsDomain();
 SimDomain HealthDomain();
 SimDomain StrategyDomain();
+SimDomain MeasurementDomain();
 
 const std::vector<SimDomainFactory>& SimDomainRegistry() {
   static const auto* const kDomains = new std::vector<SimDomainFactory>{
@@ -28,6 +29,7 @@ const std::vector<SimDomainFactory>& SimDomainRegistry() {
       ConveningsDomain,
       HealthDomain,
       StrategyDomain,
+      MeasurementDomain,
   };
   return *kDomains;
 }
