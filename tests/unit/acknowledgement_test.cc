@@ -29,10 +29,12 @@ using ::constellation::testing::HistoryBuilder;
 using ::constellation::testing::MakeDecisionRule;
 using ::constellation::testing::ProposalBody;
 using ::constellation::testing::ProposalCloseBody;
+using ::constellation::testing::PulseCheckBody;
 using ::constellation::testing::StanceBody;
 using ::constellation::testing::TestCampaign;
 using ::constellation::testing::TestCharter;
 using ::constellation::testing::TestKey;
+using ::constellation::testing::WithdrawalBody;
 using ::testing::ElementsAre;
 using ::testing::ElementsAreArray;
 using ::testing::IsEmpty;
@@ -196,6 +198,30 @@ TEST_F(AcknowledgementsDueTest, NotDueOnceFinal) {
   ASSERT_TRUE(Governance(state_).Outcome(state_, p)->final);
   EXPECT_THAT(Due(founder_, UINT64_MAX), IsEmpty());
   EXPECT_THAT(Due(bea_, UINT64_MAX), IsEmpty());
+}
+
+// Regression (soak seed 200058 at 1500 steps, session 12): the founder proposes alone, withdraws
+// and is readmitted; no one else in the proposal's electorate can pass its deadline, so the
+// founder still owes the acknowledgement that closes it (PROTOCOL §5.6: it holds no event of its
+// own after the close), although its withdrawal settled the membership the proposal saw.
+TEST_F(AcknowledgementsDueTest, AReadmittedProposerStillClosesWhatItProposedBefore) {
+  constexpr uint64_t kDeadlineMs = 50'000;
+  const EventId p = Ok(founder_, ProposalBody(kStrategy, kDeadlineMs));
+  Admit(bea_);  // after p: not in its electorate
+  Ok(founder_, WithdrawalBody());
+  const EventId again = Ok(bea_, AdmitBody(founder_.public_key()));
+  Ok(bea_, ProposalCloseBody(again));
+  Ok(bea_, AcknowledgementBody({again}));
+  ASSERT_TRUE(Governance(state_).Outcome(state_, again)->final);
+  Ok(founder_, AcceptanceBody(again));
+  // bea writes past the deadline; it is not in p's electorate, so p stays open.
+  OkAt(bea_, PulseCheckBody(), kDeadlineMs + 1'000);
+  ASSERT_FALSE(Governance(state_).Outcome(state_, p)->closed);
+  EXPECT_THAT(Due(founder_, kDeadlineMs - 1), IsEmpty());
+  EXPECT_THAT(Due(founder_, kDeadlineMs + 2'000), ElementsAre(p));
+  OkAt(founder_, AcknowledgementBody({p}), kDeadlineMs + 2'000);
+  EXPECT_TRUE(Governance(state_).Outcome(state_, p)->final);
+  EXPECT_THAT(Due(founder_, UINT64_MAX), IsEmpty());
 }
 
 TEST_F(AcknowledgementsDueTest, OrderedById) {

@@ -753,6 +753,8 @@ std::vector<EventId> GovernanceLedger::AcknowledgementsDue(const GroupState& sta
   // An expelled member acknowledges too: finality waits for its chain (Settled).
   const MemberState* m = state.roster().Find(member);
   if (m == nullptr || state.roster().CurrentSpan(member)->withdrawal.has_value()) return due;
+  const EventId& joined = state.roster().CurrentSpan(member)->joined_event;
+  const AuthorProgress* progress = state.Progress(member);
   for (const EventId& id : open_proposals_) {
     const ProposalState& p = proposals_.at(id);
     auto voter = p.electorate.find(member);
@@ -760,7 +762,15 @@ std::vector<EventId> GovernanceLedger::AcknowledgementsDue(const GroupState& sta
         p.proposer == member || (voter != p.electorate.end() && voter->second.decides);
     if (!concerned || p.outcome.final) continue;
     if (!p.outcome.closed && now_ms < p.deadline_ms) continue;
-    if (Settled(p, member, p.outcome.close.hlc, state)) continue;
+    if (!state.HappenedBefore(joined, id)) {
+      // Readmitted since `p`: the membership p saw ended by the member's own chain, which
+      // settles it for finality, but a deadline closes p only once its proposer or a deciding
+      // voter writes past it (docs/PROTOCOL.md §5.6), and the others may all be gone. Its new
+      // chain passes the close (soak seed 200058 at 1500 steps stalled without it).
+      if (progress != nullptr && p.outcome.close.hlc < progress->hlc) continue;
+    } else if (Settled(p, member, p.outcome.close.hlc, state)) {
+      continue;
+    }
     due.push_back(id);
     if (due.size() == limits::kListFieldCountMax) break;
   }
