@@ -4,9 +4,11 @@
 #   Riverside founds a partnership -> admits Northside by decision -> Riverside and Northside
 #   admit Eastgate by decision -> each joins from a member's node -> the three amend their
 #   charter by decision (30 days notice, drawdowns by majority) -> Riverside opens a joint
-#   campaign -> every org records pledges on its own node -> all three nodes show the same
-#   totals and state hash -> Eastgate's node stops, the others keep working -> it restarts and
-#   catches up.
+#   campaign -> every org records pledges on its own node -> money without an umbrella:
+#   Northside hosts a purpose-restricted fund created by decision, two members pay in and the
+#   host confirms receipt, a drawdown decided by all is disbursed, the campaign's host records a
+#   payment and a decided write-off -> all three nodes show the same totals, fund balance and
+#   state hash -> Eastgate's node stops, the others keep working -> it restarts and catches up.
 # Usage: scripts/cluster-demo.sh CONSTELLATIOND CONSTELLATION
 # (scripts/demo.sh builds the binaries and runs this; the e2e tests run it too.) It stops every
 # node and removes the data at the end (keep it with KEEP_DATA=1). Exit code 0 = the demo's
@@ -68,18 +70,38 @@ is_final() { [ "$(quiet "$1" proposal show --group "$group" --proposal "$2" -o j
 has_campaign() { quiet "$1" campaign show --group "$group" "$campaign" >/dev/null; }
 has_proposal() { quiet "$1" proposal show --group "$group" --proposal "$2" >/dev/null; }
 members_seen() { [ "$(quiet "$1" member list --group "$group" -o json | jq length)" = "$2" ]; }
+has_contribution() {
+  quiet "$1" pool ledger --group "$group" -o json |
+    jq -e --arg c "$2" '[.contributions[] | select(.contribution_id == $c)] | length == 1'
+}
+has_fund() { quiet "$1" pool fund show --group "$group" "$fund" >/dev/null; }
 pledged() { quiet "$1" campaign show --group "$group" "$campaign" -o json | jq -r .pledged_minor; }
+fund_balance() { quiet "$1" pool fund show --group "$group" "$fund" -o json | jq -r .balance_minor; }
 state_hash() { quiet "$1" group show "$group" -o json | jq -r .state_hash; }
+# converged PLEDGED_MINOR BALANCE_MINOR: every node has these totals and one state hash.
 converged() {
   local h; h=$(state_hash riverside)
-  [ "$h" = "$(state_hash northside)" ] && [ "$h" = "$(state_hash eastgate)" ] &&
-    [ "$(pledged riverside)" = "$1" ] && [ "$(pledged eastgate)" = "$1" ] && [ "$(pledged northside)" = "$1" ]
+  for org in "${orgs[@]}"; do
+    [ "$(state_hash "$org")" = "$h" ] && [ "$(pledged "$org")" = "$1" ] &&
+      [ "$(fund_balance "$org")" = "$2" ] || return 1
+  done
 }
 show_agreement() {
-  printf '%-10s %-14s %s\n' node pledged state_hash
+  printf '%-10s %-12s %-12s %-12s %s\n' node pledged received fund state_hash
   for org in "${orgs[@]}"; do
-    printf '%-10s %-14s %s\n' "$org" "$(quiet "$org" campaign show --group "$group" "$campaign" -o json | jq -r .pledged)" "$(state_hash "$org")"
+    local c; c=$(quiet "$org" campaign show --group "$group" "$campaign" -o json)
+    printf '%-10s %-12s %-12s %-12s %s\n' "$org" "$(jq -r .pledged <<<"$c")" "$(jq -r .received <<<"$c")" \
+      "$(quiet "$org" pool fund show --group "$group" "$fund" -o json | jq -r .balance)" "$(state_hash "$org")"
   done
+}
+# decide PROPOSAL: every org agrees on its own node, once the proposal reached it; then it is
+# final (each node acknowledges the close by itself).
+decide() {
+  for org in "${orgs[@]}"; do
+    wait_for "proposal $1 reaching $org" has_proposal "$org" "$1"
+    as "$org" proposal vote --group "$group" --proposal "$1" --stance agree >/dev/null
+  done
+  for org in "${orgs[@]}"; do wait_for "proposal $1 final on $org" is_final "$org" "$1"; done
 }
 
 step "Three organisations, three nodes (each its own data directory and Ed25519 org key)"
@@ -138,16 +160,56 @@ campaign=$(as riverside campaign open --group "$group" --name "Winter appeal 202
   --goal 50000.00 --currency EUR --deadline 2027-01-31 -o json | jq -r .campaign_id)
 wait_for "the campaign reaching Eastgate" has_campaign eastgate
 wait_for "the campaign reaching Northside" has_campaign northside
-as riverside pledge record --group "$group" --campaign "$campaign" --amount 12000.00 \
-  --currency EUR --donor "Harbour Trust" >/dev/null
-as northside pledge record --group "$group" --campaign "$campaign" --amount 4000.00 \
-  --currency EUR --donor "Northside parish" >/dev/null
+harbour=$(as riverside pledge record --group "$group" --campaign "$campaign" --amount 12000.00 \
+  --currency EUR --donor "Harbour Trust" -o json | jq -r .pledge_id)
+parish=$(as northside pledge record --group "$group" --campaign "$campaign" --amount 4000.00 \
+  --currency EUR --donor "Northside parish" -o json | jq -r .pledge_id)
 as eastgate pledge record --group "$group" --campaign "$campaign" --amount 2500.00 \
   --currency EUR --condition-barrier "only if the city matches it" \
   --condition-release "released if no match by 2027-03-01" >/dev/null
 
-step "All three nodes agree: same totals, same state hash"
-wait_for "the three nodes converging" converged 1850000
+step "Money without an umbrella: a fund that Northside holds for the group, created by decision"
+create=$(as riverside pool fund create --group "$group" --name "Kitchen equipment" --currency EUR \
+  --host "Northside Shelter" --restriction "purpose:Kitchen equipment" -o json | jq -r .proposal_id)
+decide "$create"
+fund=$(as northside pool fund create --group "$group" --proposal "$create" -o json | jq -r .fund_id)
+wait_for "the fund reaching Riverside" has_fund riverside
+wait_for "the fund reaching Eastgate" has_fund eastgate
+cash_r=$(as riverside pool contribute --group "$group" --kind cash --value 2000.00 --currency EUR \
+  --fund "$fund" -o json | jq -r .contribution_id)
+cash_e=$(as eastgate pool contribute --group "$group" --kind cash --value 1000.00 --currency EUR \
+  --fund "$fund" -o json | jq -r .contribution_id)
+# The cash counts once the fiscal host confirms it arrived.
+for c in "$cash_r" "$cash_e"; do
+  wait_for "contribution $c reaching Northside" has_contribution northside "$c"
+  as northside pool receipt --group "$group" "$c" --ref "bank statement" >/dev/null
+done
+
+step "Eastgate asks for 1500.00 for stoves; all agree; Northside pays; the restriction holds"
+drawdown=$(as eastgate pool request --group "$group" --fund "$fund" --amount 1500.00 \
+  --budget-line "2 gas stoves" -o json | jq -r .proposal_id)
+decide "$drawdown"
+as northside pool disburse --group "$group" "$drawdown" --ref "WIRE-0412" >/dev/null
+if as eastgate pool request --group "$group" --fund "$fund" --amount 100.00 --purpose "rent" 2>"$work/refused"; then
+  fail "a drawdown for another purpose than the fund's was accepted"
+fi
+sed 's/^/    /' "$work/refused"
+wait_for "the disbursement reaching Eastgate" \
+  bash -c "[ \"\$('$cli' --endpoint 127.0.0.1:${port[eastgate]} --token '${token[eastgate]}' pool fund show --group $group $fund -o json | jq -r .balance_minor)\" = 150000 ]"
+as eastgate pool fund show --group "$group" "$fund"
+
+step "Riverside, the campaign's fiscal host, records a payment and a write-off the group decided"
+as riverside pledge pay --group "$group" "$harbour" --amount 6000.00 --ref "bank-1214" >/dev/null
+wait_for "Northside's pledge reaching Riverside" quiet riverside pledge show --group "$group" "$parish"
+write_off=$(as riverside pledge write-off --group "$group" "$parish" --propose --amount 500.00 \
+  --reason-code uncollectible --title "Write off 500.00 of the parish pledge" -o json |
+  jq -r .proposal_id)
+decide "$write_off"
+as riverside pledge write-off --group "$group" "$parish" --proposal "$write_off" >/dev/null
+as riverside pledge show --group "$group" "$parish"
+
+step "All three nodes agree: same totals, same fund balance, same state hash"
+wait_for "the three nodes converging" converged 1850000 150000
 show_agreement
 
 step "Eastgate's node stops; Riverside and Northside keep working"
@@ -160,7 +222,7 @@ as riverside peer list --group "$group"
 
 step "Eastgate restarts and catches up (anti-entropy on start)"
 start_node eastgate
-wait_for "Eastgate catching up" converged 2300000
+wait_for "Eastgate catching up" converged 2300000 150000
 show_agreement
 as eastgate peer list --group "$group"
 

@@ -411,8 +411,24 @@ absl::StatusOr<Output> PledgeListCommand(const Invocation& inv, CommandContext& 
 }
 
 absl::StatusOr<Output> PledgeShowCommand(const Invocation& inv, CommandContext& context) {
-  return context.ReadCallAsOf(AsOfMs(inv), &Client::GetPledge, kPledgeFormat, inv.Get("group"),
-                              inv.Positional(0));
+  const std::string group_id = inv.Get("group");
+  const std::string pledge_id = inv.Positional(0);
+  return context.Read(
+      AsOfMs(inv),
+      [&](Client& client, uint64_t as_of_ms) -> absl::StatusOr<PledgeDetail> {
+        PledgeDetail detail;
+        absl::StatusOr<Pledge> pledge = client.GetPledge(group_id, pledge_id, as_of_ms);
+        if (!pledge.ok()) return pledge.status();
+        detail.pledge = *std::move(pledge);
+        absl::StatusOr<PledgeHistoryStream> stream = client.PledgeHistory(group_id, pledge_id, "");
+        if (!stream.ok()) return stream.status();
+        absl::StatusOr<std::vector<PledgeVersionEntry>> history =
+            ReadAll<PledgeVersionEntry>(*stream);
+        if (!history.ok()) return history.status();
+        detail.history = *std::move(history);
+        return detail;
+      },
+      PledgeDetailOutput);
 }
 
 absl::StatusOr<Output> PledgeHistoryCommand(const Invocation& inv, CommandContext& context) {
@@ -595,14 +611,15 @@ std::vector<Command> FundraisingCommands() {
           .Example("constellation pledge list --group $GROUP --campaign $CAMPAIGN --as-of "
                    "2026-12-31 -o csv"),
       Command("pledge show", PledgeShowCommand)
-          .Summary("Show a pledge, its terms and installments")
+          .Summary("Show a pledge, its terms, installments and history")
           .Argument("PLEDGE", "pledge id")
           .Flag(GroupFlag())
           .Optional("--as-of DATE", "derive the status as of this date (default: now)")
           .Details(
               "JSON keys: pledge_id, group_id, campaign_id, pledger, status, version, currency, "
               "amount_minor, amount, received_minor, received, written_off_minor, written_off, "
-              "outstanding_minor, outstanding, terms, cancel_reason, created, updated.")
+              "outstanding_minor, outstanding, terms, cancel_reason, created, updated, "
+              "history (every version, payment and write-off, as `pledge history`).")
           .Example("constellation pledge show --group $GROUP $PLEDGE -o json"),
       Command("pledge history", PledgeHistoryCommand)
           .Summary("Every version of a pledge (or of all pledges) with who signed it")

@@ -480,4 +480,12 @@ Table PledgeHistoryTable(const std::vector<PledgeVersionEntry>& entries) {
   return kPledgeVersionFormat.TableOf(entries);
 }
 
+Output PledgeDetailOutput(const PledgeDetail& detail) {
+  Output output = kPledgeFormat(detail.pledge);
+  output.json["history"] = JsonArray<PledgeVersionEntry>(
+      detail.history, [](const PledgeVersionEntry& e) { return kPledgeVersionFormat.ToJson(e); });
+  output.tables.emplace_back("History", PledgeHistoryTable(detail.history));
+  return output;
+}
+
 }  // namespace constellation::cli

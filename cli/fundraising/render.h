@@ -41,4 +41,11 @@ Json ToJson(const PledgeVersionEntry& entry);
 extern const RecordFormat<PledgeVersionEntry> kPledgeVersionFormat;
 Table PledgeHistoryTable(const std::vector<PledgeVersionEntry>& entries);
 
+// `pledge show`: the pledge (details and Installments) with its History table.
+struct PledgeDetail {
+  Pledge pledge;
+  std::vector<PledgeVersionEntry> history;
+};
+Output PledgeDetailOutput(const PledgeDetail& detail);
+
 }  // namespace constellation::cli

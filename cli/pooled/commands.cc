@@ -251,6 +251,26 @@ absl::StatusOr<Output> FundListCommand(const Invocation& inv, CommandContext& co
       kFundFormat);
 }
 
+absl::StatusOr<Output> FundShowCommand(const Invocation& inv, CommandContext& context) {
+  const std::string group_id = inv.Get("group");
+  const std::string fund_id = inv.Positional(0);
+  return context.Read(
+      [&](Client& client) -> absl::StatusOr<FundDetail> {
+        FundDetail detail;
+        absl::StatusOr<Fund> fund = client.GetFund(group_id, fund_id);
+        if (!fund.ok()) return fund.status();
+        detail.fund = *std::move(fund);
+        absl::StatusOr<std::vector<Drawdown>> drawdowns = client.ListDrawdowns(group_id, fund_id);
+        if (!drawdowns.ok()) return drawdowns.status();
+        detail.drawdowns = *std::move(drawdowns);
+        absl::StatusOr<PooledLedger> ledger = client.ListContributions(group_id, "", fund_id);
+        if (!ledger.ok()) return ledger.status();
+        detail.entries = std::move(ledger->entries);
+        return detail;
+      },
+      FundDetailOutput);
+}
+
 absl::StatusOr<Output> RequestCommand(const Invocation& inv, CommandContext& context) {
   ProposalSpec spec;
   spec.decision_type = "allocate_funds";
@@ -260,16 +280,28 @@ absl::StatusOr<Output> RequestCommand(const Invocation& inv, CommandContext& con
       [&](Client& client) -> absl::StatusOr<ProposalWrite> {
         AllocatePayload allocate;
         allocate.fund_id = inv.Get("fund");
+        allocate.purpose = inv.Get("purpose");
         std::string currency = inv.Get("currency");
-        if (currency.empty()) {
+        if (currency.empty() || allocate.purpose.empty()) {
           absl::StatusOr<Fund> fund = client.GetFund(inv.Get("group"), allocate.fund_id);
           if (!fund.ok()) return fund.status();
-          currency = fund->definition.currency;
+          if (currency.empty()) currency = fund->definition.currency;
+          // A purpose-restricted fund pays only for its donors' purpose, stated exactly
+          // (docs/PROTOCOL.md §5.10): that is the default purpose of its drawdowns.
+          const Restriction& restriction = fund->definition.restriction;
+          if (allocate.purpose.empty() && restriction.kind == "purpose") {
+            allocate.purpose = restriction.text;
+          }
         }
+        if (allocate.purpose.empty()) {
+          return absl::InvalidArgumentError(
+              "--purpose is required: say what the money is for (only a purpose-restricted "
+              "fund gives a default, its restriction's text)");
+        }
+        if (!inv.Has("title")) spec.title = "Drawdown: " + allocate.purpose;
         absl::StatusOr<Money> amount = ParseMoney(inv.Get("amount"), currency, "amount");
         if (!amount.ok()) return amount.status();
         allocate.amount = *amount;
-        allocate.purpose = inv.Get("purpose");
         allocate.budget_line = inv.Get("budget-line");
         allocate.recipient = inv.Get("recipient");
         if (allocate.recipient.empty()) {
@@ -423,13 +455,24 @@ std::vector<Command> PooledCommands() {
                    "fund_id, name, host, currency, received, disbursed, balance, approved, "
                    "available, restriction.")
           .Example("constellation pool fund list --group $GROUP -o csv"),
+      Command("pool fund show", FundShowCommand)
+          .Summary("Show one fund: its balances and restriction, its drawdowns and its ledger")
+          .Argument("FUND", "fund id (or a unique prefix, or its exact name)")
+          .Flag(GroupFlag())
+          .Details("The fund's figures as `pool fund list` gives them, then its drawdowns with "
+                   "their status (and why one is refused), then every ledger entry of the fund "
+                   "in canonical order (cash paid in, receipts, disbursements). JSON keys: the "
+                   "fund's, drawdowns, entries.")
+          .Example("constellation pool fund show --group $GROUP 'Estuary pool'"),
       Command("pool request", RequestCommand)
           .Summary("Request a drawdown from a fund (an ALLOCATE_FUNDS proposal)")
           .Flag(GroupFlag())
           .Required("--fund FUND", "fund id")
           .Required("--amount AMOUNT", "amount as a decimal, in the fund's currency")
           .Optional("--currency CODE", "currency of --amount (default: the fund's)")
-          .Required("--purpose TEXT", "what the money is for")
+          .Optional("--purpose TEXT",
+                    "what the money is for (default for a purpose-restricted fund, and the only "
+                    "purpose it accepts: its restriction's text)")
           .Optional("--budget-line TEXT", "the budget line it is charged to")
           .Optional("--recipient ORG_KEY", "who receives it (default: this org)")
           .Optional("--title TEXT", "proposal title (default: 'Drawdown: PURPOSE')")
@@ -437,7 +480,11 @@ std::vector<Command> PooledCommands() {
           .Optional("--deadline WHEN", "proposal deadline: DATE, ms, or +DURATION")
           .Details("ALLOCATE_FUNDS has no default rule: the charter must have one. Once the "
                    "decision is final and passed, the fiscal host disburses it (`pool "
-                   "disburse`); `pool drawdowns` shows each request's status.")
+                   "disburse`); `pool drawdowns` shows each request's status. The node refuses "
+                   "a request that could never be paid: an unknown fund, another currency than "
+                   "the fund's, a purpose-restricted fund asked for another purpose, or a "
+                   "perpetually restricted fund (an endowment: its principal is never "
+                   "disbursed).")
           .Example("constellation pool request --group $GROUP --fund $FUND --amount 400.00 "
                    "--purpose 'dune fencing' --budget-line '4.2 materials'")
           .Write(),

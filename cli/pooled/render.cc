@@ -257,6 +257,16 @@ Output FundWriteOutput(const FundWrite& write, std::string_view request_id) {
                       {"currency", fund.definition.currency}});
 }
 
+Output FundDetailOutput(const FundDetail& detail) {
+  Json json = kFundFormat.ToJson(detail.fund);
+  json["drawdowns"] = JsonArray<Drawdown>(
+      detail.drawdowns, [](const Drawdown& d) { return kDrawdownFormat.ToJson(d); });
+  json["entries"] = JsonArray<PooledEntry>(detail.entries, EntryJson);
+  return Output::Object(std::move(json), kFundFormat.Details(detail.fund),
+                        {{"Drawdowns", kDrawdownFormat.TableOf(detail.drawdowns)},
+                         {"Ledger", TableOf<PooledEntry>(kEntryColumns, detail.entries)}});
+}
+
 Output TotalsOutput(const PooledLedger& ledger);
 
 Output LedgerOutput(const PooledLedger& ledger) {

@@ -18,6 +18,13 @@ namespace constellation::cli {
 
 // `pool fund list`.
 extern const RecordFormat<Fund> kFundFormat;
+// `pool fund show`: the fund with its drawdowns and its ledger entries.
+struct FundDetail {
+  Fund fund;
+  std::vector<Drawdown> drawdowns;
+  std::vector<PooledEntry> entries;
+};
+Output FundDetailOutput(const FundDetail& detail);
 // After `pool fund create --proposal`.
 Output FundWriteOutput(const FundWrite& write, std::string_view request_id);
 

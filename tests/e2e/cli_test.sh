@@ -158,6 +158,13 @@ expect_exit 0 "vote the write-off" -- "$cli" proposal vote --group "$group" --pr
 wait_final "$wo"
 expect_exit 0 "record the write-off" -- "$cli" pledge write-off --group "$group" "$sched" --proposal "$wo"
 expect_eq "$("$cli" pledge show --group "$group" "$sched" -o json | jq -r .written_off_minor)" 1000 "written off"
+# pledge show carries the pledge's whole history, as `pledge history` gives it.
+expect_eq "$("$cli" pledge show --group "$group" "$sched" -o json | jq -r '[.history[].kind] | join(",")')" \
+  "$("$cli" pledge history --group "$group" "$sched" -o json | jq -r '[.[].kind] | join(",")')" "pledge show history = pledge history"
+expect_eq "$("$cli" pledge show --group "$group" "$sched" -o json | jq -r '[.history[].kind] | join(",")')" \
+  "pledge,amendment,payment,amendment,write_off" "the history's kinds"
+expect_exit 0 "pledge show table" -- "$cli" pledge show --group "$group" "$sched"
+grep -q "^History:" "$work/out" && grep -q "write_off" "$work/out" || fail "pledge show lacks its history: $(cat "$work/out")"
 expect_exit 3 "write-off without a mode" -- "$cli" pledge write-off --group "$group" "$sched"
 expect_exit 3 "proposal create points to the verb" -- "$cli" proposal create --group "$group" --type write_off --title x
 grep -q "pledge write-off" "$work/err" || fail "proposal create --type write_off does not point to pledge write-off"

@@ -6,7 +6,8 @@
 # staff time (with FX), corrects an entry by reversal, proposes a fund and records it once the
 # decision passed, receipts cash, requests two drawdowns that together overdraw the fund (the
 # second is refused with the reason), disburses the first, and reads the ledger, the funds, the
-# drawdowns and the shares in every output format; finally the host leaves the group, and
+# drawdowns and the shares in every output format, shows one fund with its drawdowns and
+# ledger, refuses drawdowns a restricted fund cannot pay; finally the host leaves the group, and
 # `member leave` and `member show` list the fund balance it still holds. Bad input gives
 # distinct exit codes and changes nothing.
 set -uo pipefail
@@ -29,7 +30,7 @@ e2e_use harbour
 
 # --help everywhere.
 expect_exit 0 "pool --help" -- "$cli" pool --help
-for verb in contribute correct "fund create" "fund list" request disburse receipt drawdowns ledger shares; do
+for verb in contribute correct "fund create" "fund list" "fund show" request disburse receipt drawdowns ledger shares; do
   # shellcheck disable=SC2086
   expect_exit 0 "pool $verb --help" -- "$cli" pool $verb --help
   grep -q -- "--group" "$work/out" || fail "pool $verb --help does not list --group"
@@ -138,6 +139,44 @@ expect_eq "$(echo "$shares" | jq -r '.currencies[0].shares[0].contributed_minor'
 expect_eq "$(echo "$shares" | jq -r '.currencies[0].shares[0].share_bps')" 10000 "one member holds every share"
 expect_exit 0 "shares csv" -- "$cli" pool shares --group "$group" -o csv
 expect_exit 4 "drawdowns of an unknown fund" -- "$cli" pool drawdowns --group "$group" --fund "$(printf 'd%.0s' $(seq 64))"
+
+# One fund with its drawdowns and ledger.
+expect_exit 0 "fund show" -- "$cli" pool fund show --group "$group" "Estuary pool" -o json
+expect_eq "$(jq -r '[.fund_id, .balance_minor, (.drawdowns | length), (.entries | length)] | join(" ")' "$work/out")" \
+  "$fund 20000 2 4" "fund show: the fund, its two drawdowns, its four ledger entries"
+expect_exit 0 "fund show table" -- "$cli" pool fund show --group "$group" "$fund"
+for want in Drawdowns Ledger WIRE-7781 refused "available after earlier approved drawdowns"; do
+  grep -q "$want" "$work/out" || fail "fund show table lacks '$want': $(cat "$work/out")"
+done
+expect_exit 4 "fund show of an unknown fund" -- "$cli" pool fund show --group "$group" "$(printf 'd%.0s' $(seq 64))"
+
+# Restricted funds (DOMAIN.md: a drawdown must match the restriction's purpose): a request for
+# another purpose is refused before anything is signed; without --purpose the request states
+# the restriction's; an endowment (perpetual) is never drawn down.
+new_fund() {  # NAME RESTRICTION -> the fund id, created by decision
+  local p
+  p=$("$cli" pool fund create --group "$group" --name "$1" --currency EUR --restriction "$2" -o json | jq -r .proposal_id)
+  "$cli" proposal vote --group "$group" --proposal "$p" --stance agree >/dev/null || fail "agree to $1"
+  wait_final "$p"
+  "$cli" pool fund create --group "$group" --proposal "$p" -o json | jq -r .fund_id
+}
+relief=$(new_fund "Relief fund" "purpose:Flood relief")
+[ ${#relief} -eq 64 ] || fail "relief fund id '$relief'"
+hash_before=$("$cli" group show "$group" -o json | jq -r .state_hash)
+expect_exit 3 "a drawdown of a purpose-restricted fund for another purpose" -- \
+  "$cli" pool request --group "$group" --fund "$relief" --amount 10.00 --purpose "signage"
+grep -q 'restricted to "Flood relief"' "$work/err" || fail "purpose refusal: $(cat "$work/err")"
+expect_eq "$("$cli" group show "$group" -o json | jq -r .state_hash)" "$hash_before" "state unchanged by the refused request"
+expect_exit 0 "a drawdown stating the fund's purpose by default" -- \
+  "$cli" pool request --group "$group" --fund "$relief" --amount 10.00 -o json
+expect_eq "$("$cli" pool drawdowns --group "$group" --fund "$relief" -o json | jq -r '.[0].purpose + " / " + .[0].title')" \
+  "Flood relief / Drawdown: Flood relief" "default purpose and title"
+endowment=$(new_fund "Coastal endowment" "perpetual:Endowment of the coastal trust")
+expect_exit 8 "a drawdown of a perpetually restricted fund" -- \
+  "$cli" pool request --group "$group" --fund "$endowment" --amount 10.00 --purpose "Endowment of the coastal trust"
+grep -q "never disbursed" "$work/err" || fail "perpetual refusal: $(cat "$work/err")"
+expect_exit 4 "a drawdown of an unknown fund" -- \
+  "$cli" pool request --group "$group" --fund "$(printf 'd%.0s' $(seq 64))" --amount 10.00 --currency EUR --purpose x
 
 # What the fiscal host still holds survives leaving (PROTOCOL §5.7, "Open obligations").
 expect_exit 0 "member show" -- "$cli" member show --group "$group" "Harbour Trust" -o json

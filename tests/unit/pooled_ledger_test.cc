@@ -388,6 +388,73 @@ TEST_F(PooledLedgerTest, TimeRestrictedFundWaitsUntilItsDate) {
   EXPECT_OK(Put(history_.AppendAt(bea_, DisbursementBody(d, 500), Hlc{5'000'000, 0})));
 }
 
+// A drawdown whose purpose is not the purpose restriction's text, decided anyway, is shown
+// refused and cannot be disbursed; one that states the purpose is paid (docs/DOMAIN.md: a
+// drawdown from a restricted fund must match the restriction's purpose).
+TEST_F(PooledLedgerTest, PurposeRestrictedFundPaysOnlyForItsPurpose) {
+  v1::Fund f = TestFund(bea_.public_key());
+  f.mutable_restriction()->set_kind(v1::RESTRICTION_KIND_PURPOSE);
+  f.mutable_restriction()->set_text("Flood relief in the Ebro basin");
+  EventId fund = Ok(bea_, FundBody(f, Decide(founder_, CreateFundProposalBody(f))));
+  PayIn(cal_, bea_, fund, 1'000);
+  EventId other = Decide(cal_, DrawdownBody(fund, 400, cal_.public_key()));
+  EXPECT_EQ(DrawdownOf(other).status, DrawdownStatus::kRefused);
+  EXPECT_THAT(DrawdownOf(other).reason,
+              HasSubstr("restricted to \"Flood relief in the Ebro basin\""));
+  EXPECT_THAT(Write(bea_, DisbursementBody(other, 400)),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("restricted to")));
+  v1::Event matching = DrawdownBody(fund, 1'000, cal_.public_key());
+  matching.mutable_proposal()->mutable_allocate()->set_purpose("Flood relief in the Ebro basin");
+  EventId ok = Decide(cal_, matching);
+  // The refused drawdown claims nothing: the whole balance is left for this one.
+  EXPECT_EQ(DrawdownOf(ok).status, DrawdownStatus::kApproved);
+  Ok(bea_, DisbursementBody(ok, 1'000));
+  EXPECT_EQ(FundOf(fund).balance_minor(), 0);
+  EXPECT_EQ(DrawdownOf(ok).status, DrawdownStatus::kDisbursed);
+}
+
+TEST_F(PooledLedgerTest, PerpetuallyRestrictedFundIsNeverDisbursed) {
+  v1::Fund f = TestFund(bea_.public_key());
+  f.mutable_restriction()->set_kind(v1::RESTRICTION_KIND_PERPETUAL);
+  f.mutable_restriction()->set_text("Endowment for the coastal trust");
+  EventId fund = Ok(bea_, FundBody(f, Decide(founder_, CreateFundProposalBody(f))));
+  PayIn(cal_, bea_, fund, 1'000);
+  v1::Event body = DrawdownBody(fund, 100, cal_.public_key());
+  body.mutable_proposal()->mutable_allocate()->set_purpose("Endowment for the coastal trust");
+  EventId d = Decide(cal_, body);
+  EXPECT_EQ(DrawdownOf(d).status, DrawdownStatus::kRefused);
+  EXPECT_THAT(DrawdownOf(d).reason, HasSubstr("perpetually restricted"));
+  EXPECT_THAT(Write(bea_, DisbursementBody(d, 100)),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("never disbursed")));
+  EXPECT_EQ(FundOf(fund).balance_minor(), 1'000);
+}
+
+// A node does not write a drawdown request that could never be disbursed (PROTOCOL §6); the
+// fold itself still takes such a proposal from a peer (it is a decision like any other).
+TEST_F(PooledLedgerTest, ANodeRefusesToWriteADrawdownThatCanNeverBePaid) {
+  EventId plain = MakeFund(bea_);
+  EXPECT_OK(state().CheckOwnWrite(DrawdownBody(plain, 500, cal_.public_key())));
+  EXPECT_THAT(state().CheckOwnWrite(DrawdownBody(EventId::FromArray({3}), 500, cal_.public_key())),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("not found in group")));
+  EXPECT_THAT(state().CheckOwnWrite(DrawdownBody(plain, 500, cal_.public_key(), "USD")),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("holds EUR")));
+  v1::Fund f = TestFund(bea_.public_key(), "EUR", "Relief fund");
+  f.mutable_restriction()->set_kind(v1::RESTRICTION_KIND_PURPOSE);
+  f.mutable_restriction()->set_text("Flood relief");
+  EventId relief = Ok(bea_, FundBody(f, Decide(founder_, CreateFundProposalBody(f))));
+  v1::Event body = DrawdownBody(relief, 500, cal_.public_key());
+  EXPECT_THAT(state().CheckOwnWrite(body), StatusIs(absl::StatusCode::kInvalidArgument,
+                                                    HasSubstr("restricted to \"Flood relief\"")));
+  body.mutable_proposal()->mutable_allocate()->set_purpose("Flood relief");
+  EXPECT_OK(state().CheckOwnWrite(body));
+  f.set_name("Endowment");
+  f.mutable_restriction()->set_kind(v1::RESTRICTION_KIND_PERPETUAL);
+  EventId endowment = Ok(bea_, FundBody(f, Decide(founder_, CreateFundProposalBody(f))));
+  EXPECT_THAT(state().CheckOwnWrite(DrawdownBody(endowment, 500, cal_.public_key())),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("perpetually restricted")));
+  EXPECT_OK(state().CheckOwnWrite(CashContributionBody(100)));
+}
+
 TEST_F(PooledLedgerTest, DrawdownOfAnotherCurrencyOrUnknownFundIsRefused) {
   EventId fund = MakeFund(bea_);
   PayIn(cal_, bea_, fund, 1'000);

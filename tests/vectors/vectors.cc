@@ -596,7 +596,10 @@ VectorScenario Pooled() {
       Named("pooled",
             "Founder a admits b; a fund held by a is created by a CREATE_FUND decision; b "
             "pays cash into it (receipted by a) and records staff time, then reverses a "
-            "second cash contribution; an ALLOCATE_FUNDS drawdown is decided and disbursed.");
+            "second cash contribution; an ALLOCATE_FUNDS drawdown is decided and disbursed. A "
+            "second fund, restricted to a purpose, receives cash; a drawdown stating another "
+            "purpose is decided but refused, and its disbursement is rejected; one stating the "
+            "restriction's purpose is disbursed.");
   Writer w(a, PooledCharter());
   w.Admit(a, b);
   s.points.push_back({"no pooled record yet: the pooled part writes nothing", w.size()});
@@ -615,6 +618,20 @@ VectorScenario Pooled() {
   s.points.push_back({"drawdown approved, not disbursed", w.size()});
   w.Put(a, DisbursementBody(drawdown, 25'000));
   s.points.push_back({"drawdown disbursed", w.size()});
+  v1::Fund relief_body = TestFund(a.public_key(), "EUR", "Relief fund");
+  relief_body.mutable_restriction()->set_kind(v1::RESTRICTION_KIND_PURPOSE);
+  relief_body.mutable_restriction()->set_text("Flood relief");
+  const EventId relief =
+      w.Put(a, FundBody(relief_body, w.Decide(a, CreateFundProposalBody(relief_body))));
+  w.Put(a, ReceiptBody(w.Put(b, CashContributionBody(10'000, "EUR", &relief)), 10'000));
+  const EventId off_purpose = w.Decide(a, DrawdownBody(relief, 4'000, b.public_key()));
+  w.Put(a, DisbursementBody(off_purpose, 4'000));  // rejected: not the fund's purpose
+  s.points.push_back(
+      {"a purpose-restricted fund: a drawdown for another purpose is refused", w.size()});
+  v1::Event on_purpose = DrawdownBody(relief, 10'000, b.public_key());
+  on_purpose.mutable_proposal()->mutable_allocate()->set_purpose("Flood relief");
+  w.Put(a, DisbursementBody(w.Decide(a, on_purpose), 10'000));
+  s.points.push_back({"the drawdown that states the restriction's purpose is disbursed", w.size()});
   s.events = std::move(w.events());
   return s;
 }

@@ -303,11 +303,8 @@ absl::Status PooledLedger::CheckDisbursement(const VerifiedEvent& e,
   CONSTELLATION_ASSIGN_OR_RETURN(const FundState* f,
                                  HostedFund(a.fund_id(), "allocate.fund_id", e, state));
   const std::string currency = f->currency.ToString();
-  if (a.amount().currency() != currency) {
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "drawdown %s is in %s but fund %s holds %s; it cannot be disbursed from this fund",
-        p->id.ShortHex(), a.amount().currency(), f->id.ShortHex(), currency));
-  }
+  CONSTELLATION_RETURN_IF_ERROR(
+      DrawdownFitsFund(a, *f, absl::StrFormat("drawdown %s", p->id.ShortHex())));
   if (CompactValue(d.amount()) != CompactValue(a.amount())) {
     return absl::InvalidArgumentError(absl::StrFormat(
         "disbursement.amount is %s but drawdown %s decided %s; disburse exactly that",
@@ -330,6 +327,46 @@ absl::Status PooledLedger::CheckDisbursement(const VerifiedEvent& e,
         FormatMoney(a.amount().amount_minor(), currency)));
   }
   return absl::OkStatus();
+}
+
+absl::Status DrawdownFitsFund(const v1::AllocatePayload& a, const FundState& f,
+                              std::string_view label) {
+  const std::string currency = f.currency.ToString();
+  if (a.amount().currency() != currency) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("%s is in %s but fund %s holds %s; it cannot be disbursed from this fund",
+                        label, a.amount().currency(), f.id.ShortHex(), currency));
+  }
+  if (f.restriction == v1::RESTRICTION_KIND_PERPETUAL) {
+    return absl::FailedPreconditionError(absl::StrFormat(
+        "fund %s is perpetually restricted (\"%s\"): an endowment's principal is never "
+        "disbursed",
+        f.id.ShortHex(), f.restriction_text));
+  }
+  if (f.restriction == v1::RESTRICTION_KIND_PURPOSE && a.purpose() != f.restriction_text) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "%s states the purpose \"%s\" but fund %s is restricted to \"%s\"; a restricted fund "
+        "pays only for its donors' purpose: state it exactly (put details in the budget line)",
+        label, a.purpose(), f.id.ShortHex(), f.restriction_text));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status PooledLedger::CheckOwnWrite(const v1::Event& body, const GroupState& state) const {
+  if (!body.has_proposal() || body.proposal().decision_type() != v1::DECISION_TYPE_ALLOCATE_FUNDS) {
+    return absl::OkStatus();
+  }
+  const v1::AllocatePayload& a = body.proposal().allocate();
+  CONSTELLATION_ASSIGN_OR_RETURN(const EventId id,
+                                 EventId::FromBytes(a.fund_id(), "proposal.allocate.fund_id"));
+  auto f = funds_.find(id);
+  if (f == funds_.end()) {
+    return absl::NotFoundError(absl::StrFormat(
+        "proposal.allocate.fund_id: fund %s not found in group %s; a drawdown names a fund its "
+        "fiscal host created ('constellation pool fund list')",
+        id.ShortHex(), state.group().ShortHex()));
+  }
+  return DrawdownFitsFund(a, f->second, "the drawdown");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -390,6 +427,7 @@ void PooledLedger::ApplyFund(const VerifiedEvent& e) {
   f.fiscal_host = e.author;
   f.currency = CurrencyCode(body.currency());
   f.restriction = body.restriction().kind();
+  f.restriction_text = body.restriction().text();
   f.until_ms = body.restriction().until_ms();
   f.created_hlc = e.hlc;
   fund_by_proposal_.emplace(f.proposal, e.id);
@@ -565,10 +603,9 @@ std::vector<DrawdownView> Drawdowns(const GroupState& state, const std::optional
     } else if (auto f = pooled.funds().find(d.fund); f == pooled.funds().end()) {
       d.status = DrawdownStatus::kRefused;
       d.reason = absl::StrFormat("fund %s does not exist", d.fund.ShortHex());
-    } else if (f->second.currency != d.amount.currency) {
+    } else if (absl::Status fits = DrawdownFitsFund(a, f->second, "the drawdown"); !fits.ok()) {
       d.status = DrawdownStatus::kRefused;
-      d.reason = absl::StrFormat("fund %s holds %s, not %s", d.fund.ShortHex(),
-                                 f->second.currency.ToString(), currency);
+      d.reason = std::string(fits.message());
     } else {
       auto [slot, inserted] = available.try_emplace(d.fund, f->second.balance_minor());
       if (d.amount.amount_minor <= slot->second) {

@@ -59,7 +59,8 @@ struct FundState {
   OrgKey fiscal_host;
   CurrencyCode currency;
   v1::RestrictionKind restriction = v1::RESTRICTION_KIND_UNSPECIFIED;
-  uint64_t until_ms = 0;  // TIME restriction
+  std::string restriction_text;  // PURPOSE: the purpose every drawdown states (§5.10)
+  uint64_t until_ms = 0;         // TIME restriction
   int64_t received_minor = 0;
   int64_t disbursed_minor = 0;
   std::vector<EventId> receipts;       // contribution receipts, in canonical order
@@ -100,6 +101,14 @@ struct DrawdownView {
   std::optional<EventId> disbursement;  // disbursed: the disbursement event
 };
 
+// Whether drawdown `a` (an ALLOCATE_FUNDS payload, `label` naming it in messages) may ever be
+// disbursed from fund `f` (docs/PROTOCOL.md §5.10): INVALID_ARGUMENT for another currency
+// than the fund's, or a purpose that is not a purpose-restricted fund's restriction text;
+// FAILED_PRECONDITION for a perpetually restricted fund. Neither the balance nor a time
+// restriction: those change.
+absl::Status DrawdownFitsFund(const v1::AllocatePayload& a, const FundState& f,
+                              std::string_view label);
+
 // One member's benefit share in basis points (docs/PROTOCOL.md §5.10).
 struct BenefitShare {
   OrgKey member;
@@ -133,6 +142,9 @@ class PooledLedger final : public Ledger {
   const std::vector<OrgKey>& join_order() const { return join_order_; }
 
   absl::Status Check(const VerifiedEvent& e, const GroupState& state) const override;
+  // Refuses an ALLOCATE_FUNDS proposal that could never be disbursed (docs/PROTOCOL.md §6):
+  // NOT_FOUND for a fund this node does not hold, else DrawdownFitsFund's answer.
+  absl::Status CheckOwnWrite(const v1::Event& body, const GroupState& state) const override;
   void Apply(const VerifiedEvent& e, const GroupState& state, Roster& roster) override;
   void AfterEvent(const VerifiedEvent& e, const GroupState& state, Roster& roster) override;
   // The funds it hosts with a balance, their approved drawdowns not disbursed yet, and cash
