@@ -202,6 +202,15 @@ vp=$("$cli" pledge record --group "$group" --campaign "$van" --amount 40 --curre
 expect_eq "$("$cli" pledge show --group "$group" "$vp" -o json | jq -r .conditional_reason)" threshold "conditional on threshold"
 expect_exit 8 "pay before the threshold" -- "$cli" pledge pay --group "$group" "$vp" --amount 5
 expect_exit 3 "threshold without deadline" -- "$cli" campaign open --group "$group" --name X --goal 5 --currency EUR --threshold-members 2
+# Every campaign of the group, with its totals, in every format.
+expect_eq "$("$cli" campaign list --group "$group" -o json | jq -r '[.[].name] | sort | join(",")')" \
+  "Roof fund,Van,Winter appeal" "campaign list"
+expect_eq "$("$cli" campaign list --group "$group" -o json | jq -r '.[] | select(.name == "Van") | .threshold')" \
+  pending "campaign list shows the threshold"
+expect_exit 0 "campaign list table" -- "$cli" campaign list --group "$group"
+grep -q "Roof fund" "$work/out" || fail "campaign list table: $(cat "$work/out")"
+expect_exit 0 "campaign list csv" -- "$cli" campaign list --group "$group" -o csv
+[ "$(wc -l <"$work/out")" -eq 4 ] || fail "campaign list csv: a header and three rows: $(cat "$work/out")"
 
 # Restart: everything acknowledged is still there.
 hash=$("$cli" group show "$group" -o json | jq -r .state_hash)

@@ -241,7 +241,14 @@ TEST_F(ClusterTest, BadGovernanceInputIsRefusedAndChangesNothingAnywhere) {
   // Only the proposer closes; after the close no stance counts.
   EXPECT_THAT(b().client->CloseProposal(group_, before_c.proposal.proposal_id).status(),
               StatusIs(absl::StatusCode::kPermissionDenied));
-  // A decision type the charter does not allow (allocating funds needs a charter rule).
+  // A decision type the charter does not allow (the group's end needs a charter rule).
+  ProposalSpec dissolve;
+  dissolve.decision_type = "dissolve";
+  dissolve.title = "Wind up";
+  dissolve.dissolution_plan = "hand the van to Eastgate";
+  EXPECT_THAT(a().client->Propose(group_, dissolve).status(),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("no decision rule")));
+  // A drawdown of a fund the group does not hold: the node signs nothing (PROTOCOL §6).
   ProposalSpec allocate;
   allocate.decision_type = "allocate_funds";
   allocate.title = "Pay the van";
@@ -250,7 +257,7 @@ TEST_F(ClusterTest, BadGovernanceInputIsRefusedAndChangesNothingAnywhere) {
   allocate.allocate->amount = Money{1000, "EUR"};
   allocate.allocate->recipient = b().key;
   EXPECT_THAT(a().client->Propose(group_, allocate).status(),
-              StatusIs(absl::StatusCode::kFailedPrecondition));
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("not found in group")));
   // An admission of an org that is already a member.
   ProposalSpec again;
   again.decision_type = "admit";

@@ -2,7 +2,8 @@
 //
 // The pooled resources domain of the simulation (sim_domain.h; server/core/pooled/,
 // docs/PROTOCOL.md §5.10):
-//   * actions: propose a fund held by oneself (CREATE_FUND); record the fund of such a proposal
+//   * actions: propose a fund held by oneself (CREATE_FUND; some restricted to a purpose, some
+//     perpetually); record the fund of such a proposal
 //     once it passed; contribute cash into a fund, or staff time; reverse one's own entry; as a
 //     fund's fiscal host, receipt a contribution's cash; request a drawdown (ALLOCATE_FUNDS; the
 //     simulated charter has a consent rule for it); as fiscal host, disburse an approved
@@ -12,7 +13,9 @@
 //     its disbursements, its balance is their difference and never negative, and the drawdown
 //     queue never approves more than the balance; every reversal names an entry of the same
 //     author, kind and value that names it back; each member's net contributed value per
-//     currency is its contributions minus its reversals.
+//     currency is its contributions minus its reversals; restricted money stays restricted
+//     (no disbursement from a perpetually restricted fund, nor from a purpose-restricted one
+//     for a drawdown that states another purpose).
 #include <map>
 #include <string>
 #include <vector>
@@ -64,8 +67,42 @@ std::vector<core::EventId> Funds(const Member& m) {
 
 // ---- Actions ----
 
+// The purpose DrawdownBody states, and one that it does not.
+constexpr char kDrawdownPurpose[] = "Dune fencing materials";
+constexpr char kOtherPurpose[] = "Flood relief";
+
+// Funds of the simulation: one in two unrestricted, the others restricted to the purpose that
+// drawdowns usually state, to another one, or perpetually (an endowment). Chosen from the
+// number of funds proposed so far, so that the random stream does not change.
+v1::Fund SimFund(const Member& m) {
+  v1::Fund f = TestFund(m.org);
+  size_t proposed = 0;
+  for (const auto& [id, p] : Governance(*m.state).proposals()) {
+    proposed += p.type() == v1::DECISION_TYPE_CREATE_FUND ? 1 : 0;
+  }
+  v1::Restriction* r = f.mutable_restriction();
+  switch (proposed % 6) {
+    case 1:
+    case 4:
+      r->set_kind(v1::RESTRICTION_KIND_PURPOSE);
+      r->set_text(kDrawdownPurpose);
+      break;
+    case 3:
+      r->set_kind(v1::RESTRICTION_KIND_PURPOSE);
+      r->set_text(kOtherPurpose);
+      break;
+    case 5:
+      r->set_kind(v1::RESTRICTION_KIND_PERPETUAL);
+      r->set_text("Endowment");
+      break;
+    default:
+      f.clear_restriction();
+  }
+  return f;
+}
+
 void ProposeFund(SimWorld& w, const Member& m) {
-  v1::Event body = CreateFundProposalBody(TestFund(m.org));
+  v1::Event body = CreateFundProposalBody(SimFund(m));
   body.mutable_proposal()->set_deadline_ms(DrawDeadlineMs(w, m));
   w.Write(m.node, m.group, body, "propose a fund");
 }
@@ -85,7 +122,7 @@ void RecordFund(SimWorld& w, const Member& m) {
   }
   if (passed.empty()) return;
   const core::EventId p = w.random().Pick(passed);
-  w.Write(m.node, m.group, FundBody(TestFund(m.org), p),
+  w.Write(m.node, m.group, FundBody(Governance(*m.state).proposals().at(p).proposal.fund(), p),
           absl::StrFormat("record the fund of %s", p.ShortHex()));
 }
 
@@ -145,6 +182,9 @@ void RequestDrawdown(SimWorld& w, const Member& m) {
   const core::EventId f = w.random().Pick(funds);
   const int64_t amount = Between(w, 1, kDrawdownMinorMax);
   v1::Event body = DrawdownBody(f, amount, m.org);
+  // One request in four is for the other purpose (a purpose-restricted fund refuses it). The
+  // simulated write path does not apply CheckOwnWrite, so such requests are decided anyway.
+  if (amount % 4 == 0) body.mutable_proposal()->mutable_allocate()->set_purpose(kOtherPurpose);
   body.mutable_proposal()->set_deadline_ms(DrawDeadlineMs(w, m));
   w.Write(m.node, m.group, body,
           absl::StrFormat("request a drawdown of %d from %s", amount, f.ShortHex()));
@@ -221,6 +261,19 @@ std::string LedgerMismatch(const core::GroupState& state) {
     if (approved > f.balance_minor()) {
       return absl::StrFormat("fund %s: the queue approves %d of a balance of %d", id.ShortHex(),
                              approved, f.balance_minor());
+    }
+  }
+  // Restricted money stays restricted: nothing leaves an endowment, and a purpose-restricted
+  // fund pays only drawdowns that state its purpose.
+  for (const auto& [proposal, d] : pooled.disbursements()) {
+    const core::FundState& f = pooled.funds().at(d.fund);
+    const std::string& purpose =
+        Governance(state).proposals().at(proposal).proposal.allocate().purpose();
+    if (f.restriction == v1::RESTRICTION_KIND_PERPETUAL ||
+        (f.restriction == v1::RESTRICTION_KIND_PURPOSE && purpose != f.restriction_text)) {
+      return absl::StrFormat("fund %s (restriction %d \"%s\") disbursed drawdown %s for \"%s\"",
+                             d.fund.ShortHex(), f.restriction, f.restriction_text,
+                             proposal.ShortHex(), purpose);
     }
   }
   return "";
