@@ -83,6 +83,14 @@ class PooledLedgerTest : public LedgerTest {
     EventId p = Decide(founder_, CreateFundProposalBody(f));
     return Ok(host, FundBody(f, p));
   }
+  // A fund held by `host` under a donor restriction of `kind` with `text`, created by decision.
+  EventId MakeRestrictedFund(const SigningKey& host, v1::RestrictionKind kind,
+                             const std::string& text, const std::string& name = "Restricted") {
+    v1::Fund f = TestFund(host.public_key(), "EUR", name);
+    f.mutable_restriction()->set_kind(kind);
+    f.mutable_restriction()->set_text(text);
+    return Ok(host, FundBody(f, Decide(founder_, CreateFundProposalBody(f))));
+  }
   // Cash of `amount` from `who` into `fund`, receipted by the host.
   EventId PayIn(const SigningKey& who, const SigningKey& host, const EventId& fund,
                 int64_t amount) {
@@ -392,10 +400,8 @@ TEST_F(PooledLedgerTest, TimeRestrictedFundWaitsUntilItsDate) {
 // refused and cannot be disbursed; one that states the purpose is paid (docs/DOMAIN.md: a
 // drawdown from a restricted fund must match the restriction's purpose).
 TEST_F(PooledLedgerTest, PurposeRestrictedFundPaysOnlyForItsPurpose) {
-  v1::Fund f = TestFund(bea_.public_key());
-  f.mutable_restriction()->set_kind(v1::RESTRICTION_KIND_PURPOSE);
-  f.mutable_restriction()->set_text("Flood relief in the Ebro basin");
-  EventId fund = Ok(bea_, FundBody(f, Decide(founder_, CreateFundProposalBody(f))));
+  EventId fund =
+      MakeRestrictedFund(bea_, v1::RESTRICTION_KIND_PURPOSE, "Flood relief in the Ebro basin");
   PayIn(cal_, bea_, fund, 1'000);
   EventId other = Decide(cal_, DrawdownBody(fund, 400, cal_.public_key()));
   EXPECT_EQ(DrawdownOf(other).status, DrawdownStatus::kRefused);
@@ -414,10 +420,8 @@ TEST_F(PooledLedgerTest, PurposeRestrictedFundPaysOnlyForItsPurpose) {
 }
 
 TEST_F(PooledLedgerTest, PerpetuallyRestrictedFundIsNeverDisbursed) {
-  v1::Fund f = TestFund(bea_.public_key());
-  f.mutable_restriction()->set_kind(v1::RESTRICTION_KIND_PERPETUAL);
-  f.mutable_restriction()->set_text("Endowment for the coastal trust");
-  EventId fund = Ok(bea_, FundBody(f, Decide(founder_, CreateFundProposalBody(f))));
+  EventId fund =
+      MakeRestrictedFund(bea_, v1::RESTRICTION_KIND_PERPETUAL, "Endowment for the coastal trust");
   PayIn(cal_, bea_, fund, 1'000);
   v1::Event body = DrawdownBody(fund, 100, cal_.public_key());
   body.mutable_proposal()->mutable_allocate()->set_purpose("Endowment for the coastal trust");
@@ -438,18 +442,15 @@ TEST_F(PooledLedgerTest, ANodeRefusesToWriteADrawdownThatCanNeverBePaid) {
               StatusIs(absl::StatusCode::kNotFound, HasSubstr("not found in group")));
   EXPECT_THAT(state().CheckOwnWrite(DrawdownBody(plain, 500, cal_.public_key(), "USD")),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("holds EUR")));
-  v1::Fund f = TestFund(bea_.public_key(), "EUR", "Relief fund");
-  f.mutable_restriction()->set_kind(v1::RESTRICTION_KIND_PURPOSE);
-  f.mutable_restriction()->set_text("Flood relief");
-  EventId relief = Ok(bea_, FundBody(f, Decide(founder_, CreateFundProposalBody(f))));
+  EventId relief =
+      MakeRestrictedFund(bea_, v1::RESTRICTION_KIND_PURPOSE, "Flood relief", "Relief fund");
   v1::Event body = DrawdownBody(relief, 500, cal_.public_key());
   EXPECT_THAT(state().CheckOwnWrite(body), StatusIs(absl::StatusCode::kInvalidArgument,
                                                     HasSubstr("restricted to \"Flood relief\"")));
   body.mutable_proposal()->mutable_allocate()->set_purpose("Flood relief");
   EXPECT_OK(state().CheckOwnWrite(body));
-  f.set_name("Endowment");
-  f.mutable_restriction()->set_kind(v1::RESTRICTION_KIND_PERPETUAL);
-  EventId endowment = Ok(bea_, FundBody(f, Decide(founder_, CreateFundProposalBody(f))));
+  EventId endowment =
+      MakeRestrictedFund(bea_, v1::RESTRICTION_KIND_PERPETUAL, "Flood relief", "Endowment");
   EXPECT_THAT(state().CheckOwnWrite(DrawdownBody(endowment, 500, cal_.public_key())),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("perpetually restricted")));
   EXPECT_OK(state().CheckOwnWrite(CashContributionBody(100)));
