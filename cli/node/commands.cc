@@ -153,8 +153,11 @@ std::vector<Command> NodeCommands() {
           .Optional("--group GROUP", "only peers of this group (default: every group)")
           .Details(
               "Status is ok, failing (backing off until next_attempt) or unknown (not contacted "
-              "yet); it is a hint, every round is stateless. CSV columns: org, name, endpoint, "
-              "status, last_success, failures, next_attempt, sent, received, last_error.")
+              "yet); it is a hint, every round is stateless. sent: events this node sent it; "
+              "received: events this node's pulls from it brought; pushed_in: events its org "
+              "pushed to this node (new here; per org). CSV columns: org, name, endpoint, "
+              "status, last_success, failures, next_attempt, sent, received, pushed_in, "
+              "last_error.")
           .Example("constellation peer list --group $GROUP"),
       Command("org show", OrgShowCommand)
           .Summary("Show this node's organisation: key, name, endpoints")

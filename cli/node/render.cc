@@ -54,6 +54,7 @@ constexpr Property<PeerStatus> kPeerProperties[] = {
     {"next_attempt", TimeOf<&PeerStatus::next_attempt_ms>},
     {"events_sent", Of<&PeerStatus::events_sent>},
     {"events_received", Of<&PeerStatus::events_received>},
+    {"events_pushed_received", Of<&PeerStatus::events_pushed_received>},
 };
 
 constexpr Field<PeerStatus> kPeerColumns[] = {
@@ -67,6 +68,8 @@ constexpr Field<PeerStatus> kPeerColumns[] = {
     {"next_attempt", [](const PeerStatus& peer) { return FormatTimeMs(peer.next_attempt_ms); }},
     {"sent", [](const PeerStatus& peer) { return Count(peer.events_sent); }, kRightAligned},
     {"received", [](const PeerStatus& peer) { return Count(peer.events_received); }, kRightAligned},
+    {"pushed_in", [](const PeerStatus& peer) { return Count(peer.events_pushed_received); },
+     kRightAligned},
     {"last_error", [](const PeerStatus& peer) { return peer.last_error; }},
 };
 

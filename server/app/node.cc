@@ -111,17 +111,17 @@ class Node::Context final : public rpc::ApplyContext {
     }
   }
 
+  void RecordPushReceived(const core::OrgKey& from, uint64_t accepted) override {
+    node_->replicator_->RecordPushReceived(from, accepted);
+  }
+
   std::vector<v1::PeerView> Peers(const std::optional<core::GroupId>& group) const override {
-    const std::map<std::string, PeerStats> stats = node_->replicator_->Stats();
     std::map<std::pair<std::string, std::string>, v1::PeerView> views;  // by (org, endpoint)
     for (const auto& [id, g] : node_->state_->groups()) {
       if (group.has_value() && *group != id) continue;
       for (const PeerTarget& t : PeerTargets(*g, node_->state_->org(), NowMs())) {
         auto [view, inserted] = views.try_emplace({t.org.Bytes(), t.endpoint});
-        if (inserted) {
-          auto it = stats.find(t.endpoint);
-          view->second = ToPeerView(t, it == stats.end() ? nullptr : &it->second);
-        }
+        if (inserted) view->second = node_->replicator_->PeerViewOf(t);
         view->second.add_group_ids(id.Bytes());
       }
     }

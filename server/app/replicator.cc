@@ -31,11 +31,13 @@ std::vector<PeerTarget> PeerTargets(const core::Group& group, const core::OrgKey
   return targets;  // members are ordered by key; endpoints in profile order
 }
 
-v1::PeerView ToPeerView(const PeerTarget& target, const PeerStats* stats) {
+v1::PeerView ToPeerView(const PeerTarget& target, const PeerStats* stats,
+                        uint64_t pushed_received) {
   v1::PeerView v;
   v.set_org(target.org.Bytes());
   v.set_name(target.name);
   v.set_endpoint(target.endpoint);
+  v.set_events_pushed_received(pushed_received);
   if (stats == nullptr) {
     v.set_status("unknown");
     return v;
@@ -49,6 +51,19 @@ v1::PeerView ToPeerView(const PeerTarget& target, const PeerStats* stats) {
   v.set_events_sent(stats->events_sent);
   v.set_events_received(stats->events_received);
   return v;
+}
+
+void Replicator::RecordPushReceived(const core::OrgKey& org, uint64_t accepted) {
+  absl::MutexLock lock(&mu_);
+  pushed_received_[org] += accepted;
+}
+
+v1::PeerView Replicator::PeerViewOf(const PeerTarget& target) const {
+  absl::MutexLock lock(&mu_);
+  auto stats = stats_.find(target.endpoint);
+  auto pushed = pushed_received_.find(target.org);
+  return ToPeerView(target, stats == stats_.end() ? nullptr : &stats->second,
+                    pushed == pushed_received_.end() ? 0 : pushed->second);
 }
 
 Replicator::Replicator(rpc::Backend* backend, ReplicatorOptions options)
@@ -163,10 +178,8 @@ void Replicator::RunJob(Job& job) {
     for (const PeerTarget& target : (*all)[job.group]) {
       // A member that cannot be reached does not fail the round: its view says so.
       RoundWith(job.group, target, &out).IgnoreError();
-      const std::map<std::string, PeerStats> stats = Stats();
-      auto it = stats.find(target.endpoint);
       v1::PeerView* view = out.add_peers();
-      *view = ToPeerView(target, it == stats.end() ? nullptr : &it->second);
+      *view = PeerViewOf(target);
       view->add_group_ids(job.group.Bytes());
     }
     absl::Status hashed = rpc::FillStateHash(*backend_, job.group, &out);

@@ -66,9 +66,9 @@ struct PeerStats {
 };
 
 // What an operator sees of one peer endpoint (client.proto PeerView): `target` with the
-// replicator's `stats` of its endpoint (nullptr: not contacted yet, status "unknown"). Group ids
-// are the caller's to add.
-v1::PeerView ToPeerView(const PeerTarget& target, const PeerStats* stats);
+// replicator's `stats` of its endpoint (nullptr: not contacted yet, status "unknown") and the
+// events its org pushed to this node that were new here. Group ids are the caller's to add.
+v1::PeerView ToPeerView(const PeerTarget& target, const PeerStats* stats, uint64_t pushed_received);
 
 struct ReplicatorOptions {
   uint64_t anti_entropy_interval_ms = 5'000;
@@ -108,6 +108,10 @@ class Replicator {
 
   // Per endpoint.
   std::map<std::string, PeerStats> Stats() const;
+  // Counts `accepted` events (new here) that `org`'s node pushed to this one. Thread-safe.
+  void RecordPushReceived(const core::OrgKey& org, uint64_t accepted);
+  // ToPeerView of `target` with what this replicator knows of it. Thread-safe.
+  v1::PeerView PeerViewOf(const PeerTarget& target) const;
   // When Start ran (options.now_ms), 0 before: the lag of a peer never reached counts from it.
   uint64_t started_ms() const;
 
@@ -147,6 +151,7 @@ class Replicator {
   uint64_t next_round_ms_ ABSL_GUARDED_BY(mu_) = 0;
   uint64_t started_ms_ ABSL_GUARDED_BY(mu_) = 0;
   std::map<std::string, PeerStats> stats_ ABSL_GUARDED_BY(mu_);
+  std::map<core::OrgKey, uint64_t> pushed_received_ ABSL_GUARDED_BY(mu_);  // by org
   std::thread thread_;
 
   std::map<std::string, std::unique_ptr<rpc::PeerClient>> clients_;  // worker only

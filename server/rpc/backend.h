@@ -76,6 +76,10 @@ class ApplyContext {
   // commit. Errors: those of ReceiveForkProof (kInvalidArgument, kNotFound).
   virtual absl::StatusOr<core::GroupChanges> IngestForkProof(const v1::ForkProof& proof) = 0;
 
+  // Counts `accepted` events (new here) that `from`'s node pushed to this one, for the peer
+  // views (hints, DESIGN §4).
+  virtual void RecordPushReceived(const core::OrgKey& from, uint64_t accepted) = 0;
+
   // What this node knows of the member nodes it replicates with (hints, DESIGN §4), for
   // `group` or for every group when it is empty; ordered by org, then endpoint.
   virtual std::vector<v1::PeerView> Peers(const std::optional<core::GroupId>& group) const = 0;

@@ -97,7 +97,9 @@ class FederationServiceImpl final : public BoundService<v1::FederationService> {
                 absl::StrFormat("push of %d events; the limit kFederationPullEventsMax is %d",
                                 r.events_size(), limits::kFederationPullEventsMax));
           }
-          return IngestVerified(apply, g->id(), std::move(verified), out);
+          CONSTELLATION_RETURN_IF_ERROR(IngestVerified(apply, g->id(), std::move(verified), out));
+          apply.RecordPushReceived(caller, out->accepted());
+          return absl::OkStatus();
         });
   }
 

@@ -203,6 +203,11 @@ TEST_F(ClusterTest, FormsGroupByDecisionAcrossNodes) {
     absl::StatusOr<std::vector<PeerStatus>> now = a().client->ListPeers(group_);
     return now.ok() && (*now)[0].status == "ok" && (*now)[1].status == "ok";
   }));
+  // The two others pushed their acceptances to this node: `peer list` counts them per org.
+  EXPECT_TRUE(Eventually([&] {
+    absl::StatusOr<std::vector<PeerStatus>> now = a().client->ListPeers(group_);
+    return now.ok() && (*now)[0].events_pushed_received > 0 && (*now)[1].events_pushed_received > 0;
+  }));
 }
 
 TEST_F(ClusterTest, BadGovernanceInputIsRefusedAndChangesNothingAnywhere) {

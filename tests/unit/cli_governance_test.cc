@@ -448,12 +448,14 @@ TEST(CliGovernanceTest, PeersAndSyncRounds) {
   peer.consecutive_failures = 3;
   peer.last_error = "connection refused";
   peer.events_sent = 4;
+  peer.events_pushed_received = 6;
   const Table table = PeersTable({peer});
   EXPECT_EQ(Lines(RenderCsv(table))[0],
             "org,name,endpoint,status,last_success,failures,next_attempt,sent,received,"
-            "last_error");
+            "pushed_in,last_error");
   EXPECT_EQ(table.rows[0][3], "failing");
-  EXPECT_EQ(table.rows[0][9], "connection refused");
+  EXPECT_EQ(table.rows[0][9], "6");
+  EXPECT_EQ(table.rows[0][10], "connection refused");
 
   SyncResult result;
   result.received = 2;
@@ -463,6 +465,7 @@ TEST(CliGovernanceTest, PeersAndSyncRounds) {
   EXPECT_EQ(json["sent"], 5);
   EXPECT_EQ(json["peers"][0]["status"], "failing");
   EXPECT_EQ(json["peers"][0]["last_success"], nullptr);
+  EXPECT_EQ(json["peers"][0]["events_pushed_received"], 6);
 }
 
 TEST(CliGovernanceTest, OrgCardJsonIsTheSameFromTheCliAndTheSdk) {

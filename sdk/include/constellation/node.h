@@ -61,7 +61,10 @@ struct PeerStatus {
   uint32_t consecutive_failures = 0;
   uint64_t next_attempt_ms = 0;
   uint64_t events_sent = 0;
-  uint64_t events_received = 0;
+  uint64_t events_received = 0;  // by this node's pulls from the endpoint, new here
+  // Pushed to this node by the peer's org, new here (per org: the same on each of its
+  // endpoints).
+  uint64_t events_pushed_received = 0;
 };
 
 // The outcome of pulling a group from a peer node (Client::SyncGroup), or of an anti-entropy

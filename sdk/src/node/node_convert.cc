@@ -53,10 +53,12 @@ CreatedToken FromProto(const v1::CreateTokenResponse& proto) {
 }
 
 static PeerStatus FromProto(const v1::PeerView& proto) {
-  return PeerStatus{HexEncode(proto.org()),     proto.name(),        proto.endpoint(),
-                    HexList(proto.group_ids()), proto.status(),      proto.last_success_ms(),
-                    proto.last_attempt_ms(),    proto.last_error(),  proto.consecutive_failures(),
-                    proto.next_attempt_ms(),    proto.events_sent(), proto.events_received()};
+  return PeerStatus{
+      HexEncode(proto.org()),        proto.name(),        proto.endpoint(),
+      HexList(proto.group_ids()),    proto.status(),      proto.last_success_ms(),
+      proto.last_attempt_ms(),       proto.last_error(),  proto.consecutive_failures(),
+      proto.next_attempt_ms(),       proto.events_sent(), proto.events_received(),
+      proto.events_pushed_received()};
 }
 
 std::vector<PeerStatus> FromProto(const v1::ListPeersResponse& proto) {
