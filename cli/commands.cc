@@ -207,8 +207,17 @@ int RunCli(const std::vector<std::string>& args, const EnvLookup& env, std::ostr
     absl::StatusOr<Output> output =
         status.ok() ? command.run(*invocation, context) : absl::StatusOr<Output>(status);
     status = output.status();
-    if (output.ok() && context.format() == OutputFormat::kTable && HasOrgKeys(*output)) {
-      output->org_names = MemberNames(*invocation, context);  // names beside org keys
+    if (output.ok() && context.format() == OutputFormat::kTable) {
+      if (std::optional<Group> group = NamedGroup(*invocation, context)) {
+        if (HasOrgKeys(*output)) output->org_names = MemberNames(*group);  // names beside keys
+        // Every view of a dissolved group says so (docs/PROTOCOL.md §5.6, "Dissolution").
+        if (!group->dissolved_by.empty()) {
+          output->notes.push_back(absl::StrFormat(
+              "group %s is dissolved (proposal %s): it accepts only the records that settle it "
+              "(payments, disbursements of what remains, acknowledgements, leaving)",
+              group->charter.name, ShortId(group->dissolved_by)));
+        }
+      }
     }
     if (output.ok()) {
       out << RenderOutput(*output, context.format(),

@@ -306,20 +306,24 @@ absl::Status ResolveIds(Invocation& inv, CommandContext& context) {
   return absl::OkStatus();
 }
 
-OrgNames MemberNames(const Invocation& inv, CommandContext& context) {
+std::optional<Group> NamedGroup(const Invocation& inv, CommandContext& context) {
   std::string group_id = inv.Get("group");
   if (inv.command != nullptr) {
     for (size_t i = 0; i < inv.command->positionals.size() && i < inv.positionals.size(); ++i) {
       if (inv.command->positionals[i].id == IdKind::kGroup) group_id = inv.positionals[i];
     }
   }
-  OrgNames names;
-  if (group_id.empty()) return names;
+  if (group_id.empty()) return std::nullopt;
   absl::StatusOr<Client*> client = context.client();
-  if (!client.ok()) return names;
+  if (!client.ok()) return std::nullopt;
   absl::StatusOr<Group> group = (*client)->GetGroup(group_id);
-  if (!group.ok()) return names;
-  for (const Member& member : group->members) names[member.key] = member.profile.name;
+  if (!group.ok()) return std::nullopt;
+  return *std::move(group);
+}
+
+OrgNames MemberNames(const Group& group) {
+  OrgNames names;
+  for (const Member& member : group.members) names[member.key] = member.profile.name;
   return names;
 }
 

@@ -18,6 +18,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -76,9 +77,11 @@ absl::StatusOr<std::string> MatchId(std::string_view value, IdKind kind, std::st
 // needs it). Errors as above, or the node's.
 absl::Status ResolveIds(Invocation& inv, CommandContext& context);
 
-// The display names of the members of the group `inv` names (its --group, or an argument that
-// is a group), for the org keys of tables (Output::org_names); empty when it names none or the
-// read fails (the table then shows the short keys alone).
-OrgNames MemberNames(const Invocation& inv, CommandContext& context);
+// The group `inv` names (its --group, or an argument that is a group), read through the SDK;
+// nullopt when it names none or the read fails.
+std::optional<Group> NamedGroup(const Invocation& inv, CommandContext& context);
+
+// The display names of `group`'s members, for the org keys of tables (Output::org_names).
+OrgNames MemberNames(const Group& group);
 
 }  // namespace constellation::cli

@@ -78,6 +78,14 @@ expect_eq "$("$cli" group list -o csv | grep "^$group," | cut -d, -f7)" "dissolv
 expect_exit 8 "a new campaign in a dissolved group" -- \
   "$cli" campaign open --group "$group" --name "After the end" --goal 100 --currency EUR
 expect_in "$work/err" "is dissolved" "the refusal names the dissolution"
+# Every view of the dissolved group says so (a note on stderr under the table; JSON unchanged).
+for view in "campaign list" "member list" "proposal list" "pool fund list" "health"; do
+  expect_exit 0 "$view of a dissolved group" -- "$cli" $view --group "$group"
+  expect_in "$work/err" "note: group Northside Food Partnership is dissolved (proposal ${dissolve:0:12})" \
+    "$view says the group is dissolved"
+done
+expect_exit 0 "campaign list -o json of a dissolved group" -- "$cli" campaign list --group "$group" -o json
+[ ! -s "$work/err" ] || fail "JSON output of a dissolved group wrote to stderr: $(cat "$work/err")"
 expect_exit 0 "leaving a dissolved group is still possible" -- "$cli" member leave --group "$group"
 
 e2e_finish charter
