@@ -173,17 +173,8 @@ std::string Inconsistency(const core::Group& group) {
 }
 
 absl::Status CheckConsistent(SimWorld& w) {
-  for (int i = 0; i < w.node_count(); ++i) {
-    const SimNode& node = w.node(i);
-    if (!node.up()) continue;
-    for (const auto& [group_id, group] : node.state().groups()) {
-      if (std::string why = Inconsistency(*group); !why.empty()) {
-        return absl::InternalError(absl::StrFormat(
-            "convenings (consistent): on node %d, group %s: %s", i, group_id.ShortHex(), why));
-      }
-    }
-  }
-  return absl::OkStatus();
+  return CheckEveryGroup(w, "convenings (consistent)",
+                         [](const core::Group& group) { return Inconsistency(group); });
 }
 
 // Per node and group: every action item it has shown done, with the completions it had then,
@@ -193,10 +184,7 @@ struct DoneItem {
   core::EventId convening;
   std::set<core::EventId> completions;
 };
-struct DoneSeen {
-  std::map<std::pair<int, core::GroupId>, std::map<core::EventId, DoneItem>> done;
-  std::map<int, uint64_t> crash_count;
-};
+using DoneSeen = SeenSinceCrash<std::map<core::EventId, DoneItem>>;
 
 // Whether completion `c` of action item `item` may leave `group`'s fold: an expulsion cut a
 // member, or a fork froze the author of the completion, of the item or of its convening
@@ -215,16 +203,13 @@ absl::Status CheckDoneStaysDone(SimWorld& w, DoneSeen& seen) {
   for (int i = 0; i < w.node_count(); ++i) {
     const SimNode& node = w.node(i);
     if (!node.up()) continue;
-    if (seen.crash_count[i] != w.crash_count(i)) {
-      seen.crash_count[i] = w.crash_count(i);
-      std::erase_if(seen.done, [i](const auto& entry) { return entry.first.first == i; });
-    }
+    seen.Refresh(w, i);
     for (const auto& [group_id, group] : node.state().groups()) {
       std::map<core::EventId, DoneItem> now;
       for (const auto& [id, a] : core::Convenings(group->state()).actions()) {
         if (a.done()) now[id] = {a.convening, {a.completions.begin(), a.completions.end()}};
       }
-      for (const auto& [id, item] : seen.done[{i, group_id}]) {
+      for (const auto& [id, item] : seen.At(i, group_id)) {
         auto it = now.find(id);
         for (const core::EventId& c : item.completions) {
           if ((it == now.end() || !it->second.completions.contains(c)) &&
@@ -235,7 +220,7 @@ absl::Status CheckDoneStaysDone(SimWorld& w, DoneSeen& seen) {
           }
         }
       }
-      seen.done[{i, group_id}] = std::move(now);
+      seen.At(i, group_id) = std::move(now);
     }
   }
   return absl::OkStatus();

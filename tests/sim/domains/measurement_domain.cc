@@ -307,27 +307,14 @@ std::string Inconsistency(const core::Group& group) {
 }
 
 absl::Status CheckConsistent(SimWorld& w) {
-  for (int i = 0; i < w.node_count(); ++i) {
-    const SimNode& node = w.node(i);
-    if (!node.up()) continue;
-    for (const auto& [group_id, group] : node.state().groups()) {
-      if (std::string why = Inconsistency(*group); !why.empty()) {
-        return absl::InternalError(absl::StrFormat(
-            "measurement (consistent): on node %d, group %s: %s", i, group_id.ShortHex(), why));
-      }
-    }
-  }
-  return absl::OkStatus();
+  return CheckEveryGroup(w, "measurement (consistent)",
+                         [](const core::Group& group) { return Inconsistency(group); });
 }
 
 // Per node and group: every report it has shown (report -> its reviser, if any), since the node
 // last crashed (a crash may lose received events that were not synced, and a restore from a
 // backup its own).
-struct ReportedSeen {
-  std::map<std::pair<int, core::GroupId>, std::map<core::EventId, std::optional<core::EventId>>>
-      reported;
-  std::map<int, uint64_t> crash_count;
-};
+using ReportedSeen = SeenSinceCrash<std::map<core::EventId, std::optional<core::EventId>>>;
 
 // Whether a report may leave `group`'s fold: an expulsion's removal cut voids the expelled
 // member's concurrent records (docs/PROTOCOL.md §5.7), and a fork freezes its author (§3.1):
@@ -340,17 +327,14 @@ absl::Status CheckReportedStaysReported(SimWorld& w, ReportedSeen& seen) {
   for (int i = 0; i < w.node_count(); ++i) {
     const SimNode& node = w.node(i);
     if (!node.up()) continue;
-    if (seen.crash_count[i] != w.crash_count(i)) {
-      seen.crash_count[i] = w.crash_count(i);
-      std::erase_if(seen.reported, [i](const auto& entry) { return entry.first.first == i; });
-    }
+    seen.Refresh(w, i);
     for (const auto& [group_id, group] : node.state().groups()) {
       std::map<core::EventId, std::optional<core::EventId>> now;
       for (const auto& [id, r] : core::Measurement(group->state()).reports()) {
         now.emplace(id, r.revised_by);
       }
       if (!MayBeVoided(*group)) {
-        for (const auto& [id, reviser] : seen.reported[{i, group_id}]) {
+        for (const auto& [id, reviser] : seen.At(i, group_id)) {
           auto it = now.find(id);
           if (it == now.end()) {
             return absl::InternalError(absl::StrFormat(
@@ -368,7 +352,7 @@ absl::Status CheckReportedStaysReported(SimWorld& w, ReportedSeen& seen) {
           }
         }
       }
-      seen.reported[{i, group_id}] = std::move(now);
+      seen.At(i, group_id) = std::move(now);
     }
   }
   return absl::OkStatus();

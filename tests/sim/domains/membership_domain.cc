@@ -240,14 +240,11 @@ absl::Status CheckInvitations(SimWorld& w) {
 
 // Per node and group: the members it has shown withdrawn (by the joined event of the membership
 // they ended) and the pledges they had made, since the node last crashed.
-struct WithdrawnSeen {
-  struct Entry {
-    core::EventId joined;
-    std::set<core::EventId> pledges;
-  };
-  std::map<std::pair<int, core::GroupId>, std::map<core::OrgKey, Entry>> withdrawn;
-  std::map<int, uint64_t> crash_count;
+struct WithdrawnEntry {
+  core::EventId joined;
+  std::set<core::EventId> pledges;
 };
+using WithdrawnSeen = SeenSinceCrash<std::map<core::OrgKey, WithdrawnEntry>>;
 
 // A withdrawal is final and what the member recorded before stays (PROTOCOL §5.7, "Withdrawal":
 // obligations recorded before stay on record): a member a node has shown withdrawn stays
@@ -257,13 +254,10 @@ absl::Status CheckWithdrawalStays(SimWorld& w, WithdrawnSeen& seen) {
   for (int i = 0; i < w.node_count(); ++i) {
     const SimNode& node = w.node(i);
     if (!node.up()) continue;
-    if (seen.crash_count[i] != w.crash_count(i)) {
-      seen.crash_count[i] = w.crash_count(i);
-      std::erase_if(seen.withdrawn, [i](const auto& entry) { return entry.first.first == i; });
-    }
+    seen.Refresh(w, i);
     for (const auto& [group_id, group] : node.state().groups()) {
       const core::GroupState& state = group->state();
-      std::map<core::OrgKey, WithdrawnSeen::Entry> now;
+      std::map<core::OrgKey, WithdrawnEntry> now;
       for (const auto& [key, m] : state.roster().members()) {
         if (m.status == core::MemberStatus::kWithdrawn) now[key].joined = m.joined_event;
       }
@@ -272,7 +266,7 @@ absl::Status CheckWithdrawalStays(SimWorld& w, WithdrawnSeen& seen) {
         if (it != now.end()) it->second.pledges.insert(id);
       }
       const bool voidable = !state.removal_cuts().empty() || !group->forks().empty();
-      for (const auto& [key, before] : seen.withdrawn[{i, group_id}]) {
+      for (const auto& [key, before] : seen.At(i, group_id)) {
         const core::MemberState* m = state.roster().Find(key);
         if (voidable || (m != nullptr && m->joined_event != before.joined)) continue;
         auto it = now.find(key);
@@ -293,7 +287,7 @@ absl::Status CheckWithdrawalStays(SimWorld& w, WithdrawnSeen& seen) {
           }
         }
       }
-      seen.withdrawn[{i, group_id}] = std::move(now);
+      seen.At(i, group_id) = std::move(now);
     }
   }
   return absl::OkStatus();

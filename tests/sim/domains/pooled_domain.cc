@@ -280,17 +280,8 @@ std::string LedgerMismatch(const core::GroupState& state) {
 }
 
 absl::Status CheckLedgerReconciles(SimWorld& w) {
-  for (int i = 0; i < w.node_count(); ++i) {
-    const SimNode& node = w.node(i);
-    if (!node.up()) continue;
-    for (const auto& [group_id, group] : node.state().groups()) {
-      if (std::string why = LedgerMismatch(group->state()); !why.empty()) {
-        return absl::InternalError(absl::StrFormat(
-            "pooled (ledger reconciles): on node %d, group %s: %s", i, group_id.ShortHex(), why));
-      }
-    }
-  }
-  return absl::OkStatus();
+  return CheckEveryGroup(w, "pooled (ledger reconciles)",
+                         [](const core::Group& group) { return LedgerMismatch(group.state()); });
 }
 
 }  // namespace

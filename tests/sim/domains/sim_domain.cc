@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include <absl/strings/str_format.h>
+
 namespace constellation::sim {
 namespace {
 
@@ -37,6 +39,21 @@ SimAction MemberAction(std::string_view name, uint32_t weight,
   return SimAction{.name = name, .weight = weight, .run = [act](SimWorld& world) {
                      if (std::optional<Member> member = PickMember(world)) act(world, *member);
                    }};
+}
+
+absl::Status CheckEveryGroup(SimWorld& world, std::string_view label,
+                             const std::function<std::string(const core::Group&)>& why) {
+  for (int i = 0; i < world.node_count(); ++i) {
+    const SimNode& node = world.node(i);
+    if (!node.up()) continue;
+    for (const auto& [group_id, group] : node.state().groups()) {
+      if (std::string what = why(*group); !what.empty()) {
+        return absl::InternalError(
+            absl::StrFormat("%s: on node %d, group %s: %s", label, i, group_id.ShortHex(), what));
+      }
+    }
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace constellation::sim

@@ -23,13 +23,17 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
+#include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <absl/status/status.h>
 
 #include "server/core/fold/group_state.h"
+#include "server/core/group.h"
 #include "server/core/ids.h"
 #include "tests/sim/sim_world.h"
 
@@ -86,5 +90,29 @@ uint64_t DrawDeadlineMs(SimWorld& world, const Member& member);
 // An action that acts as PickMember() and does nothing without a member.
 SimAction MemberAction(std::string_view name, uint32_t weight,
                        void (*act)(SimWorld& world, const Member& member));
+
+// An invariant over every group of every node that is up: `why(group)` says what is wrong, ""
+// when nothing is. The first violation is kInternal "LABEL: on node N, group G: WHY".
+absl::Status CheckEveryGroup(SimWorld& world, std::string_view label,
+                             const std::function<std::string(const core::Group&)>& why);
+
+// What an invariant has seen per node and group since the node last crashed (a crash may lose
+// received events that were not synced, and a restore from a backup its own). Call Refresh
+// for a node before reading or adding its entries.
+template <typename Entries>
+class SeenSinceCrash {
+ public:
+  // Forgets node `node`'s entries if it crashed since the last call.
+  void Refresh(const SimWorld& world, int node) {
+    if (crash_count_[node] == world.crash_count(node)) return;
+    crash_count_[node] = world.crash_count(node);
+    std::erase_if(entries_, [node](const auto& entry) { return entry.first.first == node; });
+  }
+  Entries& At(int node, const core::GroupId& group) { return entries_[{node, group}]; }
+
+ private:
+  std::map<std::pair<int, core::GroupId>, Entries> entries_;
+  std::map<int, uint64_t> crash_count_;
+};
 
 }  // namespace constellation::sim

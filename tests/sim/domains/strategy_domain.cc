@@ -260,26 +260,14 @@ std::string Inconsistency(const core::Group& group) {
 }
 
 absl::Status CheckConsistent(SimWorld& w) {
-  for (int i = 0; i < w.node_count(); ++i) {
-    const SimNode& node = w.node(i);
-    if (!node.up()) continue;
-    for (const auto& [group_id, group] : node.state().groups()) {
-      if (std::string why = Inconsistency(*group); !why.empty()) {
-        return absl::InternalError(absl::StrFormat(
-            "strategy (consistent): on node %d, group %s: %s", i, group_id.ShortHex(), why));
-      }
-    }
-  }
-  return absl::OkStatus();
+  return CheckEveryGroup(w, "strategy (consistent)",
+                         [](const core::Group& group) { return Inconsistency(group); });
 }
 
 // Per node and group: every adoption it has shown in effect (proposal -> version), since the
 // node last crashed (a crash may lose received events that were not synced, and a restore from
 // a backup its own).
-struct AdoptedSeen {
-  std::map<std::pair<int, core::GroupId>, std::map<core::EventId, core::EventId>> adopted;
-  std::map<int, uint64_t> crash_count;
-};
+using AdoptedSeen = SeenSinceCrash<std::map<core::EventId, core::EventId>>;
 
 // Whether an adoption may leave `group`'s fold: an expulsion's removal cut voids the expelled
 // member's concurrent records (docs/PROTOCOL.md §5.7), and a fork freezes its author (§3.1):
@@ -292,16 +280,13 @@ absl::Status CheckAdoptedStaysAdopted(SimWorld& w, AdoptedSeen& seen) {
   for (int i = 0; i < w.node_count(); ++i) {
     const SimNode& node = w.node(i);
     if (!node.up()) continue;
-    if (seen.crash_count[i] != w.crash_count(i)) {
-      seen.crash_count[i] = w.crash_count(i);
-      std::erase_if(seen.adopted, [i](const auto& entry) { return entry.first.first == i; });
-    }
+    seen.Refresh(w, i);
     for (const auto& [group_id, group] : node.state().groups()) {
       std::map<core::EventId, core::EventId> now;
       for (const auto& [proposal, a] : core::Strategy(group->state()).adoptions()) {
         now.emplace(proposal, a.version);
       }
-      for (const auto& [proposal, version] : seen.adopted[{i, group_id}]) {
+      for (const auto& [proposal, version] : seen.At(i, group_id)) {
         auto it = now.find(proposal);
         if ((it == now.end() || it->second != version) && !MayBeVoided(*group)) {
           return absl::InternalError(absl::StrFormat(
@@ -312,7 +297,7 @@ absl::Status CheckAdoptedStaysAdopted(SimWorld& w, AdoptedSeen& seen) {
                               : absl::StrFormat("shows version %s", it->second.ShortHex())));
         }
       }
-      seen.adopted[{i, group_id}] = std::move(now);
+      seen.At(i, group_id) = std::move(now);
     }
   }
   return absl::OkStatus();
