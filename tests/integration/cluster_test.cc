@@ -203,7 +203,16 @@ TEST_F(ClusterTest, FormsGroupByDecisionAcrossNodes) {
     absl::StatusOr<std::vector<PeerStatus>> now = a().client->ListPeers(group_);
     return now.ok() && (*now)[0].status == "ok" && (*now)[1].status == "ok";
   }));
-  // The two others pushed their acceptances to this node: `peer list` counts them per org.
+  // Once the three agree, what B and C write next depends only on events A holds, so their
+  // pushes are new at A (an event that arrives before its dependencies waits in pending and
+  // counts for whoever delivers them): `peer list` counts them per org. Three pulse checks
+  // each, so that an anti-entropy round pulling one first cannot take them all.
+  ExpectConverged();
+  for (Org* org : {&b(), &c()}) {
+    for (uint32_t alignment : {3u, 4u, 5u}) {
+      ASSERT_OK(org->client->RecordPulse(group_, alignment, "").status());
+    }
+  }
   EXPECT_TRUE(Eventually([&] {
     absl::StatusOr<std::vector<PeerStatus>> now = a().client->ListPeers(group_);
     return now.ok() && (*now)[0].events_pushed_received > 0 && (*now)[1].events_pushed_received > 0;
