@@ -45,6 +45,7 @@ enum class IdKind {
   kConvening,
   kActionItem,
   kStrategyVersion,
+  kTeam,
   kMember,
   kToken
 };

@@ -17,12 +17,13 @@
 #include "cli/governance/commands.h"
 #include "cli/group/commands.h"
 #include "cli/health/commands.h"
-#include "cli/strategy/commands.h"
-#include "cli/measurement/commands.h"
 #include "cli/help.h"
 #include "cli/ids.h"
+#include "cli/measurement/commands.h"
 #include "cli/node/commands.h"
 #include "cli/pooled/commands.h"
+#include "cli/strategy/commands.h"
+#include "cli/teams/commands.h"
 
 namespace constellation::cli {
 namespace {
@@ -51,6 +52,7 @@ constexpr NounEntry kNouns[] = {
     {"pulse", HealthCommands},
     {"strategy", StrategyCommands},
     {"measure", MeasurementCommands},
+    {"team", TeamCommands},
     {"completion", CompletionCommands},
 };
 

@@ -42,6 +42,8 @@ constexpr IdKindInfo kKinds[] = {
      "constellation convening action list --group GROUP"},
     {IdKind::kStrategyVersion, "VERSION", "strategy version", "strategy versions", "version_id",
      kFullIdSize, false, "constellation strategy list --group GROUP"},
+    {IdKind::kTeam, "TEAM", "team", "teams", "team_id", kFullIdSize, true,
+     "constellation team list --group GROUP"},
     {IdKind::kMember, "ORG_KEY", "member", "members", "org key", kFullIdSize, true,
      "constellation member list --group GROUP"},
     {IdKind::kToken, "TOKEN_ID", "token", "tokens", "token_id", kTokenIdSize, false,
@@ -176,6 +178,11 @@ absl::StatusOr<Lookup> ListCandidates(Client& client, IdKind kind, const std::st
                 v.version_id, "",
                 absl::StrFormat("%s (%s, %s)", v.draft.title, v.draft.document, v.status)};
           });
+    case IdKind::kTeam:
+      return Candidates(client.ListTeams(group_id), in_group, [](const Team& t) {
+        return IdCandidate{t.team_id, t.team.name,
+                           absl::StrFormat("%s (%s)", t.team.name, t.status)};
+      });
     case IdKind::kNone:
       break;
   }

@@ -2,10 +2,10 @@
 //
 // Short ids and names, in one place for every command. A flag or argument whose spec has an
 // IdKind (cli/args.h; Command gives it one from its value name: GROUP, PROPOSAL, CAMPAIGN,
-// PLEDGE, FUND, CONTRIBUTION, DRAWDOWN, CONVENING, ACTION, VERSION, ORG_KEY, TOKEN_ID) accepts,
-// besides the full id, any unique prefix of at least kIdPrefixSizeMin hex characters (like git),
-// and for groups, members (org display names), campaigns, funds and convenings (titles) their exact
-// name when it is unique.
+// PLEDGE, FUND, CONTRIBUTION, DRAWDOWN, CONVENING, ACTION, VERSION, TEAM, ORG_KEY, TOKEN_ID)
+// accepts, besides the full id, any unique prefix of at least kIdPrefixSizeMin hex characters
+// (like git), and for groups, members (org display names), campaigns, funds, convenings (titles)
+// and teams their exact name when it is unique.
 // ResolveIds replaces such values by the full id before the command's handler runs, listing
 // the records of the kind through the SDK: groups and tokens of the node, everything else of
 // the group the command names (--group, resolved first). A full id is used as typed, without

@@ -208,6 +208,14 @@ decide "$write_off"
 as riverside pledge write-off --group "$group" "$parish" --proposal "$write_off" >/dev/null
 as riverside pledge show --group "$group" "$parish"
 
+step "Northside forms an action team with Eastgate around the stoves; Eastgate takes the lead"
+team=$(as northside team create --group "$group" --name "Stove programme" \
+  --opportunity "A regional clean-cooking grant" --member "Eastgate Community Kitchen" \
+  --fiscal-host "Northside Shelter" --review 2027-06-30 -o json | jq -r .team_id)
+as northside team update --group "$group" "$team" --status active --lead "Eastgate Community Kitchen" >/dev/null
+wait_for "the team reaching Riverside" quiet riverside team show --group "$group" "$team"
+as riverside team list --group "$group"
+
 step "All three nodes agree: same totals, same fund balance, same state hash"
 wait_for "the three nodes converging" converged 1850000 150000
 show_agreement

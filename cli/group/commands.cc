@@ -11,6 +11,7 @@
 #include <constellation/money.h>
 
 #include "cli/group/render.h"
+#include "cli/teams/render.h"
 #include "cli/values.h"
 
 namespace constellation::cli {
@@ -131,9 +132,28 @@ absl::StatusOr<Output> GroupListCommand(const Invocation&, CommandContext& conte
       kGroupFormat);
 }
 
+// A group and its action teams: what `group show` prints.
+struct GroupOverview {
+  Group group;
+  std::vector<Team> teams;
+};
+
 absl::StatusOr<Output> GroupShowCommand(const Invocation& inv, CommandContext& context) {
   const std::string group_id = inv.Positional(0);
-  return context.ReadCall(&Client::GetGroup, kGroupFormat, group_id);
+  return context.Read(
+      [&](Client& client) -> absl::StatusOr<GroupOverview> {
+        absl::StatusOr<Group> group = client.GetGroup(group_id);
+        if (!group.ok()) return group.status();
+        absl::StatusOr<std::vector<Team>> teams = client.ListTeams(group_id);
+        if (!teams.ok()) return teams.status();
+        return GroupOverview{*std::move(group), *std::move(teams)};
+      },
+      [](const GroupOverview& overview) {
+        Output output = kGroupFormat(overview.group);
+        output.json["teams"] = kTeamFormat(overview.teams).json;
+        output.tables.emplace_back("Teams", kTeamFormat.TableOf(overview.teams));
+        return output;
+      });
 }
 
 // --after: a position, 0 when absent.
@@ -280,10 +300,10 @@ std::vector<Command> GroupCommands() {
                    "or dissolved).")
           .Example("constellation group list -o csv"),
       Command("group show", GroupShowCommand)
-          .Summary("Show a group's charter, members and state hash")
+          .Summary("Show a group's charter, members, action teams and state hash")
           .Argument("GROUP", "group id")
           .Details("JSON keys: group_id, name, common_agenda, kind, base_currency, ..., members, "
-                   "event_count, state_hash.")
+                   "event_count, state_hash, teams.")
           .Example("constellation group show $GROUP"),
       Command("group events", GroupEventsCommand)
           .Summary("List a group's signed events in canonical order (what an auditor re-verifies)")

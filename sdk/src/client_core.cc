@@ -54,6 +54,7 @@ ClientCore::ClientCore(const ClientOptions& options,
   health_ = v1::HealthService::NewStub(channel_);
   strategy_ = v1::StrategyService::NewStub(channel_);
   measurement_ = v1::MeasurementService::NewStub(channel_);
+  teams_ = v1::TeamService::NewStub(channel_);
 }
 
 void ClientCore::PrepareContext(grpc::ClientContext* context, absl::Time deadline) const {

@@ -41,7 +41,7 @@ class ClientCore {
   Stub& stub() {
     return *std::get<std::unique_ptr<Stub>&>(
         std::tie(node_, tokens_, groups_, fundraising_, governance_, membership_, peers_, pooled_,
-                 convenings_, health_, strategy_, measurement_));
+                 convenings_, health_, strategy_, measurement_, teams_));
   }
 
   // Sets the deadline and the authorization metadata on a fresh context.
@@ -69,6 +69,7 @@ class ClientCore {
   std::unique_ptr<v1::HealthService::Stub> health_;
   std::unique_ptr<v1::StrategyService::Stub> strategy_;
   std::unique_ptr<v1::MeasurementService::Stub> measurement_;
+  std::unique_ptr<v1::TeamService::Stub> teams_;
 };
 
 }  // namespace constellation::internal

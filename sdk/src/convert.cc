@@ -66,6 +66,16 @@ EventRef FromProto(const v1::EventRef& proto) {
                   HexEncode(proto.author()), proto.seq(), FromProto(proto.hlc())};
 }
 
+absl::Status DecodeIdList(const std::vector<std::string>& hex, std::string_view field,
+                          google::protobuf::RepeatedPtrField<std::string>* out) {
+  for (const std::string& id : hex) {
+    std::string bytes;
+    if (absl::Status s = DecodeId(id, field, &bytes); !s.ok()) return s;
+    out->Add(std::move(bytes));
+  }
+  return absl::OkStatus();
+}
+
 std::vector<std::string> HexList(const google::protobuf::RepeatedPtrField<std::string>& list) {
   std::vector<std::string> out;
   out.reserve(list.size());

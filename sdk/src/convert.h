@@ -56,6 +56,10 @@ Money FromProto(const v1::Money& proto);
 void ToProto(const Money& money, v1::Money* proto);
 EventRef FromProto(const v1::EventRef& proto);
 
+// Hex ids -> raw ids appended to *out; errors as DecodeId (naming `field`), *out then holds
+// the ids before the bad one.
+absl::Status DecodeIdList(const std::vector<std::string>& hex, std::string_view field,
+                          google::protobuf::RepeatedPtrField<std::string>* out);
 // Raw ids -> hex ids.
 std::vector<std::string> HexList(const google::protobuf::RepeatedPtrField<std::string>& list);
 // Strings as they are (endpoints).

@@ -804,6 +804,49 @@ absl::Status ValidateStrategyVersion(const v1::StrategyVersion& v) {
   }
   return absl::OkStatus();
 }
+// Action teams (docs/PROTOCOL.md §5.17).
+absl::Status ValidateActionTeam(const v1::ActionTeam& t) {
+  CONSTELLATION_RETURN_IF_ERROR(CheckRequiredText(t.name(), limits::kNameSizeBytesMax,
+                                                  "action_team.name", "kNameSizeBytesMax"));
+  CONSTELLATION_RETURN_IF_ERROR(CheckShort(t.opportunity(), "action_team.opportunity"));
+  if (t.leads().empty()) {
+    return Invalid("action_team.leads", "is required: name at least one lead organisation");
+  }
+  CONSTELLATION_RETURN_IF_ERROR(CheckIdList(t.leads(), "action_team.leads"));
+  CONSTELLATION_RETURN_IF_ERROR(CheckIdList(t.participants(), "action_team.participants"));
+  for (const std::string& p : t.participants()) {
+    if (std::find(t.leads().begin(), t.leads().end(), p) != t.leads().end()) {
+      return Invalid("action_team.participants",
+                     "names a lead; list each org once (leads are members of their team)");
+    }
+  }
+  CONSTELLATION_RETURN_IF_ERROR(CheckId(t.fiscal_host(), "action_team.fiscal_host", false));
+  CONSTELLATION_RETURN_IF_ERROR(CheckTime(t.review_ms(), "action_team.review_ms"));
+  CONSTELLATION_RETURN_IF_ERROR(CheckId(t.supersedes(), "action_team.supersedes", false));
+  if (t.dormant()) {
+    return Invalid("action_team.dormant",
+                   "must be false; say dormant with status TEAM_STATUS_DORMANT");
+  }
+  if (t.status() == v1::TEAM_STATUS_UNSPECIFIED || !v1::TeamStatus_IsValid(t.status())) {
+    return Invalid("action_team.status", "must be proposed, active, dormant or closed");
+  }
+  if (t.supersedes().empty() && t.status() != v1::TEAM_STATUS_PROPOSED &&
+      t.status() != v1::TEAM_STATUS_ACTIVE) {
+    return Invalid("action_team.status",
+                   "must be proposed or active for a new team (supersedes empty)");
+  }
+  CONSTELLATION_RETURN_IF_ERROR(CheckKeys(t.goal_keys_size(), "action_team.goal_keys"));
+  std::set<std::string_view> keys;
+  for (const std::string& key : t.goal_keys()) {
+    CONSTELLATION_RETURN_IF_ERROR(CheckRequiredText(key, limits::kNameSizeBytesMax,
+                                                    "action_team.goal_keys", "kNameSizeBytesMax"));
+    if (!keys.insert(key).second) {
+      return Invalid("action_team.goal_keys", absl::StrFormat("names goal '%s' twice", key));
+    }
+  }
+  return CheckLong(t.workplan(), "action_team.workplan");
+}
+
 // Shared measurement (docs/PROTOCOL.md §5.16).
 absl::Status ValidateIndicatorReport(const v1::IndicatorReport& r) {
   CONSTELLATION_RETURN_IF_ERROR(
@@ -948,6 +991,8 @@ absl::Status ValidateBody(const v1::Event& e) {
       return ValidateStrategyVersion(e.strategy_version());
     case v1::Event::kIndicatorReport:
       return ValidateIndicatorReport(e.indicator_report());
+    case v1::Event::kActionTeam:
+      return ValidateActionTeam(e.action_team());
     case v1::Event::BODY_NOT_SET:
       return absl::InvalidArgumentError("event has no body");
     default:

@@ -12,7 +12,7 @@ constexpr Services (*kServiceFactories[])(Backend*) = {
     MakeNodeServices,        MakeGroupServices,      MakeGovernanceServices,
     MakeFundraisingServices, MakeFederationServices, MakePooledServices,
     MakeConveningsServices,  MakeHealthServices,     MakeStrategyServices,
-    MakeMeasurementServices,
+    MakeMeasurementServices, MakeTeamsServices,
 };
 
 }  // namespace

@@ -44,6 +44,7 @@ Services MakeConveningsServices(Backend* backend);   // ConveningService
 Services MakeHealthServices(Backend* backend);       // HealthService
 Services MakeStrategyServices(Backend* backend);     // StrategyService
 Services MakeMeasurementServices(Backend* backend);  // MeasurementService
+Services MakeTeamsServices(Backend* backend);        // TeamService
 Services MakeFederationServices(Backend* backend);   // FederationService (node to node)
 
 }  // namespace constellation::rpc

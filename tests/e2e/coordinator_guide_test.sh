@@ -23,7 +23,7 @@ done
   echo 'set -euo pipefail'
   awk '/^```sh$/ { inside = 1; next } /^```/ { inside = 0; next } inside { print }' "$guide"
   # What the test checks afterwards needs the guide's variables.
-  echo 'declare -p G C ACTION V1 V2 S > "$WORK/vars"'
+  echo 'declare -p G C ACTION V1 V2 S T > "$WORK/vars"'
 } >"$work/guide.sh"
 blocks=$(grep -c '^```sh$' "$guide")
 [ "$blocks" -ge 3 ] && ok || fail "the guide has $blocks sh blocks"
@@ -75,6 +75,21 @@ if [ -s "$work/vars" ]; then
     "one CSV row for Riverside and one for the total"
   expect_exit 0 "the health the guide checked" -- "$cli" health --group "$G" -o json
   expect_eq "$(jq -r '.pulse_trend[-1].count' "$work/out")" "3" "three pulse checks"
+  # The team: Tide Lab's last version reaches Riverside's node before the hashes are compared.
+  for _ in $(seq 1 100); do
+    [ "$("$cli" team show --group "$G" "$T" -o json | jq -r .versions)" = 4 ] && break
+    "$cli" peer sync --group "$G" >/dev/null 2>&1
+    sleep 0.1
+  done
+  expect_exit 0 "the team the guide formed" -- "$cli" team show --group "$G" "$T" -o json
+  expect_eq "$(jq -r .status "$work/out")" "active" "the team is active"
+  expect_eq "$(jq -r .versions "$work/out")" "4" "four versions"
+  expect_eq "$(jq -r '[.members[] | select(.lead)] | length' "$work/out")" "1" "one lead"
+  expect_eq "$(jq -r '.members[0].org' "$work/out")" \
+    "$("$cli" member list --group "$G" -o json | jq -r '.[] | select(.profile.name == "Tide Lab") | .key')" \
+    "Tide Lab leads"
+  expect_eq "$(jq -r '.members | length' "$work/out")" "3" "Riverside and Harbour are its members"
+  expect_eq "$("$cli" group show "$G" -o json | jq -r '.teams[0].team_id')" "$T" "group show lists it"
   hash=$("$cli" group show "$G" -o json | jq -r .state_hash)
   for name in harbour tidelab; do
     e2e_use "$name"

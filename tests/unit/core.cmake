@@ -5,7 +5,8 @@
 add_library(constellation_event_factory STATIC
   ${PROJECT_SOURCE_DIR}/tests/testing/event_factory.cc
   ${PROJECT_SOURCE_DIR}/tests/testing/pooled_events.cc
-  ${PROJECT_SOURCE_DIR}/tests/testing/convening_events.cc)
+  ${PROJECT_SOURCE_DIR}/tests/testing/convening_events.cc
+  ${PROJECT_SOURCE_DIR}/tests/testing/team_events.cc)
 target_link_libraries(constellation_event_factory PUBLIC constellation_core constellation_testing)
 
 foreach(name
@@ -36,6 +37,7 @@ foreach(name
     pooled_ledger_test
     pooled_property_test
     convenings_ledger_test
+    teams_ledger_test
     health_test
     strategy_ledger_test
     measurement_ledger_test

@@ -16,9 +16,11 @@
 #include "server/core/pooled/pooled_ledger.h"
 #include "server/core/roster/roster.h"
 #include "server/core/strategy/strategy_ledger.h"
+#include "server/core/teams/teams_ledger.h"
 #include "tests/testing/convening_events.h"
 #include "tests/testing/event_factory.h"
 #include "tests/testing/pooled_events.h"
+#include "tests/testing/team_events.h"
 
 namespace constellation::vectors {
 namespace {
@@ -364,6 +366,36 @@ json MeasurementPart(const core::MeasurementLedger& ledger) {
   return {{"reports", reports}};
 }
 
+json TeamsPart(const core::TeamsLedger& ledger) {
+  if (ledger.teams().empty()) {
+    return nullptr;  // no action team: the teams part writes nothing (PROTOCOL.md §5.17)
+  }
+  auto keys = [](const std::vector<core::OrgKey>& orgs) {
+    json out = json::array();
+    for (const core::OrgKey& k : orgs) out.push_back(k.Hex());
+    return out;
+  };
+  json teams = json::array();
+  for (const auto& [id, t] : ledger.teams()) {
+    json versions = json::array();
+    for (const core::TeamVersion& v : t.versions) {
+      versions.push_back(
+          {{"id", v.id.Hex()},
+           {"author", v.author.Hex()},
+           {"status", static_cast<int>(v.status)},
+           {"leads", keys(v.leads)},
+           {"participants", keys(v.participants)},
+           {"fiscal_host", v.fiscal_host.has_value() ? json(v.fiscal_host->Hex()) : json(nullptr)},
+           {"review_ms", v.review_ms}});
+    }
+    teams.push_back({{"id", id.Hex()},
+                     {"created_by", t.created_by.Hex()},
+                     {"status", static_cast<int>(t.status())},
+                     {"versions", versions}});
+  }
+  return {{"teams", teams}};
+}
+
 json DerivedState(const core::Group& group) {
   const GroupState& state = group.state();
   json rejected = json::array();
@@ -378,6 +410,7 @@ json DerivedState(const core::Group& group) {
           {"health", HealthPart(core::Health(state))},
           {"strategy", StrategyPart(core::Strategy(state))},
           {"measurement", MeasurementPart(core::Measurement(state))},
+          {"teams", TeamsPart(core::Teams(state))},
           {"rejected_events", rejected}};
 }
 
@@ -779,6 +812,60 @@ VectorScenario MeasurementScenario() {
   return s;
 }
 
+VectorScenario TeamsScenario() {
+  const SigningKey a = TestKey('a'), b = TestKey('b'), c = TestKey('c');
+  VectorScenario s = Named(
+      "teams",
+      "Founder a admits b and c and drafts a plan with the goal 'restore'; a forms an active "
+      "team with b linked to that goal (b's version, not a lead's, is rejected); a hands the "
+      "lead to b, b adds c as a second lead (a version by a, no longer a lead, is rejected); b "
+      "closes the team while c, not having seen that, sets it dormant: both stand, c's sorts "
+      "after the close and states the team, which stays closed; a version after the close is "
+      "rejected; c withdraws from the group.");
+  Writer w(a, TestCharter());
+  w.Admit(a, b);
+  w.Admit(a, c);
+  w.Put(a, StrategyVersionBody("Plan 2027", nullptr, nullptr));  // has the goal 'restore'
+  s.points.push_back({"no team yet: the teams part writes nothing", w.size()});
+  v1::Event formed = TeamBody({a.public_key()}, {b.public_key()}, v1::TEAM_STATUS_ACTIVE);
+  formed.mutable_action_team()->add_goal_keys("restore");
+  formed.mutable_action_team()->set_fiscal_host(a.public_key().Bytes());
+  formed.mutable_action_team()->set_review_ms(1'800'000'000'000);
+  const EventId team = w.Put(a, formed);
+  w.Put(b, TeamVersionBody(team, TeamBody({a.public_key()}, {b.public_key()},
+                                          v1::TEAM_STATUS_DORMANT)));  // rejected: not a lead
+  s.points.push_back({"a team formed; a participant's version rejected", w.size()});
+  w.Put(a, TeamVersionBody(team,
+                           TeamBody({b.public_key()}, {a.public_key()}, v1::TEAM_STATUS_ACTIVE)));
+  const EventId two_leads =
+      w.Put(b, TeamVersionBody(team, TeamBody({b.public_key(), c.public_key()}, {a.public_key()},
+                                              v1::TEAM_STATUS_ACTIVE)));
+  const EventId not_lead =
+      w.Put(a, TeamVersionBody(team, TeamBody({a.public_key()}, {},
+                                              v1::TEAM_STATUS_ACTIVE)));  // rejected: not a lead
+  s.points.push_back({"the lead handed to b, c a second lead; a's version rejected", w.size()});
+  // b closes having seen only its own version; c, having seen a's rejected version too (so c's
+  // version sorts after the close), sets the team dormant without seeing the close.
+  w.events().push_back(w.history().AppendWithDeps(
+      b,
+      TeamVersionBody(team, TeamBody({b.public_key(), c.public_key()}, {a.public_key()},
+                                     v1::TEAM_STATUS_CLOSED)),
+      {}));  // b's own previous event is two_leads
+  w.events().push_back(w.history().AppendWithDeps(
+      c,
+      TeamVersionBody(team, TeamBody({b.public_key(), c.public_key()}, {a.public_key()},
+                                     v1::TEAM_STATUS_DORMANT)),
+      {two_leads, not_lead}));
+  s.points.push_back(
+      {"a close and a concurrent version: both stand, the team is closed", w.size()});
+  w.Put(c, TeamVersionBody(team, TeamBody({b.public_key(), c.public_key()}, {},
+                                          v1::TEAM_STATUS_ACTIVE)));  // rejected: closed
+  w.Put(c, WithdrawalBody());
+  s.points.push_back({"a version after the close rejected; c withdrew", w.size()});
+  s.events = std::move(w.events());
+  return s;
+}
+
 VectorScenario ConditionsWriteOffAndLeaving() {
   const SigningKey a = TestKey('a'), b = TestKey('b'), c = TestKey('c');
   VectorScenario s =
@@ -828,6 +915,7 @@ std::vector<VectorScenario> BuildScenarios() {
   out.push_back(HealthScenario());
   out.push_back(StrategyScenario());
   out.push_back(MeasurementScenario());
+  out.push_back(TeamsScenario());
   return out;
 }
 

@@ -341,6 +341,19 @@ MEASUREMENT = [
 ]
 
 
+TEAMS = [
+    ("list", "teams", [
+        ("id", "id"), ("id", "created_by"), ("u64", "status"),
+        ("list", "versions", [
+            ("id", "id"), ("id", "author"), ("u64", "status"),
+            ("list", "leads", "id", _by(None)),
+            ("list", "participants", "id", _by(None)),
+            ("opt_id", "fiscal_host"), ("u64", "review_ms"),
+        ], None),  # canonical order
+    ], _by("id")),
+]
+
+
 def encode(h, layout, record):
     for item in layout:
         kind, field = item[0], item[1]
@@ -384,6 +397,9 @@ def fold_hash(state):
     if state["measurement"] is not None:  # a group without indicator reports writes nothing
         h.bytes("constellation/v1/measurement")
         encode(h, MEASUREMENT, state["measurement"])
+    if state["teams"] is not None:  # a group without action teams writes nothing
+        h.bytes("constellation/v1/teams")
+        encode(h, TEAMS, state["teams"])
     encode(h, [("list", "rejected_events", "id", _by(None))], state)
     return hashlib.sha256(bytes(h.out)).hexdigest()
 

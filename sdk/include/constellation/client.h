@@ -480,6 +480,25 @@ class Client {
                                                           std::string_view owner = "",
                                                           bool not_done = false);
 
+  // --- Action teams (teams.h, sdk/src/teams/): sub-groups around one opportunity ----------
+
+  // Forms an action team led (among others) by this node's org. See client.proto TeamService
+  // for the error codes (kFailedPrecondition: an org that is not a member; kNotFound: a goal
+  // key no strategy version has; kPermissionDenied: this org is not one of the leads).
+  absl::StatusOr<TeamWrite> CreateTeam(std::string_view group_id, const TeamInput& team,
+                                       const WriteOptions& write = {});
+  // Writes a new version of a team, whole (a lead of the version in force). kFailedPrecondition:
+  // the team is closed or the status cannot move so (active -> proposed).
+  absl::StatusOr<TeamWrite> UpdateTeam(std::string_view group_id, std::string_view team_id,
+                                       const TeamInput& team, const WriteOptions& write = {});
+  absl::StatusOr<Team> GetTeam(std::string_view group_id, std::string_view team_id);
+  // The group's teams by id, only those naming `member` when given (every page;
+  // ListTeamsPage reads one).
+  absl::StatusOr<std::vector<Team>> ListTeams(std::string_view group_id,
+                                              std::string_view member = "");
+  absl::StatusOr<Page<Team>> ListTeamsPage(std::string_view group_id, std::string_view member,
+                                           const PageOptions& page);
+
   // --- Partnership health (health.h, sdk/src/health/): pulse checks, the health view -------
 
   // Records this node's org's pulse check: alignment 1 (not at all) .. 5 (fully), with an

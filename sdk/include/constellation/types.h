@@ -27,3 +27,4 @@
 #include <constellation/org_card.h>     // OrgCard and its JSON text form
 #include <constellation/pooled.h>       // contributions, funds, drawdowns, shares
 #include <constellation/strategy.h>     // strategy versions, adoptions, DiffStrategy
+#include <constellation/teams.h>        // action teams

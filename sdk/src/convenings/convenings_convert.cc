@@ -11,14 +11,6 @@ namespace constellation::internal {
 
 // Conversions used only here are `static` (internal linkage), as in the other domains.
 
-static absl::Status DecodeIdList(const std::vector<std::string>& hex, std::string_view field,
-                                 google::protobuf::RepeatedPtrField<std::string>* out) {
-  for (const std::string& id : hex) {
-    CONSTELLATION_SDK_RETURN_IF_ERROR(DecodeId(id, field, out->Add()));
-  }
-  return absl::OkStatus();
-}
-
 absl::Status ToProto(const ConveningInput& in, v1::Convening* proto) {
   proto->set_title(in.title);
   proto->set_scheduled_ms(in.scheduled_ms);

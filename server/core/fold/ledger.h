@@ -43,8 +43,9 @@ enum class Domain : uint8_t {
   kHealth = 5,
   kStrategy = 6,
   kMeasurement = 7,
+  kTeams = 8,
 };
-inline constexpr size_t kDomainCount = 8;
+inline constexpr size_t kDomainCount = 9;
 
 // What a member still owes the group or holds for it (docs/PROTOCOL.md §5.7, "Open
 // obligations"), in the order views list the kinds. Derived at read time, never hashed.

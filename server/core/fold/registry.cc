@@ -12,6 +12,7 @@
 #include "server/core/measurement/measurement_ledger.h"
 #include "server/core/pooled/pooled_ledger.h"
 #include "server/core/strategy/strategy_ledger.h"
+#include "server/core/teams/teams_ledger.h"
 
 namespace constellation::core {
 namespace {
@@ -49,6 +50,7 @@ constexpr RecordKind kRecordKinds[] = {
     {Body::kPulseCheck, Domain::kHealth, false},
     {Body::kStrategyVersion, Domain::kStrategy, false},
     {Body::kIndicatorReport, Domain::kMeasurement, false},
+    {Body::kActionTeam, Domain::kTeams, false},
 };
 
 // One line per domain (the roster is made by GroupState).
@@ -66,6 +68,7 @@ constexpr std::array<LedgerFactory, kDomainCount> kLedgerFactories = {
     &Make<HealthLedger>,       // Domain::kHealth
     &Make<StrategyLedger>,     // Domain::kStrategy
     &Make<MeasurementLedger>,  // Domain::kMeasurement
+    &Make<TeamsLedger>,        // Domain::kTeams
 };
 static_assert(GovernanceLedger::kDomain == Domain::kGovernance);
 static_assert(FundraisingLedger::kDomain == Domain::kFundraising);
@@ -74,6 +77,7 @@ static_assert(ConveningsLedger::kDomain == Domain::kConvenings);
 static_assert(HealthLedger::kDomain == Domain::kHealth);
 static_assert(StrategyLedger::kDomain == Domain::kStrategy);
 static_assert(MeasurementLedger::kDomain == Domain::kMeasurement);
+static_assert(TeamsLedger::kDomain == Domain::kTeams);
 
 }  // namespace
 

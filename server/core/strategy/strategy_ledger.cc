@@ -131,6 +131,7 @@ void StrategyLedger::Apply(const VerifiedEvent& e, const GroupState& state, Rost
     out.frequency = i.frequency();
     if (!i.owner().empty()) out.owner = *OrgKey::FromBytes(i.owner());
   }
+  for (const v1::StrategyGoal& g : v.goals()) s.goal_keys.push_back(g.key());
   auto [it, inserted] = versions_.emplace(e.id, std::move(s));
   CONSTELLATION_CHECK(inserted);
   CheckVersionInvariants(it->second);

@@ -52,6 +52,7 @@ struct StrategyVersionState {
   std::optional<EventId> parent;
   std::vector<EventId> children;  // versions based on this one, in canonical order
   std::vector<IndicatorState> indicators;  // in the version's order
+  std::vector<std::string> goal_keys;      // in the version's order (action teams link them)
   Hlc hlc;
 
   // The indicator with `key`; nullptr when the version has none.

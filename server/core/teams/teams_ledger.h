@@ -1,0 +1,102 @@
+// server/core/teams/teams_ledger.h
+//
+// TeamsLedger: action teams, the Constellation Model's "constellations" (issue 9 "Action
+// teams", docs/PROTOCOL.md §5.17). A team is a sub-group of the group's members around one
+// opportunity: lead organisations, participants, an optional fiscal host, linked goals of the
+// group's strategy, a review or sunset date, and a status proposed -> active <-> dormant ->
+// closed. A team lives in its parent group's log (not a log of its own), so that whether an
+// org was a member of the parent when it joined a team is a fact of the record's causal past
+// that every node judges the same. Every `action_team` record states the whole team; the
+// first version founds it (its id is the team's), later versions name it in `supersedes`.
+//
+// Check reads only the record's causal past: the version in force for e is the latest (in
+// canonical order) accepted version of the team in e's past; only its leads (or, when none of
+// them is still a member, its participants) write the next one. Two versions that did not see
+// each other both take effect; the later in canonical order states the team, except that a
+// team is closed once any accepted version closed it (closed is final whatever sorts after).
+//
+// The state is compact: keys, times and ids. Names, opportunities, goal keys and workplans
+// stay in the events the state names; views read them there. Whether a team member is still
+// a member of the group depends on the time of the read, so views derive it.
+//
+// Invariants (checked after every Apply for what it changed, and by CheckInvariants): a team's
+// first version is its id and its versions are distinct; it has a lead; leads and participants
+// are ascending and disjoint; a closed team has a closing version among its versions.
+// Pure. Thread safety: not thread-safe; owned by its GroupState.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "constellation/v1/event.pb.h"
+#include "server/core/fold/ledger.h"
+#include "server/core/ids.h"
+
+namespace constellation::core {
+
+// One accepted version of a team: what its record states (text excepted).
+struct TeamVersion {
+  EventId id;  // the action_team event
+  OrgKey author;
+  v1::TeamStatus status = v1::TEAM_STATUS_PROPOSED;
+  std::vector<OrgKey> leads;         // ascending by key
+  std::vector<OrgKey> participants;  // ascending by key, none a lead
+  std::optional<OrgKey> fiscal_host;
+  uint64_t review_ms = 0;
+
+  // Whether `org` is one of its leads or participants.
+  bool Names(const OrgKey& org) const;
+};
+
+struct TeamState {
+  EventId id;  // the team's first version
+  OrgKey created_by;
+  Hlc hlc;                            // of the first version
+  std::vector<TeamVersion> versions;  // accepted versions in canonical order; the first is id
+  std::optional<EventId> closed_by;   // the first accepted version (canonical order) closing it
+
+  bool closed() const { return closed_by.has_value(); }
+  // The version that states the team: the latest in canonical order.
+  const TeamVersion& current() const { return versions.back(); }
+  // TEAM_STATUS_CLOSED once any accepted version closed it, else the current version's status.
+  v1::TeamStatus status() const { return closed_by ? v1::TEAM_STATUS_CLOSED : current().status; }
+};
+
+class TeamsLedger final : public Ledger {
+ public:
+  static constexpr Domain kDomain = Domain::kTeams;
+
+  const std::map<EventId, TeamState>& teams() const { return teams_; }
+  // The team that version `version` belongs to, or nullptr when no accepted version has that id.
+  const TeamState* TeamOfVersion(const EventId& version) const;
+
+  absl::Status Check(const VerifiedEvent& e, const GroupState& state) const override;
+  void Apply(const VerifiedEvent& e, const GroupState& state, Roster& roster) override;
+  void HashInto(StateHasher& h) const override;
+  void CheckInvariants() const override;
+  std::unique_ptr<Ledger> Clone() const override { return std::make_unique<TeamsLedger>(*this); }
+
+ private:
+  // The rules of a later version (supersedes set): the version in force for e and who writes.
+  absl::Status CheckNewVersion(const VerifiedEvent& e, const GroupState& state) const;
+  void CheckTeamInvariants(const TeamState& t) const;
+
+  std::map<EventId, TeamState> teams_;
+  std::map<EventId, EventId> team_of_version_;  // every accepted version -> its team (an index)
+};
+
+// Whether moving a team from `from` (the version in force) to `to` is a step of its lifecycle
+// (docs/PROTOCOL.md §5.17): proposed -> proposed | active | closed; active -> active | dormant |
+// closed; dormant -> dormant | active | closed; nothing leaves closed.
+bool IsTeamTransition(v1::TeamStatus from, v1::TeamStatus to);
+
+// "proposed", "active", "dormant", "closed".
+std::string_view TeamStatusName(v1::TeamStatus status);
+
+// The teams ledger of `state` (state.ledger<TeamsLedger>()).
+const TeamsLedger& Teams(const GroupState& state);
+
+}  // namespace constellation::core

@@ -1,0 +1,265 @@
+// tests/unit/teams_ledger_test.cc
+//
+// The teams ledger (server/core/teams/teams_ledger.h, docs/PROTOCOL.md §5.17): every rule and
+// refusal of action teams: who forms one, who writes its next version, whom it may name, its
+// linked goals, its lifecycle; a refused record leaves the teams state (its part of the state
+// hash) unchanged; two versions that did not see each other both take effect, a closing one
+// closes the team for good, and the state is the same in either arrival order.
+#include "server/core/teams/teams_ledger.h"
+
+#include <string>
+#include <vector>
+
+#include <absl/strings/str_format.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "server/core/fold/group_state.h"
+#include "server/core/group.h"
+#include "server/core/records.h"
+#include "tests/testing/event_factory.h"
+#include "tests/testing/ledger_test.h"
+#include "tests/testing/status_matchers.h"
+#include "tests/testing/team_events.h"
+
+namespace constellation::core {
+namespace {
+
+using ::constellation::testing::HashHex;
+using ::constellation::testing::LedgerTest;
+using ::constellation::testing::MakeDecisionRule;
+using ::constellation::testing::StatusIs;
+using ::constellation::testing::StrategyVersionBody;
+using ::constellation::testing::TeamBody;
+using ::constellation::testing::TeamVersionBody;
+using ::constellation::testing::TestCharter;
+using ::constellation::testing::TestStrategyVersion;
+using ::constellation::testing::WithdrawalBody;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+std::string TeamsHash(const GroupState& state) {
+  StateHasher h;
+  Teams(state).HashInto(h);
+  return HashHex(h.Finish());
+}
+
+v1::Charter TeamCharter() {
+  v1::Charter c = TestCharter();
+  *c.add_decision_rules() = MakeDecisionRule(v1::DECISION_TYPE_ADMIT, v1::DECISION_PROCESS_CONSENT);
+  return c;
+}
+
+class TeamsLedgerTest : public LedgerTest {
+ protected:
+  TeamsLedgerTest() : LedgerTest(TeamCharter(), TeamsHash) {
+    Admit(bea_);
+    Admit(cal_);
+  }
+
+  const TeamsLedger& ledger() const { return Teams(state()); }
+  OrgKey a() const { return founder_.public_key(); }
+  OrgKey b() const { return bea_.public_key(); }
+  OrgKey c() const { return cal_.public_key(); }
+
+  // A later version of `team` with `status`, leads and participants given.
+  static v1::Event Version(const EventId& team, v1::TeamStatus status,
+                           const std::vector<OrgKey>& leads,
+                           const std::vector<OrgKey>& participants = {}) {
+    return TeamVersionBody(team, TeamBody(leads, participants, status));
+  }
+};
+
+TEST_F(TeamsLedgerTest, AnEmptyLedgerAddsNothingToTheStateHash) {
+  EXPECT_EQ(TeamsHash(state()), HashHex(StateHasher().Finish()));
+}
+
+TEST_F(TeamsLedgerTest, ALeadFormsATeamOfMembers) {
+  const EventId t = Ok(founder_, TeamBody({a()}, {c(), b()}, v1::TEAM_STATUS_ACTIVE));
+  const TeamState& team = ledger().teams().at(t);
+  EXPECT_EQ(team.id, t);
+  EXPECT_EQ(team.created_by, a());
+  EXPECT_EQ(team.status(), v1::TEAM_STATUS_ACTIVE);
+  EXPECT_THAT(team.current().leads, ElementsAre(a()));
+  // Participants are kept ascending by key, whatever the record's order.
+  EXPECT_TRUE(
+      std::is_sorted(team.current().participants.begin(), team.current().participants.end()));
+  EXPECT_EQ(team.current().participants.size(), 2u);
+  EXPECT_TRUE(team.current().Names(b()));
+  EXPECT_FALSE(team.current().Names(outsider_.public_key()));
+  EXPECT_EQ(ledger().TeamOfVersion(t), &team);
+  EXPECT_NE(TeamsHash(state()), HashHex(StateHasher().Finish()));
+}
+
+TEST_F(TeamsLedgerTest, StatelessRulesRefuseBadTeams) {
+  auto refused = [&](v1::Event body, std::string_view what) {
+    EXPECT_THAT(Write(founder_, body),
+                StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr(std::string(what))));
+  };
+  v1::Event unnamed = TeamBody({a()});
+  unnamed.mutable_action_team()->clear_name();
+  refused(unnamed, "action_team.name");
+  refused(TeamBody({}), "action_team.leads");
+  refused(TeamBody({a(), a()}), "same id twice");
+  refused(TeamBody({a()}, {a()}), "names a lead");
+  v1::Event legacy = TeamBody({a()});
+  legacy.mutable_action_team()->set_dormant(true);
+  refused(legacy, "action_team.dormant");
+  refused(TeamBody({a()}, {}, v1::TEAM_STATUS_UNSPECIFIED), "action_team.status");
+  refused(TeamBody({a()}, {}, v1::TEAM_STATUS_CLOSED), "new team");
+  refused(TeamBody({a()}, {}, v1::TEAM_STATUS_DORMANT), "new team");
+  v1::Event goals_twice = TeamBody({a()});
+  goals_twice.mutable_action_team()->add_goal_keys("engage-households");
+  goals_twice.mutable_action_team()->add_goal_keys("engage-households");
+  refused(goals_twice, "twice");
+  refused(TeamBody({a()}, {}, v1::TEAM_STATUS_PROPOSED, "\x1b[31mred"), "control character");
+  v1::Event far = TeamBody({a()});
+  far.mutable_action_team()->set_review_ms(UINT64_MAX);
+  refused(far, "9999");
+  EXPECT_TRUE(ledger().teams().empty());
+}
+
+TEST_F(TeamsLedgerTest, TheMemberThatFormsATeamLeadsItAndNamesOnlyMembers) {
+  EXPECT_THAT(Write(bea_, TeamBody({a()}, {b()})),
+              StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("not one of its leads")));
+  EXPECT_THAT(Write(founder_, TeamBody({a()}, {outsider_.public_key()})),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("participants")));
+  EXPECT_THAT(Write(founder_, TeamBody({a(), outsider_.public_key()})),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("leads")));
+  v1::Event hosted = TeamBody({a()});
+  hosted.mutable_action_team()->set_fiscal_host(outsider_.public_key().Bytes());
+  EXPECT_THAT(Write(founder_, hosted),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("fiscal_host")));
+  EXPECT_THAT(Write(outsider_, TeamBody({outsider_.public_key()})),
+              StatusIs(absl::StatusCode::kPermissionDenied));
+  hosted.mutable_action_team()->set_fiscal_host(c().Bytes());
+  Ok(founder_, hosted);
+  EXPECT_EQ(ledger().teams().size(), 1u);
+  EXPECT_EQ(ledger().teams().begin()->second.current().fiscal_host, c());
+}
+
+TEST_F(TeamsLedgerTest, AMemberWhoWithdrewCannotJoinATeam) {
+  Ok(cal_, WithdrawalBody());
+  EXPECT_THAT(Write(founder_, TeamBody({a()}, {c()})),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("not a member")));
+}
+
+TEST_F(TeamsLedgerTest, LinkedGoalsAreGoalsOfAStrategyVersionOfTheGroup) {
+  v1::Event linked = TeamBody({a()});
+  linked.mutable_action_team()->add_goal_keys("engage-households");
+  EXPECT_THAT(Write(founder_, linked),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("engage-households")));
+  Ok(bea_, StrategyVersionBody(TestStrategyVersion()));  // has the goal engage-households
+  Ok(founder_, linked);
+  v1::Event unknown = TeamBody({a()});
+  unknown.mutable_action_team()->add_goal_keys("no-such-goal");
+  EXPECT_THAT(Write(founder_, unknown), StatusIs(absl::StatusCode::kNotFound));
+}
+
+TEST_F(TeamsLedgerTest, ATeamMovesProposedActiveDormantClosedAndClosedIsFinal) {
+  const EventId t = Ok(founder_, TeamBody({a()}, {b()}));
+  EXPECT_EQ(ledger().teams().at(t).status(), v1::TEAM_STATUS_PROPOSED);
+  const EventId active = Ok(founder_, Version(t, v1::TEAM_STATUS_ACTIVE, {a()}, {b()}));
+  EXPECT_THAT(Write(founder_, Version(t, v1::TEAM_STATUS_PROPOSED, {a()}, {b()})),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("cannot become proposed")));
+  const EventId dormant = Ok(founder_, Version(t, v1::TEAM_STATUS_DORMANT, {a()}, {b()}));
+  const EventId again = Ok(founder_, Version(t, v1::TEAM_STATUS_ACTIVE, {a()}, {b()}));
+  const EventId closed = Ok(founder_, Version(t, v1::TEAM_STATUS_CLOSED, {a()}, {b()}));
+  const TeamState& team = ledger().teams().at(t);
+  EXPECT_EQ(team.status(), v1::TEAM_STATUS_CLOSED);
+  EXPECT_EQ(team.closed_by, closed);
+  std::vector<EventId> versions;
+  for (const TeamVersion& v : team.versions) versions.push_back(v.id);
+  EXPECT_THAT(versions, ElementsAre(t, active, dormant, again, closed));
+  EXPECT_THAT(Write(founder_, Version(t, v1::TEAM_STATUS_ACTIVE, {a()}, {b()})),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("closed")));
+  EXPECT_THAT(Write(founder_, Version(EventId::FromBytes(std::string(32, 'z')).value(),
+                                      v1::TEAM_STATUS_ACTIVE, {a()})),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("team")));
+}
+
+TEST_F(TeamsLedgerTest, ALeadWritesTheNextVersionAndLeadsRotate) {
+  const EventId t = Ok(founder_, TeamBody({a()}, {b()}, v1::TEAM_STATUS_ACTIVE));
+  EXPECT_THAT(Write(bea_, Version(t, v1::TEAM_STATUS_DORMANT, {a()}, {b()})),
+              StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("its leads")));
+  EXPECT_THAT(Write(cal_, Version(t, v1::TEAM_STATUS_ACTIVE, {a()}, {b(), c()})),
+              StatusIs(absl::StatusCode::kPermissionDenied));
+  // The lead hands the lead to bea and stays a participant.
+  Ok(founder_, Version(t, v1::TEAM_STATUS_ACTIVE, {b()}, {a()}));
+  EXPECT_THAT(ledger().teams().at(t).current().leads, ElementsAre(b()));
+  EXPECT_THAT(Write(founder_, Version(t, v1::TEAM_STATUS_DORMANT, {b()}, {a()})),
+              StatusIs(absl::StatusCode::kPermissionDenied));
+  Ok(bea_, Version(t, v1::TEAM_STATUS_ACTIVE, {b()}, {a(), c()}));
+  EXPECT_TRUE(ledger().teams().at(t).current().Names(c()));
+}
+
+TEST_F(TeamsLedgerTest, WhenNoLeadIsStillAMemberAParticipantWrites) {
+  const EventId t = Ok(cal_, TeamBody({c()}, {b()}, v1::TEAM_STATUS_ACTIVE));
+  EXPECT_THAT(Write(bea_, Version(t, v1::TEAM_STATUS_ACTIVE, {b()})),
+              StatusIs(absl::StatusCode::kPermissionDenied));
+  Ok(cal_, WithdrawalBody());
+  EXPECT_THAT(Write(founder_, Version(t, v1::TEAM_STATUS_ACTIVE, {a()})),
+              StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("participants")));
+  Ok(bea_, Version(t, v1::TEAM_STATUS_ACTIVE, {b()}, {a()}));
+  EXPECT_THAT(ledger().teams().at(t).current().leads, ElementsAre(b()));
+}
+
+TEST_F(TeamsLedgerTest, AVersionOfATeamNotInTheAuthorsCausalPastIsRefused) {
+  const EventId t = Ok(founder_, TeamBody({a(), b()}));
+  // bea writes without having seen the team: no deps, its own chain predates it.
+  EXPECT_THAT(
+      Put(history_.AppendWithDeps(bea_, Version(t, v1::TEAM_STATUS_ACTIVE, {a(), b()}), {})),
+      StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("causal past")));
+}
+
+// Two versions that did not see each other: both take effect; the one that closes the team
+// closes it for good even when the other sorts after it; the state is the same whichever
+// arrives first.
+TEST_F(TeamsLedgerTest, ConcurrentVersionsBothStandAndAClosingOneClosesTheTeam) {
+  const EventId t = Ok(founder_, TeamBody({a(), b()}, {}, v1::TEAM_STATUS_ACTIVE));
+  const VerifiedEvent by_bea =
+      history_.AppendWithDeps(bea_, Version(t, v1::TEAM_STATUS_DORMANT, {a(), b()}, {c()}), {t});
+  const VerifiedEvent by_founder =
+      history_.AppendWithDeps(founder_, Version(t, v1::TEAM_STATUS_CLOSED, {a(), b()}), {});
+  Group other(history_.group());
+  for (const VerifiedEvent& e : history_.events()) {
+    if (e.id != by_bea.id && e.id != by_founder.id) {
+      ASSERT_OK(other.Insert(e).status());
+    }
+  }
+  ASSERT_OK(other.Insert(by_founder).status());
+  ASSERT_OK(other.Insert(by_bea).status());
+  EXPECT_OK(Put(by_bea));
+  EXPECT_OK(Put(by_founder));
+  ASSERT_FALSE(state().HappenedBefore(by_bea.id, by_founder.id));
+  ASSERT_FALSE(state().HappenedBefore(by_founder.id, by_bea.id));
+  const TeamState& team = ledger().teams().at(t);
+  EXPECT_EQ(team.versions.size(), 3u);
+  EXPECT_EQ(team.status(), v1::TEAM_STATUS_CLOSED);
+  EXPECT_EQ(team.closed_by, by_founder.id);
+  EXPECT_EQ(TeamsHash(other.state()), TeamsHash(state()));
+  EXPECT_EQ(other.state().Hash(), state().Hash());
+  // Nothing follows a close, whoever writes.
+  EXPECT_THAT(Write(bea_, Version(t, v1::TEAM_STATUS_ACTIVE, {a(), b()})),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("closed")));
+}
+
+TEST(TeamTransitionTest, TheLifecycleTable) {
+  using S = v1::TeamStatus;
+  const S all[] = {v1::TEAM_STATUS_PROPOSED, v1::TEAM_STATUS_ACTIVE, v1::TEAM_STATUS_DORMANT,
+                   v1::TEAM_STATUS_CLOSED};
+  std::vector<std::string> allowed;
+  for (S from : all) {
+    for (S to : all) {
+      if (IsTeamTransition(from, to)) {
+        allowed.push_back(absl::StrFormat("%s->%s", TeamStatusName(from), TeamStatusName(to)));
+      }
+    }
+  }
+  EXPECT_THAT(allowed, ElementsAre("proposed->proposed", "proposed->active", "proposed->closed",
+                                   "active->active", "active->dormant", "active->closed",
+                                   "dormant->active", "dormant->dormant", "dormant->closed"));
+}
+
+}  // namespace
+}  // namespace constellation::core
