@@ -22,24 +22,29 @@
 namespace constellation::sim {
 namespace {
 
-// Seeds 1-33. (Seed 28, left out while it failed invariant 4, is back: the core fixed that
-// failure, regression test Seed28ConcurrentStanceOfAnExpelledVoterCountsOnEveryNode, and the
-// per-domain action tables changed the run of every seed anyway.)
+// Seeds 1-35 but 2 and 24. (Seed 28, left out while it failed invariant 4, is back: the core
+// fixed that failure, regression test Seed28ConcurrentStanceOfAnExpelledVoterCountsOnEveryNode,
+// and the per-domain action tables changed the run of every seed anyway. Since the teams
+// domain changed every run's workload, the members of seeds 2 and 24 write fewer than the 50
+// records a run must write to count as exercising the protocol; 34 and 35 took their place.)
 // Plus soak seeds that failed (docs/RELIABILITY.md "Deterministic simulation", finding F):
 // 100292 (an electorate changed with the event at which an expulsion became final), 100465 (an
 // expelled voter's withdrawal did not settle it), 100519 (a withdrawal concurrent with an
 // expulsion the proposal had seen), 100026 (a readmitted proposer closed its old proposal).
 std::vector<uint64_t> CtestSeeds() {
   constexpr uint64_t kSeedFirst = 1;
-  constexpr uint64_t kSeedLast = 33;
+  constexpr uint64_t kSeedLast = 35;
   std::vector<uint64_t> seeds;
-  for (uint64_t seed = kSeedFirst; seed <= kSeedLast; ++seed) seeds.push_back(seed);
+  for (uint64_t seed = kSeedFirst; seed <= kSeedLast; ++seed) {
+    if (seed != 2 && seed != 24) seeds.push_back(seed);
+  }
   for (uint64_t seed : {100'026, 100'292, 100'465, 100'519}) seeds.push_back(seed);
   return seeds;
 }
 
-// Fork seeds 1001-1011 but 1003 and 1008 (in their runs no node writes after the backup, so
-// nothing forks and the test would be skipped), plus soak seeds that failed
+// Fork seeds 1001-1012 but 1007, 1008 and 1010 (in their runs no node writes after the backup,
+// so nothing forks and the test would be skipped; 1007 and 1010 since the teams domain changed
+// every run's workload, and 1003 and 1012 forked again then), plus soak seeds that failed
 // (docs/RELIABILITY.md):
 //   100239, 100245, 100350: a freeze changed what honest events saw (fixed in core::Group;
 //     ForkTest.Seed100245ElectorateKeepsAMemberSeenOnlyThroughAFrozenEvent); 100025 failed the
@@ -47,7 +52,7 @@ std::vector<uint64_t> CtestSeeds() {
 //     so 100400 took its place;
 //     100438 failed the same way, but since the money domains changed every run's workload no
 //     node writes after the backup in it (nothing forks: it would only skip), so 1010 took its
-//     place;
+//     place (and 1012 took 1010's when the teams domain came);
 //   100339: an invitee of a frozen ADMIT, never served again, was the reference view;
 //   100373: a freeze undid an expulsion, and a later electorate changed with it (known issue D);
 //   100372: a concurrent withdrawal sorted before an expulsion the proposal had seen (fixed by
@@ -56,7 +61,7 @@ std::vector<uint64_t> CtestSeeds() {
 //     action tables changed every run, so that run cannot be replayed; it passes now, and the
 //     liveness limit the fork scenario still has is known issue F in docs/RELIABILITY.md).
 std::vector<uint64_t> ForkSeeds() {
-  return {1'001,   1'002,   1'004,   1'005,   1'006,   1'007,   1'009,   1'010,  1'011,
+  return {1'001,   1'002,   1'003,   1'004,   1'005,   1'006,   1'009,   1'011,  1'012,
           100'056, 100'239, 100'245, 100'339, 100'350, 100'372, 100'373, 100'400};
 }
 

@@ -18,8 +18,10 @@ SimDomain ConveningsDomain();
 SimDomain HealthDomain();
 SimDomain StrategyDomain();
 SimDomain MeasurementDomain();
+SimDomain TeamsDomain();
 
 const std::vector<SimDomainFactory>& SimDomainRegistry() {
+  // clang-format off: one line per domain
   static const auto* const kDomains = new std::vector<SimDomainFactory>{
       NetworkDomain,
       MembershipDomain,
@@ -30,7 +32,9 @@ const std::vector<SimDomainFactory>& SimDomainRegistry() {
       HealthDomain,
       StrategyDomain,
       MeasurementDomain,
+      TeamsDomain,
   };
+  // clang-format on
   return *kDomains;
 }
 
