@@ -118,10 +118,16 @@ std::string TableCell(const std::string& cell, CellKind kind, const OrgNames& or
     for (std::string& id : ids) id = ShortId(id);
     return absl::StrJoin(ids, " ");
   }
-  if (kind == CellKind::kOrgKey && cell.size() > kShortIdSize) {
-    auto it = org_names.find(cell);
-    if (it == org_names.end() || it->second.empty()) return ShortId(cell);
-    return absl::StrFormat("%s (%s)", ShortId(cell), it->second);
+  if (kind == CellKind::kOrgKey) {
+    std::vector<std::string> keys = absl::StrSplit(cell, ' ', absl::SkipEmpty());
+    for (std::string& key : keys) {
+      if (key.size() <= kShortIdSize) continue;
+      auto it = org_names.find(key);
+      key = it == org_names.end() || it->second.empty()
+                ? ShortId(key)
+                : absl::StrFormat("%s (%s)", ShortId(key), it->second);
+    }
+    return absl::StrJoin(keys, ", ");
   }
   return cell;
 }

@@ -32,7 +32,8 @@ using Json = nlohmann::ordered_json;
 enum class CellKind {
   kText,
   kId,      // hex ids (one, or several separated by spaces): each shown as ShortId
-  kOrgKey,  // an org key: ShortId and the org's display name when Output::org_names has it
+  kOrgKey,  // an org key (or several separated by spaces): ShortId and the org's display name
+            // when Output::org_names has it; several are joined by ", "
 };
 
 struct Column {

@@ -68,7 +68,7 @@ constexpr Field<Team> kTeamColumns[] = {
     {"name", [](const Team& t) { return t.team.name; }},
     {"status", [](const Team& t) { return t.status; }},
     {"leads", [](const Team& t) { return absl::StrJoin(ActiveMembers(t, true), " "); }, false,
-     CellKind::kId},
+     CellKind::kOrgKey},
     {"members",
      [](const Team& t) {
        return Count(ActiveMembers(t, true).size() + ActiveMembers(t, false).size());

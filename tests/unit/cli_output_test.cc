@@ -60,6 +60,18 @@ TEST(CliOutputTest, TableColumnsLineUp) {
                           "b22  A much longer name  1250.50"));
 }
 
+TEST(CliOutputTest, OrgKeyCellsShowShortKeysWithNamesOnePerKey) {
+  const std::string a(64, 'a'), b(64, 'b');
+  Table table{{{"org", false, CellKind::kOrgKey}, {"leads", false, CellKind::kOrgKey}}, {}};
+  table.rows.push_back({a, a + " " + b});
+  table.rows.push_back({"", ""});
+  const OrgNames names = {{a, "Harbour Trust"}};
+  EXPECT_THAT(
+      Lines(RenderTable(table, names)),
+      ElementsAre("ORG                           LEADS",
+                  "aaaaaaaaaaaa (Harbour Trust)  aaaaaaaaaaaa (Harbour Trust), bbbbbbbbbbbb", ""));
+}
+
 TEST(CliOutputTest, TableHasNoTrailingSpacesAndOnlyAHeaderWhenEmpty) {
   Table table{{{"id"}, {"note"}}, {}};
   EXPECT_EQ(RenderTable(table), "ID  NOTE\n");

@@ -37,9 +37,8 @@ absl::Status CheckNamedMembers(const v1::ActionTeam& t, const VerifiedEvent& e,
   for (const std::string& b : t.participants()) {
     CONSTELLATION_RETURN_IF_ERROR(check(b, "participants"));
   }
-  if (!t.fiscal_host().empty())
-    CONSTELLATION_RETURN_IF_ERROR(check(t.fiscal_host(), "fiscal_host"));
-  return absl::OkStatus();
+  if (t.fiscal_host().empty()) return absl::OkStatus();
+  return check(t.fiscal_host(), "fiscal_host");
 }
 
 // Every goal key is the key of a goal of a strategy version in e's past.
