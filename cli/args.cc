@@ -117,6 +117,10 @@ absl::Status SetGlobal(GlobalFlags* global, std::set<std::string>* seen, const s
     global->context = value;
   } else if (name == "ca-file") {
     global->ca_file = value;
+  } else if (name == "cert-file") {
+    global->cert_file = value;
+  } else if (name == "key-file") {
+    global->key_file = value;
   } else if (name == "output") {
     absl::StatusOr<OutputFormat> format = ParseOutputFormat(value);
     if (!format.ok()) return format.status();
@@ -161,6 +165,12 @@ const std::vector<FlagSpec>& GlobalFlagSpecs() {
       {"ca-file", "FILE",
        "connect over TLS, verifying the node's certificate against this CA (PEM; default: "
        "$CONSTELLATION_CA_FILE, the context's; none = plaintext)"},
+      {"cert-file", "FILE",
+       "client certificate chain (PEM) for a node that asks for one (mutual TLS); needs "
+       "--key-file and a CA file (default: $CONSTELLATION_CERT_FILE, the context's)"},
+      {"key-file", "FILE",
+       "private key (PEM) of the client certificate (default: $CONSTELLATION_KEY_FILE, the "
+       "context's)"},
       {"output", "FORMAT", "table | json | csv (default table)"},
       {"timeout", "DURATION", "deadline of each call, e.g. 10s, 500ms (default 10s)"},
       {"help", "", "show help for the command and exit"},

@@ -87,6 +87,8 @@ struct GlobalFlags {
   std::optional<std::string> token;
   std::optional<std::string> context;
   std::optional<std::string> ca_file;  // --ca-file: verify the node's TLS certificate
+  std::optional<std::string> cert_file;  // --cert-file: client certificate (mutual TLS)
+  std::optional<std::string> key_file;   // --key-file: its private key
   OutputFormat output = OutputFormat::kTable;
   bool output_given = false;  // -o was on the command line (`org card` defaults to json)
   std::optional<absl::Duration> timeout;

@@ -45,11 +45,15 @@ absl::StatusOr<Client*> CommandContext::client() {
   if (!loaded.ok()) return loaded.status();
   absl::StatusOr<Connection> connection = ResolveConnection(invocation_.global, env_, *loaded);
   if (!connection.ok()) return connection.status();
+  absl::Status tls = ValidateTls(*connection);
+  if (!tls.ok()) return tls;
   connection_ = *connection;
   ClientOptions options;
   options.endpoint = connection->endpoint;
   options.token = connection->token;
   options.tls_ca_file = connection->ca_file;
+  options.tls_cert_file = connection->cert_file;
+  options.tls_key_file = connection->key_file;
   if (invocation_.global.timeout.has_value()) options.deadline = *invocation_.global.timeout;
   absl::StatusOr<std::unique_ptr<Client>> client = Client::Connect(options);
   if (!client.ok()) return client.status();

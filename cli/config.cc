@@ -97,6 +97,10 @@ absl::StatusOr<Config> ParseConfig(std::string_view text, const std::string& ori
     if (!status.ok()) return status;
     status = ReadString(*node.as_table(), "ca_file", where, &context.ca_file);
     if (!status.ok()) return status;
+    status = ReadString(*node.as_table(), "cert_file", where, &context.cert_file);
+    if (!status.ok()) return status;
+    status = ReadString(*node.as_table(), "key_file", where, &context.key_file);
+    if (!status.ok()) return status;
     config.contexts[context_name] = context;
   }
   return config;
@@ -121,6 +125,8 @@ absl::Status SaveConfig(const std::string& path, const Config& config) {
     entry.insert("endpoint", context.endpoint);
     if (!context.token.empty()) entry.insert("token", context.token);
     if (!context.ca_file.empty()) entry.insert("ca_file", context.ca_file);
+    if (!context.cert_file.empty()) entry.insert("cert_file", context.cert_file);
+    if (!context.key_file.empty()) entry.insert("key_file", context.key_file);
     contexts.insert(name, std::move(entry));
   }
   root.insert("contexts", std::move(contexts));
@@ -201,7 +207,33 @@ absl::StatusOr<Connection> ResolveConnection(const GlobalFlags& flags, const Env
   std::tie(out.ca_file, out.ca_file_source) =
       Pick(flags.ca_file, env("CONSTELLATION_CA_FILE"), context ? context->ca_file : "",
            "context", {"", "none"});
+  std::tie(out.cert_file, out.cert_file_source) =
+      Pick(flags.cert_file, env("CONSTELLATION_CERT_FILE"), context ? context->cert_file : "",
+           "context", {"", "none"});
+  std::tie(out.key_file, out.key_file_source) =
+      Pick(flags.key_file, env("CONSTELLATION_KEY_FILE"), context ? context->key_file : "",
+           "context", {"", "none"});
   return out;
+}
+
+absl::Status ValidateTls(const Connection& connection) {
+  if (connection.cert_file.empty() && connection.key_file.empty()) return absl::OkStatus();
+  if (connection.cert_file.empty() || connection.key_file.empty()) {
+    const bool has_cert = !connection.cert_file.empty();
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "a client certificate and its key go together: %s is set (from %s) but %s is not; give "
+        "both, or neither",
+        has_cert ? "--cert-file" : "--key-file",
+        has_cert ? connection.cert_file_source : connection.key_file_source,
+        has_cert ? "--key-file" : "--cert-file"));
+  }
+  if (connection.ca_file.empty()) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "a client certificate (--cert-file, from %s) is only sent over TLS: give --ca-file with "
+        "the CA that signed the node's certificate",
+        connection.cert_file_source));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace constellation::cli

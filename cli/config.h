@@ -7,6 +7,9 @@
 //   token:    --token, $CONSTELLATION_TOKEN, the context's token, none
 //   ca_file:  --ca-file, $CONSTELLATION_CA_FILE, the context's ca_file, none (plaintext); with
 //             a CA file the CLI connects over TLS and verifies the node's certificate
+//   cert_file, key_file: --cert-file/--key-file, $CONSTELLATION_CERT_FILE/_KEY_FILE, the
+//             context's, none; a client certificate for a node that asks for one (mutual
+//             TLS): both or neither, and only with a CA file (ValidateTls)
 // File: $CONSTELLATION_CONFIG, else $XDG_CONFIG_HOME/constellation/config.toml, else
 // $HOME/.config/constellation/config.toml. Format:
 //   current = "local"
@@ -14,6 +17,8 @@
 //   endpoint = "127.0.0.1:7400"
 //   token = "..."
 //   ca_file = "/etc/constellation/ca.pem"   # optional
+//   cert_file = "/etc/constellation/client.pem"   # optional, with key_file
+//   key_file = "/etc/constellation/client.key"
 // The file holds tokens, so it is written with mode 0600 (directory 0700), atomically.
 // Thread safety: functions are thread-safe; concurrent writers of one file: last one wins.
 #pragma once
@@ -38,7 +43,9 @@ using EnvLookup = std::function<std::optional<std::string>(const std::string& na
 struct Context {
   std::string endpoint;
   std::string token;
-  std::string ca_file;  // "" = plaintext
+  std::string ca_file;    // "" = plaintext
+  std::string cert_file;  // "" = no client certificate
+  std::string key_file;
 };
 
 struct Config {
@@ -70,10 +77,14 @@ struct Connection {
   std::string endpoint;
   std::string token;
   std::string ca_file;
+  std::string cert_file;
+  std::string key_file;
   std::string context_source;
   std::string endpoint_source;
   std::string token_source;
   std::string ca_file_source;
+  std::string cert_file_source;
+  std::string key_file_source;
 };
 
 // Applies the precedence rules. kNotFound when the context named by --context or
@@ -81,5 +92,10 @@ struct Connection {
 // kNotFound.
 absl::StatusOr<Connection> ResolveConnection(const GlobalFlags& flags, const EnvLookup& env,
                                              const Config& config);
+
+// Checks that the TLS values fit together before connecting: a client certificate and its key
+// both or neither, and a client certificate only with a CA file. kInvalidArgument naming the
+// flags (and where each value came from) otherwise.
+absl::Status ValidateTls(const Connection& connection);
 
 }  // namespace constellation::cli

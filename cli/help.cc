@@ -69,6 +69,8 @@ std::string TopHelp(const std::vector<CommandSpec>& commands) {
       "  token:    --token, $CONSTELLATION_TOKEN, the context's token\n"
       "  ca file:  --ca-file, $CONSTELLATION_CA_FILE, the context's ca_file (TLS; none = "
       "plaintext)\n"
+      "  cert/key: --cert-file/--key-file, $CONSTELLATION_CERT_FILE/_KEY_FILE, the context's\n"
+      "            cert_file/key_file (a client certificate, for a node that asks for one)\n"
       "  context:  --context, $CONSTELLATION_CONTEXT, `current` in the config file\n"
       "Config file: $CONSTELLATION_CONFIG, else $XDG_CONFIG_HOME/constellation/config.toml,\n"
       "  else ~/.config/constellation/config.toml (written with mode 0600 by `context set`):\n"

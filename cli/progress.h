@@ -8,10 +8,14 @@
 // Thread safety: not thread-safe; one per operation.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <functional>
+#include <future>
 #include <ostream>
 #include <string>
 
+#include <absl/status/statusor.h>
 #include <absl/time/time.h>
 
 namespace constellation::cli {
@@ -41,5 +45,22 @@ class Progress {
   bool drawn_ = false;
   absl::Time last_draw_ = absl::InfinitePast();
 };
+
+// Runs `call` (one long call that reports nothing until it ends, such as a sync) on another
+// thread and, while it runs, draws `progress` with what `done` reports every `interval`: first
+// at once, so a user sees the operation start. `done` runs on this thread, concurrently with
+// `call`. Returns what `call` returned; the line is erased before.
+template <typename T>
+absl::StatusOr<T> RunWithProgress(Progress& progress,
+                                  const std::function<absl::StatusOr<T>()>& call,
+                                  const std::function<uint64_t()>& done, absl::Duration interval) {
+  std::future<absl::StatusOr<T>> result = std::async(std::launch::async, call);
+  progress.Update(done());
+  while (result.wait_for(absl::ToChronoMilliseconds(interval)) != std::future_status::ready) {
+    progress.Update(done());
+  }
+  progress.Finish();
+  return result.get();
+}
 
 }  // namespace constellation::cli

@@ -30,6 +30,8 @@ absl::StatusOr<Output> ContextSetCommand(const Invocation& inv, CommandContext& 
   if (endpoint.has_value()) entry.endpoint = *endpoint;
   if (token.has_value()) entry.token = *token;
   if (inv.global.ca_file.has_value()) entry.ca_file = *inv.global.ca_file;
+  if (inv.global.cert_file.has_value()) entry.cert_file = *inv.global.cert_file;
+  if (inv.global.key_file.has_value()) entry.key_file = *inv.global.key_file;
   const bool made_current = config->current.empty();
   if (made_current) config->current = name;
   status = SaveConfig(*path, *config);

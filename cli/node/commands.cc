@@ -5,13 +5,18 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <functional>
 
 #include <absl/strings/str_format.h>
 
 #include "cli/node/render.h"
+#include "cli/progress.h"
 
 namespace constellation::cli {
 namespace {
+
+// How often `peer sync` asks the node how many events it holds, on a terminal.
+constexpr absl::Duration kSyncProgressInterval = absl::Milliseconds(250);
 
 absl::StatusOr<Output> NodeInfoCommand(const Invocation&, CommandContext& context) {
   return context.ReadCall(&Client::GetNodeInfo, kNodeInfoFormat);
@@ -26,9 +31,27 @@ absl::StatusOr<Output> PeerSyncCommand(const Invocation& inv, CommandContext& co
         "member");
   }
   return context.Read(
-      [&](Client& client) {
-        return from.empty() ? client.SyncGroupWithMembers(group_id)
-                            : client.SyncGroup(from, group_id);
+      [&](Client& client) -> absl::StatusOr<SyncResult> {
+        const std::function<absl::StatusOr<SyncResult>()> sync = [&] {
+          return from.empty() ? client.SyncGroupWithMembers(group_id)
+                              : client.SyncGroup(from, group_id);
+        };
+        if (!context.show_progress()) return sync();
+        // A sync is one call that reports only at its end: on a terminal, the events this
+        // node holds of the group are polled meanwhile (0 while the group is not here yet).
+        const auto held = [&]() -> uint64_t {
+          absl::StatusOr<Group> group = client.GetGroup(group_id);
+          return group.ok() ? group->event_count : 0;
+        };
+        const uint64_t before = held();
+        Progress progress(context.err(), /*enabled=*/true, "events new here", /*total=*/0);
+        return RunWithProgress<SyncResult>(
+            progress, sync,
+            [&] {
+              const uint64_t now = held();
+              return now > before ? now - before : 0;
+            },
+            kSyncProgressInterval);
       },
       [&](const SyncResult& result) { return SyncOutput(group_id, from, result); });
 }

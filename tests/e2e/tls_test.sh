@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # End-to-end (issue 12): constellationd serving TLS from certificates made with Debian's
 # openssl, and the CLI verifying it with --ca-file (or $CONSTELLATION_CA_FILE, or a context's
-# ca_file); a plaintext CLI is refused. Also: an unknown config key stops `run` with the key and
-# its line named, and a plaintext node on a non-loopback address warns at start.
+# ca_file); a plaintext CLI is refused. Mutual TLS: with require_client_cert the CLI presents a
+# client certificate (--cert-file/--key-file, the environment or a context), and a CLI without
+# one, or with one another CA signed, is refused. Also: an unknown config key stops `run` with
+# the key and its line named, and a plaintext node on a non-loopback address warns at start.
 #   usage: tls_test.sh CONSTELLATIOND CONSTELLATION
 set -uo pipefail
 daemon="$1"
@@ -91,8 +93,70 @@ if "$cli" --endpoint "$endpoint" --ca-file "$work/missing.pem" node info >"$work
 fi
 grep -q "missing.pem" "$work/missing.out" || fail "missing CA file not named: $(cat "$work/missing.out")"
 
+# Mutual TLS: the node asks every client for a certificate signed by the CA. The CLI presents
+# one with --cert-file/--key-file (or $CONSTELLATION_CERT_FILE/_KEY_FILE, or a context's).
+kill "$node_pid"; wait "$node_pid" 2>/dev/null; node_pid=""
+client_cert() {  # NAME CA_PREFIX: a client certificate NAME.pem/NAME.key signed by that CA
+  openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+    -keyout "$1.key" -out "$1.csr" -subj "/CN=$1" 2>/dev/null &&
+    printf 'extendedKeyUsage=clientAuth\n' >"$1.ext" &&
+    openssl x509 -req -in "$1.csr" -CA "$2.pem" -CAkey "$2.key" -CAcreateserial -out "$1.pem" \
+      -days 2 -extfile "$1.ext" 2>/dev/null
+}
+client_cert client ca || { echo "openssl client cert"; exit 1; }
+client_cert stranger other || { echo "openssl stranger cert"; exit 1; }
+printf 'client_ca_file = "%s/ca.pem"\nrequire_client_cert = true\n' "$work" >>"$config"
+rm -f "$work/port"
+"$daemon" run --data-dir "$work/node" --listen 127.0.0.1:0 --port-file "$work/port" \
+  >>"$work/node.log" 2>&1 &
+node_pid=$!
+for _ in $(seq 1 100); do [ -s "$work/port" ] && break; sleep 0.1; done
+[ -s "$work/port" ] || { cat "$work/node.log"; echo "mutual-TLS node did not start"; exit 1; }
+endpoint="127.0.0.1:$(cat "$work/port")"
+tls=(--endpoint "$endpoint" --ca-file "$work/ca.pem")
+
+"$cli" "${tls[@]}" --timeout 3s node info >"$work/nocert.out" 2>&1
+code=$?
+[ "$code" -eq 10 ] || fail "no client certificate: exit $code, want 10: $(cat "$work/nocert.out")"
+name=$("$cli" "${tls[@]}" --cert-file "$work/client.pem" --key-file "$work/client.key" \
+  node info -o json | jq -r .org_name)
+[ "$name" = "Riverside Food Bank" ] || fail "node info with --cert-file/--key-file: '$name'"
+name=$(CONSTELLATION_CERT_FILE="$work/client.pem" CONSTELLATION_KEY_FILE="$work/client.key" \
+  "$cli" "${tls[@]}" node info -o json | jq -r .org_name)
+[ "$name" = "Riverside Food Bank" ] || fail "node info with \$CONSTELLATION_CERT_FILE: '$name'"
+"$cli" "${tls[@]}" --timeout 3s --cert-file "$work/stranger.pem" --key-file "$work/stranger.key" \
+  node info >"$work/stranger.out" 2>&1
+code=$?
+[ "$code" -eq 10 ] || fail "certificate of another CA: exit $code, want 10: $(cat "$work/stranger.out")"
+
+# The two files go together, and only with a CA file: refused before connecting (exit 3).
+"$cli" "${tls[@]}" --cert-file "$work/client.pem" node info >"$work/half.out" 2>&1
+code=$?
+[ "$code" -eq 3 ] || fail "--cert-file without --key-file: exit $code, want 3"
+grep -q -- "--cert-file is set (from flag) but --key-file is not" "$work/half.out" ||
+  fail "half a client certificate not explained: $(cat "$work/half.out")"
+CONSTELLATION_CA_FILE="" "$cli" --endpoint "$endpoint" --ca-file "" \
+  --cert-file "$work/client.pem" --key-file "$work/client.key" node info >"$work/noca.out" 2>&1
+code=$?
+[ "$code" -eq 3 ] || fail "client certificate without a CA file: exit $code, want 3"
+grep -q -- "give --ca-file" "$work/noca.out" || fail "no CA hint: $(cat "$work/noca.out")"
+
+# A context keeps the three files; `context show` says where each came from.
+"$cli" context set mtls --endpoint "$endpoint" --ca-file "$work/ca.pem" \
+  --cert-file "$work/client.pem" --key-file "$work/client.key" >/dev/null ||
+  fail "context set --cert-file --key-file"
+name=$("$cli" --context mtls node info -o json | jq -r .org_name)
+[ "$name" = "Riverside Food Bank" ] || fail "node info through a mutual-TLS context: '$name'"
+shown=$("$cli" --context mtls context show -o json)
+[ "$(jq -r .cert_file <<<"$shown")" = "$work/client.pem" ] &&
+  [ "$(jq -r .cert_file_source <<<"$shown")" = "context" ] &&
+  [ "$(jq -r .key_file <<<"$shown")" = "$work/client.key" ] ||
+  fail "context show does not name the client certificate: $shown"
+"$cli" context list | grep -q "mutual TLS" || fail "context list does not say mutual TLS"
+
 if [ "$failures" -ne 0 ]; then
   echo "--- node log"; cat "$work/node.log"
   exit 1
 fi
-echo "PASS: TLS node served to the CLI with --ca-file, refused plaintext and another CA"
+echo "PASS: TLS node served to the CLI with --ca-file, refused plaintext and another CA;" \
+  "mutual TLS served a client certificate, refused none and another CA's"

@@ -1,12 +1,23 @@
 // Integration tests of the federation protocol between real nodes in-process: a node pulls a
 // group from a peer over signed calls (PeerService.SyncGroup → FederationService), and the
 // federation service refuses unauthenticated, forged, replayed and non-member calls.
+#include <sodium.h>
+
+#include <map>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <absl/strings/match.h>
 #include <constellation/client.h>
 #include <gmock/gmock.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
-#include <sodium.h>
+#include <nlohmann/json.hpp>
 
+#include "cli/commands.h"
+#include "cli/config.h"
 #include "constellation/v1/federation.grpc.pb.h"
 #include "server/app/node.h"
 #include "server/core/federation_auth.h"
@@ -119,6 +130,43 @@ TEST_F(PeerSyncTest, ManyEventsArriveOverSeveralRounds) {
   EXPECT_EQ(result.inserted, 105u);
   EXPECT_GT(result.rounds, 1u);  // kFederationPullEventsMax per round
   EXPECT_EQ(StateHash(*replica_admin), StateHash(*admin_));
+}
+
+// Issue 12: `constellation peer sync` on a terminal draws how many events are new here while
+// the sync runs (one unary call), erases the line, then prints the result; in a pipe it draws
+// nothing. Run in-process (cli::RunCli) so that stderr can be "a terminal".
+TEST_F(PeerSyncTest, CliPeerSyncDrawsProgressOnATerminalOnly) {
+  for (int i = 0; i < 100; ++i) RecordPledge(1 + i);
+  auto replica = TestNode::Create(dir_.Sub("replica"), "Riverside Food Bank", origin_.get());
+  ASSERT_NE(replica, nullptr);
+  const std::map<std::string, std::string> values = {
+      {"CONSTELLATION_CONFIG", dir_.Sub("cli.toml")},
+      {"CONSTELLATION_ENDPOINT", replica->endpoint()},
+      {"CONSTELLATION_TOKEN", replica->admin_token()}};
+  const cli::EnvLookup env = [values](const std::string& name) -> std::optional<std::string> {
+    auto it = values.find(name);
+    return it == values.end() ? std::nullopt : std::optional<std::string>(it->second);
+  };
+  const std::vector<std::string> args = {
+      "peer", "sync", "--group", group_, "--from", origin_->endpoint(), "-o", "json"};
+  std::ostringstream out;
+  std::ostringstream err;
+  ASSERT_EQ(cli::RunCli(args, env, out, err, /*out_is_terminal=*/false, /*err_is_terminal=*/true),
+            0)
+      << err.str();
+  EXPECT_THAT(err.str(), HasSubstr("\r0 events new here\033[K"));
+  EXPECT_TRUE(absl::EndsWith(err.str(), "\r\033[K")) << "the line is erased: " << err.str();
+  const nlohmann::json result = nlohmann::json::parse(out.str());
+  EXPECT_EQ(result["inserted"], 105);
+  EXPECT_EQ(StateHash(*replica->NewClient()), StateHash(*admin_));
+
+  // In a pipe: the result only.
+  RecordPledge(7);
+  std::ostringstream piped_out;
+  std::ostringstream piped_err;
+  ASSERT_EQ(cli::RunCli(args, env, piped_out, piped_err), 0) << piped_err.str();
+  EXPECT_EQ(piped_err.str(), "");
+  EXPECT_EQ(nlohmann::json::parse(piped_out.str())["inserted"], 1);
 }
 
 TEST_F(PeerSyncTest, AnotherOrgThatIsNotAMemberIsRefused) {

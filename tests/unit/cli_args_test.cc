@@ -82,10 +82,12 @@ TEST(CliArgsTest, ParsesNounVerbFlagsAndPositionals) {
 }
 
 TEST(CliArgsTest, GlobalFlagsGoAnywhere) {
-  ASSERT_OK_AND_ASSIGN(Invocation inv,
-                       Parse({"--endpoint", "node:1", "-o", "json", "group", "list", "--token=t0k",
-                              "--timeout", "2s", "--context", "prod"}));
+  ASSERT_OK_AND_ASSIGN(Invocation inv, Parse({"--endpoint", "node:1", "-o", "json", "group", "list",
+                                              "--token=t0k", "--timeout", "2s", "--context", "prod",
+                                              "--cert-file", "c.pem", "--key-file=c.key"}));
   EXPECT_EQ(inv.global.endpoint, "node:1");
+  EXPECT_EQ(inv.global.cert_file, "c.pem");
+  EXPECT_EQ(inv.global.key_file, "c.key");
   EXPECT_EQ(inv.global.token, "t0k");
   EXPECT_EQ(inv.global.context, "prod");
   EXPECT_EQ(inv.global.output, OutputFormat::kJson);
@@ -350,8 +352,14 @@ TEST(CliArgsTest, ParsesInstallmentsAndRestrictions) {
 Config TwoContexts() {
   Config config;
   config.current = "local";
-  config.contexts["local"] = Context{"127.0.0.1:7400", "local-token", ""};
-  config.contexts["prod"] = Context{"prod.example.org:7400", "prod-token", ""};
+  config.contexts["local"].endpoint = "127.0.0.1:7400";
+  config.contexts["local"].token = "local-token";
+  Context& prod = config.contexts["prod"];
+  prod.endpoint = "prod.example.org:7400";
+  prod.token = "prod-token";
+  prod.ca_file = "/etc/prod/ca.pem";
+  prod.cert_file = "/etc/prod/client.pem";
+  prod.key_file = "/etc/prod/client.key";
   return config;
 }
 
@@ -403,6 +411,57 @@ TEST(CliConfigTest, FlagBeatsEnvAndConfig) {
       Connection selected,
       ResolveConnection(context_only, MapEnv({{"CONSTELLATION_CONTEXT", "local"}}), TwoContexts()));
   EXPECT_EQ(selected.endpoint, "prod.example.org:7400");
+}
+
+TEST(CliConfigTest, ClientCertificateFollowsThePrecedence) {
+  // The context's files...
+  GlobalFlags prod;
+  prod.context = "prod";
+  ASSERT_OK_AND_ASSIGN(Connection from_context, ResolveConnection(prod, MapEnv({}), TwoContexts()));
+  EXPECT_EQ(from_context.cert_file, "/etc/prod/client.pem");
+  EXPECT_EQ(from_context.key_file, "/etc/prod/client.key");
+  EXPECT_EQ(from_context.cert_file_source, "context");
+  EXPECT_OK(ValidateTls(from_context));
+
+  // ...lose to the environment, which loses to the flags.
+  const EnvLookup env =
+      MapEnv({{"CONSTELLATION_CERT_FILE", "/env/c.pem"}, {"CONSTELLATION_KEY_FILE", "/env/c.key"}});
+  ASSERT_OK_AND_ASSIGN(Connection from_env, ResolveConnection(prod, env, TwoContexts()));
+  EXPECT_EQ(from_env.cert_file, "/env/c.pem");
+  EXPECT_EQ(from_env.key_file, "/env/c.key");
+  EXPECT_EQ(from_env.key_file_source, "env");
+  prod.cert_file = "/flag/c.pem";
+  ASSERT_OK_AND_ASSIGN(Connection from_flag, ResolveConnection(prod, env, TwoContexts()));
+  EXPECT_EQ(from_flag.cert_file, "/flag/c.pem");
+  EXPECT_EQ(from_flag.cert_file_source, "flag");
+  EXPECT_EQ(from_flag.key_file, "/env/c.key");
+
+  // The local context has none: plaintext, no certificate.
+  ASSERT_OK_AND_ASSIGN(Connection local,
+                       ResolveConnection(GlobalFlags{}, MapEnv({}), TwoContexts()));
+  EXPECT_EQ(local.cert_file, "");
+  EXPECT_EQ(local.cert_file_source, "none");
+  EXPECT_OK(ValidateTls(local));
+}
+
+TEST(CliConfigTest, ClientCertificateNeedsItsKeyAndACaFile) {
+  Connection connection;
+  connection.cert_file = "/c.pem";
+  connection.cert_file_source = "flag";
+  EXPECT_THAT(ValidateTls(connection),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("--cert-file is set (from flag) but --key-file is not")));
+  connection.cert_file = "";
+  connection.key_file = "/c.key";
+  connection.key_file_source = "env";
+  EXPECT_THAT(ValidateTls(connection),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("--key-file is set (from env) but --cert-file is not")));
+  connection.cert_file = "/c.pem";
+  EXPECT_THAT(ValidateTls(connection),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("give --ca-file")));
+  connection.ca_file = "/ca.pem";
+  EXPECT_OK(ValidateTls(connection));
 }
 
 TEST(CliConfigTest, DefaultsWithoutAnything) {
@@ -466,6 +525,10 @@ TEST(CliConfigTest, SaveWritesMode0600AndLoadsBack) {
   EXPECT_EQ(loaded.current, "local");
   EXPECT_EQ(loaded.contexts["prod"].endpoint, "prod.example.org:7400");
   EXPECT_EQ(loaded.contexts["prod"].token, "prod-token");
+  EXPECT_EQ(loaded.contexts["prod"].ca_file, "/etc/prod/ca.pem");
+  EXPECT_EQ(loaded.contexts["prod"].cert_file, "/etc/prod/client.pem");
+  EXPECT_EQ(loaded.contexts["prod"].key_file, "/etc/prod/client.key");
+  EXPECT_EQ(loaded.contexts["local"].cert_file, "");
 
   ASSERT_OK_AND_ASSIGN(Config missing, LoadConfig(dir.Sub("absent.toml")));
   EXPECT_TRUE(missing.contexts.empty());

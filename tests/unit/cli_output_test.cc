@@ -1,9 +1,12 @@
 // tests/unit/cli_output_test.cc: tables line up, CSV quotes per RFC 4180, JSON is valid and
 // carries amounts both as minor units and decimals, control characters and terminal escapes
 // never reach the terminal raw, and a list printed page by page is the same text as whole.
+#include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -13,8 +16,8 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/fundraising/render.h"
-#include "cli/progress.h"
 #include "cli/output.h"
+#include "cli/progress.h"
 #include "cli/render.h"
 
 namespace constellation::cli {
@@ -49,6 +52,40 @@ TEST(CliProgressTest, DrawsNothingWhenDisabledAndErasesWhatItDrew) {
     progress.Update(3);
   }
   EXPECT_EQ(shown.str(), "\r" + Progress::Line(3, 10, "events") + "\033[K\r\033[K");
+}
+
+// `peer sync` is one call that reports only at its end; RunWithProgress polls a count while it
+// runs. The call here blocks until the count was polled six times (50 ms apart), so the line
+// is drawn at once (0) and redrawn with a later count, then erased; the call's result passes.
+TEST(CliProgressTest, RunWithProgressPollsWhileTheCallRunsAndPassesItsResult) {
+  std::atomic<int> polls{0};
+  std::ostringstream err;
+  absl::StatusOr<int> result;
+  {
+    Progress progress(err, /*enabled=*/true, "events new here", 0);
+    result = RunWithProgress<int>(
+        progress,
+        [&]() -> absl::StatusOr<int> {
+          while (polls.load() < 6) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+          return 42;
+        },
+        [&]() -> uint64_t { return static_cast<uint64_t>(10 * polls.fetch_add(1)); },
+        absl::Milliseconds(50));
+    EXPECT_THAT(err.str(), HasSubstr("\r0 events new here\033[K"));
+    EXPECT_THAT(err.str(), ::testing::ContainsRegex("\r[1-9]0 events new here"));
+    EXPECT_THAT(err.str(), ::testing::EndsWith("\r\033[K")) << "erased before the result";
+  }
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(*result, 42);
+
+  // An error of the call is returned as it was.
+  std::ostringstream quiet;
+  Progress off(quiet, /*enabled=*/false, "events", 0);
+  absl::StatusOr<int> failed = RunWithProgress<int>(
+      off, [] { return absl::StatusOr<int>(absl::UnavailableError("peer down")); },
+      [] { return uint64_t{0}; }, absl::Milliseconds(1));
+  EXPECT_EQ(failed.status(), absl::UnavailableError("peer down"));
+  EXPECT_EQ(quiet.str(), "");
 }
 
 TEST(CliOutputTest, TableColumnsLineUp) {
