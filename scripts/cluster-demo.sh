@@ -7,7 +7,9 @@
 #   campaign -> every org records pledges on its own node -> money without an umbrella:
 #   Northside hosts a purpose-restricted fund created by decision, two members pay in and the
 #   host confirms receipt, a drawdown decided by all is disbursed, the campaign's host records a
-#   payment and a decided write-off -> all three nodes show the same totals, fund balance and
+#   payment and a decided write-off -> Riverside drafts a strategy that all three adopt by
+#   decision, and two members report its early indicator -> two members form an action team
+#   linked to the strategy's goal -> all three nodes show the same totals, fund balance and
 #   state hash -> Eastgate's node stops, the others keep working -> it restarts and catches up.
 # Usage: scripts/cluster-demo.sh CONSTELLATIOND CONSTELLATION
 # (scripts/demo.sh builds the binaries and runs this; the e2e tests run it too.) It stops every
@@ -73,6 +75,12 @@ members_seen() { [ "$(quiet "$1" member list --group "$group" -o json | jq lengt
 has_contribution() {
   quiet "$1" pool ledger --group "$group" -o json |
     jq -e --arg c "$2" '[.contributions[] | select(.contribution_id == $c)] | length == 1'
+}
+# meals_reported ORG TOTAL: ORG's node shows TOTAL hot meals for 2026-Q4, summed over members.
+meals_reported() {
+  quiet "$1" measure show --group "$group" -o csv |
+    awk -F, -v total="$2" '$1 == "hot-meals" && $4 == "2026-Q4" && $5 == "total" && $6 == total {found = 1}
+      END {exit !found}'
 }
 has_fund() { quiet "$1" pool fund show --group "$group" "$fund" >/dev/null; }
 pledged() { quiet "$1" campaign show --group "$group" "$campaign" -o json | jq -r .pledged_minor; }
@@ -208,8 +216,46 @@ decide "$write_off"
 as riverside pledge write-off --group "$group" "$parish" --proposal "$write_off" >/dev/null
 as riverside pledge show --group "$group" "$parish"
 
+step "A shared strategy, changed only by decision: Riverside drafts the winter plan, all adopt it"
+cat >"$work/plan.toml" <<'TOML'
+document = "strategic_plan"
+title = "Winter plan 2026-27"
+content = """
+Every household on the north side gets a hot meal every day of the winter.
+We share one kitchen rota and report every quarter.
+"""
+
+[[indicators]]
+key = "hot-meals"
+name = "Hot meals served"
+unit = "meals"
+level = "early"
+baseline = 0
+target = 20000
+frequency = "quarterly"
+
+[[goals]]
+key = "warm-meals"
+text = "No household on the north side goes without a hot meal"
+indicators = ["hot-meals"]
+TOML
+version=$(as riverside strategy draft --group "$group" --from "$work/plan.toml" -o json |
+  jq -r .version_id)
+adopt=$(as riverside proposal create --group "$group" --type adopt_strategy \
+  --strategy-version "$version" --title "Adopt the winter plan" -o json | jq -r .proposal_id)
+decide "$adopt"
+as eastgate strategy current --group "$group"
+
+step "Results come late, so members report early indicators as they go; everyone sees the series"
+as northside measure report --group "$group" --indicator hot-meals --period 2026-Q4 \
+  --value 2400 --note "two rounds a day since November" >/dev/null
+as eastgate measure report --group "$group" --indicator hot-meals --period 2026-Q4 \
+  --value 3100 >/dev/null
+wait_for "both reports reaching Riverside" meals_reported riverside 5500
+as riverside measure show --group "$group"
+
 step "Northside forms an action team with Eastgate around the stoves; Eastgate takes the lead"
-team=$(as northside team create --group "$group" --name "Stove programme" \
+team=$(as northside team create --group "$group" --name "Stove programme" --goal warm-meals \
   --opportunity "A regional clean-cooking grant" --member "Eastgate Community Kitchen" \
   --fiscal-host "Northside Shelter" --review 2027-06-30 -o json | jq -r .team_id)
 as northside team update --group "$group" "$team" --status active --lead "Eastgate Community Kitchen" >/dev/null
