@@ -61,6 +61,16 @@ absl::StatusOr<Client*> CommandContext::client() {
   return client_.get();
 }
 
+absl::StatusOr<std::string> CommandContext::own_org_key() {
+  if (own_org_key_.has_value()) return *own_org_key_;
+  absl::StatusOr<Client*> connected = client();
+  if (!connected.ok()) return connected.status();
+  absl::StatusOr<NodeInfo> node = (*connected)->GetNodeInfo();
+  if (!node.ok()) return node.status();
+  own_org_key_ = node->org_key;
+  return *own_org_key_;
+}
+
 WriteOptions CommandContext::write_options() {
   if (request_id_.empty()) {
     request_id_ = invocation_.Has("request-id") ? invocation_.Get("request-id") : NewRequestId();

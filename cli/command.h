@@ -70,6 +70,9 @@ class CommandContext {
   absl::StatusOr<Client*> client();
   // The resolved connection, once client() has run.
   const std::optional<Connection>& connection() const { return connection_; }
+  // The org key (hex) of the node this command talks to, asked once (GetNodeInfo): for
+  // commands that act as this org ("this org leads the team", "this org's report").
+  absl::StatusOr<std::string> own_org_key();
 
   // The write options of this command: --request-id, or a fresh id generated once (so that an
   // error hint can name it for a safe rerun). Call it when the write is sent, not earlier: an
@@ -161,6 +164,7 @@ class CommandContext {
   std::optional<Config> config_;
   std::optional<Connection> connection_;
   std::unique_ptr<Client> client_;
+  std::optional<std::string> own_org_key_;
   std::string request_id_;
 };
 

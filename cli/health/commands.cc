@@ -48,9 +48,10 @@ std::vector<Command> HealthCommands() {
                    "latest pulse with the trend from the one before, and what it owes: stances "
                    "on open proposals, acknowledgements, overdue action items, overdue pledges, "
                    "indicator reports of the last complete period. "
-                   "Then the pulse trend by month. JSON keys: group_id, as_of, review, "
-                   "review_due, term_end, term_ended, dissolved, open_proposals, members, "
-                   "pulse_trend.")
+                   "Then the pulse trend by month, and the action teams past their review date "
+                   "(not closed; their leads owe the review). JSON keys: group_id, as_of, "
+                   "review, review_due, term_end, term_ended, dissolved, open_proposals, "
+                   "members, pulse_trend, teams_review_due.")
           .Example("constellation health --group $GROUP"),
       Command("pulse record", PulseRecordCommand)
           .Summary("Record this org's pulse check: how aligned the partnership feels, 1-5")

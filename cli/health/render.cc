@@ -61,6 +61,14 @@ Json MemberJson(const MemberHealth& m) {
                      {"reports_owed", ReportsOwedJson(m)}});
 }
 
+Json TeamReviewJson(const TeamReviewDue& t) {
+  return JsonObject({{"team_id", t.team_id},
+                     {"name", t.name},
+                     {"status", t.status},
+                     TimeMembers("review", t.review_ms),
+                     {"leads", Json(t.leads)}});
+}
+
 Json PeriodJson(const PulsePeriod& p) {
   return JsonObject({{"period", p.period}, {"count", p.count}, {"average_milli", p.average_milli}});
 }
@@ -73,6 +81,15 @@ constexpr Field<MemberHealth> kMemberColumns[] = {
     {"pulse",
      [](const MemberHealth& m) { return PulseTrend(m.latest_alignment, m.previous_alignment); }},
     {"owes", Owes},
+};
+
+constexpr Field<TeamReviewDue> kTeamReviewColumns[] = {
+    {"team", [](const TeamReviewDue& t) { return t.team_id; }, false, CellKind::kId},
+    {"name", [](const TeamReviewDue& t) { return t.name; }},
+    {"status", [](const TeamReviewDue& t) { return t.status; }},
+    {"review_due_since", [](const TeamReviewDue& t) { return FormatTimeMs(t.review_ms); }},
+    {"leads", [](const TeamReviewDue& t) { return absl::StrJoin(t.leads, " "); }, false,
+     CellKind::kOrgKey},
 };
 
 constexpr Field<PulsePeriod> kPeriodColumns[] = {
@@ -97,6 +114,8 @@ Output HealthOutput(const GroupHealth& h) {
   for (const MemberHealth& m : h.members) members.push_back(MemberJson(m));
   Json trend = Json::array();
   for (const PulsePeriod& p : h.pulse_trend) trend.push_back(PeriodJson(p));
+  Json teams = Json::array();
+  for (const TeamReviewDue& t : h.teams_review_due) teams.push_back(TeamReviewJson(t));
   Json json = JsonObject({{"group_id", h.group_id},
                           TimeMembers("as_of", h.as_of_ms),
                           {"review_cadence_days", h.review_cadence_days},
@@ -107,7 +126,8 @@ Output HealthOutput(const GroupHealth& h) {
                           {"dissolved", h.dissolved},
                           {"open_proposals", h.open_proposals},
                           {"members", members},
-                          {"pulse_trend", trend}});
+                          {"pulse_trend", trend},
+                          {"teams_review_due", teams}});
   size_t silent = 0;
   for (const MemberHealth& m : h.members) silent += m.silent;
   std::string review = "none set";
@@ -135,9 +155,18 @@ Output HealthOutput(const GroupHealth& h) {
       {"silent_members",
        absl::StrFormat("%d (no record for more than %d days)", silent, h.review_cadence_days)},
       {"pulse", pulse},
+      {"teams_review",
+       h.teams_review_due.empty()
+           ? "none due"
+           : absl::StrFormat("%d past their review date: their leads owe a review (below)",
+                             h.teams_review_due.size())},
   };
   std::vector<std::pair<std::string, Table>> tables;
   tables.emplace_back("Members", TableOf<MemberHealth>(kMemberColumns, h.members));
+  if (!h.teams_review_due.empty()) {
+    tables.emplace_back("Teams past review",
+                        TableOf<TeamReviewDue>(kTeamReviewColumns, h.teams_review_due));
+  }
   tables.emplace_back("Pulse trend", TableOf<PulsePeriod>(kPeriodColumns, h.pulse_trend));
   return Output::Object(std::move(json), std::move(values), std::move(tables));
 }

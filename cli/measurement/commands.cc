@@ -54,10 +54,10 @@ absl::StatusOr<Output> ReportCommand(const Invocation& inv, CommandContext& cont
   r.version_id = *version;
   if (inv.Has("revise")) {
     // The latest report of this org for that period: the one a revision names.
-    absl::StatusOr<NodeInfo> node = (*client)->GetNodeInfo();
-    if (!node.ok()) return node.status();
+    absl::StatusOr<std::string> own = context.own_org_key();
+    if (!own.ok()) return own.status();
     absl::StatusOr<std::vector<IndicatorReport>> mine =
-        (*client)->ListIndicatorReports(inv.Get("group"), "", r.indicator_key, node->org_key);
+        (*client)->ListIndicatorReports(inv.Get("group"), "", r.indicator_key, *own);
     if (!mine.ok()) return mine.status();
     for (const IndicatorReport& earlier : *mine) {
       if (earlier.report.period == r.period && earlier.revised_by.empty()) {

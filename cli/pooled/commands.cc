@@ -179,12 +179,6 @@ absl::StatusOr<Output> CorrectCommand(const Invocation& inv, CommandContext& con
 }
 
 // The org key of this node's org, for defaults ("this org").
-absl::StatusOr<std::string> OwnKey(Client& client) {
-  absl::StatusOr<NodeInfo> info = client.GetNodeInfo();
-  if (!info.ok()) return info.status();
-  return info->org_key;
-}
-
 // --title (or `title`), --text and --deadline of a proposal.
 absl::Status ApplyProposalFlags(const Invocation& inv, const std::string& title,
                                 ProposalSpec* spec) {
@@ -233,7 +227,7 @@ absl::StatusOr<Output> FundCreateCommand(const Invocation& inv, CommandContext& 
       [&](Client& client) -> absl::StatusOr<ProposalWrite> {
         fund.fiscal_host = inv.Get("host");
         if (fund.fiscal_host.empty()) {
-          absl::StatusOr<std::string> own = OwnKey(client);
+          absl::StatusOr<std::string> own = context.own_org_key();
           if (!own.ok()) return own.status();
           fund.fiscal_host = *own;
         }
@@ -305,7 +299,7 @@ absl::StatusOr<Output> RequestCommand(const Invocation& inv, CommandContext& con
         allocate.budget_line = inv.Get("budget-line");
         allocate.recipient = inv.Get("recipient");
         if (allocate.recipient.empty()) {
-          absl::StatusOr<std::string> own = OwnKey(client);
+          absl::StatusOr<std::string> own = context.own_org_key();
           if (!own.ok()) return own.status();
           allocate.recipient = *own;
         }

@@ -51,9 +51,9 @@ absl::StatusOr<Output> CreateCommand(const Invocation& inv, CommandContext& cont
   return context.Write(
       [&](Client& client) -> absl::StatusOr<TeamWrite> {
         if (team.leads.empty()) {  // this org leads the team it forms
-          absl::StatusOr<NodeInfo> node = client.GetNodeInfo();
-          if (!node.ok()) return node.status();
-          team.leads.push_back(node->org_key);
+          absl::StatusOr<std::string> own = context.own_org_key();
+          if (!own.ok()) return own.status();
+          team.leads.push_back(*own);
         }
         for (const std::string& lead : team.leads) Remove(team.participants, lead);
         return client.CreateTeam(inv.Get("group"), team, context.write_options());

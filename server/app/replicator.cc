@@ -16,10 +16,7 @@ std::vector<PeerTarget> PeerTargets(const core::Group& group, const core::OrgKey
                                     uint64_t now_ms) {
   std::vector<PeerTarget> targets;
   const auto& members = group.state().roster().members();
-  auto replicates = [now_ms](const core::MemberState& m) {
-    const core::MemberStatus status = core::DeriveMemberStatus(m, now_ms);
-    return status == core::MemberStatus::kActive || status == core::MemberStatus::kNoticeGiven;
-  };
+  auto replicates = [now_ms](const core::MemberState& m) { return core::IsMemberAt(m, now_ms); };
   auto me = members.find(self);
   if (me == members.end() || !replicates(me->second)) return targets;
   for (const auto& [key, m] : members) {

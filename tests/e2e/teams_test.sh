@@ -123,6 +123,17 @@ expect_exit 0 "group show json" -- "$cli" group show "$group" -o json
 expect_eq "$(jq -r '.teams[0].team_id' "$work/out")" "$team" "teams in group show's JSON"
 expect_exit 4 "show an unknown team" -- "$cli" team show --group "$group" "$(printf 'f%.0s' $(seq 64))"
 
+# Health lists the team once its review date (2027-06-30) has passed, with its leads.
+expect_exit 0 "health before the review date" -- "$cli" health --group "$group" --as-of 2027-06-29
+expect_in "$work/out" "none due" "no team review due yet"
+expect_exit 0 "health after the review date" -- "$cli" health --group "$group" --as-of 2027-07-01
+expect_in "$work/out" "Teams past review" "a section for the teams past review"
+expect_in "$work/out" "Mudflat survey" "the team past review"
+expect_in "$work/out" "(Tide Lab)" "its lead by name"
+expect_exit 0 "health json" -- "$cli" health --group "$group" --as-of 2027-07-01 -o json
+expect_eq "$(jq -r '.teams_review_due[0].team_id' "$work/out")" "$team" "teams_review_due in JSON"
+expect_eq "$(jq -r '.teams_review_due[0].leads[0]' "$work/out")" "$tide_key" "the lead in JSON"
+
 # Both nodes agree.
 for _ in $(seq 1 100); do
   a=$("$cli" group show "$group" -o json | jq -r .state_hash)

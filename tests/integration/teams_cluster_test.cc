@@ -113,6 +113,17 @@ TEST_F(TeamsClusterTest, FormRotateLeadAndGoDormantAgreeOnEveryNode) {
   for (Org* org : all()) AwaitVersions(*org, id, 3);
   ExpectConverged();
   for (Org* org : all()) {
+    // Health, asked at the same time on every node, lists the team once its review is due.
+    ASSERT_OK_AND_ASSIGN(GroupHealth before, org->client->GetHealth(group_, input.review_ms - 1));
+    EXPECT_TRUE(before.teams_review_due.empty());
+    ASSERT_OK_AND_ASSIGN(GroupHealth due, org->client->GetHealth(group_, input.review_ms));
+    ASSERT_EQ(due.teams_review_due.size(), 1u);
+    EXPECT_EQ(due.teams_review_due[0].team_id, id);
+    EXPECT_EQ(due.teams_review_due[0].name, "Youth jobs pilot");
+    EXPECT_EQ(due.teams_review_due[0].status, "dormant");
+    EXPECT_EQ(due.teams_review_due[0].review_ms, input.review_ms);
+    EXPECT_EQ(due.teams_review_due[0].leads, std::vector<std::string>{b().key});
+
     ASSERT_OK_AND_ASSIGN(Team team, org->client->GetTeam(group_, id));
     EXPECT_EQ(team.status, "dormant");
     EXPECT_EQ(team.team.workplan, "Apply by June.\nPilot in the autumn.");

@@ -7,6 +7,7 @@
 // closes the team for good, and the state is the same in either arrival order.
 #include "server/core/teams/teams_ledger.h"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,7 @@
 
 #include "server/core/fold/group_state.h"
 #include "server/core/group.h"
+#include "server/core/health/health_ledger.h"
 #include "server/core/records.h"
 #include "tests/testing/event_factory.h"
 #include "tests/testing/ledger_test.h"
@@ -242,6 +244,42 @@ TEST_F(TeamsLedgerTest, ConcurrentVersionsBothStandAndAClosingOneClosesTheTeam) 
   // Nothing follows a close, whoever writes.
   EXPECT_THAT(Write(bea_, Version(t, v1::TEAM_STATUS_ACTIVE, {a(), b()})),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("closed")));
+}
+
+// PROTOCOL §5.14 "Teams past review": the health view lists the teams not closed whose current
+// version's review date has passed, ascending by team id; a version that moves the date on or
+// closes the team takes it off the list.
+TEST_F(TeamsLedgerTest, HealthListsTheTeamsPastTheirReviewDate) {
+  constexpr uint64_t kReviewMs = 1'800'000'000'000;  // 2027-01-15
+  const auto reviewed = [](v1::Event body, uint64_t review_ms) {
+    body.mutable_action_team()->set_review_ms(review_ms);
+    return body;
+  };
+  const EventId due = Ok(founder_, reviewed(TeamBody({a()}, {b()}, v1::TEAM_STATUS_ACTIVE,
+                                                     "Youth jobs pilot"),
+                                            kReviewMs));
+  const EventId later = Ok(bea_, reviewed(TeamBody({b()}, {}, v1::TEAM_STATUS_PROPOSED,
+                                                   "Stove programme"),
+                                          kReviewMs + 1));
+  const EventId closed =
+      Ok(cal_, reviewed(TeamBody({c()}, {}, v1::TEAM_STATUS_ACTIVE, "Old pilot"), kReviewMs));
+  Ok(founder_, TeamBody({a()}, {}, v1::TEAM_STATUS_ACTIVE, "No review date"));
+  Ok(cal_, TeamVersionBody(closed, reviewed(TeamBody({c()}, {}, v1::TEAM_STATUS_CLOSED,
+                                                     "Old pilot"),
+                                            kReviewMs)));
+
+  EXPECT_THAT(HealthAt(state(), kReviewMs - 1).teams_review_due, ElementsAre());
+  EXPECT_THAT(HealthAt(state(), kReviewMs).teams_review_due, ElementsAre(due));
+  std::vector<EventId> both = {due, later};
+  std::sort(both.begin(), both.end());
+  EXPECT_EQ(HealthAt(state(), kReviewMs + 1).teams_review_due, both);
+
+  // The lead reviews the team and sets the next review date: it is off the list until then.
+  Ok(founder_, TeamVersionBody(due, reviewed(TeamBody({a()}, {b()}, v1::TEAM_STATUS_DORMANT,
+                                                      "Youth jobs pilot"),
+                                             kReviewMs + 1'000)));
+  EXPECT_THAT(HealthAt(state(), kReviewMs + 1).teams_review_due, ElementsAre(later));
+  EXPECT_EQ(HealthAt(state(), kReviewMs + 1'000).teams_review_due, both);
 }
 
 TEST(TeamTransitionTest, TheLifecycleTable) {

@@ -43,6 +43,16 @@ struct ReportDue {
   std::string period;
 };
 
+// An action team that is not closed and whose review date has passed: its leads owe the
+// partnership a review.
+struct TeamReviewDue {
+  std::string team_id;  // hex: the team's first version
+  std::string name;
+  uint64_t review_ms = 0;
+  std::string status;              // "proposed" | "active" | "dormant"
+  std::vector<std::string> leads;  // hex org keys
+};
+
 // One member at a glance, as of the read.
 struct MemberHealth {
   std::string member;  // hex org key
@@ -71,6 +81,7 @@ struct GroupHealth {
   uint32_t open_proposals = 0;
   std::vector<MemberHealth> members;     // ascending by key
   std::vector<PulsePeriod> pulse_trend;  // the last 12 months with pulses, ascending
+  std::vector<TeamReviewDue> teams_review_due;  // ascending by team id
 };
 
 }  // namespace constellation

@@ -31,6 +31,11 @@ static ReportDue FromProto(const v1::ReportDue& proto) {
   return ReportDue{HexEncode(proto.version_id()), proto.indicator_key(), proto.period()};
 }
 
+static TeamReviewDue FromProto(const v1::TeamReviewDue& proto) {
+  return TeamReviewDue{HexEncode(proto.team_id()), proto.name(), proto.review_ms(), proto.status(),
+                       HexList(proto.leads())};
+}
+
 static MemberHealth FromProto(const v1::MemberHealthView& proto) {
   return MemberHealth{HexEncode(proto.member()),
                       proto.name(),
@@ -57,7 +62,8 @@ GroupHealth FromProto(const v1::HealthView& proto) {
                      proto.dissolved(),
                      proto.open_proposals(),
                      FromList<MemberHealth>(proto.members(), FromProto),
-                     FromList<PulsePeriod>(proto.pulse_trend(), FromProto)};
+                     FromList<PulsePeriod>(proto.pulse_trend(), FromProto),
+                     FromList<TeamReviewDue>(proto.teams_review_due(), FromProto)};
 }
 
 }  // namespace constellation::internal

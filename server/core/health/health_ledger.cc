@@ -17,6 +17,7 @@
 #include "server/core/measurement/measurement_ledger.h"
 #include "server/core/measurement/periods.h"
 #include "server/core/strategy/strategy_ledger.h"
+#include "server/core/teams/teams_ledger.h"
 
 namespace constellation::core {
 namespace {
@@ -85,11 +86,10 @@ GroupHealth HealthAt(const GroupState& state, uint64_t now_ms) {
 
   std::map<OrgKey, MemberHealth> members;
   for (const auto& [key, m] : state.roster().members()) {
-    const MemberStatus status = DeriveMemberStatus(m, now_ms);
-    if (status != MemberStatus::kActive && status != MemberStatus::kNoticeGiven) continue;
+    if (!IsMemberAt(m, now_ms)) continue;
     MemberHealth& mh = members[key];
     mh.member = key;
-    mh.status = status;
+    mh.status = DeriveMemberStatus(m, now_ms);
     if (const AuthorProgress* p = state.Progress(key); p != nullptr) {
       mh.last_activity_ms = p->hlc.wall_ms;
     }
@@ -149,6 +149,14 @@ GroupHealth HealthAt(const GroupState& state, uint64_t now_ms) {
           mh.reports_owed.push_back(ReportDue{adoption->version, i.key, due->Name()});
         }
       }
+    }
+  }
+
+  // Teams past review (§5.14): not closed, the current version's review date passed.
+  for (const auto& [id, team] : Teams(state).teams()) {
+    const uint64_t review_ms = team.current().review_ms;
+    if (!team.closed() && review_ms != 0 && now_ms >= review_ms) {
+      out.teams_review_due.push_back(id);
     }
   }
 

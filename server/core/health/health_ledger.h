@@ -5,8 +5,8 @@
 // of the health view is derived at read time from every domain's state and the time of the
 // read (HealthAt): each member's last activity and whether it has been silent longer than the
 // charter's review cadence, what it owes (stances, acknowledgements, overdue action items,
-// overdue pledge installments), its latest pulses, the group's pulse trend by month, and
-// whether the charter's review date has passed.
+// overdue pledge installments), its latest pulses, the group's pulse trend by month, whether
+// the charter's review date has passed, and which action teams are past their review date.
 //
 // Invariants (checked after every Apply and by CheckInvariants): every pulse's alignment is in
 // 1..5; the pulses are in canonical order, one entry per pulse event.
@@ -96,6 +96,8 @@ struct GroupHealth {
   uint32_t open_proposals = 0;
   std::vector<MemberHealth> members;     // active and under notice, ascending by key
   std::vector<PulsePeriod> pulse_trend;  // the last kPulseTrendPeriodsMax months, ascending
+  // Action teams not closed whose current version's review date has passed, ascending by id.
+  std::vector<EventId> teams_review_due;
 };
 
 inline constexpr size_t kPulseTrendPeriodsMax = 12;

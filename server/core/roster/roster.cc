@@ -20,6 +20,11 @@ MemberStatus DeriveMemberStatus(const MemberState& m, uint64_t as_of_ms) {
   return m.status;
 }
 
+bool IsMemberAt(const MemberState& m, uint64_t as_of_ms) {
+  const MemberStatus status = DeriveMemberStatus(m, as_of_ms);
+  return status == MemberStatus::kActive || status == MemberStatus::kNoticeGiven;
+}
+
 void EndVoidRanges(VoidRanges& ranges, const OrgKey& member, uint64_t seq) {
   auto it = ranges.find(member);
   if (it == ranges.end()) return;

@@ -66,6 +66,9 @@ struct MembershipSpan {
 // else m.status (which the fold keeps at kNoticeGiven: the fold reads no clock).
 MemberStatus DeriveMemberStatus(const MemberState& m, uint64_t as_of_ms);
 
+// Whether `m` is a member as of `as_of_ms`: active or under notice (DeriveMemberStatus).
+bool IsMemberAt(const MemberState& m, uint64_t as_of_ms);
+
 // The retroactive part of an expulsion (DESIGN §3): the expelled member's events with a seq
 // above kept_seq_max (those the EXPEL proposal had not seen), up to a readmission, have no
 // effect. Keyed by the EXPEL proposal id.

@@ -3,6 +3,7 @@
 #include <absl/strings/str_format.h>
 
 #include "server/base/check.h"
+#include "server/core/teams/teams_ledger.h"
 #include "server/rpc/request.h"
 
 namespace constellation::rpc {
@@ -65,6 +66,19 @@ v1::HealthView ToHealthView(const core::Group& g, const core::GroupHealth& healt
     pv->set_period(p.period);
     pv->set_count(p.count);
     pv->set_average_milli(p.average_milli);
+  }
+  const core::TeamsLedger& teams = core::Teams(g.state());
+  for (const core::EventId& id : health.teams_review_due) {
+    const core::TeamState& team = teams.teams().at(id);
+    const core::TeamVersion& current = team.current();
+    const core::VerifiedEvent* e = g.Find(current.id);
+    CONSTELLATION_CHECK(e != nullptr && e->event.has_action_team());
+    v1::TeamReviewDue* due = v.add_teams_review_due();
+    due->set_team_id(id.Bytes());
+    due->set_name(e->event.action_team().name());
+    due->set_review_ms(current.review_ms);
+    due->set_status(std::string(core::TeamStatusName(team.status())));
+    AddIds(current.leads, due->mutable_leads());
   }
   return v;
 }

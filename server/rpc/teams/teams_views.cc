@@ -10,9 +10,7 @@ namespace {
 // Whether `org` is a member of `g` (active or under notice) at `as_of_ms`.
 bool IsMemberAt(const core::Group& g, const core::OrgKey& org, uint64_t as_of_ms) {
   const core::MemberState* m = g.state().roster().Find(org);
-  if (m == nullptr) return false;
-  const core::MemberStatus status = core::DeriveMemberStatus(*m, as_of_ms);
-  return status == core::MemberStatus::kActive || status == core::MemberStatus::kNoticeGiven;
+  return m != nullptr && core::IsMemberAt(*m, as_of_ms);
 }
 
 }  // namespace
