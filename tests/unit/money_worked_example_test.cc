@@ -9,6 +9,7 @@
 
 #include "server/core/fundraising/fundraising_ledger.h"
 #include "server/core/fundraising/schedule.h"
+#include "server/core/pooled/pooled_ledger.h"
 #include "server/core/records.h"
 
 namespace constellation::core {

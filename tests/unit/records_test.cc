@@ -11,6 +11,8 @@
 #include <gtest/gtest.h>
 
 #include "server/base/limits.h"
+#include "server/core/fundraising/fundraising_ledger.h"
+#include "server/core/governance/governance_ledger.h"
 #include "tests/testing/event_factory.h"
 #include "tests/testing/status_matchers.h"
 

@@ -66,6 +66,10 @@ class ConveningsLedger final : public Ledger {
  public:
   static constexpr Domain kDomain = Domain::kConvenings;
 
+  // Stateless validation of this domain's record bodies (server/core/records.h; defined in
+  // convenings_records.cc): kInvalidArgument naming the field. The registry routes bodies here.
+  static absl::Status Validate(const v1::Event& e);
+
   const std::map<EventId, ConveningState>& convenings() const { return convenings_; }
   const std::map<EventId, ActionItemState>& actions() const { return actions_; }
 

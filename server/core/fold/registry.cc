@@ -19,38 +19,39 @@ namespace {
 
 using Body = v1::Event;
 
-// One line per record type the fold knows (DESIGN §1).
+// One line per record type the fold knows (DESIGN §1): its domain, whether a removal cut spares
+// it, and its stateless validation (the charter, folded by the roster, is governance's).
 constexpr RecordKind kRecordKinds[] = {
-    {Body::kCharter, Domain::kRoster, true},
-    {Body::kCharterAmendment, std::nullopt, true},
-    {Body::kForkProof, std::nullopt, true},
-    {Body::kProposal, Domain::kGovernance, true},
-    {Body::kStance, Domain::kGovernance, true},
-    {Body::kProposalClose, Domain::kGovernance, true},
-    {Body::kAcknowledgement, Domain::kGovernance, true},
-    {Body::kMembershipAcceptance, Domain::kGovernance, true},
-    {Body::kMembershipNotice, Domain::kGovernance, true},
-    {Body::kMembershipWithdrawal, Domain::kGovernance, true},
-    {Body::kCampaign, Domain::kFundraising, false},
-    {Body::kPledge, Domain::kFundraising, false},
-    {Body::kPledgeAmendment, Domain::kFundraising, false},
-    {Body::kPledgeCancellation, Domain::kFundraising, false},
-    {Body::kPaymentReceipt, Domain::kFundraising, false},
-    {Body::kWriteOff, Domain::kFundraising, false},
-    {Body::kPledgeCondition, Domain::kFundraising, false},
-    {Body::kContribution, Domain::kPooled, false},
-    {Body::kFund, Domain::kPooled, false},
-    {Body::kContributionReceipt, Domain::kPooled, false},
-    {Body::kDisbursement, Domain::kPooled, false},
-    {Body::kConvening, Domain::kConvenings, false},
-    {Body::kConveningAttendance, Domain::kConvenings, false},
-    {Body::kConveningMinutes, Domain::kConvenings, false},
-    {Body::kConveningAction, Domain::kConvenings, false},
-    {Body::kActionCompletion, Domain::kConvenings, false},
-    {Body::kPulseCheck, Domain::kHealth, false},
-    {Body::kStrategyVersion, Domain::kStrategy, false},
-    {Body::kIndicatorReport, Domain::kMeasurement, false},
-    {Body::kActionTeam, Domain::kTeams, false},
+    {Body::kCharter, Domain::kRoster, true, &GovernanceLedger::Validate},
+    {Body::kCharterAmendment, std::nullopt, true, nullptr},
+    {Body::kForkProof, std::nullopt, true, nullptr},
+    {Body::kProposal, Domain::kGovernance, true, &GovernanceLedger::Validate},
+    {Body::kStance, Domain::kGovernance, true, &GovernanceLedger::Validate},
+    {Body::kProposalClose, Domain::kGovernance, true, &GovernanceLedger::Validate},
+    {Body::kAcknowledgement, Domain::kGovernance, true, &GovernanceLedger::Validate},
+    {Body::kMembershipAcceptance, Domain::kGovernance, true, &GovernanceLedger::Validate},
+    {Body::kMembershipNotice, Domain::kGovernance, true, &GovernanceLedger::Validate},
+    {Body::kMembershipWithdrawal, Domain::kGovernance, true, &GovernanceLedger::Validate},
+    {Body::kCampaign, Domain::kFundraising, false, &FundraisingLedger::Validate},
+    {Body::kPledge, Domain::kFundraising, false, &FundraisingLedger::Validate},
+    {Body::kPledgeAmendment, Domain::kFundraising, false, &FundraisingLedger::Validate},
+    {Body::kPledgeCancellation, Domain::kFundraising, false, &FundraisingLedger::Validate},
+    {Body::kPaymentReceipt, Domain::kFundraising, false, &FundraisingLedger::Validate},
+    {Body::kWriteOff, Domain::kFundraising, false, &FundraisingLedger::Validate},
+    {Body::kPledgeCondition, Domain::kFundraising, false, &FundraisingLedger::Validate},
+    {Body::kContribution, Domain::kPooled, false, &PooledLedger::Validate},
+    {Body::kFund, Domain::kPooled, false, &PooledLedger::Validate},
+    {Body::kContributionReceipt, Domain::kPooled, false, &PooledLedger::Validate},
+    {Body::kDisbursement, Domain::kPooled, false, &PooledLedger::Validate},
+    {Body::kConvening, Domain::kConvenings, false, &ConveningsLedger::Validate},
+    {Body::kConveningAttendance, Domain::kConvenings, false, &ConveningsLedger::Validate},
+    {Body::kConveningMinutes, Domain::kConvenings, false, &ConveningsLedger::Validate},
+    {Body::kConveningAction, Domain::kConvenings, false, &ConveningsLedger::Validate},
+    {Body::kActionCompletion, Domain::kConvenings, false, &ConveningsLedger::Validate},
+    {Body::kPulseCheck, Domain::kHealth, false, &HealthLedger::Validate},
+    {Body::kStrategyVersion, Domain::kStrategy, false, &StrategyLedger::Validate},
+    {Body::kIndicatorReport, Domain::kMeasurement, false, &MeasurementLedger::Validate},
+    {Body::kActionTeam, Domain::kTeams, false, &TeamsLedger::Validate},
 };
 
 // One line per domain (the roster is made by GroupState).
@@ -95,8 +96,8 @@ std::string_view RecordName(v1::Event::BodyCase body) {
 }
 
 absl::Status RecordNotFolded(v1::Event::BodyCase body) {
-  return absl::UnimplementedError(absl::StrFormat(
-      "record type %d is not folded by this node version", static_cast<int>(body)));
+  return absl::UnimplementedError(
+      absl::StrFormat("record type %d is not folded by this node version", static_cast<int>(body)));
 }
 
 std::unique_ptr<Ledger> NewLedger(Domain domain) {

@@ -26,6 +26,9 @@ struct RecordKind {
   std::optional<Domain> domain;
   // Read by decisions and membership: a removal cut never voids it.
   bool governance = false;
+  // Stateless validation of the body (the domain's Ledger::Validate; records.h), or nullptr
+  // for a record type this version does not validate further.
+  absl::Status (*validate)(const v1::Event& e) = nullptr;
 };
 
 // The kind of `body`, or nullptr for a body case this version does not know at all.

@@ -94,12 +94,12 @@ std::string_view ThresholdStateName(ThresholdState state);
 // Totals of pledges in one currency (PROTOCOL §5.11.10), as the fold keeps them: exact 128-bit
 // sums (a concurrent set of records may exceed int64 together, §5.11.9).
 struct TotalSums {
-  uint64_t pledge_count = 0;  // live pledges (neither cancelled nor lapsed)
-  __int128 pledged = 0;       // Σ amount, live
-  __int128 received = 0;      // Σ applied received, live
-  __int128 written_off = 0;   // Σ effective write-offs, live
-  __int128 outstanding = 0;   // Σ outstanding, live
-  __int128 conditional = 0;   // Σ amount of live pledges that are conditional
+  uint64_t pledge_count = 0;        // live pledges (neither cancelled nor lapsed)
+  __int128 pledged = 0;             // Σ amount, live
+  __int128 received = 0;            // Σ applied received, live
+  __int128 written_off = 0;         // Σ effective write-offs, live
+  __int128 outstanding = 0;         // Σ outstanding, live
+  __int128 conditional = 0;         // Σ amount of live pledges that are conditional
   __int128 closed_received = 0;     // Σ applied received of cancelled and lapsed pledges
   __int128 closed_written_off = 0;  // Σ written off of cancelled and lapsed pledges
   __int128 cancelled = 0;           // Σ amount − received − written off, cancelled
@@ -136,7 +136,7 @@ struct CampaignState {
   uint64_t deadline_ms = 0;                       // 0 = none
   Hlc opened_hlc;
   // Assurance threshold (PROTOCOL §5.11.2); threshold == kNone when the campaign has none.
-  int64_t threshold_minor = 0;         // in the goal's currency; 0 = no amount threshold
+  int64_t threshold_minor = 0;          // in the goal's currency; 0 = no amount threshold
   uint32_t threshold_member_count = 0;  // 0 = no member-count threshold
   uint64_t assurance_deadline_ms = 0;
   ThresholdState threshold = ThresholdState::kNone;
@@ -178,7 +178,7 @@ struct PledgeEntry {
   // kPayment: the part applied to the pledge (the rest is unapplied); kWriteOff: the part that
   // took effect (PROTOCOL §5.11.9). Recomputed by the fold; 0 for other kinds.
   int64_t applied_minor = 0;
-  bool unapplied_requested = false;  // kPayment: recorded with unapplied = true
+  bool unapplied_requested = false;                    // kPayment: recorded with unapplied = true
   ConditionOutcome outcome = ConditionOutcome::kNone;  // kCondition
   uint32_t terms_index = 0;  // kPledge, kAmendment: index in PledgeState::versions
 };
@@ -266,6 +266,10 @@ class FundraisingLedger final : public Ledger {
  public:
   static constexpr Domain kDomain = Domain::kFundraising;
 
+  // Stateless validation of this domain's record bodies (server/core/records.h; defined in
+  // fundraising_records.cc): kInvalidArgument naming the field. The registry routes bodies here.
+  static absl::Status Validate(const v1::Event& e);
+
   const std::map<EventId, CampaignState>& campaigns() const { return campaigns_; }
   const std::map<EventId, PledgeState>& pledges() const { return pledges_; }
 
@@ -277,8 +281,7 @@ class FundraisingLedger final : public Ledger {
   absl::StatusOr<CampaignTotals> TotalsIn(const CampaignState& campaign,
                                           const CurrencyCode& currency) const;
   // The totals of `member`'s pledges to `campaign` in `currency` (zero when none).
-  absl::StatusOr<CampaignTotals> MemberTotalsIn(const CampaignState& campaign,
-                                                const OrgKey& member,
+  absl::StatusOr<CampaignTotals> MemberTotalsIn(const CampaignState& campaign, const OrgKey& member,
                                                 const CurrencyCode& currency) const;
 
   absl::Status Check(const VerifiedEvent& e, const GroupState& state) const override;
@@ -311,9 +314,8 @@ class FundraisingLedger final : public Ledger {
                                                       const GroupState& state) const;
   // The pledge `id_bytes` names (kNotFound), whose pledger must be e's author
   // (kPermissionDenied: "only the pledger may `verb` it").
-  absl::StatusOr<const PledgeState*> OwnPledge(const std::string& id_bytes,
-                                               std::string_view field, std::string_view verb,
-                                               const VerifiedEvent& e,
+  absl::StatusOr<const PledgeState*> OwnPledge(const std::string& id_bytes, std::string_view field,
+                                               std::string_view verb, const VerifiedEvent& e,
                                                const GroupState& state) const;
   // The campaign's threshold is settled and not met in e's causal past.
   bool LapsedInPast(const CampaignState& c, const VerifiedEvent& e, const GroupState& state) const;
@@ -343,7 +345,7 @@ class FundraisingLedger final : public Ledger {
 
   std::map<EventId, CampaignState> campaigns_;
   std::map<EventId, PledgeState> pledges_;
-  std::map<EventId, EventId> campaign_of_proposal_;  // OPEN_CAMPAIGN proposal -> campaign
+  std::map<EventId, EventId> campaign_of_proposal_;   // OPEN_CAMPAIGN proposal -> campaign
   std::map<EventId, EventId> write_off_of_proposal_;  // WRITE_OFF proposal -> write-off event
   // Per campaign and currency, Σ of each pledge's largest amount and of every payment: the
   // upper bound of every total the totals-bound check reads first (PROTOCOL §5.11.9).
@@ -353,5 +355,10 @@ class FundraisingLedger final : public Ledger {
 
 // The fundraising ledger of `state` (state.ledger<FundraisingLedger>()).
 const FundraisingLedger& Fundraising(const GroupState& state);
+
+// Stateless checks of a campaign and of pledge terms, kInvalidArgument naming the field
+// (server/core/records.h).
+absl::Status ValidateCampaign(const v1::Campaign& campaign, std::string_view field);
+absl::Status ValidatePledgeTerms(const v1::PledgeTerms& terms, std::string_view field);
 
 }  // namespace constellation::core

@@ -32,6 +32,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <absl/status/statusor.h>
@@ -89,6 +90,10 @@ v1::MemberProfile AdmittedProfile(const v1::AdmitPayload& admit);
 class GovernanceLedger final : public Ledger {
  public:
   static constexpr Domain kDomain = Domain::kGovernance;
+
+  // Stateless validation of this domain's record bodies (server/core/records.h; defined in
+  // governance_records.cc): kInvalidArgument naming the field. The registry routes bodies here.
+  static absl::Status Validate(const v1::Event& e);
 
   // Every proposal that took effect, by id.
   const std::map<EventId, ProposalState>& proposals() const { return proposals_; }
@@ -240,5 +245,12 @@ bool ChainSettled(const OrgKey& key, const EventId& seen_by, const Hlc& point,
 // notice in past(e)); a fork freeze does not count. A function of past(e): every node agrees.
 bool ChainSettledInPast(const OrgKey& key, const EventId& seen_by, const Hlc& point,
                         const VerifiedEvent& e, const GroupState& state);
+
+// Stateless checks of a charter and of a proposal (type, title, the payload its type needs:
+// AdmitPayload for ADMIT, ...), kInvalidArgument naming the field (server/core/records.h).
+// Rules that need state (is the type allowed, is the invitee a member, the deadline against the
+// event's hlc) are GovernanceLedger::Check's.
+absl::Status ValidateCharter(const v1::Charter& charter, std::string_view field);
+absl::Status ValidateProposal(const v1::Proposal& proposal, std::string_view field);
 
 }  // namespace constellation::core

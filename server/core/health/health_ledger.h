@@ -38,6 +38,10 @@ class HealthLedger final : public Ledger {
  public:
   static constexpr Domain kDomain = Domain::kHealth;
 
+  // Stateless validation of this domain's record bodies (server/core/records.h; defined in
+  // health_records.cc): kInvalidArgument naming the field. The registry routes bodies here.
+  static absl::Status Validate(const v1::Event& e);
+
   // Every accepted pulse check, in canonical order.
   const std::vector<PulseState>& pulses() const { return pulses_; }
 

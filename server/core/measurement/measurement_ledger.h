@@ -69,6 +69,10 @@ class MeasurementLedger final : public Ledger {
  public:
   static constexpr Domain kDomain = Domain::kMeasurement;
 
+  // Stateless validation of this domain's record bodies (server/core/records.h; defined in
+  // measurement_records.cc): kInvalidArgument naming the field. The registry routes bodies here.
+  static absl::Status Validate(const v1::Event& e);
+
   const std::map<EventId, ReportState>& reports() const { return reports_; }
   // The counting (latest) report of every series key.
   const std::map<SeriesKey, EventId>& latest() const { return latest_; }

@@ -125,6 +125,10 @@ class PooledLedger final : public Ledger {
  public:
   static constexpr Domain kDomain = Domain::kPooled;
 
+  // Stateless validation of this domain's record bodies (server/core/records.h; defined in
+  // pooled_records.cc): kInvalidArgument naming the field. The registry routes bodies here.
+  static absl::Status Validate(const v1::Event& e);
+
   const std::map<EventId, ContributionState>& contributions() const { return contributions_; }
   const std::map<EventId, FundState>& funds() const { return funds_; }
   // Disbursements by the proposal (drawdown) they execute.
@@ -194,5 +198,17 @@ int64_t ApprovedUndisbursedMinor(const std::vector<DrawdownView>& drawdowns, con
 
 // Benefit shares by the charter's basis (docs/PROTOCOL.md §5.10).
 BenefitShares ComputeBenefitShares(const GroupState& state);
+
+// Stateless checks of a fund and of a contribution, kInvalidArgument naming the field
+// (server/core/records.h).
+absl::Status ValidateFund(const v1::Fund& fund, std::string_view field);
+absl::Status ValidateContribution(const v1::Contribution& c, std::string_view field);
+// round_half_up(quantity_milli × rate_minor / 1000) (docs/PROTOCOL.md §5.10), computed
+// exactly; nullopt when it does not fit int64. Arguments are non-negative.
+std::optional<int64_t> ValuationMinor(int64_t quantity_milli, int64_t rate_minor);
+// round_half_up(original_minor × fx.rate_micros × 10^e_to / (10^6 × 10^e_from)) with the
+// minor-unit exponents of fx.to_currency and fx.from_currency; nullopt when a currency is
+// unknown or the result does not fit int64. Arguments are non-negative.
+std::optional<int64_t> ConvertedMinor(int64_t original_minor, const v1::FxRate& fx);
 
 }  // namespace constellation::core

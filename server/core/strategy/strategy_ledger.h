@@ -50,7 +50,7 @@ struct StrategyVersionState {
   OrgKey author;
   v1::StrategyDocument document = v1::STRATEGY_DOCUMENT_UNSPECIFIED;
   std::optional<EventId> parent;
-  std::vector<EventId> children;  // versions based on this one, in canonical order
+  std::vector<EventId> children;           // versions based on this one, in canonical order
   std::vector<IndicatorState> indicators;  // in the version's order
   std::vector<std::string> goal_keys;      // in the version's order (action teams link them)
   Hlc hlc;
@@ -72,6 +72,10 @@ struct AdoptionState {
 class StrategyLedger final : public Ledger {
  public:
   static constexpr Domain kDomain = Domain::kStrategy;
+
+  // Stateless validation of this domain's record bodies (server/core/records.h; defined in
+  // strategy_records.cc): kInvalidArgument naming the field. The registry routes bodies here.
+  static absl::Status Validate(const v1::Event& e);
 
   const std::map<EventId, StrategyVersionState>& versions() const { return versions_; }
   // The accepted strategy version `id` when it is in `e`'s causal past, else nullptr

@@ -69,6 +69,10 @@ class TeamsLedger final : public Ledger {
  public:
   static constexpr Domain kDomain = Domain::kTeams;
 
+  // Stateless validation of this domain's record bodies (server/core/records.h; defined in
+  // teams_records.cc): kInvalidArgument naming the field. The registry routes bodies here.
+  static absl::Status Validate(const v1::Event& e);
+
   const std::map<EventId, TeamState>& teams() const { return teams_; }
   // The team that version `version` belongs to, or nullptr when no accepted version has that id.
   const TeamState* TeamOfVersion(const EventId& version) const;
