@@ -255,18 +255,18 @@ TEST_F(TeamsLedgerTest, HealthListsTheTeamsPastTheirReviewDate) {
     body.mutable_action_team()->set_review_ms(review_ms);
     return body;
   };
-  const EventId due = Ok(founder_, reviewed(TeamBody({a()}, {b()}, v1::TEAM_STATUS_ACTIVE,
-                                                     "Youth jobs pilot"),
-                                            kReviewMs));
-  const EventId later = Ok(bea_, reviewed(TeamBody({b()}, {}, v1::TEAM_STATUS_PROPOSED,
-                                                   "Stove programme"),
-                                          kReviewMs + 1));
+  const EventId due =
+      Ok(founder_,
+         reviewed(TeamBody({a()}, {b()}, v1::TEAM_STATUS_ACTIVE, "Youth jobs pilot"), kReviewMs));
+  const EventId later =
+      Ok(bea_,
+         reviewed(TeamBody({b()}, {}, v1::TEAM_STATUS_PROPOSED, "Stove programme"), kReviewMs + 1));
   const EventId closed =
       Ok(cal_, reviewed(TeamBody({c()}, {}, v1::TEAM_STATUS_ACTIVE, "Old pilot"), kReviewMs));
   Ok(founder_, TeamBody({a()}, {}, v1::TEAM_STATUS_ACTIVE, "No review date"));
-  Ok(cal_, TeamVersionBody(closed, reviewed(TeamBody({c()}, {}, v1::TEAM_STATUS_CLOSED,
-                                                     "Old pilot"),
-                                            kReviewMs)));
+  Ok(cal_,
+     TeamVersionBody(
+         closed, reviewed(TeamBody({c()}, {}, v1::TEAM_STATUS_CLOSED, "Old pilot"), kReviewMs)));
 
   EXPECT_THAT(HealthAt(state(), kReviewMs - 1).teams_review_due, ElementsAre());
   EXPECT_THAT(HealthAt(state(), kReviewMs).teams_review_due, ElementsAre(due));
