@@ -56,17 +56,17 @@ absl::Status PledgesPage(const core::Group& g, const v1::ListPledgesRequest& r, 
   CONSTELLATION_ASSIGN_OR_RETURN(
       const ListPage page,
       ListPage::Open("ListPledges", kOrderPageKeySizeBytes, r.page_size(), r.page_token()));
-  std::vector<std::pair<std::string, const core::PledgeState*>> keyed;
-  keyed.reserve(c->pledges.size());
-  for (const core::EventId& id : c->pledges) {
-    keyed.emplace_back(PageKey(core::OrderKey{g.dag().Find(id)->depth, id}), &pledges.at(id));
-  }
-  std::sort(keyed.begin(), keyed.end());
-  CONSTELLATION_ASSIGN_OR_RETURN(
-      *out->mutable_next_page_token(),
-      page.Fill(
-          keyed.begin(), keyed.end(), [](const auto& item) { return item.first; },
-          [&](const auto& item) { return add(*item.second); }));
+  // The campaign's pledges are kept in fold order, which is canonical order (ascending order
+  // key): a page seeks its token by bisection and reads only its own pledges, so listing a
+  // campaign costs what it holds, not the group (issue 10: every page used to key and sort the
+  // whole campaign).
+  CONSTELLATION_ASSIGN_OR_RETURN(*out->mutable_next_page_token(),
+                                 page.Fill(
+                                     c->pledges.begin(), c->pledges.end(),
+                                     [&](const core::EventId& id) {
+                                       return PageKey(core::OrderKey{g.dag().Find(id)->depth, id});
+                                     },
+                                     [&](const core::EventId& id) { return add(pledges.at(id)); }));
   return absl::OkStatus();
 }
 
