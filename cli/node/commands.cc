@@ -15,8 +15,10 @@
 namespace constellation::cli {
 namespace {
 
-// How often `peer sync` asks the node how many events it holds, on a terminal.
-constexpr absl::Duration kSyncProgressInterval = absl::Milliseconds(250);
+// How often `peer sync` asks the node how many events it holds, on a terminal. Each ask is a
+// GetGroup on the node's apply loop (after new events, the state hash is computed again), so
+// the progress line is redrawn once a second rather than as often as a terminal could show.
+constexpr absl::Duration kSyncProgressInterval = absl::Seconds(1);
 
 absl::StatusOr<Output> NodeInfoCommand(const Invocation&, CommandContext& context) {
   return context.ReadCall(&Client::GetNodeInfo, kNodeInfoFormat);
