@@ -9,6 +9,7 @@
 
 #include <absl/strings/str_format.h>
 
+#include "cli/audit/commands.h"
 #include "cli/completion.h"
 #include "cli/context/commands.h"
 #include "cli/convenings/commands.h"
@@ -53,6 +54,7 @@ constexpr NounEntry kNouns[] = {
     {"strategy", StrategyCommands},
     {"measure", MeasurementCommands},
     {"team", TeamCommands},
+    {"audit", AuditCommands},
     {"completion", CompletionCommands},
 };
 

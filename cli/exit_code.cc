@@ -30,10 +30,14 @@ constexpr ExitCodeInfo kExitCodes[] = {
     {ExitCode::kUnimplemented, "the node does not implement this call"},
     {ExitCode::kAmbiguous,
      "a short id or name matches several records (listed): give more of the id"},
+    {ExitCode::kNotVerified,
+     "the audit bundle does not verify (a signature, chain, hash or total differs)"},
 };
 
 // The payload that marks an AmbiguousError.
 constexpr char kAmbiguousPayload[] = "constellation.cli/ambiguous";
+// The payload that marks a NotVerifiedError.
+constexpr char kNotVerifiedPayload[] = "constellation.cli/not-verified";
 
 // The exit code of each status code; one not listed (kInternal, kUnknown, kDataLoss, a number
 // absl does not define) is kInternal. kUsage comes from the parser only.
@@ -69,8 +73,15 @@ absl::Status AmbiguousError(std::string_view message) {
   return status;
 }
 
+absl::Status NotVerifiedError(std::string_view message) {
+  absl::Status status = absl::DataLossError(std::string(message));
+  status.SetPayload(kNotVerifiedPayload, absl::Cord("1"));
+  return status;
+}
+
 ExitCode ExitCodeOf(const absl::Status& status) {
   if (status.GetPayload(kAmbiguousPayload).has_value()) return ExitCode::kAmbiguous;
+  if (status.GetPayload(kNotVerifiedPayload).has_value()) return ExitCode::kNotVerified;
   return ExitCodeFor(status.code());
 }
 

@@ -32,6 +32,7 @@ enum class ExitCode : int {
   kCancelled = 14,
   kUnimplemented = 15,  // the node does not support this call (older version)
   kAmbiguous = 16,      // a short id or a name matches several records (cli/ids.h)
+  kNotVerified = 17,    // an audit bundle does not verify (cli/audit/verify.h)
 };
 
 // The exit code for a status code. kOk only for absl::StatusCode::kOk.
@@ -41,8 +42,12 @@ ExitCode ExitCodeFor(absl::StatusCode code);
 // ExitCodeOf gives kAmbiguous. `message` lists the candidates.
 absl::Status AmbiguousError(std::string_view message);
 
+// An audit bundle that does not verify: kDataLoss marked so that ExitCodeOf gives kNotVerified
+// (a node's own kDataLoss stays kInternal). `message` names the line and what failed.
+absl::Status NotVerifiedError(std::string_view message);
+
 // The exit code of a failed (or ok) status: ExitCodeFor its code, but kAmbiguous for an
-// AmbiguousError.
+// AmbiguousError and kNotVerified for a NotVerifiedError.
 ExitCode ExitCodeOf(const absl::Status& status);
 
 inline int ToInt(ExitCode code) { return static_cast<int>(code); }

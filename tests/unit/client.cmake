@@ -37,3 +37,10 @@ constellation_add_test(NAME cli_ids_test LABEL unit
 constellation_add_test(NAME cli_people_test LABEL unit
   SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/cli_people_test.cc
   LIBS constellation_cli_lib constellation_testing)
+# Audit bundles (cli/audit/): the line format, and the offline verifier against the protocol's
+# test vectors and changed bundles.
+constellation_add_test(NAME audit_bundle_test LABEL unit
+  SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/audit_bundle_test.cc
+  LIBS constellation_cli_lib constellation_testing nlohmann_json::nlohmann_json)
+target_compile_definitions(audit_bundle_test PRIVATE
+  CONSTELLATION_VECTORS_DIR="${PROJECT_SOURCE_DIR}/tests/vectors")
