@@ -10,14 +10,6 @@ cli="$2"
 source "$(dirname "$0")/lib.sh"
 e2e_setup
 
-wait_final() {
-  for _ in $(seq 1 100); do
-    [ "$("$cli" proposal show --group "$group" --proposal "$1" -o json | jq -r .final)" = true ] && return 0
-    sleep 0.1
-  done
-  fail "proposal $1 never became final"
-}
-
 e2e_start_node node "Riverside Food Bank"
 e2e_use node
 
@@ -36,7 +28,7 @@ pledge=$("$cli" pledge list --group "$group" -o json | jq -r '.[0].pledge_id')
 expect_exit 0 "a payment" -- "$cli" pledge pay --group "$group" "$pledge" --amount 60 --ref bank-1
 proposal=$("$cli" pool fund create --group "$group" --name "Kitchen pool" --currency EUR -o json | jq -r .proposal_id)
 expect_exit 0 "agree to the fund" -- "$cli" proposal vote --group "$group" --proposal "$proposal" --stance agree
-wait_final "$proposal"
+e2e_wait_final "$group" "$proposal"
 fund=$("$cli" pool fund create --group "$group" --proposal "$proposal" -o json | jq -r .fund_id)
 cash=$("$cli" pool contribute --group "$group" --kind cash --value 75.00 --currency EUR --fund "$fund" -o json | jq -r .contribution_id)
 expect_exit 0 "receipt" -- "$cli" pool receipt --group "$group" "$cash" --ref SEPA-1

@@ -10,6 +10,8 @@
 #                                  FOUNDER (sole member of GROUP) admits JOINER's org by
 #                                  decision, and JOINER's node joins from FOUNDER's
 #   e2e_use NAME                   points the CLI (CONSTELLATION_ENDPOINT/TOKEN) at that node
+#   e2e_wait_final GROUP PROPOSAL  waits (10 s at most) until the proposal is final on the node
+#                                  the CLI points at (the node acknowledges its closes itself)
 #   expect_exit CODE WHAT -- cmd…  runs cmd (stdout in $work/out, stderr in $work/err)
 #   expect_eq GOT WANT WHAT
 #   expect_in FILE TEXT WHAT       TEXT (fixed string) appears in FILE
@@ -67,6 +69,16 @@ e2e_start_node() {
 
 e2e_use() {
   export CONSTELLATION_ENDPOINT="127.0.0.1:${port[$1]}" CONSTELLATION_TOKEN="${token[$1]}"
+}
+
+e2e_wait_final() {
+  local group="$1" proposal="$2"
+  for _ in $(seq 1 100); do
+    [ "$("$cli" proposal show --group "$group" --proposal "$proposal" -o json | jq -r .final)" = true ] &&
+      return 0
+    sleep 0.1
+  done
+  fail "proposal $proposal never became final"
 }
 
 e2e_admit_and_join() {

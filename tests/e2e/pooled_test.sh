@@ -16,15 +16,6 @@ cli="$2"
 source "$(dirname "$0")/lib.sh"
 e2e_setup
 
-# Waits until the proposal is final (the node acknowledges its own closes by itself).
-wait_final() {
-  for _ in $(seq 1 100); do
-    [ "$("$cli" proposal show --group "$group" --proposal "$1" -o json | jq -r .final)" = true ] && return 0
-    sleep 0.1
-  done
-  fail "proposal $1 never became final"
-}
-
 e2e_start_node harbour "Harbour Trust"
 e2e_use harbour
 
@@ -51,7 +42,7 @@ proposal=$("$cli" pool fund create --group "$group" --name "Estuary pool" --curr
 [ ${#proposal} -eq 64 ] || fail "fund proposal id '$proposal'"
 expect_exit 8 "fund before the decision is final" -- "$cli" pool fund create --group "$group" --proposal "$proposal"
 expect_exit 0 "agree to the fund" -- "$cli" proposal vote --group "$group" --proposal "$proposal" --stance agree
-wait_final "$proposal"
+e2e_wait_final "$group" "$proposal"
 fund=$("$cli" pool fund create --group "$group" --proposal "$proposal" -o json | jq -r .fund_id)
 [ ${#fund} -eq 64 ] || fail "fund id '$fund'"
 expect_exit 5 "second fund of one proposal" -- "$cli" pool fund create --group "$group" --proposal "$proposal"
@@ -100,8 +91,8 @@ d2=$("$cli" pool request --group "$group" --fund "$fund" --amount 250.00 --purpo
 expect_exit 8 "disburse before the decision" -- "$cli" pool disburse --group "$group" "$d1"
 expect_exit 0 "agree d1" -- "$cli" proposal vote --group "$group" --proposal "$d1" --stance agree
 expect_exit 0 "agree d2" -- "$cli" proposal vote --group "$group" --proposal "$d2" --stance agree
-wait_final "$d1"
-wait_final "$d2"
+e2e_wait_final "$group" "$d1"
+e2e_wait_final "$group" "$d2"
 drawdowns=$("$cli" pool drawdowns --group "$group" --fund "$fund" -o json)
 expect_eq "$(echo "$drawdowns" | jq -r '[.[].status] | join(",")')" "approved,refused" "queue statuses"
 echo "$drawdowns" | jq -r '.[1].reason' | grep -q "available after earlier approved drawdowns" || fail "refusal reason"
@@ -157,7 +148,7 @@ new_fund() {  # NAME RESTRICTION -> the fund id, created by decision
   local p
   p=$("$cli" pool fund create --group "$group" --name "$1" --currency EUR --restriction "$2" -o json | jq -r .proposal_id)
   "$cli" proposal vote --group "$group" --proposal "$p" --stance agree >/dev/null || fail "agree to $1"
-  wait_final "$p"
+  e2e_wait_final "$group" "$p"
   "$cli" pool fund create --group "$group" --proposal "$p" -o json | jq -r .fund_id
 }
 relief=$(new_fund "Relief fund" "purpose:Flood relief")
