@@ -63,16 +63,43 @@ struct ExportPass {
   uint64_t fork_proof_count = 0;
 };
 
+// Writes each line of a bundle to its file and checks it as `audit verify` will, so that an
+// export never ends with a bundle that does not verify.
+class CheckedWriter {
+ public:
+  explicit CheckedWriter(std::ofstream& file) : file_(file) {}
+  void Write(const std::string& line) {
+    file_ << line << "\n";
+    (void)verifier_.AddLine(line);  // the first error is kept and returned by Finish
+  }
+  absl::Status Finish() { return verifier_.Finish().status(); }
+
+ private:
+  std::ofstream& file_;
+  BundleVerifier verifier_;
+};
+
+absl::Status GroupChanged(const std::string& group_id) {
+  return absl::AbortedError(absl::StrFormat(
+      "group %s changed while it was exported %d times (events arrived in the middle of its "
+      "order); export it again, e.g. when its members pause writing",
+      group_id, kExportAttemptsMax));
+}
+
 // Writes one bundle of the group to `file`: the events as the node streams them, its fork
-// proofs and, when the group did not change meanwhile (the node's state hash before and after
-// is the same, of exactly the events read), its totals. nullopt: the group changed; the caller
-// starts again or settles with `settle` (the node's hash of the events read, no totals).
+// proofs and the statement. When the group did not change meanwhile (the node's state hash
+// before and after is the same, of exactly the events read) the statement has the node's
+// totals. nullopt: the group changed; the caller starts again, or, with `settle`, this pass
+// states the node's hash of the events it read, without totals, if the bundle verifies
+// (events that arrived in the middle of the order while it was streamed make it fail: then
+// kAborted). Every line is checked as it is written (CheckedWriter).
 absl::StatusOr<std::optional<ExportPass>> ExportOnce(Client& client, CommandContext& context,
                                                      const BundleHeader& header, uint64_t total,
                                                      bool settle, std::ofstream& file) {
   absl::StatusOr<StateHashAt> before = client.GetStateHash(header.group_id);
   if (!before.ok()) return before.status();
-  file << HeaderLine(header) << "\n";
+  CheckedWriter writer(file);
+  writer.Write(HeaderLine(header));
   absl::StatusOr<GroupEventStream> stream = client.GroupEvents(header.group_id);
   if (!stream.ok()) return stream.status();
   Progress progress(context.err(), context.show_progress(), "events", total);
@@ -82,7 +109,7 @@ absl::StatusOr<std::optional<ExportPass>> ExportOnce(Client& client, CommandCont
     absl::StatusOr<bool> more = stream->Next(&entry);
     if (!more.ok()) return more.status();
     if (!*more) break;
-    file << EventLine(ToBundleEvent(entry)) << "\n";
+    writer.Write(EventLine(ToBundleEvent(entry)));
     ++pass.statement.event_count;
     pass.statement.last_event_id = entry.event_id;
     progress.Update(pass.statement.event_count);
@@ -91,7 +118,7 @@ absl::StatusOr<std::optional<ExportPass>> ExportOnce(Client& client, CommandCont
   absl::StatusOr<std::vector<ForkProofEntry>> forks = client.ListForkProofs(header.group_id);
   if (!forks.ok()) return forks.status();
   for (const ForkProofEntry& f : *forks) {
-    file << ForkProofLine({ToBundleEvent(f.first), ToBundleEvent(f.second)}) << "\n";
+    writer.Write(ForkProofLine({ToBundleEvent(f.first), ToBundleEvent(f.second)}));
   }
   pass.fork_proof_count = forks->size();
   absl::StatusOr<BundleTotals> totals = StatedTotals(client, header.group_id);
@@ -105,21 +132,26 @@ absl::StatusOr<std::optional<ExportPass>> ExportOnce(Client& client, CommandCont
   if (unchanged) {
     pass.statement.state_hash = after->state_hash;
     pass.statement.totals = std::move(*totals);
-    return pass;
+  } else if (!settle) {
+    return std::nullopt;
+  } else {
+    // The node's hash of the first event_count events of its canonical order: the events read,
+    // unless events sorted in among them while they were read.
+    absl::StatusOr<StateHashAt> prefix =
+        client.GetStateHash(header.group_id, pass.statement.event_count);
+    if (!prefix.ok()) return prefix.status();
+    if (prefix->last_event_id != pass.statement.last_event_id) return GroupChanged(header.group_id);
+    pass.statement.state_hash = prefix->state_hash;
   }
-  if (!settle) return std::nullopt;
-  // The node's hash of the first event_count events of its canonical order: the events read,
-  // unless a late event sorted in among them (then the last of them moved on).
-  absl::StatusOr<StateHashAt> prefix =
-      client.GetStateHash(header.group_id, pass.statement.event_count);
-  if (!prefix.ok()) return prefix.status();
-  if (prefix->last_event_id != pass.statement.last_event_id) {
-    return absl::AbortedError(absl::StrFormat(
-        "group %s changed while it was exported %d times (events arrived in the middle of its "
-        "order); export it again, e.g. when its members pause writing",
-        header.group_id, kExportAttemptsMax));
+  writer.Write(StatementLine(pass.statement));
+  if (absl::Status verified = writer.Finish(); !verified.ok()) {
+    if (!unchanged) return GroupChanged(header.group_id);
+    // The group did not change while it was read, yet what the node sent does not verify.
+    return absl::InternalError(absl::StrFormat(
+        "the node's export of group %s does not verify (%s); this is a fault of the node: "
+        "report it",
+        header.group_id, verified.message()));
   }
-  pass.statement.state_hash = prefix->state_hash;
   return pass;
 }
 
@@ -152,15 +184,12 @@ absl::StatusOr<Output> AuditExportCommand(const Invocation& inv, CommandContext&
     if (!file) return WriteError(path);
     absl::StatusOr<std::optional<ExportPass>> once = ExportOnce(
         **client, context, header, group->event_count, attempt == kExportAttemptsMax, file);
-    if (once.ok() && once->has_value()) {
-      file << StatementLine((*once)->statement) << "\n";
-      file.flush();
-      if (!file) {
-        std::remove(partial.c_str());
-        return WriteError(path);
-      }
-    }
     file.close();
+    if (once.ok() && once->has_value() && !file) {
+      std::remove(partial.c_str());
+      return absl::InternalError(
+          absl::StrFormat("writing '%s' failed: %s", partial, std::strerror(errno)));
+    }
     if (!once.ok()) {
       std::remove(partial.c_str());
       return once.status();
@@ -177,7 +206,7 @@ absl::StatusOr<Output> AuditExportCommand(const Invocation& inv, CommandContext&
   if (!pass->statement.totals.has_value()) {
     output.notes.push_back(
         "note: the group changed while it was exported; the bundle holds the node's state hash "
-        "of the events it holds, but not the node's totals (verify recomputes them anyway). "
+        "of the events it read, but not the node's totals (verify recomputes them anyway). "
         "Export again when writes pause to have them compared too.");
   }
   return output;
@@ -185,6 +214,11 @@ absl::StatusOr<Output> AuditExportCommand(const Invocation& inv, CommandContext&
 
 // Reads `path` line by line into `verifier`, never holding a line over kBundleLineSizeBytesMax.
 absl::Status FeedBundle(const std::string& path, BundleVerifier& verifier, Progress& progress) {
+  std::error_code error;
+  if (std::filesystem::is_directory(path, error)) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("'%s' is a directory; give the bundle file 'audit export' wrote", path));
+  }
   std::ifstream file(path, std::ios::binary);
   if (!file) {
     return absl::NotFoundError(

@@ -125,7 +125,8 @@ Output VerifyOutput(const std::string& path, const VerifyReport& report) {
       {"result", "verified"},
       {"group",
        absl::StrFormat("%s %s", report.header.group_id, OneLine(report.header.group_name))},
-      {"exported", absl::StrFormat("by %s on %s", report.header.exported_by,
+      {"exported", absl::StrFormat("by %s on %s (as the header says; not signed)",
+                                   OneLine(report.header.exported_by),
                                    FormatTimeMs(report.header.exported_at_ms))},
       {"events", absl::StrFormat("%d by %s: every signature, id and chain checked",
                                  report.event_count, Counted(report.author_count, "author"))},
@@ -138,10 +139,12 @@ Output VerifyOutput(const std::string& path, const VerifyReport& report) {
                     : absl::StrFormat("%s frozen by a verified fork proof: %s",
                                       Counted(report.frozen_authors.size(), "member"),
                                       absl::StrJoin(report.frozen_authors, ", "))},
-      {"state_hash", report.state_hash + " (recomputed; equals the node's)"},
+      {"state_hash", report.state_hash +
+                         " (recomputed; equals the statement's: compare it with a member's node "
+                         "to know no event was left out)"},
       {"totals", report.totals_stated
-                     ? "recomputed; every campaign total and fund balance equals the node's"
-                     : "recomputed; the node did not state them (nothing to compare)"},
+                     ? "recomputed; every campaign total and fund balance equals the statement's"
+                     : "recomputed; the statement has none (nothing to compare)"},
   };
   return Output::Object(
       std::move(json), std::move(values),

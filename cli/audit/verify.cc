@@ -16,6 +16,14 @@
 namespace constellation::cli {
 namespace {
 
+// A value read from the bundle, for an error message: at most 80 characters (a hostile bundle
+// may hold a huge "id").
+std::string Clip(std::string_view text) {
+  constexpr size_t kShownMax = 80;
+  if (text.size() <= kShownMax) return std::string(text);
+  return absl::StrFormat("%s... (%d bytes)", text.substr(0, kShownMax), text.size());
+}
+
 std::string HashHex(const std::array<uint8_t, 32>& hash) {
   return absl::BytesToHexString(
       absl::string_view(reinterpret_cast<const char*>(hash.data()), hash.size()));
@@ -52,8 +60,9 @@ absl::StatusOr<CampaignTotals> ToTotals(const core::TotalSums& sums, const std::
 // The first field in which `stated` and `derived` differ, or "".
 std::string TotalsDifference(const CampaignTotals& stated, const CampaignTotals& derived) {
   if (stated.member != derived.member || stated.currency != derived.currency) {
-    return absl::StrFormat("the entry for %s%s %s, where the events give %s%s %s", stated.member,
-                           stated.member.empty() ? "" : " in", stated.currency, derived.member,
+    return absl::StrFormat("the entry for %s%s %s, where the events give %s%s %s",
+                           Clip(stated.member), stated.member.empty() ? "" : " in",
+                           Clip(stated.currency), derived.member,
                            derived.member.empty() ? "" : " in", derived.currency);
   }
   const std::pair<std::string_view, std::pair<int64_t, int64_t>> fields[] = {
@@ -180,6 +189,14 @@ absl::Status BundleVerifier::AddEvent(const BundleEvent& e) {
           "fork_proof line, not in the events",
           e.position, author, seq));
   }
+  std::pair<uint64_t, std::string> key(inserted->key.depth, inserted->key.id.Bytes());
+  if (last_key_.has_value() && !(*last_key_ < key)) {
+    return Fail(absl::StrFormat(
+        "the event at position %d (depth %d) comes before position %d's in canonical order "
+        "(depth, then id): the events are not in canonical order",
+        e.position, inserted->key.depth, e.position - 1));
+  }
+  last_key_ = std::move(key);
   ++events_;
   last_event_id_ = id;
   return absl::OkStatus();
@@ -206,7 +223,7 @@ absl::Status BundleVerifier::Check(const BundleStatement& s) {
   }
   if (s.last_event_id != last_event_id_) {
     return Fail(absl::StrFormat("the statement's last event is %s; the bundle's is %s",
-                                s.last_event_id, last_event_id_));
+                                Clip(s.last_event_id), last_event_id_));
   }
   VerifyReport report;
   report.header = *header_;
@@ -214,8 +231,9 @@ absl::Status BundleVerifier::Check(const BundleStatement& s) {
   report.state_hash = HashHex(group_->StateHash());
   if (s.state_hash != report.state_hash) {
     return Fail(
-        absl::StrFormat("the node stated the state hash %s; the events and fork proofs give %s",
-                        s.state_hash, report.state_hash));
+        absl::StrFormat("the statement gives the state hash %s; the events and fork proofs "
+                        "give %s",
+                        Clip(s.state_hash), report.state_hash));
   }
   const core::GroupState& state = group_->state();
   report.author_count = static_cast<uint64_t>(group_->Frontier().heads_size());
@@ -280,7 +298,7 @@ absl::Status BundleVerifier::CheckTotals(const BundleTotals& stated) {
     const VerifiedCampaign& d = campaigns[i];
     if (s.campaign_id != d.campaign_id) {
       return Fail(absl::StrFormat("the statement's campaign %d is %s; the events give %s", i + 1,
-                                  s.campaign_id, d.campaign_id));
+                                  Clip(s.campaign_id), d.campaign_id));
     }
     std::string difference = ListDifference(s.totals, d.totals, "totals");
     if (difference.empty())
@@ -302,10 +320,10 @@ absl::Status BundleVerifier::CheckTotals(const BundleTotals& stated) {
         s.received_minor != d.received_minor || s.disbursed_minor != d.disbursed_minor ||
         s.balance_minor != d.balance_minor) {
       return Fail(absl::StrFormat(
-          "fund %s (%s): the node states received %d, disbursed %d, balance %d %s; the events "
-          "give received %d, disbursed %d, balance %d %s",
+          "fund %s (%s): the statement gives received %d, disbursed %d, balance %d %s; the "
+          "events give received %d, disbursed %d, balance %d %s",
           d.fund_id, funds[i].name, s.received_minor, s.disbursed_minor, s.balance_minor,
-          s.currency, d.received_minor, d.disbursed_minor, d.balance_minor, d.currency));
+          Clip(s.currency), d.received_minor, d.disbursed_minor, d.balance_minor, d.currency));
     }
   }
   return absl::OkStatus();

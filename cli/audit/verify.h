@@ -1,10 +1,14 @@
 // cli/audit/verify.h
 //
 // BundleVerifier checks an audit bundle offline (docs/PROTOCOL.md §10 "Verification"): every
-// signature and id, every chain, the fold recomputed from the events with the protocol's own
-// core (server/core: pure, the same rules every node applies), the state hash and every
-// campaign total and fund balance the exporting node stated. Lines are fed one at a time, so a
-// bundle is read as a stream; the events themselves are held (the fold needs them).
+// signature and id, every chain, the canonical order, the fold recomputed from the events with
+// the protocol's own core (server/core: pure, the same rules every node applies), the state
+// hash and every campaign total and fund balance the bundle's statement gives. Lines are fed
+// one at a time, so a bundle is read as a stream; the events themselves are held in memory
+// (the fold needs them: about what a node holding the group uses).
+// What it proves (§10): the events are authentic and the statement is what they give. The
+// statement is not signed, so it does not prove that the bundle holds every event of the
+// group: compare its state hash with one a member's node shows.
 //
 // This is the one part of the CLI that uses server/core (docs/ARCHITECTURE.md "Layers": an
 // auditor must not have to trust any node, the SDK's included, to recompute the group).
@@ -17,6 +21,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <absl/status/status.h>
@@ -86,6 +91,8 @@ class BundleVerifier {
   std::optional<BundleHeader> header_;
   std::unique_ptr<core::Group> group_;
   std::string last_event_id_;
+  // The order key (depth, id bytes) of the last event: keys must ascend (§4).
+  std::optional<std::pair<uint64_t, std::string>> last_key_;
   bool fork_proofs_started_ = false;
   std::optional<VerifyReport> report_;  // set by the statement
 };

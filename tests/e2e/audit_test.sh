@@ -19,12 +19,16 @@ expect_exit 0 "audit export --help" -- "$cli" audit export --help
 expect_in "$work/out" "--to FILE" "export --help names --to"
 
 group=$("$cli" group create --name "Northside Food Partnership" --currency EUR -o json | jq -r .group_id)
-campaign=$("$cli" campaign open --group "$group" --name "Winter appeal" --goal 1000 --currency EUR -o json | jq -r .campaign_id)
+campaign=$("$cli" campaign open --group "$group" --name "Winter appeal" --goal 1000 --currency EUR \
+  --accept-currency USD -o json | jq -r .campaign_id)
 pledge=$("$cli" pledge record --group "$group" --campaign "$campaign" --amount 100 --currency EUR -o json | jq -r .pledge_id)
 for amount in 250.50 40; do
   "$cli" pledge record --group "$group" --campaign "$campaign" --amount $amount --currency EUR >/dev/null ||
     fail "pledge $amount"
 done
+# A second currency: the totals are per currency, the goal's first (PROTOCOL §10).
+"$cli" pledge record --group "$group" --campaign "$campaign" --amount 30 --currency USD >/dev/null ||
+  fail "pledge in USD"
 expect_exit 0 "a payment" -- "$cli" pledge pay --group "$group" "$pledge" --amount 60 --ref bank-1
 proposal=$("$cli" pool fund create --group "$group" --name "Kitchen pool" --currency EUR -o json | jq -r .proposal_id)
 expect_exit 0 "agree to the fund" -- "$cli" proposal vote --group "$group" --proposal "$proposal" --stance agree
@@ -64,6 +68,8 @@ expect_eq "$(jq -r '.campaigns[0].totals[0].pledged_minor' "$work/out")" "$pledg
 expect_eq "$(jq -r '.campaigns[0].totals[0].received_minor' "$work/out")" "6000" "recomputed received"
 expect_eq "$(jq -r '.funds[0].balance_minor' "$work/out")" "7500" "recomputed fund balance"
 expect_eq "$(jq -r '.campaigns[0].name' "$work/out")" "Winter appeal" "campaign name from its event"
+expect_eq "$(jq -c '[.campaigns[0].totals[] | [.currency, .pledged_minor]]' "$work/out")" \
+  '[["EUR",39050],["USD",3000]]' "totals per currency, the goal's first"
 expect_exit 0 "verify as text" -- "${offline[@]}" "$cli" audit verify "$bundle"
 expect_in "$work/out" "verified" "text says verified"
 expect_in "$work/out" "Winter appeal" "the Campaigns table"

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include <absl/strings/escaping.h>
+#include <absl/strings/str_format.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -258,6 +259,95 @@ TEST(AuditBundleTest, ChangedBundlesAreRefusedNamingTheLine) {
     refused(b, "line 2: the first event is not the genesis of group bbbb");
   }
   refused({}, "the bundle is empty");
+}
+
+std::vector<std::string> VectorLines(const std::string& name) {
+  for (const json& document : Vectors()) {
+    if (document["name"] == name) return FromVector(document).lines;
+  }
+  ADD_FAILURE() << "no vector " << name;
+  return {};
+}
+
+void ExpectRefused(const std::vector<std::string>& bundle, const std::string& text) {
+  absl::StatusOr<VerifyReport> report = Verify(bundle);
+  ASSERT_FALSE(report.ok()) << "verified: " << text;
+  EXPECT_EQ(ExitCodeOf(report.status()), ExitCode::kNotVerified) << report.status();
+  EXPECT_NE(report.status().message().find(text), std::string::npos) << report.status();
+}
+
+// Fork proofs, the canonical order, a statement's hash and fund balances: each changed alone.
+TEST(AuditBundleTest, ForkProofsOrderHashAndFundsAreChecked) {
+  const std::vector<std::string> fork = VectorLines("fork");
+  ASSERT_GT(fork.size(), 3u);
+  size_t proof_line = 0;
+  for (size_t i = 0; i < fork.size(); ++i) {
+    if (std::holds_alternative<BundleForkProof>(*ParseBundleLine(fork[i]))) proof_line = i;
+  }
+  ASSERT_NE(proof_line, 0u) << "the fork vector's bundle has a fork-proof line";
+  {  // a fork proof whose second event lost a byte: its signature fails
+    std::vector<std::string> b = fork;
+    BundleForkProof p = std::get<BundleForkProof>(*ParseBundleLine(b[proof_line]));
+    p.second.event_bytes.back() ^= 1;
+    b[proof_line] = ForkProofLine(p);
+    ExpectRefused(b, absl::StrFormat("line %d: the fork proof does not verify", proof_line + 1));
+  }
+  {  // without the fork proof, the frozen author's freeze is gone: another state hash
+    std::vector<std::string> b = fork;
+    b.erase(b.begin() + static_cast<ptrdiff_t>(proof_line));
+    ExpectRefused(b, "the statement gives the state hash");
+  }
+  {  // an event after the fork proofs
+    std::vector<std::string> b = fork;
+    b.insert(b.begin() + static_cast<ptrdiff_t>(proof_line) + 1, fork[1]);
+    ExpectRefused(b, "an event after the fork proofs");
+  }
+  {  // a fork proof of another group (the membership vector's events, paired)
+    const std::vector<std::string> other = VectorLines("membership_fundraising");
+    BundleForkProof p;
+    p.first = std::get<BundleEvent>(*ParseBundleLine(other[2]));
+    p.second = std::get<BundleEvent>(*ParseBundleLine(other[3]));
+    std::vector<std::string> b = fork;
+    b[proof_line] = ForkProofLine(p);
+    ExpectRefused(b, "the fork proof does not verify");
+  }
+
+  const std::vector<std::string> pooled = VectorLines("pooled");
+  ASSERT_GT(pooled.size(), 4u);
+  {  // two concurrent neighbours swapped, positions kept in sequence: not canonical
+    bool found = false;
+    for (const json& document : Vectors()) {
+      const std::vector<std::string> lines = FromVector(document).lines;
+      for (size_t i = 2; i + 2 < lines.size() && !found; ++i) {
+        std::vector<std::string> b = lines;
+        BundleEvent e1 = std::get<BundleEvent>(*ParseBundleLine(b[i]));
+        BundleEvent e2 = std::get<BundleEvent>(*ParseBundleLine(b[i + 1]));
+        std::swap(e1.position, e2.position);
+        b[i] = EventLine(e2);
+        b[i + 1] = EventLine(e1);
+        absl::StatusOr<VerifyReport> report = Verify(b);
+        ASSERT_FALSE(report.ok()) << "a swap at line " << i + 1 << " verified";
+        found = report.status().message().find("not in canonical order") != std::string::npos;
+      }
+    }
+    EXPECT_TRUE(found) << "no vector has concurrent neighbours (strategy and teams have)";
+  }
+  {  // a fund balance stated one minor unit higher
+    absl::StatusOr<VerifyReport> report = Verify(pooled);
+    ASSERT_TRUE(report.ok()) << report.status();
+    ASSERT_FALSE(report->funds.empty());
+    BundleStatement statement = std::get<BundleStatement>(*ParseBundleLine(pooled.back()));
+    BundleTotals totals;
+    for (const VerifiedCampaign& c : report->campaigns) {
+      totals.campaigns.push_back({c.campaign_id, c.totals, c.member_totals});
+    }
+    for (const VerifiedFund& f : report->funds) totals.funds.push_back(f.balances);
+    totals.funds[0].balance_minor += 1;
+    statement.totals = totals;
+    std::vector<std::string> b = pooled;
+    b.back() = StatementLine(statement);
+    ExpectRefused(b, "fund " + report->funds[0].fund_id);
+  }
 }
 
 // `constellation audit verify FILE` as a user runs it (RunCli, no node anywhere): exit 0 and
