@@ -22,8 +22,10 @@
 //   SCALE_SIM_MEMBERS="10 30" SCALE_SIM_DROP_PER_MILLE=10 ./build/bench/scale_sim
 //
 // Environment: SCALE_SIM_MEMBERS (sizes), SCALE_SIM_PLEDGES (300), SCALE_SIM_RATE (pledges per
-// simulated second over the whole group, 10), SCALE_SIM_DELAY_MS (100), SCALE_SIM_DROP_PER_MILLE
-// (0), SCALE_SIM_SEED (1). Prints one markdown table on stdout; progress on stderr.
+// simulated second over the whole group, 10), SCALE_SIM_WRITERS (members who write, in turn: 0 =
+// all; 1 = one member importing its pledge book), SCALE_SIM_DELAY_MS (100),
+// SCALE_SIM_DROP_PER_MILLE (0), SCALE_SIM_SEED (1). Prints one markdown table on stdout; progress
+// on stderr.
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -104,7 +106,7 @@ class ScaleRun {
     for (int i = 0; i < members; ++i) keys_.push_back(MemberKey(i));
   }
 
-  Result Run(uint64_t pledges, uint64_t rate_per_s, uint64_t delay_ms_max,
+  Result Run(uint64_t pledges, uint64_t rate_per_s, uint64_t writers, uint64_t delay_ms_max,
              uint32_t drop_per_mille) {
     const int n = static_cast<int>(keys_.size());
     Result result;
@@ -162,7 +164,8 @@ class ScaleRun {
     uint64_t pledge_bytes = 0;
     for (uint64_t k = 0; k < pledges; ++k) {
       AdvanceTo(start_ms + k * interval_ms, &next_round_ms);
-      const int author = static_cast<int>(k % n);
+      const uint64_t writing = writers == 0 ? n : std::min<uint64_t>(writers, n);
+      const int author = static_cast<int>(k % writing);
       absl::StatusOr<const core::VerifiedEvent*> e = nodes_[author]->AppendOwn(
           group_, testing::PledgeBody(campaign_, testing::TestTerms(100)), now_ms_);
       if (!e.ok()) {
@@ -325,6 +328,7 @@ int main() {
   }
   const uint64_t pledges = EnvOr("SCALE_SIM_PLEDGES", 300);
   const uint64_t rate = EnvOr("SCALE_SIM_RATE", 10);
+  const uint64_t writers = EnvOr("SCALE_SIM_WRITERS", 0);
   const uint64_t delay = EnvOr("SCALE_SIM_DELAY_MS", 100);
   const uint32_t drop = static_cast<uint32_t>(EnvOr("SCALE_SIM_DROP_PER_MILLE", 0));
   const uint64_t seed = EnvOr("SCALE_SIM_SEED", 1);
@@ -345,7 +349,7 @@ int main() {
   for (int n : sizes) {
     if (n < 2) continue;
     ScaleRun run(n, seed);
-    const Result r = run.Run(pledges, rate, delay, drop);
+    const Result r = run.Run(pledges, rate, writers, delay, drop);
     // Per pledge, the author sends n - 1 pushes: per member and event, that is (n - 1) / n of
     // a push on average; the table shows what one author sends for one event.
     std::printf(

@@ -375,17 +375,28 @@ v1::Event Group::Draft(const OrgKey& author, const Hlc& hlc) const {
   if (length > 0) e.set_prev(dag_.EventAt(author, length)->Bytes());
   std::vector<std::string> deps;
   // Deps name the latest events of the other *members* (DESIGN §2): outsiders' events are
-  // history but never extend what a member's event depends on (and cannot inflate deps).
+  // history but never extend what a member's event depends on (and cannot inflate deps). A
+  // head the author's previous event already has in its causal past is left out: the event
+  // has it through `prev` (the causal order, and so the depth and the canonical order, are
+  // the same), and an event stays as small as what changed since the author's last one
+  // instead of growing with the group (3.6 KB per event at 100 members: docs/PERFORMANCE.md,
+  // "scale on paper").
+  const std::optional<EventId> previous =
+      length > 0 ? std::optional<EventId>(*dag_.EventAt(author, length)) : std::nullopt;
+  const auto add = [&](const EventId& dep) {
+    if (previous.has_value() && state().HappenedBefore(dep, *previous)) return;
+    deps.push_back(dep.Bytes());
+  };
   for (const auto& [head_author, head] : dag_.Heads()) {
     if (head_author == author || !state().roster().members().contains(head_author)) continue;
     std::optional<uint64_t> frozen = FrozenFrom(head_author);
     if (frozen && *frozen <= dag_.ChainLength(head_author)) {
       // A frozen member's branch past its fork may not be the one other nodes hold; depend
       // only on what every node holds alike.
-      if (*frozen > 1) deps.push_back(dag_.EventAt(head_author, *frozen - 1)->Bytes());
+      if (*frozen > 1) add(*dag_.EventAt(head_author, *frozen - 1));
       continue;
     }
-    deps.push_back(head.Bytes());
+    add(head);
   }
   std::sort(deps.begin(), deps.end());
   for (std::string& d : deps) e.add_deps(std::move(d));

@@ -264,6 +264,40 @@ TEST_F(NodeStateTest, NonMemberCannotWriteToAnIngestedGroup) {
   EXPECT_EQ(HashHex(other_node_.FindGroup(group)->state().Hash()), HashHex(hash_before));
 }
 
+// An own event names only the heads of other members that the author's previous event has
+// not seen (Group::Draft): the causal past is the same (the rest comes through prev), so the
+// depth and canonical order are too, and an event stays as small as what changed since the
+// author's last one instead of one dep per member (docs/PERFORMANCE.md, "scale on paper").
+TEST_F(NodeStateTest, AppendOwnNamesOnlyTheHeadsItsPreviousEventHasNotSeen) {
+  const SigningKey& founder = TestKey('a');
+  const SigningKey bea = TestKey('b');
+  HistoryBuilder history(founder, TestCharter(), 1'000);
+  const EventId admit = history.Append(founder, testing::AdmitBody(bea.public_key())).id;
+  history.Append(founder, testing::StanceBody(admit, v1::STANCE_CHOICE_AGREE));
+  history.Append(founder, testing::AcknowledgementBody({admit}));
+  const EventId accepted = history.Append(bea, testing::AcceptanceBody(admit)).id;
+  for (const VerifiedEvent& e : history.events()) ASSERT_OK(founder_node_.Ingest(e));
+  const GroupId group = history.group();
+
+  // Bea's acceptance is new to the founder's chain: named.
+  const VerifiedEvent first = Write(founder_node_, group, PulseCheckBody(), 5'000);
+  ASSERT_EQ(first.event.deps_size(), 1);
+  EXPECT_EQ(first.event.deps(0), accepted.Bytes());
+  // Nothing new since: no dep at all (Bea's acceptance comes through prev).
+  const VerifiedEvent second = Write(founder_node_, group, PulseCheckBody(), 5'001);
+  EXPECT_EQ(second.event.deps_size(), 0);
+  EXPECT_TRUE(founder_node_.FindGroup(group)->state().HappenedBefore(accepted, second.id));
+  // Bea writes again: her new head is named, and only it.
+  v1::Event draft = founder_node_.FindGroup(group)->Draft(bea.public_key(), Hlc{5'002, 0});
+  draft.MergeFrom(PulseCheckBody());
+  const VerifiedEvent bea_again = SealOrDie(draft, bea);
+  ASSERT_OK(founder_node_.Ingest(bea_again));
+  const VerifiedEvent third = Write(founder_node_, group, PulseCheckBody(), 5'003);
+  ASSERT_EQ(third.event.deps_size(), 1);
+  EXPECT_EQ(third.event.deps(0), bea_again.id.Bytes());
+  EXPECT_TRUE(founder_node_.FindGroup(group)->state().rejected_events().empty());
+}
+
 TEST_F(NodeStateTest, TwoNodesHoldingTheSameEventsHaveEqualStateHashes) {
   // Each node founds a group and writes a pledge history; each then ingests the other's.
   GroupId a = Found(founder_node_, 1'000, "A's group");
