@@ -40,8 +40,8 @@ if [ "$READ_TOTAL" -lt "$CAMPAIGN_PLEDGES" ]; then
   exit 2
 fi
 
-log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-die() { log "error: $*"; exit 1; }
+# shellcheck source=bench/compare/lib.sh
+source "$(dirname "$0")/lib.sh"   # log, die, bounded, find_binary, load, loaded; fg_pid
 
 # --- Everything this script starts, so that the trap can stop it ------------------------------
 work=""          # temp dir: node data, pgbench logs, db_bench database
@@ -49,7 +49,6 @@ pg_root=""       # temp dir owned by the postgres user when run as root (postgre
 pg_bin=""
 pg_started=0
 node_pid=""      # the running constellationd
-fg_pid=""        # the bounded client running now (pgbench, constellation-load, ...)
 
 cleanup() {
   local status=$?
@@ -66,19 +65,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-
-# Runs a bounded command with its output in files, in the background, so that a signal reaches
-# the trap at once (which then stops it) instead of after the command ends.
-# bounded OUT ERR CMD...; returns the command's exit status.
-bounded() {
-  local out=$1 err=$2 status=0
-  shift 2
-  "$@" >"$out" 2>"$err" &
-  fg_pid=$!
-  wait "$fg_pid" || status=$?
-  fg_pid=""
-  return "$status"
-}
 
 # --- Set-up: packages, binaries ---------------------------------------------------------------
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -114,15 +100,6 @@ install_packages() {
       fi
     done
   fi
-}
-
-# A binary of the build: BIN_DIR/NAME, or where the CMake build puts it.
-find_binary() {
-  local name=$1 candidate
-  for candidate in "$BIN_DIR/$name" "$BIN_DIR/server/app/$name" "$BIN_DIR/bench/$name"; do
-    if [ -x "$candidate" ]; then echo "$candidate"; return; fi
-  done
-  die "no $name in $BIN_DIR (build it: see bench/compare/README.md)"
 }
 
 # A TCP port on 127.0.0.1 that nothing listens on (nothing answers a connect).
@@ -233,13 +210,6 @@ stop_node() {
 
 # load ARGS...: one constellation-load run against the node; its JSON line goes to
 # $work/load.out (not through a pipe: the run stays in this shell, where the trap can stop it).
-load() {
-  bounded "$work/load.out" "$work/load.err" "$load_tool" --endpoint "127.0.0.1:$node_port" \
-    --token-file "$token_file" "$@" ||
-    { cat "$work/load.err" >&2; die "constellation-load $* failed"; }
-  if grep -q "first error" "$work/load.err"; then grep "first error" "$work/load.err" >&2; fi
-}
-loaded() { jq -r ".$1" "$work/load.out"; }
 
 # c_cell NAME CLIENTS ARGS...: one constellation-load run; appends its JSON line to the results.
 c_cell() {
