@@ -14,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 targets=("$@")
-if [ "${#targets[@]}" -eq 0 ]; then targets=(event_decode fold federation cli); fi
+if [ "${#targets[@]}" -eq 0 ]; then targets=(event_decode fold federation cli bundle); fi
 seconds="${FUZZ_SECONDS:-60}"
 runs="${FUZZ_RUNS:-}"
 jobs="${FUZZ_JOBS:-$(nproc)}"
