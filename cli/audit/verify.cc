@@ -154,7 +154,7 @@ absl::Status BundleVerifier::AddEvent(const BundleEvent& e) {
     return Fail(
         absl::StrFormat("the event at position %d has id %s (SHA-256 of its bytes), "
                         "not the %s the line states",
-                        e.position, id, e.event_id));
+                        e.position, id, Clip(e.event_id)));
   }
   if (e.position == 1 &&
       !(verified->is_genesis() && verified->id.Bytes() == group_->id().Bytes())) {

@@ -405,6 +405,18 @@ TEST(AuditBundleTest, TheCliVerifiesAFileOfflineWithProgressOnATerminal) {
             std::string::npos)
       << bad_err.str();
 
+  // A line longer than the reader's 1 MiB block (a header with a 1.5 MiB group name, which
+  // nothing checks): read whole across blocks.
+  std::vector<std::string> long_lines = lines;
+  BundleHeader header = std::get<BundleHeader>(*ParseBundleLine(lines[0]));
+  header.group_name = std::string(1536 * 1024, 'n');
+  long_lines[0] = HeaderLine(header);
+  const std::string long_header = write("long.bundle", long_lines);
+  std::ostringstream long_out;
+  std::ostringstream long_err;
+  EXPECT_EQ(RunCli({"audit", "verify", long_header, "-o", "json"}, env, long_out, long_err), 0)
+      << long_err.str();
+
   std::ostringstream missing_err;
   EXPECT_EQ(RunCli({"audit", "verify", (dir / "missing.bundle").string()}, env, out, missing_err),
             4);
