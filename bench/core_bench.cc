@@ -1,6 +1,9 @@
 // Core benchmarks: the per-event cost of sealing, verifying and folding (DESIGN §2-3).
 // Run: ./build/bench/core_bench   (see docs/PERFORMANCE.md for recorded numbers)
+#include <memory>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include <benchmark/benchmark.h>
 
@@ -100,6 +103,41 @@ void BM_IngestHistory(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(stored.size()));
 }
 BENCHMARK(BM_IngestHistory)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
+
+// What a restart does per stored event since stored signatures are trusted (issue 10): decode
+// without verifying, insert, fold, with range(1) = 1 telling the group its final size first
+// (NodeState::ExpectGroupSize: checkpoints only near the end) and 0 without (a copy of the
+// growing state every max(1024, size / 64) events). Counter `checkpoints`: copies per load.
+void BM_RestartLoad(benchmark::State& state) {
+  NodeState source(Key());
+  auto [group, campaign] = Seed(source);
+  for (int i = 0; i < state.range(0); ++i) {
+    (void)source.AppendOwn(group, PledgeBody(campaign, 100 + i), 10 + i);
+  }
+  std::vector<std::string> stored;
+  source.FindGroup(group)->ForEachInOrder(0, [&](uint64_t, const VerifiedEvent& e) {
+    stored.push_back(e.SerializeSigned());
+    return true;
+  });
+  uint64_t checkpoints = 0;
+  for (auto _ : state) {
+    auto node = std::make_unique<NodeState>(Key());
+    if (state.range(1) == 1) node->ExpectGroupSize(group, stored.size());
+    for (const std::string& bytes : stored) (void)node->Ingest(*DecodeStoredEvent(bytes));
+    checkpoints = node->FindGroup(group)->checkpoints_taken();
+    benchmark::DoNotOptimize(node->FindGroup(group)->state().Hash());
+    state.PauseTiming();  // not the teardown of the loaded node
+    node.reset();
+    state.ResumeTiming();
+  }
+  state.counters["checkpoints"] = static_cast<double>(checkpoints);
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(stored.size()));
+}
+BENCHMARK(BM_RestartLoad)
+    ->Args({100'000, 0})
+    ->Args({100'000, 1})
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1);
 
 // The cost of a refold (a late event sorting before applied events), per event in the group.
 void BM_Refold(benchmark::State& state) {

@@ -12,6 +12,10 @@ namespace constellation::app {
 absl::StatusOr<std::unique_ptr<core::NodeState>> LoadNodeState(
     const storage::Store& store, core::SigningKey key, storage::StoredSignatures signatures) {
   auto state = std::make_unique<core::NodeState>(std::move(key));
+  // Each group's size first, so that the fold copies its checkpoints near the end of the load
+  // only, not every interval of a growing group (docs/PERFORMANCE.md, restart).
+  CONSTELLATION_ASSIGN_OR_RETURN(auto counts, storage::StoredEventCounts(store));
+  for (const auto& [group, events] : counts) state->ExpectGroupSize(group, events);
   CONSTELLATION_RETURN_IF_ERROR(
       storage::LoadEvents(store, signatures, [&](core::VerifiedEvent e) -> absl::Status {
         const std::string id = e.id.Hex();

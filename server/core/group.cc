@@ -257,14 +257,17 @@ void Group::Replay(GroupState& state, const OrderKey* from, uint64_t position) {
 }
 
 void Group::MaybeCheckpoint(const GroupState& state, const OrderKey& key, uint64_t position) {
+  // The size the group has, or will have at the end of a bulk load (ExpectSize).
+  const size_t size = std::max(order_.size(), expected_size_);
   const size_t interval =
-      std::max(checkpoint_interval_min_, order_.size() / limits::kFoldCheckpointIntervalDivisor);
+      std::max(checkpoint_interval_min_, size / limits::kFoldCheckpointIntervalDivisor);
   const uint64_t last = checkpoints_.empty() ? 0 : checkpoints_.back().position;
   if (position < last + interval) return;
-  // Far from the end (a full refold's early positions): a late event rarely sorts there, and
-  // the copy would be discarded before it is used.
-  if (order_.size() - position > interval * limits::kFoldCheckpointCountMax) return;
+  // Far from the end (a full refold's or a bulk load's early positions): a late event rarely
+  // sorts there, and the copy would be discarded before it is used.
+  if (size - position > interval * limits::kFoldCheckpointCountMax) return;
   checkpoints_.push_back(Checkpoint{key, position, state});
+  ++checkpoints_taken_;
   if (checkpoints_.size() > limits::kFoldCheckpointCountMax) {
     checkpoints_.erase(checkpoints_.begin());
   }
@@ -373,7 +376,7 @@ v1::Event Group::Draft(const OrgKey& author, const Hlc& hlc) const {
   const uint64_t length = dag_.ChainLength(author);
   e.set_seq(length + 1);
   if (length > 0) e.set_prev(dag_.EventAt(author, length)->Bytes());
-  std::vector<std::string> deps;
+  std::vector<EventId> deps;
   // Deps name the latest events of the other *members* (DESIGN §2): outsiders' events are
   // history but never extend what a member's event depends on (and cannot inflate deps). A
   // head the author's previous event already has in its causal past is left out: the event
@@ -385,7 +388,7 @@ v1::Event Group::Draft(const OrgKey& author, const Hlc& hlc) const {
       length > 0 ? std::optional<EventId>(*dag_.EventAt(author, length)) : std::nullopt;
   const auto add = [&](const EventId& dep) {
     if (previous.has_value() && state().HappenedBefore(dep, *previous)) return;
-    deps.push_back(dep.Bytes());
+    deps.push_back(dep);
   };
   for (const auto& [head_author, head] : dag_.Heads()) {
     if (head_author == author || !state().roster().members().contains(head_author)) continue;
@@ -398,10 +401,36 @@ v1::Event Group::Draft(const OrgKey& author, const Hlc& hlc) const {
     }
     add(head);
   }
-  std::sort(deps.begin(), deps.end());
-  for (std::string& d : deps) e.add_deps(std::move(d));
+  if (deps.size() > draft_deps_max_) deps = FewerDeps(std::move(deps));
+  std::vector<std::string> bytes;
+  for (const EventId& d : deps) bytes.push_back(d.Bytes());
+  std::sort(bytes.begin(), bytes.end());
+  for (std::string& d : bytes) e.add_deps(std::move(d));
   *e.mutable_hlc() = hlc.ToProto();
   return e;
+}
+
+std::vector<EventId> Group::FewerDeps(std::vector<EventId> heads) const {
+  // More heads than an event may name (docs/PROTOCOL.md §2, `deps`: a group of more than 257
+  // members, many of whom wrote since the author's last event). First leave out every head
+  // that another of them has in its causal past: the event's causal past stays the same.
+  std::vector<EventId> kept;
+  for (const EventId& head : heads) {
+    const bool covered = std::any_of(heads.begin(), heads.end(), [&](const EventId& other) {
+      return other != head && state().HappenedBefore(head, other);
+    });
+    if (!covered) kept.push_back(head);
+  }
+  if (kept.size() <= draft_deps_max_) return kept;
+  // Then name the earliest in canonical order (smallest depth, then id); the author's next
+  // event names the rest, which are still heads or in the past of the heads that follow them.
+  std::vector<OrderKey> keys;
+  for (const EventId& id : kept) keys.push_back(OrderKey{dag_.Find(id)->depth, id});
+  std::sort(keys.begin(), keys.end());
+  keys.resize(draft_deps_max_);
+  kept.clear();
+  for (const OrderKey& key : keys) kept.push_back(key.id);
+  return kept;
 }
 
 const VerifiedEvent* Group::Find(const EventId& id) const {

@@ -41,6 +41,7 @@
 
 #include "constellation/v1/event.pb.h"
 #include "constellation/v1/federation.pb.h"
+#include "server/base/limits.h"
 #include "server/core/codec.h"
 #include "server/core/dag.h"
 #include "server/core/fold/group_state.h"
@@ -183,9 +184,21 @@ class Group {
     Settle();
     return events_refolded_;
   }
+  // The most deps Draft names (limits::kEventDepsCountMax by default); tests lower it to
+  // exercise the choice on small groups.
+  void set_draft_deps_max(size_t deps) { draft_deps_max_ = deps; }
+  // Checkpoints copied since this group was made, each O(state size): what ExpectSize saves a
+  // bulk load (tests, benchmarks).
+  uint64_t checkpoints_taken() const { return checkpoints_taken_; }
   // The smallest checkpoint interval (limits::kFoldCheckpointIntervalEventsMin by default);
   // tests lower it to exercise checkpoints on small groups.
   void set_checkpoint_interval_min(size_t events) { checkpoint_interval_min_ = events; }
+  // A bulk load's hint (a restart inserting its stored events in canonical order): the group
+  // will hold about `events` events when the load ends. Checkpoints are then placed as for a
+  // group of that size, near its end, and not copied every interval of the growing group only
+  // to be dropped (each copy is O(state size); docs/PERFORMANCE.md). A hint changes where
+  // checkpoints are taken, never the state; it stops counting once the group is larger.
+  void ExpectSize(size_t events) { expected_size_ = events; }
 
   // Calls `fn(position, event)` for events in canonical order from position `after` + 1
   // (positions are 1-based); stops when fn returns false. Frozen events are included (they
@@ -196,6 +209,10 @@ class Group {
  private:
   // The classification of an event that conflicts with this node's chain of its author.
   absl::StatusOr<InsertResult> InsertConflicting(const VerifiedEvent& e);
+  // Draft's choice when more than draft_deps_max_ heads qualify as deps (docs/PROTOCOL.md §2):
+  // the heads no other of them has in its causal past, and of those the earliest
+  // draft_deps_max_ in canonical order.
+  std::vector<EventId> FewerDeps(std::vector<EventId> heads) const;
   // Records a verified fork; refolds and returns true when the freeze changed.
   bool RecordFork(const OrgKey& author, uint64_t seq, const EventId& first, const EventId& second,
                   const v1::ForkProof& proof);
@@ -235,7 +252,10 @@ class Group {
   // lacks them (and every event after this key) until Settle runs.
   std::optional<OrderKey> replay_from_;
   uint64_t events_refolded_ = 0;
+  uint64_t checkpoints_taken_ = 0;
   size_t checkpoint_interval_min_;
+  size_t expected_size_ = 0;  // ExpectSize's hint; 0 = none
+  size_t draft_deps_max_ = limits::kEventDepsCountMax;
 };
 
 }  // namespace constellation::core

@@ -90,6 +90,9 @@ absl::StatusOr<InsertResult> NodeState::Ingest(VerifiedEvent e) {
   } else if (e.is_genesis()) {
     new_group = std::make_unique<Group>(e.group);
     target = new_group.get();
+    if (auto expected = expected_sizes_.find(e.group); expected != expected_sizes_.end()) {
+      target->ExpectSize(expected->second);
+    }
   } else {
     return absl::NotFoundError(absl::StrFormat("group %s not found on this node", e.group.Hex()));
   }
@@ -100,11 +103,23 @@ absl::StatusOr<InsertResult> NodeState::Ingest(VerifiedEvent e) {
     // Only members' events become deps of our next event (Group::Draft), so only their stamps
     // need to be exceeded; an outsider cannot push this node's clock.
     if (target->MemberAsLastReplayed(author)) clock_.Observe(hlc);
-    if (new_group) groups_.emplace(target->id(), std::move(new_group));
+    if (new_group) {
+      expected_sizes_.erase(target->id());
+      groups_.emplace(target->id(), std::move(new_group));
+    }
     ++event_count_;
     Index(*target->Find(result.key.id));
   }
   return result;
+}
+
+void NodeState::ExpectGroupSize(const GroupId& id, uint64_t events) {
+  auto it = groups_.find(id);
+  if (it != groups_.end()) {
+    it->second->ExpectSize(events);
+  } else {
+    expected_sizes_[id] = events;
+  }
 }
 
 std::string_view ReceiveOutcomeName(ReceiveOutcome outcome) {

@@ -82,6 +82,10 @@ class NodeState {
   // accepted before, in a causal order). A genesis event creates its group. kNotFound when
   // the event's group is unknown here. Other errors as Group::Insert.
   absl::StatusOr<InsertResult> Ingest(VerifiedEvent e);
+  // Before a load: group `id` will hold about `events` stored events (Group::ExpectSize), so
+  // that Ingest places its fold checkpoints near the end of the load. Applies to the group
+  // when Ingest founds it, or at once when it is held.
+  void ExpectGroupSize(const GroupId& id, uint64_t events);
 
   // Receives a verified event from a peer at local time `now_ms` (DESIGN §4). A genesis event
   // of an unknown group founds it here (the caller decides whether this node should hold the
@@ -138,6 +142,7 @@ class NodeState {
   // Per group; a group id without a group holds only its held genesis.
   std::map<GroupId, PendingBuffer> pending_;
   absl::flat_hash_map<std::string, std::pair<GroupId, EventId>> requests_;  // lookups only
+  std::map<GroupId, uint64_t> expected_sizes_;  // ExpectGroupSize, until Ingest founds the group
   uint64_t event_count_ = 0;
 };
 

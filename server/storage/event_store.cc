@@ -4,6 +4,7 @@
 #include <absl/strings/str_cat.h>
 #include <absl/strings/str_format.h>
 
+#include "server/base/check.h"
 #include "server/base/status_macros.h"
 #include "server/storage/key_codec.h"
 
@@ -139,6 +140,24 @@ absl::Status LoadEvents(const Store& store, StoredSignatures signatures,
         return inner.ok();
       }));
   return inner;
+}
+
+absl::StatusOr<std::map<core::GroupId, uint64_t>> StoredEventCounts(const Store& store) {
+  std::map<core::GroupId, uint64_t> counts;
+  absl::Status inner = absl::OkStatus();
+  CONSTELLATION_RETURN_IF_ERROR(
+      store.Scan(Column::kFrontier, "", "", [&](std::string_view key, std::string_view value) {
+        if (key.size() != 32 + 32 || value.size() != 8 + 32) {
+          inner = Corrupt("a frontier entry has the wrong size");
+          return false;
+        }
+        absl::StatusOr<uint64_t> seq = ReadU64(&value);
+        CONSTELLATION_CHECK(seq.ok());  // the size was checked
+        counts[*core::GroupId::FromBytes(key.substr(0, 32))] += *seq;
+        return true;
+      }));
+  CONSTELLATION_RETURN_IF_ERROR(inner);
+  return counts;
 }
 
 void StageForkProof(WriteBatch* batch, const core::VerifiedForkProof& proof) {

@@ -17,6 +17,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -69,6 +70,11 @@ enum class StoredSignatures { kVerify, kTrust };
 // verify, or does not match its key. Stops at the first error `fn` returns.
 absl::Status LoadEvents(const Store& store, StoredSignatures signatures,
                         const std::function<absl::Status(core::VerifiedEvent)>& fn);
+
+// How many events each group holds, from the frontier (the sum of its authors' last seqs; one
+// entry per author, so cheap beside LoadEvents): the hint core::NodeState::ExpectGroupSize
+// takes before a load. kDataLoss when a frontier entry has the wrong size.
+absl::StatusOr<std::map<core::GroupId, uint64_t>> StoredEventCounts(const Store& store);
 
 // Fork proofs (canonical, core::VerifyForkProof), one per (group, author, fork seq).
 void StageForkProof(WriteBatch* batch, const core::VerifiedForkProof& proof);

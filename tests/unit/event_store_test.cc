@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -208,6 +209,43 @@ TEST_P(ForkProofStoreTest, LoadEventsVerifiesSignaturesOnlyWhenAsked) {
               StatusIs(absl::StatusCode::kDataLoss, HasSubstr("does not verify")));
   ASSERT_OK_AND_ASSIGN(std::vector<core::EventId> trusted, load(StoredSignatures::kTrust));
   EXPECT_THAT(trusted, ElementsAre(history_.genesis().id, campaign.id));
+}
+
+// The hint a restart gives the fold before loading (core::NodeState::ExpectGroupSize): each
+// group's event count, summed from the frontier over its authors, equal to what LoadEvents
+// then loads for that group.
+TEST_P(ForkProofStoreTest, StoredEventCountsAreWhatLoadEventsLoadsPerGroup) {
+  using ::constellation::testing::AcceptanceBody;
+  using ::constellation::testing::AcknowledgementBody;
+  using ::constellation::testing::AdmitBody;
+  using ::constellation::testing::StanceBody;
+  const core::SigningKey member = TestKey('m');
+  const core::EventId admit = history_.Append(founder_, AdmitBody(member.public_key())).id;
+  history_.Append(founder_, StanceBody(admit, v1::STANCE_CHOICE_AGREE));
+  history_.Append(founder_, AcknowledgementBody({admit}));
+  history_.Append(member, AcceptanceBody(admit));
+  history_.Append(member, CampaignBody(TestCampaign(5)));
+  history_.Append(founder_, CampaignBody(TestCampaign(6)));
+  HistoryBuilder other(TestKey('o'), TestCharter());
+  WriteBatch batch;
+  for (const HistoryBuilder* h : {&history_, &other}) {
+    core::Group group(h->group());
+    for (const core::VerifiedEvent& e : h->events()) {
+      ASSERT_OK_AND_ASSIGN(core::InsertResult r, group.Insert(e));
+      StageEvent(&batch, e, r.key);
+    }
+  }
+  ASSERT_OK(store_->Write(batch, WriteOptions{.sync = true}));
+
+  ASSERT_OK_AND_ASSIGN(auto counts, StoredEventCounts(*store_));
+  std::map<core::GroupId, uint64_t> loaded;
+  ASSERT_OK(LoadEvents(*store_, StoredSignatures::kTrust, [&](core::VerifiedEvent e) {
+    ++loaded[e.group];
+    return absl::OkStatus();
+  }));
+  EXPECT_EQ(counts, loaded);
+  EXPECT_EQ(counts[history_.group()], history_.events().size());
+  EXPECT_EQ(counts[other.group()], 1u);
 }
 
 }  // namespace

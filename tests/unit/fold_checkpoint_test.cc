@@ -199,5 +199,36 @@ TEST(FoldCheckpointTest, LateEventIn100kGroupReplaysOnlyFromACheckpoint) {
   EXPECT_EQ(Fundraising(group.state()).pledges().size(), static_cast<size_t>(kPledges) + 1);
 }
 
+// Regression (issue 10, docs/PERFORMANCE.md: a restart at 1M events took 165-247 s, 84% of it
+// copying checkpoints): a restart inserts its stored events one by one, and the group, growing,
+// copied its whole state every max(interval, size / 64) events, only to drop all but the last
+// copies. Told the size the load will reach (ExpectSize), it copies only near the end, and a
+// late event after the load still replays from a checkpoint, to the same state.
+TEST(FoldCheckpointTest, ABulkLoadTakesCheckpointsOnlyNearItsEnd) {
+  LateHistory h = MakeLateHistory(/*pledges=*/20'000, /*late_after=*/100);
+  Group growing(h.history.group()), told(h.history.group());
+  for (Group* g : {&growing, &told}) g->set_checkpoint_interval_min(64);
+  told.ExpectSize(h.in_order.size());
+  for (const VerifiedEvent& e : h.in_order) {
+    ASSERT_EQ(growing.Insert(e)->admission, Admission::kReady);
+    ASSERT_EQ(told.Insert(e)->admission, Admission::kReady);
+  }
+  // 20k events, intervals of 20k / 64 = 312: two or three copies near the end, where the group
+  // that was not told copies one every 64 events to 4k, then every 1/64th of its size.
+  EXPECT_LE(told.checkpoints_taken(), limits::kFoldCheckpointCountMax + 1);
+  EXPECT_GE(told.checkpoints_taken(), 1u);
+  EXPECT_GT(growing.checkpoints_taken(), 100u);
+  EXPECT_EQ(HashHex(told.StateHash()), HashHex(growing.StateHash()));
+
+  ASSERT_TRUE(told.Insert(h.late).ok());
+  ASSERT_TRUE(growing.Insert(h.late).ok());
+  const uint64_t interval = h.in_order.size() / limits::kFoldCheckpointIntervalDivisor;
+  EXPECT_GT(told.events_refolded(), 0u);
+  EXPECT_LE(told.events_refolded(), interval * limits::kFoldCheckpointCountMax + 100 + 2)
+      << "the late event replayed from a checkpoint, not from the genesis";
+  EXPECT_EQ(HashHex(told.StateHash()), HashHex(growing.StateHash()));
+  told.state().CheckInvariants();
+}
+
 }  // namespace
 }  // namespace constellation::core

@@ -3,8 +3,8 @@
 // NodeState (server/core/node_state.h): local writes (AppendOwn), the request_id index, events
 // from storage or peers (Ingest), and agreement of two nodes that hold the same events.
 #include "server/core/node_state.h"
-#include "server/core/fundraising/fundraising_ledger.h"
 
+#include <algorithm>
 #include <limits>
 #include <string>
 #include <vector>
@@ -14,6 +14,8 @@
 #include <gtest/gtest.h>
 
 #include "server/base/limits.h"
+#include "server/core/fundraising/fundraising_ledger.h"
+#include "server/core/group.h"
 #include "tests/testing/event_factory.h"
 #include "tests/testing/status_matchers.h"
 
@@ -296,6 +298,71 @@ TEST_F(NodeStateTest, AppendOwnNamesOnlyTheHeadsItsPreviousEventHasNotSeen) {
   ASSERT_EQ(third.event.deps_size(), 1);
   EXPECT_EQ(third.event.deps(0), bea_again.id.Bytes());
   EXPECT_TRUE(founder_node_.FindGroup(group)->state().rejected_events().empty());
+}
+
+// Regression (issue 10, found by the scale simulation's arithmetic): in a group of more than
+// 257 members whose members all wrote since an author's last event, Draft named more heads
+// than an event may (kEventDepsCountMax = 256), and the author could not write at all. Draft
+// now leaves out the heads another of them has seen (the causal past is the same), then names
+// the earliest in canonical order, and the author's next event names the rest (PROTOCOL §2).
+// The limit is lowered to 2 here: four members are enough to show the choice.
+TEST(GroupDraftTest, MoreHeadsThanAnEventMayNameAreNamedOverTheAuthorsNextEvents) {
+  const SigningKey a = TestKey('a'), b = TestKey('b'), c = TestKey('c'), d = TestKey('d');
+  HistoryBuilder history(a, TestCharter(), 1'000);
+  std::vector<const SigningKey*> members = {&a};
+  for (const SigningKey* invitee : {&b, &c, &d}) {
+    const EventId admit = history.Append(a, testing::AdmitBody(invitee->public_key())).id;
+    for (const SigningKey* m : members) {
+      history.Append(*m, testing::StanceBody(admit, v1::STANCE_CHOICE_AGREE));
+    }
+    for (const SigningKey* m : members) history.Append(*m, testing::AcknowledgementBody({admit}));
+    history.Append(*invitee, testing::AcceptanceBody(admit));
+    members.push_back(invitee);
+  }
+  history.Append(a, PulseCheckBody());  // a has seen everything so far
+  // b, c and d write without seeing each other (or a's last event).
+  const EventId b1 = history.AppendWithDeps(b, PulseCheckBody(), {}).id;
+  const EventId c1 = history.AppendWithDeps(c, PulseCheckBody(), {}).id;
+  const EventId d1 = history.AppendWithDeps(d, PulseCheckBody(), {}).id;
+  Group group(history.group());
+  group.set_draft_deps_max(2);
+  for (const VerifiedEvent& e : history.events()) ASSERT_OK(group.Insert(e).status());
+  ASSERT_TRUE(group.state().rejected_events().empty());
+
+  auto write = [&](const SigningKey& author, uint64_t wall_ms) {
+    v1::Event draft = group.Draft(author.public_key(), Hlc{wall_ms, 0});
+    draft.MergeFrom(PulseCheckBody());
+    const VerifiedEvent e = SealOrDie(draft, author);
+    EXPECT_OK(group.Insert(e).status());
+    return e;
+  };
+  auto key_of = [&](const EventId& id) { return OrderKey{group.dag().Find(id)->depth, id}; };
+  // Three concurrent heads, two deps: the two earliest in canonical order.
+  std::vector<OrderKey> heads = {key_of(b1), key_of(c1), key_of(d1)};
+  std::sort(heads.begin(), heads.end());
+  const VerifiedEvent first = write(a, 9'000);
+  ASSERT_EQ(first.event.deps_size(), 2);
+  std::vector<std::string> named(first.event.deps().begin(), first.event.deps().end());
+  std::vector<std::string> earliest = {heads[0].id.Bytes(), heads[1].id.Bytes()};
+  std::sort(earliest.begin(), earliest.end());
+  EXPECT_EQ(named, earliest);
+  // The next event names the one left out.
+  const VerifiedEvent second = write(a, 9'001);
+  ASSERT_EQ(second.event.deps_size(), 1);
+  EXPECT_EQ(second.event.deps(0), heads[2].id.Bytes());
+
+  // c writes on b's event: b's head is in c's, so leaving it out loses nothing.
+  const EventId b2 = history.AppendWithDeps(b, PulseCheckBody(), {}).id;
+  const EventId c2 = history.AppendWithDeps(c, PulseCheckBody(), {b2}).id;
+  const EventId d2 = history.AppendWithDeps(d, PulseCheckBody(), {}).id;
+  for (const EventId& id : {b2, c2, d2}) ASSERT_OK(group.Insert(history.Get(id)).status());
+  const VerifiedEvent third = write(a, 9'002);
+  std::vector<std::string> named_third(third.event.deps().begin(), third.event.deps().end());
+  std::vector<std::string> expected = {c2.Bytes(), d2.Bytes()};
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(named_third, expected);
+  EXPECT_TRUE(group.state().HappenedBefore(b2, third.id)) << "b's head is in its causal past";
+  EXPECT_TRUE(group.state().rejected_events().empty());
 }
 
 TEST_F(NodeStateTest, TwoNodesHoldingTheSameEventsHaveEqualStateHashes) {
