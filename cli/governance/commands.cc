@@ -64,23 +64,6 @@ absl::StatusOr<OrgCard> ReadCardFile(const std::string& path) {
   return card;
 }
 
-// The fields every proposal command shares: --title (or `default_title`), --text, --deadline.
-absl::Status ApplyCommonFlags(const Invocation& inv, const std::string& default_title,
-                              ProposalSpec* spec) {
-  spec->title = inv.Has("title") ? inv.Get("title") : default_title;
-  if (spec->title.empty()) {
-    return absl::InvalidArgumentError("--title is empty: say what is decided");
-  }
-  spec->text = inv.Get("text");
-  if (inv.Has("deadline")) {
-    absl::StatusOr<uint64_t> deadline_ms =
-        ParseInstantMs(inv.Get("deadline"), "deadline", absl::Now());
-    if (!deadline_ms.ok()) return deadline_ms.status();
-    spec->deadline_ms = *deadline_ms;
-  }
-  return absl::OkStatus();
-}
-
 absl::StatusOr<Output> Propose(const Invocation& inv, CommandContext& context,
                                const ProposalSpec& spec) {
   return context.WriteCall(&Client::Propose, ProposalWriteOutput, inv.Get("group"), spec);
@@ -105,7 +88,7 @@ absl::StatusOr<Output> ProposalAdmitCommand(const Invocation& inv, CommandContex
   ProposalSpec spec;
   spec.decision_type = "admit";
   const std::string who = card->name.empty() ? ShortId(card->key) : card->name;
-  status = ApplyCommonFlags(inv, absl::StrFormat("Admit %s", who), &spec);
+  status = ApplyProposalFlags(inv, absl::StrFormat("Admit %s", who), &spec);
   if (!status.ok()) return status;
   if (card->endpoints.empty()) {
     context.err() << "note: the card lists no endpoints: members will not be able to push "
@@ -130,7 +113,7 @@ absl::StatusOr<Output> ProposalExpelCommand(const Invocation& inv, CommandContex
     return absl::InvalidArgumentError("--reason is empty: members read why they are asked");
   }
   absl::Status status =
-      ApplyCommonFlags(inv, absl::StrFormat("Expel %s", ShortId(spec.expel->member)), &spec);
+      ApplyProposalFlags(inv, absl::StrFormat("Expel %s", ShortId(spec.expel->member)), &spec);
   if (!status.ok()) return status;
   return Propose(inv, context, spec);
 }
@@ -172,7 +155,7 @@ absl::StatusOr<Output> ProposalAmendCharterCommand(const Invocation& inv, Comman
   }
   ProposalSpec spec;
   spec.decision_type = "amend_charter";
-  status = ApplyCommonFlags(inv, absl::StrFormat("Amend the charter of %s", charter.name), &spec);
+  status = ApplyProposalFlags(inv, absl::StrFormat("Amend the charter of %s", charter.name), &spec);
   if (!status.ok()) return status;
   spec.charter = std::move(charter);
   return Propose(inv, context, spec);
@@ -191,6 +174,11 @@ absl::StatusOr<Output> ProposalCreateCommand(const Invocation& inv, CommandConte
         "--type amend_charter needs the new charter: use 'constellation proposal amend-charter' "
         "with the changes as flags");
   }
+  if (spec.decision_type == "team_leads") {
+    return absl::InvalidArgumentError(
+        "--type team_leads needs the team and its new leads: use 'constellation team "
+        "propose-leads TEAM --lead ORG'");
+  }
   if (spec.decision_type == "open_campaign" || spec.decision_type == "write_off") {
     return absl::InvalidArgumentError(absl::StrFormat(
         "--type %s needs a payload: use 'constellation %s --propose'", spec.decision_type,
@@ -198,7 +186,7 @@ absl::StatusOr<Output> ProposalCreateCommand(const Invocation& inv, CommandConte
   }
   absl::Status status = CheckOneOf("type", spec.decision_type, kPlainTypes);
   if (!status.ok()) return status;
-  status = ApplyCommonFlags(inv, "", &spec);
+  status = ApplyProposalFlags(inv, "", &spec);
   if (!status.ok()) return status;
   if (inv.Has("strategy-version")) {
     if (spec.decision_type != "adopt_strategy") {
@@ -363,12 +351,8 @@ FlagSpec ProposalFlag() {
   return {"proposal", "PROPOSAL", "proposal id, or a unique prefix of it", true};
 }
 FlagSpec TitleFlag() { return {"title", "TEXT", "what is decided, one line"}; }
-FlagSpec TextFlag() { return {"text", "TEXT", "the proposal's full text"}; }
-FlagSpec DeadlineFlag() {
-  return {"deadline", "TIME",
-          "closes at this time at the latest: YYYY-MM-DD, RFC 3339, ms since 1970 or +72h/+7d "
-          "(default: the rule's voting window)"};
-}
+FlagSpec TextFlag() { return ProposalTextFlag(); }
+FlagSpec DeadlineFlag() { return ProposalDeadlineFlag(); }
 FlagSpec AsOfFlag() {
   return {"as-of", "TIME", "evaluate deadlines as of this time (default: now)"};
 }
@@ -378,6 +362,30 @@ constexpr char kProposalWriteDetails[] =
     "proposal (with outcome, outcome_text, provisional, tally, electorate, missing_stances).";
 
 }  // namespace
+
+// The fields every proposal command shares: --title (or `default_title`), --text, --deadline.
+absl::Status ApplyProposalFlags(const Invocation& inv, const std::string& default_title,
+                                ProposalSpec* spec) {
+  spec->title = inv.Has("title") ? inv.Get("title") : default_title;
+  if (spec->title.empty()) {
+    return absl::InvalidArgumentError("--title is empty: say what is decided");
+  }
+  spec->text = inv.Get("text");
+  if (inv.Has("deadline")) {
+    absl::StatusOr<uint64_t> deadline_ms =
+        ParseInstantMs(inv.Get("deadline"), "deadline", absl::Now());
+    if (!deadline_ms.ok()) return deadline_ms.status();
+    spec->deadline_ms = *deadline_ms;
+  }
+  return absl::OkStatus();
+}
+
+FlagSpec ProposalTextFlag() { return {"text", "TEXT", "the proposal's full text"}; }
+FlagSpec ProposalDeadlineFlag() {
+  return {"deadline", "TIME",
+          "closes at this time at the latest: YYYY-MM-DD, RFC 3339, ms since 1970 or +72h/+7d "
+          "(default: the rule's voting window)"};
+}
 
 std::vector<Command> GovernanceCommands() {
   return {

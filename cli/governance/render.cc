@@ -95,6 +95,11 @@ void AddPayloads(const ProposalSpec& spec, Json* json) {
                                        {"reason_code", spec.write_off->reason_code}});
   }
   if (!spec.dissolution_plan.empty()) (*json)["dissolution_plan"] = spec.dissolution_plan;
+  if (spec.team_leads.has_value()) {
+    (*json)["team_leads"] = JsonObject({{"team_id", spec.team_leads->team_id},
+                                        {"leads", spec.team_leads->leads},
+                                        {"team_orgs", spec.team_leads->team_orgs}});
+  }
 }
 
 std::string RuleText(const Proposal& proposal) {

@@ -6,6 +6,7 @@
 #include <absl/time/clock.h>
 #include <constellation/money.h>
 
+#include "cli/governance/commands.h"
 #include "cli/governance/render.h"
 #include "cli/pooled/render.h"
 #include "cli/values.h"
@@ -176,21 +177,6 @@ absl::StatusOr<Output> CorrectCommand(const Invocation& inv, CommandContext& con
   corrected_output.values.insert(corrected_output.values.begin(),
                                  {"reversal_id", reversal->contribution.contribution_id});
   return corrected_output;
-}
-
-// The org key of this node's org, for defaults ("this org").
-// --title (or `title`), --text and --deadline of a proposal.
-absl::Status ApplyProposalFlags(const Invocation& inv, const std::string& title,
-                                ProposalSpec* spec) {
-  spec->title = inv.Has("title") ? inv.Get("title") : title;
-  spec->text = inv.Get("text");
-  if (inv.Has("deadline")) {
-    absl::StatusOr<uint64_t> deadline_ms =
-        ParseInstantMs(inv.Get("deadline"), "deadline", absl::Now());
-    if (!deadline_ms.ok()) return deadline_ms.status();
-    spec->deadline_ms = *deadline_ms;
-  }
-  return absl::OkStatus();
 }
 
 absl::StatusOr<Output> FundCreateCommand(const Invocation& inv, CommandContext& context) {

@@ -6,6 +6,8 @@
 #include <absl/strings/str_format.h>
 #include <absl/time/clock.h>
 
+#include "cli/governance/commands.h"
+#include "cli/governance/render.h"
 #include "cli/teams/render.h"
 #include "cli/values.h"
 
@@ -94,6 +96,27 @@ absl::StatusOr<Output> UpdateCommand(const Invocation& inv, CommandContext& cont
       TeamWriteOutput);
 }
 
+// `team propose-leads`: a TEAM_LEADS proposal (docs/PROTOCOL.md §5.17.1), which the team's
+// own orgs decide; once final and passed the named orgs lead the team.
+absl::StatusOr<Output> ProposeLeadsCommand(const Invocation& inv, CommandContext& context) {
+  if (!inv.Has("lead")) {
+    return absl::InvalidArgumentError(
+        "--lead is required: name the org (or orgs) of the team that should lead it");
+  }
+  return context.Write(
+      [&](Client& client) -> absl::StatusOr<ProposalWrite> {
+        absl::StatusOr<Team> team = client.GetTeam(inv.Get("group"), inv.Positional(0));
+        if (!team.ok()) return team.status();
+        ProposalSpec spec;
+        absl::Status status =
+            ApplyProposalFlags(inv, absl::StrFormat("Leads of %s", team->team.name), &spec);
+        if (!status.ok()) return status;
+        return client.ProposeTeamLeads(inv.Get("group"), team->team_id, inv.GetAll("lead"), spec,
+                                       context.write_options());
+      },
+      ProposalWriteOutput);
+}
+
 absl::StatusOr<Output> ListCommand(const Invocation& inv, CommandContext& context) {
   return context.ReadPages(
       [&](Client& client, const PageOptions& page) {
@@ -132,6 +155,21 @@ std::string UpdateHint(const absl::Status& status, const CommandContext& context
     case absl::StatusCode::kFailedPrecondition:
       return "a team moves proposed -> active <-> dormant -> closed, a closed team stays "
              "closed, and its members must be members of the group";
+    default:
+      return "";
+  }
+}
+
+std::string ProposeLeadsHint(const absl::Status& status, const CommandContext& context) {
+  const std::string show = "'constellation team show --group " + context.invocation().Get("group") +
+                           " " + context.invocation().Positional(0) + "'";
+  switch (status.code()) {
+    case absl::StatusCode::kPermissionDenied:
+      return "only an org of the team proposes who leads it: " + show + " lists them";
+    case absl::StatusCode::kFailedPrecondition:
+      return "each new lead must be in the team and a member of the group (add it with "
+             "'constellation team update --add-member'), a closed team takes no decision, and "
+             "a team that changed meanwhile is read again by running the command again";
     default:
       return "";
   }
@@ -197,6 +235,24 @@ std::vector<Command> TeamCommands() {
                    "closed; closed is final. What is not given stays as it is.")
           .Example("constellation team update --group $GROUP 'Youth jobs pilot' --status active")
           .Hint(UpdateHint)
+          .Write(),
+      Command("team propose-leads", ProposeLeadsCommand)
+          .Summary("Propose that the team decide who leads it (a TEAM_LEADS decision)")
+          .Argument("TEAM", "team id (or a unique prefix, or its exact name)")
+          .Flag(GroupFlag())
+          .Repeated("--lead ORG_KEY", "an org of the team to lead it (at least one)")
+          .Optional("--title TEXT", "what is decided (default: 'Leads of NAME')")
+          .Flag(ProposalTextFlag())
+          .Flag(ProposalDeadlineFlag())
+          .Details("The team's own orgs decide, under the charter's TEAM_LEADS rule (consent by "
+                   "default); vote with 'constellation proposal vote'. Once the decision is "
+                   "final and passed, the named orgs lead the team and its other orgs stay in "
+                   "it as participants; 'team show' names the deciding proposal "
+                   "(leads_decided_by). Prints proposal_id and event_id. JSON keys: "
+                   "proposal_id, event_id, request_id, event, proposal.")
+          .Example("constellation team propose-leads --group $GROUP 'Youth jobs pilot' --lead "
+                   "'Harbour Trust'")
+          .Hint(ProposeLeadsHint)
           .Write(),
   };
 }

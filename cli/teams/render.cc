@@ -61,6 +61,7 @@ constexpr Property<Team> kTeamProperties[] = {
     {"created", Of<&Team::hlc>, Shown::kJsonOnly},
     {"versions", Of<&Team::versions>},
     {"version_id", IdOf<&Team::version_id>, Shown::kJsonOnly},
+    {"leads_decided_by", IdOf<&Team::leads_decided_by>, Shown::kBothTextWhenSet},
 };
 
 constexpr Field<Team> kTeamColumns[] = {

@@ -5,7 +5,8 @@
 # codes and stores nothing; the other member cannot write versions until the lead hands it the
 # lead; the new lead sets the team dormant from its own node; `group show` lists the team; lists
 # and shows in every output format; names and short ids resolve; when the other member leaves
-# the group, the team shows it as no longer in the group.
+# the group, the team shows it as no longer in the group; before that, the team decides by a
+# TEAM_LEADS proposal that the first member leads it again.
 #   usage: teams_test.sh CONSTELLATIOND CONSTELLATION
 set -uo pipefail
 daemon="$1"
@@ -18,7 +19,7 @@ e2e_start_node tide "Tide Lab"
 e2e_use harbour
 
 expect_exit 0 "team --help" -- "$cli" team --help
-for verb in create list show update; do
+for verb in create list show update propose-leads; do
   expect_exit 0 "team $verb --help" -- "$cli" team "$verb" --help
   grep -q -- "--group" "$work/out" || fail "team $verb --help does not list --group"
 done
@@ -143,6 +144,39 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 expect_eq "$a" "$b" "both nodes have the same state hash"
+
+# The team decides who leads it (docs/PROTOCOL.md §5.17.1): Harbour Trust, now a participant,
+# proposes to lead again; both orgs of the team agree; once final, Harbour Trust leads.
+expect_exit 3 "propose-leads without --lead" -- "$cli" team propose-leads --group "$group" "$team"
+expect_in "$work/err" "--lead is required" "says what is missing"
+expect_exit 3 "proposal create --type team_leads points to the team verb" -- \
+  "$cli" proposal create --group "$group" --type team_leads --title "Leads"
+expect_in "$work/err" "team propose-leads" "names the verb to use"
+expect_exit 0 "propose the team's leads" -- "$cli" team propose-leads --group "$group" "Mudflat survey" \
+  --lead "Harbour Trust" -o json
+leads_proposal=$(jq -r .proposal_id "$work/out")
+expect_eq "$(jq -r '.proposal.team_leads.leads[0]' "$work/out")" "$harbour_key" "the payload names the lead"
+expect_eq "$(jq -r '.proposal.electorate | length' "$work/out")" "2" "the team's two orgs decide"
+expect_eq "$(jq -r '.proposal.team_leads.team_orgs | length' "$work/out")" "2" "the payload names the team's orgs"
+expect_exit 0 "the proposer agrees" -- "$cli" proposal vote --group "$group" --proposal "$leads_proposal" --stance agree
+e2e_use tide
+for _ in $(seq 1 100); do
+  "$cli" proposal show --group "$group" --proposal "$leads_proposal" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+expect_exit 0 "the lead agrees" -- "$cli" proposal vote --group "$group" --proposal "$leads_proposal" --stance agree
+e2e_use harbour
+e2e_wait_final "$group" "$leads_proposal"
+for _ in $(seq 1 100); do
+  [ "$("$cli" team show --group "$group" "$team" -o json | jq -r .leads_decided_by)" = "$leads_proposal" ] && break
+  sleep 0.1
+done
+expect_exit 0 "team show after the decision" -- "$cli" team show --group "$group" "$team" -o json
+expect_eq "$(jq -r .leads_decided_by "$work/out")" "$leads_proposal" "the deciding proposal"
+expect_eq "$(jq -r '.members[0].org' "$work/out")" "$harbour_key" "the decided lead"
+expect_eq "$(jq -r '.members[0].lead' "$work/out")" "true" "leads"
+expect_exit 0 "team show names the decision" -- "$cli" team show --group "$group" "$team"
+expect_in "$work/out" "leads_decided_by" "the text view names the deciding proposal"
 
 # The member leaves the group, and so the team.
 e2e_use tide

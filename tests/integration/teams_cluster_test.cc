@@ -4,7 +4,7 @@
 // goal, a first version that is closed, a version by a participant) is refused with its code
 // and stores nothing; A hands the lead to B and adds C, B (on its own node) sets the team
 // dormant; every node shows the same team and the same state hash; once C leaves the group, the
-// team shows C as no longer in it.
+// team shows C as no longer in it. And the team decides who leads it (§5.17.1).
 #include <constellation/client.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -147,6 +147,74 @@ TEST_F(TeamsClusterTest, FormRotateLeadAndGoDormantAgreeOnEveryNode) {
   }));
   ASSERT_OK_AND_ASSIGN(Team after, a().client->GetTeam(group_, id));
   EXPECT_EQ(after.versions, 3u);
+}
+
+// docs/PROTOCOL.md §5.17.1: the team's own orgs decide who leads it. Bad proposals (by an org
+// outside the team, naming an org outside it) are refused and store nothing; C, outside the
+// team, has no stance; once A and B agree and the outcome is final, every node shows B leading
+// and the deciding proposal, A no longer writes versions and B does.
+TEST_F(TeamsClusterTest, TheTeamDecidesWhoLeadsItOnEveryNode) {
+  TeamInput input;
+  input.name = "Harbour clean-up";
+  input.leads = {a().key};
+  input.participants = {b().key};
+  input.status = "active";
+  ASSERT_OK_AND_ASSIGN(TeamWrite created, a().client->CreateTeam(group_, input));
+  const std::string id = created.team.team_id;
+  for (Org* org : all()) AwaitVersions(*org, id, 1);
+
+  ProposalSpec spec;
+  spec.title = "B leads the clean-up";
+  const uint64_t b_seq = LastSeq(b(), b().key);
+  EXPECT_THAT(b().client->ProposeTeamLeads(group_, id, {c().key}, spec),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("not among team_orgs")));
+  EXPECT_THAT(b().client->ProposeTeamLeads(group_, id, {}, spec),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("team_leads.leads")));
+  EXPECT_THAT(b().client->ProposeTeamLeads(group_, "77" + id.substr(2), {b().key}, spec),
+              StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_EQ(LastSeq(b(), b().key), b_seq) << "a refused proposal stored nothing";
+  const uint64_t c_seq = LastSeq(c(), c().key);
+  EXPECT_THAT(c().client->ProposeTeamLeads(group_, id, {b().key}, spec),
+              StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("team_orgs")));
+  EXPECT_EQ(LastSeq(c(), c().key), c_seq) << "a refused proposal stored nothing";
+
+  ASSERT_OK_AND_ASSIGN(ProposalWrite proposed,
+                       b().client->ProposeTeamLeads(group_, id, {b().key}, spec));
+  const std::string p = proposed.proposal.proposal_id;
+  ASSERT_EQ(proposed.proposal.electorate.size(), 2u) << "the team's orgs decide";
+  ASSERT_TRUE(proposed.proposal.spec.team_leads.has_value());
+  EXPECT_EQ(proposed.proposal.spec.team_leads->team_orgs.size(), 2u);
+  ASSERT_TRUE(Eventually([&] { return c().client->GetProposal(group_, p).ok(); }));
+  EXPECT_THAT(c().client->CastStance(group_, p, "block", "not the team's business"),
+              StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("electorate")));
+  for (Org* voter : {&a(), &b()}) {
+    ASSERT_TRUE(Eventually([&] { return voter->client->GetProposal(group_, p).ok(); }));
+    ASSERT_OK(voter->client->CastStance(group_, p, "agree").status());
+  }
+  for (Org* org : all()) AwaitVersions(*org, id, 2);
+  for (Org* org : all()) {
+    ASSERT_OK_AND_ASSIGN(Team team, org->client->GetTeam(group_, id));
+    EXPECT_EQ(team.leads_decided_by, p);
+    EXPECT_EQ(team.version_id, id) << "the text is still the first version's";
+    EXPECT_EQ(team.team.name, "Harbour clean-up");
+    EXPECT_EQ(team.team.leads, std::vector<std::string>{b().key});
+    EXPECT_EQ(team.team.participants, std::vector<std::string>{a().key});
+    ASSERT_EQ(team.members.size(), 2u);
+    EXPECT_EQ(team.members[0].org, b().key);
+    EXPECT_TRUE(team.members[0].lead);
+  }
+
+  TeamInput by_a = input;
+  by_a.status = "dormant";
+  EXPECT_THAT(a().client->UpdateTeam(group_, id, by_a),
+              StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("its leads")));
+  TeamInput by_b = input;
+  by_b.leads = {b().key};
+  by_b.participants = {a().key, c().key};
+  ASSERT_OK_AND_ASSIGN(TeamWrite next, b().client->UpdateTeam(group_, id, by_b));
+  EXPECT_TRUE(next.team.leads_decided_by.empty()) << "a record states the team again";
+  for (Org* org : all()) AwaitVersions(*org, id, 3);
+  ExpectConverged();
 }
 
 }  // namespace

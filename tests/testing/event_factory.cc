@@ -286,6 +286,11 @@ v1::Event ProposalBody(v1::DecisionType type, uint64_t deadline_ms) {
     case v1::DECISION_TYPE_DISSOLVE:
       p->set_dissolution_plan("Distribute remaining assets pro rata.");
       break;
+    case v1::DECISION_TYPE_TEAM_LEADS:
+      p->mutable_team_leads()->set_team_id(kSomeId);
+      p->mutable_team_leads()->add_leads(kSomeId);
+      p->mutable_team_leads()->add_team_orgs(kSomeId);
+      break;
     default:
       break;
   }

@@ -20,4 +20,16 @@ v1::Event TeamVersionBody(const core::EventId& team, v1::Event version) {
   return version;
 }
 
+v1::Event TeamLeadsBody(const core::EventId& team, const std::vector<core::OrgKey>& leads,
+                        const std::vector<core::OrgKey>& team_orgs) {
+  v1::Event e;
+  v1::Proposal* p = e.mutable_proposal();
+  p->set_decision_type(v1::DECISION_TYPE_TEAM_LEADS);
+  p->set_title("Who leads the team");
+  p->mutable_team_leads()->set_team_id(team.Bytes());
+  for (const core::OrgKey& org : leads) p->mutable_team_leads()->add_leads(org.Bytes());
+  for (const core::OrgKey& org : team_orgs) p->mutable_team_leads()->add_team_orgs(org.Bytes());
+  return e;
+}
+
 }  // namespace constellation::testing

@@ -20,5 +20,9 @@ v1::Event TeamBody(const std::vector<core::OrgKey>& leads,
                    const std::string& name = "Youth jobs pilot");
 // `version` (a body TeamBody made) as a later version of the team `team`.
 v1::Event TeamVersionBody(const core::EventId& team, v1::Event version);
+// A TEAM_LEADS proposal (docs/PROTOCOL.md §5.17.1): `leads` to lead the team `team`, whose
+// orgs (leads and participants) the proposer names as `team_orgs`.
+v1::Event TeamLeadsBody(const core::EventId& team, const std::vector<core::OrgKey>& leads,
+                        const std::vector<core::OrgKey>& team_orgs);
 
 }  // namespace constellation::testing

@@ -16,6 +16,8 @@
 #include <gtest/gtest.h>
 
 #include "server/core/fold/group_state.h"
+#include "server/core/governance/decisions.h"
+#include "server/core/governance/governance_ledger.h"
 #include "server/core/group.h"
 #include "server/core/health/health_ledger.h"
 #include "server/core/records.h"
@@ -27,12 +29,15 @@
 namespace constellation::core {
 namespace {
 
+using ::constellation::testing::AcknowledgementBody;
 using ::constellation::testing::HashHex;
 using ::constellation::testing::LedgerTest;
 using ::constellation::testing::MakeDecisionRule;
+using ::constellation::testing::StanceBody;
 using ::constellation::testing::StatusIs;
 using ::constellation::testing::StrategyVersionBody;
 using ::constellation::testing::TeamBody;
+using ::constellation::testing::TeamLeadsBody;
 using ::constellation::testing::TeamVersionBody;
 using ::constellation::testing::TestCharter;
 using ::constellation::testing::TestStrategyVersion;
@@ -244,6 +249,121 @@ TEST_F(TeamsLedgerTest, ConcurrentVersionsBothStandAndAClosingOneClosesTheTeam) 
   // Nothing follows a close, whoever writes.
   EXPECT_THAT(Write(bea_, Version(t, v1::TEAM_STATUS_ACTIVE, {a(), b()})),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("closed")));
+}
+
+// PROTOCOL §5.17.1: the team's own orgs decide who leads it. The proposal names them
+// (team_orgs): only one of them proposes, only they vote, the leads are among them; once final
+// and passed, with team_orgs the team's orgs in force, the named orgs lead (the others stay as
+// participants) and only they write the next version.
+TEST_F(TeamsLedgerTest, ATeamDecidesWhoLeadsIt) {
+  const EventId t = Ok(founder_, TeamBody({a()}, {b()}, v1::TEAM_STATUS_ACTIVE));
+  std::vector<OrgKey> team_orgs = {a(), b()};
+  std::sort(team_orgs.begin(), team_orgs.end());
+  EXPECT_THAT(Write(cal_, TeamLeadsBody(t, {b()}, team_orgs)),
+              StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("team_orgs")));
+  EXPECT_THAT(Write(bea_, TeamLeadsBody(t, {c()}, team_orgs)),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("not among team_orgs")));
+  EXPECT_THAT(Write(bea_, TeamLeadsBody(t, {}, team_orgs)),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("proposal.team_leads.leads")));
+  EXPECT_THAT(Write(bea_, TeamLeadsBody(t, {b()}, {})),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("team_orgs")));
+  EXPECT_THAT(
+      Write(bea_, TeamLeadsBody(t, {outsider_.public_key()}, {b(), outsider_.public_key()})),
+      StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("not a member")));
+  // What a node checks before it writes one: the team as it is now.
+  EXPECT_THAT(state().CheckOwnWrite(TeamLeadsBody(EventId::FromArray({7}), {b()}, team_orgs)),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("team")));
+  EXPECT_THAT(state().CheckOwnWrite(TeamLeadsBody(t, {c()}, {a(), b(), c()})),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("add it to the team")));
+  EXPECT_THAT(state().CheckOwnWrite(TeamLeadsBody(t, {b()}, {b()})),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("read the team again")));
+  EXPECT_OK(state().CheckOwnWrite(TeamLeadsBody(t, {b()}, team_orgs)));
+
+  const EventId p = Ok(bea_, TeamLeadsBody(t, {b()}, team_orgs));
+  const ProposalState& proposal = Governance(state()).proposals().at(p);
+  std::vector<OrgKey> electorate;
+  for (const auto& [org, voter] : proposal.electorate) electorate.push_back(org);
+  EXPECT_EQ(electorate, team_orgs) << "the team's orgs decide, not the whole group";
+  EXPECT_THAT(Write(cal_, StanceBody(p, v1::STANCE_CHOICE_BLOCK, "not yours")),
+              StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("electorate")));
+  Ok(founder_, StanceBody(p, v1::STANCE_CHOICE_AGREE));
+  Ok(bea_, StanceBody(p, v1::STANCE_CHOICE_AGREE));
+  EXPECT_EQ(ledger().teams().at(t).versions.size(), 1u) << "not final yet: nothing changes";
+  Ok(founder_, AcknowledgementBody({p}));
+  Ok(bea_, AcknowledgementBody({p}));
+  ASSERT_TRUE(Governance(state()).proposals().at(p).outcome.final);
+
+  const TeamState& team = ledger().teams().at(t);
+  ASSERT_EQ(team.versions.size(), 2u);
+  const TeamVersion& decided = team.current();
+  EXPECT_EQ(decided.id, p);
+  EXPECT_EQ(decided.author, b());
+  EXPECT_EQ(decided.record, t) << "the team's text stays that of its record";
+  EXPECT_TRUE(decided.decided_at.has_value());
+  EXPECT_THAT(decided.leads, ElementsAre(b()));
+  EXPECT_THAT(decided.participants, ElementsAre(a())) << "the former lead stays in the team";
+  EXPECT_EQ(decided.status, v1::TEAM_STATUS_ACTIVE);
+  EXPECT_EQ(ledger().TeamOfVersion(p), &team);
+
+  // The decided leads write the next version; the former lead no longer does.
+  EXPECT_THAT(Write(founder_, Version(t, v1::TEAM_STATUS_DORMANT, {a()}, {b()})),
+              StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("its leads")));
+  const EventId next = Ok(bea_, Version(t, v1::TEAM_STATUS_ACTIVE, {b()}, {a(), c()}));
+  EXPECT_EQ(ledger().teams().at(t).current().id, next);
+  EXPECT_EQ(ledger().teams().at(t).current().record, next);
+
+  // Another node holding the same events holds the same teams, and the same state.
+  Group other(history_.group());
+  for (const VerifiedEvent& e : history_.events()) ASSERT_OK(other.Insert(e).status());
+  EXPECT_EQ(TeamsHash(other.state()), TeamsHash(state()));
+  EXPECT_EQ(other.state().Hash(), state().Hash());
+}
+
+// A decision that failed, that names orgs other than the team's (so that they alone would
+// vote), or that turned final after the team closed, changes nothing in the team.
+TEST_F(TeamsLedgerTest, ALeadsDecisionThatFailsIsForgedOrIsFinalAfterTheCloseChangesNothing) {
+  const EventId t = Ok(founder_, TeamBody({a()}, {b()}, v1::TEAM_STATUS_ACTIVE));
+  std::vector<OrgKey> team_orgs = {a(), b()};
+  std::sort(team_orgs.begin(), team_orgs.end());
+  // Blocked (consent): no decided version.
+  const EventId blocked = Ok(bea_, TeamLeadsBody(t, {b()}, team_orgs));
+  Ok(founder_, StanceBody(blocked, v1::STANCE_CHOICE_BLOCK, "I stay the lead for now"));
+  Ok(bea_, StanceBody(blocked, v1::STANCE_CHOICE_AGREE));
+  Ok(founder_, AcknowledgementBody({blocked}));
+  Ok(bea_, AcknowledgementBody({blocked}));
+  ASSERT_TRUE(Governance(state()).proposals().at(blocked).outcome.final);
+  EXPECT_EQ(ledger().teams().at(t).versions.size(), 1u);
+
+  // Forged: bea names itself and cal as the team, so that the lead has no say. It passes
+  // between them, and takes no effect: those are not the team's orgs.
+  std::vector<OrgKey> forged = {b(), c()};
+  std::sort(forged.begin(), forged.end());
+  const EventId hijack = Ok(bea_, TeamLeadsBody(t, {b()}, forged));
+  Ok(bea_, StanceBody(hijack, v1::STANCE_CHOICE_AGREE));
+  Ok(cal_, StanceBody(hijack, v1::STANCE_CHOICE_AGREE));
+  Ok(bea_, AcknowledgementBody({hijack}));
+  Ok(cal_, AcknowledgementBody({hijack}));
+  ASSERT_TRUE(Governance(state()).proposals().at(hijack).outcome.final);
+  EXPECT_EQ(Governance(state()).proposals().at(hijack).outcome.outcome, DecisionOutcome::kPassed);
+  EXPECT_EQ(ledger().teams().at(t).versions.size(), 1u);
+  EXPECT_THAT(ledger().teams().at(t).current().leads, ElementsAre(a()));
+  const std::string before = TeamsHash(state());
+
+  // Passed, but the lead closed the team before the decision turned final: closed is final.
+  const EventId late = Ok(bea_, TeamLeadsBody(t, {b()}, team_orgs));
+  Ok(founder_, Version(t, v1::TEAM_STATUS_CLOSED, {a()}, {b()}));
+  EXPECT_THAT(state().CheckOwnWrite(TeamLeadsBody(t, {b()}, team_orgs)),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("closed")));
+  Ok(founder_, StanceBody(late, v1::STANCE_CHOICE_AGREE));
+  Ok(bea_, StanceBody(late, v1::STANCE_CHOICE_AGREE));
+  Ok(founder_, AcknowledgementBody({late}));
+  Ok(bea_, AcknowledgementBody({late}));
+  ASSERT_TRUE(Governance(state()).proposals().at(late).outcome.final);
+  const TeamState& team = ledger().teams().at(t);
+  EXPECT_EQ(team.versions.size(), 2u) << "the close, and no decided version";
+  EXPECT_EQ(team.status(), v1::TEAM_STATUS_CLOSED);
+  EXPECT_THAT(team.current().leads, ElementsAre(a()));
+  EXPECT_NE(TeamsHash(state()), before);  // the close
 }
 
 // PROTOCOL §5.14 "Teams past review": the health view lists the teams not closed whose current

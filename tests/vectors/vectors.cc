@@ -866,6 +866,51 @@ VectorScenario TeamsScenario() {
   return s;
 }
 
+VectorScenario TeamLeadsScenario() {
+  const SigningKey a = TestKey('a'), b = TestKey('b'), c = TestKey('c');
+  VectorScenario s = Named(
+      "team_leads",
+      "Founder a admits b and c and forms an active team led by a with b (docs/PROTOCOL.md "
+      "§5.17.1); c, not among the team's orgs it names, proposes the team's leads (rejected); b "
+      "proposes that b lead it, naming a and b as the team: the electorate is a and b only, c's "
+      "stance is rejected, a and b agree and acknowledge, and the team gains a decided version "
+      "(b leads, a stays a participant); b then names b and c as the team (forged): c and b "
+      "pass it, and it changes nothing; a's version, no longer a lead's, is rejected; b's "
+      "version adds c.");
+  Writer w(a, TestCharter());
+  w.Admit(a, b);
+  w.Admit(a, c);
+  const EventId team =
+      w.Put(a, TeamBody({a.public_key()}, {b.public_key()}, v1::TEAM_STATUS_ACTIVE));
+  std::vector<OrgKey> orgs = {a.public_key(), b.public_key()};
+  std::sort(orgs.begin(), orgs.end());
+  w.Put(c, TeamLeadsBody(team, {b.public_key()}, orgs));  // rejected: c is not among them
+  s.points.push_back({"a team of a and b; c's TEAM_LEADS proposal rejected", w.size()});
+  const EventId p = w.Put(b, TeamLeadsBody(team, {b.public_key()}, orgs));
+  w.Put(c, StanceBody(p, kAgree));  // rejected: not in the electorate
+  w.Put(a, StanceBody(p, kAgree));
+  w.Put(b, StanceBody(p, kAgree));
+  s.points.push_back({"b's TEAM_LEADS proposal closed (all voted), not final yet", w.size()});
+  w.Put(a, AcknowledgementBody({p}));
+  w.Put(b, AcknowledgementBody({p}));
+  s.points.push_back({"final and passed: the team's decided version, b leads", w.size()});
+  std::vector<OrgKey> forged = {b.public_key(), c.public_key()};
+  std::sort(forged.begin(), forged.end());
+  const EventId hijack = w.Put(b, TeamLeadsBody(team, {c.public_key()}, forged));
+  w.Put(b, StanceBody(hijack, kAgree));
+  w.Put(c, StanceBody(hijack, kAgree));
+  w.Put(b, AcknowledgementBody({hijack}));
+  w.Put(c, AcknowledgementBody({hijack}));
+  s.points.push_back({"a decision naming other orgs than the team's: passed, no effect", w.size()});
+  w.Put(a, TeamVersionBody(team, TeamBody({a.public_key()}, {b.public_key()},
+                                          v1::TEAM_STATUS_DORMANT)));  // rejected: not a lead
+  w.Put(b, TeamVersionBody(team, TeamBody({b.public_key()}, {a.public_key(), c.public_key()},
+                                          v1::TEAM_STATUS_ACTIVE)));
+  s.points.push_back({"a's version rejected; b's version adds c", w.size()});
+  s.events = std::move(w.events());
+  return s;
+}
+
 VectorScenario ConditionsWriteOffAndLeaving() {
   const SigningKey a = TestKey('a'), b = TestKey('b'), c = TestKey('c');
   VectorScenario s =
@@ -916,6 +961,7 @@ std::vector<VectorScenario> BuildScenarios() {
   out.push_back(StrategyScenario());
   out.push_back(MeasurementScenario());
   out.push_back(TeamsScenario());
+  out.push_back(TeamLeadsScenario());
   return out;
 }
 

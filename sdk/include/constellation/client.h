@@ -492,6 +492,17 @@ class Client {
   absl::StatusOr<TeamWrite> UpdateTeam(std::string_view group_id, std::string_view team_id,
                                        const TeamInput& team, const WriteOptions& write = {});
   absl::StatusOr<Team> GetTeam(std::string_view group_id, std::string_view team_id);
+  // Proposes that the team decide who leads it (a TEAM_LEADS proposal, docs/PROTOCOL.md
+  // §5.17.1): reads the team, names its orgs as they are now (TeamLeadsPayload::team_orgs)
+  // and proposes `proposal` (its title, text and deadline; the type and payload are set here)
+  // with `leads`, orgs of the team. Only the team's orgs vote. kPermissionDenied: this org is
+  // not in the team; kFailedPrecondition: a lead not in the team, the team closed, or the team
+  // changed between the read and the write (call again); kNotFound: unknown team.
+  absl::StatusOr<ProposalWrite> ProposeTeamLeads(std::string_view group_id,
+                                                 std::string_view team_id,
+                                                 std::vector<std::string> leads,
+                                                 ProposalSpec proposal,
+                                                 const WriteOptions& write = {});
   // The group's teams by id, only those naming `member` when given (every page;
   // ListTeamsPage reads one).
   absl::StatusOr<std::vector<Team>> ListTeams(std::string_view group_id,

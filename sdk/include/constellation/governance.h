@@ -17,6 +17,7 @@
 #include <constellation/node.h>
 #include <constellation/org_card.h>
 #include <constellation/pooled.h>
+#include <constellation/teams.h>
 
 namespace constellation {
 
@@ -55,7 +56,7 @@ struct WriteOffPayload {
 // At most one payload is set, the one of `decision_type`; ADMIT and EXPEL require theirs.
 struct ProposalSpec {
   // "admit", "expel", "adopt_strategy", "allocate_funds", "open_campaign", "amend_charter",
-  // "write_off", "dissolve", "create_fund".
+  // "write_off", "dissolve", "create_fund", "team_leads".
   std::string decision_type;
   std::string title;
   std::string text;
@@ -70,6 +71,7 @@ struct ProposalSpec {
   std::optional<WriteOffPayload> write_off;
   std::string dissolution_plan;  // DISSOLVE; "" = not set
   std::optional<FundInput> fund;  // CREATE_FUND
+  std::optional<TeamLeadsPayload> team_leads;  // TEAM_LEADS: decided by the team's orgs
 };
 
 // One member of a proposal's electorate, fixed when the proposal was made.

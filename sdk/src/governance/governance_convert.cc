@@ -38,6 +38,11 @@ static WriteOffPayload FromProto(const v1::WriteOffPayload& proto) {
                          proto.reason_code()};
 }
 
+static TeamLeadsPayload FromProto(const v1::TeamLeadsPayload& proto) {
+  return TeamLeadsPayload{HexEncode(proto.team_id()), HexList(proto.leads()),
+                          HexList(proto.team_orgs())};
+}
+
 // The payload is a oneof: has_*() is true for the case set only, and a string case not set
 // reads as "", so at most one payload is set.
 static ProposalSpec FromProto(const v1::Proposal& proto) {
@@ -54,7 +59,8 @@ static ProposalSpec FromProto(const v1::Proposal& proto) {
       FromOptional<Charter>(proto.has_charter(), proto.charter(), FromProto),
       FromOptional<WriteOffPayload>(proto.has_write_off(), proto.write_off(), FromProto),
       proto.dissolution_plan(),
-      FromOptional<FundInput>(proto.has_fund(), proto.fund(), FromProto)};
+      FromOptional<FundInput>(proto.has_fund(), proto.fund(), FromProto),
+      FromOptional<TeamLeadsPayload>(proto.has_team_leads(), proto.team_leads(), FromProto)};
 }
 
 absl::Status ToProto(const ProposalSpec& spec, v1::Proposal* proto) {
@@ -63,10 +69,11 @@ absl::Status ToProto(const ProposalSpec& spec, v1::Proposal* proto) {
   proto->set_title(spec.title);
   proto->set_text(spec.text);
   proto->set_deadline_ms(spec.deadline_ms);
-  const int payloads =
-      spec.admit.has_value() + spec.expel.has_value() + !spec.strategy_version_id.empty() +
-      spec.allocate.has_value() + spec.campaign.has_value() + spec.charter.has_value() +
-      spec.write_off.has_value() + !spec.dissolution_plan.empty() + spec.fund.has_value();
+  const int payloads = spec.admit.has_value() + spec.expel.has_value() +
+                       !spec.strategy_version_id.empty() + spec.allocate.has_value() +
+                       spec.campaign.has_value() + spec.charter.has_value() +
+                       spec.write_off.has_value() + !spec.dissolution_plan.empty() +
+                       spec.fund.has_value() + spec.team_leads.has_value();
   if (payloads > 1) {
     return absl::InvalidArgumentError(
         absl::StrFormat("proposal has %d payloads: set only the one of its decision type '%s'",
@@ -122,6 +129,16 @@ absl::Status ToProto(const ProposalSpec& spec, v1::Proposal* proto) {
   if (!spec.dissolution_plan.empty()) proto->set_dissolution_plan(spec.dissolution_plan);
   if (spec.fund.has_value()) {
     CONSTELLATION_SDK_RETURN_IF_ERROR(ToProto(*spec.fund, "proposal.fund", proto->mutable_fund()));
+  }
+  if (spec.team_leads.has_value()) {
+    v1::TeamLeadsPayload* team_leads = proto->mutable_team_leads();
+    CONSTELLATION_SDK_RETURN_IF_ERROR(DecodeId(
+        spec.team_leads->team_id, "proposal.team_leads.team_id", team_leads->mutable_team_id()));
+    CONSTELLATION_SDK_RETURN_IF_ERROR(DecodeIdList(
+        spec.team_leads->leads, "proposal.team_leads.leads", team_leads->mutable_leads()));
+    CONSTELLATION_SDK_RETURN_IF_ERROR(DecodeIdList(spec.team_leads->team_orgs,
+                                                   "proposal.team_leads.team_orgs",
+                                                   team_leads->mutable_team_orgs()));
   }
   return absl::OkStatus();
 }

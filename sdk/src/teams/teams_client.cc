@@ -53,6 +53,20 @@ absl::StatusOr<Team> Client::GetTeam(std::string_view group_id, std::string_view
   return UnaryCall<Team>(*core_, "GetTeam", &TeamStub::GetTeam, request, FromProto);
 }
 
+absl::StatusOr<ProposalWrite> Client::ProposeTeamLeads(std::string_view group_id,
+                                                       std::string_view team_id,
+                                                       std::vector<std::string> leads,
+                                                       ProposalSpec proposal,
+                                                       const WriteOptions& write) {
+  absl::StatusOr<Team> team = GetTeam(group_id, team_id);
+  if (!team.ok()) return team.status();
+  TeamLeadsPayload payload{team->team_id, std::move(leads), {}};
+  for (const TeamMember& m : team->members) payload.team_orgs.push_back(m.org);
+  proposal.decision_type = "team_leads";
+  proposal.team_leads = std::move(payload);
+  return Propose(group_id, proposal, write);
+}
+
 absl::StatusOr<std::vector<Team>> Client::ListTeams(std::string_view group_id,
                                                     std::string_view member) {
   absl::Status status;

@@ -47,6 +47,7 @@ Team FromProto(const v1::TeamView& proto) {
               HexEncode(proto.created_by()),
               FromProto(proto.team()),
               HexEncode(proto.version_id()),
+              HexEncode(proto.leads_decided_by()),
               proto.versions(),
               proto.status(),
               FromList<TeamMember>(proto.members(), FromProto),

@@ -126,6 +126,15 @@ absl::Status GroupState::CheckOwnWrite(const v1::Event& body) const {
   return absl::OkStatus();
 }
 
+std::optional<std::vector<OrgKey>> GroupState::ElectorateScope(
+    const VerifiedEvent& proposal) const {
+  for (const std::unique_ptr<Ledger>& ledger : ledgers_) {
+    std::optional<std::vector<OrgKey>> scope = ledger->ElectorateScope(proposal, *this);
+    if (scope.has_value()) return scope;
+  }
+  return std::nullopt;
+}
+
 std::vector<Obligation> GroupState::OpenObligations(const OrgKey& member) const {
   std::vector<Obligation> out;
   for (const std::unique_ptr<Ledger>& ledger : ledgers_) {

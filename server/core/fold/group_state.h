@@ -83,6 +83,10 @@ class GroupState {
   // the rules a node applies to its own writes on top of Check. Codes of Check.
   absl::Status CheckOwnWrite(const v1::Event& body) const;
 
+  // The orgs that may be in `proposal`'s electorate when a ledger limits it
+  // (Ledger::ElectorateScope), ascending by key; nullopt when none does.
+  std::optional<std::vector<OrgKey>> ElectorateScope(const VerifiedEvent& proposal) const;
+
   // What `member` still owes the group or holds for it (Ledger::AddOpenObligations of every
   // ledger), ordered by kind, then record id (docs/PROTOCOL.md §5.7, "Open obligations").
   std::vector<Obligation> OpenObligations(const OrgKey& member) const;

@@ -19,6 +19,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -97,6 +98,16 @@ class Ledger {
   virtual absl::Status CheckOwnWrite(const v1::Event& body, const GroupState& state) const {
     (void)body, (void)state;
     return absl::OkStatus();
+  }
+
+  // The orgs that may be in the electorate of `proposal` (a proposal event that Check admits)
+  // when this ledger limits it, ascending by key; nullopt when it does not (docs/PROTOCOL.md
+  // §5.4: the teams ledger limits a TEAM_LEADS proposal to the team's orgs). Governance asks
+  // every ledger when it fixes a proposal's electorate; at most one ledger limits a type.
+  virtual std::optional<std::vector<OrgKey>> ElectorateScope(const VerifiedEvent& proposal,
+                                                             const GroupState& state) const {
+    (void)proposal, (void)state;
+    return std::nullopt;
   }
 
   // Applies `e`, which Check admitted in the same state. Checks this ledger's invariants for

@@ -71,6 +71,7 @@ std::optional<v1::DecisionRule> DefaultDecisionRule(v1::DecisionType type) {
     case v1::DECISION_TYPE_ADOPT_STRATEGY:
     case v1::DECISION_TYPE_OPEN_CAMPAIGN:
     case v1::DECISION_TYPE_CREATE_FUND:
+    case v1::DECISION_TYPE_TEAM_LEADS:
       return MakeRule(type, v1::DECISION_PROCESS_CONSENT, 0, 0);
     default:
       return std::nullopt;  // ALLOCATE_FUNDS, WRITE_OFF, DISSOLVE: only by a charter rule

@@ -48,7 +48,7 @@ std::string_view DecisionProcessName(v1::DecisionProcess process);
 //   ADMIT          supermajority 2/3 of the stances, quorum 2/3 (DESCA general assembly);
 //   EXPEL          unanimity of the other members (DOMAIN.md rule 11);
 //   AMEND_CHARTER  consensus, quorum 2/3;
-//   ADOPT_STRATEGY, OPEN_CAMPAIGN  consent, no quorum;
+//   ADOPT_STRATEGY, OPEN_CAMPAIGN, CREATE_FUND, TEAM_LEADS  consent, no quorum;
 // each with the default voting window (7 days) and coordinators not voting.
 std::optional<v1::DecisionRule> DefaultDecisionRule(v1::DecisionType type);
 

@@ -156,9 +156,12 @@ absl::StatusOr<Electorate> GovernanceLedger::BuildElectorate(const v1::DecisionR
   if (proposal.decision_type() == v1::DECISION_TYPE_EXPEL) {
     excluded = *OrgKey::FromBytes(proposal.expel().member());
   }
+  // A ledger may limit the electorate (a TEAM_LEADS proposal: the team's orgs, §5.4).
+  const std::optional<std::vector<OrgKey>> scope = state.ElectorateScope(e);
   Electorate electorate;
   bool anyone_decides = false;
   for (const auto& [key, m] : state.roster().members()) {
+    if (scope.has_value() && !std::binary_search(scope->begin(), scope->end(), key)) continue;
     if (!IsMemberInPast(key, e, state)) continue;
     // The membership e saw, with the role and weight it was admitted with.
     const MembershipSpan& span = *state.roster().SpanInPast(key, e, state.clocks());
@@ -174,10 +177,11 @@ absl::StatusOr<Electorate> GovernanceLedger::BuildElectorate(const v1::DecisionR
   if (!anyone_decides) {
     return absl::FailedPreconditionError(absl::StrFormat(
         "no member of group %s may decide this %s proposal under its %s rule (no eligible "
-        "%s)",
+        "%s%s)",
         state.group().ShortHex(), std::string(DecisionTypeName(proposal.decision_type())),
         std::string(DecisionProcessName(rule.process())),
-        rule.process() == v1::DECISION_PROCESS_LEAD_DECIDES ? "lead" : "member"));
+        rule.process() == v1::DECISION_PROCESS_LEAD_DECIDES ? "lead" : "member",
+        scope.has_value() ? " among the orgs it concerns" : ""));
   }
   return electorate;
 }

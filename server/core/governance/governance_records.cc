@@ -17,6 +17,7 @@
 #include "server/core/governance/governance_ledger.h"
 #include "server/core/pooled/pooled_ledger.h"
 #include "server/core/records.h"
+#include "server/core/teams/teams_ledger.h"
 
 namespace constellation::core {
 namespace {
@@ -44,6 +45,7 @@ v1::Proposal::PayloadCase PayloadOf(v1::DecisionType type) {
       {v1::DECISION_TYPE_WRITE_OFF, v1::Proposal::kWriteOff},
       {v1::DECISION_TYPE_DISSOLVE, v1::Proposal::kDissolutionPlan},
       {v1::DECISION_TYPE_CREATE_FUND, v1::Proposal::kFund},
+      {v1::DECISION_TYPE_TEAM_LEADS, v1::Proposal::kTeamLeads},
   };
   for (const auto& [decision, payload] : kPayloads) {
     if (decision == type) return payload;
@@ -252,6 +254,8 @@ absl::Status ValidateProposal(const v1::Proposal& p, std::string_view field) {
             "must be empty in a proposal: the fund names its proposal when created");
       }
       return ValidateFund(p.fund(), FieldPath(field, "fund"));
+    case v1::Proposal::kTeamLeads:
+      return ValidateTeamLeads(p.team_leads(), FieldPath(field, "team_leads"));
     case v1::Proposal::PAYLOAD_NOT_SET:
       break;
   }

@@ -8,6 +8,7 @@
 #include "server/base/check.h"
 #include "server/base/status_macros.h"
 #include "server/core/fold/group_state.h"
+#include "server/core/governance/decisions.h"
 #include "server/core/governance/governance_ledger.h"
 #include "server/core/strategy/strategy_ledger.h"
 
@@ -64,6 +65,17 @@ absl::Status CheckGoalKeys(const v1::ActionTeam& t, const VerifiedEvent& e,
 }  // namespace
 
 const TeamsLedger& Teams(const GroupState& state) { return state.ledger<TeamsLedger>(); }
+
+bool IsTeamLeadsProposal(const v1::Event& body) {
+  return body.has_proposal() && body.proposal().decision_type() == v1::DECISION_TYPE_TEAM_LEADS;
+}
+
+std::vector<OrgKey> TeamOrgs(const TeamVersion& version) {
+  std::vector<OrgKey> orgs = version.leads;
+  orgs.insert(orgs.end(), version.participants.begin(), version.participants.end());
+  std::sort(orgs.begin(), orgs.end());
+  return orgs;
+}
 
 bool TeamVersion::Names(const OrgKey& org) const {
   return std::binary_search(leads.begin(), leads.end(), org) ||
@@ -131,36 +143,47 @@ absl::Status TeamsLedger::Check(const VerifiedEvent& e, const GroupState& state)
   return CheckGoalKeys(t, e, state);
 }
 
-absl::Status TeamsLedger::CheckNewVersion(const VerifiedEvent& e, const GroupState& state) const {
-  const v1::ActionTeam& t = e.event.action_team();
-  const EventId team_id = *EventId::FromBytes(t.supersedes());  // ValidateBody checked the size
+absl::StatusOr<const TeamVersion*> TeamsLedger::VersionInForce(const EventId& team_id,
+                                                               const InPast& in_past,
+                                                               const GroupState& state,
+                                                               std::string_view field) const {
   auto it = teams_.find(team_id);
   if (it == teams_.end()) {
     return absl::NotFoundError(
-        absl::StrFormat("action_team.supersedes: team %s not found in group %s; name the "
-                        "id of the team's first version",
-                        team_id.ShortHex(), state.group().ShortHex()));
+        absl::StrFormat("%s: team %s not found in group %s; name the id of the team's first "
+                        "version",
+                        std::string(field), team_id.ShortHex(), state.group().ShortHex()));
   }
   const TeamState& team = it->second;
-  if (!state.clocks().HappenedBefore(team_id, e)) {
+  if (!in_past(team_id)) {
     return absl::FailedPreconditionError(absl::StrFormat(
-        "action_team.supersedes: team %s is not in this record's causal past; write it from a "
-        "node that holds the team",
-        team_id.ShortHex()));
+        "%s: team %s is not in this record's causal past; write it from a node that holds the "
+        "team",
+        std::string(field), team_id.ShortHex()));
   }
-  // The version in force for e: the latest accepted one in e's past (the first always is).
+  // The latest accepted version in e's past (the first always is); a decided version counts
+  // from the event that made its decision final (docs/PROTOCOL.md §5.17.1).
   const TeamVersion* in_force = nullptr;
   for (const TeamVersion& v : team.versions) {
-    if (!state.clocks().HappenedBefore(v.id, e)) continue;
+    if (!in_past(v.effective())) continue;
     if (v.status == v1::TEAM_STATUS_CLOSED) {
       return absl::FailedPreconditionError(absl::StrFormat(
-          "team %s was closed by version %s; a closed team takes no new version (form a new "
-          "team instead)",
+          "team %s was closed by version %s; a closed team takes no new version or lead "
+          "decision (form a new team instead)",
           team_id.ShortHex(), v.id.ShortHex()));
     }
     in_force = &v;
   }
   CONSTELLATION_CHECK(in_force != nullptr);
+  return in_force;
+}
+
+absl::Status TeamsLedger::CheckNewVersion(const VerifiedEvent& e, const GroupState& state) const {
+  const v1::ActionTeam& t = e.event.action_team();
+  const EventId team_id = *EventId::FromBytes(t.supersedes());  // ValidateBody checked the size
+  const InPast in_past = [&](const EventId& id) { return state.clocks().HappenedBefore(id, e); };
+  CONSTELLATION_ASSIGN_OR_RETURN(const TeamVersion* in_force,
+                                 VersionInForce(team_id, in_past, state, "action_team.supersedes"));
   // The writers: its leads who are still members; when none is, its participants who are.
   const GovernanceLedger& governance = Governance(state);
   auto members_of = [&](const std::vector<OrgKey>& orgs) {
@@ -191,6 +214,75 @@ absl::Status TeamsLedger::CheckNewVersion(const VerifiedEvent& e, const GroupSta
   return absl::OkStatus();
 }
 
+absl::Status TeamsLedger::CheckAnyRecord(const VerifiedEvent& e, const GroupState& state) const {
+  if (!IsTeamLeadsProposal(e.event)) return absl::OkStatus();
+  // Only the payload and membership (which decisions make): team records may be voided by a
+  // removal cut, and a decision's validity must not change with them (PROTOCOL §5.7).
+  const v1::TeamLeadsPayload& payload = e.event.proposal().team_leads();
+  const std::string author = e.author.Bytes();
+  if (std::find(payload.team_orgs().begin(), payload.team_orgs().end(), author) ==
+      payload.team_orgs().end()) {
+    return absl::PermissionDeniedError(absl::StrFormat(
+        "org %s is not among the team's orgs the proposal names (proposal.team_leads.team_orgs); "
+        "who leads a team is the team's decision",
+        e.author.ShortHex()));
+  }
+  const GovernanceLedger& governance = Governance(state);
+  for (const std::string& bytes : payload.leads()) {
+    const OrgKey org = *OrgKey::FromBytes(bytes);  // validated
+    if (!governance.IsMemberInPast(org, e, state)) {
+      return absl::FailedPreconditionError(absl::StrFormat(
+          "proposal.team_leads.leads: org %s is not a member of group %s in this proposal's "
+          "past; a team's leads are members of its group",
+          org.ShortHex(), state.group().ShortHex()));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status TeamsLedger::CheckOwnWrite(const v1::Event& body, const GroupState& state) const {
+  if (!IsTeamLeadsProposal(body)) return absl::OkStatus();
+  const v1::TeamLeadsPayload& payload = body.proposal().team_leads();
+  const EventId team_id = *EventId::FromBytes(payload.team_id());  // validated
+  auto it = teams_.find(team_id);
+  if (it == teams_.end()) {
+    return absl::NotFoundError(absl::StrFormat(
+        "proposal.team_leads.team_id: team %s not found in group %s; name the id of the team's "
+        "first version ('constellation team list')",
+        team_id.ShortHex(), state.group().ShortHex()));
+  }
+  const TeamState& team = it->second;
+  if (team.closed()) {
+    return absl::FailedPreconditionError(
+        absl::StrFormat("team %s was closed by version %s; a closed team takes no lead decision",
+                        team_id.ShortHex(), team.closed_by->ShortHex()));
+  }
+  // This node's write has every event it holds in its past: the current version is in force.
+  const std::vector<OrgKey> orgs = TeamOrgs(team.current());
+  for (const std::string& bytes : payload.leads()) {
+    if (!std::binary_search(orgs.begin(), orgs.end(), *OrgKey::FromBytes(bytes))) {
+      return absl::FailedPreconditionError(absl::StrFormat(
+          "proposal.team_leads.leads: org %s is not in team %s; add it to the team first "
+          "('constellation team update --add-member')",
+          OrgKey::FromBytes(bytes)->ShortHex(), team_id.ShortHex()));
+    }
+  }
+  if (SortedKeys(payload.team_orgs()) != orgs) {
+    return absl::FailedPreconditionError(absl::StrFormat(
+        "proposal.team_leads.team_orgs: they are not the %d orgs of team %s as version %s states "
+        "them; read the team again and name its leads and participants",
+        orgs.size(), team_id.ShortHex(), team.current().id.ShortHex()));
+  }
+  return absl::OkStatus();
+}
+
+std::optional<std::vector<OrgKey>> TeamsLedger::ElectorateScope(const VerifiedEvent& proposal,
+                                                                const GroupState& state) const {
+  (void)state;
+  if (!IsTeamLeadsProposal(proposal.event)) return std::nullopt;
+  return SortedKeys(proposal.event.proposal().team_leads().team_orgs());
+}
+
 // ---------------------------------------------------------------------------------------------
 // Apply
 
@@ -205,6 +297,7 @@ void TeamsLedger::Apply(const VerifiedEvent& e, const GroupState& state, Roster&
   v.participants = SortedKeys(t.participants());
   if (!t.fiscal_host().empty()) v.fiscal_host = *OrgKey::FromBytes(t.fiscal_host());
   v.review_ms = t.review_ms();
+  v.record = e.id;
   const EventId team_id = t.supersedes().empty() ? e.id : *EventId::FromBytes(t.supersedes());
   TeamState& team = teams_[team_id];
   if (team.versions.empty()) {
@@ -219,6 +312,58 @@ void TeamsLedger::Apply(const VerifiedEvent& e, const GroupState& state, Roster&
   CheckTeamInvariants(team);
 }
 
+void TeamsLedger::AfterEvent(const VerifiedEvent& e, const GroupState& state, Roster& roster) {
+  (void)roster;
+  const GovernanceLedger& governance = Governance(state);
+  if (IsTeamLeadsProposal(e.event) && governance.proposals().contains(e.id)) {
+    pending_decisions_.insert(e.id);
+  }
+  for (auto it = pending_decisions_.begin(); it != pending_decisions_.end();) {
+    const ProposalState& p = governance.proposals().at(*it);
+    if (!p.outcome.final) {
+      ++it;
+      continue;
+    }
+    // This event turned the outcome final (AfterEvent runs after every event).
+    CONSTELLATION_CHECK(p.outcome.final_at.has_value() && *p.outcome.final_at == e.id);
+    if (p.outcome.outcome == DecisionOutcome::kPassed) ApplyDecision(p, e.id, state);
+    it = pending_decisions_.erase(it);
+  }
+}
+
+void TeamsLedger::ApplyDecision(const ProposalState& p, const EventId& final,
+                                const GroupState& state) {
+  const v1::TeamLeadsPayload& payload = p.proposal.team_leads();
+  const EventId team_id = *EventId::FromBytes(payload.team_id());  // validated
+  // The proposal decided on the team as its team_orgs state it: only if that is the team in
+  // force for the proposal does the decision apply (docs/PROTOCOL.md §5.17.1).
+  const InPast in_past = [&](const EventId& id) { return state.clocks().HappenedBefore(id, p.id); };
+  const absl::StatusOr<const TeamVersion*> in_force =
+      VersionInForce(team_id, in_past, state, "proposal.team_leads.team_id");
+  if (!in_force.ok() || TeamOrgs(**in_force) != SortedKeys(payload.team_orgs())) return;
+  TeamState& team = teams_.at(team_id);
+  if (team.closed()) return;  // closed is final
+  const TeamVersion& current = team.current();
+  TeamVersion v;
+  v.id = p.id;
+  v.author = p.proposer;
+  v.status = current.status;
+  v.fiscal_host = current.fiscal_host;
+  v.review_ms = current.review_ms;
+  v.record = current.record;
+  v.decided_at = final;
+  v.leads = SortedKeys(payload.leads());
+  for (const std::vector<OrgKey>* orgs : {&current.leads, &current.participants}) {
+    for (const OrgKey& org : *orgs) {
+      if (!std::binary_search(v.leads.begin(), v.leads.end(), org)) v.participants.push_back(org);
+    }
+  }
+  std::sort(v.participants.begin(), v.participants.end());
+  team.versions.push_back(std::move(v));
+  CONSTELLATION_CHECK(team_of_version_.emplace(p.id, team_id).second);
+  CheckTeamInvariants(team);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Invariants and hash
 
@@ -228,6 +373,9 @@ void TeamsLedger::CheckTeamInvariants(const TeamState& t) const {
   for (const TeamVersion& v : t.versions) {
     CONSTELLATION_CHECK(ids.insert(v.id).second);
     CONSTELLATION_CHECK(!v.leads.empty());
+    // A record's version carries its own text; a decided one an earlier version's.
+    CONSTELLATION_CHECK(v.decided_at.has_value() ? ids.contains(v.record) && v.record != v.id
+                                                 : v.record == v.id);
     CONSTELLATION_CHECK(std::is_sorted(v.leads.begin(), v.leads.end()));
     CONSTELLATION_CHECK(std::is_sorted(v.participants.begin(), v.participants.end()));
     for (const OrgKey& p : v.participants) {

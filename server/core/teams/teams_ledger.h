@@ -19,6 +19,15 @@
 // stay in the events the state names; views read them there. Whether a team member is still
 // a member of the group depends on the time of the read, so views derive it.
 //
+// The team can also decide who leads it (docs/PROTOCOL.md §5.17.1): a TEAM_LEADS proposal
+// names the team's orgs as its proposer's node saw them (`team_orgs`, checked against the team
+// only when this node writes one: CheckOwnWrite) and is voted on by them alone
+// (ElectorateScope). Its validity and electorate read only its payload and the membership
+// rules, never a team record: a removal cut may void team records, and a final outcome must
+// not change (PROTOCOL §5.7). When its outcome turns final and passed (AfterEvent) and
+// `team_orgs` are the orgs of the team's version in force for the proposal, the team gains a
+// decided version: the named leads, every other org of the current version a participant.
+//
 // Invariants (checked after every Apply for what it changed, and by CheckInvariants): a team's
 // first version is its id and its versions are distinct; it has a lead; leads and participants
 // are ascending and disjoint; a closed team has a closing version among its versions.
@@ -26,10 +35,15 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
+#include <string_view>
 #include <vector>
+
+#include <absl/status/statusor.h>
 
 #include "constellation/v1/event.pb.h"
 #include "server/core/fold/ledger.h"
@@ -37,18 +51,28 @@
 
 namespace constellation::core {
 
-// One accepted version of a team: what its record states (text excepted).
+struct ProposalState;
+
+// One accepted version of a team: what its record states (text excepted), or what a
+// TEAM_LEADS decision made of the team (a decided version, docs/PROTOCOL.md §5.17.1).
 struct TeamVersion {
-  EventId id;  // the action_team event
-  OrgKey author;
+  EventId id;     // the action_team event; for a decided version the TEAM_LEADS proposal
+  OrgKey author;  // the record's author; for a decided version the proposer
   v1::TeamStatus status = v1::TEAM_STATUS_PROPOSED;
   std::vector<OrgKey> leads;         // ascending by key
   std::vector<OrgKey> participants;  // ascending by key, none a lead
   std::optional<OrgKey> fiscal_host;
   uint64_t review_ms = 0;
+  // The action_team record that carries the version's name, opportunity, goal keys and
+  // workplan: `id` itself, or for a decided version that of the version it followed.
+  EventId record;
+  // A decided version: the event that made its decision final (when it took effect).
+  std::optional<EventId> decided_at;
 
   // Whether `org` is one of its leads or participants.
   bool Names(const OrgKey& org) const;
+  // The event from which it is in force: its record, or its decision's final event.
+  const EventId& effective() const { return decided_at.has_value() ? *decided_at : id; }
 };
 
 struct TeamState {
@@ -78,19 +102,58 @@ class TeamsLedger final : public Ledger {
   const TeamState* TeamOfVersion(const EventId& version) const;
 
   absl::Status Check(const VerifiedEvent& e, const GroupState& state) const override;
+  // The fold's rules of a TEAM_LEADS proposal (docs/PROTOCOL.md §5.17.1): its proposer is
+  // among its team_orgs and its leads are members; OK for any other record.
+  absl::Status CheckAnyRecord(const VerifiedEvent& e, const GroupState& state) const override;
+  // What this node checks before it writes a TEAM_LEADS proposal: the team exists and is not
+  // closed, and team_orgs are the orgs of its current version.
+  absl::Status CheckOwnWrite(const v1::Event& body, const GroupState& state) const override;
+  // A TEAM_LEADS proposal's electorate: its team_orgs.
+  std::optional<std::vector<OrgKey>> ElectorateScope(const VerifiedEvent& proposal,
+                                                     const GroupState& state) const override;
   void Apply(const VerifiedEvent& e, const GroupState& state, Roster& roster) override;
+  // Gives a team the decided version of a TEAM_LEADS decision that turned final and passed.
+  void AfterEvent(const VerifiedEvent& e, const GroupState& state, Roster& roster) override;
   void HashInto(StateHasher& h) const override;
   void CheckInvariants() const override;
   std::unique_ptr<Ledger> Clone() const override { return std::make_unique<TeamsLedger>(*this); }
 
  private:
+  // Whether an event is in the causal past of the record being judged.
+  using InPast = std::function<bool(const EventId&)>;
+  // The team `team_id` as a record sees it, `in_past` saying what is in the record's causal
+  // past: the team exists (kNotFound) and its first version is in the past
+  // (kFailedPrecondition); then the version in force (the accepted version in the past last in
+  // canonical order; a decided one from its decision's final event), or kFailedPrecondition
+  // when a version in the past closed it. `field` names the record's field in messages.
+  absl::StatusOr<const TeamVersion*> VersionInForce(const EventId& team_id, const InPast& in_past,
+                                                    const GroupState& state,
+                                                    std::string_view field) const;
   // The rules of a later version (supersedes set): the version in force for e and who writes.
   absl::Status CheckNewVersion(const VerifiedEvent& e, const GroupState& state) const;
+  // Appends the decided version of TEAM_LEADS proposal `p`, final and passed at event `final`,
+  // when its team_orgs are the orgs of the team's version in force for the proposal and the
+  // team is not closed.
+  void ApplyDecision(const ProposalState& p, const EventId& final, const GroupState& state);
   void CheckTeamInvariants(const TeamState& t) const;
 
   std::map<EventId, TeamState> teams_;
   std::map<EventId, EventId> team_of_version_;  // every accepted version -> its team (an index)
+  // TEAM_LEADS proposals that took effect and are not final yet (derived from governance's
+  // proposals, so not hashed).
+  std::set<EventId> pending_decisions_;
 };
+
+// Whether `body` is a TEAM_LEADS proposal (docs/PROTOCOL.md §5.17.1).
+bool IsTeamLeadsProposal(const v1::Event& body);
+
+// The orgs a team version names, leads and participants, ascending: what a TEAM_LEADS
+// proposal states as its team_orgs.
+std::vector<OrgKey> TeamOrgs(const TeamVersion& version);
+
+// Stateless validation of a TEAM_LEADS payload (docs/PROTOCOL.md §5.17.1), for the governance
+// records' validation: kInvalidArgument naming `field`.
+absl::Status ValidateTeamLeads(const v1::TeamLeadsPayload& payload, std::string_view field);
 
 // Whether moving a team from `from` (the version in force) to `to` is a step of its lifecycle
 // (docs/PROTOCOL.md §5.17): proposed -> proposed | active | closed; active -> active | dormant |

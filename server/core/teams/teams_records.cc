@@ -64,6 +64,29 @@ absl::Status ValidateActionTeam(const v1::ActionTeam& t) {
 
 }  // namespace
 
+absl::Status ValidateTeamLeads(const v1::TeamLeadsPayload& payload, std::string_view field) {
+  CONSTELLATION_RETURN_IF_ERROR(CheckId(payload.team_id(), FieldPath(field, "team_id"), true));
+  if (payload.leads().empty()) {
+    return InvalidField(FieldPath(field, "leads"),
+                        "is required: name at least one org of the team to lead it");
+  }
+  CONSTELLATION_RETURN_IF_ERROR(CheckIdList(payload.leads(), FieldPath(field, "leads")));
+  if (payload.team_orgs().empty()) {
+    return InvalidField(FieldPath(field, "team_orgs"),
+                        "is required: the team's leads and participants as this node sees them");
+  }
+  CONSTELLATION_RETURN_IF_ERROR(CheckIdList(payload.team_orgs(), FieldPath(field, "team_orgs")));
+  for (const std::string& lead : payload.leads()) {
+    if (std::find(payload.team_orgs().begin(), payload.team_orgs().end(), lead) ==
+        payload.team_orgs().end()) {
+      return InvalidField(FieldPath(field, "leads"),
+                          "names an org that is not among team_orgs; the new leads are orgs of "
+                          "the team (add one to the team first)");
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::Status TeamsLedger::Validate(const v1::Event& e) {
   switch (e.body_case()) {
     case v1::Event::kActionTeam:

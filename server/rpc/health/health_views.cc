@@ -71,7 +71,7 @@ v1::HealthView ToHealthView(const core::Group& g, const core::GroupHealth& healt
   for (const core::EventId& id : health.teams_review_due) {
     const core::TeamState& team = teams.teams().at(id);
     const core::TeamVersion& current = team.current();
-    const core::VerifiedEvent* e = g.Find(current.id);
+    const core::VerifiedEvent* e = g.Find(current.record);  // its name (§5.17.1)
     CONSTELLATION_CHECK(e != nullptr && e->event.has_action_team());
     v1::TeamReviewDue* due = v.add_teams_review_due();
     due->set_team_id(id.Bytes());

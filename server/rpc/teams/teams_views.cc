@@ -22,14 +22,23 @@ absl::StatusOr<const core::TeamState*> FindTeam(const core::Group& g, const std:
 
 v1::TeamView ToTeamView(const core::Group& g, const core::TeamState& t, uint64_t as_of_ms) {
   const core::TeamVersion& current = t.current();
-  const core::VerifiedEvent* e = g.Find(current.id);
+  // A decided version (docs/PROTOCOL.md §5.17.1) carries its record's text and its own leads.
+  const core::VerifiedEvent* e = g.Find(current.record);
   CONSTELLATION_CHECK(e != nullptr && e->event.has_action_team());
   v1::TeamView v;
   v.set_team_id(t.id.Bytes());
   v.set_group_id(g.id().Bytes());
   v.set_created_by(t.created_by.Bytes());
   *v.mutable_team() = e->event.action_team();
-  v.set_version_id(current.id.Bytes());
+  if (current.decided_at.has_value()) {
+    v1::ActionTeam& team = *v.mutable_team();
+    team.clear_leads();
+    team.clear_participants();
+    for (const core::OrgKey& org : current.leads) team.add_leads(org.Bytes());
+    for (const core::OrgKey& org : current.participants) team.add_participants(org.Bytes());
+    v.set_leads_decided_by(current.id.Bytes());
+  }
+  v.set_version_id(current.record.Bytes());
   v.set_versions(static_cast<uint32_t>(t.versions.size()));
   v.set_status(std::string(core::TeamStatusName(t.status())));
   for (const auto& [orgs, lead] :
