@@ -1,5 +1,7 @@
 #include "server/core/pending.h"
 
+#include <algorithm>
+
 #include "server/base/check.h"
 
 namespace constellation::core {
@@ -102,6 +104,16 @@ const EventId* PendingBuffer::WaitingFor(const EventId& id) const {
   auto it = entries_.find(id);
   if (it == entries_.end() || it->second.held) return nullptr;
   return &it->second.waiting_for;
+}
+
+std::map<OrgKey, uint64_t> PendingBuffer::LowestSeqByAuthor() const {
+  std::map<OrgKey, uint64_t> lowest;
+  for (const auto& [id, entry] : entries_) {
+    const uint64_t seq = entry.event.event.seq();
+    auto [it, inserted] = lowest.try_emplace(entry.event.author, seq);
+    if (!inserted) it->second = std::min(it->second, seq);
+  }
+  return lowest;
 }
 
 }  // namespace constellation::core

@@ -75,6 +75,8 @@ class PendingBuffer {
   bool IsHeld(const EventId& id) const;
   // The parent `id` waits for, if it is a waiting entry.
   const EventId* WaitingFor(const EventId& id) const;
+  // Per author, the lowest seq among the entries (waiting and held).
+  std::map<OrgKey, uint64_t> LowestSeqByAuthor() const;
   size_t size() const { return entries_.size(); }
   bool empty() const { return entries_.empty(); }
   const PendingStats& stats() const { return stats_; }

@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <queue>
+#include <string>
 #include <utility>
 
 #include <absl/strings/str_format.h>
@@ -24,6 +25,41 @@ struct Run {
 };
 
 }  // namespace
+
+v1::Frontier StatedFrontier(const Group& mine, const PendingBuffer* pending) {
+  v1::Frontier frontier = mine.Frontier();
+  if (pending == nullptr || pending->empty()) return frontier;
+  const std::map<OrgKey, uint64_t> lowest = pending->LowestSeqByAuthor();
+  const GroupDag& dag = mine.dag();
+  v1::Frontier stated;
+  stated.set_group_id(frontier.group_id());
+  for (const v1::ChainHead& head : frontier.heads()) {
+    const OrgKey author = *OrgKey::FromBytes(head.author());
+    auto it = lowest.find(author);
+    const std::optional<uint64_t> frozen = mine.FrozenFrom(author);
+    if (it == lowest.end() || it->second > head.seq() || (frozen && *frozen <= it->second)) {
+      *stated.add_heads() = head;
+      continue;
+    }
+    const uint64_t below = it->second - 1;
+    if (below == 0) continue;
+    v1::ChainHead* h = stated.add_heads();
+    h->set_author(head.author());
+    h->set_seq(below);
+    h->set_head(dag.EventAt(author, below)->Bytes());
+  }
+  return stated;
+}
+
+bool WalksDown(const v1::Frontier& before, const v1::Frontier& next) {
+  std::map<std::string, uint64_t> next_seqs;
+  for (const v1::ChainHead& h : next.heads()) next_seqs[h.author()] = h.seq();
+  for (const v1::ChainHead& h : before.heads()) {
+    auto it = next_seqs.find(h.author());
+    if (it == next_seqs.end() || it->second < h.seq()) return true;
+  }
+  return false;
+}
 
 absl::Status ValidateFrontier(const v1::Frontier& frontier, const GroupId& group) {
   if (frontier.group_id() != group.Bytes()) {

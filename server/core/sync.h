@@ -19,6 +19,7 @@
 #include "constellation/v1/federation.pb.h"
 #include "server/core/group.h"
 #include "server/core/ids.h"
+#include "server/core/pending.h"
 
 namespace constellation::core {
 
@@ -42,6 +43,23 @@ struct SyncPlan {
   // round with the peer's new frontier continues.
   bool truncated = false;
 };
+
+// The frontier this node states to a peer (its PullEvents requests and GetFrontier answers;
+// PROTOCOL §8.1 "Stated frontier"): `mine`'s frontier (Group::Frontier), except for each author
+// of whom `pending` (may be null) holds an event at a seq s this node's chain already holds,
+// unless a fork of that author at or below s is known. Such an event differs from the held one
+// and its prev is not held (else it would be a duplicate or a detected fork): the author's two
+// chains differ below s. For that author the stated head is
+// this node's event at s - 1 (the author left out when s = 1), so that the peer's diff sends
+// either the events after it, the first differing one among them, or a probe ending there: a
+// divergence deeper than one probe is walked down, limits::kSyncForkProbeEventsMax seqs per
+// round, until the fork is found.
+v1::Frontier StatedFrontier(const Group& mine, const PendingBuffer* pending);
+
+// True when `next` (a stated frontier taken after `before`, of the same group) states some
+// author's chain shorter than `before` did, or leaves it out. Held chains only grow, so this is
+// a walk down towards a divergence (StatedFrontier): the caller pulls again at once.
+bool WalksDown(const v1::Frontier& before, const v1::Frontier& next);
 
 // Checks a frontier's shape: group id is `group`; at most limits::kFrontierHeadsCountMax heads;
 // each author 32 bytes, authors strictly ascending; each head 32 bytes (empty when seq = 0);

@@ -44,7 +44,7 @@ class FederationServiceImpl final : public BoundService<v1::FederationService> {
                        const v1::GetFrontierRequest& r, v1::Frontier* out) -> absl::Status {
                       CONSTELLATION_ASSIGN_OR_RETURN(const core::Group* g,
                                                      GroupForPeer(apply, caller, r.group_id()));
-                      *out = g->Frontier();
+                      *out = core::StatedFrontier(*g, apply.state().FindPending(g->id()));
                       return absl::OkStatus();
                     });
   }

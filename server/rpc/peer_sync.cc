@@ -16,14 +16,18 @@ absl::StatusOr<T> ReadGroupOnLoop(Backend& backend, const core::GroupId& id, Rea
   });
 }
 
-// This node's frontier of `group` (empty heads when it does not hold the group).
+// The frontier this node states for `group` (core::StatedFrontier; empty heads when it does not
+// hold the group).
 absl::StatusOr<v1::Frontier> LocalFrontier(Backend& backend, const core::GroupId& group) {
-  return ReadGroupOnLoop<v1::Frontier>(backend, group, [&group](const core::Group* g) {
-    v1::Frontier f;
-    if (g != nullptr) f = g->Frontier();
-    f.set_group_id(group.Bytes());
-    return f;
-  });
+  return RunOnLoop<v1::Frontier>(
+      backend, [&group](ApplyContext& a) -> absl::StatusOr<v1::Frontier> {
+        v1::Frontier f;
+        if (const core::Group* g = a.state().FindGroup(group); g != nullptr) {
+          f = core::StatedFrontier(*g, a.state().FindPending(group));
+        }
+        f.set_group_id(group.Bytes());
+        return f;
+      });
 }
 
 // Sends `peer` the proof of every fork this node knows whose author the peer's frontier holds
@@ -104,10 +108,10 @@ absl::Status IngestVerified(ApplyContext& apply, const core::GroupId& group, Ver
 
 absl::Status PullFromPeer(Backend& backend, PeerClient& peer, const core::GroupId& group,
                           v1::SyncGroupResponse* out, const std::function<bool()>& cancelled) {
+  CONSTELLATION_ASSIGN_OR_RETURN(v1::Frontier mine, LocalFrontier(backend, group));
   while (true) {
     CONSTELLATION_RETURN_IF_ERROR(CheckCancelled(cancelled));
     out->set_rounds(out->rounds() + 1);
-    CONSTELLATION_ASSIGN_OR_RETURN(v1::Frontier mine, LocalFrontier(backend, group));
     CONSTELLATION_ASSIGN_OR_RETURN(std::vector<v1::SignedEvent> events,
                                    peer.Pull(mine, limits::kFederationPullEventsMax));
     out->set_received(out->received() + events.size());
@@ -126,9 +130,10 @@ absl::Status PullFromPeer(Backend& backend, PeerClient& peer, const core::GroupI
     out->set_duplicate(out->duplicate() + counts.duplicate());
     out->set_dropped(out->dropped() + counts.dropped());
     out->set_waiting(counts.pending());
-    if (events.size() < limits::kFederationPullEventsMax || counts.accepted() == 0) {
-      return absl::OkStatus();
-    }
+    CONSTELLATION_ASSIGN_OR_RETURN(v1::Frontier next, LocalFrontier(backend, group));
+    const bool more = events.size() == limits::kFederationPullEventsMax && counts.accepted() > 0;
+    if (!more && !core::WalksDown(mine, next)) return absl::OkStatus();
+    mine = std::move(next);
   }
 }
 

@@ -57,12 +57,15 @@ std::vector<uint64_t> CtestSeeds() {
 //   100373: a freeze undid an expulsion, and a later electorate changed with it (known issue D);
 //   100372: a concurrent withdrawal sorted before an expulsion the proposal had seen (fixed by
 //     judging membership on the causal past, GovernanceLedger::IsMemberInPast);
+//   100069: a divergence deeper than one probe was never found (fixed by the stated frontier,
+//     PROTOCOL §8.1; SyncTest.ADivergenceDeeperThanAProbeIsWalkedDownToItsFirstEvent);
+//   100871: the charter invariant compared a node holding a branch no node serves (§8.6);
 //   100056: a proposal stayed open after the network settled (reported before the per-domain
 //     action tables changed every run, so that run cannot be replayed; it passes now, and the
 //     liveness limit the fork scenario still has is known issue F in docs/RELIABILITY.md).
 std::vector<uint64_t> ForkSeeds() {
-  return {1'001,   1'002,   1'003,   1'004,   1'005,   1'006,   1'009,   1'011,  1'012,
-          100'056, 100'239, 100'245, 100'339, 100'350, 100'372, 100'373, 100'400};
+  return {1'001,   1'002,   1'003,   1'004,   1'005,   1'006,   1'009,   1'011,   1'012,  100'056,
+          100'069, 100'239, 100'245, 100'339, 100'350, 100'372, 100'373, 100'400, 100'871};
 }
 
 std::optional<uint64_t> EnvNumber(const char* name) {

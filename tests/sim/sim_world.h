@@ -85,6 +85,10 @@ class SimWorld {
   // The most informed honest view of `g`: knowing the most forks, then holding the most events
   // (nullptr when no honest node holds it).
   virtual const core::Group* ReferenceView(const core::GroupId& g) const = 0;
+  // Whether node i is one the run must settle on for `g`: the reference view serves it. A node
+  // that holds a copy nobody serves any more (e.g. the invitee of an ADMIT on a branch of a
+  // forked author that the others never saw: docs/PROTOCOL.md §8.6) is not.
+  virtual bool MustConverge(int i, const core::GroupId& g) const = 0;
 
   // ---- Writes ----
   // Appends `body` as node i's own event (founding a group when `group` is nullopt), records it

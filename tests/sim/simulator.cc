@@ -335,6 +335,7 @@ void Simulator::Deliver(std::vector<Message> messages) {
 void Simulator::ReceiveEvents(int i, const Message& m) {
   SimNode& node = *nodes_[i];
   size_t inserted = 0;
+  const v1::Frontier stated_before = StatedFrontier(i, m.group);
   for (const std::string& bytes : m.signed_events) {
     absl::StatusOr<core::ReceiveResult> r =
         node.Receive(bytes, NowMs(i), !random_.Chance(kUnsyncedReceivePerMille));
@@ -367,8 +368,12 @@ void Simulator::ReceiveEvents(int i, const Message& m) {
   }
   // A capped response: pull again with the new frontier (stateless rounds, PROTOCOL §8.2), as
   // long as the last one made progress (events that cannot be inserted here, e.g. beyond a
-  // fork, would otherwise be sent again and again).
-  if (m.kind == MessageKind::kPullResponse && m.truncated && inserted > 0) SendPull(i, m.from);
+  // fork, would otherwise be sent again and again). Also when the response walked the stated
+  // frontier down towards a divergence (PROTOCOL §8.1), as constellationd does.
+  if (m.kind != MessageKind::kPullResponse || !node.up()) return;
+  if ((m.truncated && inserted > 0) || core::WalksDown(stated_before, StatedFrontier(i, m.group))) {
+    SendPull(i, m.from);
+  }
 }
 
 void Simulator::ServePull(int i, const Message& m) {
@@ -443,14 +448,17 @@ void Simulator::ReceiveProof(int i, const Message& m) {
 void Simulator::SendPull(int from, int to) {
   for (const core::GroupId& g : groups_) {
     Message m = Message::To(MessageKind::kPullRequest, from, to, g);
-    const core::Group* group = nodes_[from]->state().FindGroup(g);
-    if (group != nullptr) {
-      m.frontier = group->Frontier();
-    } else {
-      m.frontier.set_group_id(g.Bytes());
-    }
+    m.frontier = StatedFrontier(from, g);
     network_.Send(std::move(m), global_ms_);
   }
+}
+
+v1::Frontier Simulator::StatedFrontier(int i, const core::GroupId& g) const {
+  const core::Group* group = nodes_[i]->state().FindGroup(g);
+  v1::Frontier frontier;
+  if (group != nullptr) frontier = core::StatedFrontier(*group, nodes_[i]->state().FindPending(g));
+  frontier.set_group_id(g.Bytes());
+  return frontier;
 }
 
 void Simulator::Gossip(int from, const core::GroupChanges& changes) {

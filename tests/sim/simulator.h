@@ -88,10 +88,7 @@ class Simulator final : private SimWorld {
   const std::vector<core::GroupId>& groups() const override { return groups_; }
   const SimNode& node(int i) const override { return *nodes_[i]; }
   int node_count() const override { return node_count_; }
-  // Whether node i is one the run must settle on for `g`: the reference view (ReferenceView)
-  // serves it. A node that holds a copy nobody serves any more (e.g. the invitee of an ADMIT by
-  // a forked author, frozen since: docs/PROTOCOL.md §8.6) is not.
-  bool MustConverge(int i, const core::GroupId& g) const;
+  bool MustConverge(int i, const core::GroupId& g) const override;
   // Node i's acknowledged own events (SimWorld::acknowledged), for the tests' checks.
   const AcknowledgedWrites& AcknowledgedOf(int i) const { return acknowledged_[i]; }
 
@@ -116,6 +113,8 @@ class Simulator final : private SimWorld {
   std::optional<int> far_ahead_node() const override { return far_ahead_node_; }
   void SetSkew(int i, int64_t skew_ms) override { skew_ms_[i] = skew_ms; }
   void SetFarAhead(int i, uint64_t ahead_ms, uint64_t steps) override;
+  // The frontier node `i` states for group `g` (core::StatedFrontier).
+  v1::Frontier StatedFrontier(int i, const core::GroupId& g) const;
   void SendPull(int from, int to) override;
 
   // One workload step; the settle phase.

@@ -18,6 +18,7 @@
 #include <gtest/gtest.h>
 
 #include "server/base/limits.h"
+#include "server/core/node_state.h"
 #include "tests/testing/event_factory.h"
 #include "tests/testing/status_matchers.h"
 
@@ -309,6 +310,74 @@ TEST_F(SyncTest, ProbeIsBounded) {
   EXPECT_EQ(plan.fork_hints.size(), 1u);
   EXPECT_EQ(plan.events.size(), limits::kSyncForkProbeEventsMax);
   EXPECT_EQ(plan.events.back()->id, chain.back());
+}
+
+// Regression: simulator fork seed 100069. A node held a forked author's old branch 20 events
+// past the divergence; the peer's probe (the 16 events below the stated head) never reached the
+// first differing event, its events waited in pending for parents that would never come, and the
+// next round asked the same question. The stated frontier walks down instead: pending events at
+// seqs the chain already holds state the head below them, so the next probe ends there.
+TEST_F(SyncTest, ADivergenceDeeperThanAProbeIsWalkedDownToItsFirstEvent) {
+  const SigningKey& f = founder_;
+  HistoryBuilder h(f, TestCharter());
+  for (int i = 0; i < 40; ++i) h.Append(f, PulseCheckBody());
+  const std::vector<EventId> chain = h.Chain(f.public_key());  // seqs 1..41
+  ASSERT_EQ(chain.size(), 41u);
+  constexpr uint64_t kForkSeq = 22;  // 19 seqs below the head: deeper than one probe
+  static_assert(41 - kForkSeq + 1 > limits::kSyncForkProbeEventsMax);
+  std::optional<EventId> last = chain[kForkSeq - 2];
+  std::vector<const VerifiedEvent*> theirs_events;
+  for (const VerifiedEvent& e : h.events()) {
+    if (e.event.seq() < kForkSeq) theirs_events.push_back(&e);
+  }
+  for (uint64_t seq = kForkSeq; seq <= 41; ++seq) {
+    h.AppendBranch(f, last, PulseCheckBody(2));
+    last = h.branch_events().back().id;
+  }
+  for (const VerifiedEvent& e : h.branch_events()) theirs_events.push_back(&e);
+  Group theirs(h.group());
+  InsertAll(theirs, theirs_events);
+
+  constexpr uint64_t kNowMs = 4'000'000'000'000;
+  NodeState holder(TestKey('n'));
+  for (const VerifiedEvent& e : h.events()) {
+    ASSERT_OK_AND_ASSIGN(ReceiveResult r, holder.Receive(e, kNowMs));
+    ASSERT_EQ(r.outcome, ReceiveOutcome::kInserted);
+  }
+  auto stated = [&] {
+    return StatedFrontier(*holder.FindGroup(h.group()), holder.FindPending(h.group()));
+  };
+  EXPECT_EQ(stated().SerializeAsString(),
+            holder.FindGroup(h.group())->Frontier().SerializeAsString())
+      << "nothing pending: the stated frontier is the held one";
+
+  std::optional<v1::ForkProof> proof;
+  std::vector<v1::Frontier> asked;
+  for (int round = 0; round < 4 && !proof; ++round) {
+    asked.push_back(stated());
+    ASSERT_OK_AND_ASSIGN(SyncPlan plan, Diff(theirs, asked.back(), 0));
+    for (const VerifiedEvent* e : plan.events) {
+      ASSERT_OK_AND_ASSIGN(ReceiveResult r, holder.Receive(*e, kNowMs));
+      if (!r.changes.new_fork_proofs.empty()) proof = r.changes.new_fork_proofs.front();
+    }
+  }
+  ASSERT_TRUE(proof.has_value()) << "the fork was found";
+  ASSERT_EQ(asked.size(), 2u) << "one probe from the head, then one from the stated seq 25";
+  // Round 1 stated the held head (41); its probe (26..41) waited in pending, so round 2 stated
+  // the head at 25, below the lowest of them: a walk down.
+  EXPECT_EQ(asked[1].heads(0).seq(), 25u);
+  EXPECT_EQ(asked[1].heads(0).head(), chain[24].Bytes());
+  EXPECT_TRUE(WalksDown(asked[0], asked[1]));
+  EXPECT_FALSE(WalksDown(asked[1], asked[0]));
+  // The freeze is at the first differing seq, as on a node that holds both branches.
+  EXPECT_EQ(holder.FindGroup(h.group())->FrozenFrom(f.public_key()), kForkSeq);
+  // Once the fork is known, the events still pending are the other branch's: the stated
+  // frontier is the held one again, and the peer, knowing the fork too, sends no probe.
+  EXPECT_EQ(stated().SerializeAsString(),
+            holder.FindGroup(h.group())->Frontier().SerializeAsString());
+  ASSERT_OK(theirs.AddForkProof(*proof));
+  ASSERT_OK_AND_ASSIGN(SyncPlan after, Diff(theirs, stated(), 0));
+  EXPECT_TRUE(after.events.empty());
 }
 
 TEST_F(SyncTest, MalformedFrontiersAreRefused) {

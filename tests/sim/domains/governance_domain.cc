@@ -736,7 +736,7 @@ absl::Status CheckCurrentCharter(SimWorld& w) {
       CONSTELLATION_RETURN_IF_ERROR(unsettling);
     }
     for (int i = 0; i < w.node_count(); ++i) {
-      if (!w.node(i).up() || !w.honest(i)) continue;
+      if (!w.node(i).up() || !w.honest(i) || !w.MustConverge(i, g)) continue;
       const core::Group* mine = w.node(i).state().FindGroup(g);
       if (mine == nullptr || !mine->forks().empty()) continue;
       std::optional<core::EventId> theirs;
