@@ -60,6 +60,9 @@ std::vector<uint64_t> CtestSeeds() {
 //   100069: a divergence deeper than one probe was never found (fixed by the stated frontier,
 //     PROTOCOL §8.1; SyncTest.ADivergenceDeeperThanAProbeIsWalkedDownToItsFirstEvent);
 //   100871: the charter invariant compared a node holding a branch no node serves (§8.6);
+//   101179: a closing team version was rejected once a late event moved its lead decision's
+//     finality onto an event the version had seen (fixed by judging decided versions on the
+//     record's causal past, PROTOCOL §5.17; TeamsLedgerTest.AVersionWrittenBeforeItsAuthorSaw...);
 //   100056: a proposal stayed open after the network settled (reported before the per-domain
 //     action tables changed every run, so that run cannot be replayed; it passes now, and the
 //     liveness limit the fork scenario still has is known issue F in docs/RELIABILITY.md).

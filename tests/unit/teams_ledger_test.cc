@@ -33,6 +33,7 @@ using ::constellation::testing::AcknowledgementBody;
 using ::constellation::testing::HashHex;
 using ::constellation::testing::LedgerTest;
 using ::constellation::testing::MakeDecisionRule;
+using ::constellation::testing::PulseCheckBody;
 using ::constellation::testing::StanceBody;
 using ::constellation::testing::StatusIs;
 using ::constellation::testing::StrategyVersionBody;
@@ -364,6 +365,50 @@ TEST_F(TeamsLedgerTest, ALeadsDecisionThatFailsIsForgedOrIsFinalAfterTheCloseCha
   EXPECT_EQ(team.status(), v1::TEAM_STATUS_CLOSED);
   EXPECT_THAT(team.current().leads, ElementsAre(a()));
   EXPECT_NE(TeamsHash(state()), before);  // the close
+}
+
+// Regression: simulator fork seed 101179. A decided version is in force for a record when its
+// decision is final and passed in the record's causal past (PROTOCOL §5.17), not when the event
+// that made it final (canonical order) is: that event can move. Here the lead saw every stance
+// and wrote an event past the close, but not bea's event past the close, and then closed the
+// team: not final in its past, so it still led. When bea's event arrives it sorts before the
+// lead's, so the decision turns final at the lead's event, which the close had seen; the close
+// must stand all the same, and the team stays closed.
+TEST_F(TeamsLedgerTest, AVersionWrittenBeforeItsAuthorSawTheLeadsDecisionFinalStands) {
+  const EventId t = Ok(founder_, TeamBody({a()}, {b()}, v1::TEAM_STATUS_ACTIVE));
+  std::vector<OrgKey> team_orgs = {a(), b()};
+  std::sort(team_orgs.begin(), team_orgs.end());
+  const EventId p = Ok(founder_, TeamLeadsBody(t, {b()}, team_orgs));
+  Ok(bea_, StanceBody(p, v1::STANCE_CHOICE_AGREE));
+  const EventId last_stance = Ok(founder_, StanceBody(p, v1::STANCE_CHOICE_AGREE));  // the close
+  // bea's event past the close (it saw no more than its own stance, its clock ahead), which the
+  // founder's node has not received yet.
+  const Hlc past_close{history_.Get(last_stance).hlc.wall_ms + 1'000, 0};
+  const VerifiedEvent bea_past_close =
+      history_.AppendWithDeps(bea_, PulseCheckBody(), {}, past_close);
+  const VerifiedEvent founder_past_close = history_.AppendWithDeps(founder_, PulseCheckBody(), {});
+  ASSERT_OK(Put(founder_past_close));
+  EXPECT_FALSE(Governance(state()).proposals().at(p).outcome.final);
+  const VerifiedEvent close =
+      history_.AppendWithDeps(founder_, Version(t, v1::TEAM_STATUS_CLOSED, {a()}, {b()}), {});
+  ASSERT_OK(Put(close)) << "the founder still leads: the decision is not final in its past";
+
+  ASSERT_OK(Put(bea_past_close));
+  const ProposalState& decided = Governance(state()).proposals().at(p);
+  ASSERT_TRUE(decided.outcome.final);
+  EXPECT_EQ(decided.outcome.outcome, DecisionOutcome::kPassed);
+  ASSERT_EQ(decided.outcome.final_at, founder_past_close.id)
+      << "the late event sorts first: the decision turned final at an event the close had seen";
+  EXPECT_FALSE(state().rejected_events().contains(close.id));
+  const TeamState& team = ledger().teams().at(t);
+  EXPECT_EQ(team.status(), v1::TEAM_STATUS_CLOSED);
+  EXPECT_EQ(team.closed_by, close.id);
+
+  // Another node that received bea's event first holds the same teams, and the same state.
+  Group other(history_.group());
+  for (const VerifiedEvent& e : history_.events()) ASSERT_OK(other.Insert(e).status());
+  EXPECT_EQ(TeamsHash(other.state()), TeamsHash(state()));
+  EXPECT_EQ(other.state().Hash(), state().Hash());
 }
 
 // PROTOCOL §5.14 "Teams past review": the health view lists the teams not closed whose current

@@ -144,7 +144,7 @@ absl::Status TeamsLedger::Check(const VerifiedEvent& e, const GroupState& state)
 }
 
 absl::StatusOr<const TeamVersion*> TeamsLedger::VersionInForce(const EventId& team_id,
-                                                               const InPast& in_past,
+                                                               const VerifiedEvent& e,
                                                                const GroupState& state,
                                                                std::string_view field) const {
   auto it = teams_.find(team_id);
@@ -155,17 +155,26 @@ absl::StatusOr<const TeamVersion*> TeamsLedger::VersionInForce(const EventId& te
                         std::string(field), team_id.ShortHex(), state.group().ShortHex()));
   }
   const TeamState& team = it->second;
-  if (!in_past(team_id)) {
+  const CausalClocks& clocks = state.clocks();
+  if (!clocks.HappenedBefore(team_id, e)) {
     return absl::FailedPreconditionError(absl::StrFormat(
         "%s: team %s is not in this record's causal past; write it from a node that holds the "
         "team",
         std::string(field), team_id.ShortHex()));
   }
-  // The latest accepted version in e's past (the first always is); a decided version counts
-  // from the event that made its decision final (docs/PROTOCOL.md §5.17.1).
+  // The latest accepted version in e's past (the first always is); a decided version when its
+  // decision is final and passed in e's past (docs/PROTOCOL.md §5.17.1): judged on e's past
+  // alone, so no event concurrent with e changes e's verdict.
+  const GovernanceLedger& governance = Governance(state);
   const TeamVersion* in_force = nullptr;
   for (const TeamVersion& v : team.versions) {
-    if (!in_past(v.effective())) continue;
+    const bool counts =
+        v.decided_at.has_value()
+            ? governance
+                  .PassedDecisionInPast(v.id.Bytes(), field, v1::DECISION_TYPE_TEAM_LEADS, e, state)
+                  .ok()
+            : clocks.HappenedBefore(v.id, e);
+    if (!counts) continue;
     if (v.status == v1::TEAM_STATUS_CLOSED) {
       return absl::FailedPreconditionError(absl::StrFormat(
           "team %s was closed by version %s; a closed team takes no new version or lead "
@@ -181,9 +190,8 @@ absl::StatusOr<const TeamVersion*> TeamsLedger::VersionInForce(const EventId& te
 absl::Status TeamsLedger::CheckNewVersion(const VerifiedEvent& e, const GroupState& state) const {
   const v1::ActionTeam& t = e.event.action_team();
   const EventId team_id = *EventId::FromBytes(t.supersedes());  // ValidateBody checked the size
-  const InPast in_past = [&](const EventId& id) { return state.clocks().HappenedBefore(id, e); };
   CONSTELLATION_ASSIGN_OR_RETURN(const TeamVersion* in_force,
-                                 VersionInForce(team_id, in_past, state, "action_team.supersedes"));
+                                 VersionInForce(team_id, e, state, "action_team.supersedes"));
   // The writers: its leads who are still members; when none is, its participants who are.
   const GovernanceLedger& governance = Governance(state);
   auto members_of = [&](const std::vector<OrgKey>& orgs) {
@@ -316,31 +324,31 @@ void TeamsLedger::AfterEvent(const VerifiedEvent& e, const GroupState& state, Ro
   (void)roster;
   const GovernanceLedger& governance = Governance(state);
   if (IsTeamLeadsProposal(e.event) && governance.proposals().contains(e.id)) {
-    pending_decisions_.insert(e.id);
+    // The proposal decided on the team as its team_orgs state it: only if that is the team in
+    // force for the proposal can the decision apply (docs/PROTOCOL.md §5.17.1). A function of
+    // the proposal's causal past, all of it folded by now.
+    const v1::TeamLeadsPayload& payload = e.event.proposal().team_leads();
+    const absl::StatusOr<const TeamVersion*> in_force = VersionInForce(
+        *EventId::FromBytes(payload.team_id()), e, state, "proposal.team_leads.team_id");
+    pending_decisions_.emplace(
+        e.id, in_force.ok() && TeamOrgs(**in_force) == SortedKeys(payload.team_orgs()));
   }
   for (auto it = pending_decisions_.begin(); it != pending_decisions_.end();) {
-    const ProposalState& p = governance.proposals().at(*it);
+    const ProposalState& p = governance.proposals().at(it->first);
     if (!p.outcome.final) {
       ++it;
       continue;
     }
     // This event turned the outcome final (AfterEvent runs after every event).
     CONSTELLATION_CHECK(p.outcome.final_at.has_value() && *p.outcome.final_at == e.id);
-    if (p.outcome.outcome == DecisionOutcome::kPassed) ApplyDecision(p, e.id, state);
+    if (p.outcome.outcome == DecisionOutcome::kPassed && it->second) ApplyDecision(p, e.id);
     it = pending_decisions_.erase(it);
   }
 }
 
-void TeamsLedger::ApplyDecision(const ProposalState& p, const EventId& final,
-                                const GroupState& state) {
+void TeamsLedger::ApplyDecision(const ProposalState& p, const EventId& final) {
   const v1::TeamLeadsPayload& payload = p.proposal.team_leads();
   const EventId team_id = *EventId::FromBytes(payload.team_id());  // validated
-  // The proposal decided on the team as its team_orgs state it: only if that is the team in
-  // force for the proposal does the decision apply (docs/PROTOCOL.md §5.17.1).
-  const InPast in_past = [&](const EventId& id) { return state.clocks().HappenedBefore(id, p.id); };
-  const absl::StatusOr<const TeamVersion*> in_force =
-      VersionInForce(team_id, in_past, state, "proposal.team_leads.team_id");
-  if (!in_force.ok() || TeamOrgs(**in_force) != SortedKeys(payload.team_orgs())) return;
   TeamState& team = teams_.at(team_id);
   if (team.closed()) return;  // closed is final
   const TeamVersion& current = team.current();

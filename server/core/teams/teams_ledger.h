@@ -35,11 +35,9 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
-#include <set>
 #include <string_view>
 #include <vector>
 
@@ -66,13 +64,12 @@ struct TeamVersion {
   // The action_team record that carries the version's name, opportunity, goal keys and
   // workplan: `id` itself, or for a decided version that of the version it followed.
   EventId record;
-  // A decided version: the event that made its decision final (when it took effect).
+  // A decided version: the event that made its decision final (when it took effect in the
+  // fold; a record counts it in force when the decision is final and passed in its past).
   std::optional<EventId> decided_at;
 
   // Whether `org` is one of its leads or participants.
   bool Names(const OrgKey& org) const;
-  // The event from which it is in force: its record, or its decision's final event.
-  const EventId& effective() const { return decided_at.has_value() ? *decided_at : id; }
 };
 
 struct TeamState {
@@ -119,29 +116,28 @@ class TeamsLedger final : public Ledger {
   std::unique_ptr<Ledger> Clone() const override { return std::make_unique<TeamsLedger>(*this); }
 
  private:
-  // Whether an event is in the causal past of the record being judged.
-  using InPast = std::function<bool(const EventId&)>;
-  // The team `team_id` as a record sees it, `in_past` saying what is in the record's causal
-  // past: the team exists (kNotFound) and its first version is in the past
-  // (kFailedPrecondition); then the version in force (the accepted version in the past last in
-  // canonical order; a decided one from its decision's final event), or kFailedPrecondition
-  // when a version in the past closed it. `field` names the record's field in messages.
-  absl::StatusOr<const TeamVersion*> VersionInForce(const EventId& team_id, const InPast& in_past,
+  // The team `team_id` as record `e` sees it: the team exists (kNotFound) and its first version
+  // is in e's causal past (kFailedPrecondition); then the version in force for e (the accepted
+  // version in e's past last in canonical order, a decided one counting when its decision is
+  // final and passed in e's past), or kFailedPrecondition when a version in e's past closed
+  // it. A function of e's causal past. `field` names the record's field in messages.
+  absl::StatusOr<const TeamVersion*> VersionInForce(const EventId& team_id, const VerifiedEvent& e,
                                                     const GroupState& state,
                                                     std::string_view field) const;
   // The rules of a later version (supersedes set): the version in force for e and who writes.
   absl::Status CheckNewVersion(const VerifiedEvent& e, const GroupState& state) const;
   // Appends the decided version of TEAM_LEADS proposal `p`, final and passed at event `final`,
-  // when its team_orgs are the orgs of the team's version in force for the proposal and the
-  // team is not closed.
-  void ApplyDecision(const ProposalState& p, const EventId& final, const GroupState& state);
+  // whose team_orgs were the orgs of the team's version in force for the proposal, unless the
+  // team is closed by now.
+  void ApplyDecision(const ProposalState& p, const EventId& final);
   void CheckTeamInvariants(const TeamState& t) const;
 
   std::map<EventId, TeamState> teams_;
   std::map<EventId, EventId> team_of_version_;  // every accepted version -> its team (an index)
-  // TEAM_LEADS proposals that took effect and are not final yet (derived from governance's
-  // proposals, so not hashed).
-  std::set<EventId> pending_decisions_;
+  // TEAM_LEADS proposals that took effect and are not final yet, each with whether its
+  // team_orgs were the orgs of the team's version in force for it (derived from governance's
+  // proposals and the team's versions, so not hashed).
+  std::map<EventId, bool> pending_decisions_;
 };
 
 // Whether `body` is a TEAM_LEADS proposal (docs/PROTOCOL.md §5.17.1).
