@@ -75,7 +75,8 @@ void AddPayloads(const ProposalSpec& spec, Json* json) {
                                       {"amount", ToJson(spec.allocate->amount)},
                                       {"recipient", spec.allocate->recipient},
                                       {"purpose", spec.allocate->purpose},
-                                      {"drawdown_id", spec.allocate->drawdown_id}});
+                                      {"drawdown_id", spec.allocate->drawdown_id},
+                                      {"budget_line", spec.allocate->budget_line}});
   }
   if (spec.campaign.has_value()) {
     const Money& goal = spec.campaign->goal;
@@ -95,6 +96,17 @@ void AddPayloads(const ProposalSpec& spec, Json* json) {
                                        {"reason_code", spec.write_off->reason_code}});
   }
   if (!spec.dissolution_plan.empty()) (*json)["dissolution_plan"] = spec.dissolution_plan;
+  if (spec.fund.has_value()) {
+    const Restriction& restriction = spec.fund->restriction;
+    (*json)["fund"] =
+        JsonObject({{"name", spec.fund->name},
+                    {"fiscal_host", spec.fund->fiscal_host},
+                    {"currency", spec.fund->currency},
+                    {"restriction", JsonObject({{"kind", restriction.kind},
+                                                {"text", restriction.text},
+                                                TimeMembers("until", restriction.until_ms)})},
+                    {"action_team_id", spec.fund->action_team_id}});
+  }
   if (spec.team_leads.has_value()) {
     (*json)["team_leads"] = JsonObject({{"team_id", spec.team_leads->team_id},
                                         {"leads", spec.team_leads->leads},
@@ -141,6 +153,39 @@ void AddPayloadDetails(const Proposal& proposal, KeyValues* values) {
   }
   if (!spec.dissolution_plan.empty()) {
     values->emplace_back("dissolution_plan", spec.dissolution_plan);
+  }
+  if (spec.allocate.has_value()) {
+    values->emplace_back("allocate", absl::StrFormat("%s from fund %s to %s",
+                                                     MoneyText(spec.allocate->amount.amount_minor,
+                                                               spec.allocate->amount.currency),
+                                                     spec.allocate->fund_id,
+                                                     NameOf(proposal, spec.allocate->recipient)));
+    values->emplace_back("allocate_purpose", spec.allocate->purpose);
+  }
+  if (spec.campaign.has_value()) {
+    values->emplace_back("campaign", absl::StrFormat("%s, goal %s", spec.campaign->name,
+                                                     MoneyText(spec.campaign->goal.amount_minor,
+                                                               spec.campaign->goal.currency)));
+  }
+  if (spec.charter.has_value()) values->emplace_back("charter_name", spec.charter->name);
+  if (spec.write_off.has_value()) {
+    values->emplace_back("write_off",
+                         absl::StrFormat("%s of pledge %s (%s)",
+                                         MoneyText(spec.write_off->amount.amount_minor,
+                                                   spec.write_off->amount.currency),
+                                         spec.write_off->pledge_id, spec.write_off->reason_code));
+  }
+  if (spec.fund.has_value()) {
+    values->emplace_back(
+        "fund", absl::StrFormat("%s in %s, held by %s", spec.fund->name, spec.fund->currency,
+                                NameOf(proposal, spec.fund->fiscal_host)));
+  }
+  if (spec.team_leads.has_value()) {
+    std::vector<std::string> leads;
+    for (const std::string& lead : spec.team_leads->leads) leads.push_back(NameOf(proposal, lead));
+    values->emplace_back(
+        "team_leads",
+        absl::StrFormat("team %s led by %s", spec.team_leads->team_id, absl::StrJoin(leads, ", ")));
   }
 }
 

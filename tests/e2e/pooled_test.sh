@@ -40,6 +40,10 @@ expect_exit 3 "standard rate without a currency" -- "$cli" group create --name X
 # A fund by decision: propose (CREATE_FUND, consent by default), agree, record it.
 proposal=$("$cli" pool fund create --group "$group" --name "Estuary pool" --currency EUR -o json | jq -r .proposal_id)
 [ ${#proposal} -eq 64 ] || fail "fund proposal id '$proposal'"
+# The proposal shows what it would create, in JSON and in the table.
+shown=$("$cli" proposal show --group "$group" --proposal "$proposal" -o json)
+expect_eq "$(echo "$shown" | jq -r '.fund.name + " " + .fund.currency + " " + .fund.fiscal_host')" "Estuary pool EUR $me" "CREATE_FUND payload in proposal JSON"
+"$cli" proposal show --group "$group" --proposal "$proposal" | grep -q "Estuary pool in EUR" || fail "CREATE_FUND payload in proposal show"
 expect_exit 8 "fund before the decision is final" -- "$cli" pool fund create --group "$group" --proposal "$proposal"
 expect_exit 0 "agree to the fund" -- "$cli" proposal vote --group "$group" --proposal "$proposal" --stance agree
 e2e_wait_final "$group" "$proposal"
@@ -88,6 +92,8 @@ expect_eq "$("$cli" pool fund list --group "$group" -o json | jq -r '.[0].balanc
 # Two drawdowns that together overdraw the fund: the first approved, the second refused.
 d1=$("$cli" pool request --group "$group" --fund "$fund" --amount 300.00 --purpose "dune fencing" --budget-line "4.2 materials" -o json | jq -r .proposal_id)
 d2=$("$cli" pool request --group "$group" --fund "$fund" --amount 250.00 --purpose "signage" --budget-line "4.3 signs" -o json | jq -r .proposal_id)
+expect_eq "$("$cli" proposal show --group "$group" --proposal "$d2" -o json | jq -r '.allocate.budget_line')" "4.3 signs" "ALLOCATE_FUNDS budget line in proposal JSON"
+"$cli" proposal show --group "$group" --proposal "$d2" | grep -q "250.00 EUR from fund $fund" || fail "ALLOCATE_FUNDS payload in proposal show"
 expect_exit 8 "disburse before the decision" -- "$cli" pool disburse --group "$group" "$d1"
 expect_exit 0 "agree d1" -- "$cli" proposal vote --group "$group" --proposal "$d1" --stance agree
 expect_exit 0 "agree d2" -- "$cli" proposal vote --group "$group" --proposal "$d2" --stance agree

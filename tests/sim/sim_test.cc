@@ -129,10 +129,11 @@ TEST_P(SimForkTest, RestoredNodeIsFrozenEverywhere) {
     }
   }
   // Events of the lost branch (acknowledged at those seqs before the restore, not held by the
-  // restored node) that another node holds. When none does, the lost events never left the
-  // restored node and no node knows a fork proof: nothing anywhere conflicts with its new
-  // branch, and there is no fork to detect (seeds 1005 and 100339 once the governance
-  // workload changed).
+  // restored node) that another node the group is served to holds. When none does, the lost
+  // events never left the restored node, or only reached a node no member serves or replicates
+  // to (the invitee of an admission on the lost branch: PROTOCOL §8.6, seed 100871), and no
+  // node knows a fork proof: nothing the members hold conflicts with its new branch, and there
+  // is no fork to detect (seeds 1005 and 100339 once the governance workload changed).
   bool lost_branch_held = false;
   if (acks != sim.AcknowledgedOf(forked).end() && restored != nullptr) {
     for (const auto& [seq, ids] : acks->second) {
@@ -141,7 +142,8 @@ TEST_P(SimForkTest, RestoredNodeIsFrozenEverywhere) {
         if (restored->Find(id) != nullptr) continue;
         for (int i = 0; i < sim.node_count(); ++i) {
           const core::Group* group = sim.node(i).state().FindGroup(g);
-          if (i != forked && group != nullptr && group->Find(id) != nullptr) {
+          if (i != forked && group != nullptr && group->Find(id) != nullptr &&
+              sim.MustConverge(i, g)) {
             lost_branch_held = true;
           }
         }
