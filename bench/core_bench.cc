@@ -47,6 +47,25 @@ std::pair<GroupId, EventId> Seed(NodeState& node) {
   return {genesis->group, c->id};
 }
 
+// Seed(node), then `pledges` pledges to the campaign; returns the group and campaign ids.
+std::pair<GroupId, EventId> SeedWithPledges(NodeState& node, int64_t pledges) {
+  auto [group, campaign] = Seed(node);
+  for (int64_t i = 0; i < pledges; ++i) {
+    (void)node.AppendOwn(group, PledgeBody(campaign, 100 + i), 10 + i);
+  }
+  return {group, campaign};
+}
+
+// The group's events as stored (SignedEvent bytes), in canonical order: what a restart loads.
+std::vector<std::string> StoredHistory(const Group& group) {
+  std::vector<std::string> stored;
+  group.ForEachInOrder(0, [&](uint64_t, const VerifiedEvent& e) {
+    stored.push_back(e.SerializeSigned());
+    return true;
+  });
+  return stored;
+}
+
 void BM_SealEvent(benchmark::State& state) {
   SigningKey key = Key();
   v1::Event e;
@@ -86,15 +105,8 @@ BENCHMARK(BM_AppendOwnPledge);
 // Re-ingesting a stored history (what a restart does), per event.
 void BM_IngestHistory(benchmark::State& state) {
   NodeState source(Key());
-  auto [group, campaign] = Seed(source);
-  for (int i = 0; i < state.range(0); ++i) {
-    (void)source.AppendOwn(group, PledgeBody(campaign, 100 + i), 10 + i);
-  }
-  std::vector<std::string> stored;
-  source.FindGroup(group)->ForEachInOrder(0, [&](uint64_t, const VerifiedEvent& e) {
-    stored.push_back(e.SerializeSigned());
-    return true;
-  });
+  auto [group, campaign] = SeedWithPledges(source, state.range(0));
+  const std::vector<std::string> stored = StoredHistory(*source.FindGroup(group));
   for (auto _ : state) {
     NodeState node(Key());
     for (const std::string& bytes : stored) (void)node.Ingest(*DecodeSignedEvent(bytes));
@@ -110,15 +122,8 @@ BENCHMARK(BM_IngestHistory)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond
 // growing state every max(1024, size / 64) events). Counter `checkpoints`: copies per load.
 void BM_RestartLoad(benchmark::State& state) {
   NodeState source(Key());
-  auto [group, campaign] = Seed(source);
-  for (int i = 0; i < state.range(0); ++i) {
-    (void)source.AppendOwn(group, PledgeBody(campaign, 100 + i), 10 + i);
-  }
-  std::vector<std::string> stored;
-  source.FindGroup(group)->ForEachInOrder(0, [&](uint64_t, const VerifiedEvent& e) {
-    stored.push_back(e.SerializeSigned());
-    return true;
-  });
+  auto [group, campaign] = SeedWithPledges(source, state.range(0));
+  const std::vector<std::string> stored = StoredHistory(*source.FindGroup(group));
   uint64_t checkpoints = 0;
   for (auto _ : state) {
     auto node = std::make_unique<NodeState>(Key());
@@ -142,10 +147,7 @@ BENCHMARK(BM_RestartLoad)
 // The cost of a refold (a late event sorting before applied events), per event in the group.
 void BM_Refold(benchmark::State& state) {
   NodeState node(Key());
-  auto [group, campaign] = Seed(node);
-  for (int i = 0; i < state.range(0); ++i) {
-    (void)node.AppendOwn(group, PledgeBody(campaign, 100 + i), 10 + i);
-  }
+  auto [group, campaign] = SeedWithPledges(node, state.range(0));
   const Group* g = node.FindGroup(group);
   for (auto _ : state) {
     GroupState fresh(group);
@@ -167,8 +169,7 @@ BENCHMARK(BM_Refold)->Arg(10000)->Unit(benchmark::kMillisecond);
 void BM_LateEvent(benchmark::State& state) {
   const int n = static_cast<int>(state.range(0));
   NodeState node(Key());
-  auto [group, campaign] = Seed(node);
-  for (int i = 0; i < n; ++i) (void)node.AppendOwn(group, PledgeBody(campaign, 100 + i), 10 + i);
+  auto [group, campaign] = SeedWithPledges(node, n);
   std::vector<VerifiedEvent> events;
   node.FindGroup(group)->ForEachInOrder(0, [&](uint64_t, const VerifiedEvent& e) {
     events.push_back(e);
@@ -211,10 +212,7 @@ BENCHMARK(BM_LateEvent)
 // its fundraising ledger alone (range(1) = 1). Counter `pledges_per_s`.
 void BM_CheckpointCopy(benchmark::State& state) {
   NodeState node(Key());
-  auto [group, campaign] = Seed(node);
-  for (int i = 0; i < state.range(0); ++i) {
-    (void)node.AppendOwn(group, PledgeBody(campaign, 100 + i), 10 + i);
-  }
+  auto [group, campaign] = SeedWithPledges(node, state.range(0));
   const GroupState& folded = node.FindGroup(group)->state();
   for (auto _ : state) {
     if (state.range(1) == 0) {
@@ -237,10 +235,7 @@ BENCHMARK(BM_CheckpointCopy)
 // currency, never a walk over the pledges.
 void BM_CampaignTotals(benchmark::State& state) {
   NodeState node(Key());
-  auto [group, campaign] = Seed(node);
-  for (int i = 0; i < state.range(0); ++i) {
-    (void)node.AppendOwn(group, PledgeBody(campaign, 100 + i), 10 + i);
-  }
+  auto [group, campaign] = SeedWithPledges(node, state.range(0));
   const FundraisingLedger& ledger = Fundraising(node.FindGroup(group)->state());
   const CampaignState& c = ledger.campaigns().at(campaign);
   CONSTELLATION_CHECK(ledger.Totals(c)->pledge_count == static_cast<uint32_t>(state.range(0)));
