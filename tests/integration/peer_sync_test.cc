@@ -121,6 +121,30 @@ TEST_F(PeerSyncTest, AForkedBranchIsReportedDroppedNotDuplicate) {
   EXPECT_EQ(result.duplicate, result.received - 1);
 }
 
+// Regression (simulator fork seed 100069, PROTOCOL §8.1 "Stated frontier"): two nodes of one
+// org each wrote 20 events after the same seq, so their chains differ 20 seqs below their heads,
+// deeper than one probe (16 events). The pull's probe waits in pending; the puller states the
+// head below it and pulls again, within the same sync, until the first differing event arrives
+// and the fork is found at the seq where the chains part.
+TEST_F(PeerSyncTest, ADivergenceDeeperThanAProbeIsFoundInOneSync) {
+  auto replica = TestNode::Create(dir_.Sub("replica"), "Riverside Food Bank", origin_.get());
+  ASSERT_NE(replica, nullptr);
+  auto replica_admin = replica->NewClient();
+  ASSERT_OK_AND_ASSIGN(SyncResult first, replica_admin->SyncGroup(origin_->endpoint(), group_));
+  const uint64_t common = first.inserted;  // seqs 1..5 of the org's chain, held by both
+  for (int i = 0; i < 20; ++i) {
+    RecordPledge(1000 + i);
+    PledgeTerms terms;
+    terms.amount = Money{2000 + i, "EUR"};
+    ASSERT_OK(replica_admin->RecordPledge(group_, campaign_, terms).status());
+  }
+  ASSERT_OK_AND_ASSIGN(SyncResult result, replica_admin->SyncGroup(origin_->endpoint(), group_));
+  EXPECT_GE(result.rounds, 2u) << "a probe from the head, then one from below it";
+  ASSERT_OK_AND_ASSIGN(std::vector<ForkProofEntry> proofs, replica_admin->ListForkProofs(group_));
+  ASSERT_EQ(proofs.size(), 1u) << "the fork was found";
+  EXPECT_EQ(proofs[0].seq, common + 1) << "where the two chains part";
+}
+
 TEST_F(PeerSyncTest, ManyEventsArriveOverSeveralRounds) {
   for (int i = 0; i < 100; ++i) RecordPledge(1 + i);
   auto replica = TestNode::Create(dir_.Sub("replica"), "Riverside Food Bank", origin_.get());
