@@ -44,16 +44,16 @@ struct SyncPlan {
   bool truncated = false;
 };
 
-// The frontier this node states to a peer (its PullEvents requests and GetFrontier answers;
-// PROTOCOL §8.1 "Stated frontier"): `mine`'s frontier (Group::Frontier), except for each author
-// of whom `pending` (may be null) holds an event at a seq s this node's chain already holds,
-// unless a fork of that author at or below s is known. Such an event differs from the held one
-// and its prev is not held (else it would be a duplicate or a detected fork): the author's two
-// chains differ below s. For that author the stated head is
-// this node's event at s - 1 (the author left out when s = 1), so that the peer's diff sends
-// either the events after it, the first differing one among them, or a probe ending there: a
-// divergence deeper than one probe is walked down, limits::kSyncForkProbeEventsMax seqs per
-// round, until the fork is found.
+// The frontier this node states to a peer in its PullEvents requests (PROTOCOL §8.1 "Stated
+// frontier"; GetFrontier answers Group::Frontier, the chains held): `mine`'s frontier
+// (Group::Frontier), except for each author of whom `pending` (may be null) holds an event at a seq
+// s this node's chain already holds, unless a fork of that author at or below s is known. Such an
+// event differs from the held one and its prev is not held (else it would be a duplicate or a
+// detected fork): the author's two chains differ below s. For that author the stated head is this
+// node's event at s - 1 (the author left out when s = 1), so that the peer's diff sends either the
+// events after it, the first differing one among them, or a probe ending there: a divergence deeper
+// than one probe is walked down, limits::kSyncForkProbeEventsMax seqs per round, until the fork is
+// found.
 v1::Frontier StatedFrontier(const Group& mine, const PendingBuffer* pending);
 
 // True when `next` (a stated frontier taken after `before`, of the same group) states some

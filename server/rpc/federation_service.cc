@@ -44,7 +44,9 @@ class FederationServiceImpl final : public BoundService<v1::FederationService> {
                        const v1::GetFrontierRequest& r, v1::Frontier* out) -> absl::Status {
                       CONSTELLATION_ASSIGN_OR_RETURN(const core::Group* g,
                                                      GroupForPeer(apply, caller, r.group_id()));
-                      *out = core::StatedFrontier(*g, apply.state().FindPending(g->id()));
+                      // The chains held (PROTOCOL §8.1): a peer's restore guard and its push
+                      // diff rely on them; the stated frontier is for this node's own pulls.
+                      *out = g->Frontier();
                       return absl::OkStatus();
                     });
   }
