@@ -112,12 +112,11 @@ FuzzWorld::FuzzWorld() {
     writers.push_back(&invitee);
   }
   setup_.assign(history.events().begin(), history.events().end());
+  group_ = std::make_unique<core::Group>(std::move(group));
 }
 
 std::unique_ptr<core::Group> FuzzWorld::FreshGroup() const {
-  auto group = std::make_unique<core::Group>(setup_.front().group);
-  for (const core::VerifiedEvent& e : setup_) Must(group->Insert(e).status());
-  return group;
+  return std::make_unique<core::Group>(*group_);
 }
 
 void FuzzWorld::Rewire(google::protobuf::Message* message,
