@@ -47,15 +47,18 @@ void CausalClocks::Add(const VerifiedEvent& e) {
   if (added) authors_.push_back(e.author);
   Clock clock;
   clock.author = index_it->second;
+  clock.width = static_cast<uint32_t>(authors_.size());
   clock.seq = e.seq;
-  clock.seqs.assign(authors_.size(), 0);
+  clock.offset = seqs_.size();
+  seqs_.resize(seqs_.size() + clock.width, 0);
+  uint64_t* seqs = seqs_.data() + clock.offset;  // parents' entries are earlier in seqs_
   for (const EventId& parent : ClockParents(e, genesis_)) {
     const Clock* p = FindClock(parent);
     if (p == nullptr) continue;
-    for (size_t i = 0; i < p->seqs.size(); ++i) clock.seqs[i] = std::max(clock.seqs[i], p->seqs[i]);
+    for (uint32_t i = 0; i < p->width; ++i) seqs[i] = std::max(seqs[i], seqs_[p->offset + i]);
   }
-  clock.seqs[clock.author] = std::max(clock.seqs[clock.author], e.seq);
-  clocks_.emplace(e.id, std::move(clock));
+  seqs[clock.author] = std::max(seqs[clock.author], e.seq);
+  clocks_.emplace(e.id, clock);
 }
 
 bool CausalClocks::HappenedBefore(const EventId& a, const EventId& b) const {
@@ -104,8 +107,8 @@ std::vector<std::pair<OrgKey, uint64_t>> CausalClocks::Frontier(const EventId& i
   std::vector<std::pair<OrgKey, uint64_t>> frontier;
   const Clock* c = FindClock(id);
   if (c == nullptr) return frontier;
-  for (size_t i = 0; i < c->seqs.size(); ++i) {
-    if (c->seqs[i] > 0) frontier.emplace_back(authors_[i], c->seqs[i]);
+  for (uint32_t i = 0; i < c->width; ++i) {
+    if (SeqOf(*c, i) > 0) frontier.emplace_back(authors_[i], SeqOf(*c, i));
   }
   std::sort(frontier.begin(), frontier.end());
   return frontier;

@@ -57,10 +57,12 @@ absl::StatusOr<const core::Group*> ReadableGroup(const ApplyContext& ctx, const 
 // The record of `g` (from a ledger's map by event id) that the request field `<kind>_id`
 // names. kInvalidArgument for a malformed id; kNotFound "<kind> <id> not found in group
 // <group><hint>".
-template <typename Record>
-absl::StatusOr<const Record*> FindRecord(const std::map<core::EventId, Record>& records,
-                                         const core::Group& g, std::string_view kind,
-                                         const std::string& id_bytes, std::string_view hint = {}) {
+template <typename Records>
+absl::StatusOr<const typename Records::mapped_type*> FindRecord(const Records& records,
+                                                                const core::Group& g,
+                                                                std::string_view kind,
+                                                                const std::string& id_bytes,
+                                                                std::string_view hint = {}) {
   CONSTELLATION_ASSIGN_OR_RETURN(
       core::EventId id, ParseEventId(id_bytes, absl::StrFormat("%s_id", std::string(kind))));
   auto it = records.find(id);

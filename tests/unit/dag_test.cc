@@ -4,6 +4,8 @@
 // DESIGN §3.
 #include "server/core/dag.h"
 
+#include <algorithm>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -353,6 +355,37 @@ TEST_F(DagTest, ClocksSkipParentsLeftOut) {
   EXPECT_TRUE(clocks.HappenedBefore(history_.genesis().id, f2.id));
   EXPECT_FALSE(clocks.HappenedBefore(a1.id, f2.id));
   EXPECT_EQ(clocks.SeqInPast(alice_.public_key(), f2.id), 0u);
+}
+
+TEST_F(DagTest, ACopyOfTheClocksAnswersLikeTheOriginalAndGrowsApartFromIt) {
+  // Clocks keep their seqs in one arena, each as wide as the authors known when it was added
+  // (a fold checkpoint copies them, issue 10). Authors join between the events here, so the
+  // clocks have different widths.
+  VerifiedEvent a1 = history_.Append(alice_, PulseCheckBody());
+  VerifiedEvent b1 = history_.AppendWithDeps(bob_, PulseCheckBody(), {a1.id});
+  VerifiedEvent f2 = history_.AppendWithDeps(founder_, PulseCheckBody(), {b1.id});
+  CausalClocks clocks;
+  clocks.Add(history_.genesis());
+  clocks.Add(a1);
+  CausalClocks copy = clocks;
+  copy.Add(b1);
+  copy.Add(f2);
+  EXPECT_FALSE(clocks.Contains(b1.id));
+  EXPECT_EQ(clocks.size(), 2u);
+  EXPECT_TRUE(clocks.HappenedBefore(history_.genesis().id, a1.id));
+  EXPECT_TRUE(copy.HappenedBefore(a1.id, f2.id));
+  EXPECT_TRUE(copy.HappenedBefore(b1.id, f2.id));
+  EXPECT_FALSE(copy.HappenedBefore(f2.id, b1.id));
+  EXPECT_EQ(copy.SeqInPast(alice_.public_key(), f2.id), 1u);
+  EXPECT_EQ(copy.SeqInPast(bob_.public_key(), a1.id), 0u);  // bob joined a1's clock later
+  std::vector<std::pair<OrgKey, uint64_t>> frontier = {
+      {founder_.public_key(), 2}, {alice_.public_key(), 1}, {bob_.public_key(), 1}};
+  std::sort(frontier.begin(), frontier.end());  // Frontier is sorted by author
+  EXPECT_EQ(copy.Frontier(f2.id), frontier);
+  // The original grows on its own: the same event added there gets the same clock.
+  clocks.Add(b1);
+  EXPECT_TRUE(clocks.HappenedBefore(a1.id, b1.id));
+  EXPECT_EQ(clocks.Frontier(b1.id), copy.Frontier(b1.id));
 }
 
 }  // namespace

@@ -311,7 +311,7 @@ void FundraisingLedger::ApplyPledge(const VerifiedEvent& e, const GroupState& st
   CampaignState& c = campaigns_.at(p.campaign);
   c.pledges.push_back(e.id);
   gross_bound_[{c.id, terms.amount.currency}] += terms.amount.amount_minor;
-  PledgeState& stored = pledges_.emplace(e.id, std::move(p)).first->second;
+  PledgeState& stored = *pledges_.Emplace(e.id, std::move(p)).first;
   Resettle(stored, state, /*counted=*/false);
 }
 
@@ -349,7 +349,7 @@ void FundraisingLedger::ApplyPledgeRecord(const VerifiedEvent& e, const GroupSta
     default:
       CONSTELLATION_CHECK(false);
   }
-  PledgeState& p = pledges_.at(*EventId::FromBytes(pledge_id));
+  PledgeState& p = pledges_.Mutable(*EventId::FromBytes(pledge_id));
   const CampaignState& c = campaigns_.at(p.campaign);
   if (entry.kind == PledgeEntryKind::kAmendment) {
     const PledgeTerms terms = CompactTerms(ev.pledge_amendment().terms());
@@ -461,7 +461,7 @@ void FundraisingLedger::MaybeSettleThreshold(CampaignState& c, const GroupState&
       (c.threshold_minor > 0 && counted >= c.threshold_minor) ||
       (c.threshold_member_count > 0 && c.counted_pledgers >= c.threshold_member_count);
   c.threshold = reached ? ThresholdState::kMet : ThresholdState::kNotMet;
-  for (const EventId& id : c.pledges) Resettle(pledges_.at(id), state, /*counted=*/true);
+  for (const EventId& id : c.pledges) Resettle(pledges_.Mutable(id), state, /*counted=*/true);
 }
 
 void FundraisingLedger::CheckPledgeInvariants(const PledgeState& p) const {
