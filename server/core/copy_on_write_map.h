@@ -11,10 +11,12 @@
 // Reads look like a const std::map<K, V>: find, at, count, contains, size, empty, lower_bound
 // and iteration in key order, where an element is a pair of references (first: const K&,
 // second: const V&). Writes go through Emplace, Mutable and erase; Mutable clones the value
-// first when another copy shares it, so a write is never seen by another copy.
-// Thread safety: as a std::map (one writer, no concurrent reader of the same object). Values
-// shared by copies are never written while shared, so distinct copies may be used from
-// distinct threads.
+// first when another copy shares it, so a write is never seen by another copy. Unlike a
+// std::map, a reference to a value taken before a write may not see that write (it may be the
+// copy another map shares, freed with that map): do not hold references across writes.
+// Thread safety: not thread-safe, and neither are its copies as a set: a map and every copy of
+// it must be used from one thread (the apply loop, for the folded state), because whether a
+// value is shared is read from its reference count without synchronisation.
 #pragma once
 
 #include <cstddef>
