@@ -16,7 +16,7 @@ foreach(name
     codec_test
     records_test
     dag_test
-    copy_on_write_map_test
+    persistent_map_test
     decisions_test
     membership_test
     governance_property_test

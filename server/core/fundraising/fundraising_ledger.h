@@ -41,9 +41,9 @@
 #include <absl/status/statusor.h>
 
 #include "constellation/v1/event.pb.h"
-#include "server/core/copy_on_write_map.h"
 #include "server/core/fold/ledger.h"
 #include "server/core/ids.h"
+#include "server/core/persistent_map.h"
 
 namespace constellation::core {
 
@@ -272,7 +272,7 @@ class FundraisingLedger final : public Ledger {
   static absl::Status Validate(const v1::Event& e);
 
   const std::map<EventId, CampaignState>& campaigns() const { return campaigns_; }
-  const CopyOnWriteMap<EventId, PledgeState>& pledges() const { return pledges_; }
+  const PersistentMap<EventId, PledgeState>& pledges() const { return pledges_; }
 
   // The totals of `campaign` in its goal currency (PROTOCOL §5.11.10), O(log currencies): the
   // fold keeps them. kOutOfRange as TotalsOf.
@@ -345,7 +345,7 @@ class FundraisingLedger final : public Ledger {
   void CheckPledgeInvariants(const PledgeState& p) const;
 
   std::map<EventId, CampaignState> campaigns_;
-  CopyOnWriteMap<EventId, PledgeState> pledges_;      // shared with checkpoint copies (issue 10)
+  PersistentMap<EventId, PledgeState> pledges_;       // shared with checkpoint copies (issue 10)
   std::map<EventId, EventId> campaign_of_proposal_;   // OPEN_CAMPAIGN proposal -> campaign
   std::map<EventId, EventId> write_off_of_proposal_;  // WRITE_OFF proposal -> write-off event
   // Per campaign and currency, Σ of each pledge's largest amount and of every payment: the
