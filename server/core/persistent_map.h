@@ -43,6 +43,7 @@ class PersistentMap {
   // The most keys a leaf holds and children an inner node has; a node that would hold one more
   // splits in two halves. 32 keeps a 1M-entry map four levels deep and a clone of a node small.
   static constexpr size_t kMaxEntries = 32;
+  static_assert(kMaxEntries >= 3, "a split must leave each inner node at least one key");
 
  private:
   struct Node {
@@ -59,6 +60,12 @@ class PersistentMap {
   using key_type = K;
   using mapped_type = V;
   using size_type = size_t;
+
+  PersistentMap() = default;
+  // A copy shares every node. No move operations: a move is this O(1) copy, which leaves the
+  // source whole (a moved-from map with a null root but its old size would be inconsistent).
+  PersistentMap(const PersistentMap&) = default;
+  PersistentMap& operator=(const PersistentMap&) = default;
 
   class const_iterator {
    public:
@@ -230,8 +237,13 @@ class PersistentMap {
         result.value = Unshared(node.values[i]);
         return std::nullopt;
       }
+      // Everything that may throw before the first insert, so that keys and values stay in
+      // step if one does.
+      auto stored = std::make_shared<V>(std::move(value));
+      node.keys.reserve(node.keys.size() + 1);
+      node.values.reserve(node.values.size() + 1);
       node.keys.insert(node.keys.begin() + i, key);
-      node.values.insert(node.values.begin() + i, std::make_shared<V>(std::move(value)));
+      node.values.insert(node.values.begin() + i, std::move(stored));
       result = {node.values[i].get(), true};
       if (node.keys.size() <= kMaxEntries) return std::nullopt;
       const size_t half = node.keys.size() / 2;
@@ -244,6 +256,8 @@ class PersistentMap {
     const size_t child = ChildFor(node, key);
     std::optional<Split> split = Insert(*Unshared(node.children[child]), key, value, result);
     if (!split.has_value()) return std::nullopt;
+    node.keys.reserve(node.keys.size() + 1);
+    node.children.reserve(node.children.size() + 1);
     node.keys.insert(node.keys.begin() + child, std::move(split->least_key));
     node.children.insert(node.children.begin() + child + 1, std::move(split->right));
     if (node.children.size() <= kMaxEntries) return std::nullopt;

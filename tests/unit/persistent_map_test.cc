@@ -116,6 +116,30 @@ TEST(PersistentMapTest, ReadsInOrderAtEverySize) {
   }
 }
 
+// A copy of a map several levels deep stays as it was, entry by entry and at the same
+// addresses, while the original rewrites every entry and grows.
+TEST(PersistentMapTest, ACopyOfADeepMapKeepsEveryEntryWhileTheOriginalRewritesThemAll) {
+  constexpr int kKeys = 2'000;
+  Map original;
+  for (int k = 0; k < kKeys; ++k) original.Emplace(k, std::to_string(k));
+  const Map copy = original;
+  std::vector<const std::string*> addresses;
+  for (int k = 0; k < kKeys; ++k) addresses.push_back(&copy.at(k));
+  for (int k = 0; k < kKeys; ++k) original.Mutable(k) += "!";
+  for (int k = kKeys; k < 2 * kKeys; ++k) original.Emplace(k, std::to_string(k));
+  ASSERT_EQ(copy.size(), static_cast<size_t>(kKeys));
+  int expected = 0;
+  for (const auto& [key, value] : copy) {
+    ASSERT_EQ(key, expected);
+    ASSERT_EQ(value, std::to_string(expected));
+    ASSERT_EQ(&value, addresses[expected]);
+    ++expected;
+  }
+  EXPECT_EQ(expected, kKeys);
+  EXPECT_EQ(original.size(), static_cast<size_t>(2 * kKeys));
+  EXPECT_EQ(original.at(kKeys - 1), std::to_string(kKeys - 1) + "!");
+}
+
 // Many versions of one map, each a copy of another taken at random moments and then written
 // on its own, against a std::map per version: no version ever sees another's writes.
 TEST(PersistentMapTest, CopiesWrittenApartMatchTheirOwnModels) {
@@ -129,6 +153,10 @@ TEST(PersistentMapTest, CopiesWrittenApartMatchTheirOwnModels) {
     if (op < 2 && maps.size() < 12) {  // a checkpoint: a copy that lives on
       maps.push_back(maps[v]);
       models.push_back(models[v]);
+    } else if (op < 4) {  // a later checkpoint replaces an older one
+      const size_t from = random() % maps.size();
+      maps[v] = maps[from];
+      models[v] = models[from];
     } else if (op < 60) {
       const std::string value = "v" + std::to_string(step);
       auto [stored, inserted] = maps[v].Emplace(key, value);
