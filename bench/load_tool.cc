@@ -4,22 +4,25 @@
 // beside PostgreSQL's pgbench and prints the ratios).
 //
 //   constellation-load --endpoint HOST:PORT (--token TOKEN | --token-file FILE)
-//                      [--mode write|query|fill] [--clients N] [--count N] [--seconds S]
-//                      [--group ID] [--campaign ID] [--page-size N] [--expect N]
+//                      [--mode write|batch|query|fill] [--clients N] [--count N] [--seconds S]
+//                      [--group ID] [--campaign ID] [--batch-size N] [--page-size N] [--expect N]
 //
 // Modes:
 //   write  each client records pledges (RecordPledge: the node fsyncs its batch before it
 //          answers), every one with its own request id, until --count or --seconds.
-//   fill   the same writes, bounded by --count first (default 10,000; --seconds 3600): it sets
-//          up data for the query mode.
+//   batch  each client records batches of --batch-size pledges (RecordPledges: bulk ingest, one
+//          call and one commit per batch); an operation is one batch, and `items` counts the
+//          pledges recorded.
+//   fill   the same writes as `write`, bounded by --count first (default 10,000; --seconds
+//          3600): it sets up data for the query mode.
 //   query  each client reads one campaign's pledges, every page, again and again
 //          (ListPledges; with --page-size, ListPledgesPage with that page size).
 // Without --group the tool founds a group whose charter lets a member open campaigns alone;
 // without --campaign it opens a campaign in the group. It prints the ids it used to stderr and
 // in its result: one line of JSON on stdout.
 //
-// Latencies are those of the operations that succeeded (one RecordPledge, or one whole list
-// of every page), kept per thread and merged at the end; percentiles are nearest-rank.
+// Latencies are those of the operations that succeeded (one RecordPledge, one batch, or one
+// whole list of every page), kept per thread and merged at the end; percentiles are nearest-rank.
 // Errors are counted and the first is printed to stderr.
 // Exit codes: 0 at least one operation succeeded, 1 every operation failed (or none ran),
 // 2 usage error or failed setup.
@@ -54,10 +57,12 @@ constexpr int kClientsMax = 256;
 constexpr int64_t kSecondsMax = 86'400;
 constexpr int64_t kCountMax = 100'000'000;
 constexpr int64_t kPageSizeMax = 1'000;  // the node's kListPageSizeMax
+constexpr int64_t kBatchSizeMax = 500;   // the node's kPledgeBatchCountMax
 
 constexpr char kUsageText[] =
     R"(constellation-load - drives a running constellationd through the SDK and prints one line
-of JSON: mode, clients, ops, errors, seconds, ops_per_s, p50_ms, p90_ms, p99_ms, max_ms.
+of JSON: mode, clients, ops, errors, seconds, ops_per_s, p50_ms, p90_ms, p99_ms, max_ms,
+items (pledges recorded or read), items_per_s, group, campaign.
 
 Usage:
   constellation-load --endpoint HOST:PORT (--token TOKEN | --token-file FILE) [flags]
@@ -66,7 +71,8 @@ Flags:
   --endpoint HOST:PORT  the node (plaintext; loopback)
   --token TOKEN         an admin token (or --token-file FILE holding it)
   --mode MODE           write (default): durable RecordPledge calls, each with its own
-                        request id; fill: the same, bounded by --count first (set-up data);
+                        request id; batch: RecordPledges calls of --batch-size pledges;
+                        fill: as write, bounded by --count first (set-up data);
                         query: one campaign's pledges, every page, in a loop
   --clients N           concurrent clients, one thread and one Client each (default 1, max 256)
   --count N             total operations, over all clients (default 1000000; fill: 10000)
@@ -74,6 +80,7 @@ Flags:
                         (default 10; fill: 3600)
   --group ID            use this group (hex) instead of founding one
   --campaign ID         use this campaign (hex) instead of opening one in the group
+  --batch-size N        batch: pledges per call (1..500, default 100)
   --page-size N         query: read with ListPledgesPage pages of N (1..1000) instead of
                         ListPledges (the node's default page)
   --expect N            query: count a list that does not hold exactly N pledges as an error
@@ -82,7 +89,7 @@ Flags:
 Exit codes: 0 at least one operation succeeded, 1 every operation failed, 2 usage or setup.
 )";
 
-enum class Mode { kWrite, kQuery, kFill };
+enum class Mode { kWrite, kBatch, kQuery, kFill };
 
 struct Flags {
   std::string endpoint;
@@ -93,6 +100,7 @@ struct Flags {
   int64_t seconds = -1;  // -1: the mode's default
   std::string group_id;
   std::string campaign_id;
+  int64_t batch_size = 100;
   int64_t page_size = 0;  // 0: ListPledges
   int64_t expect_count = -1;
 };
@@ -101,6 +109,8 @@ const char* ModeName(Mode mode) {
   switch (mode) {
     case Mode::kWrite:
       return "write";
+    case Mode::kBatch:
+      return "batch";
     case Mode::kQuery:
       return "query";
     case Mode::kFill:
@@ -151,12 +161,14 @@ Flags ParseFlags(int argc, char** argv) {
     } else if (name == "--mode") {
       if (value == "write") {
         flags.mode = Mode::kWrite;
+      } else if (value == "batch") {
+        flags.mode = Mode::kBatch;
       } else if (value == "query") {
         flags.mode = Mode::kQuery;
       } else if (value == "fill") {
         flags.mode = Mode::kFill;
       } else {
-        UsageError("--mode must be write, query or fill, not \"" + value + "\"");
+        UsageError("--mode must be write, batch, query or fill, not \"" + value + "\"");
       }
     } else if (name == "--clients") {
       flags.clients = static_cast<int>(ParseInteger(name, value, 1, kClientsMax));
@@ -168,6 +180,8 @@ Flags ParseFlags(int argc, char** argv) {
       flags.group_id = value;
     } else if (name == "--campaign") {
       flags.campaign_id = value;
+    } else if (name == "--batch-size") {
+      flags.batch_size = ParseInteger(name, value, 1, kBatchSizeMax);
     } else if (name == "--page-size") {
       flags.page_size = ParseInteger(name, value, 1, kPageSizeMax);
     } else if (name == "--expect") {
@@ -236,7 +250,7 @@ void SetUp(Client& client, Flags& flags) {
 struct ThreadResult {
   std::vector<double> latencies_ms;  // of the operations that succeeded
   int64_t error_count = 0;
-  int64_t item_count = 0;  // query: pledges read
+  int64_t item_count = 0;  // query: pledges read; batch: pledges recorded
 };
 
 // Shared by the client threads.
@@ -288,6 +302,17 @@ void RunClient(int thread_index, const std::string& run_id, const Flags& flags, 
       } else {
         result.item_count += *read;
       }
+    } else if (flags.mode == Mode::kBatch) {
+      std::vector<PledgeInput> batch(flags.batch_size);
+      for (int64_t i = 0; i < flags.batch_size; ++i) {
+        batch[i].campaign_id = flags.campaign_id;
+        batch[i].terms = terms;
+        batch[i].request_id = run_id + "-" + std::to_string(thread_index) + "-" +
+                              std::to_string(op_index) + "-" + std::to_string(i);
+      }
+      absl::StatusOr<std::vector<EventRef>> recorded = client.RecordPledges(flags.group_id, batch);
+      status = recorded.status();
+      if (recorded.ok()) result.item_count += static_cast<int64_t>(recorded->size());
     } else {
       // A request id of its own per write: the node would answer a repeated id with the
       // original event instead of writing again.
@@ -359,13 +384,14 @@ int Main(int argc, char** argv) {
   std::printf(
       "{\"mode\":\"%s\",\"clients\":%d,\"ops\":%lld,\"errors\":%lld,\"seconds\":%.3f,"
       "\"ops_per_s\":%.1f,\"p50_ms\":%.3f,\"p90_ms\":%.3f,\"p99_ms\":%.3f,\"max_ms\":%.3f,"
-      "\"items\":%lld,\"group\":\"%s\",\"campaign\":\"%s\"}\n",
+      "\"items\":%lld,\"items_per_s\":%.1f,\"group\":\"%s\",\"campaign\":\"%s\"}\n",
       ModeName(flags.mode), flags.clients, static_cast<long long>(op_count),
       static_cast<long long>(error_count), seconds,
       seconds > 0 ? static_cast<double>(op_count) / seconds : 0.0, Percentile(latencies_ms, 0.50),
       Percentile(latencies_ms, 0.90), Percentile(latencies_ms, 0.99),
       latencies_ms.empty() ? 0.0 : latencies_ms.back(), static_cast<long long>(item_count),
-      flags.group_id.c_str(), flags.campaign_id.c_str());
+      seconds > 0 ? static_cast<double>(item_count) / seconds : 0.0, flags.group_id.c_str(),
+      flags.campaign_id.c_str());
   std::fflush(stdout);
   return op_count > 0 ? 0 : 1;
 }

@@ -33,6 +33,7 @@ else
 fi
 CLIENTS=${CLIENTS:-"1 8 32"}
 FILL_CLIENTS=${FILL_CLIENTS:-32}
+INGEST_BATCH=${INGEST_BATCH:-500}
 BIN_DIR=${1:-${BIN_DIR:-$repo/../build-bench}}
 
 if [ "$READ_TOTAL" -lt "$CAMPAIGN_PLEDGES" ]; then
@@ -257,6 +258,11 @@ phase_writes() {
       psql_bench -c 'CHECKPOINT' >/dev/null
       c_cell write "$clients" --mode write --group "$group" --campaign "$campaign"
     done
+    # Bulk ingest: one organisation importing its pledge book through the batch API
+    # (RecordPledges, the node's largest batch), one client.
+    log "rep $rep/$REPS: bulk ingest, batches of $INGEST_BATCH"
+    c_cell ingest 1 --mode batch --batch-size "$INGEST_BATCH" --group "$group" \
+      --campaign "$campaign"
   done
   stop_node
 }
@@ -373,6 +379,10 @@ print_table() {
   seal=$(value limit BM_SealEvent 1 ops_per_s)
   verify=$(value limit BM_VerifyEvent 1 ops_per_s)
   fill=$(value constellation fill "$FILL_CLIENTS" ops_per_s)
+  local ingest all_cores
+  ingest=$(value constellation ingest 1 items_per_s)
+  all_cores=$(awk -v s="$seal" -v n="$cores" 'BEGIN { print s * n }')
+  echo "| bulk ingest (1 client, \`RecordPledges\` batches of $INGEST_BATCH) vs Ed25519 seal on all $cores cores | $(fmt "$seal" %.0f)/s/core × $cores = $(fmt "$all_cores" %.0f)/s | $(fmt "$ingest" %.0f)$(range constellation ingest 1 items_per_s %.0f) pledges/s | $(ratio "$ingest" "$all_cores") |"
   echo "| bulk ingest ($FILL_CLIENTS clients, \`RecordPledge\`) vs Ed25519 seal on all $cores cores | $(fmt "$seal" %.0f)/s/core × $cores = $(fmt "$(awk -v s="$seal" -v n="$cores" 'BEGIN { print s * n }')" %.0f)/s | $(fmt "$fill" %.0f) pledges/s | $(ratio "$fill" "$(awk -v s="$seal" -v n="$cores" 'BEGIN { print s * n }')") |"
   echo "| Ed25519 verify (\`BM_VerifyEvent\`), all $cores cores | $(fmt "$verify" %.0f)/s/core × $cores = $(fmt "$(awk -v s="$verify" -v n="$cores" 'BEGIN { print s * n }')" %.0f)/s | (catch-up: not measured here) | — |"
   for n in 1 32; do

@@ -1,14 +1,11 @@
 // cli/convenings/commands.cc: the `convening` commands (meetings, minutes, action items).
 #include "cli/convenings/commands.h"
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-
 #include <absl/strings/str_format.h>
 #include <absl/time/clock.h>
 
 #include "cli/convenings/render.h"
+#include "cli/input_file.h"
 #include "cli/values.h"
 
 namespace constellation::cli {
@@ -24,25 +21,7 @@ absl::StatusOr<std::string> MinutesText(const Invocation& inv) {
     return absl::InvalidArgumentError("give the minutes with --text TEXT or --file PATH (one)");
   }
   if (inv.Has("text")) return inv.Get("text");
-  const std::string path = inv.Get("file");
-  std::ifstream file;
-  std::istream* in = &std::cin;
-  if (path != "-") {
-    file.open(path, std::ios::binary);
-    if (!file) {
-      const std::string reason = std::strerror(errno);
-      if (errno == ENOENT) {
-        return absl::NotFoundError(absl::StrFormat("--file '%s' does not exist", path));
-      }
-      return absl::InvalidArgumentError(
-          absl::StrFormat("--file '%s' cannot be read: %s", path, reason));
-    }
-    in = &file;
-  }
-  std::string text(kMinutesFileSizeBytesMax, '\0');
-  in->read(text.data(), static_cast<std::streamsize>(text.size()));
-  text.resize(static_cast<size_t>(in->gcount()));
-  return text;
+  return ReadInputFile(inv.Get("file"), "--file", kMinutesFileSizeBytesMax);
 }
 
 absl::StatusOr<Output> ScheduleCommand(const Invocation& inv, CommandContext& context) {

@@ -9,6 +9,8 @@
 #include <absl/strings/str_format.h>
 #include <absl/time/clock.h>
 
+#include "cli/fundraising/import.h"
+#include "cli/fundraising/pledge_flags.h"
 #include "cli/fundraising/render.h"
 #include "cli/governance/render.h"
 #include "cli/values.h"
@@ -138,95 +140,21 @@ absl::StatusOr<Output> CampaignShowCommand(const Invocation& inv, CommandContext
                           inv.Positional(0));
 }
 
-// Applies the terms flags to `terms` (a fresh pledge, or a copy of the current version for an
-// amendment). --amount is parsed in `currency`; installments are replaced by the
-// --installment flags given (none: one installment due at the campaign deadline).
-absl::Status ApplyTermsFlags(const Invocation& inv, const std::string& currency,
-                             PledgeTerms* terms) {
-  absl::StatusOr<Money> amount = ParseMoney(inv.Get("amount"), currency, "amount");
-  if (!amount.ok()) return amount.status();
-  terms->amount = *amount;
-  terms->installments.clear();
-  for (const std::string& text : inv.GetAll("installment")) {
-    absl::StatusOr<Installment> installment = ParseInstallment(text, currency);
-    if (!installment.ok()) return installment.status();
-    terms->installments.push_back(*installment);
-  }
-  if (inv.Has("condition-barrier") != inv.Has("condition-release")) {
-    return absl::InvalidArgumentError(
-        "a condition needs both --condition-barrier and --condition-release (a barrier to "
-        "overcome and a right of release)");
-  }
-  if (inv.Has("condition-barrier")) {
-    if (inv.Has("unconditional")) {
-      return absl::InvalidArgumentError(
-          "--unconditional and --condition-barrier contradict each other: give one");
-    }
-    terms->condition = PledgeCondition{inv.Get("condition-barrier"), inv.Get("condition-release")};
-  }
-  if (inv.Has("unconditional")) terms->condition.reset();
-  if (inv.Has("restriction")) {
-    absl::StatusOr<Restriction> restriction = ParseRestriction(inv.Get("restriction"));
-    if (!restriction.ok()) return restriction.status();
-    terms->restriction = *restriction;
-  }
-  if (inv.Has("note")) terms->note = inv.Get("note");
-  if (inv.Has("donor")) terms->donor_name = inv.Get("donor");
-  if (inv.Has("evidence-sha256")) terms->evidence_sha256 = inv.Get("evidence-sha256");
-  return absl::OkStatus();
-}
-
 absl::StatusOr<uint64_t> AsOfMs(const Invocation& inv) {
   if (!inv.Has("as-of")) return 0;
   return ParseDateMs(inv.Get("as-of"), "as-of");
 }
 
-// The schedule of --installments N --every FREQ --start DATE; nullopt when none is given.
-absl::StatusOr<std::optional<InstallmentSchedule>> ScheduleFlags(const Invocation& inv) {
-  const bool any = inv.Has("installments") || inv.Has("every") || inv.Has("start");
-  if (!any) return std::nullopt;
-  if (!inv.Has("installments") || !inv.Has("every") || !inv.Has("start")) {
-    return absl::InvalidArgumentError(
-        "a schedule needs --installments N, --every week|month|quarter|year and --start DATE");
-  }
-  if (inv.Has("installment")) {
-    return absl::InvalidArgumentError(
-        "give either --installment DATE=AMOUNT flags or a schedule (--installments N), not both");
-  }
-  InstallmentSchedule schedule;
-  if (!absl::SimpleAtoi(inv.Get("installments"), &schedule.count) || schedule.count == 0) {
-    return absl::InvalidArgumentError("--installments needs a positive whole number");
-  }
-  static constexpr std::pair<std::string_view, std::string_view> kFrequencies[] = {
-      {"week", "weekly"},       {"weekly", "weekly"},       {"month", "monthly"},
-      {"monthly", "monthly"},   {"quarter", "quarterly"},   {"quarterly", "quarterly"},
-      {"year", "yearly"},       {"yearly", "yearly"}};
-  for (const auto& [name, frequency] : kFrequencies) {
-    if (inv.Get("every") == name) schedule.frequency = std::string(frequency);
-  }
-  if (schedule.frequency.empty()) {
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "--every %s: give week, month, quarter or year", inv.Get("every")));
-  }
-  absl::StatusOr<uint64_t> start_ms = ParseDateMs(inv.Get("start"), "start");
-  if (!start_ms.ok()) return start_ms.status();
-  schedule.start_ms = *start_ms;
-  return schedule;
-}
-
 absl::StatusOr<Output> PledgeRecordCommand(const Invocation& inv, CommandContext& context) {
-  PledgeTerms terms;
-  absl::Status status = ApplyTermsFlags(inv, inv.Get("currency"), &terms);
-  if (!status.ok()) return status;
-  absl::StatusOr<std::optional<InstallmentSchedule>> schedule = ScheduleFlags(inv);
-  if (!schedule.ok()) return schedule.status();
+  absl::StatusOr<PledgeInput> pledge = PledgeFromFlags(inv);
+  if (!pledge.ok()) return pledge.status();
   return context.Write(
       [&](Client& client) {
-        if (schedule->has_value()) {
-          return client.RecordPledge(inv.Get("group"), inv.Get("campaign"), terms, **schedule,
-                                     context.write_options());
+        if (pledge->schedule.has_value()) {
+          return client.RecordPledge(inv.Get("group"), pledge->campaign_id, pledge->terms,
+                                     *pledge->schedule, context.write_options());
         }
-        return client.RecordPledge(inv.Get("group"), inv.Get("campaign"), terms,
+        return client.RecordPledge(inv.Get("group"), pledge->campaign_id, pledge->terms,
                                    context.write_options());
       },
       PledgeWriteOutput);
@@ -258,18 +186,9 @@ absl::StatusOr<PledgeTermsPatch> PatchFromFlags(const Invocation& inv,
   absl::StatusOr<std::optional<InstallmentSchedule>> schedule = ScheduleFlags(inv);
   if (!schedule.ok()) return schedule.status();
   if (schedule->has_value()) patch.remaining_schedule = **schedule;
-  if (inv.Has("condition-barrier") != inv.Has("condition-release")) {
-    return absl::InvalidArgumentError(
-        "a condition needs both --condition-barrier and --condition-release (a barrier to "
-        "overcome and a right of release)");
-  }
-  if (inv.Has("condition-barrier")) {
-    if (inv.Has("unconditional")) {
-      return absl::InvalidArgumentError(
-          "--unconditional and --condition-barrier contradict each other: give one");
-    }
-    patch.condition = PledgeCondition{inv.Get("condition-barrier"), inv.Get("condition-release")};
-  }
+  absl::StatusOr<std::optional<PledgeCondition>> condition = ConditionFlags(inv);
+  if (!condition.ok()) return condition.status();
+  if (condition->has_value()) patch.condition = **condition;
   patch.clear_condition = inv.Has("unconditional");
   if (inv.Has("restriction")) {
     absl::StatusOr<Restriction> restriction = ParseRestriction(inv.Get("restriction"));
@@ -442,40 +361,6 @@ absl::StatusOr<Output> PledgeHistoryCommand(const Invocation& inv, CommandContex
       kPledgeVersionFormat);
 }
 
-// The flags that describe pledge terms, shared by record and amend.
-std::vector<FlagSpec> TermsFlags(bool amend) {
-  std::vector<FlagSpec> flags = {
-      {"amount", "AMOUNT",
-       amend ? "new amount as a decimal (default: unchanged)"
-             : "pledged amount as a decimal, e.g. 250.00",
-       !amend},
-      {"currency", "CODE",
-       amend ? "currency of --amount (default: the pledge's)" : "ISO-4217 code, e.g. EUR", !amend},
-      {"installment", "DATE=AMOUNT",
-       "one scheduled installment, e.g. 2027-01-31=100.00; installments must sum to the amount "
-       "(none: one installment due at the campaign deadline)",
-       false, true},
-      {"condition-barrier", "TEXT", "conditional pledge: the barrier to overcome"},
-      {"condition-release", "TEXT", "conditional pledge: the donor's right of release"},
-      {"restriction", "KIND:TEXT", "purpose:TEXT | perpetual[:TEXT] | time:DATE"},
-      {"note", "TEXT", "free text"},
-      {"donor", "NAME", "external donor this org represents (display only)"},
-      {"evidence-sha256", "HEX", "SHA-256 of a supporting document (64 hex characters)"},
-      {"installments", "N",
-       amend ? "a schedule of N installments for what is not yet paid (with --every, --start)"
-             : "a schedule of N installments (with --every and --start)"},
-      {"every", "FREQ", "schedule frequency: week | month | quarter | year"},
-      {"start", "DATE", "schedule: the first installment's due date"},
-  };
-  if (amend) {
-    flags.push_back({"unconditional", "", "drop the current condition (it was met or waived)"});
-    flags.push_back({"remaining", "",
-                     "--installment flags schedule only what is not yet paid (paid "
-                     "installments are kept first)"});
-  }
-  return flags;
-}
-
 }  // namespace
 
 std::vector<Command> FundraisingCommands() {
@@ -487,8 +372,9 @@ std::vector<Command> FundraisingCommands() {
           .Optional("--goal AMOUNT", "goal as a decimal, e.g. 1000.00 (required unless --proposal)")
           .Optional("--currency CODE",
                     "ISO-4217 currency of the goal and its pledges (required unless --proposal)")
-          .Repeated("--accept-currency CODE", "another currency pledges may use (totals stay per "
-                                              "currency)")
+          .Repeated("--accept-currency CODE",
+                    "another currency pledges may use (totals stay per "
+                    "currency)")
           .Optional("--deadline DATE", "YYYY-MM-DD or RFC 3339")
           .Optional("--fiscal-host ORG_KEY", "member holding the money (default: this org)")
           .Optional("--restriction KIND:TEXT", "purpose:TEXT | perpetual[:TEXT] | time:DATE")
@@ -496,8 +382,9 @@ std::vector<Command> FundraisingCommands() {
           .Optional("--assurance-deadline DATE", "by when the assurance threshold must be reached")
           .Optional("--threshold AMOUNT", "assurance threshold (same as --assurance)")
           .Optional("--threshold-members N", "assurance by count: N members must pledge")
-          .Optional("--threshold-deadline DATE", "by when --threshold/--threshold-members must "
-                                                 "be reached; otherwise every pledge lapses")
+          .Optional("--threshold-deadline DATE",
+                    "by when --threshold/--threshold-members must "
+                    "be reached; otherwise every pledge lapses")
           .Optional("--propose", "propose opening it (an OPEN_CAMPAIGN proposal) instead")
           .Optional("--proposal PROPOSAL", "open the campaign a final, passed proposal decided")
           .Optional("--title TEXT", "--propose: the proposal's title")
@@ -533,6 +420,26 @@ std::vector<Command> FundraisingCommands() {
                    "250.00 --currency EUR --installment 2027-01-31=100.00 --installment "
                    "2027-06-30=150.00 --donor 'Rivers Trust'")
           .Write(),
+      Command("pledge import", PledgeImportCommand)
+          .Summary("Record this org's pledge book from a file, in batches")
+          .Argument("FILE", "JSON Lines file, one pledge per line (\"-\": standard input)")
+          .Flag(GroupFlag())
+          .Optional("--campaign CAMPAIGN", "campaign of the lines that name none")
+          .Optional("--currency CODE", "currency of the lines that name none")
+          .Optional("--batch-size N", "pledges per call to the node, 1 to 500 (default 100)")
+          .Details("Each line is one JSON object whose keys are the flags of `pledge record` "
+                   "without the dashes (campaign, amount, currency, installment, note, donor, "
+                   "restriction, ...), values as strings (\"amount\": \"250.00\"; "
+                   "\"installment\" may be an array), and optionally its own request_id. The "
+                   "whole file is checked before anything is sent. Lines are recorded in order, "
+                   "a batch per call with one durable commit. A line without request_id gets "
+                   "<request id>-<line number>: if the import stops, fix the line and run the "
+                   "same command with the --request-id the error names; lines already recorded "
+                   "are not recorded twice.\nCSV columns: line, pledge_id, request_id. JSON: an "
+                   "array of {line, pledge_id, request_id}.")
+          .Example("constellation pledge import --group $GROUP --campaign $CAMPAIGN "
+                   "--request-id book-2026 pledges.jsonl")
+          .Write(),
       Command("pledge amend", PledgeAmendCommand)
           .Summary("Record a new version of the terms of this org's pledge")
           .Argument("PLEDGE", "pledge id")
@@ -563,8 +470,9 @@ std::vector<Command> FundraisingCommands() {
           .Optional("--currency CODE", "currency of --amount (default: the pledge's)")
           .Optional("--received DATE", "when it was received (default: now)")
           .Optional("--ref EXT", "external reference, e.g. the bank transfer id")
-          .Optional("--unapplied", "keep it as an unapplied receipt (cancelled, lapsed or "
-                                   "threshold-pending pledge): to refund or re-allocate")
+          .Optional("--unapplied",
+                    "keep it as an unapplied receipt (cancelled, lapsed or "
+                    "threshold-pending pledge): to refund or re-allocate")
           .Details("JSON keys: pledge_id, event_id, request_id, event, pledge.")
           .Example("constellation pledge pay --group $GROUP $PLEDGE --amount 100.00 --currency EUR "
                    "--received 2026-11-20 --ref SEPA-4711")

@@ -1,7 +1,7 @@
 // cli/fundraising/commands.h
 //
 // The joint fundraising domain of the CLI (DESIGN §1): `campaign open|list|show` and
-// `pledge record|amend|cancel|pay|list|show|history` (the SDK's fundraising.h).
+// `pledge record|import|amend|cancel|pay|list|show|history` (the SDK's fundraising.h).
 // Thread safety: pure functions (the table is built anew on each call; the registry keeps one).
 #pragma once
 

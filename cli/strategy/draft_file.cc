@@ -1,17 +1,14 @@
 // cli/strategy/draft_file.cc
 #include "cli/strategy/draft_file.h"
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <iostream>
 #include <set>
-#include <sstream>
 #include <string_view>
 
 #include <absl/strings/str_format.h>
 #include <absl/strings/str_join.h>
 #include <toml++/toml.h>
+
+#include "cli/input_file.h"
 
 namespace constellation::cli {
 namespace {
@@ -148,22 +145,9 @@ absl::StatusOr<StrategyDraft> ParseDraftToml(const std::string& text, const std:
 }
 
 absl::StatusOr<StrategyDraft> ReadDraftFile(const std::string& path) {
-  std::stringstream text;
-  if (path == "-") {
-    text << std::cin.rdbuf();
-  } else {
-    std::ifstream file(path, std::ios::binary);
-    if (!file) {
-      const std::string reason = std::strerror(errno);
-      if (errno == ENOENT) {
-        return absl::NotFoundError(absl::StrFormat("--from '%s' does not exist", path));
-      }
-      return absl::InvalidArgumentError(
-          absl::StrFormat("--from '%s' cannot be read: %s", path, reason));
-    }
-    text << file.rdbuf();
-  }
-  return ParseDraftToml(text.str(), path == "-" ? "<stdin>" : path);
+  absl::StatusOr<std::string> text = ReadInputFile(path, "--from");
+  if (!text.ok()) return text.status();
+  return ParseDraftToml(*text, path == "-" ? "<stdin>" : path);
 }
 
 }  // namespace constellation::cli

@@ -57,6 +57,9 @@ inline constexpr size_t kStreamPageSizeMax = 256;
 inline constexpr size_t kTokenCountMax = 10'000;
 inline constexpr size_t kGroupCountMax = 10'000;
 inline constexpr uint64_t kRpcDeadlineMsDefault = 10'000;
+// Pledges in one batch write (RecordPledges): the batch is one task of the apply loop, which
+// appends its items one after another, so this bounds how long one call holds the loop.
+inline constexpr size_t kPledgeBatchCountMax = 500;
 
 // Concurrent calls (server/rpc/call_limits.h; docs/PROTOCOL.md §6.1). A call over a cap is refused
 // at once with kResourceExhausted naming the cap; the count is released when the call ends however

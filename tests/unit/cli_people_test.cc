@@ -67,7 +67,7 @@ TEST(CliPeopleTest, UnknownVerbAndFlagSuggestTheClosest) {
               HasSubstr("unknown flag --grup for 'pledge list'; did you mean '--group'?"));
 
   CliRun eat = RunCommand({"pledge", "eat"});
-  EXPECT_THAT(eat.err, HasSubstr("unknown verb 'pledge eat': one of record, amend"));
+  EXPECT_THAT(eat.err, HasSubstr("unknown verb 'pledge eat': one of record, import, amend"));
 }
 
 TEST(CliPeopleTest, HelpWordIsTheSameAsTheHelpFlag) {

@@ -332,6 +332,16 @@ class Client {
                                            const PledgeTerms& terms,
                                            const InstallmentSchedule& schedule,
                                            const WriteOptions& write = {});
+  // Records a batch of pledges by this node's org (bulk ingest), in order, with one call and
+  // one durable commit on the node; at most 500 pledges (the node's kPledgeBatchCountMax) and
+  // 4 MiB per call. Returns one EventRef per pledge, in order (event_id is the pledge id).
+  // kInvalidArgument, and nothing is recorded, for a bad batch or an item malformed in itself
+  // (the message starts "pledges[i]: "). An error of an item against the group's state
+  // (RecordPledge's: unknown campaign, a currency the campaign does not take, ...) names it
+  // the same way and stops the batch there: the pledges before it are recorded. Calling again
+  // with the same request_ids records each pledge once.
+  absl::StatusOr<std::vector<EventRef>> RecordPledges(std::string_view group_id,
+                                                      const std::vector<PledgeInput>& pledges);
   // A new version of this org's own pledge: exactly `terms` (terms not given are dropped).
   // kFailedPrecondition if cancelled or the amount is below what was received;
   // kPermissionDenied for another org's pledge.

@@ -140,6 +140,18 @@ struct PledgeTermsPatch {
   std::optional<InstallmentSchedule> remaining_schedule;
 };
 
+// One pledge of a batch (Client::RecordPledges): what RecordPledge takes for one pledge.
+struct PledgeInput {
+  std::string campaign_id;  // hex
+  PledgeTerms terms;
+  // Set: the node expands it into the installments (terms.installments must then be empty).
+  std::optional<InstallmentSchedule> schedule;
+  // Idempotency key of this pledge (as WriteOptions::request_id). Empty: the SDK generates one,
+  // fixed for the retries of this call only; pass your own to retry a batch safely across calls
+  // and process restarts.
+  std::string request_id;
+};
+
 // A pledge as the node derives it (as of the query time).
 struct Pledge {
   std::string pledge_id;    // hex

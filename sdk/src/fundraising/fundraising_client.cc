@@ -3,6 +3,7 @@
 #include <string>
 #include <utility>
 
+#include <absl/strings/str_format.h>
 #include <constellation/client.h>
 
 #include "sdk/src/convert.h"
@@ -96,6 +97,35 @@ absl::StatusOr<PledgeWrite> Client::RecordPledge(std::string_view group_id,
   if (!request.ok()) return request.status();
   return UnaryCall<PledgeWrite>(*core_, "RecordPledge", &FundraisingStub::RecordPledge,
                                 *std::move(request), write, FromProto);
+}
+
+absl::StatusOr<std::vector<EventRef>> Client::RecordPledges(
+    std::string_view group_id, const std::vector<PledgeInput>& pledges) {
+  v1::RecordPledgesRequest request;
+  CONSTELLATION_SDK_RETURN_IF_ERROR(DecodeId(group_id, "group_id", request.mutable_group_id()));
+  for (size_t i = 0; i < pledges.size(); ++i) {
+    const PledgeInput& input = pledges[i];
+    absl::StatusOr<v1::RecordPledgeRequest> item =
+        PledgeRequest(group_id, input.campaign_id, input.terms,
+                      input.schedule.has_value() ? &*input.schedule : nullptr);
+    absl::StatusOr<std::string> request_id =
+        item.ok() ? internal::RequestIdFor(WriteOptions{input.request_id}) : item.status();
+    if (!request_id.ok()) {
+      return absl::Status(request_id.status().code(),
+                          absl::StrFormat("pledges[%d]: %s; nothing in the batch is recorded", i,
+                                          request_id.status().message()));
+    }
+    item->clear_group_id();  // the batch's
+    item->set_request_id(*std::move(request_id));
+    *request.add_pledges() = *std::move(item);
+  }
+  absl::StatusOr<v1::RecordPledgesResponse> response =
+      UnaryCall(*core_, "RecordPledges", &FundraisingStub::RecordPledges, request);
+  if (!response.ok()) return response.status();
+  std::vector<EventRef> events;
+  events.reserve(response->events_size());
+  for (const v1::EventRef& event : response->events()) events.push_back(FromProto(event));
+  return events;
 }
 
 absl::StatusOr<PledgeWrite> Client::AmendPledge(std::string_view group_id,

@@ -4,10 +4,15 @@
 // pledges as of a date and every version of a pledge's history with who signed it.
 #include <algorithm>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
+#include <absl/container/flat_hash_set.h>
+#include <absl/strings/str_format.h>
+
 #include "constellation/v1/client.grpc.pb.h"
+#include "server/base/limits.h"
 #include "server/rpc/fundraising/fundraising_views.h"
 #include "server/rpc/fundraising/pledge_terms.h"
 #include "server/rpc/paging.h"
@@ -68,6 +73,65 @@ absl::Status PledgesPage(const core::Group& g, const v1::ListPledgesRequest& r, 
                                      },
                                      [&](const core::EventId& id) { return add(pledges.at(id)); }));
   return absl::OkStatus();
+}
+
+// `status`, the error of item `index` of a pledge batch, as the error of the whole batch: which
+// item failed and what of the batch is recorded: nothing when the batch failed validation
+// (`on_loop` false); else the items before it, and none after it (the item itself only if
+// its error says that it was recorded without effect, AppendPrepared).
+absl::Status BatchItemError(size_t index, const absl::Status& status, bool on_loop) {
+  std::string what = "nothing in the batch is recorded";
+  if (on_loop) {
+    what = index == 0 ? "nothing else in the batch is recorded"
+                      : absl::StrFormat(
+                            "pledges[0] to pledges[%d] are recorded, none after it is; retrying "
+                            "the same batch records each pledge once",
+                            index - 1);
+  }
+  return absl::Status(status.code(),
+                      absl::StrFormat("pledges[%d]: %s; %s", index, status.message(), what));
+}
+
+// A RecordPledges batch validated without state, in the reaction: each item as RecordPledge
+// validates it (its schedule expanded), with a request_id of its own and the batch's group.
+// kInvalidArgument naming the item; nothing is recorded.
+absl::StatusOr<std::vector<PreparedWrite>> PreparePledgeBatch(const v1::RecordPledgesRequest& r) {
+  if (r.pledges().empty()) {
+    return absl::InvalidArgumentError("pledges is empty: a batch records 1 or more pledges");
+  }
+  if (static_cast<size_t>(r.pledges_size()) > limits::kPledgeBatchCountMax) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "the batch holds %d pledges; the limit kPledgeBatchCountMax is %d: send it in several "
+        "calls",
+        r.pledges_size(), limits::kPledgeBatchCountMax));
+  }
+  std::vector<PreparedWrite> writes;
+  writes.reserve(r.pledges_size());
+  absl::flat_hash_set<std::string_view> request_ids;
+  for (int i = 0; i < r.pledges_size(); ++i) {
+    const v1::RecordPledgeRequest& item = r.pledges(i);
+    absl::StatusOr<PreparedWrite> write = [&]() -> absl::StatusOr<PreparedWrite> {
+      if (!item.group_id().empty() && item.group_id() != r.group_id()) {
+        return absl::InvalidArgumentError(
+            "group_id differs from the batch's group_id: leave it empty or give the same group");
+      }
+      if (!item.request_id().empty() && !request_ids.insert(item.request_id()).second) {
+        return absl::InvalidArgumentError(
+            absl::StrFormat("request_id '%s' is also an earlier item's: each pledge needs its own",
+                            item.request_id()));
+      }
+      v1::Event body = BodyFrom(item, &v1::Event::mutable_pledge);
+      if (item.has_schedule()) {
+        CONSTELLATION_ASSIGN_OR_RETURN(*body.mutable_pledge()->mutable_terms(),
+                                       WithSchedule(item.terms(), item.schedule()));
+      }
+      body.set_request_id(item.request_id());
+      return PrepareWrite(&r.group_id(), std::move(body));
+    }();
+    if (!write.ok()) return BatchItemError(i, write.status(), /*on_loop=*/false);
+    writes.push_back(*std::move(write));
+  }
+  return writes;
 }
 
 class FundraisingServiceImpl final : public BoundService<v1::FundraisingService> {
@@ -138,6 +202,27 @@ class FundraisingServiceImpl final : public BoundService<v1::FundraisingService>
           CONSTELLATION_ASSIGN_OR_RETURN(*body.mutable_pledge()->mutable_terms(),
                                          WithSchedule(r.terms(), r.schedule()));
           return body;
+        });
+  }
+
+  // The items are appended by one task of the apply loop, so that they share its commit; an
+  // item that fails there stops the batch (client.proto: the items before it stay recorded).
+  UnaryReactor* RecordPledges(CallContext* ctx, const v1::RecordPledgesRequest* req,
+                              v1::RecordPledgesResponse* resp) override {
+    return RunUnary(
+        backend_, ctx, req, resp, AuthenticateClient(ctx, *backend_, Access::kWrite),
+        PreparePledgeBatch,
+        [](ApplyContext& apply, const Principal&, const v1::RecordPledgesRequest&,
+           const std::vector<PreparedWrite>& writes,
+           v1::RecordPledgesResponse* out) -> absl::Status {
+          // An unknown group is the batch's error, not its first item's.
+          CONSTELLATION_RETURN_IF_ERROR(HeldGroup(apply, *writes.front().group).status());
+          for (size_t i = 0; i < writes.size(); ++i) {
+            absl::StatusOr<const core::VerifiedEvent*> e = AppendPrepared(apply, writes[i]);
+            if (!e.ok()) return BatchItemError(i, e.status(), /*on_loop=*/true);
+            *out->add_events() = ToEventRef(**e);
+          }
+          return absl::OkStatus();
         });
   }
 
